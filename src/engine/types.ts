@@ -1,0 +1,186 @@
+/**
+ * Public types of the softphone engine: the contract between the engine (protocol,
+ * no DOM rendering) and anything that shows it (the Lit elements, or a host
+ * application using the engine headless).
+ */
+
+/** Registration / connection state of a {@link Phone}. */
+export type RegistrationState =
+  /** Not connected, nothing attempted yet (or stopped on purpose). */
+  | 'unregistered'
+  /** WebSocket connecting (first attempt). */
+  | 'connecting'
+  /** Connected; REGISTER sent, waiting for 200. */
+  | 'registering'
+  /** Registered (agent), or connected and ready to call (visitor, `register: false`). */
+  | 'registered'
+  /** Lost the connection or the registration; retrying with backoff. */
+  | 'reconnecting'
+  /** Gave up: rejected credentials, invalid config, … (see the error). */
+  | 'failed';
+
+/** How DTMF digits are sent. */
+export type DtmfMode =
+  /** RFC 4733 through RTCDTMFSender, falling back to SIP INFO when it cannot insert. */
+  | 'auto'
+  /** RFC 4733 only. */
+  | 'rfc4733'
+  /** SIP INFO (application/dtmf-relay) only. */
+  | 'info';
+
+/** Engine configuration. Attributes of the elements map onto these fields. */
+export interface PhoneConfig {
+  /** WebSocket URLs (`wss://…`), tried in order; the next one on failure. */
+  servers: string[];
+  /** SIP domain, e.g. `helpline.example`. */
+  domain: string;
+  /** Where to fetch ephemeral credentials (`{ username, password, expires }`). */
+  credentialsUrl?: string;
+  /** Static SIP user (development). Ignored when `credentialsUrl` is set. */
+  user?: string;
+  /** Static SIP password (development; warns on non-localhost pages). */
+  password?: string;
+  /** Display name sent in From. */
+  displayName?: string;
+  /** Register to receive calls (agent). Visitors only place calls: false. Default true. */
+  register?: boolean;
+  /** Default `'auto'`. */
+  dtmfMode?: DtmfMode;
+  /** Tone duration for RFC 4733 digits, ms. Default 100. */
+  dtmfDurationMs?: number;
+  /** Gap between digits, ms. Default 70. A `,` in a sequence pauses 2 s (like a dialer). */
+  dtmfGapMs?: number;
+  /** STUN/TURN servers. Default none (the SBC anchors media). */
+  iceServers?: RTCIceServer[];
+  /** Longest wait for ICE gathering before the offer is sent, ms. Default 500. */
+  iceGatheringTimeoutMs?: number;
+  /** Audio played when the far end holds us without media. `null` turns it off. */
+  holdMusicUrl?: string | null;
+  /** Incoming-call ring. `null` turns it off. */
+  ringtoneUrl?: string | null;
+  /** Ringback for outgoing calls without early media. `null` turns it off. */
+  ringbackUrl?: string | null;
+  /** Registration expiry requested, seconds. Default 300. */
+  registerExpires?: number;
+}
+
+/** Stable machine-readable error codes; `message` carries the human text. */
+export type ErrorCode =
+  | 'config-invalid'
+  | 'credentials-failed'
+  | 'auth-rejected'
+  | 'connection-failed'
+  | 'microphone-denied'
+  | 'microphone-missing'
+  | 'call-failed'
+  | 'call-busy'
+  | 'dtmf-failed'
+  | 'hold-failed'
+  | 'autoplay-blocked'
+  | 'insecure-credentials';
+
+/** Every error the engine reports is one of these values, never a thrown exception. */
+export interface PhoneError {
+  code: ErrorCode;
+  message: string;
+  /** The underlying error or SIP response, for logs. */
+  cause?: unknown;
+}
+
+export type CallDirection = 'incoming' | 'outgoing';
+
+/** State of one call. */
+export type CallState =
+  /** Outgoing: getting the microphone, sending INVITE. */
+  | 'connecting'
+  /** Outgoing: far end ringing (180). Incoming: ringing here, waiting for answer/reject. */
+  | 'ringing'
+  /** Outgoing: 183 with SDP, far-end audio before answer (IVR, announcements). */
+  | 'early-media'
+  /** Answered, media flowing both ways. */
+  | 'active'
+  /** Answered, held by us, by the far end, or both (see {@link HoldState}). */
+  | 'on-hold'
+  /** Over; see {@link EndCause}. */
+  | 'ended';
+
+/** Who holds the call. */
+export type HoldState = 'none' | 'local' | 'remote' | 'both';
+
+/** Why a call ended. */
+export type EndCause =
+  | 'hangup-local'
+  | 'hangup-remote'
+  | 'canceled'
+  | 'declined'
+  | 'busy'
+  | 'not-found'
+  | 'unavailable'
+  | 'no-answer'
+  | 'forbidden'
+  | 'microphone'
+  | 'connection-lost'
+  | 'failed';
+
+export interface RemoteIdentity {
+  /** SIP URI, e.g. `sip:agent1@helpline.example`. */
+  uri: string;
+  /** User part of the URI. */
+  user: string;
+  /** Display name as the server sent it: untrusted text, never HTML. */
+  displayName: string;
+}
+
+/** Map of event name → payload, for a typed emitter. */
+export interface PhoneEventMap {
+  registration: { state: RegistrationState; previous: RegistrationState; error?: PhoneError };
+  /** A new incoming call is ringing. */
+  incoming: { call: CallHandle };
+  /** Any new call (incoming or outgoing) exists. */
+  call: { call: CallHandle };
+  error: PhoneError;
+  /** Browser blocked audio playback; call `unlockAudio()` from a user gesture. */
+  'autoplay-blocked': { what: 'ringtone' | 'ringback' | 'hold-music' | 'remote-audio' };
+  'autoplay-unlocked': Record<string, never>;
+}
+
+export interface CallEventMap {
+  state: { state: CallState; previous: CallState; hold: HoldState };
+  ended: { cause: EndCause; message: string; sipStatus?: number };
+  dtmf: { tone: string; method: 'rfc4733' | 'info' };
+  muted: { muted: boolean };
+  /** Local hold music started or stopped (far end holds us without sending media). */
+  'hold-music': { playing: boolean };
+  error: PhoneError;
+}
+
+export type Unsubscribe = () => void;
+
+/** The read-and-command surface of one call, as elements and hosts see it. */
+export interface CallHandle {
+  readonly id: string;
+  readonly direction: CallDirection;
+  readonly state: CallState;
+  readonly hold: HoldState;
+  readonly muted: boolean;
+  readonly remote: RemoteIdentity;
+  /** `Date.now()` when created / answered (undefined until answered). */
+  readonly createdAt: number;
+  readonly answeredAt: number | undefined;
+  readonly endCause: EndCause | undefined;
+  /** The media connection, for stats; undefined before media is set up. */
+  readonly peerConnection: RTCPeerConnection | undefined;
+  answer(): Promise<void>;
+  reject(): void;
+  /** Hang up an active call, or cancel one still ringing. */
+  hangup(): void;
+  setMuted(muted: boolean): void;
+  hold(): Promise<void>;
+  unhold(): Promise<void>;
+  /** Send digits; `,` pauses. Resolves when all are sent. */
+  sendDtmf(sequence: string): Promise<void>;
+  on<K extends keyof CallEventMap>(
+    event: K,
+    handler: (payload: CallEventMap[K]) => void,
+  ): Unsubscribe;
+}
