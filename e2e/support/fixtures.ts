@@ -1,0 +1,54 @@
+/**
+ * The journeys' test object: `visitor(attrs)` opens the plain click-to-call page,
+ * `agent('agent3')` opens the dashboard registered as that agent. Each widget lives in its
+ * own browser context (own cookies, own permissions), closed when the test ends.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type BrowserContext, test as base } from '@playwright/test';
+import { BACKEND_RUN_DIR, CREDENTIALS_ORIGIN } from './paths';
+import { Widget } from './widget';
+
+export type AgentName = `agent${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`;
+
+export function agentKey(): string {
+  return readFileSync(path.join(BACKEND_RUN_DIR, 'agent-key'), 'utf8').trim();
+}
+
+export function agentCredentialsUrl(agent: AgentName): string {
+  const query = new URLSearchParams({ agent, key: agentKey() });
+  return `${CREDENTIALS_ORIGIN}/credentials/agent?${query}`;
+}
+
+interface JourneyFixtures {
+  /** Opens click-to-call.html; `attributes` override the element's (e.g. `{ target: 'echo' }`). */
+  visitor: (attributes?: Record<string, string>) => Promise<Widget>;
+  /** Opens dashboard.html with `<sip-phone>` signing in as `agent`. */
+  agent: (agent: AgentName, attributes?: Record<string, string>) => Promise<Widget>;
+}
+
+export const test = base.extend<JourneyFixtures>({
+  visitor: async ({ browser }, use, testInfo) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (attributes = {}) => {
+      const context = await browser.newContext();
+      contexts.push(context);
+      return Widget.open(context, testInfo, 'click-to-call.html', attributes);
+    });
+    await Promise.all(contexts.map((c) => c.close()));
+  },
+  agent: async ({ browser }, use, testInfo) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (agent, attributes = {}) => {
+      const context = await browser.newContext();
+      contexts.push(context);
+      return Widget.open(context, testInfo, 'dashboard.html', {
+        'credentials-url': agentCredentialsUrl(agent),
+        ...attributes,
+      });
+    });
+    await Promise.all(contexts.map((c) => c.close()));
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,156 @@
+/**
+ * A widget on a test page, as a journey drives and observes it: its element, its buttons
+ * (by accessible name, through the shadow DOM), the engine call behind it, the events it
+ * emitted, the SIP it put on the wire and its audio stats.
+ */
+import {
+  type BrowserContext,
+  expect,
+  type Locator,
+  type Page,
+  type TestInfo,
+} from '@playwright/test';
+import { saveScreenshot } from './artifacts';
+import { elementEvents, type RecordedEvent, recordElementEvents } from './element-events';
+import { pageUrl } from './page-attributes';
+import { type AudioStats, readAudioStats } from './rtc-stats';
+import { SipWire } from './sip-wire';
+
+export type WidgetTag = 'sip-call-button' | 'sip-phone';
+
+/** What `el.call` says, read in the page (engine truth behind what is shown). */
+export interface CallSnapshot {
+  id: string;
+  state: string;
+  hold: string;
+  direction: string;
+  endCause: string | undefined;
+}
+
+export class Widget {
+  readonly wire: SipWire;
+
+  constructor(
+    readonly page: Page,
+    readonly tag: WidgetTag,
+    private readonly testInfo: TestInfo,
+  ) {
+    this.wire = new SipWire(page);
+  }
+
+  /** Opens a test page in `context` with its element configured by `attributes`. */
+  static async open(
+    context: BrowserContext,
+    testInfo: TestInfo,
+    file: 'click-to-call.html' | 'dashboard.html',
+    attributes: Record<string, string> = {},
+  ): Promise<Widget> {
+    const page = await context.newPage();
+    const tag = file === 'dashboard.html' ? 'sip-phone' : 'sip-call-button';
+    const widget = new Widget(page, tag, testInfo);
+    page.on('console', (message) => {
+      if (message.type() === 'error') console.log(`[${tag} console] ${message.text()}`);
+    });
+    await recordElementEvents(page);
+    await page.goto(pageUrl(file, attributes));
+    await expect(widget.element).toBeVisible();
+    return widget;
+  }
+
+  get element(): Locator {
+    return this.page.locator(this.tag);
+  }
+
+  button(name: string | RegExp): Locator {
+    return this.element.getByRole('button', { name });
+  }
+
+  /** A keypad key, by its accessible name (`1`, `2 ABC`, …, `Star`, `Pound`). */
+  key(digit: string): Locator {
+    const name = digit === '*' ? 'Star' : digit === '#' ? 'Pound' : new RegExp(`^${digit}( |$)`);
+    return this.element.getByRole('button', { name, exact: true });
+  }
+
+  async screenshot(state: string): Promise<void> {
+    await saveScreenshot(this.page, this.testInfo, state);
+  }
+
+  stats(): Promise<AudioStats | undefined> {
+    return readAudioStats(this.page, this.tag);
+  }
+
+  events(type?: string): Promise<RecordedEvent[]> {
+    return elementEvents(this.page, type);
+  }
+
+  call(): Promise<CallSnapshot | undefined> {
+    return this.page.evaluate((tag) => {
+      const el = document.querySelector(tag) as (Element & { call?: CallSnapshot | null }) | null;
+      const call = el?.call;
+      if (!call) return undefined;
+      return {
+        id: call.id,
+        state: call.state,
+        hold: call.hold,
+        direction: call.direction,
+        endCause: call.endCause,
+      };
+    }, this.tag);
+  }
+
+  /** Waits until the engine call behind the element is in `state`. */
+  async expectCallState(state: string, timeout = 10_000): Promise<void> {
+    await expect
+      .poll(async () => (await this.call())?.state ?? 'no call', {
+        message: `${this.tag} call state`,
+        timeout,
+        intervals: [50],
+      })
+      .toBe(state);
+  }
+
+  async expectHold(hold: string, timeout = 10_000): Promise<void> {
+    await expect
+      .poll(async () => (await this.call())?.hold ?? 'no call', {
+        message: `${this.tag} hold state`,
+        timeout,
+        intervals: [50],
+      })
+      .toBe(hold);
+  }
+
+  /** The SIP Call-ID of this page's only outgoing call. */
+  async outgoingCallId(): Promise<string> {
+    await expect.poll(() => this.wire.outgoingCallIds().length, { intervals: [50] }).toBe(1);
+    return this.wire.outgoingCallIds()[0]!;
+  }
+
+  /** Waits until inbound audio power rises above `minLevel` (audioLevel, 0..1). */
+  async expectInboundAudio(minLevel = 0.01, timeout = 10_000): Promise<void> {
+    await expect
+      .poll(async () => (await this.stats())?.audioLevel ?? -1, {
+        message: `${this.tag} inbound audio level`,
+        timeout,
+        intervals: [50],
+      })
+      .toBeGreaterThan(minLevel);
+  }
+
+  /** Waits until packets rise in both directions from the current counters. */
+  async expectPacketsFlowingBothWays(minPackets = 25, timeout = 10_000): Promise<void> {
+    const before = await this.stats();
+    expect(before, `${this.tag} has a media connection`).toBeDefined();
+    await expect
+      .poll(
+        async () => {
+          const now = await this.stats();
+          return Math.min(
+            (now?.packetsReceived ?? 0) - before!.packetsReceived,
+            (now?.packetsSent ?? 0) - before!.packetsSent,
+          );
+        },
+        { message: `${this.tag} packets sent and received`, timeout, intervals: [100] },
+      )
+      .toBeGreaterThanOrEqual(minPackets);
+  }
+}

@@ -1,0 +1,33 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PATH, chromiumArgs } from './e2e/support/browser';
+import { PAGES_ORIGIN, TONE_BURSTS_WAV } from './e2e/support/paths';
+
+/**
+ * End-to-end journeys through the real stack. Run inside the lab namespace:
+ *   bash backend/lab/lab.sh exec -- npx playwright test
+ * Calls share one backend (one agent queue, and one journey stops Kamailio), so journeys
+ * run one at a time; each leaves the backend as it found it.
+ */
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  globalSetup: './e2e/support/global-setup.ts',
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  forbidOnly: true,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'e2e/artifacts/report' }]],
+  use: {
+    baseURL: PAGES_ORIGIN,
+    ignoreHTTPSErrors: true,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: CHROMIUM_PATH,
+      args: chromiumArgs({ wav: TONE_BURSTS_WAV }),
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+});
