@@ -1,0 +1,31 @@
+#!/bin/bash
+# Turns the container's environment into #!substdef values for kamailio.cfg,
+# so the shared secret never has to be baked into the image.
+set -euo pipefail
+
+secret_file="${AUTH_SECRET_FILE:-/etc/softphone/secret}"
+[[ -s "$secret_file" ]] || { echo "missing auth secret $secret_file" >&2; exit 1; }
+secret="$(tr -d '\n' <"$secret_file")"
+
+# substdef uses '!' as delimiter and the values land inside quoted strings.
+check() {
+  [[ "$2" =~ ^[A-Za-z0-9\ ._:/+=-]*$ ]] || { echo "unsafe characters in $1" >&2; exit 1; }
+}
+check AUTH_SECRET "$secret"
+check REGION "${REGION:=local}"
+check ALLOWED_ORIGINS "${ALLOWED_ORIGINS:=http://localhost:5173 http://127.0.0.1:5173 http://localhost:4173 http://127.0.0.1:4173}"
+check PIKE_EXEMPT "${PIKE_EXEMPT:=}"
+[[ "${PIKE_BAN_SECONDS:=60}" =~ ^[0-9]+$ ]] || { echo "PIKE_BAN_SECONDS must be a number" >&2; exit 1; }
+
+mkdir -p /run/kamailio
+umask 077
+cat >/run/kamailio/env.cfg <<CFG
+#!substdef "!AUTH_SECRET!$secret!g"
+#!substdef "!REGION_NAME!$REGION!g"
+#!substdef "!ORIGINS_LIST!$ALLOWED_ORIGINS!g"
+#!substdef "!PIKE_EXEMPT_LIST!$PIKE_EXEMPT!g"
+#!substdef "!PIKE_BAN_SECONDS!$PIKE_BAN_SECONDS!g"
+CFG
+
+exec kamailio -f /etc/kamailio/kamailio.cfg -DD -E -m "${SHM_MB:-128}" -M "${PKG_MB:-8}" \
+  -Y /run/kamailio -P /run/kamailio/kamailio.pid "$@"
