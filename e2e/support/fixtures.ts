@@ -39,14 +39,19 @@ export const test = base.extend<JourneyFixtures>({
   },
   agent: async ({ browser }, use, testInfo) => {
     const contexts: BrowserContext[] = [];
+    const agents: Widget[] = [];
     await use(async (agent, attributes = {}) => {
       const context = await browser.newContext();
       contexts.push(context);
-      return Widget.open(context, testInfo, 'dashboard.html', {
+      const widget = await Widget.open(context, testInfo, 'dashboard.html', {
         'credentials-url': agentCredentialsUrl(agent),
         ...attributes,
       });
+      agents.push(widget);
+      return widget;
     });
+    // Un-register, so no stale registration rings in a later journey.
+    await Promise.all(agents.map((a) => a.stopPhone().catch(() => undefined)));
     await Promise.all(contexts.map((c) => c.close()));
   },
 });

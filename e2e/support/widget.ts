@@ -12,6 +12,7 @@ import {
 } from '@playwright/test';
 import { saveScreenshot } from './artifacts';
 import { elementEvents, type RecordedEvent, recordElementEvents } from './element-events';
+import { type PlayingSound, playingSounds, recordMediaPlayback } from './media-playback';
 import { pageUrl } from './page-attributes';
 import { type AudioStats, readAudioStats } from './rtc-stats';
 import { SipWire } from './sip-wire';
@@ -27,8 +28,15 @@ export interface CallSnapshot {
   endCause: string | undefined;
 }
 
+export interface HttpExchange {
+  url: string;
+  status: number;
+}
+
 export class Widget {
   readonly wire: SipWire;
+  /** Every HTTP response the page received (credentials fetches, bundles, sounds). */
+  readonly http: HttpExchange[] = [];
 
   constructor(
     readonly page: Page,
@@ -36,6 +44,9 @@ export class Widget {
     private readonly testInfo: TestInfo,
   ) {
     this.wire = new SipWire(page);
+    page.on('response', (response) => {
+      this.http.push({ url: response.url(), status: response.status() });
+    });
   }
 
   /** Opens a test page in `context` with its element configured by `attributes`. */
@@ -52,6 +63,7 @@ export class Widget {
       if (message.type() === 'error') console.log(`[${tag} console] ${message.text()}`);
     });
     await recordElementEvents(page);
+    await recordMediaPlayback(page);
     await page.goto(pageUrl(file, attributes));
     await expect(widget.element).toBeVisible();
     return widget;
@@ -81,6 +93,22 @@ export class Widget {
 
   events(type?: string): Promise<RecordedEvent[]> {
     return elementEvents(this.page, type);
+  }
+
+  /** Sounds playing now whose URL contains `name` (e.g. `hold-music`, `ringtone`). */
+  async playingSound(name: string): Promise<PlayingSound | undefined> {
+    return (await playingSounds(this.page)).find((sound) => sound.src.includes(name));
+  }
+
+  /** Waits until the sound named `name` is playing (true) or not (false). */
+  async expectSoundPlaying(name: string, playing: boolean, timeout = 10_000): Promise<void> {
+    await expect
+      .poll(async () => (await this.playingSound(name)) !== undefined, {
+        message: `${this.tag} plays ${name}`,
+        timeout,
+        intervals: [50],
+      })
+      .toBe(playing);
   }
 
   call(): Promise<CallSnapshot | undefined> {
@@ -117,6 +145,47 @@ export class Widget {
         intervals: [50],
       })
       .toBe(hold);
+  }
+
+  registration(): Promise<string> {
+    return this.page.evaluate((tag) => {
+      const el = document.querySelector(tag) as (Element & { phone?: { state: string } }) | null;
+      return el?.phone?.state ?? 'no phone';
+    }, this.tag);
+  }
+
+  async expectRegistration(state: string, timeout = 10_000): Promise<void> {
+    await expect
+      .poll(() => this.registration(), {
+        message: `${this.tag} registration state`,
+        timeout,
+        intervals: [50],
+      })
+      .toBe(state);
+  }
+
+  /** Stops the engine (un-REGISTER, close the socket), as a page being closed should. */
+  async stopPhone(): Promise<void> {
+    await this.page.evaluate(async (tag) => {
+      const el = document.querySelector(tag) as (Element & { phone?: { stop(): unknown } }) | null;
+      await el?.phone?.stop();
+    }, this.tag);
+  }
+
+  /** Waits until inbound packets stop arriving (two reads 300 ms apart are equal). */
+  async expectInboundPaused(timeout = 10_000): Promise<void> {
+    let previous = -1;
+    await expect
+      .poll(
+        async () => {
+          const now = (await this.stats())?.packetsReceived ?? 0;
+          const paused = now === previous;
+          previous = now;
+          return paused;
+        },
+        { message: `${this.tag} inbound packets stop`, timeout, intervals: [300] },
+      )
+      .toBe(true);
   }
 
   /** The SIP Call-ID of this page's only outgoing call. */
