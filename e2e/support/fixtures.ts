@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type BrowserContext, test as base } from '@playwright/test';
+import { type Browser, type BrowserContext, test as base } from '@playwright/test';
+import { launchChromium, type MicrophoneOptions } from './browser';
 import { BACKEND_RUN_DIR, CREDENTIALS_ORIGIN } from './paths';
 import { Widget } from './widget';
 
@@ -21,8 +22,11 @@ export function agentCredentialsUrl(agent: AgentName): string {
 }
 
 interface JourneyFixtures {
-  /** Opens click-to-call.html; `attributes` override the element's (e.g. `{ target: 'echo' }`). */
-  visitor: (attributes?: Record<string, string>) => Promise<Widget>;
+  /**
+   * Opens click-to-call.html; `attributes` override the element's (e.g. `{ target: 'echo' }`).
+   * `microphone` launches a separate browser with that microphone signal or permission.
+   */
+  visitor: (attributes?: Record<string, string>, microphone?: MicrophoneOptions) => Promise<Widget>;
   /** Opens dashboard.html with `<sip-phone>` signing in as `agent`. */
   agent: (agent: AgentName, attributes?: Record<string, string>) => Promise<Widget>;
 }
@@ -30,18 +34,25 @@ interface JourneyFixtures {
 export const test = base.extend<JourneyFixtures>({
   visitor: async ({ browser }, use, testInfo) => {
     const contexts: BrowserContext[] = [];
-    await use(async (attributes = {}) => {
-      const context = await browser.newContext();
+    const ownBrowsers: Browser[] = [];
+    await use(async (attributes = {}, microphone = undefined) => {
+      let visitorBrowser = browser;
+      if (microphone) {
+        visitorBrowser = await launchChromium(microphone);
+        ownBrowsers.push(visitorBrowser);
+      }
+      const context = await visitorBrowser.newContext({ ignoreHTTPSErrors: true });
       contexts.push(context);
       return Widget.open(context, testInfo, 'click-to-call.html', attributes);
     });
     await Promise.all(contexts.map((c) => c.close()));
+    await Promise.all(ownBrowsers.map((b) => b.close()));
   },
   agent: async ({ browser }, use, testInfo) => {
     const contexts: BrowserContext[] = [];
     const agents: Widget[] = [];
     await use(async (agent, attributes = {}) => {
-      const context = await browser.newContext();
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
       contexts.push(context);
       const widget = await Widget.open(context, testInfo, 'dashboard.html', {
         'credentials-url': agentCredentialsUrl(agent),

@@ -1,0 +1,44 @@
+import { expect, test } from '../support/fixtures';
+import { entryOfType, waitForTimelineEntry } from '../support/media-server';
+import { SILENCE_WAV } from '../support/paths';
+import { countBursts, sampleInboundPower } from '../support/rtc-stats';
+
+/** Mean power per 100 ms window: a 1 kHz burst through Opus is far above 0.01, silence ~0. */
+const LOUD = 0.01;
+const QUIET = 0.001;
+
+test('echo test: tone bursts in come back as tone bursts', async ({ visitor }) => {
+  const widget = await visitor({ target: 'echo' });
+  await widget.button('Call us').click();
+  await widget.expectCallState('active');
+  const callId = await widget.outgoingCallId();
+  await waitForTimelineEntry(callId, entryOfType('answered'), 'answered');
+  await widget.expectInboundAudio();
+
+  // The microphone plays 400 ms bursts every second: about 4 in 4 s, with quiet between.
+  const powers = await sampleInboundPower(widget.page, widget.tag, 4_000);
+  const bursts = countBursts(powers, LOUD, QUIET);
+  expect(bursts, `bursts in ${powers.map((p) => p.toFixed(3)).join(' ')}`).toBeGreaterThanOrEqual(
+    3,
+  );
+  expect(bursts).toBeLessThanOrEqual(5);
+
+  await widget.button('Hang up').click();
+  await waitForTimelineEntry(callId, entryOfType('ended'), 'ended');
+});
+
+test('echo test: silence in gives silence back', async ({ visitor }) => {
+  const widget = await visitor({ target: 'echo' }, { wav: SILENCE_WAV });
+  await widget.button('Call us').click();
+  await widget.expectCallState('active');
+  const callId = await widget.outgoingCallId();
+  await waitForTimelineEntry(callId, entryOfType('answered'), 'answered');
+  // Media flows (so silence is not just "nothing arrives")...
+  await widget.expectPacketsFlowingBothWays();
+  // ...and what comes back is silent.
+  const powers = await sampleInboundPower(widget.page, widget.tag, 2_000);
+  expect(Math.max(...powers)).toBeLessThan(QUIET);
+
+  await widget.button('Hang up').click();
+  await waitForTimelineEntry(callId, entryOfType('ended'), 'ended');
+});

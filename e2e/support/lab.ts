@@ -1,0 +1,42 @@
+/**
+ * The backend as the lab runs it (backend/lab/lab.sh): stop and start one service, and read
+ * Kamailio's registrations with kamcmd inside its container. The suite runs inside the lab
+ * namespace (`lab.sh exec`), which exports DOCKER_HOST and LAB_NAME for these calls.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { LAB_SCRIPT, SIP_DOMAIN } from './paths';
+
+const run = promisify(execFile);
+
+export type LabService = 'kamailio' | 'rtpengine' | 'media1' | 'media2' | 'credentials';
+
+async function compose(...args: string[]): Promise<string> {
+  const { stdout } = await run('bash', [LAB_SCRIPT, 'compose', ...args], { timeout: 60_000 });
+  return stdout;
+}
+
+export async function stopService(service: LabService): Promise<void> {
+  await compose('stop', '--timeout', '2', service);
+}
+
+export async function startService(service: LabService): Promise<void> {
+  await compose('start', service);
+}
+
+/** Kamailio's location table as kamcmd prints it. */
+export function kamailioLocations(): Promise<string> {
+  return compose('exec', '-T', 'kamailio', 'kamcmd', 'ul.dump');
+}
+
+/** Contacts Kamailio holds for `user` (0 when not registered). */
+export async function registeredContacts(user: string): Promise<number> {
+  const dump = await kamailioLocations();
+  const aor = new RegExp(`AOR:\\s*${user}(@${SIP_DOMAIN.replace('.', '\\.')})?\\s*$`, 'm');
+  const match = aor.exec(dump);
+  if (!match) return 0;
+  // Contacts of this AOR up to the next AOR.
+  const rest = dump.slice(match.index + match[0].length);
+  const next = rest.search(/AOR:/);
+  return (rest.slice(0, next === -1 ? undefined : next).match(/Contact:/g) ?? []).length;
+}
