@@ -39,8 +39,8 @@ test('click-to-call from a plain page: IVR heard, digit 1 reaches the sub-menu, 
   );
 
   await widget.button('Hang up').click();
-  await widget.expectCallState('ended');
-  expect((await widget.call())?.endCause).toBe('hangup-local');
+  await widget.expectEnded('hangup-local');
+  await expect(widget.element).toContainText('Call ended: You hung up');
   await widget.screenshot('ended');
   await waitForTimelineEntry(callId, entryOfType('ended'), 'call ended on the server');
   expect((await findCall(callId))?.timeline.map((e) => e.type)).toContain('bye');

@@ -29,7 +29,7 @@ test('hold and unhold by the visitor: the server sees the hold, audio flows agai
   await widget.expectInboundAudio();
 
   await widget.button('Hang up').click();
-  await widget.expectCallState('ended');
+  await widget.expectEnded('hangup-local');
   await waitForTimelineEntry(callId, entryOfType('ended'), 'ended');
   // The server's own counters: it received the visitor's media.
   const stats = (await findCall(callId))!.timeline.filter((e) => e.type === 'rtp-stats');

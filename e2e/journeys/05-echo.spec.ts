@@ -28,7 +28,7 @@ test('echo test: tone bursts in come back as tone bursts', async ({ visitor }) =
 });
 
 test('echo test: silence in gives silence back', async ({ visitor }) => {
-  const widget = await visitor({ target: 'echo' }, { wav: SILENCE_WAV });
+  const widget = await visitor({ target: 'echo' }, { microphone: { wav: SILENCE_WAV } });
   await widget.button('Call us').click();
   await widget.expectCallState('active');
   const callId = await widget.outgoingCallId();

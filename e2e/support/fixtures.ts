@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, test as base } from '@playwright/test';
+import { type Browser, type BrowserContext, test as base, type TestInfo } from '@playwright/test';
 import { launchChromium, type MicrophoneOptions } from './browser';
 import { BACKEND_RUN_DIR, CREDENTIALS_ORIGIN } from './paths';
 import { Widget } from './widget';
@@ -21,49 +21,74 @@ export function agentCredentialsUrl(agent: AgentName): string {
   return `${CREDENTIALS_ORIGIN}/credentials/agent?${query}`;
 }
 
+export interface OpenOptions {
+  /** Launch a separate browser with this microphone signal or permission. */
+  microphone?: MicrophoneOptions;
+  /** Runs on the new context before the page loads (e.g. `context.route(...)`). */
+  prepare?: (context: BrowserContext) => Promise<void>;
+}
+
 interface JourneyFixtures {
-  /**
-   * Opens click-to-call.html; `attributes` override the element's (e.g. `{ target: 'echo' }`).
-   * `microphone` launches a separate browser with that microphone signal or permission.
-   */
-  visitor: (attributes?: Record<string, string>, microphone?: MicrophoneOptions) => Promise<Widget>;
+  /** Opens click-to-call.html; `attributes` override the element's (e.g. `{ target: 'echo' }`). */
+  visitor: (attributes?: Record<string, string>, options?: OpenOptions) => Promise<Widget>;
   /** Opens dashboard.html with `<sip-phone>` signing in as `agent`. */
-  agent: (agent: AgentName, attributes?: Record<string, string>) => Promise<Widget>;
+  agent: (
+    agent: AgentName,
+    attributes?: Record<string, string>,
+    options?: OpenOptions,
+  ) => Promise<Widget>;
+}
+
+/** Opens widgets in fresh contexts; `close()` stops their phones and closes everything. */
+function widgetOpener(browser: Browser, testInfo: TestInfo) {
+  const contexts: BrowserContext[] = [];
+  const ownBrowsers: Browser[] = [];
+  const widgets: Widget[] = [];
+  return {
+    async open(
+      file: 'click-to-call.html' | 'dashboard.html',
+      attributes: Record<string, string>,
+      { microphone, prepare }: OpenOptions = {},
+    ): Promise<Widget> {
+      let target = browser;
+      if (microphone) {
+        target = await launchChromium(microphone);
+        ownBrowsers.push(target);
+      }
+      const context = await target.newContext({ ignoreHTTPSErrors: true });
+      contexts.push(context);
+      await prepare?.(context);
+      const widget = await Widget.open(context, testInfo, file, attributes);
+      widgets.push(widget);
+      return widget;
+    },
+    async close(): Promise<void> {
+      // Un-register and hang up, so nothing stale rings or lingers in a later journey.
+      await Promise.all(widgets.map((w) => w.stopPhone().catch(() => undefined)));
+      await Promise.all(contexts.map((c) => c.close()));
+      await Promise.all(ownBrowsers.map((b) => b.close()));
+    },
+  };
 }
 
 export const test = base.extend<JourneyFixtures>({
   visitor: async ({ browser }, use, testInfo) => {
-    const contexts: BrowserContext[] = [];
-    const ownBrowsers: Browser[] = [];
-    await use(async (attributes = {}, microphone = undefined) => {
-      let visitorBrowser = browser;
-      if (microphone) {
-        visitorBrowser = await launchChromium(microphone);
-        ownBrowsers.push(visitorBrowser);
-      }
-      const context = await visitorBrowser.newContext({ ignoreHTTPSErrors: true });
-      contexts.push(context);
-      return Widget.open(context, testInfo, 'click-to-call.html', attributes);
-    });
-    await Promise.all(contexts.map((c) => c.close()));
-    await Promise.all(ownBrowsers.map((b) => b.close()));
+    const opener = widgetOpener(browser, testInfo);
+    await use((attributes = {}, options = {}) =>
+      opener.open('click-to-call.html', attributes, options),
+    );
+    await opener.close();
   },
   agent: async ({ browser }, use, testInfo) => {
-    const contexts: BrowserContext[] = [];
-    const agents: Widget[] = [];
-    await use(async (agent, attributes = {}) => {
-      const context = await browser.newContext({ ignoreHTTPSErrors: true });
-      contexts.push(context);
-      const widget = await Widget.open(context, testInfo, 'dashboard.html', {
-        'credentials-url': agentCredentialsUrl(agent),
-        ...attributes,
-      });
-      agents.push(widget);
-      return widget;
-    });
-    // Un-register, so no stale registration rings in a later journey.
-    await Promise.all(agents.map((a) => a.stopPhone().catch(() => undefined)));
-    await Promise.all(contexts.map((c) => c.close()));
+    const opener = widgetOpener(browser, testInfo);
+    await use((agent, attributes = {}, options = {}) =>
+      opener.open(
+        'dashboard.html',
+        { 'credentials-url': agentCredentialsUrl(agent), ...attributes },
+        options,
+      ),
+    );
+    await opener.close();
   },
 });
 

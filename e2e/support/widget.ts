@@ -73,8 +73,9 @@ export class Widget {
     return this.page.locator(this.tag);
   }
 
+  /** A button by its accessible name; a string matches the whole name. */
   button(name: string | RegExp): Locator {
-    return this.element.getByRole('button', { name });
+    return this.element.getByRole('button', { name, exact: typeof name === 'string' });
   }
 
   /** A keypad key, by its accessible name (`1`, `2 ABC`, …, `Star`, `Pound`). */
@@ -192,6 +193,25 @@ export class Widget {
   async outgoingCallId(): Promise<string> {
     await expect.poll(() => this.wire.outgoingCallIds().length, { intervals: [50] }).toBe(1);
     return this.wire.outgoingCallIds()[0]!;
+  }
+
+  /**
+   * Waits for the element's `sip-call-ended` event with this cause (the element drops
+   * `el.call` when the call ends) and returns the event's detail.
+   */
+  async expectEnded(cause: string, timeout = 10_000): Promise<Record<string, unknown>> {
+    await expect
+      .poll(
+        async () => (await this.events('sip-call-ended')).map((e) => e.detail.cause).join(','),
+        {
+          message: `${this.tag} sip-call-ended cause`,
+          timeout,
+          intervals: [50],
+        },
+      )
+      .toContain(cause);
+    const ended = await this.events('sip-call-ended');
+    return ended.find((e) => e.detail.cause === cause)!.detail;
   }
 
   /** Waits until inbound audio power rises above `minLevel` (audioLevel, 0..1). */

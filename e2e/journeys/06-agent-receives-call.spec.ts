@@ -1,0 +1,68 @@
+import { expect, test } from '../support/fixtures';
+import { registeredContacts } from '../support/lab';
+import { entryOfType, waitForTimelineEntry } from '../support/media-server';
+
+test('agent receives a queue call: rings, answers, two-way audio, visitor hangs up, back to idle', async ({
+  agent,
+  visitor,
+}) => {
+  const agentPhone = await agent('agent1');
+  await agentPhone.expectRegistration('registered');
+  await expect(agentPhone.element).toContainText('Ready');
+  await expect.poll(() => registeredContacts('agent1'), { intervals: [200] }).toBeGreaterThan(0);
+  await agentPhone.screenshot('registered');
+
+  const caller = await visitor({ target: 'queue' });
+  await caller.button('Call us').click();
+  const callId = await caller.outgoingCallId();
+
+  await agentPhone.expectCallState('ringing');
+  await expect(agentPhone.element).toContainText('Incoming call');
+  await agentPhone.expectSoundPlaying('ringtone', true);
+  await agentPhone.screenshot('ringing');
+  await caller.screenshot('waiting for an agent');
+
+  await agentPhone.button('Answer').click();
+  await agentPhone.expectCallState('active');
+  await caller.expectCallState('active');
+  await agentPhone.expectSoundPlaying('ringtone', false);
+  // Two-way audio: each side hears the other's microphone.
+  await agentPhone.expectPacketsFlowingBothWays();
+  await agentPhone.expectInboundAudio();
+  await caller.expectInboundAudio();
+  await waitForTimelineEntry(callId, entryOfType('bridge'), 'bridged to the agent');
+  await agentPhone.screenshot('in call');
+
+  await caller.button('Hang up').click();
+  await caller.expectEnded('hangup-local');
+  await agentPhone.expectEnded('hangup-remote');
+  await expect(agentPhone.element).toContainText('The other side hung up');
+  await waitForTimelineEntry(callId, entryOfType('ended'), 'ended on the server');
+  // Back to idle: the dial form returns and the phone is still registered.
+  await expect(agentPhone.button('Call')).toBeVisible();
+  await agentPhone.expectRegistration('registered');
+});
+
+test('agent declines a call from another agent: the caller sees "declined"', async ({ agent }) => {
+  const caller = await agent('agent2');
+  const callee = await agent('agent3');
+  await caller.expectRegistration('registered');
+  await callee.expectRegistration('registered');
+
+  await caller.element.getByLabel('Number or address').fill('agent3');
+  await caller.button('Call').click();
+  await callee.expectCallState('ringing');
+  await expect(callee.element).toContainText('Incoming call');
+  await callee.button('Decline').click();
+
+  const ended = await caller.expectEnded('declined');
+  await expect(caller.element).toContainText('Call ended: Call declined');
+  await caller.screenshot('declined');
+  // What Kamailio relayed: the callee's rejection reached the caller as a final response.
+  const rejection = caller.wire.responsesTo('INVITE').find((r) => (r.status ?? 0) >= 400);
+  expect(rejection?.status).toBe(ended.sipStatus);
+  expect(
+    callee.wire.messages.some((m) => m.direction === 'sent' && m.status === rejection?.status),
+  ).toBe(true);
+  await expect(callee.button('Call')).toBeVisible();
+});

@@ -1,0 +1,75 @@
+import { expect, test } from '../support/fixtures';
+import { serveForgedCredentials } from '../support/forged-credentials';
+import { registeredContacts } from '../support/lab';
+import { history } from '../support/media-server';
+import { observe } from '../support/observe';
+import { TONE_BURSTS_WAV } from '../support/paths';
+
+for (const forgery of ['wrong-password', 'expired'] as const) {
+  test(`rejected credentials (${forgery}): a clear error and no retry storm`, async ({ agent }) => {
+    const phone = await agent('agent5', {}, { prepare: serveForgedCredentials(forgery, 'agent5') });
+
+    await phone.expectRegistration('failed');
+    await expect(phone.element).toContainText('The server rejected the sign-in.');
+    await phone.screenshot(`rejected credentials ${forgery}`);
+    expect(await phone.events('sip-error')).toContainEqual(
+      expect.objectContaining({ detail: expect.objectContaining({ code: 'auth-rejected' }) }),
+    );
+    // Kamailio challenged and refused; the phone then stays quiet.
+    expect(phone.wire.responsesTo('REGISTER').map((r) => r.status)).not.toContain(200);
+    const registerCounts = await observe(3_000, () => phone.wire.sentRequests('REGISTER').length);
+    expect(Math.max(...registerCounts), 'REGISTER attempts').toBeLessThanOrEqual(3);
+    const registrationEvents = await phone.events('sip-registration-change');
+    expect(registrationEvents.filter((e) => e.detail.state === 'failed').length).toBe(1);
+    expect(await registeredContacts('agent5')).toBe(0);
+  });
+}
+
+test('calling a user that does not exist shows "not found"', async ({ agent }) => {
+  const phone = await agent('agent6');
+  await phone.expectRegistration('registered');
+  await phone.element.getByLabel('Number or address').fill('nobody');
+  await phone.button('Call').click();
+
+  await phone.expectEnded('not-found');
+  await expect(phone.element).toContainText('Number not found');
+  await phone.screenshot('not found');
+  expect(phone.wire.responsesTo('INVITE').map((r) => r.status)).toContain(404);
+});
+
+test('no microphone permission: a clear message and no call reaches the server', async ({
+  visitor,
+}) => {
+  const since = Date.now();
+  const widget = await visitor(
+    { target: 'echo' },
+    { microphone: { wav: TONE_BURSTS_WAV, grantMicrophone: false } },
+  );
+  await widget.button('Call us').click();
+
+  await expect(widget.element).toContainText('Microphone access was denied');
+  await widget.screenshot('microphone denied');
+  expect(await widget.events('sip-error')).toContainEqual(
+    expect.objectContaining({ detail: expect.objectContaining({ code: 'microphone-denied' }) }),
+  );
+  expect(widget.wire.sentRequests('INVITE')).toHaveLength(0);
+  expect(await history(since)).toHaveLength(0);
+});
+
+test('a second click while a call is up places no second call', async ({ visitor }) => {
+  const since = Date.now();
+  const widget = await visitor({ target: 'echo' });
+  const callButton = widget.button('Call us');
+  await callButton.dblclick();
+  await widget.expectCallState('active');
+  // Clicking the launcher again while in the call (if it is still there) changes nothing.
+  if (await callButton.isVisible()) await callButton.click({ force: true });
+  await widget.expectPacketsFlowingBothWays();
+
+  expect(widget.wire.outgoingCallIds()).toHaveLength(1);
+  const calls = await history(since);
+  expect(calls.map((c) => c.callId)).toEqual(widget.wire.outgoingCallIds());
+
+  await widget.button('Hang up').click();
+  await widget.expectEnded('hangup-local');
+});
