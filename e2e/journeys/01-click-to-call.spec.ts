@@ -5,10 +5,12 @@ test('click-to-call from a plain page: IVR heard, digit 1 reaches the sub-menu, 
   visitor,
 }) => {
   const widget = await visitor();
+  await expect(widget.element).toHaveAttribute('state', 'idle');
   await widget.screenshot('idle');
 
-  await widget.button('Call us').click();
+  await widget.launcher.click();
   await widget.expectCallState('active');
+  await expect(widget.element).toHaveAttribute('state', 'in-call');
   await widget.screenshot('in call');
 
   // The credentials came from the credentials service, and the call is signed with them.

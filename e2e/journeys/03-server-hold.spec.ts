@@ -5,7 +5,7 @@ test('hold music from the server: held with a re-INVITE, music heard, cleared wh
   visitor,
 }) => {
   const widget = await visitor({ target: 'server-hold' });
-  await widget.button('Call us').click();
+  await widget.launcher.click();
   const callId = await widget.outgoingCallId();
 
   await widget.expectHold('remote');

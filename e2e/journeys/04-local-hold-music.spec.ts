@@ -5,7 +5,7 @@ test('local hold music: held with inactive, the widget plays its own music and s
   visitor,
 }) => {
   const widget = await visitor({ target: 'hold-inactive' });
-  await widget.button('Call us').click();
+  await widget.launcher.click();
   const callId = await widget.outgoingCallId();
 
   await waitForTimelineEntry(callId, entryOfType('hold', { direction: 'inactive' }), 'hold');

@@ -9,7 +9,7 @@ const QUIET = 0.001;
 
 test('echo test: tone bursts in come back as tone bursts', async ({ visitor }) => {
   const widget = await visitor({ target: 'echo' });
-  await widget.button('Call us').click();
+  await widget.launcher.click();
   await widget.expectCallState('active');
   const callId = await widget.outgoingCallId();
   await waitForTimelineEntry(callId, entryOfType('answered'), 'answered');
@@ -29,7 +29,7 @@ test('echo test: tone bursts in come back as tone bursts', async ({ visitor }) =
 
 test('echo test: silence in gives silence back', async ({ visitor }) => {
   const widget = await visitor({ target: 'echo' }, { microphone: { wav: SILENCE_WAV } });
-  await widget.button('Call us').click();
+  await widget.launcher.click();
   await widget.expectCallState('active');
   const callId = await widget.outgoingCallId();
   await waitForTimelineEntry(callId, entryOfType('answered'), 'answered');

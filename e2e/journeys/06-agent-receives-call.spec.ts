@@ -13,7 +13,7 @@ test('agent receives a queue call: rings, answers, two-way audio, visitor hangs 
   await agentPhone.screenshot('registered');
 
   const caller = await visitor({ target: 'queue' });
-  await caller.button('Call us').click();
+  await caller.launcher.click();
   const callId = await caller.outgoingCallId();
 
   await agentPhone.expectCallState('ringing');

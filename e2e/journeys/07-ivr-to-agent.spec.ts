@@ -9,7 +9,7 @@ test('IVR to agent: the visitor presses 0, hears hold music while queued, then t
   await agentPhone.expectRegistration('registered');
 
   const caller = await visitor({ target: 'ivr' });
-  await caller.button('Call us').click();
+  await caller.launcher.click();
   await caller.expectCallState('active');
   const callId = await caller.outgoingCallId();
   await waitForTimelineEntry(callId, entryOfType('ivr-node'), 'IVR entered');

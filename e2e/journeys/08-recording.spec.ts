@@ -12,7 +12,7 @@ test('recording: a call to record leaves a WAV with the visitor’s microphone i
 }) => {
   const before = new Set((await recordings()).map((r) => `${r.server}/${r.file}`));
   const widget = await visitor({ target: 'record' });
-  await widget.button('Call us').click();
+  await widget.launcher.click();
   await widget.expectCallState('active');
   const callId = await widget.outgoingCallId();
   await waitForTimelineEntry(callId, entryOfType('answered'), 'answered');

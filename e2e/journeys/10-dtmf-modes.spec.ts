@@ -7,7 +7,7 @@ for (const { mode, method } of [
 ] as const) {
   test(`DTMF mode ${mode}: the IVR receives the digit as ${method}`, async ({ visitor }) => {
     const widget = await visitor({ target: 'ivr', 'dtmf-mode': mode });
-    await widget.button('Call us').click();
+    await widget.launcher.click();
     await widget.expectCallState('active');
     const callId = await widget.outgoingCallId();
     await waitForTimelineEntry(callId, entryOfType('ivr-node'), 'IVR entered');

@@ -78,6 +78,17 @@ export class Widget {
     return this.element.getByRole('button', { name, exact: typeof name === 'string' });
   }
 
+  /** `<sip-call-button>`'s launcher; its name grows a status ("Call us In call · 0:05"). */
+  get launcher(): Locator {
+    return this.element.getByRole('button', { name: /^Call us/ });
+  }
+
+  /** `<sip-call-button>`: opens the call panel if the launcher left it closed. */
+  async openPanel(): Promise<void> {
+    if ((await this.launcher.getAttribute('aria-expanded')) !== 'true') await this.launcher.click();
+    await expect(this.launcher).toHaveAttribute('aria-expanded', 'true');
+  }
+
   /** A keypad key, by its accessible name (`1`, `2 ABC`, …, `Star`, `Pound`). */
   key(digit: string): Locator {
     const name = digit === '*' ? 'Star' : digit === '#' ? 'Pound' : new RegExp(`^${digit}( |$)`);
