@@ -1,0 +1,271 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { type CallControlActions, renderCallControls } from '../shared/call-controls.js';
+import { callControlsStyles } from '../shared/call-controls.styles.js';
+import { callStatusText } from '../shared/call-status.js';
+import { ClockController } from '../shared/clock-controller.js';
+import { defineElement } from '../shared/define.js';
+import { formatDuration } from '../shared/format-duration.js';
+import { icons } from '../shared/icons.js';
+import { PhoneElement } from '../shared/phone-element.js';
+import { renderError } from '../shared/render-error.js';
+import { themeStyles } from '../shared/theme.styles.js';
+import { isInCall, type PhoneView } from '../shared/view-state.js';
+import { callButtonStyles } from './styles.js';
+
+export type CallButtonState = 'idle' | 'connecting' | 'ringing' | 'in-call' | 'ended' | 'error';
+
+function buttonStateOf(view: PhoneView): CallButtonState {
+  switch (view.call?.state) {
+    case 'connecting':
+      return 'connecting';
+    case 'ringing':
+    case 'early-media':
+      return 'ringing';
+    case 'active':
+    case 'on-hold':
+      return 'in-call';
+    case 'ended':
+      return 'ended';
+    case undefined:
+      if (view.placing) return 'connecting';
+      return view.error ? 'error' : 'idle';
+  }
+}
+
+const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
+
+/**
+ * @summary Click-to-call button for public pages. Loads the phone engine only when the
+ * visitor shows intent, then calls `target`; a compact panel controls the call.
+ *
+ * @event sip-registration-change - Connection state changed. `detail: { state, previous, error? }`.
+ * @event sip-call-state - The call changed state. `detail: { call, state, previous, hold }`.
+ * @event sip-call-ended - The call ended. `detail: { call, cause, message, sipStatus? }`.
+ * @event sip-dtmf - A keypad tone was sent. `detail: { call, tone, method }`.
+ * @event sip-error - Invalid configuration or an engine error. `detail: { code, message }`.
+ * @event sip-dialpad-press - A keypad key was pressed. `detail: { key }`.
+ *
+ * @slot - The button label (default "Call us").
+ *
+ * @csspart button - The main button; it also carries `button-<state>` (e.g. `button-in-call`).
+ * @csspart status - State text inside the button (and the call timer).
+ * @csspart panel - The call panel.
+ * @csspart call-status - What the call is doing, in words.
+ * @csspart timer - Call duration.
+ * @csspart hold-state - Who holds the call.
+ * @csspart controls - The call control buttons.
+ * @csspart control - Each call control button (also `mute`, `hold`, `keypad-toggle`, `hangup`).
+ * @csspart keypad - The in-call keypad.
+ * @csspart error - The error alert.
+ * @csspart unlock-audio - The "enable sound" button shown when the browser blocks audio.
+ *
+ * @cssproperty --sip-accent - Button colour.
+ * @cssproperty --sip-accent-fg - Button text colour.
+ * @cssproperty --sip-bg - Panel background.
+ * @cssproperty --sip-fg - Panel text colour.
+ * @cssproperty --sip-surface - Control background.
+ * @cssproperty --sip-border - Border colour.
+ * @cssproperty --sip-danger - Hang-up / error colour.
+ * @cssproperty --sip-success - In-call button colour.
+ * @cssproperty --sip-focus-ring - Focus outline colour.
+ * @cssproperty --sip-radius - Panel corner radius.
+ * @cssproperty --sip-button-radius - Button corner radius (pill by default).
+ * @cssproperty --sip-font - Font family.
+ * @cssproperty --sip-target-size - Minimum control size (44px).
+ * @cssproperty --sip-panel-width - Panel width.
+ * @cssproperty --sip-panel-z-index - Panel stacking order.
+ */
+export class SipCallButton extends PhoneElement {
+  static override styles = [themeStyles, callControlsStyles, callButtonStyles];
+
+  /** Number or address to call, e.g. `ivr` or `sales`. */
+  @property() target: string | undefined;
+
+  /**
+   * When to load the engine: `intent` (default: hover, focus or press) or `idle` (as soon
+   * as the page is idle, for a faster first call at the cost of loading it for everyone).
+   */
+  @property() preload: 'intent' | 'idle' = 'intent';
+
+  /** What the button shows (read-only, reflected). */
+  @property({ reflect: true }) state: CallButtonState = 'idle';
+
+  protected override readonly extraConfigProperties = ['target'];
+
+  @state() private panelOpen = false;
+  @state() private keypadOpen = false;
+
+  @query('.main') private mainButton!: HTMLButtonElement;
+  @query('.panel') private panel: HTMLElement | null | undefined;
+
+  private focusPanelOnOpen = false;
+  private idleHandle: number | undefined;
+
+  private readonly actions: CallControlActions = {
+    toggleMute: () => this.engine.toggleMute(),
+    toggleHold: () => this.engine.toggleHold(),
+    toggleKeypad: () => {
+      this.keypadOpen = !this.keypadOpen;
+    },
+    hangup: () => this.engine.hangup(),
+    sendDtmf: (tone) => this.engine.sendDtmf(tone),
+  };
+
+  constructor() {
+    super({
+      register: false,
+      startOnConnect: false,
+      checkElement: () =>
+        this.target?.trim()
+          ? undefined
+          : 'target is required: the number to call, e.g. target="sales"',
+    });
+    new ClockController(this, () => isInCall(this.engine.view.call));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    for (const type of INTENT_EVENTS) this.addEventListener(type, this.onIntent);
+    if (this.preload === 'idle') {
+      this.idleHandle = requestIdleCallback(() => this.engine.preload());
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const type of INTENT_EVENTS) this.removeEventListener(type, this.onIntent);
+    if (this.idleHandle !== undefined) cancelIdleCallback(this.idleHandle);
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const view = this.engine.view;
+    this.state = buttonStateOf(view);
+    if (!view.call && !view.placing && this.panelOpen) {
+      this.focusPanelOnOpen = false;
+      // Focus inside the closing panel would fall to <body>: bring it back to the button.
+      if (this.panel?.matches(':focus-within')) queueMicrotask(() => this.mainButton.focus());
+      this.panelOpen = false;
+    }
+    if (!isInCall(view.call) && view.call?.state !== 'early-media') this.keypadOpen = false;
+  }
+
+  protected override updated(): void {
+    if (this.focusPanelOnOpen && this.panel) {
+      this.focusPanelOnOpen = false;
+      this.panel.focus();
+    }
+  }
+
+  private readonly onIntent = (): void => {
+    this.engine.prepare();
+  };
+
+  private onClick(): void {
+    const view = this.engine.view;
+    const live = view.placing || (view.call !== undefined && view.call.state !== 'ended');
+    if (live) {
+      this.panelOpen = !this.panelOpen;
+      this.focusPanelOnOpen = this.panelOpen;
+      return;
+    }
+    const target = this.target?.trim();
+    // Without a target the configuration check already shows the error.
+    if (!target) return;
+    this.panelOpen = true;
+    this.focusPanelOnOpen = true;
+    void this.engine.placeCall(target);
+  }
+
+  private onPanelKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    this.panelOpen = false;
+    this.mainButton.focus();
+  }
+
+  private statusText(): string {
+    const t = this.locale.messages;
+    const call = this.engine.view.call;
+    if (this.state === 'in-call' && call?.answeredAt !== undefined) {
+      return `${t.buttonState['in-call']} · ${formatDuration(Date.now() - call.answeredAt)}`;
+    }
+    return t.buttonState[this.state];
+  }
+
+  protected override render(): TemplateResult {
+    const t = this.locale.messages;
+    const view = this.engine.view;
+    const hasCall = view.placing || view.call !== undefined;
+    const status = this.statusText();
+    return html`<button
+        type="button"
+        class="main"
+        part="button button-${this.state}"
+        aria-expanded=${hasCall ? String(this.panelOpen) : nothing}
+        aria-controls=${hasCall ? 'panel' : nothing}
+        @click=${this.onClick}
+      >
+        ${view.call && view.call.state !== 'ended' ? icons.hangUp() : icons.phone()}
+        <span class="label">
+          <slot>${t.callUs}</slot>
+          ${status ? html`<span part="status" class="status">${status}</span>` : nothing}
+        </span>
+      </button>
+      <span class="visually-hidden" role="status">${view.call ? callStatusText(view.call, t) : status}</span>
+      ${this.panelOpen && hasCall ? this.renderPanel() : nothing}
+      ${!this.panelOpen && view.error ? html`<div class="error-anchor">${renderError(view.error, t)}</div>` : nothing}`;
+  }
+
+  private renderPanel(): TemplateResult {
+    const t = this.locale.messages;
+    const view = this.engine.view;
+    const call = view.call;
+    return html`<div
+      id="panel"
+      class="panel"
+      part="panel"
+      role="dialog"
+      aria-label=${t.callControls}
+      tabindex="-1"
+      @keydown=${this.onPanelKeydown}
+    >
+      ${view.error ? renderError(view.error, t) : nothing}
+      ${
+        view.autoplayBlocked
+          ? html`<button
+              type="button"
+              class="btn accent"
+              part="unlock-audio"
+              @click=${() => this.engine.unlockAudio()}
+            >
+              ${icons.sound()}<span>${t.enableSound}</span>
+            </button>`
+          : nothing
+      }
+      <p part="call-status" class="call-status">
+        ${call ? callStatusText(call, t) : t.buttonState.connecting}
+      </p>
+      ${
+        call && call.state !== 'ended'
+          ? renderCallControls({
+              call,
+              t,
+              keypadOpen: this.keypadOpen,
+              now: Date.now(),
+              actions: this.actions,
+            })
+          : nothing
+      }
+    </div>`;
+  }
+}
+
+defineElement('sip-call-button', SipCallButton);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sip-call-button': SipCallButton;
+  }
+}

@@ -1,0 +1,86 @@
+import { css } from 'lit';
+
+export const callButtonStyles = css`
+  :host {
+    display: inline-block;
+    position: relative;
+  }
+
+  .main {
+    min-height: var(--_target);
+    min-width: var(--_target);
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5em;
+    padding: 0.35em 1.2em;
+    border: none;
+    border-radius: var(--sip-button-radius, 999px);
+    background: var(--_accent);
+    color: var(--_accent-fg);
+    font-weight: 700;
+    font-size: 1rem;
+    cursor: pointer;
+  }
+
+  .main:hover {
+    filter: brightness(1.08);
+  }
+
+  :host([state='in-call']) .main {
+    background: var(--_success);
+    color: var(--_success-fg);
+  }
+
+  :host([state='error']) .main,
+  :host([state='ended']) .main {
+    background: var(--_surface);
+    color: var(--_fg);
+    border: 1px solid var(--_border);
+  }
+
+  .label {
+    display: inline-flex;
+    flex-direction: column;
+    align-items: flex-start;
+    line-height: 1.2;
+  }
+
+  .status {
+    font-size: 0.8em;
+    font-weight: 500;
+    font-variant-numeric: tabular-nums;
+  }
+
+  .panel {
+    position: absolute;
+    top: calc(100% + 0.5rem);
+    inset-inline-start: 0;
+    z-index: var(--sip-panel-z-index, 1000);
+    width: var(--sip-panel-width, 18rem);
+    max-width: calc(100vw - 1rem);
+    display: flex;
+    flex-direction: column;
+    gap: 0.6rem;
+    padding: 0.9rem;
+    box-sizing: border-box;
+    background: var(--_bg);
+    color: var(--_fg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
+  }
+
+  .call-status {
+    margin: 0;
+    font-weight: 600;
+  }
+
+  .error-anchor {
+    position: absolute;
+    top: calc(100% + 0.5rem);
+    inset-inline-start: 0;
+    width: var(--sip-panel-width, 18rem);
+    z-index: var(--sip-panel-z-index, 1000);
+    box-sizing: border-box;
+  }
+`;

@@ -1,0 +1,214 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { state } from 'lit/decorators.js';
+import '../dialpad/sip-dialpad.js';
+import { type CallControlActions, renderCallControls } from '../shared/call-controls.js';
+import { callControlsStyles } from '../shared/call-controls.styles.js';
+import { callStatusText } from '../shared/call-status.js';
+import { ClockController } from '../shared/clock-controller.js';
+import { defineElement } from '../shared/define.js';
+import { icons } from '../shared/icons.js';
+import { PhoneElement } from '../shared/phone-element.js';
+import { renderError } from '../shared/render-error.js';
+import { themeStyles } from '../shared/theme.styles.js';
+import { type CallView, isInCall } from '../shared/view-state.js';
+import { phoneStyles } from './styles.js';
+
+/**
+ * @summary Agent phone: registers, rings for incoming calls, places calls, and controls
+ * the call (mute, hold, keypad, hang up).
+ *
+ * @event sip-registration-change - Registration state changed. `detail: { state, previous, error? }`.
+ * @event sip-incoming-call - A call is ringing. `detail: { call }`.
+ * @event sip-call-state - The call changed state. `detail: { call, state, previous, hold }`.
+ * @event sip-call-ended - The call ended. `detail: { call, cause, message, sipStatus? }`.
+ * @event sip-dtmf - A keypad tone was sent. `detail: { call, tone, method }`.
+ * @event sip-error - Invalid configuration or an engine error. `detail: { code, message }`.
+ * @event sip-dialpad-press - A dialpad key was pressed. `detail: { key }`.
+ *
+ * @slot quality - A call-quality indicator shown in the header.
+ *
+ * @csspart base - The phone's card.
+ * @csspart status - Registration state in words.
+ * @csspart quality - Wrapper of the quality slot.
+ * @csspart error - The error alert.
+ * @csspart unlock-audio - The "enable sound" button shown when the browser blocks audio.
+ * @csspart dial-form - Target input, dialpad and call button (idle).
+ * @csspart target-input - The number or address input.
+ * @csspart dialpad - The dialpad.
+ * @csspart call-button - The call button.
+ * @csspart incoming - The incoming-call banner.
+ * @csspart answer - Answer button.
+ * @csspart decline - Decline button.
+ * @csspart call - The current call area.
+ * @csspart caller-name - Remote display name.
+ * @csspart caller-user - Remote user.
+ * @csspart call-status - What the call is doing, in words.
+ * @csspart timer - Call duration.
+ * @csspart hold-state - Who holds the call.
+ * @csspart controls - The call control buttons.
+ * @csspart control - Each call control button (also `mute`, `hold`, `keypad-toggle`, `hangup`).
+ * @csspart keypad - The in-call keypad.
+ *
+ * @cssproperty --sip-accent - Accent colour.
+ * @cssproperty --sip-accent-fg - Text on the accent colour.
+ * @cssproperty --sip-bg - Background.
+ * @cssproperty --sip-fg - Text colour.
+ * @cssproperty --sip-muted-fg - Secondary text colour.
+ * @cssproperty --sip-surface - Button background.
+ * @cssproperty --sip-border - Border colour.
+ * @cssproperty --sip-danger - Hang-up / decline / error colour.
+ * @cssproperty --sip-danger-fg - Text on the danger colour.
+ * @cssproperty --sip-success - Call / answer colour.
+ * @cssproperty --sip-success-fg - Text on the success colour.
+ * @cssproperty --sip-focus-ring - Focus outline colour.
+ * @cssproperty --sip-radius - Corner radius.
+ * @cssproperty --sip-font - Font family.
+ * @cssproperty --sip-target-size - Minimum control size (44px).
+ * @cssproperty --sip-phone-width - Maximum width.
+ */
+export class SipPhone extends PhoneElement {
+  static override styles = [themeStyles, callControlsStyles, phoneStyles];
+
+  @state() private target = '';
+  @state() private keypadOpen = false;
+
+  private readonly actions: CallControlActions = {
+    toggleMute: () => this.engine.toggleMute(),
+    toggleHold: () => this.engine.toggleHold(),
+    toggleKeypad: () => {
+      this.keypadOpen = !this.keypadOpen;
+    },
+    hangup: () => this.engine.hangup(),
+    sendDtmf: (tone) => this.engine.sendDtmf(tone),
+  };
+
+  constructor() {
+    super({ register: true, startOnConnect: true });
+    new ClockController(this, () => isInCall(this.engine.view.call));
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    if (!this.engine.view.call) this.keypadOpen = false;
+  }
+
+  private onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const target = this.target.trim();
+    if (!target) {
+      this.renderRoot.querySelector<HTMLInputElement>('#target')?.focus();
+      return;
+    }
+    void this.engine.placeCall(target);
+  }
+
+  private appendKey(key: string): void {
+    this.target += key;
+  }
+
+  protected override render(): TemplateResult {
+    const t = this.locale.messages;
+    const view = this.engine.view;
+    return html`<section part="base" class="phone" aria-label=${t.phone}>
+      <header>
+        <span class="dot" data-state=${view.registration} aria-hidden="true"></span>
+        <p part="status" class="status" role="status">${t.registration[view.registration]}</p>
+        <span part="quality" class="quality"><slot name="quality"></slot></span>
+      </header>
+      ${view.error ? renderError(view.error, t) : nothing}
+      ${
+        view.autoplayBlocked
+          ? html`<button
+              type="button"
+              class="btn accent"
+              part="unlock-audio"
+              @click=${() => this.engine.unlockAudio()}
+            >
+              ${icons.sound()}<span>${t.enableSound}</span>
+            </button>`
+          : nothing
+      }
+      ${view.call ? this.renderCall(view.call) : this.renderDialForm(view.placing)}
+    </section>`;
+  }
+
+  private renderDialForm(placing: boolean): TemplateResult {
+    const t = this.locale.messages;
+    const configured = this.engine.view.error?.code !== 'config-invalid';
+    return html`<form part="dial-form" @submit=${this.onSubmit}>
+      <label for="target">${t.target}</label>
+      <input
+        id="target"
+        part="target-input"
+        autocomplete="off"
+        spellcheck="false"
+        placeholder=${t.targetPlaceholder}
+        .value=${this.target}
+        @input=${(event: InputEvent) => {
+          this.target = (event.target as HTMLInputElement).value;
+        }}
+      />
+      <sip-dialpad
+        part="dialpad"
+        theme=${this.theme ?? nothing}
+        @sip-dialpad-press=${(event: CustomEvent<{ key: string }>) => this.appendKey(event.detail.key)}
+      ></sip-dialpad>
+      <button
+        type="submit"
+        class="btn success"
+        part="call-button"
+        ?disabled=${!configured || placing}
+      >
+        ${icons.phone()}<span>${t.call}</span>
+      </button>
+    </form>`;
+  }
+
+  private renderCall(call: CallView): TemplateResult {
+    const t = this.locale.messages;
+    const incoming = call.direction === 'incoming' && call.state === 'ringing';
+    return html`<div part=${incoming ? 'incoming' : 'call'} class=${incoming ? 'incoming' : 'call'}>
+      <p class="caller">
+        <span part="caller-name" class="caller-name">${call.remoteName || call.remoteUser}</span>
+        ${
+          call.remoteName
+            ? html`<span part="caller-user" class="caller-user">${call.remoteUser}</span>`
+            : nothing
+        }
+      </p>
+      <p part="call-status" class="call-status" role="status">${callStatusText(call, t)}</p>
+      ${incoming ? this.renderAnswerRow() : nothing}
+      ${
+        !incoming && call.state !== 'ended'
+          ? renderCallControls({
+              call,
+              t,
+              keypadOpen: this.keypadOpen,
+              now: Date.now(),
+              actions: this.actions,
+            })
+          : nothing
+      }
+    </div>`;
+  }
+
+  private renderAnswerRow(): TemplateResult {
+    const t = this.locale.messages;
+    return html`<div class="answer-row">
+      <button type="button" class="btn success" part="answer" @click=${() => this.engine.answer()}>
+        ${icons.phone()}<span>${t.answer}</span>
+      </button>
+      <button type="button" class="btn danger" part="decline" @click=${() => this.engine.decline()}>
+        ${icons.hangUp()}<span>${t.decline}</span>
+      </button>
+    </div>`;
+  }
+}
+
+defineElement('sip-phone', SipPhone);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sip-phone': SipPhone;
+  }
+}

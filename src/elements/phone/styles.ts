@@ -1,0 +1,113 @@
+import { css } from 'lit';
+
+export const phoneStyles = css`
+  :host {
+    display: block;
+    max-width: var(--sip-phone-width, 22rem);
+  }
+
+  .phone {
+    display: flex;
+    flex-direction: column;
+    gap: 0.9rem;
+    padding: 1rem;
+    background: var(--_bg);
+    color: var(--_fg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+
+  header {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+  }
+
+  .dot {
+    width: 0.7rem;
+    height: 0.7rem;
+    border-radius: 50%;
+    background: var(--_muted-fg);
+    flex: none;
+  }
+
+  .dot[data-state='registered'] {
+    background: var(--_success);
+  }
+
+  .dot[data-state='failed'] {
+    background: var(--_danger);
+  }
+
+  .status {
+    margin: 0;
+    flex: 1;
+    font-weight: 600;
+  }
+
+  .quality {
+    display: contents;
+  }
+
+  form {
+    display: flex;
+    flex-direction: column;
+    gap: 0.6rem;
+  }
+
+  label {
+    font-size: 0.875rem;
+    font-weight: 600;
+  }
+
+  input {
+    min-height: var(--_target);
+    padding: 0 0.75rem;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
+    background: var(--_bg);
+    font-size: 1.1rem;
+  }
+
+  .call,
+  .incoming {
+    display: flex;
+    flex-direction: column;
+    gap: 0.6rem;
+  }
+
+  .incoming {
+    padding: 0.75rem;
+    border: 2px solid var(--_accent);
+    border-radius: var(--_radius);
+  }
+
+  .caller {
+    margin: 0;
+    display: flex;
+    flex-direction: column;
+    overflow-wrap: anywhere;
+  }
+
+  .caller-name {
+    font-size: 1.2rem;
+    font-weight: 700;
+  }
+
+  .caller-user {
+    color: var(--_muted-fg);
+  }
+
+  .call-status {
+    margin: 0;
+  }
+
+  .answer-row {
+    display: flex;
+    gap: 0.5rem;
+  }
+
+  .answer-row .btn {
+    flex: 1;
+  }
+`;

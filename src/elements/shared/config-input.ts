@@ -1,0 +1,57 @@
+import type { PhoneConfig } from '../../engine/types.js';
+
+/** The configuration attributes shared by the elements that own a phone. */
+export interface ConfigAttributes {
+  server: string | undefined;
+  domain: string | undefined;
+  user: string | undefined;
+  password: string | undefined;
+  credentialsUrl: string | undefined;
+  displayName: string | undefined;
+  dtmfMode: string | undefined;
+  holdMusic: string | undefined;
+  soundsBase: string | undefined;
+}
+
+/** `soundsBase` used when neither the attribute nor `config` sets one (the CDN build sets it). */
+let defaultSoundsBase: string | undefined;
+
+export function setDefaultSoundsBase(url: string): void {
+  defaultSoundsBase = url;
+}
+
+/** `"wss://a, wss://b"` or `"wss://a wss://b"` → `['wss://a', 'wss://b']`. */
+export function splitServerList(value: string): string[] {
+  return value.split(/[\s,]+/).filter((part) => part !== '');
+}
+
+function holdMusicUrl(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  return value.trim().toLowerCase() === 'off' ? null : value;
+}
+
+/**
+ * The engine configuration the attributes describe, with `overrides` (the element's
+ * `config` property) merged over them. Unset attributes are left out so the engine's
+ * defaults apply; checking the values is the engine's job (`validateConfig`).
+ */
+export function configFromAttributes(
+  attributes: ConfigAttributes,
+  register: boolean,
+  overrides: Partial<PhoneConfig> | undefined,
+): Record<string, unknown> {
+  const fromAttributes: Record<string, unknown> = {
+    servers: attributes.server === undefined ? undefined : splitServerList(attributes.server),
+    domain: attributes.domain,
+    user: attributes.user,
+    password: attributes.password,
+    credentialsUrl: attributes.credentialsUrl,
+    displayName: attributes.displayName,
+    dtmfMode: attributes.dtmfMode,
+    holdMusicUrl: holdMusicUrl(attributes.holdMusic),
+    soundsBase: attributes.soundsBase ?? defaultSoundsBase,
+    register,
+  };
+  const defined = Object.entries(fromAttributes).filter(([, value]) => value !== undefined);
+  return { ...Object.fromEntries(defined), ...overrides };
+}

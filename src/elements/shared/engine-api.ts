@@ -1,0 +1,35 @@
+import type { ResolvedConfig } from '../../engine/config.js';
+import type {
+  CallHandle,
+  PhoneError,
+  PhoneEventMap,
+  RegistrationState,
+  Unsubscribe,
+} from '../../engine/types.js';
+
+/**
+ * The part of the engine's `Phone` the elements use. Written as an interface so the
+ * elements depend on the contract, not on the JsSIP-backed class, which stays in a
+ * lazily loaded chunk.
+ */
+export interface PhoneApi {
+  readonly state: RegistrationState;
+  readonly lastError: PhoneError | undefined;
+  start(): Promise<void> | void;
+  stop(): Promise<void> | void;
+  /** Warm up (connect) on visitor intent, before the call is placed. */
+  prepare(): Promise<void> | void;
+  call(target: string): CallHandle;
+  unlockAudio(): Promise<void> | void;
+  on<K extends keyof PhoneEventMap>(
+    event: K,
+    handler: (payload: PhoneEventMap[K]) => void,
+  ): Unsubscribe;
+}
+
+/** What the lazily imported engine module provides. */
+export interface EngineModule {
+  Phone: new (config: ResolvedConfig) => PhoneApi;
+}
+
+export type EngineLoader = () => Promise<EngineModule>;

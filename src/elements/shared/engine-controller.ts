@@ -1,0 +1,323 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { type ConfigResult, type ResolvedConfig, validateConfig } from '../../engine/config.js';
+import type { CallEventMap, CallHandle, PhoneError, Unsubscribe } from '../../engine/types.js';
+import type { EngineLoader, PhoneApi } from './engine-api.js';
+import { emit } from './events.js';
+import { loadEngine } from './load-engine.js';
+import { type CallView, callViewOf, INITIAL_VIEW, type PhoneView } from './view-state.js';
+
+/** How long an ended call stays on screen with its cause before the idle view returns. */
+export const ENDED_DISPLAY_MS = 4000;
+
+export interface EngineControllerOptions {
+  /** Agents register to receive calls; visitors only place calls. */
+  register: boolean;
+  /** Create and start the phone as soon as the element is on the page (agent phone). */
+  startOnConnect: boolean;
+  /** The configuration input (attributes merged with the `config` property). */
+  readConfig: () => Record<string, unknown>;
+  /** The element's own settings check (beyond the engine's): a message when invalid. */
+  checkElement?: () => string | undefined;
+}
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/**
+ * Connects an element to one engine `Phone`: validates the element's configuration,
+ * loads the engine on demand, turns engine state into a {@link PhoneView}, re-dispatches
+ * engine events as DOM events, and forwards the user's intents. Protocol decisions stay
+ * in the engine.
+ */
+export class EngineController implements ReactiveController {
+  /**
+   * How the engine module is loaded. Replaceable before the first load (tests; hosts
+   * that bundle the engine themselves).
+   */
+  loader: EngineLoader = loadEngine;
+
+  private currentView: PhoneView = INITIAL_VIEW;
+  private config: ResolvedConfig | undefined;
+  /** Serialized `config`, to tell a real change from a re-render. */
+  private configKey = '';
+  private configError: PhoneError | undefined;
+  private runtimeError: PhoneError | undefined;
+  private autoplayBlocked = false;
+  private placing = false;
+
+  private phoneApi: PhoneApi | undefined;
+  /** `configKey` the current phone was created with. */
+  private phoneKey = '';
+  private phoneLoading: Promise<PhoneApi | undefined> | undefined;
+  private phoneSubscriptions: Unsubscribe[] = [];
+  private prepared = false;
+
+  private activeCall: CallHandle | undefined;
+  private callSubscriptions: Unsubscribe[] = [];
+  private endedCall: CallView | undefined;
+  private endedTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly host: Host,
+    private readonly options: EngineControllerOptions,
+  ) {
+    host.addController(this);
+  }
+
+  /** What the element renders. Setting it shows a state directly (tests). */
+  get view(): PhoneView {
+    return this.currentView;
+  }
+
+  set view(view: PhoneView) {
+    this.currentView = view;
+    this.host.requestUpdate();
+  }
+
+  get phone(): PhoneApi | undefined {
+    return this.phoneApi;
+  }
+
+  get call(): CallHandle | undefined {
+    return this.activeCall;
+  }
+
+  hostConnected(): void {
+    this.configure();
+  }
+
+  hostDisconnected(): void {
+    // Moving an element in the DOM disconnects and reconnects it at once: only a real
+    // removal stops the phone.
+    queueMicrotask(() => {
+      if (this.host.isConnected) return;
+      this.dropPhone();
+      clearTimeout(this.endedTimer);
+      this.endedCall = undefined;
+    });
+  }
+
+  /** Re-reads and checks the configuration; call it when a configuration input changes. */
+  configure(): void {
+    const elementProblem = this.options.checkElement?.();
+    const result: ConfigResult = elementProblem
+      ? { ok: false, error: { code: 'config-invalid', message: elementProblem } }
+      : validateConfig(this.options.readConfig());
+    if (result.ok) {
+      this.configError = undefined;
+      this.config = result.config;
+      this.configKey = JSON.stringify(result.config);
+    } else {
+      const isNew = this.configError?.message !== result.error.message;
+      this.configError = result.error;
+      this.config = undefined;
+      this.configKey = '';
+      if (isNew) emit(this.host, 'sip-error', toDetail(result.error));
+    }
+    this.sync();
+  }
+
+  /** Loads the engine without connecting (the page is idle). */
+  preload(): void {
+    void this.ensurePhone();
+  }
+
+  /** Loads the engine and connects early, on a visitor's intent to call. */
+  prepare(): void {
+    void this.ensurePhone().then((phone) => {
+      if (!phone || this.prepared) return;
+      this.prepared = true;
+      this.settle(phone.prepare());
+    });
+  }
+
+  /** Places a call unless one is already up or being placed (a second click is a no-op). */
+  async placeCall(target: string): Promise<void> {
+    if (this.activeCall || this.placing || !this.config) return;
+    this.placing = true;
+    this.runtimeError = undefined;
+    this.refresh();
+    try {
+      const phone = await this.ensurePhone();
+      if (phone && !this.activeCall) this.track(phone.call(target));
+    } catch (cause) {
+      this.fail({ code: 'call-failed', message: describeError(cause), cause });
+    } finally {
+      this.placing = false;
+      this.refresh();
+    }
+  }
+
+  answer(): void {
+    if (this.activeCall) this.settle(this.activeCall.answer());
+  }
+
+  decline(): void {
+    this.activeCall?.reject();
+  }
+
+  hangup(): void {
+    this.activeCall?.hangup();
+  }
+
+  toggleMute(): void {
+    this.activeCall?.setMuted(!this.activeCall.muted);
+  }
+
+  toggleHold(): void {
+    const call = this.activeCall;
+    if (!call) return;
+    const heldByUs = call.hold === 'local' || call.hold === 'both';
+    this.settle(heldByUs ? call.unhold() : call.hold());
+  }
+
+  sendDtmf(tones: string): void {
+    if (this.activeCall) this.settle(this.activeCall.sendDtmf(tones));
+  }
+
+  unlockAudio(): void {
+    if (this.phoneApi) this.settle(this.phoneApi.unlockAudio());
+  }
+
+  /** Brings the phone in line with the configuration without ever cutting a live call. */
+  private sync(): void {
+    if (!this.activeCall && this.phoneApi && this.phoneKey !== this.configKey) this.dropPhone();
+    if (this.options.startOnConnect) void this.ensurePhone();
+    this.refresh();
+  }
+
+  private ensurePhone(): Promise<PhoneApi | undefined> {
+    if (this.phoneApi) return Promise.resolve(this.phoneApi);
+    if (!this.config || !this.host.isConnected) return Promise.resolve(undefined);
+    this.phoneLoading ??= this.createPhone().finally(() => {
+      this.phoneLoading = undefined;
+    });
+    return this.phoneLoading;
+  }
+
+  private async createPhone(): Promise<PhoneApi | undefined> {
+    let Phone: Awaited<ReturnType<EngineLoader>>['Phone'];
+    try {
+      ({ Phone } = await this.loader());
+    } catch (cause) {
+      this.fail({
+        code: 'connection-failed',
+        message: `could not load the phone engine: ${describeError(cause)}`,
+        cause,
+      });
+      return undefined;
+    }
+    // The configuration may have turned invalid, or the element left, while loading.
+    if (!this.config || !this.host.isConnected) return undefined;
+    const phone = new Phone(this.config);
+    this.phoneApi = phone;
+    this.phoneKey = this.configKey;
+    this.prepared = false;
+    this.phoneSubscriptions = [
+      phone.on('registration', (change) => {
+        if (change.state === 'registered') this.runtimeError = undefined;
+        else if (change.error) this.runtimeError = change.error;
+        emit(this.host, 'sip-registration-change', change);
+        this.refresh();
+      }),
+      phone.on('call', ({ call }) => this.track(call)),
+      phone.on('incoming', ({ call }) => {
+        this.track(call);
+        emit(this.host, 'sip-incoming-call', { call });
+      }),
+      phone.on('error', (error) => this.fail(error)),
+      phone.on('autoplay-blocked', () => {
+        this.autoplayBlocked = true;
+        this.refresh();
+      }),
+      phone.on('autoplay-unlocked', () => {
+        this.autoplayBlocked = false;
+        this.refresh();
+      }),
+    ];
+    if (this.options.startOnConnect) this.settle(phone.start());
+    this.refresh();
+    return phone;
+  }
+
+  private dropPhone(): void {
+    for (const unsubscribe of [...this.phoneSubscriptions, ...this.callSubscriptions]) {
+      unsubscribe();
+    }
+    this.phoneSubscriptions = [];
+    this.callSubscriptions = [];
+    this.activeCall = undefined;
+    const phone = this.phoneApi;
+    this.phoneApi = undefined;
+    this.phoneKey = '';
+    this.autoplayBlocked = false;
+    if (phone) this.settle(phone.stop());
+    this.refresh();
+  }
+
+  /** Follows one call at a time; a second simultaneous call is left to the engine. */
+  private track(call: CallHandle): void {
+    if (this.activeCall) return;
+    this.activeCall = call;
+    clearTimeout(this.endedTimer);
+    this.endedCall = undefined;
+    this.callSubscriptions = [
+      call.on('state', (change) => {
+        emit(this.host, 'sip-call-state', { call, ...change });
+        this.refresh();
+      }),
+      call.on('muted', () => this.refresh()),
+      call.on('dtmf', (dtmf) => emit(this.host, 'sip-dtmf', { call, ...dtmf })),
+      call.on('error', (error) => this.fail(error)),
+      call.on('ended', (ended) => this.onEnded(call, ended)),
+    ];
+    this.refresh();
+  }
+
+  private onEnded(call: CallHandle, ended: CallEventMap['ended']): void {
+    for (const unsubscribe of this.callSubscriptions) unsubscribe();
+    this.callSubscriptions = [];
+    this.activeCall = undefined;
+    this.endedCall = { ...callViewOf(call), state: 'ended', endCause: ended.cause };
+    clearTimeout(this.endedTimer);
+    this.endedTimer = setTimeout(() => {
+      this.endedCall = undefined;
+      this.refresh();
+    }, ENDED_DISPLAY_MS);
+    emit(this.host, 'sip-call-ended', { call, ...ended });
+    // A configuration change that waited for the call to end applies now.
+    this.sync();
+  }
+
+  private refresh(): void {
+    this.currentView = {
+      registration: this.phoneApi?.state ?? 'unregistered',
+      error: this.configError ?? this.runtimeError,
+      autoplayBlocked: this.autoplayBlocked,
+      placing: this.placing,
+      call: this.activeCall ? callViewOf(this.activeCall) : this.endedCall,
+    };
+    this.host.requestUpdate();
+  }
+
+  private fail(error: PhoneError): void {
+    this.runtimeError = error;
+    emit(this.host, 'sip-error', toDetail(error));
+    this.refresh();
+  }
+
+  /** Engine commands report failures as events; a rejection is still shown, never thrown. */
+  private settle(result: Promise<void> | void): void {
+    if (!result) return;
+    result.catch((cause: unknown) => {
+      this.fail({ code: 'call-failed', message: describeError(cause), cause });
+    });
+  }
+}
+
+function toDetail(error: PhoneError): { code: PhoneError['code']; message: string } {
+  return { code: error.code, message: error.message };
+}
+
+function describeError(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,0 +1,42 @@
+import type {
+  CallEventMap,
+  CallHandle,
+  CallState,
+  ErrorCode,
+  HoldState,
+  PhoneEventMap,
+} from '../../engine/types.js';
+import type { DialpadKey } from '../dialpad/sip-dialpad.js';
+
+/** Payloads of the DOM events the elements dispatch (all bubble and cross shadow roots). */
+export interface SipEventDetails {
+  'sip-registration-change': PhoneEventMap['registration'];
+  'sip-incoming-call': { call: CallHandle };
+  'sip-call-state': { call: CallHandle; state: CallState; previous: CallState; hold: HoldState };
+  'sip-call-ended': CallEventMap['ended'] & { call: CallHandle };
+  'sip-dtmf': CallEventMap['dtmf'] & { call: CallHandle };
+  'sip-error': { code: ErrorCode; message: string };
+  'sip-dialpad-press': { key: DialpadKey };
+}
+
+export type SipEventName = keyof SipEventDetails;
+
+export function emit<K extends SipEventName>(
+  target: EventTarget,
+  name: K,
+  detail: SipEventDetails[K],
+): void {
+  target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'sip-registration-change': CustomEvent<SipEventDetails['sip-registration-change']>;
+    'sip-incoming-call': CustomEvent<SipEventDetails['sip-incoming-call']>;
+    'sip-call-state': CustomEvent<SipEventDetails['sip-call-state']>;
+    'sip-call-ended': CustomEvent<SipEventDetails['sip-call-ended']>;
+    'sip-dtmf': CustomEvent<SipEventDetails['sip-dtmf']>;
+    'sip-error': CustomEvent<SipEventDetails['sip-error']>;
+    'sip-dialpad-press': CustomEvent<SipEventDetails['sip-dialpad-press']>;
+  }
+}

@@ -1,0 +1,110 @@
+import { LitElement, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { CallHandle, PhoneConfig } from '../../engine/types.js';
+import { type ConfigAttributes, configFromAttributes } from './config-input.js';
+import type { PhoneApi } from './engine-api.js';
+import { EngineController, type EngineControllerOptions } from './engine-controller.js';
+import { LocaleController } from './locale-controller.js';
+
+const CONFIG_PROPERTIES: readonly (keyof ConfigAttributes | 'config')[] = [
+  'server',
+  'domain',
+  'user',
+  'password',
+  'credentialsUrl',
+  'displayName',
+  'dtmfMode',
+  'holdMusic',
+  'soundsBase',
+  'config',
+];
+
+/**
+ * Configuration attributes, engine connection, language and audio unlock shared by the
+ * elements that own a phone (`<sip-phone>`, `<sip-call-button>`).
+ */
+export abstract class PhoneElement extends LitElement implements ConfigAttributes {
+  /** WebSocket server URL (`wss://…`), or several separated by spaces or commas. */
+  @property() server: string | undefined;
+
+  /** SIP domain, e.g. `helpline.example`. */
+  @property() domain: string | undefined;
+
+  /** Static SIP user (development; prefer `credentials-url`). */
+  @property() user: string | undefined;
+
+  /** Static SIP password (development only). */
+  @property() password: string | undefined;
+
+  /** URL returning ephemeral credentials `{ username, password, expires }`. */
+  @property({ attribute: 'credentials-url' }) credentialsUrl: string | undefined;
+
+  /** Display name sent with calls. */
+  @property({ attribute: 'display-name' }) displayName: string | undefined;
+
+  /** DTMF method: `auto` (default), `rfc4733` or `info`. */
+  @property({ attribute: 'dtmf-mode' }) dtmfMode: string | undefined;
+
+  /** Hold music URL, or `off`. */
+  @property({ attribute: 'hold-music' }) holdMusic: string | undefined;
+
+  /** Base URL of the default sounds (ringtone, ringback, hold music). */
+  @property({ attribute: 'sounds-base' }) soundsBase: string | undefined;
+
+  /** Colour theme: `light`, `dark`, or unset to follow the system. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
+  /** Engine configuration merged over the attributes (e.g. `iceServers`). */
+  @property({ attribute: false }) config: Partial<PhoneConfig> | undefined;
+
+  /** @internal */
+  readonly engine: EngineController;
+
+  protected readonly locale = new LocaleController(this);
+
+  constructor(role: Pick<EngineControllerOptions, 'register' | 'startOnConnect' | 'checkElement'>) {
+    super();
+    this.engine = new EngineController(this, {
+      ...role,
+      readConfig: () => configFromAttributes(this, role.register, this.config),
+    });
+  }
+
+  /** The engine `Phone`, once loaded (read-only). */
+  get phone(): PhoneApi | undefined {
+    return this.engine.phone;
+  }
+
+  /** The call on screen, if any (read-only). */
+  get call(): CallHandle | undefined {
+    return this.engine.call;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Browsers allow audio after a user gesture: any click or key in the element will do.
+    this.addEventListener('click', this.unlockOnGesture, { capture: true });
+    this.addEventListener('keydown', this.unlockOnGesture, { capture: true });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('click', this.unlockOnGesture, { capture: true });
+    this.removeEventListener('keydown', this.unlockOnGesture, { capture: true });
+  }
+
+  /** Properties besides the shared configuration whose change needs a new check. */
+  protected readonly extraConfigProperties: readonly PropertyKey[] = [];
+
+  protected override willUpdate(changed: PropertyValues): void {
+    // Idempotent: an unchanged configuration keeps the phone (and its call) as it is.
+    const names = [...CONFIG_PROPERTIES, ...this.extraConfigProperties];
+    if (names.some((name) => changed.has(name))) {
+      this.engine.configure();
+    }
+  }
+
+  private readonly unlockOnGesture = (): void => {
+    if (this.engine.view.autoplayBlocked) this.engine.unlockAudio();
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The npm entry: registers `<sip-dialpad>`, `<sip-phone>` and `<sip-call-button>` and
+ * exports their classes and the engine's types. The engine itself (JsSIP) is loaded on
+ * demand by the elements, or imported headless from `@helpline/softphone/engine`.
+ */
+export { type CallButtonState, SipCallButton } from './elements/call-button/sip-call-button.js';
+export { type DialpadKey, SipDialpad } from './elements/dialpad/sip-dialpad.js';
+export { SipPhone } from './elements/phone/sip-phone.js';
+export type { PhoneApi } from './elements/shared/engine-api.js';
+export type { SipEventDetails, SipEventName } from './elements/shared/events.js';
+export type { ResolvedConfig } from './engine/config.js';
+export type * from './engine/types.js';
