@@ -32,11 +32,11 @@ export function kamailioLocations(): Promise<string> {
 /** Contacts Kamailio holds for `user` (0 when not registered). */
 export async function registeredContacts(user: string): Promise<number> {
   const dump = await kamailioLocations();
-  const aor = new RegExp(`AOR:\\s*${user}(@${SIP_DOMAIN.replace('.', '\\.')})?\\s*$`, 'm');
+  const aor = new RegExp(`AoR:\\s*${user}(@${SIP_DOMAIN.replace('.', '\\.')})?\\s*$`, 'mi');
   const match = aor.exec(dump);
   if (!match) return 0;
   // Contacts of this AOR up to the next AOR.
   const rest = dump.slice(match.index + match[0].length);
-  const next = rest.search(/AOR:/);
+  const next = rest.search(/AoR:/i);
   return (rest.slice(0, next === -1 ? undefined : next).match(/Contact:/g) ?? []).length;
 }
