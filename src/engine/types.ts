@@ -62,6 +62,11 @@ export interface PhoneConfig {
   ringbackUrl?: string | null;
   /** Registration expiry requested, seconds. Default 300. */
   registerExpires?: number;
+  /**
+   * Base URL of the default sounds (`ringtone.wav`, `ringback.wav`, `hold-music.wav`),
+   * used for each sound URL that is not set explicitly. Default `'/sounds/'`.
+   */
+  soundsBase?: string;
 }
 
 /** Stable machine-readable error codes; `message` carries the human text. */
@@ -175,8 +180,12 @@ export interface CallHandle {
   /** Hang up an active call, or cancel one still ringing. */
   hangup(): void;
   setMuted(muted: boolean): void;
-  hold(): Promise<void>;
-  unhold(): Promise<void>;
+  /**
+   * Hold (`true`) or resume (`false`) the call with a re-INVITE. `hold` changes only once
+   * the far end accepted; a refusal leaves the call as it was and emits `hold-failed`.
+   * (A method named `hold()` would clash with the `hold` state field.)
+   */
+  setHold(held: boolean): Promise<void>;
   /** Send digits; `,` pauses. Resolves when all are sent. */
   sendDtmf(sequence: string): Promise<void>;
   on<K extends keyof CallEventMap>(

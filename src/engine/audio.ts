@@ -1,0 +1,120 @@
+/**
+ * Sound output of the engine: ringtone, ringback, hold music and the far end's voice,
+ * each through its own detached `Audio` element (nothing is added to the page).
+ *
+ * Browsers may refuse to start audio before the visitor interacted with the page
+ * (`play()` rejects with `NotAllowedError`). Such a sound is kept as pending and
+ * reported through `onBlocked`; {@link SoundPlayer.unlock}, called from a user gesture,
+ * starts the pending sounds again.
+ */
+
+/** What is playing: one channel per kind of sound. */
+export type SoundChannel = 'ringtone' | 'ringback' | 'hold-music' | 'remote-audio';
+
+export interface SoundPlayerEvents {
+  onBlocked(channel: SoundChannel): void;
+  onUnlocked(): void;
+}
+
+export class SoundPlayer {
+  private readonly elements = new Map<SoundChannel, HTMLAudioElement>();
+  private readonly blocked = new Set<SoundChannel>();
+
+  constructor(private readonly events: SoundPlayerEvents) {}
+
+  /** Loop a sound file on `channel`; `null` (a sound turned off) does nothing. */
+  playFile(channel: SoundChannel, url: string | null): void {
+    if (url === null) return;
+    const element = this.element(channel);
+    if (element.srcObject === null && element.src === new URL(url, document.baseURI).href) {
+      if (!element.paused) return;
+    } else {
+      element.srcObject = null;
+      element.src = url;
+    }
+    element.loop = true;
+    this.start(channel, element);
+  }
+
+  /** Play a live stream (the far end's audio) on `channel`. */
+  playStream(channel: SoundChannel, stream: MediaStream): void {
+    const element = this.element(channel);
+    if (element.srcObject !== stream) {
+      element.removeAttribute('src');
+      element.srcObject = stream;
+    }
+    this.start(channel, element);
+  }
+
+  /** Stop `channel` and forget it as pending. */
+  stop(channel: SoundChannel): void {
+    this.blocked.delete(channel);
+    const element = this.elements.get(channel);
+    if (!element) return;
+    element.pause();
+    element.srcObject = null;
+    element.removeAttribute('src');
+    element.load();
+    this.elements.delete(channel);
+  }
+
+  /** Is `channel` playing (or waiting for an unlock)? */
+  isActive(channel: SoundChannel): boolean {
+    return this.elements.has(channel);
+  }
+
+  /** Retry the sounds the browser blocked. Call from a user gesture (click, key). */
+  async unlock(): Promise<boolean> {
+    const pending = [...this.blocked];
+    if (pending.length === 0) return true;
+    const results = await Promise.all(
+      pending.map(async (channel) => {
+        const element = this.elements.get(channel);
+        if (!element) return true;
+        try {
+          await element.play();
+          this.blocked.delete(channel);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    );
+    const unlocked = results.every(Boolean);
+    if (unlocked) this.events.onUnlocked();
+    return unlocked;
+  }
+
+  /** Stop everything. */
+  stopAll(): void {
+    for (const channel of [...this.elements.keys()]) this.stop(channel);
+  }
+
+  private element(channel: SoundChannel): HTMLAudioElement {
+    let element = this.elements.get(channel);
+    if (!element) {
+      element = new Audio();
+      element.preload = 'auto';
+      this.elements.set(channel, element);
+    }
+    return element;
+  }
+
+  private start(channel: SoundChannel, element: HTMLAudioElement): void {
+    element.play().then(
+      () => this.blocked.delete(channel),
+      (error: unknown) => {
+        if (this.elements.get(channel) !== element) return;
+        const name = error instanceof DOMException ? error.name : '';
+        if (name === 'NotAllowedError') {
+          if (this.blocked.has(channel)) return;
+          this.blocked.add(channel);
+          this.events.onBlocked(channel);
+        } else if (name !== 'AbortError') {
+          // AbortError only means a newer stop()/play() interrupted this one.
+          console.warn(`[softphone] could not play the ${channel}`, error);
+        }
+      },
+    );
+  }
+}

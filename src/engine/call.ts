@@ -1,0 +1,430 @@
+/** One call: a JsSIP RTCSession behind the {@link CallHandle} contract. */
+import type { EndEvent, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
+import type { SoundPlayer } from './audio';
+import { describeEnd, type EndDescription, endMessage } from './causes';
+import type { ResolvedConfig } from './config';
+import { parseDtmfSequence } from './dtmf';
+import { playDtmf } from './dtmf-sender';
+import { Emitter } from './emitter';
+import { audioDirection, deriveHoldState, type MediaDirection, shouldPlayHoldMusic } from './hold';
+import { boundIceGathering } from './ice';
+import { acquireMicrophone, stopStream } from './media';
+import { sendHoldReinvite } from './reinvite';
+import type {
+  CallDirection,
+  CallEventMap,
+  CallHandle,
+  CallState,
+  EndCause,
+  HoldState,
+  PhoneError,
+  RemoteIdentity,
+  Unsubscribe,
+} from './types';
+
+/** What a call needs from its phone. */
+export interface CallContext {
+  config: ResolvedConfig;
+  sounds: SoundPlayer;
+  /** The call is over: forget it. */
+  onEnded(call: Call): void;
+  /** An error worth reporting on the phone too (microphone). */
+  onError(error: PhoneError): void;
+}
+
+/** How often inbound packets are checked while the far end holds us with `sendonly`. */
+const SILENCE_POLL_MS = 500;
+
+/** Identity of `sip:user@host` (or a bare user) before the far end tells us more. */
+export function identityFromUri(uri: string): RemoteIdentity {
+  const user = /^sips?:([^@;>]+)@/.exec(uri)?.[1] ?? uri;
+  return { uri, user: decodeURIComponent(user), displayName: '' };
+}
+
+function sessionIdentity(session: RTCSession): RemoteIdentity {
+  const identity = session.remote_identity;
+  return {
+    uri: identity.uri.toString(),
+    user: identity.uri.user ?? '',
+    displayName: identity.display_name ?? '',
+  };
+}
+
+function statusOf(event: EndEvent): number | undefined {
+  const message = event.message as { status_code?: unknown } | null | undefined;
+  return typeof message?.status_code === 'number' ? message.status_code : undefined;
+}
+
+export class Call implements CallHandle {
+  /** Stable id of this call (not the SIP Call-ID). */
+  readonly id = crypto.randomUUID();
+  /** `Date.now()` when the call was created. */
+  readonly createdAt = Date.now();
+
+  private readonly events = new Emitter<CallEventMap>();
+  private session: RTCSession | undefined;
+  private localStream: MediaStream | undefined;
+  private stateValue: CallState;
+  private remoteValue: RemoteIdentity;
+  private answeredAtValue: number | undefined;
+  private endCauseValue: EndCause | undefined;
+  private mutedValue = false;
+  private localHold = false;
+  private remoteHold = false;
+  private remoteOffer: MediaDirection = 'sendrecv';
+  private holdBusy = false;
+  private holdMusicPlaying = false;
+  private earlyMedia = false;
+  /** Set before we end a session ourselves, when JsSIP's cause would be less precise. */
+  private pendingEnd: EndDescription | undefined;
+  private silenceTimer: ReturnType<typeof setInterval> | undefined;
+  private lastInbound = { packets: -1, at: 0 };
+
+  /**
+   * @param direction who placed the call
+   * @param remote who is at the other end (as far as known)
+   */
+  constructor(
+    readonly direction: CallDirection,
+    remote: RemoteIdentity,
+    private readonly context: CallContext,
+  ) {
+    this.remoteValue = remote;
+    this.stateValue = direction === 'incoming' ? 'ringing' : 'connecting';
+  }
+
+  /** Current state; see {@link CallState}. */
+  get state(): CallState {
+    return this.stateValue;
+  }
+  /** Who holds the call. */
+  get hold(): HoldState {
+    return deriveHoldState(this.localHold, this.remoteHold);
+  }
+  /** Is our microphone muted? */
+  get muted(): boolean {
+    return this.mutedValue;
+  }
+  /** The other party. */
+  get remote(): RemoteIdentity {
+    return this.remoteValue;
+  }
+  /** `Date.now()` when answered; undefined before. */
+  get answeredAt(): number | undefined {
+    return this.answeredAtValue;
+  }
+  /** Why the call ended; undefined while it lasts. */
+  get endCause(): EndCause | undefined {
+    return this.endCauseValue;
+  }
+  /** The media connection (for stats); undefined before media is set up. */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.session?.connection ?? undefined;
+  }
+
+  /** Over? (A getter, so that checks after an await are not narrowed away.) */
+  get ended(): boolean {
+    return this.stateValue === 'ended';
+  }
+
+  /** Subscribe to a call event; returns the unsubscribe function. */
+  on<K extends keyof CallEventMap>(
+    event: K,
+    handler: (payload: CallEventMap[K]) => void,
+  ): Unsubscribe {
+    return this.events.on(event, handler);
+  }
+
+  /** Bind the JsSIP session (incoming: at once; outgoing: once the INVITE is under way). */
+  attach(session: RTCSession, localStream?: MediaStream): void {
+    this.session = session;
+    this.localStream = localStream;
+    this.remoteValue = sessionIdentity(session);
+    if (this.mutedValue) this.applyMute();
+    if (session.connection) this.watchPeerConnection(session.connection);
+    session.on('peerconnection', ({ peerconnection }) => this.watchPeerConnection(peerconnection));
+    session.on(
+      'icecandidate',
+      boundIceGathering({
+        timeoutMs: this.context.config.iceGatheringTimeoutMs,
+        hasIceServers: this.context.config.iceServers.length > 0,
+      }),
+    );
+    session.on('progress', (event: IncomingEvent | OutgoingEvent) => {
+      if (this.direction !== 'outgoing') return;
+      const response = 'response' in event ? event.response : undefined;
+      // A provisional answer with SDP means the far end already sends audio (IVR, prompts).
+      if (response?.body) this.earlyMedia = true;
+      this.setState(this.earlyMedia ? 'early-media' : 'ringing');
+    });
+    session.on('accepted', () => {
+      this.answeredAtValue = Date.now();
+      this.setState('active');
+    });
+    session.on('sdp', ({ originator, type, sdp }) => {
+      if (originator === 'remote' && type === 'offer') this.remoteOffer = audioDirection(sdp);
+    });
+    session.on('hold', ({ originator }) => {
+      if (originator === 'remote') this.setRemoteHold(true);
+    });
+    session.on('unhold', ({ originator }) => {
+      if (originator === 'remote') this.setRemoteHold(false);
+    });
+    session.on('ended', (event) => this.sessionEnded(event));
+    session.on('failed', (event) => this.sessionEnded(event));
+    this.syncSounds();
+  }
+
+  /** Answer an incoming call: microphone first; without one the call is refused. */
+  async answer(): Promise<void> {
+    const session = this.session;
+    if (this.direction !== 'incoming' || this.stateValue !== 'ringing' || !session) return;
+    this.context.sounds.stop('ringtone');
+    const microphone = await acquireMicrophone();
+    if (this.ended) {
+      if (microphone.ok) stopStream(microphone.stream);
+      return;
+    }
+    if (!microphone.ok) {
+      this.reportMicrophone(microphone.error);
+      this.terminate(
+        { status_code: 480, reason_phrase: 'Microphone Unavailable' },
+        {
+          cause: 'microphone',
+          message: microphone.error.message,
+        },
+      );
+      return;
+    }
+    this.localStream = microphone.stream;
+    if (this.mutedValue) this.applyMute();
+    try {
+      session.answer({
+        mediaStream: microphone.stream,
+        pcConfig: { iceServers: this.context.config.iceServers },
+      });
+    } catch (error) {
+      this.finish({ cause: 'failed', message: `${endMessage('failed')} (${String(error)})` });
+    }
+  }
+
+  /** Refuse an incoming call (603 Decline). */
+  reject(): void {
+    if (this.direction !== 'incoming' || this.stateValue !== 'ringing') return;
+    this.terminate(
+      { status_code: 603, reason_phrase: 'Decline' },
+      {
+        cause: 'declined',
+        message: endMessage('declined'),
+      },
+    );
+  }
+
+  /** Hang up an active call, or cancel one that is not answered yet. */
+  hangup(): void {
+    if (this.stateValue === 'ended') return;
+    if (!this.session) {
+      // Still getting the microphone or the connection: nothing was sent yet.
+      this.finish({ cause: 'canceled', message: endMessage('canceled') });
+      return;
+    }
+    if (this.direction === 'incoming' && this.stateValue === 'ringing') {
+      this.reject();
+      return;
+    }
+    this.terminate({});
+  }
+
+  /** Mute or unmute our microphone. */
+  setMuted(muted: boolean): void {
+    if (this.stateValue === 'ended' || muted === this.mutedValue) return;
+    this.mutedValue = muted;
+    this.applyMute();
+    this.events.emit('muted', { muted });
+  }
+
+  /** Hold (`true`) or resume (`false`); the state changes only once the far end accepted. */
+  setHold(held: boolean): Promise<void> {
+    return this.changeLocalHold(held);
+  }
+
+  /** Send digits (`,` pauses 2 s); resolves when sent; failures arrive as `error` events. */
+  async sendDtmf(sequence: string): Promise<void> {
+    const parsed = parseDtmfSequence(sequence);
+    if (!parsed.ok) {
+      this.events.emit('error', parsed.error);
+      return;
+    }
+    const session = this.session;
+    const live = ['early-media', 'active', 'on-hold'];
+    if (!session || !live.includes(this.stateValue)) {
+      this.events.emit('error', {
+        code: 'dtmf-failed',
+        message: 'Digits can only be sent while the call is connected.',
+      });
+      return;
+    }
+    const { dtmfMode, dtmfDurationMs, dtmfGapMs } = this.context.config;
+    const error = await playDtmf(session, parsed.steps, {
+      mode: dtmfMode,
+      durationMs: dtmfDurationMs,
+      gapMs: dtmfGapMs,
+      isLive: () => this.stateValue !== 'ended',
+      onTone: (tone, method) => this.events.emit('dtmf', { tone, method }),
+    });
+    if (error) this.events.emit('error', error);
+  }
+
+  /** End the call without a SIP exchange (it never reached the far end). */
+  fail(end: EndDescription, error?: PhoneError): void {
+    if (error) this.events.emit('error', error);
+    this.finish(end);
+  }
+
+  /** Report a microphone failure on the call and the phone. */
+  reportMicrophone(error: PhoneError): void {
+    this.events.emit('error', error);
+    this.context.onError(error);
+  }
+
+  private terminate(
+    options: { status_code?: number; reason_phrase?: string },
+    end?: EndDescription,
+  ) {
+    this.pendingEnd = end;
+    try {
+      this.session?.terminate(options);
+    } catch {
+      // JsSIP throws when the session already ended; the end event was or will be handled.
+    }
+  }
+
+  private applyMute(): void {
+    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !this.mutedValue;
+    // JsSIP keeps its own flag so that a remote unhold does not re-enable the track.
+    if (this.mutedValue) this.session?.mute({ audio: true });
+    else this.session?.unmute({ audio: true });
+  }
+
+  private async changeLocalHold(hold: boolean): Promise<void> {
+    const session = this.session;
+    const answered = this.stateValue === 'active' || this.stateValue === 'on-hold';
+    if (!session || !answered || this.localHold === hold || this.holdBusy) return;
+    this.holdBusy = true;
+    const result = await sendHoldReinvite(session, hold, this.localStream?.getAudioTracks()[0]);
+    this.holdBusy = false;
+    if (this.ended) return;
+    if (result.ok) {
+      this.localHold = hold;
+      this.refreshAnsweredState();
+      return;
+    }
+    this.events.emit('error', {
+      code: 'hold-failed',
+      message: `Could not ${hold ? 'hold' : 'resume'} the call: ${result.reason}.`,
+      cause: result,
+    });
+    if (result.dialogGone) this.terminate({});
+  }
+
+  private setRemoteHold(held: boolean): void {
+    this.remoteHold = held;
+    this.lastInbound = { packets: -1, at: Date.now() };
+    clearInterval(this.silenceTimer);
+    this.silenceTimer = undefined;
+    if (held && this.remoteOffer === 'sendonly') {
+      this.silenceTimer = setInterval(() => void this.checkInboundSilence(), SILENCE_POLL_MS);
+    }
+    this.refreshAnsweredState();
+    this.updateHoldMusic(undefined);
+  }
+
+  private async checkInboundSilence(): Promise<void> {
+    const pc = this.peerConnection;
+    if (!pc) return;
+    let packets = 0;
+    const stats = await pc.getStats();
+    stats.forEach((report: { type: string; kind?: string; packetsReceived?: number }) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+        packets += report.packetsReceived ?? 0;
+      }
+    });
+    const now = Date.now();
+    if (packets !== this.lastInbound.packets) this.lastInbound = { packets, at: now };
+    this.updateHoldMusic(now - this.lastInbound.at);
+  }
+
+  private updateHoldMusic(inboundSilentMs: number | undefined): void {
+    const play =
+      this.stateValue !== 'ended' &&
+      shouldPlayHoldMusic({
+        remoteHold: this.remoteHold,
+        offered: this.remoteOffer,
+        inboundSilentMs,
+      });
+    if (play === this.holdMusicPlaying) return;
+    this.holdMusicPlaying = play;
+    if (play) this.context.sounds.playFile('hold-music', this.context.config.holdMusicUrl);
+    else this.context.sounds.stop('hold-music');
+    this.events.emit('hold-music', { playing: play });
+  }
+
+  private refreshAnsweredState(): void {
+    if (this.stateValue !== 'active' && this.stateValue !== 'on-hold') return;
+    this.setState(this.hold === 'none' ? 'active' : 'on-hold', true);
+  }
+
+  private setState(next: CallState, holdChanged = false): void {
+    const previous = this.stateValue;
+    if (previous === 'ended' || (previous === next && !holdChanged)) return;
+    this.stateValue = next;
+    this.syncSounds();
+    this.events.emit('state', { state: next, previous, hold: this.hold });
+  }
+
+  /** Ringback while an outgoing call rings, ringtone while an incoming one does. */
+  private syncSounds(): void {
+    const { sounds, config } = this.context;
+    const ringing = this.stateValue === 'ringing';
+    if (ringing && this.direction === 'outgoing') sounds.playFile('ringback', config.ringbackUrl);
+    else sounds.stop('ringback');
+    if (ringing && this.direction === 'incoming') sounds.playFile('ringtone', config.ringtoneUrl);
+    else sounds.stop('ringtone');
+  }
+
+  private watchPeerConnection(pc: RTCPeerConnection): void {
+    pc.addEventListener('track', (event) => {
+      if (event.track.kind !== 'audio' || this.stateValue === 'ended') return;
+      const stream = event.streams[0] ?? new MediaStream([event.track]);
+      this.context.sounds.playStream('remote-audio', stream);
+    });
+  }
+
+  private sessionEnded(event: EndEvent): void {
+    const end =
+      this.pendingEnd ??
+      describeEnd({
+        originator: event.originator,
+        cause: event.cause,
+        statusCode: statusOf(event),
+      });
+    this.finish({ ...end, sipStatus: statusOf(event) });
+  }
+
+  private finish(end: EndDescription & { sipStatus?: number | undefined }): void {
+    if (this.stateValue === 'ended') return;
+    const previous = this.stateValue;
+    this.stateValue = 'ended';
+    this.endCauseValue = end.cause;
+    clearInterval(this.silenceTimer);
+    this.updateHoldMusic(undefined);
+    this.syncSounds();
+    this.context.sounds.stop('remote-audio');
+    stopStream(this.localStream);
+    this.context.onEnded(this);
+    this.events.emit('state', { state: 'ended', previous, hold: this.hold });
+    const payload: CallEventMap['ended'] = { cause: end.cause, message: end.message };
+    if (end.sipStatus !== undefined) payload.sipStatus = end.sipStatus;
+    this.events.emit('ended', payload);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Why a call ended: JsSIP's `originator` + `cause` + SIP status → {@link EndCause} and an
+ * English sentence. The elements translate by code, so codes must be precise; the SIP
+ * status, when there is one, is more precise than JsSIP's cause (which groups 403 with
+ * 603, and 408 with 480).
+ */
+import type { EndCause } from './types';
+
+export interface EndInput {
+  originator: 'local' | 'remote' | 'system';
+  /** JsSIP cause text, e.g. `'Busy'`, `'Terminated'`, `'Canceled'`. */
+  cause: string;
+  /** Final SIP status of the failed INVITE, when the far end or a proxy answered. */
+  statusCode?: number | undefined;
+}
+
+export interface EndDescription {
+  cause: EndCause;
+  message: string;
+}
+
+const MESSAGES: Record<EndCause, string> = {
+  'hangup-local': 'You ended the call.',
+  'hangup-remote': 'The other party ended the call.',
+  canceled: 'The call was canceled.',
+  declined: 'The call was declined.',
+  busy: 'The line is busy.',
+  'not-found': 'That number does not exist.',
+  unavailable: 'The person you called is not available right now.',
+  'no-answer': 'No one answered.',
+  forbidden: 'You are not allowed to make this call.',
+  microphone: 'The microphone is not available.',
+  'connection-lost': 'The connection to the phone service was lost.',
+  failed: 'The call failed.',
+};
+
+/** The English sentence for an end cause (the elements show translated text instead). */
+export function endMessage(cause: EndCause): string {
+  return MESSAGES[cause];
+}
+
+function causeFromStatus(status: number): EndCause | undefined {
+  if (status === 404 || status === 604 || status === 484) return 'not-found';
+  if (status === 486 || status === 600) return 'busy';
+  if (status === 603) return 'declined';
+  if (status === 401 || status === 403 || status === 407) return 'forbidden';
+  if (status === 480 || status === 410 || status === 430) return 'unavailable';
+  if (status === 408) return 'no-answer';
+  if (status === 487) return 'canceled';
+  return undefined;
+}
+
+const BY_JSSIP_CAUSE: Record<string, EndCause> = {
+  Busy: 'busy',
+  'Not Found': 'not-found',
+  'Address Incomplete': 'not-found',
+  Unavailable: 'unavailable',
+  'No Answer': 'no-answer',
+  Expires: 'no-answer',
+  'User Denied Media Access': 'microphone',
+  'Connection Error': 'connection-lost',
+  'Request Timeout': 'connection-lost',
+  'RTP Timeout': 'connection-lost',
+  'Authentication Error': 'forbidden',
+};
+
+function causeFromJssip(input: EndInput): EndCause {
+  switch (input.cause) {
+    case 'Terminated':
+      return input.originator === 'local' ? 'hangup-local' : 'hangup-remote';
+    case 'Canceled':
+      return 'canceled';
+    case 'Rejected':
+      return input.originator === 'local' ? 'declined' : 'forbidden';
+    default:
+      return BY_JSSIP_CAUSE[input.cause] ?? 'failed';
+  }
+}
+
+/** Map a JsSIP `ended`/`failed` event to an end cause and message. */
+export function describeEnd(input: EndInput): EndDescription {
+  const fromStatus =
+    input.originator === 'remote' && input.statusCode !== undefined
+      ? causeFromStatus(input.statusCode)
+      : undefined;
+  const cause = fromStatus ?? causeFromJssip(input);
+  let message = MESSAGES[cause];
+  if (cause === 'failed') {
+    const detail = input.statusCode ? `${input.cause}, SIP ${input.statusCode}` : input.cause;
+    message = `${message} (${detail})`;
+  }
+  return { cause, message };
+}

@@ -1,0 +1,249 @@
+/**
+ * Configuration validation and defaults. Deliberately free of JsSIP: the elements import
+ * this module statically to check their attributes before the SIP stack is loaded.
+ */
+import type { DtmfMode, PhoneError } from './types';
+
+/** Where the SIP credentials come from. */
+export type CredentialSource =
+  | { kind: 'url'; url: string }
+  | { kind: 'static'; user: string; password: string | undefined };
+
+/** A validated {@link PhoneConfig} with every default filled in. */
+export interface ResolvedConfig {
+  servers: string[];
+  domain: string;
+  credentials: CredentialSource;
+  displayName: string | undefined;
+  register: boolean;
+  dtmfMode: DtmfMode;
+  dtmfDurationMs: number;
+  dtmfGapMs: number;
+  iceServers: RTCIceServer[];
+  iceGatheringTimeoutMs: number;
+  holdMusicUrl: string | null;
+  ringtoneUrl: string | null;
+  ringbackUrl: string | null;
+  registerExpires: number;
+}
+
+export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; error: PhoneError };
+
+export const DEFAULTS = {
+  register: true,
+  dtmfMode: 'auto' as DtmfMode,
+  dtmfDurationMs: 100,
+  dtmfGapMs: 70,
+  iceGatheringTimeoutMs: 500,
+  registerExpires: 300,
+  soundsBase: '/sounds/',
+} as const;
+
+const DTMF_MODES: readonly DtmfMode[] = ['auto', 'rfc4733', 'info'];
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+// A host name or IPv4 literal; SIP domains never carry a scheme, port or path.
+const DOMAIN_PATTERN =
+  /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+// The user part of a SIP URI, restricted to what our numbers and agents use.
+const USER_PATTERN = /^[a-z0-9_.!~*'()&=+$,;?/%-]+$/i;
+
+class ConfigError extends Error {}
+
+function fail(message: string): never {
+  throw new ConfigError(message);
+}
+
+function shown(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : String(value);
+}
+
+function parseUrl(value: string, base?: string): URL | undefined {
+  try {
+    return new URL(value, base);
+  } catch {
+    return undefined;
+  }
+}
+
+function checkServer(value: unknown, label: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    fail(`${label} must be a wss:// URL: got ${shown(value)}`);
+  }
+  const url = parseUrl(value.trim());
+  if (!url || (url.protocol !== 'wss:' && url.protocol !== 'ws:')) {
+    fail(`${label} must start with wss://: got '${value}'`);
+  }
+  if (url.protocol === 'ws:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    fail(`${label} must start with wss:// (ws:// is only allowed for localhost): got '${value}'`);
+  }
+  return value.trim();
+}
+
+function checkServers(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    fail(`servers must be a non-empty list of wss:// URLs: got ${shown(value)}`);
+  }
+  return value.map((server, i) =>
+    checkServer(server, value.length === 1 ? 'server' : `servers[${i}]`),
+  );
+}
+
+function checkDomain(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    fail(`domain is required (the SIP domain, e.g. 'helpline.example'): got ${shown(value)}`);
+  }
+  const domain = value.trim();
+  if (!DOMAIN_PATTERN.test(domain)) {
+    fail(`domain must be a host name such as 'helpline.example': got '${value}'`);
+  }
+  return domain;
+}
+
+function optionalString(input: Record<string, unknown>, key: string): string | undefined {
+  const value = input[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') fail(`${key} must be text: got ${shown(value)}`);
+  return value;
+}
+
+function checkCredentialsUrl(value: string): string {
+  const base = globalThis.location?.href;
+  const url = parseUrl(value, base);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    fail(`credentialsUrl must be an https:// URL: got '${value}'`);
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    fail(`credentialsUrl must use https:// (http:// only for localhost): got '${value}'`);
+  }
+  return url.href;
+}
+
+function checkCredentials(input: Record<string, unknown>): CredentialSource {
+  const credentialsUrl = optionalString(input, 'credentialsUrl');
+  if (credentialsUrl !== undefined)
+    return { kind: 'url', url: checkCredentialsUrl(credentialsUrl) };
+  const user = optionalString(input, 'user');
+  if (user === undefined) {
+    fail('either credentialsUrl or user (with password) is required');
+  }
+  if (!USER_PATTERN.test(user)) {
+    fail(`user must be a SIP user name without spaces or '@': got '${user}'`);
+  }
+  return { kind: 'static', user, password: optionalString(input, 'password') };
+}
+
+function positiveNumber(
+  input: Record<string, unknown>,
+  key: string,
+  fallback: number,
+  max = Number.POSITIVE_INFINITY,
+): number {
+  const value = input[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    fail(`${key} must be a positive number: got ${shown(value)}`);
+  }
+  if (value > max) fail(`${key} must be at most ${max}: got ${value}`);
+  return value;
+}
+
+function checkBoolean(input: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const value = input[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'boolean') fail(`${key} must be true or false: got ${shown(value)}`);
+  return value;
+}
+
+function checkDtmfMode(value: unknown): DtmfMode {
+  if (value === undefined || value === null) return DEFAULTS.dtmfMode;
+  if (!DTMF_MODES.includes(value as DtmfMode)) {
+    fail(`dtmfMode must be one of ${DTMF_MODES.join(', ')}: got ${shown(value)}`);
+  }
+  return value as DtmfMode;
+}
+
+function checkIceServers(value: unknown): RTCIceServer[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) fail(`iceServers must be a list: got ${shown(value)}`);
+  return value.map((server: unknown, i) => {
+    const urls = (server as { urls?: unknown } | null)?.urls;
+    const list = Array.isArray(urls) ? urls : [urls];
+    if (
+      typeof server !== 'object' ||
+      list.length === 0 ||
+      !list.every((u) => typeof u === 'string' && /^(stuns?|turns?):/.test(u))
+    ) {
+      fail(`iceServers[${i}] must have urls starting with stun: or turn: (got ${shown(urls)})`);
+    }
+    return server as RTCIceServer;
+  });
+}
+
+function checkSoundsBase(value: unknown): string {
+  if (value === undefined || value === null || value === '') return DEFAULTS.soundsBase;
+  if (typeof value !== 'string') fail(`soundsBase must be a URL: got ${shown(value)}`);
+  return value.endsWith('/') ? value : `${value}/`;
+}
+
+/** An explicit URL wins; `null` turns the sound off; otherwise the default file under soundsBase. */
+function soundUrl(input: Record<string, unknown>, key: string, base: string, file: string) {
+  const value = input[key];
+  if (value === null) return null;
+  if (value === undefined || value === '') return `${base}${file}`;
+  if (typeof value !== 'string') fail(`${key} must be a URL or null: got ${shown(value)}`);
+  return value;
+}
+
+function resolve(input: Record<string, unknown>): ResolvedConfig {
+  const soundsBase = checkSoundsBase(input.soundsBase);
+  return {
+    servers: checkServers(input.servers),
+    domain: checkDomain(input.domain),
+    credentials: checkCredentials(input),
+    displayName: optionalString(input, 'displayName'),
+    register: checkBoolean(input, 'register', DEFAULTS.register),
+    dtmfMode: checkDtmfMode(input.dtmfMode),
+    // RTCDTMFSender accepts 40-6000 ms tones; JsSIP's INFO path clamps the same way.
+    dtmfDurationMs: positiveNumber(input, 'dtmfDurationMs', DEFAULTS.dtmfDurationMs, 6000),
+    dtmfGapMs: positiveNumber(input, 'dtmfGapMs', DEFAULTS.dtmfGapMs, 6000),
+    iceServers: checkIceServers(input.iceServers),
+    iceGatheringTimeoutMs: positiveNumber(
+      input,
+      'iceGatheringTimeoutMs',
+      DEFAULTS.iceGatheringTimeoutMs,
+      30_000,
+    ),
+    holdMusicUrl: soundUrl(input, 'holdMusicUrl', soundsBase, 'hold-music.wav'),
+    ringtoneUrl: soundUrl(input, 'ringtoneUrl', soundsBase, 'ringtone.wav'),
+    ringbackUrl: soundUrl(input, 'ringbackUrl', soundsBase, 'ringback.wav'),
+    registerExpires: Math.round(
+      positiveNumber(input, 'registerExpires', DEFAULTS.registerExpires, 86_400),
+    ),
+  };
+}
+
+/**
+ * Check a configuration (typed loosely, since it often comes from HTML attributes or
+ * JSON) and fill in the defaults. Never throws: a bad value gives a `config-invalid`
+ * error whose message names the field and the value.
+ */
+export function validateConfig(input: unknown): ConfigResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return {
+      ok: false,
+      error: {
+        code: 'config-invalid',
+        message: `configuration must be an object: got ${shown(input)}`,
+      },
+    };
+  }
+  try {
+    return { ok: true, config: resolve(input as Record<string, unknown>) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { ok: false, error: { code: 'config-invalid', message: error.message } };
+  }
+}

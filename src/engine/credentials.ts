@@ -1,0 +1,214 @@
+/**
+ * SIP credentials: static (development) or ephemeral ones fetched from the customer's
+ * backend (auth_ephemeral: `username = "<unix-expiry>:<user>"`), refreshed before they
+ * expire.
+ */
+import type { CredentialSource } from './config';
+import type { PhoneError } from './types';
+
+export interface SipCredentials {
+  /** Digest user name (`"<expiry>:<user>"` for ephemeral credentials). */
+  username: string;
+  password: string | undefined;
+  /** SIP user for the From/To URI (the part after `<expiry>:`). */
+  user: string;
+  /** When the credentials stop working, ms since epoch; undefined = never. */
+  expiresAt: number | undefined;
+}
+
+export type CredentialsResult =
+  | { ok: true; credentials: SipCredentials }
+  | { ok: false; error: PhoneError };
+
+/** Longest wait for the credentials service. */
+export const CREDENTIALS_TIMEOUT_MS = 8000;
+/** Refresh when this share of the lifetime has passed. */
+export const REFRESH_AT_LIFETIME = 0.8;
+/** Never refresh more often than this, even when the service hands out short lifetimes. */
+export const MIN_REFRESH_DELAY_MS = 5000;
+
+const EPHEMERAL_USERNAME = /^(\d+):(.+)$/;
+
+function failure(message: string, cause?: unknown): { ok: false; error: PhoneError } {
+  return { ok: false, error: { code: 'credentials-failed', message, cause } };
+}
+
+/** The SIP user inside a user name: `"1700000000:agent1"` → `"agent1"`. */
+export function userFromUsername(username: string): string {
+  return EPHEMERAL_USERNAME.exec(username)?.[2] ?? username;
+}
+
+/** Validate the JSON body of the credentials service. `now` in ms. */
+export function parseCredentials(body: unknown, now: number): CredentialsResult {
+  if (typeof body !== 'object' || body === null) {
+    return failure('The credentials service returned no JSON object.');
+  }
+  const { username, password, expires } = body as Record<string, unknown>;
+  if (typeof username !== 'string' || username.trim() === '') {
+    return failure('The credentials service returned no username.');
+  }
+  if (typeof password !== 'string' || password === '') {
+    return failure('The credentials service returned no password.');
+  }
+  if (typeof expires !== 'number' || !Number.isFinite(expires)) {
+    return failure('The credentials service returned no expiry time ("expires", unix seconds).');
+  }
+  const expiresAt = expires * 1000;
+  if (expiresAt <= now) {
+    return failure(
+      `The credentials service returned credentials that already expired (${new Date(expiresAt).toISOString()}).`,
+    );
+  }
+  return {
+    ok: true,
+    credentials: { username, password, user: userFromUsername(username), expiresAt },
+  };
+}
+
+/**
+ * Delay until the credentials should be refreshed: at 80 % of their remaining lifetime
+ * (counted from `now`, when they were obtained), never sooner than 5 s. Undefined for
+ * credentials that do not expire.
+ */
+export function refreshDelay(credentials: SipCredentials, now: number): number | undefined {
+  if (credentials.expiresAt === undefined) return undefined;
+  const lifetime = credentials.expiresAt - now;
+  return Math.max(MIN_REFRESH_DELAY_MS, Math.floor(lifetime * REFRESH_AT_LIFETIME));
+}
+
+/** Fetch and validate credentials; every failure is a `credentials-failed` value. */
+export async function fetchCredentials(
+  url: string,
+  timeoutMs = CREDENTIALS_TIMEOUT_MS,
+): Promise<CredentialsResult> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      credentials: 'include',
+      cache: 'no-store',
+      headers: { Accept: 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+    return failure(
+      timedOut
+        ? `The credentials service at ${url} did not answer within ${timeoutMs / 1000} s.`
+        : `Could not reach the credentials service at ${url}.`,
+      error,
+    );
+  }
+  if (!response.ok) {
+    return failure(
+      `The credentials service at ${url} answered ${response.status} ${response.statusText}.`.trim(),
+    );
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    return failure(`The credentials service at ${url} did not return JSON.`, error);
+  }
+  return parseCredentials(body, Date.now());
+}
+
+function isLocalPage(): boolean {
+  const host = globalThis.location?.hostname;
+  return host === undefined || host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
+/** The warning for a static password on a real site, or undefined when there is none. */
+export function insecureCredentialsWarning(source: CredentialSource): PhoneError | undefined {
+  if (source.kind !== 'static' || source.password === undefined || isLocalPage()) return undefined;
+  return {
+    code: 'insecure-credentials',
+    message:
+      'A static SIP password is embedded in this page: anyone can read it. Use credentialsUrl with short-lived credentials in production.',
+  };
+}
+
+/**
+ * Holds the current credentials and keeps ephemeral ones fresh: refetched at ~80 % of
+ * their lifetime, and on demand (once per auth failure, decided by the caller).
+ */
+export class CredentialStore {
+  private currentValue: SipCredentials | undefined;
+  private pending: Promise<CredentialsResult> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  /**
+   * @param onRefreshed called with credentials obtained by a scheduled refresh
+   * @param onFailed called when a scheduled refresh fails
+   */
+  constructor(
+    private readonly source: CredentialSource,
+    private readonly onRefreshed: (credentials: SipCredentials) => void,
+    private readonly onFailed: (error: PhoneError) => void,
+  ) {}
+
+  /** Credentials in use, if any were obtained. */
+  get current(): SipCredentials | undefined {
+    return this.currentValue;
+  }
+
+  /** Can fetching again yield different credentials? (Static ones cannot.) */
+  get refreshable(): boolean {
+    return this.source.kind === 'url';
+  }
+
+  /** The current credentials, fetching them first if needed (concurrent calls share one fetch). */
+  async get(): Promise<CredentialsResult> {
+    if (this.currentValue && !this.expired(this.currentValue)) {
+      return { ok: true, credentials: this.currentValue };
+    }
+    return this.fetch();
+  }
+
+  /** Fetch new credentials now, whatever the current ones are. */
+  fetch(): Promise<CredentialsResult> {
+    this.stopped = false;
+    if (this.source.kind === 'static') {
+      const { user, password } = this.source;
+      this.currentValue = { username: user, password, user, expiresAt: undefined };
+      return Promise.resolve({ ok: true, credentials: this.currentValue });
+    }
+    this.pending ??= this.load(this.source.url).finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  /** Cancel the refresh timer; `get()` starts again. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private expired(credentials: SipCredentials): boolean {
+    return credentials.expiresAt !== undefined && credentials.expiresAt <= Date.now();
+  }
+
+  private async load(url: string): Promise<CredentialsResult> {
+    const result = await fetchCredentials(url);
+    if (this.stopped) return result;
+    if (result.ok) {
+      this.currentValue = result.credentials;
+      this.schedule(result.credentials);
+    }
+    return result;
+  }
+
+  private schedule(credentials: SipCredentials): void {
+    clearTimeout(this.timer);
+    const delay = refreshDelay(credentials, Date.now());
+    if (delay === undefined) return;
+    this.timer = setTimeout(async () => {
+      const result = await this.fetch();
+      if (this.stopped) return;
+      if (result.ok) this.onRefreshed(result.credentials);
+      else this.onFailed(result.error);
+    }, delay);
+  }
+}

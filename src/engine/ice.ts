@@ -1,0 +1,52 @@
+/**
+ * Bounded ICE gathering, so a slow or unreachable STUN/TURN server never delays the
+ * INVITE (or the 200 OK) by seconds.
+ *
+ * Rule, per gathering round (JsSIP hands us a fresh `ready` for each):
+ * - the first *usable* candidate arms a short grace ({@link ICE_GRACE_MS}) to collect its
+ *   siblings, then the SDP goes out;
+ * - in any case it goes out {@link IceBoundOptions.timeoutMs} after the first candidate
+ *   (Chromium reports host candidates within milliseconds of setLocalDescription, so
+ *   this is close to "after the start of gathering");
+ * - when gathering completes earlier, JsSIP sends at once by itself.
+ * Usable: without STUN/TURN servers every candidate is (host candidates are all there
+ * will be; the SBC learns our public address from our connectivity checks). With
+ * servers configured only `srflx` and `relay` candidates count, since waiting for them
+ * is why servers were configured.
+ */
+
+/** Wait after the first usable candidate for the others found at the same moment. */
+export const ICE_GRACE_MS = 40;
+
+export interface IceBoundOptions {
+  timeoutMs: number;
+  hasIceServers: boolean;
+}
+
+/** Does this candidate let the SDP go out (after the grace)? */
+export function isUsableCandidate(type: RTCIceCandidateType | null, hasIceServers: boolean) {
+  return !hasIceServers || type === 'srflx' || type === 'relay';
+}
+
+/** JsSIP's `icecandidate` session event payload. */
+export interface IceCandidateEvent {
+  candidate: RTCIceCandidate;
+  ready: () => void;
+}
+
+/** A handler for JsSIP's `icecandidate` event that applies the rule above. */
+export function boundIceGathering(options: IceBoundOptions): (event: IceCandidateEvent) => void {
+  const rounds = new WeakMap<() => void, { grace: boolean }>();
+  return ({ candidate, ready }) => {
+    let round = rounds.get(ready);
+    if (!round) {
+      round = { grace: false };
+      rounds.set(ready, round);
+      setTimeout(ready, options.timeoutMs);
+    }
+    if (!round.grace && isUsableCandidate(candidate.type, options.hasIceServers)) {
+      round.grace = true;
+      setTimeout(ready, ICE_GRACE_MS);
+    }
+  };
+}

@@ -1,0 +1,14 @@
+/** Public entry of the headless softphone engine. */
+
+export { describeEnd, endMessage } from './causes';
+export { type ConfigResult, type ResolvedConfig, validateConfig } from './config';
+export { type DtmfParseResult, type DtmfStep, parseDtmfSequence } from './dtmf';
+export {
+  audioDirection,
+  deriveHoldState,
+  type HoldMusicInput,
+  type MediaDirection,
+  shouldPlayHoldMusic,
+} from './hold';
+export { Phone } from './phone';
+export type * from './types';

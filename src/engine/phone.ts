@@ -1,0 +1,463 @@
+/** The phone: connection, registration and calls, on a JsSIP UA. */
+import { UA } from 'jssip';
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import type { IncomingResponse } from 'jssip/lib/SIPMessage';
+import type { Socket } from 'jssip/lib/Socket';
+import type { RTCSessionEvent } from 'jssip/lib/UA';
+import { type SoundChannel, SoundPlayer } from './audio';
+import { Backoff } from './backoff';
+import { Call, type CallContext, identityFromUri } from './call';
+import { endMessage } from './causes';
+import { type ResolvedConfig, validateConfig } from './config';
+import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
+import { Emitter } from './emitter';
+import { acquireMicrophone, stopStream } from './media';
+import { FailoverSocket } from './socket';
+import type {
+  CallHandle,
+  PhoneConfig,
+  PhoneError,
+  PhoneEventMap,
+  RegistrationState,
+  Unsubscribe,
+} from './types';
+
+/** A call waits at most this long for the connection before it ends. */
+export const CALL_CONNECT_TIMEOUT_MS = 15_000;
+/** `stop()` waits at most this long for the un-REGISTER and the socket to close. */
+const STOP_TIMEOUT_MS = 3000;
+/** A call target: a user part (digits, names) or a full SIP URI. */
+const TARGET_USER = /^[a-z0-9_.!~*'()&=+$,;?/%-]+$/i;
+
+type Ready = { ok: true } | { ok: false; error: PhoneError };
+
+function statusOf(response: IncomingResponse | null | undefined): number | undefined {
+  return response?.status_code;
+}
+
+/**
+ * A softphone. Construct it with a {@link PhoneConfig}, subscribe with {@link Phone.on},
+ * then {@link Phone.start} (agents) or just {@link Phone.call} (visitors). Nothing here
+ * throws: failures are states, `error` events and call `ended` events.
+ */
+export class Phone {
+  private readonly events = new Emitter<PhoneEventMap>();
+  private readonly config: ResolvedConfig | undefined;
+  private readonly sounds: SoundPlayer;
+  private readonly credentials: CredentialStore | undefined;
+  private readonly registerRetry = new Backoff();
+  private stateValue: RegistrationState = 'unregistered';
+  private lastErrorValue: PhoneError | undefined;
+  private liveCalls: Call[] = [];
+  private ua: UA | undefined;
+  private socket: FailoverSocket | undefined;
+  private wantRegister = false;
+  private authRetried = false;
+  private stopping = false;
+  private failedConnects = 0;
+  private connecting: Promise<void> | undefined;
+  private registerTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Validates the configuration; an invalid one leaves the phone `failed` (see `lastError`). */
+  constructor(config: PhoneConfig) {
+    this.sounds = new SoundPlayer({
+      onBlocked: (what: SoundChannel) => {
+        this.events.emit('autoplay-blocked', { what });
+        this.reportError({
+          code: 'autoplay-blocked',
+          message: `The browser blocked the ${what.replace('-', ' ')}; click anywhere on the phone to allow sound.`,
+        });
+      },
+      onUnlocked: () => this.events.emit('autoplay-unlocked', {}),
+    });
+    const result = validateConfig(config);
+    if (!result.ok) {
+      this.stateValue = 'failed';
+      this.lastErrorValue = result.error;
+      // Let handlers subscribed right after construction hear about it.
+      queueMicrotask(() => this.events.emit('error', result.error));
+      return;
+    }
+    this.config = result.config;
+    this.credentials = new CredentialStore(
+      result.config.credentials,
+      (credentials) => this.applyCredentials(credentials),
+      (error) => this.reportError(error),
+    );
+    const warning = insecureCredentialsWarning(result.config.credentials);
+    if (warning) {
+      console.warn(`[softphone] ${warning.message}`);
+      queueMicrotask(() => this.events.emit('error', warning));
+    }
+  }
+
+  /** Registration / connection state. */
+  get state(): RegistrationState {
+    return this.stateValue;
+  }
+
+  /** Calls that are not over yet (at most one). */
+  get calls(): readonly CallHandle[] {
+    return [...this.liveCalls];
+  }
+
+  /** The last error reported, if any. */
+  get lastError(): PhoneError | undefined {
+    return this.lastErrorValue;
+  }
+
+  /** Subscribe to a phone event; returns the unsubscribe function. */
+  on<K extends keyof PhoneEventMap>(
+    event: K,
+    handler: (payload: PhoneEventMap[K]) => void,
+  ): Unsubscribe {
+    return this.events.on(event, handler);
+  }
+
+  /**
+   * Get credentials, connect, and register unless `register: false`. Resolves once the
+   * first attempt settled (registered, reconnecting or failed); never rejects.
+   */
+  async start(): Promise<void> {
+    if (!this.config) return;
+    this.wantRegister = this.config.register;
+    if (this.ua?.isConnected() && this.wantRegister) this.register();
+    await this.connect();
+  }
+
+  /**
+   * Warm up on the visitor's intent (hover, focus): fetch credentials and open the
+   * socket without registering. Idempotent.
+   */
+  async prepare(): Promise<void> {
+    await this.connect();
+  }
+
+  /** Hang up every call, unregister, close the connection and cancel every timer. */
+  async stop(): Promise<void> {
+    if (!this.config) return;
+    this.stopping = true;
+    this.wantRegister = false;
+    clearTimeout(this.registerTimer);
+    this.credentials?.stop();
+    for (const call of [...this.liveCalls]) call.hangup();
+    this.sounds.stopAll();
+    const ua = this.ua;
+    this.ua = undefined;
+    this.socket = undefined;
+    this.connecting = undefined;
+    if (ua) await this.closeUa(ua);
+    this.stopping = false;
+    if (this.stateValue !== 'failed') this.setState('unregistered');
+  }
+
+  /**
+   * Call a user (`'ivr'`, `'agent1'`) or a SIP URI. Returns at once, in `connecting`; starts
+   * the phone if needed. Failures arrive as the call's `ended` event, never as exceptions.
+   */
+  call(target: string): CallHandle {
+    const uri = this.targetUri(target);
+    const call = new Call('outgoing', identityFromUri(uri ?? String(target)), this.callContext());
+    this.liveCalls.push(call);
+    this.events.emit('call', { call });
+    void this.place(call, uri, target);
+    return call;
+  }
+
+  /** Retry sounds the browser blocked. Call it from a user gesture (click, key press). */
+  async unlockAudio(): Promise<void> {
+    await this.sounds.unlock();
+  }
+
+  private targetUri(target: string): string | undefined {
+    if (typeof target !== 'string' || !this.config) return undefined;
+    const trimmed = target.trim();
+    if (/^sips?:[^@\s]+@[^@\s]+$/i.test(trimmed)) return trimmed;
+    if (TARGET_USER.test(trimmed)) return `sip:${trimmed}@${this.config.domain}`;
+    return undefined;
+  }
+
+  private async place(call: Call, uri: string | undefined, target: string): Promise<void> {
+    // Let the caller subscribe to the call before anything can happen to it.
+    await Promise.resolve();
+    if (!uri || !this.config) {
+      const message = this.config
+        ? `'${String(target)}' is not a number or SIP address that can be called.`
+        : `The phone is not configured: ${this.lastErrorValue?.message ?? ''}`;
+      call.fail({ cause: 'failed', message }, { code: 'call-failed', message });
+      return;
+    }
+    if (this.liveCalls.some((other) => other !== call)) {
+      const message = 'Another call is already in progress.';
+      call.fail({ cause: 'failed', message }, { code: 'call-failed', message });
+      return;
+    }
+    const [ready, microphone] = await Promise.all([this.whenConnected(), acquireMicrophone()]);
+    if (call.state === 'ended') {
+      if (microphone.ok) stopStream(microphone.stream);
+      return;
+    }
+    if (!microphone.ok) {
+      call.reportMicrophone(microphone.error);
+      call.fail({ cause: 'microphone', message: microphone.error.message });
+      return;
+    }
+    if (!ready.ok) {
+      stopStream(microphone.stream);
+      call.fail({ cause: 'connection-lost', message: ready.error.message }, ready.error);
+      return;
+    }
+    try {
+      const session = this.ua!.call(uri, {
+        mediaStream: microphone.stream,
+        pcConfig: { iceServers: this.config.iceServers },
+      });
+      call.attach(session, microphone.stream);
+    } catch (error) {
+      stopStream(microphone.stream);
+      const message = `${endMessage('failed')} (${String(error)})`;
+      call.fail({ cause: 'failed', message }, { code: 'call-failed', message, cause: error });
+    }
+  }
+
+  /** Resolves when the socket is up, or with an error when it cannot be brought up. */
+  private whenConnected(): Promise<Ready> {
+    if (this.ua?.isConnected()) return Promise.resolve({ ok: true });
+    if (this.stateValue === 'failed' || !this.ua) void this.start();
+    // Someone is waiting for the line: do not sit out the rest of a backoff delay.
+    this.socket?.retryNow();
+    const startFailures = this.failedConnects;
+    const servers = this.config?.servers.length ?? 1;
+    return new Promise<Ready>((resolve) => {
+      const finish = (result: Ready) => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(result);
+      };
+      const timer = setTimeout(
+        () =>
+          finish({
+            ok: false,
+            error: {
+              code: 'connection-failed',
+              message: `Could not connect to the phone service within ${CALL_CONNECT_TIMEOUT_MS / 1000} s.`,
+            },
+          }),
+        CALL_CONNECT_TIMEOUT_MS,
+      );
+      const unsubscribe = this.events.on('registration', ({ state, error }) => {
+        if (this.ua?.isConnected()) finish({ ok: true });
+        else if (state === 'failed') finish({ ok: false, error: error ?? this.failureError() });
+        // One failed attempt per server: every server was tried once for this call.
+        else if (this.failedConnects - startFailures >= servers) {
+          finish({ ok: false, error: error ?? this.failureError() });
+        }
+      });
+    });
+  }
+
+  private failureError(): PhoneError {
+    return (
+      this.lastErrorValue ?? { code: 'connection-failed', message: endMessage('connection-lost') }
+    );
+  }
+
+  /** Credentials + UA + socket, once; concurrent callers share the attempt. */
+  private connect(): Promise<void> {
+    if (!this.config) return Promise.resolve();
+    if (this.ua && this.stateValue !== 'failed') return this.connecting ?? Promise.resolve();
+    this.connecting = this.openUa(this.config);
+    return this.connecting;
+  }
+
+  private async openUa(config: ResolvedConfig): Promise<void> {
+    this.authRetried = false;
+    this.setState('connecting');
+    const credentials = await this.credentials!.get();
+    if (this.stopping) return;
+    if (!credentials.ok) {
+      this.setState('failed', credentials.error);
+      return;
+    }
+    const settled = new Promise<void>((resolve) => {
+      const off = this.events.on('registration', ({ state }) => {
+        if (state === 'registered' || state === 'reconnecting' || state === 'failed') {
+          off();
+          resolve();
+        }
+      });
+    });
+    try {
+      this.ua = this.createUa(config, credentials.credentials);
+    } catch (error) {
+      this.setState('failed', {
+        code: 'config-invalid',
+        message: `The SIP stack refused the configuration: ${String(error)}`,
+        cause: error,
+      });
+      return;
+    }
+    this.ua.start();
+    await settled;
+  }
+
+  private createUa(config: ResolvedConfig, credentials: SipCredentials): UA {
+    this.socket = new FailoverSocket(config.servers);
+    const ua = new UA({
+      // FailoverSocket implements JsSIP's Socket interface (the class itself is not exported).
+      sockets: [this.socket as unknown as Socket],
+      uri: `sip:${credentials.user}@${config.domain}`,
+      authorization_user: credentials.username,
+      ...(credentials.password !== undefined && { password: credentials.password }),
+      ...(config.displayName !== undefined && { display_name: config.displayName }),
+      // Registration is driven here (register() on connect), so visitors never register.
+      register: false,
+      register_expires: config.registerExpires,
+      // JsSIP calls connect() again 0.1 s after a drop; FailoverSocket applies our backoff.
+      connection_recovery_min_interval: 0.1,
+      connection_recovery_max_interval: 0.1,
+    });
+    ua.on('connecting', () => {
+      if (this.stateValue === 'unregistered' || this.stateValue === 'failed') {
+        this.setState('connecting');
+      }
+    });
+    ua.on('connected', () => {
+      if (this.wantRegister) this.register();
+      else this.setState('registered');
+    });
+    ua.on('disconnected', ({ code, reason }) => {
+      if (this.stopping || this.ua !== ua) return;
+      this.failedConnects += 1;
+      const url = this.socket?.url ?? config.servers[0];
+      this.setState('reconnecting', {
+        code: 'connection-failed',
+        message: `Lost or could not open the connection to the phone service (${url}${code ? `, code ${code}` : ''}${reason ? `: ${reason}` : ''}); retrying.`,
+      });
+    });
+    ua.on('registered', () => {
+      this.authRetried = false;
+      this.registerRetry.reset();
+      this.setState('registered');
+    });
+    ua.on('registrationFailed', ({ response, cause }) =>
+      this.registrationFailed(statusOf(response), String(cause)),
+    );
+    ua.on('newRTCSession', (event: RTCSessionEvent) => {
+      if (event.originator === 'remote') this.incoming(event.session);
+    });
+    return ua;
+  }
+
+  private register(): void {
+    clearTimeout(this.registerTimer);
+    this.setState('registering');
+    this.ua?.register();
+  }
+
+  private async registrationFailed(status: number | undefined, cause: string): Promise<void> {
+    if (this.stopping || !this.ua) return;
+    // A dropped socket is handled by the reconnection (JsSIP re-registers on connect).
+    if (cause === 'Connection Error') return;
+    const authRejected = status === 401 || status === 403 || status === 407;
+    if (authRejected) {
+      if (!this.authRetried && this.credentials?.refreshable) {
+        this.authRetried = true;
+        const fresh = await this.credentials.fetch();
+        if (fresh.ok && this.ua) {
+          this.applyCredentials(fresh.credentials);
+          this.register();
+          return;
+        }
+      }
+      await this.giveUp({
+        code: 'auth-rejected',
+        message: `The phone service rejected the credentials (SIP ${status}).`,
+      });
+      return;
+    }
+    const delay = this.registerRetry.next();
+    this.setState('reconnecting', {
+      code: 'connection-failed',
+      message: `Registration failed (${status ? `SIP ${status}` : cause}); retrying in ${Math.ceil(delay / 1000)} s.`,
+    });
+    clearTimeout(this.registerTimer);
+    this.registerTimer = setTimeout(() => {
+      if (this.ua?.isConnected() && this.wantRegister) this.register();
+    }, delay);
+  }
+
+  /** Terminal failure: close everything and stay `failed` (no retry storm). */
+  private async giveUp(error: PhoneError): Promise<void> {
+    const ua = this.ua;
+    this.ua = undefined;
+    this.socket = undefined;
+    this.connecting = undefined;
+    this.credentials?.stop();
+    this.setState('failed', error);
+    if (ua) {
+      this.stopping = true;
+      await this.closeUa(ua);
+      this.stopping = false;
+    }
+  }
+
+  private applyCredentials(credentials: SipCredentials): void {
+    this.ua?.set('authorization_user', credentials.username);
+    if (credentials.password !== undefined) this.ua?.set('password', credentials.password);
+  }
+
+  private closeUa(ua: UA): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, STOP_TIMEOUT_MS);
+      ua.on('disconnected', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      ua.stop();
+      if (!ua.isConnected()) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  private incoming(session: RTCSession): void {
+    if (this.liveCalls.length > 0) {
+      session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+      return;
+    }
+    const call = new Call('incoming', identityFromUri(''), this.callContext());
+    this.liveCalls.push(call);
+    call.attach(session);
+    this.events.emit('call', { call });
+    this.events.emit('incoming', { call });
+  }
+
+  private callContext(): CallContext {
+    return {
+      config: this.config!,
+      sounds: this.sounds,
+      onEnded: (call) => {
+        this.liveCalls = this.liveCalls.filter((other) => other !== call);
+      },
+      onError: (error) => this.reportError(error),
+    };
+  }
+
+  private reportError(error: PhoneError): void {
+    this.lastErrorValue = error;
+    this.events.emit('error', error);
+  }
+
+  private setState(state: RegistrationState, error?: PhoneError): void {
+    const previous = this.stateValue;
+    if (error) this.lastErrorValue = error;
+    if (state === previous && !error) return;
+    this.stateValue = state;
+    if (error && state !== previous) this.events.emit('error', error);
+    const payload: PhoneEventMap['registration'] = { state, previous };
+    if (error) payload.error = error;
+    this.events.emit('registration', payload);
+  }
+}
