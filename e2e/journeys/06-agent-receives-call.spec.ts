@@ -30,7 +30,9 @@ test('agent receives a queue call: rings, answers, two-way audio, visitor hangs 
   await agentPhone.expectPacketsFlowingBothWays();
   await agentPhone.expectInboundAudio();
   await caller.expectInboundAudio();
-  await waitForTimelineEntry(callId, entryOfType('bridge'), 'bridged to the agent');
+  // The media server bridged the visitor's call to the leg that rang this agent.
+  const bridge = await waitForTimelineEntry(callId, entryOfType('bridge'), 'bridged to the agent');
+  expect(agentPhone.wire.incomingCallIds()).toEqual([bridge.peerCallId]);
   await agentPhone.screenshot('in call');
 
   await caller.button('Hang up').click();

@@ -87,26 +87,6 @@ export async function control(
   if (!response.ok) throw new Error(`POST ${url} → ${response.status} ${await response.text()}`);
 }
 
-export interface Recording {
-  file: string;
-  [field: string]: unknown;
-}
-
-export async function recordings(): Promise<(Recording & { server: string })[]> {
-  const perServer = await Promise.all(
-    MEDIA_SERVER_URLS.map(async (base) => {
-      const body = await getJson(`${base}/recordings`);
-      const list = Array.isArray(body)
-        ? body
-        : ((body as { recordings?: unknown[] }).recordings ?? []);
-      return (list as (Recording | string)[]).map((r) =>
-        typeof r === 'string' ? { file: r, server: base } : { ...r, server: base },
-      );
-    }),
-  );
-  return perServer.flat();
-}
-
 export async function downloadRecording(
   recording: Recording & { server: string },
 ): Promise<Buffer> {
