@@ -87,9 +87,11 @@ export async function control(
   if (!response.ok) throw new Error(`POST ${url} → ${response.status} ${await response.text()}`);
 }
 
-export async function downloadRecording(
-  recording: Recording & { server: string },
-): Promise<Buffer> {
+/** A recording file (named by the call's `recording` timeline entry) from its server. */
+export async function downloadRecording(recording: {
+  file: string;
+  server: string;
+}): Promise<Buffer> {
   const url = `${recording.server}/recordings/${encodeURIComponent(recording.file)}`;
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url} → ${response.status}`);
