@@ -97,21 +97,33 @@ ensure_base_image() {
 
 # Host-side bundles that the images copy in (the images carry no build tools).
 bundle_sources() {
-  (cd "$REPO_DIR" && node backend/credentials/build.mjs)
-  if [[ -f "$BACKEND_DIR/media/build.mjs" ]]; then
-    (cd "$REPO_DIR" && node backend/media/build.mjs)
-  else
+  [[ -f "$BACKEND_DIR/media/build.mjs" ]] ||
     die "backend/media/build.mjs is missing: the media server cannot be bundled"
-  fi
+  (cd "$REPO_DIR" && node backend/credentials/build.mjs && node backend/media/build.mjs)
 }
 
+IMAGES=(kamailio rtpengine credentials media)
+
+# A digest of everything the images are built from, so a cached start can skip
+# the build daemon altogether.
+images_digest() {
+  (cd "$BACKEND_DIR" && find "${IMAGES[@]}" -type f -not -path '*/node_modules/*' -print0 |
+    sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+images_present() {
+  local svc
+  for svc in "${IMAGES[@]}"; do
+    docker image inspect "softphone/$svc" >/dev/null 2>&1 || return 1
+  done
+}
+
+# Builds with the current DOCKER_HOST. Plain `docker build --network host` so apt
+# inside the build reaches the mirror; docker-compose only runs the tagged images.
 build_images() {
   ensure_base_image
-  bundle_sources
-  # Built with the plain CLI so apt inside the build uses the host network;
-  # docker-compose only runs the tagged images.
   local svc
-  for svc in kamailio rtpengine credentials media; do
+  for svc in "${IMAGES[@]}"; do
     log "building softphone/$svc"
     docker build -q --network host -t "softphone/$svc" "$BACKEND_DIR/$svc" >/dev/null
   done
