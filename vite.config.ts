@@ -25,6 +25,21 @@ function cdnEngineLoaderSwap(): Plugin {
   };
 }
 
+/**
+ * package.json's `sideEffects` describes the published dist files; read against src/
+ * it would let the script-tag entry (imports for their side effect: defining the
+ * elements) be tree-shaken to nothing.
+ */
+function sourceHasSideEffects(): Plugin {
+  const src = fromRoot('./src/');
+  return {
+    name: 'softphone:source-side-effects',
+    transform(_code, id) {
+      return id.startsWith(src) ? { moduleSideEffects: true } : null;
+    },
+  };
+}
+
 /** The CDN engine module (an ES module with JsSIP inlined), built after softphone.js. */
 function cdnEngineBuild(): Plugin {
   return {
@@ -40,6 +55,8 @@ function cdnEngineBuild(): Plugin {
           outDir: 'dist/cdn',
           emptyOutDir: false,
           target: 'es2022',
+          // Vite keeps whitespace in ES library builds; this one is served as is.
+          rolldownOptions: { output: { minify: true } },
           lib: {
             entry: fromRoot('./src/cdn/softphone-engine.ts'),
             formats: ['es'],
@@ -61,17 +78,18 @@ const npmBuild: UserConfig = {
       entry: { index: fromRoot('./src/index.ts'), engine: fromRoot('./src/engine/index.ts') },
       formats: ['es'],
     },
-    rollupOptions: { external: isDependency },
+    rolldownOptions: { external: isDependency },
   },
 };
 
 /** `softphone.js`: one classic script with Lit and the elements; public/ (sounds) beside it. */
 const cdnBuild: UserConfig = {
-  plugins: [cdnEngineLoaderSwap(), cdnEngineBuild()],
+  plugins: [cdnEngineLoaderSwap(), sourceHasSideEffects(), cdnEngineBuild()],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: 'dist/cdn',
     target: 'es2022',
+    rolldownOptions: { output: { minify: true } },
     lib: {
       entry: fromRoot('./src/cdn/softphone.ts'),
       formats: ['iife'],

@@ -1,6 +1,6 @@
-import type { ResolvedConfig } from '../../engine/config.js';
 import type {
   CallHandle,
+  PhoneConfig,
   PhoneError,
   PhoneEventMap,
   RegistrationState,
@@ -29,7 +29,7 @@ export interface PhoneApi {
 
 /** What the lazily imported engine module provides. */
 export interface EngineModule {
-  Phone: new (config: ResolvedConfig) => PhoneApi;
+  Phone: new (config: PhoneConfig) => PhoneApi;
 }
 
 export type EngineLoader = () => Promise<EngineModule>;

@@ -1,6 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { type ConfigResult, type ResolvedConfig, validateConfig } from '../../engine/config.js';
-import type { CallEventMap, CallHandle, PhoneError, Unsubscribe } from '../../engine/types.js';
+import { type ConfigResult, validateConfig } from '../../engine/config.js';
+import type {
+  CallEventMap,
+  CallHandle,
+  PhoneConfig,
+  PhoneError,
+  Unsubscribe,
+} from '../../engine/types.js';
 import type { EngineLoader, PhoneApi } from './engine-api.js';
 import { emit } from './events.js';
 import { loadEngine } from './load-engine.js';
@@ -36,7 +42,8 @@ export class EngineController implements ReactiveController {
   loader: EngineLoader = loadEngine;
 
   private currentView: PhoneView = INITIAL_VIEW;
-  private config: ResolvedConfig | undefined;
+  /** The configuration input, once `validateConfig` accepted it. */
+  private config: PhoneConfig | undefined;
   /** Serialized `config`, to tell a real change from a re-render. */
   private configKey = '';
   private configError: PhoneError | undefined;
@@ -98,13 +105,15 @@ export class EngineController implements ReactiveController {
 
   /** Re-reads and checks the configuration; call it when a configuration input changes. */
   configure(): void {
+    const input = this.options.readConfig();
     const elementProblem = this.options.checkElement?.();
     const result: ConfigResult = elementProblem
       ? { ok: false, error: { code: 'config-invalid', message: elementProblem } }
-      : validateConfig(this.options.readConfig());
+      : validateConfig(input);
     if (result.ok) {
       this.configError = undefined;
-      this.config = result.config;
+      // Checked just above; the engine resolves defaults again from the same input.
+      this.config = input as unknown as PhoneConfig;
       this.configKey = JSON.stringify(result.config);
     } else {
       const isNew = this.configError?.message !== result.error.message;
@@ -167,7 +176,7 @@ export class EngineController implements ReactiveController {
     const call = this.activeCall;
     if (!call) return;
     const heldByUs = call.hold === 'local' || call.hold === 'both';
-    this.settle(heldByUs ? call.unhold() : call.hold());
+    this.settle(call.setHold(!heldByUs));
   }
 
   sendDtmf(tones: string): void {
@@ -224,7 +233,11 @@ export class EngineController implements ReactiveController {
         this.track(call);
         emit(this.host, 'sip-incoming-call', { call });
       }),
-      phone.on('error', (error) => this.fail(error)),
+      phone.on('error', (error) => {
+        // Blocked audio has its own control (the unlock button), not an alert.
+        if (error.code === 'autoplay-blocked') emit(this.host, 'sip-error', toDetail(error));
+        else this.fail(error);
+      }),
       phone.on('autoplay-blocked', () => {
         this.autoplayBlocked = true;
         this.refresh();

@@ -1,0 +1,67 @@
+/** Mounting helpers for element tests. */
+import axe from 'axe-core';
+
+/** Appends `el` to a fresh container in the document and waits for its first render. */
+export async function mount<T extends HTMLElement & { updateComplete?: Promise<unknown> }>(
+  el: T,
+): Promise<T> {
+  const container = document.createElement('div');
+  container.dataset.testContainer = '';
+  container.append(el);
+  document.body.append(container);
+  await el.updateComplete;
+  return el;
+}
+
+export function cleanup(): void {
+  for (const container of document.querySelectorAll('[data-test-container]')) container.remove();
+}
+
+/** Creates an element with attributes, not yet on the page. */
+export function create<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  return el;
+}
+
+/** Attributes of a valid configuration. */
+export const VALID_CONFIG = {
+  server: 'wss://127.0.0.1:8443',
+  domain: 'helpline.test',
+  'credentials-url': 'https://127.0.0.1:8444/credentials/visitor',
+} as const;
+
+/** Element in `el`'s shadow root, failing clearly when it is missing. */
+export function shadow<E extends Element = HTMLElement>(el: Element, selector: string): E {
+  const found = el.shadowRoot?.querySelector<E>(selector);
+  if (!found) throw new Error(`${el.tagName.toLowerCase()} has no ${selector}`);
+  return found;
+}
+
+/** A button in `el`'s shadow root by its accessible name (aria-label or text). */
+export function buttonNamed(el: Element, name: string): HTMLButtonElement {
+  const buttons = [...(el.shadowRoot?.querySelectorAll('button') ?? [])];
+  const found = buttons.find(
+    (button) => (button.getAttribute('aria-label') ?? button.textContent ?? '').trim() === name,
+  );
+  if (!found) throw new Error(`${el.tagName.toLowerCase()} has no button named "${name}"`);
+  return found;
+}
+
+/** Runs axe-core on `el` and returns a readable list of violations (empty when clean). */
+export async function axeViolations(el: Element): Promise<string[]> {
+  const results = await axe.run(el);
+  return results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+}
+
+/** Collects the `detail`s of `type` events dispatched on (or bubbling through) `target`. */
+export function collect<D>(target: EventTarget, type: string): D[] {
+  const details: D[] = [];
+  target.addEventListener(type, (event) => details.push((event as CustomEvent<D>).detail));
+  return details;
+}

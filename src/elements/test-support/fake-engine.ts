@@ -1,0 +1,181 @@
+/**
+ * A stand-in for the engine's `Phone` and calls, to drive the elements through their
+ * states without a SIP server. It implements the same typed contract the elements use,
+ * records the commands it receives, and lets a test emit engine events.
+ */
+import { Emitter } from '../../engine/emitter.js';
+import type {
+  CallDirection,
+  CallEventMap,
+  CallHandle,
+  CallState,
+  EndCause,
+  HoldState,
+  PhoneConfig,
+  PhoneError,
+  PhoneEventMap,
+  RegistrationState,
+  RemoteIdentity,
+  Unsubscribe,
+} from '../../engine/types.js';
+import type { EngineLoader, PhoneApi } from '../shared/engine-api.js';
+
+let nextId = 1;
+
+export class FakeCall implements CallHandle {
+  readonly id = `fake-${nextId++}`;
+  state: CallState;
+  hold: HoldState = 'none';
+  muted = false;
+  readonly createdAt = Date.now();
+  answeredAt: number | undefined;
+  endCause: EndCause | undefined;
+  readonly peerConnection = undefined;
+  readonly sentDtmf: string[] = [];
+  readonly holdRequests: boolean[] = [];
+  private readonly events = new Emitter<CallEventMap>();
+
+  constructor(
+    readonly direction: CallDirection,
+    readonly remote: RemoteIdentity,
+  ) {
+    this.state = direction === 'incoming' ? 'ringing' : 'connecting';
+  }
+
+  on<K extends keyof CallEventMap>(
+    event: K,
+    handler: (payload: CallEventMap[K]) => void,
+  ): Unsubscribe {
+    return this.events.on(event, handler);
+  }
+
+  /** Moves the call to `state` as the engine would, emitting `state`. */
+  setState(state: CallState, hold: HoldState = this.hold): void {
+    const previous = this.state;
+    this.state = state;
+    this.hold = hold;
+    if ((state === 'active' || state === 'on-hold') && this.answeredAt === undefined) {
+      this.answeredAt = Date.now();
+    }
+    this.events.emit('state', { state, previous, hold });
+  }
+
+  end(cause: EndCause): void {
+    this.endCause = cause;
+    this.setState('ended');
+    this.events.emit('ended', { cause, message: cause });
+  }
+
+  async answer(): Promise<void> {
+    this.setState('active');
+  }
+
+  reject(): void {
+    this.end('declined');
+  }
+
+  hangup(): void {
+    this.end(this.state === 'active' || this.state === 'on-hold' ? 'hangup-local' : 'canceled');
+  }
+
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    this.events.emit('muted', { muted });
+  }
+
+  async setHold(held: boolean): Promise<void> {
+    this.holdRequests.push(held);
+    this.setState(held ? 'on-hold' : 'active', held ? 'local' : 'none');
+  }
+
+  async sendDtmf(sequence: string): Promise<void> {
+    this.sentDtmf.push(sequence);
+    this.events.emit('dtmf', { tone: sequence, method: 'rfc4733' });
+  }
+}
+
+export class FakePhone implements PhoneApi {
+  static instances: FakePhone[] = [];
+  state: RegistrationState = 'unregistered';
+  lastError: PhoneError | undefined;
+  readonly calls: FakeCall[] = [];
+  readonly commands: string[] = [];
+  private readonly events = new Emitter<PhoneEventMap>();
+
+  constructor(readonly config: PhoneConfig) {
+    FakePhone.instances.push(this);
+  }
+
+  on<K extends keyof PhoneEventMap>(
+    event: K,
+    handler: (payload: PhoneEventMap[K]) => void,
+  ): Unsubscribe {
+    return this.events.on(event, handler);
+  }
+
+  emit<K extends keyof PhoneEventMap>(event: K, payload: PhoneEventMap[K]): void {
+    this.events.emit(event, payload);
+  }
+
+  setRegistration(state: RegistrationState, error?: PhoneError): void {
+    const previous = this.state;
+    this.state = state;
+    this.events.emit('registration', error ? { state, previous, error } : { state, previous });
+  }
+
+  start(): void {
+    this.commands.push('start');
+  }
+
+  stop(): void {
+    this.commands.push('stop');
+  }
+
+  prepare(): void {
+    this.commands.push('prepare');
+  }
+
+  unlockAudio(): void {
+    this.commands.push('unlockAudio');
+  }
+
+  call(target: string): FakeCall {
+    this.commands.push(`call ${target}`);
+    const call = new FakeCall('outgoing', {
+      uri: `sip:${target}@test`,
+      user: target,
+      displayName: '',
+    });
+    this.calls.push(call);
+    this.events.emit('call', { call });
+    return call;
+  }
+
+  /** Simulates an incoming call from `remote`. */
+  ring(remote: RemoteIdentity): FakeCall {
+    const call = new FakeCall('incoming', remote);
+    this.calls.push(call);
+    this.events.emit('call', { call });
+    this.events.emit('incoming', { call });
+    return call;
+  }
+}
+
+/** An engine loader that counts loads and provides {@link FakePhone}. */
+export function fakeLoader(): EngineLoader & { loads: number } {
+  const loader = Object.assign(
+    async () => {
+      loader.loads++;
+      return { Phone: FakePhone };
+    },
+    { loads: 0 },
+  );
+  return loader;
+}
+
+/** The phone the element created (the last one). */
+export function lastPhone(): FakePhone {
+  const phone = FakePhone.instances.at(-1);
+  if (!phone) throw new Error('no FakePhone was created');
+  return phone;
+}
