@@ -1,0 +1,339 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import { ENDED_DISPLAY_MS } from '../shared/engine-controller.js';
+import {
+  axeViolations,
+  buttonNamed,
+  cleanup,
+  collect,
+  create,
+  mount,
+  shadow,
+  VALID_CONFIG,
+} from '../test-support/dom.js';
+import { FakePhone, fakeLoader, lastPhone } from '../test-support/fake-engine.js';
+import type { SipPhone } from './sip-phone.js';
+import './sip-phone.js';
+
+afterEach(() => {
+  cleanup();
+  FakePhone.instances = [];
+  document.documentElement.lang = 'en';
+});
+
+/** A `<sip-phone>` on the page with a fake engine, once its phone exists. */
+async function phoneOnPage(attributes: Record<string, string> = VALID_CONFIG): Promise<SipPhone> {
+  const el = create('sip-phone', attributes);
+  el.engine.loader = fakeLoader();
+  await mount(el);
+  await expect.poll(() => el.phone).toBeDefined();
+  await el.updateComplete;
+  return el;
+}
+
+function text(el: SipPhone, selector: string): string {
+  return shadow(el, selector).textContent?.replace(/\s+/g, ' ').trim() ?? '';
+}
+
+describe('<sip-phone> configuration', () => {
+  it('shows an alert and emits sip-error for a bad server, and recovers when fixed', async () => {
+    const el = create('sip-phone', { ...VALID_CONFIG, server: 'http://example.com' });
+    el.engine.loader = fakeLoader();
+    const errors = collect<{ code: string; message: string }>(document, 'sip-error');
+    await mount(el);
+
+    const alert = shadow(el, '[role="alert"]');
+    expect(alert.textContent).toContain('The phone is not configured correctly.');
+    expect(alert.textContent).toContain('wss://');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe('config-invalid');
+    expect(errors[0]?.message).toMatch(/server/);
+    expect(el.phone).toBeUndefined();
+    expect(buttonNamed(el, 'Call').disabled).toBe(true);
+
+    el.setAttribute('server', 'wss://127.0.0.1:8443');
+    await expect.poll(() => el.phone).toBeDefined();
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+    expect(buttonNamed(el, 'Call').disabled).toBe(false);
+    expect(lastPhone().commands).toContain('start');
+    expect(lastPhone().config.servers).toEqual(['wss://127.0.0.1:8443']);
+  });
+
+  it('reports a missing configuration without loading the engine', async () => {
+    const loader = fakeLoader();
+    const el = create('sip-phone');
+    el.engine.loader = loader;
+    await mount(el);
+    expect(shadow(el, '[role="alert"]').textContent).toMatch(/servers/);
+    expect(loader.loads).toBe(0);
+  });
+
+  it('maps attributes and the config property onto the engine configuration', async () => {
+    const el = create('sip-phone', {
+      ...VALID_CONFIG,
+      server: 'wss://a.test, wss://b.test',
+      'display-name': 'Agent One',
+      'dtmf-mode': 'info',
+      'hold-music': 'off',
+      'sounds-base': '/assets/sounds/',
+    });
+    el.config = { iceGatheringTimeoutMs: 800 };
+    el.engine.loader = fakeLoader();
+    await mount(el);
+    await expect.poll(() => el.phone).toBeDefined();
+    expect(lastPhone().config).toMatchObject({
+      servers: ['wss://a.test', 'wss://b.test'],
+      domain: 'helpline.test',
+      credentialsUrl: 'https://127.0.0.1:8444/credentials/visitor',
+      displayName: 'Agent One',
+      dtmfMode: 'info',
+      holdMusicUrl: null,
+      soundsBase: '/assets/sounds/',
+      register: true,
+      iceGatheringTimeoutMs: 800,
+    });
+  });
+
+  it('rejects a bad dtmf-mode with a message naming it', async () => {
+    const el = create('sip-phone', { ...VALID_CONFIG, 'dtmf-mode': 'loud' });
+    el.engine.loader = fakeLoader();
+    await mount(el);
+    expect(shadow(el, '[role="alert"]').textContent).toMatch(/dtmfMode/);
+  });
+
+  it('stops its phone when removed from the page', async () => {
+    const el = await phoneOnPage();
+    const phone = lastPhone();
+    el.remove();
+    await expect.poll(() => phone.commands).toContain('stop');
+    expect(el.phone).toBeUndefined();
+  });
+});
+
+describe('<sip-phone> registration and calls', () => {
+  it('shows the registration state in words and re-emits the change', async () => {
+    const el = await phoneOnPage();
+    const changes = collect<{ state: string }>(el, 'sip-registration-change');
+    expect(text(el, '[part="status"]')).toBe('Offline');
+    lastPhone().setRegistration('registering');
+    lastPhone().setRegistration('registered');
+    await el.updateComplete;
+    expect(text(el, '[part="status"]')).toBe('Ready');
+    expect(shadow(el, '[part="status"]').getAttribute('role')).toBe('status');
+    expect(changes.map((c) => c.state)).toEqual(['registering', 'registered']);
+  });
+
+  it('places a call to the typed target, with keys from the dialpad', async () => {
+    const el = await phoneOnPage();
+    await userEvent.type(shadow(el, 'input'), '10');
+    const dialpad = shadow(el, 'sip-dialpad');
+    (dialpad.shadowRoot?.querySelector('[data-key="0"]') as HTMLButtonElement).click();
+    await userEvent.click(buttonNamed(el, 'Call'));
+    expect(lastPhone().commands).toContain('call 100');
+    await el.updateComplete;
+    expect(text(el, '[part="call-status"]')).toBe('Calling 100…');
+    expect(el.call).toBe(lastPhone().calls[0]);
+  });
+
+  it('shows a hostile display name as text and never runs it', async () => {
+    const el = await phoneOnPage();
+    const incoming = collect<{ call: unknown }>(el, 'sip-incoming-call');
+    const attack = '<img src=x onerror="window.__xss=1">';
+    lastPhone().ring({ uri: 'sip:bob@helpline.test', user: 'bob', displayName: attack });
+    await el.updateComplete;
+
+    expect(text(el, '[part="caller-name"]')).toBe(attack);
+    expect(text(el, '[part="caller-user"]')).toBe('bob');
+    expect(el.shadowRoot?.querySelector('img')).toBeNull();
+    // Give a would-be onerror handler the chance to run before checking it did not.
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect((window as { __xss?: number }).__xss).toBeUndefined();
+    expect(incoming).toHaveLength(1);
+    expect(text(el, '[part="call-status"]')).toBe('Incoming call');
+  });
+
+  it('answers, then controls the call: mute, hold, keypad DTMF, hang up, back to idle', async () => {
+    const el = await phoneOnPage();
+    const states = collect<{ state: string }>(el, 'sip-call-state');
+    const dtmf = collect<{ tone: string }>(el, 'sip-dtmf');
+    const ended = collect<{ cause: string }>(el, 'sip-call-ended');
+    const call = lastPhone().ring({
+      uri: 'sip:ann@helpline.test',
+      user: 'ann',
+      displayName: 'Ann',
+    });
+    await el.updateComplete;
+
+    await userEvent.click(buttonNamed(el, 'Answer'));
+    await el.updateComplete;
+    expect(call.state).toBe('active');
+    expect(text(el, '[part="call-status"]')).toBe('In call with Ann');
+    expect(text(el, '[part="timer"]')).toMatch(/^00:0\d$/);
+
+    const mute = buttonNamed(el, 'Mute');
+    await userEvent.click(mute);
+    await el.updateComplete;
+    expect(call.muted).toBe(true);
+    expect(buttonNamed(el, 'Mute').getAttribute('aria-pressed')).toBe('true');
+
+    await userEvent.click(buttonNamed(el, 'Hold'));
+    await el.updateComplete;
+    expect(call.holdRequests).toEqual([true]);
+    expect(text(el, '[part="hold-state"]')).toBe('On hold');
+    call.setState('on-hold', 'both');
+    await el.updateComplete;
+    expect(text(el, '[part="hold-state"]')).toBe('On hold on both sides');
+    call.setState('on-hold', 'remote');
+    await el.updateComplete;
+    expect(text(el, '[part="hold-state"]')).toBe('Held by the other side');
+    call.setState('active', 'none');
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="hold-state"]')).toBeNull();
+
+    await userEvent.click(buttonNamed(el, 'Keypad'));
+    await el.updateComplete;
+    const keypad = shadow(el, '[part="keypad"]');
+    (keypad.shadowRoot?.querySelector('[data-key="5"]') as HTMLButtonElement).click();
+    expect(call.sentDtmf).toEqual(['5']);
+    expect(dtmf.map((d) => d.tone)).toEqual(['5']);
+
+    await userEvent.click(buttonNamed(el, 'Hang up'));
+    await el.updateComplete;
+    expect(ended.map((e) => e.cause)).toEqual(['hangup-local']);
+    expect(states.map((s) => s.state)).toContain('ended');
+    expect(text(el, '[part="call-status"]')).toBe('Call ended: You hung up');
+    expect(el.call).toBeUndefined();
+
+    await expect
+      .poll(() => el.shadowRoot?.querySelector('form') !== null, {
+        timeout: ENDED_DISPLAY_MS + 2000,
+      })
+      .toBe(true);
+  });
+
+  it('declines an incoming call', async () => {
+    const el = await phoneOnPage();
+    const call = lastPhone().ring({ uri: 'sip:x@helpline.test', user: 'x', displayName: '' });
+    await el.updateComplete;
+    await userEvent.click(buttonNamed(el, 'Decline'));
+    expect(call.endCause).toBe('declined');
+  });
+
+  it('keeps a call when the configuration changes, and applies it once the call ended', async () => {
+    const el = await phoneOnPage();
+    const first = lastPhone();
+    const call = first.ring({ uri: 'sip:x@helpline.test', user: 'x', displayName: '' });
+    await call.answer();
+    el.setAttribute('display-name', 'Renamed');
+    await el.updateComplete;
+    expect(first.commands).not.toContain('stop');
+    expect(el.phone).toBe(first);
+
+    call.end('hangup-remote');
+    await expect.poll(() => el.phone !== first && el.phone !== undefined).toBe(true);
+    expect(first.commands).toContain('stop');
+    expect(lastPhone().config.displayName).toBe('Renamed');
+  });
+
+  it('offers a visible sound unlock when autoplay is blocked; any click inside unlocks', async () => {
+    const el = await phoneOnPage();
+    lastPhone().emit('autoplay-blocked', { what: 'ringtone' });
+    await el.updateComplete;
+    await userEvent.click(buttonNamed(el, 'Click to enable sound'));
+    expect(lastPhone().commands.filter((c) => c === 'unlockAudio').length).toBeGreaterThan(0);
+
+    lastPhone().commands.length = 0;
+    await userEvent.click(shadow(el, 'input'));
+    expect(lastPhone().commands).toContain('unlockAudio');
+
+    lastPhone().emit('autoplay-unlocked', {});
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="unlock-audio"]')).toBeNull();
+  });
+
+  it('shows engine errors as an alert and emits sip-error', async () => {
+    const el = await phoneOnPage();
+    const errors = collect<{ code: string }>(el, 'sip-error');
+    lastPhone().emit('error', { code: 'microphone-denied', message: 'denied' });
+    await el.updateComplete;
+    expect(text(el, '[role="alert"]')).toContain('Microphone access was denied');
+    expect(errors.map((e) => e.code)).toEqual(['microphone-denied']);
+  });
+});
+
+describe('<sip-phone> language and accessibility', () => {
+  it('speaks Spanish with lang="es", including end causes', async () => {
+    const el = create('sip-phone', { ...VALID_CONFIG, lang: 'es' });
+    el.engine.loader = fakeLoader();
+    await mount(el);
+    await expect.poll(() => el.phone).toBeDefined();
+    lastPhone().setRegistration('registered');
+    await el.updateComplete;
+    expect(text(el, '[part="status"]')).toBe('Listo');
+    expect(buttonNamed(el, 'Llamar')).toBeDefined();
+    expect(shadow(el, 'label').textContent).toBe('Número o dirección');
+
+    const call = lastPhone().ring({ uri: 'sip:a@h.test', user: 'a', displayName: '' });
+    call.end('busy');
+    await el.updateComplete;
+    expect(text(el, '[part="call-status"]')).toBe('Llamada finalizada: Línea ocupada');
+  });
+
+  it('follows the document language when it changes', async () => {
+    const el = await phoneOnPage();
+    document.documentElement.lang = 'es-MX';
+    await expect.poll(() => text(el, '[part="status"]')).toBe('Desconectado');
+  });
+
+  it('has no axe violations in its main states', async () => {
+    const el = await phoneOnPage();
+    const phone = lastPhone();
+    phone.setRegistration('registered');
+    await el.updateComplete;
+    expect(await axeViolations(el), 'idle').toEqual([]);
+
+    const call = phone.ring({ uri: 'sip:a@h.test', user: 'a', displayName: 'Ann' });
+    phone.emit('autoplay-blocked', { what: 'ringtone' });
+    await el.updateComplete;
+    expect(await axeViolations(el), 'incoming').toEqual([]);
+
+    await call.answer();
+    await el.updateComplete;
+    await userEvent.click(buttonNamed(el, 'Keypad'));
+    await el.updateComplete;
+    expect(await axeViolations(el), 'in call with keypad').toEqual([]);
+
+    call.end('hangup-remote');
+    phone.emit('error', { code: 'connection-failed', message: 'socket closed' });
+    el.theme = 'dark';
+    await el.updateComplete;
+    expect(await axeViolations(el), 'ended, error, dark').toEqual([]);
+  });
+
+  it('renders any state from a view set directly (the test seam)', async () => {
+    const el = create('sip-phone');
+    await mount(el);
+    el.engine.view = {
+      registration: 'reconnecting',
+      error: undefined,
+      autoplayBlocked: false,
+      placing: false,
+      call: {
+        direction: 'outgoing',
+        state: 'early-media',
+        hold: 'none',
+        muted: false,
+        remoteName: '',
+        remoteUser: 'ivr',
+        answeredAt: undefined,
+        endCause: undefined,
+      },
+    };
+    await el.updateComplete;
+    expect(text(el, '[part="status"]')).toBe('Connection lost, reconnecting…');
+    expect(text(el, '[part="call-status"]')).toBe('Connected, listening…');
+    expect(buttonNamed(el, 'Keypad')).toBeDefined();
+    expect(await axeViolations(el)).toEqual([]);
+  });
+});
