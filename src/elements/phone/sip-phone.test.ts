@@ -128,7 +128,7 @@ describe('<sip-phone> registration and calls', () => {
     const el = await phoneOnPage();
     await userEvent.type(shadow(el, 'input'), '10');
     const dialpad = shadow(el, 'sip-dialpad');
-    (dialpad.shadowRoot?.querySelector('[data-key="0"]') as HTMLButtonElement).click();
+    shadow(dialpad, '[data-key="0"]').click();
     await userEvent.click(buttonNamed(el, 'Call'));
     expect(lastPhone().commands).toContain('call 100');
     await el.updateComplete;
@@ -194,7 +194,7 @@ describe('<sip-phone> registration and calls', () => {
     await userEvent.click(buttonNamed(el, 'Keypad'));
     await el.updateComplete;
     const keypad = shadow(el, '[part="keypad"]');
-    (keypad.shadowRoot?.querySelector('[data-key="5"]') as HTMLButtonElement).click();
+    shadow(keypad, '[data-key="5"]').click();
     expect(call.sentDtmf).toEqual(['5']);
     expect(dtmf.map((d) => d.tone)).toEqual(['5']);
 
