@@ -15,8 +15,9 @@ export interface BackoffPolicy {
   stableAfterMs: number;
 }
 
+/** 1 s → 30 s. (JsSIP re-calls connect() 1 s after a drop at the earliest anyway.) */
 export const DEFAULT_BACKOFF: BackoffPolicy = {
-  initialMs: 500,
+  initialMs: 1000,
   maxMs: 30_000,
   jitter: 0.5,
   stableAfterMs: 10_000,

@@ -313,9 +313,10 @@ export class Phone {
       // Registration is driven here (register() on connect), so visitors never register.
       register: false,
       register_expires: config.registerExpires,
-      // JsSIP calls connect() again 0.1 s after a drop; FailoverSocket applies our backoff.
-      connection_recovery_min_interval: 0.1,
-      connection_recovery_max_interval: 0.1,
+      // JsSIP calls connect() again 1 s (its smallest whole-second value) after a drop;
+      // FailoverSocket then waits out the rest of our backoff delay.
+      connection_recovery_min_interval: 1,
+      connection_recovery_max_interval: 1,
     });
     ua.on('connecting', () => {
       if (this.stateValue === 'unregistered' || this.stateValue === 'failed') {

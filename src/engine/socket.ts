@@ -5,8 +5,9 @@
  * equal weights, attempts reset on every connect). We want the servers tried in the
  * configured order, a connect timeout, and a backoff that only resets after a stable
  * connection. So JsSIP gets this single socket object, configured to call `connect()`
- * again almost at once after a drop, and `connect()` waits out our own schedule:
- * JsSIP keeps its transaction and re-REGISTER logic, the timing is ours.
+ * again 1 s after a drop (the smallest value it accepts), and `connect()` waits out the
+ * rest of our own schedule: JsSIP keeps its transaction and re-REGISTER logic, the
+ * timing is ours (with 1 s as the shortest delay).
  */
 import { Backoff } from './backoff';
 

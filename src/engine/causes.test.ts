@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { describeEnd, type EndInput } from './causes';
+
+describe('describeEnd', () => {
+  it.each<[EndInput, string]>([
+    [{ originator: 'remote', cause: 'Not Found', statusCode: 404 }, 'not-found'],
+    [{ originator: 'remote', cause: 'Busy', statusCode: 486 }, 'busy'],
+    [{ originator: 'remote', cause: 'Busy', statusCode: 600 }, 'busy'],
+    [{ originator: 'remote', cause: 'Rejected', statusCode: 603 }, 'declined'],
+    [{ originator: 'remote', cause: 'Rejected', statusCode: 403 }, 'forbidden'],
+    [{ originator: 'remote', cause: 'Unavailable', statusCode: 480 }, 'unavailable'],
+    [{ originator: 'remote', cause: 'Unavailable', statusCode: 408 }, 'no-answer'],
+    [{ originator: 'remote', cause: 'Address Incomplete', statusCode: 484 }, 'not-found'],
+    [{ originator: 'remote', cause: 'Authentication Error', statusCode: 407 }, 'forbidden'],
+    [{ originator: 'remote', cause: 'Canceled', statusCode: 487 }, 'canceled'],
+    [{ originator: 'remote', cause: 'Terminated' }, 'hangup-remote'],
+    [{ originator: 'local', cause: 'Terminated' }, 'hangup-local'],
+    [{ originator: 'local', cause: 'Canceled' }, 'canceled'],
+    [{ originator: 'remote', cause: 'Canceled' }, 'canceled'],
+    [{ originator: 'local', cause: 'Rejected' }, 'declined'],
+    [{ originator: 'local', cause: 'No Answer' }, 'no-answer'],
+    [{ originator: 'system', cause: 'Expires' }, 'no-answer'],
+    [{ originator: 'local', cause: 'User Denied Media Access' }, 'microphone'],
+    [{ originator: 'system', cause: 'Connection Error' }, 'connection-lost'],
+    [{ originator: 'system', cause: 'Request Timeout' }, 'connection-lost'],
+    [{ originator: 'local', cause: 'RTP Timeout' }, 'connection-lost'],
+    [{ originator: 'remote', cause: 'Incompatible SDP', statusCode: 488 }, 'failed'],
+    [{ originator: 'remote', cause: 'SIP Failure Code', statusCode: 500 }, 'failed'],
+    [{ originator: 'local', cause: 'WebRTC Error' }, 'failed'],
+  ])('%o → %s', (input, expected) => {
+    expect(describeEnd(input).cause).toBe(expected);
+  });
+
+  it('gives a human message, with the SIP detail for generic failures', () => {
+    expect(describeEnd({ originator: 'remote', cause: 'Busy', statusCode: 486 }).message).toBe(
+      'The line is busy.',
+    );
+    expect(
+      describeEnd({ originator: 'remote', cause: 'SIP Failure Code', statusCode: 503 }).message,
+    ).toBe('The call failed. (SIP Failure Code, SIP 503)');
+  });
+
+  it('does not trust a status code for local endings', () => {
+    expect(describeEnd({ originator: 'local', cause: 'Terminated', statusCode: 486 }).cause).toBe(
+      'hangup-local',
+    );
+  });
+});

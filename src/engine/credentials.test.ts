@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  CredentialStore,
+  insecureCredentialsWarning,
+  MIN_REFRESH_DELAY_MS,
+  parseCredentials,
+  refreshDelay,
+  userFromUsername,
+} from './credentials';
+
+const NOW = 1_700_000_000_000;
+const expiresIn = (seconds: number) => NOW / 1000 + seconds;
+
+describe('parseCredentials', () => {
+  it('accepts the service answer and extracts the SIP user', () => {
+    const result = parseCredentials(
+      { username: '1700000600:visitor-ab12', password: 'c2VjcmV0', expires: expiresIn(600) },
+      NOW,
+    );
+    expect(result).toEqual({
+      ok: true,
+      credentials: {
+        username: '1700000600:visitor-ab12',
+        password: 'c2VjcmV0',
+        user: 'visitor-ab12',
+        expiresAt: NOW + 600_000,
+      },
+    });
+  });
+
+  it.each([
+    [null, 'no JSON object'],
+    [{ password: 'p', expires: expiresIn(60) }, 'no username'],
+    [{ username: 'u', expires: expiresIn(60) }, 'no password'],
+    [{ username: 'u', password: 'p' }, 'no expiry time'],
+    [{ username: 'u', password: 'p', expires: '1700000600' }, 'no expiry time'],
+    [{ username: 'u', password: 'p', expires: expiresIn(-1) }, 'already expired'],
+  ])('refuses %o', (body, expected) => {
+    const result = parseCredentials(body, NOW);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('credentials-failed');
+    expect(result.error.message).toContain(expected);
+  });
+});
+
+describe('userFromUsername', () => {
+  it('strips the expiry of ephemeral user names only', () => {
+    expect(userFromUsername('1700000600:agent1')).toBe('agent1');
+    expect(userFromUsername('agent1')).toBe('agent1');
+    expect(userFromUsername('a:b')).toBe('a:b');
+  });
+});
+
+describe('refreshDelay', () => {
+  const creds = (lifetimeMs: number) => ({
+    username: 'u',
+    password: 'p',
+    user: 'u',
+    expiresAt: NOW + lifetimeMs,
+  });
+  it('refreshes at 80 % of the lifetime', () => {
+    expect(refreshDelay(creds(600_000), NOW)).toBe(480_000);
+  });
+  it('never refreshes in a tight loop', () => {
+    expect(refreshDelay(creds(1000), NOW)).toBe(MIN_REFRESH_DELAY_MS);
+  });
+  it('does not refresh credentials that never expire', () => {
+    expect(refreshDelay({ ...creds(0), expiresAt: undefined }, NOW)).toBeUndefined();
+  });
+});
+
+describe('insecureCredentialsWarning', () => {
+  it('stays quiet on localhost (the test page) and for fetched credentials', () => {
+    expect(location.hostname).toMatch(/^(localhost|127\.0\.0\.1)$/);
+    expect(
+      insecureCredentialsWarning({ kind: 'static', user: 'a', password: 'p' }),
+    ).toBeUndefined();
+    expect(insecureCredentialsWarning({ kind: 'url', url: 'https://x/creds' })).toBeUndefined();
+  });
+});
+
+describe('CredentialStore', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  function serve(bodies: unknown[]) {
+    const fetchMock = vi.fn(async () => Response.json(bodies.shift()));
+    vi.stubGlobal('fetch', fetchMock);
+    return fetchMock;
+  }
+
+  it('fetches with the page cookies and shares concurrent requests', async () => {
+    const now = Date.now();
+    const fetchMock = serve([
+      { username: 'x:agent1', password: 'p1', expires: Math.floor(now / 1000) + 600 },
+    ]);
+    const store = new CredentialStore(
+      { kind: 'url', url: 'https://b.example/c' },
+      vi.fn(),
+      vi.fn(),
+    );
+    const [a, b] = await Promise.all([store.get(), store.get()]);
+    expect(a).toEqual(b);
+    expect(fetchMock).toHaveBeenCalledOnce();
+    expect(fetchMock).toHaveBeenCalledWith(
+      'https://b.example/c',
+      expect.objectContaining({ credentials: 'include' }),
+    );
+    store.stop();
+  });
+
+  it('refreshes before expiry and hands the new credentials over', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const now = Date.now();
+    const fetchMock = serve([
+      { username: 'a:agent1', password: 'p1', expires: Math.floor(now / 1000) + 100 },
+      { username: 'b:agent1', password: 'p2', expires: Math.floor(now / 1000) + 700 },
+    ]);
+    const refreshed = vi.fn();
+    const store = new CredentialStore(
+      { kind: 'url', url: 'https://b.example/c' },
+      refreshed,
+      vi.fn(),
+    );
+    await store.get();
+    await vi.advanceTimersByTimeAsync(79_000);
+    expect(fetchMock).toHaveBeenCalledOnce();
+    await vi.advanceTimersByTimeAsync(2_000);
+    // Reading the response body completes outside the fake clock.
+    await vi.waitFor(() =>
+      expect(refreshed).toHaveBeenCalledWith(expect.objectContaining({ password: 'p2' })),
+    );
+    expect(store.current?.username).toBe('b:agent1');
+    store.stop();
+  });
+
+  it('reports an HTTP failure clearly', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('no', { status: 403, statusText: 'Forbidden' })),
+    );
+    const store = new CredentialStore(
+      { kind: 'url', url: 'https://b.example/c' },
+      vi.fn(),
+      vi.fn(),
+    );
+    const result = await store.get();
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'credentials-failed',
+        message: 'The credentials service at https://b.example/c answered 403 Forbidden.',
+      },
+    });
+  });
+
+  it('reports an unreachable service clearly', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+    );
+    const store = new CredentialStore(
+      { kind: 'url', url: 'https://b.example/c' },
+      vi.fn(),
+      vi.fn(),
+    );
+    const result = await store.get();
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.error.message).toBe(
+        'Could not reach the credentials service at https://b.example/c.',
+      );
+  });
+
+  it('serves static credentials as they are, and cannot refresh them', async () => {
+    const store = new CredentialStore(
+      { kind: 'static', user: 'agent1', password: 'pw' },
+      vi.fn(),
+      vi.fn(),
+    );
+    expect(store.refreshable).toBe(false);
+    expect(await store.get()).toEqual({
+      ok: true,
+      credentials: { username: 'agent1', password: 'pw', user: 'agent1', expiresAt: undefined },
+    });
+  });
+});

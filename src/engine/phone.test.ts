@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Phone } from './phone';
+import type { CallEventMap, PhoneError, PhoneEventMap, RegistrationState } from './types';
+
+// Nothing listens on port 9 (discard) inside the test's network namespace: connections
+// are refused at once, which is what a dead server looks like to the browser.
+const UNREACHABLE = { servers: ['wss://127.0.0.1:9'], domain: 'helpline.test', user: 'agent1' };
+
+function nextEvent<M, K extends keyof M>(
+  subscribe: (event: K, handler: (payload: M[K]) => void) => () => void,
+  event: K,
+  accept: (payload: M[K]) => boolean = () => true,
+): Promise<M[K]> {
+  return new Promise((resolve) => {
+    const off = subscribe(event, (payload) => {
+      if (!accept(payload)) return;
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+const phones: Phone[] = [];
+function makePhone(config: unknown): Phone {
+  const phone = new Phone(config as ConstructorParameters<typeof Phone>[0]);
+  phones.push(phone);
+  return phone;
+}
+
+afterEach(async () => {
+  await Promise.all(phones.splice(0).map((phone) => phone.stop()));
+});
+
+describe('Phone without a reachable server', () => {
+  it('goes to reconnecting with a connection error, and stop() ends it cleanly', async () => {
+    const phone = makePhone(UNREACHABLE);
+    const states: RegistrationState[] = [];
+    phone.on('registration', ({ state }) => states.push(state));
+    const error = nextEvent<PhoneEventMap, 'error'>(phone.on.bind(phone), 'error');
+
+    await phone.start();
+
+    expect(phone.state).toBe('reconnecting');
+    expect(states.slice(0, 2)).toEqual(['connecting', 'reconnecting']);
+    const reported: PhoneError = await error;
+    expect(reported.code).toBe('connection-failed');
+    expect(reported.message).toContain('wss://127.0.0.1:9');
+
+    await phone.stop();
+    expect(phone.state).toBe('unregistered');
+    const after = states.length;
+    // A stopped phone must not keep reconnecting: no state change within a backoff period.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(states.length).toBe(after);
+  });
+
+  it('tries the servers in the configured order, again and again', async () => {
+    const phone = makePhone({
+      ...UNREACHABLE,
+      servers: ['wss://127.0.0.1:9', 'wss://127.0.0.1:7'],
+    });
+    const urls: string[] = [];
+    const twoRounds = new Promise<void>((resolve) => {
+      phone.on('registration', ({ error }) => {
+        const url = /wss:\/\/127\.0\.0\.1:\d+/.exec(error?.message ?? '')?.[0];
+        if (url) urls.push(url);
+        if (urls.length === 3) resolve();
+      });
+    });
+    await phone.start();
+    await twoRounds;
+    expect(urls).toEqual(['wss://127.0.0.1:9', 'wss://127.0.0.1:7', 'wss://127.0.0.1:9']);
+    expect(phone.state).toBe('reconnecting');
+  });
+
+  it('ends a call with a clear cause instead of throwing', async () => {
+    const phone = makePhone({ ...UNREACHABLE, register: false });
+    const call = phone.call('ivr');
+    expect(call.state).toBe('connecting');
+    expect(phone.calls).toEqual([call]);
+
+    const ended = await nextEvent<CallEventMap, 'ended'>(call.on.bind(call), 'ended');
+
+    expect(ended.cause).toBe('connection-lost');
+    expect(ended.message).toMatch(/connection/i);
+    expect(call.state).toBe('ended');
+    expect(call.endCause).toBe('connection-lost');
+    expect(phone.calls).toEqual([]);
+  });
+
+  it('ends a call to an invalid target with a message naming it', async () => {
+    const phone = makePhone({ ...UNREACHABLE, register: false });
+    const call = phone.call('not a number');
+    const ended = await nextEvent<CallEventMap, 'ended'>(call.on.bind(call), 'ended');
+    expect(ended.cause).toBe('failed');
+    expect(ended.message).toContain("'not a number'");
+  });
+
+  it('cancels a call hung up before it reached the server', async () => {
+    const phone = makePhone({ ...UNREACHABLE, register: false });
+    const call = phone.call('ivr');
+    const ended = nextEvent<CallEventMap, 'ended'>(call.on.bind(call), 'ended');
+    call.hangup();
+    expect((await ended).cause).toBe('canceled');
+    expect(phone.calls).toEqual([]);
+  });
+});
+
+describe('Phone with an invalid configuration', () => {
+  it("is 'failed' with config-invalid, and never throws", async () => {
+    const phone = makePhone({ servers: ['http://x'], domain: 'helpline.test', user: 'a' });
+    expect(phone.state).toBe('failed');
+    expect(phone.lastError?.code).toBe('config-invalid');
+    expect(phone.lastError?.message).toBe("server must start with wss://: got 'http://x'");
+
+    await phone.start();
+    await phone.prepare();
+    expect(phone.state).toBe('failed');
+
+    const call = phone.call('ivr');
+    const ended = await nextEvent<CallEventMap, 'ended'>(call.on.bind(call), 'ended');
+    expect(ended.cause).toBe('failed');
+    expect(ended.message).toContain('not configured');
+  });
+
+  it('reports the config error to handlers subscribed right after construction', async () => {
+    const phone = makePhone({ domain: 'helpline.test' });
+    const error = await nextEvent<PhoneEventMap, 'error'>(phone.on.bind(phone), 'error');
+    expect(error.code).toBe('config-invalid');
+    expect(error.message).toMatch(/servers/);
+  });
+});
