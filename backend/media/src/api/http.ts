@@ -1,0 +1,269 @@
+/** Control and event API (docs/CONTRACTS.md): JSON over HTTP plus Server-Sent Events. */
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import type { Call } from '../call.js';
+import type { TimelineBus, TimelineEntry } from '../context.js';
+import type { MediaClock } from '../media/clock.js';
+import type { UserAgent } from '../ua.js';
+
+const MAX_BODY_BYTES = 16 * 1024;
+const SSE_HEARTBEAT_MS = 15_000;
+const RECORDING_NAME = /^[A-Za-z0-9._-]+\.wav$/;
+
+export interface ApiDeps {
+  serverName: string;
+  ua: UserAgent;
+  bus: TimelineBus;
+  clock: MediaClock;
+  recordingsDir: string;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function summarize(call: Call, withTimeline: boolean): Record<string, unknown> {
+  return {
+    callId: call.id,
+    service: call.serviceName,
+    direction: call.direction,
+    state: call.state,
+    from: call.from,
+    to: call.to,
+    startedAt: call.startedAt,
+    answeredAt: call.answeredAt ?? null,
+    endedAt: call.endedAt ?? null,
+    reason: call.endReason ?? null,
+    codec: call.rtp.codec,
+    localDirection: call.localDirection,
+    remoteDirection: call.remoteDirection,
+    localHold: call.localHold ?? null,
+    peerCallId: call.peer?.id ?? null,
+    rtp: call.stats(),
+    ...(withTimeline ? { timeline: call.timeline } : {}),
+  };
+}
+
+export function createApiServer(deps: ApiDeps): http.Server {
+  let cpuMark = process.cpuUsage();
+  let cpuMarkAt = process.hrtime.bigint();
+  const routes: [
+    string,
+    RegExp,
+    (match: RegExpExecArray, req: http.IncomingMessage, url: URL) => Promise<unknown> | unknown,
+  ][] = [
+    [
+      'GET',
+      /^\/health$/,
+      () => ({ status: 'ok', server: deps.serverName, calls: deps.ua.calls.size }),
+    ],
+    ['GET', /^\/calls$/, () => [...deps.ua.calls.values()].map((call) => summarize(call, false))],
+    ['GET', /^\/calls\/([^/]+)$/, (m) => summarize(findCall(deps.ua, m[1]!, true), true)],
+    [
+      'GET',
+      /^\/history$/,
+      (_m, _req, url) => {
+        const since = Number(url.searchParams.get('since') ?? 0);
+        if (!Number.isFinite(since))
+          throw new HttpError(400, 'since must be a number (ms since epoch)');
+        return [...deps.ua.history, ...deps.ua.calls.values()]
+          .filter((call) => (call.endedAt ?? Date.now()) >= since)
+          .map((call) => summarize(call, true));
+      },
+    ],
+    [
+      'POST',
+      /^\/calls\/([^/]+)\/hold$/,
+      async (m, req) => {
+        const body = await readJson(req);
+        const direction = (body as { direction?: unknown }).direction ?? 'sendonly';
+        if (direction !== 'sendonly' && direction !== 'inactive') {
+          throw new HttpError(400, 'direction must be "sendonly" or "inactive"');
+        }
+        const call = findCall(deps.ua, m[1]!, false);
+        await call.hold(direction).catch((error: Error) => {
+          throw new HttpError(409, error.message);
+        });
+        return summarize(call, false);
+      },
+    ],
+    [
+      'POST',
+      /^\/calls\/([^/]+)\/unhold$/,
+      async (m) => {
+        const call = findCall(deps.ua, m[1]!, false);
+        await call.unhold().catch((error: Error) => {
+          throw new HttpError(409, error.message);
+        });
+        return summarize(call, false);
+      },
+    ],
+    [
+      'POST',
+      /^\/calls\/([^/]+)\/hangup$/,
+      (m) => {
+        const call = findCall(deps.ua, m[1]!, false);
+        call.hangup('api');
+        return summarize(call, false);
+      },
+    ],
+    ['GET', /^\/recordings$/, () => listRecordings(deps.recordingsDir)],
+    [
+      'GET',
+      /^\/stats$/,
+      () => {
+        const now = process.hrtime.bigint();
+        const cpu = process.cpuUsage(cpuMark);
+        const elapsedUs = Number(now - cpuMarkAt) / 1000;
+        return {
+          calls: deps.ua.calls.size,
+          streams: deps.clock.size,
+          sendInterval: deps.clock.sendIntervals.summary(),
+          cpuPercentSinceReset: Math.round(((cpu.user + cpu.system) / elapsedUs) * 1000) / 10,
+          rssBytes: process.memoryUsage().rss,
+        };
+      },
+    ],
+    [
+      'POST',
+      /^\/stats\/reset$/,
+      () => {
+        deps.clock.sendIntervals.reset();
+        cpuMark = process.cpuUsage();
+        cpuMarkAt = process.hrtime.bigint();
+        return { reset: true };
+      },
+    ],
+  ];
+
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    res.setHeader('access-control-allow-origin', '*');
+    if (req.method === 'GET' && url.pathname === '/events') {
+      streamEvents(deps.bus, req, res);
+      return;
+    }
+    const recording = /^\/recordings\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && recording) {
+      sendRecording(deps.recordingsDir, decodeURIComponent(recording[1]!), res);
+      return;
+    }
+    const route = routes.find(
+      ([method, pattern]) => method === req.method && pattern.test(url.pathname),
+    );
+    if (!route) {
+      sendJson(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+      return;
+    }
+    Promise.resolve()
+      .then(() => route[2](route[1].exec(url.pathname)!, req, url))
+      .then((result) => sendJson(res, 200, result))
+      .catch((error: Error) => {
+        sendJson(res, error instanceof HttpError ? error.status : 500, { error: error.message });
+      });
+  });
+}
+
+function findCall(ua: UserAgent, encodedId: string, includeEnded: boolean): Call {
+  const id = decodeURIComponent(encodedId);
+  const call = ua.calls.get(id) ?? (includeEnded ? ua.history.find((c) => c.id === id) : undefined);
+  if (!call) throw new HttpError(404, `no ${includeEnded ? '' : 'active '}call ${id}`);
+  return call;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function readJson(req: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, 'body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (text === '') {
+        resolve({});
+        return;
+      }
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
+        resolve(parsed);
+      } catch {
+        reject(new HttpError(400, 'body must be a JSON object'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function streamEvents(bus: TimelineBus, req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  res.write(': connected\n\n');
+  const send = (entry: TimelineEntry): void => {
+    res.write(`event: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`);
+  };
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS);
+  bus.on('entry', send);
+  req.on('close', () => {
+    clearInterval(heartbeat);
+    bus.off('entry', send);
+  });
+}
+
+function listRecordings(dir: string): { file: string; bytes: number; modified: number }[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => RECORDING_NAME.test(name))
+    .map((file) => {
+      const stat = statSync(join(dir, file));
+      return { file, bytes: stat.size, modified: stat.mtimeMs };
+    });
+}
+
+function sendRecording(dir: string, file: string, res: http.ServerResponse): void {
+  // The name pattern has no slash, so the path cannot leave the recordings directory.
+  if (!RECORDING_NAME.test(file)) {
+    sendJson(res, 400, { error: 'bad recording name' });
+    return;
+  }
+  const path = join(dir, file);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    sendJson(res, 404, { error: `no recording ${file}` });
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': size });
+  createReadStream(path).pipe(res);
+}

@@ -1,0 +1,44 @@
+/** Everything a call needs from the server, passed explicitly instead of through globals. */
+import { EventEmitter } from 'node:events';
+import type { IvrConfig } from './ivr/config.js';
+import type { Logger } from './log.js';
+import type { MediaClock } from './media/clock.js';
+import type { PortAllocator } from './media/ports.js';
+import type { SoundLibrary } from './media/sounds.js';
+import type { LocalContact } from './sip/dialog.js';
+import type { TransactionLayer } from './sip/transactions.js';
+import type { Endpoint, UdpTransport } from './sip/transport.js';
+
+export interface TimelineEntry {
+  t: number;
+  callId: string;
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface MediaSettings {
+  serverName: string;
+  domain: string;
+  /** Kamailio: where calls to agents go, and in-dialog requests without a routable hop. */
+  proxy: Endpoint;
+  rtpTimeoutMs: number;
+  statsIntervalMs: number;
+  recordingsDir: string;
+  minSessionExpires: number;
+}
+
+/** Timeline entries of every call, for the SSE stream and anyone else listening. */
+export class TimelineBus extends EventEmitter<{ entry: [TimelineEntry] }> {}
+
+export interface CallContext {
+  settings: MediaSettings;
+  local: LocalContact;
+  transport: UdpTransport;
+  transactions: TransactionLayer;
+  clock: MediaClock;
+  ports: PortAllocator;
+  sounds: SoundLibrary;
+  ivr: IvrConfig;
+  bus: TimelineBus;
+  log: Logger;
+}

@@ -1,0 +1,293 @@
+/**
+ * One RTP stream pair of a call leg: sends the frames of its source at the shared clock,
+ * receives audio and RFC 4733 events, keeps RFC 3550 statistics and exchanges RTCP.
+ */
+import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Endpoint } from '../sip/transport.js';
+import type { MediaClock, Paced } from './clock.js';
+import { buildTelephoneEvent, DtmfReceiver, digitToEvent } from './dtmf.js';
+import type { Codec } from './g711.js';
+import type { BoundPair } from './ports.js';
+import { buildReport, compactNtp, parseReports, type ReportBlock, roundTripMs } from './rtcp.js';
+import { looksLikeRtcp, parseRtp, serializeRtp } from './rtp.js';
+import { ReceiveStats } from './rtpStats.js';
+import { FRAME_SAMPLES, SAMPLE_RATE } from './sounds.js';
+import { type FrameSource, silence } from './sources.js';
+
+const RTCP_INTERVAL_MS = 5000;
+/** A digit we send lasts 100 ms of tone, then three end packets (RFC 4733 section 2.5.1.4). */
+const DIGIT_FRAMES = 5;
+const END_REPEATS = 3;
+
+export interface NegotiatedMedia {
+  remote: Endpoint;
+  remoteRtcp: Endpoint;
+  codec: Codec;
+  payloadType: number;
+  /** The telephone-event PT of the answer (the one the offerer chose), if negotiated. */
+  telephoneEventPt: number | undefined;
+}
+
+export interface StreamStats {
+  packetsReceived: number;
+  lost: number;
+  jitterMs: number;
+  packetsSent: number;
+  rttMs: number | undefined;
+  remoteLost: number | undefined;
+  remoteJitterMs: number | undefined;
+}
+
+interface PendingDigit {
+  event: number;
+  frame: number;
+  timestamp: number;
+}
+
+export class RtpSession implements Paced {
+  source: FrameSource = silence;
+  /** Whether the negotiated direction lets us send. */
+  sending = true;
+  onAudio: (payload: Buffer, codec: Codec) => void = () => {};
+  onDigit: (digit: string) => void = () => {};
+  onSent: (payload: Buffer, codec: Codec) => void = () => {};
+
+  /** performance.now() of the last RTP packet received (or of the start). */
+  lastReceivedAt = performance.now();
+  latched = false;
+
+  private readonly ssrc = randomInt(1, 2 ** 32 - 1);
+  private sequence = randomInt(0, 0xffff);
+  private timestamp = randomInt(0, 2 ** 31);
+  private marker = true;
+  private lastSentAt: number | undefined;
+  private packetsSent = 0;
+  private octetsSent = 0;
+  private stats = new ReceiveStats(SAMPLE_RATE);
+  private remoteSsrc: number | undefined;
+  private readonly dtmf = new DtmfReceiver();
+  private readonly digits: PendingDigit[] = [];
+  private lastSrCompact = 0;
+  private lastSrArrival = 0;
+  private lastRtcpSent = performance.now();
+  private rttMs: number | undefined;
+  private remoteReport: ReportBlock | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly sockets: BoundPair,
+    private media: NegotiatedMedia,
+    private readonly clock: MediaClock,
+  ) {
+    sockets.rtp.on('message', (data, rinfo) => this.receiveRtp(data, rinfo));
+    sockets.rtcp.on('message', (data, rinfo) => this.receiveRtcp(data, rinfo));
+    clock.add(this);
+  }
+
+  get localPort(): number {
+    return this.sockets.port;
+  }
+
+  get codec(): Codec {
+    return this.media.codec;
+  }
+
+  get telephoneEventPt(): number | undefined {
+    return this.media.telephoneEventPt;
+  }
+
+  /** A new offer/answer may change the codec and, before latching, the address. */
+  update(media: NegotiatedMedia): void {
+    const latchedRemote = this.media.remote;
+    const latchedRtcp = this.media.remoteRtcp;
+    this.media = this.latched
+      ? { ...media, remote: latchedRemote, remoteRtcp: latchedRtcp }
+      : media;
+  }
+
+  sendDigit(digit: string): boolean {
+    const event = digitToEvent(digit);
+    if (event === undefined || this.media.telephoneEventPt === undefined) return false;
+    this.digits.push({ event, frame: 0, timestamp: 0 });
+    return true;
+  }
+
+  /** Restarts the RTP timeout window, e.g. after unhold. */
+  resetReceiveTimer(): void {
+    this.lastReceivedAt = performance.now();
+  }
+
+  tick(now: number): void {
+    if (this.sending) this.sendFrame(now);
+    else this.lastSentAt = undefined;
+    this.timestamp = (this.timestamp + FRAME_SAMPLES) >>> 0;
+    if (now - this.lastRtcpSent >= RTCP_INTERVAL_MS) {
+      this.lastRtcpSent = now;
+      this.sendRtcp();
+    }
+  }
+
+  snapshot(): StreamStats {
+    const remote = this.remoteReport;
+    return {
+      packetsReceived: this.stats.packets,
+      lost: Math.max(0, this.stats.lost),
+      jitterMs: Math.round(this.stats.jitterMs * 100) / 100,
+      packetsSent: this.packetsSent,
+      rttMs: this.rttMs === undefined ? undefined : Math.round(this.rttMs * 10) / 10,
+      remoteLost: remote?.cumulativeLost,
+      remoteJitterMs: remote ? Math.round((remote.jitter / SAMPLE_RATE) * 100000) / 100 : undefined,
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clock.remove(this);
+    if (this.packetsSent > 0 || this.stats.packets > 0) this.sendRtcp(true);
+  }
+
+  private sendFrame(now: number): void {
+    const digit = this.digits[0];
+    if (digit) {
+      this.sendDigitFrame(digit);
+    } else {
+      const payload = this.source.nextFrame(this.media.codec);
+      if (!payload) {
+        this.marker = true;
+        this.lastSentAt = undefined;
+        return;
+      }
+      this.send(this.media.payloadType, payload, this.timestamp);
+      this.onSent(payload, this.media.codec);
+    }
+    if (this.lastSentAt !== undefined) this.clock.sendIntervals.record(now - this.lastSentAt);
+    this.lastSentAt = now;
+  }
+
+  private sendDigitFrame(digit: PendingDigit): void {
+    if (digit.frame === 0) {
+      digit.timestamp = this.timestamp;
+      this.marker = true;
+    }
+    const end = digit.frame >= DIGIT_FRAMES - 1;
+    const duration = Math.min(digit.frame + 1, DIGIT_FRAMES) * FRAME_SAMPLES;
+    const payload = buildTelephoneEvent({ event: digit.event, end, volume: 10, duration });
+    this.send(this.media.telephoneEventPt!, payload, digit.timestamp);
+    digit.frame++;
+    if (digit.frame >= DIGIT_FRAMES + END_REPEATS - 1) {
+      this.digits.shift();
+      this.marker = true;
+    }
+  }
+
+  private send(payloadType: number, payload: Buffer, timestamp: number): void {
+    const packet = serializeRtp({
+      payloadType,
+      marker: this.marker,
+      sequence: this.sequence,
+      timestamp,
+      ssrc: this.ssrc,
+      payload,
+    });
+    this.marker = false;
+    this.sequence = (this.sequence + 1) & 0xffff;
+    this.packetsSent++;
+    this.octetsSent += payload.length;
+    this.sockets.rtp.send(packet, this.media.remote.port, this.media.remote.address);
+  }
+
+  private receiveRtp(data: Buffer, rinfo: { address: string; port: number }): void {
+    if (looksLikeRtcp(data)) {
+      this.receiveRtcp(data, rinfo);
+      return;
+    }
+    const packet = parseRtp(data);
+    if (!packet) return;
+    if (!this.latched) {
+      // Symmetric RTP: answer where the media really comes from (rtpengine's port).
+      this.latched = true;
+      this.media = { ...this.media, remote: { address: rinfo.address, port: rinfo.port } };
+    }
+    const now = performance.now();
+    this.lastReceivedAt = now;
+    if (packet.ssrc !== this.remoteSsrc) {
+      this.remoteSsrc = packet.ssrc;
+      this.stats = new ReceiveStats(SAMPLE_RATE);
+    }
+    this.stats.receive(packet.sequence, packet.timestamp, now);
+    if (packet.payloadType === this.media.telephoneEventPt) {
+      const digit = this.dtmf.receive(packet.timestamp, packet.payload);
+      if (digit) this.onDigit(digit);
+      return;
+    }
+    const codec = packet.payloadType === 0 ? 'PCMU' : packet.payloadType === 8 ? 'PCMA' : undefined;
+    if (codec) this.onAudio(packet.payload, codec);
+  }
+
+  private receiveRtcp(data: Buffer, rinfo: { address: string; port: number }): void {
+    const arrival = Date.now();
+    for (const report of parseReports(data)) {
+      if (report.sender) {
+        this.lastSrCompact = compactNtp(report.sender.ntpMs);
+        this.lastSrArrival = arrival;
+      }
+      const aboutUs = report.blocks.find((block) => block.ssrc === this.ssrc);
+      if (aboutUs) {
+        this.remoteReport = aboutUs;
+        const rtt = roundTripMs(aboutUs, arrival);
+        if (rtt !== undefined) this.rttMs = rtt;
+      }
+    }
+    if (!this.latched) return;
+    if (
+      rinfo.port !== this.media.remoteRtcp.port ||
+      rinfo.address !== this.media.remoteRtcp.address
+    ) {
+      this.media = { ...this.media, remoteRtcp: { address: rinfo.address, port: rinfo.port } };
+    }
+  }
+
+  private sendRtcp(goodbye = false): void {
+    const blocks: ReportBlock[] = [];
+    if (this.remoteSsrc !== undefined && this.stats.packets > 0) {
+      const delay = this.lastSrArrival ? ((Date.now() - this.lastSrArrival) / 1000) * 65536 : 0;
+      blocks.push({
+        ssrc: this.remoteSsrc,
+        fractionLost: this.stats.takeFractionLost(),
+        cumulativeLost: this.stats.lost,
+        extendedMaxSeq: this.stats.extendedMaxSeq,
+        jitter: this.stats.jitterTimestampUnits,
+        lastSr: this.lastSrCompact,
+        delaySinceLastSr: Math.floor(delay),
+      });
+    }
+    const report = buildReport({
+      type: this.packetsSent > 0 ? 'SR' : 'RR',
+      ssrc: this.ssrc,
+      sender:
+        this.packetsSent > 0
+          ? {
+              ntpMs: Date.now(),
+              rtpTimestamp: this.timestamp,
+              packets: this.packetsSent,
+              octets: this.octetsSent,
+            }
+          : undefined,
+      blocks,
+    });
+    const packet = goodbye ? Buffer.concat([report, buildBye(this.ssrc)]) : report;
+    const target = this.media.remoteRtcp;
+    if (target.port > 0) this.sockets.rtcp.send(packet, target.port, target.address);
+  }
+}
+
+function buildBye(ssrc: number): Buffer {
+  const out = Buffer.alloc(8);
+  out[0] = 0x81;
+  out[1] = 203;
+  out.writeUInt16BE(1, 2);
+  out.writeUInt32BE(ssrc >>> 0, 4);
+  return out;
+}

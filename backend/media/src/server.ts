@@ -1,0 +1,89 @@
+/** Wires the parts together; used by main.ts and by the integration tests. */
+import type http from 'node:http';
+import { createApiServer } from './api/http.js';
+import type { ServerConfig } from './config.js';
+import { type CallContext, TimelineBus } from './context.js';
+import { loadIvrConfig, referencedSounds } from './ivr/config.js';
+import { createLogger, parseLogLevel } from './log.js';
+import { MediaClock } from './media/clock.js';
+import { PortAllocator } from './media/ports.js';
+import { SoundLibrary } from './media/sounds.js';
+import { serviceFactory } from './services/index.js';
+import { TransactionLayer } from './sip/transactions.js';
+import { UdpTransport } from './sip/transport.js';
+import { UserAgent } from './ua.js';
+
+export interface MediaServer {
+  sipPort: number;
+  httpPort: number;
+  ua: UserAgent;
+  ctx: CallContext;
+  stop(): Promise<void>;
+}
+
+export async function startMediaServer(config: ServerConfig): Promise<MediaServer> {
+  const log = createLogger(config.serverName, parseLogLevel(config.logLevel));
+  const ivr = loadIvrConfig(config.ivrFile);
+  const sounds = new SoundLibrary(config.soundsDir);
+  sounds.load(referencedSounds(ivr));
+  const transport = new UdpTransport(config.sipHost, config.sipPort, log);
+  const sipPort = await transport.listen();
+  const transactions = new TransactionLayer(
+    transport,
+    { t1: config.t1Ms, t2: config.t1Ms * 8, linger: 64 * config.t1Ms },
+    log,
+  );
+  const clock = new MediaClock();
+  const bus = new TimelineBus();
+  bus.setMaxListeners(0);
+  const ctx: CallContext = {
+    settings: {
+      serverName: config.serverName,
+      domain: config.domain,
+      proxy: config.proxy,
+      rtpTimeoutMs: config.rtpTimeoutMs,
+      statsIntervalMs: config.statsIntervalMs,
+      recordingsDir: config.recordingsDir,
+      minSessionExpires: config.minSessionExpires,
+    },
+    local: { host: config.sipHost, port: sipPort, user: config.serverName },
+    transport,
+    transactions,
+    clock,
+    ports: new PortAllocator(config.sipHost, config.rtpPortMin, config.rtpPortMax),
+    sounds,
+    ivr,
+    bus,
+    log,
+  };
+  const ua = new UserAgent(ctx, serviceFactory(ivr, config.recordingsDir, log));
+  const api: http.Server = createApiServer({
+    serverName: config.serverName,
+    ua,
+    bus,
+    clock,
+    recordingsDir: config.recordingsDir,
+  });
+  const httpPort = await new Promise<number>((resolve, reject) => {
+    api.once('error', reject);
+    api.listen(config.httpPort, config.httpHost, () => {
+      const address = api.address();
+      resolve(typeof address === 'object' && address ? address.port : config.httpPort);
+    });
+  });
+  log.info('media server ready', { sip: `${config.sipHost}:${sipPort}`, http: httpPort });
+  return {
+    sipPort,
+    httpPort,
+    ua,
+    ctx,
+    stop: async () => {
+      ua.close();
+      transactions.close();
+      clock.stop();
+      transport.close();
+      api.closeAllConnections();
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,286 @@
+/** SIP message model, parser and serializer (RFC 3261 section 7, UDP only). */
+
+export interface SipHeader {
+  name: string;
+  value: string;
+}
+
+interface SipBase {
+  headers: SipHeader[];
+  body: Buffer;
+}
+
+export interface SipRequest extends SipBase {
+  kind: 'request';
+  method: string;
+  uri: string;
+}
+
+export interface SipResponse extends SipBase {
+  kind: 'response';
+  status: number;
+  reason: string;
+}
+
+export type SipMessage = SipRequest | SipResponse;
+
+/** The message could not be parsed far enough to answer it: drop and log. */
+export class SipParseError extends Error {
+  override name = 'SipParseError';
+}
+
+const COMPACT_FORMS: Record<string, string> = {
+  i: 'call-id',
+  m: 'contact',
+  f: 'from',
+  t: 'to',
+  v: 'via',
+  l: 'content-length',
+  c: 'content-type',
+  k: 'supported',
+  s: 'subject',
+  e: 'content-encoding',
+  o: 'event',
+  r: 'refer-to',
+  x: 'session-expires',
+  u: 'allow-events',
+};
+
+/** Canonical spelling used when serializing; lookups are by lower-case name. */
+const CANONICAL_NAMES: Record<string, string> = {
+  'call-id': 'Call-ID',
+  cseq: 'CSeq',
+  'www-authenticate': 'WWW-Authenticate',
+  'min-se': 'Min-SE',
+};
+
+export function canonicalHeaderName(name: string): string {
+  const lower = name.toLowerCase();
+  const full = COMPACT_FORMS[lower] ?? lower;
+  return (
+    CANONICAL_NAMES[full] ??
+    full.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase())
+  );
+}
+
+const TOKEN = /^[A-Za-z0-9.!%*_+`'~-]+$/;
+const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+) (\S+) SIP\/2\.0$/;
+const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/;
+
+export function parseSipMessage(data: Buffer): SipMessage {
+  const { head, body } = splitHeadAndBody(data);
+  const lines = unfold(head.split(/\r?\n/));
+  const startLine = lines.shift();
+  if (startLine === undefined || startLine === '') throw new SipParseError('empty message');
+  const headers = lines.map(parseHeaderLine);
+  const request = REQUEST_LINE.exec(startLine);
+  if (request) {
+    return { kind: 'request', method: request[1]!.toUpperCase(), uri: request[2]!, headers, body };
+  }
+  const status = STATUS_LINE.exec(startLine);
+  if (status) {
+    return { kind: 'response', status: Number(status[1]), reason: status[2]!, headers, body };
+  }
+  throw new SipParseError(`bad start line: ${JSON.stringify(startLine.slice(0, 80))}`);
+}
+
+function splitHeadAndBody(data: Buffer): { head: string; body: Buffer } {
+  let end = data.indexOf('\r\n\r\n');
+  let separatorLength = 4;
+  if (end < 0) {
+    end = data.indexOf('\n\n');
+    separatorLength = 2;
+  }
+  if (end < 0) {
+    // A UDP datagram without an empty line is a message with no body that lost its CRLF.
+    return { head: data.toString('utf8').trimEnd(), body: Buffer.alloc(0) };
+  }
+  return {
+    head: data.subarray(0, end).toString('utf8'),
+    body: data.subarray(end + separatorLength),
+  };
+}
+
+function unfold(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if ((line.startsWith(' ') || line.startsWith('\t')) && out.length > 0) {
+      out[out.length - 1] = `${out[out.length - 1]} ${line.trim()}`;
+    } else {
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+function parseHeaderLine(line: string): SipHeader {
+  const colon = line.indexOf(':');
+  if (colon <= 0) throw new SipParseError(`bad header line: ${JSON.stringify(line.slice(0, 80))}`);
+  const rawName = line.slice(0, colon).trim();
+  if (!TOKEN.test(rawName)) throw new SipParseError(`bad header name: ${JSON.stringify(rawName)}`);
+  const lower = rawName.toLowerCase();
+  return { name: COMPACT_FORMS[lower] ?? lower, value: line.slice(colon + 1).trim() };
+}
+
+export function getHeader(message: { headers: SipHeader[] }, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  return message.headers.find((h) => h.name === wanted)?.value;
+}
+
+/** All values of a header, splitting comma-separated lists (Via, Route, Record-Route...). */
+export function getHeaderValues(message: { headers: SipHeader[] }, name: string): string[] {
+  const wanted = name.toLowerCase();
+  return message.headers.filter((h) => h.name === wanted).flatMap((h) => splitList(h.value));
+}
+
+/** Splits a header list on commas that are outside quotes and angle brackets. */
+export function splitList(value: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === '\\' && quoted) i++;
+    else if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === '<') depth++;
+    else if (!quoted && ch === '>') depth--;
+    else if (!quoted && depth === 0 && ch === ',') {
+      items.push(value.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  items.push(value.slice(start).trim());
+  return items.filter((item) => item !== '');
+}
+
+export function serializeSipMessage(message: SipMessage): Buffer {
+  const startLine =
+    message.kind === 'request'
+      ? `${message.method} ${message.uri} SIP/2.0`
+      : `SIP/2.0 ${message.status} ${message.reason}`;
+  const lines = [startLine];
+  for (const header of message.headers) {
+    if (header.name === 'content-length') continue;
+    lines.push(`${canonicalHeaderName(header.name)}: ${header.value}`);
+  }
+  lines.push(`Content-Length: ${message.body.length}`);
+  const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
+  return message.body.length > 0 ? Buffer.concat([head, message.body]) : head;
+}
+
+export interface CSeq {
+  seq: number;
+  method: string;
+}
+
+export function parseCSeq(value: string | undefined): CSeq | undefined {
+  const match = /^(\d{1,10})\s+([A-Za-z]+)$/.exec(value ?? '');
+  if (!match) return undefined;
+  const seq = Number(match[1]);
+  if (seq > 2 ** 31 - 1) return undefined;
+  return { seq, method: match[2]!.toUpperCase() };
+}
+
+/**
+ * Checks what a request needs before a transaction or dialog can use it.
+ * Returns the reason for a 400, or undefined when the request is usable.
+ */
+export function findRequestProblem(request: SipRequest): string | undefined {
+  for (const name of ['via', 'from', 'to', 'call-id', 'cseq']) {
+    if (!getHeader(request, name)) return `Missing ${canonicalHeaderName(name)}`;
+  }
+  const cseq = parseCSeq(getHeader(request, 'cseq'));
+  if (!cseq) return 'Bad CSeq';
+  if (cseq.method !== request.method) return 'CSeq method does not match';
+  if (!parseVia(getHeaderValues(request, 'via')[0] ?? '')) return 'Bad Via';
+  if (!parseNameAddr(getHeader(request, 'from') ?? '')) return 'Bad From';
+  if (!parseNameAddr(getHeader(request, 'to') ?? '')) return 'Bad To';
+  if (!/^sips?:/i.test(request.uri) && !/^tel:/i.test(request.uri)) return 'Bad Request-URI';
+  const maxForwards = getHeader(request, 'max-forwards');
+  if (maxForwards !== undefined && !/^\d{1,3}$/.test(maxForwards)) return 'Bad Max-Forwards';
+  const contentLength = getHeader(request, 'content-length');
+  if (contentLength !== undefined) {
+    if (!/^\d+$/.test(contentLength)) return 'Bad Content-Length';
+    const declared = Number(contentLength);
+    if (declared > request.body.length) return 'Content-Length larger than body';
+    request.body = request.body.subarray(0, declared);
+  }
+  return undefined;
+}
+
+export interface Via {
+  transport: string;
+  host: string;
+  port: number | undefined;
+  params: Map<string, string>;
+}
+
+export function parseVia(value: string): Via | undefined {
+  const match =
+    /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+([^\s;:]+|\[[^\]]+\])(?::(\d+))?\s*(.*)$/i.exec(value);
+  if (!match) return undefined;
+  return {
+    transport: match[1]!.toUpperCase(),
+    host: match[2]!,
+    port: match[3] ? Number(match[3]) : undefined,
+    params: parseParams(match[4]!),
+  };
+}
+
+export function parseParams(text: string): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const part of text.split(';')) {
+    const trimmed = part.trim();
+    if (!trimmed) continue;
+    const eq = trimmed.indexOf('=');
+    if (eq < 0) params.set(trimmed.toLowerCase(), '');
+    else params.set(trimmed.slice(0, eq).trim().toLowerCase(), trimmed.slice(eq + 1).trim());
+  }
+  return params;
+}
+
+export interface NameAddr {
+  display: string;
+  uri: string;
+  params: Map<string, string>;
+}
+
+/** Parses `"Name" <sip:u@h;uriparam>;tag=x` and the bare `sip:u@h;tag=x` form. */
+export function parseNameAddr(value: string): NameAddr | undefined {
+  const angled = /^\s*(.*?)\s*<([^>]*)>\s*(.*)$/.exec(value);
+  if (angled) {
+    if (!angled[2]) return undefined;
+    return {
+      display: angled[1]!.replace(/^"|"$/g, ''),
+      uri: angled[2],
+      params: parseParams(angled[3]!),
+    };
+  }
+  const bare = /^\s*([^\s;]+)\s*(.*)$/.exec(value);
+  if (!bare || !bare[1]!.includes(':')) return undefined;
+  return { display: '', uri: bare[1]!, params: parseParams(bare[2]!) };
+}
+
+export interface SipUri {
+  user: string | undefined;
+  host: string;
+  port: number | undefined;
+  params: Map<string, string>;
+}
+
+export function parseSipUri(uri: string): SipUri | undefined {
+  const match = /^sips?:(?:([^@;]+)@)?([^;:?]+|\[[^\]]+\])(?::(\d+))?([^?]*)/i.exec(uri);
+  if (!match) return undefined;
+  return {
+    user: match[1] ? decodeURIComponent(match[1].split(':')[0]!) : undefined,
+    host: match[2]!,
+    port: match[3] ? Number(match[3]) : undefined,
+    params: parseParams(match[4]!),
+  };
+}
+
+export function tagOf(headerValue: string | undefined): string | undefined {
+  if (!headerValue) return undefined;
+  return parseNameAddr(headerValue)?.params.get('tag') || undefined;
+}

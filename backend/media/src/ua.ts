@@ -1,0 +1,375 @@
+/**
+ * The SIP user agent: validates requests, lets the transaction layer absorb
+ * retransmissions, and routes each request to a new call or to the call of its dialog.
+ * It also dials out (calls to agents) as a UAC.
+ */
+import { performance } from 'node:perf_hooks';
+import { ALLOW, Call, type CallService } from './call.js';
+import type { CallContext } from './context.js';
+import type { NegotiatedMedia } from './media/rtpSession.js';
+import { SdpError } from './media/sdp.js';
+import { buildResponse, newBranch, randomToken } from './sip/builders.js';
+import { Dialog } from './sip/dialog.js';
+import {
+  findRequestProblem,
+  getHeader,
+  getHeaderValues,
+  parseCSeq,
+  parseSipUri,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+  tagOf,
+} from './sip/message.js';
+import { readSessionExpires } from './sip/sessionTimer.js';
+import type { ServerTransaction } from './sip/transactions.js';
+import type { Endpoint } from './sip/transport.js';
+
+const HISTORY_LIMIT = 500;
+const HOUSEKEEPING_MS = 250;
+const UNNEGOTIATED: NegotiatedMedia = {
+  remote: { address: '127.0.0.1', port: 0 },
+  remoteRtcp: { address: '127.0.0.1', port: 0 },
+  codec: 'PCMU',
+  payloadType: 0,
+  telephoneEventPt: undefined,
+};
+
+export type ServiceFactory = (name: string, call: Call, ua: UserAgent) => CallService;
+
+export interface DialOutHandlers {
+  onAnswered(call: Call): void;
+  onFailed(status: number, reason: string): void;
+}
+
+export interface DialOut {
+  call: Call;
+  cancel(): void;
+}
+
+export class UserAgent {
+  readonly calls = new Map<string, Call>();
+  readonly history: Call[] = [];
+  private readonly housekeepingTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly createService: ServiceFactory,
+  ) {
+    ctx.transport.onMessage = (message, source) => {
+      try {
+        this.receive(message, source);
+      } catch (error) {
+        // One broken request must not take every other call down with it.
+        ctx.log.error('request handling failed', { error: (error as Error).stack });
+      }
+    };
+    this.housekeepingTimer = setInterval(() => {
+      const now = performance.now();
+      for (const call of this.calls.values()) call.housekeeping(now);
+    }, HOUSEKEEPING_MS);
+  }
+
+  close(): void {
+    clearInterval(this.housekeepingTimer);
+    for (const call of [...this.calls.values()]) call.hangup('shutdown');
+  }
+
+  private receive(message: SipMessage, source: Endpoint): void {
+    if (message.kind === 'response') {
+      this.ctx.transactions.receiveResponse(message);
+      return;
+    }
+    const problem = findRequestProblem(message);
+    if (problem) {
+      this.ctx.log.warn('bad request', { method: message.method, problem, from: source });
+      // Without a Via there is nowhere to send a response; an ACK never gets one.
+      if (message.method !== 'ACK' && getHeader(message, 'via')) {
+        this.ctx.transport.send(buildResponse(message, 400, { reason: problem }), source);
+      }
+      return;
+    }
+    const tx = this.ctx.transactions.receiveRequest(message, source);
+    if (tx === 'ack') this.calls.get(getHeader(message, 'call-id') ?? '')?.handleAck(message);
+    else if (tx) this.dispatch(tx);
+  }
+
+  private dispatch(tx: ServerTransaction): void {
+    const request = tx.request;
+    switch (request.method) {
+      case 'OPTIONS':
+        tx.respond(200, {
+          headers: [
+            { name: 'allow', value: ALLOW },
+            { name: 'accept', value: 'application/sdp' },
+            { name: 'supported', value: 'timer' },
+          ],
+        });
+        return;
+      case 'INVITE':
+        if (tagOf(getHeader(request, 'to'))) this.inDialog(tx, (call) => call.handleReinvite(tx));
+        else
+          this.newInvite(tx).catch((error: Error) => {
+            this.ctx.log.error('INVITE failed', { error: error.message });
+            if (!tx.isFinal) tx.respond(500);
+          });
+        return;
+      case 'CANCEL':
+        this.cancel(tx);
+        return;
+      case 'BYE':
+        this.inDialog(tx, (call) => call.handleBye(tx));
+        return;
+      case 'UPDATE':
+        this.inDialog(tx, (call) => call.handleUpdate(tx));
+        return;
+      case 'INFO':
+        this.inDialog(tx, (call) => this.info(call, tx));
+        return;
+      default:
+        tx.respond(405, { headers: [{ name: 'allow', value: ALLOW }] });
+    }
+  }
+
+  private inDialog(tx: ServerTransaction, handle: (call: Call) => void): void {
+    const call = this.calls.get(getHeader(tx.request, 'call-id') ?? '');
+    const dialog = call?.dialog;
+    if (!call || !dialog || tagOf(getHeader(tx.request, 'to')) !== dialog.localTag) {
+      tx.respond(481);
+      return;
+    }
+    const seq = parseCSeq(getHeader(tx.request, 'cseq'))!.seq;
+    if (seq <= dialog.remoteSeq && dialog.remoteSeq !== 0) {
+      tx.respond(500, { reason: 'CSeq Out of Order' });
+      return;
+    }
+    dialog.remoteSeq = seq;
+    handle(call);
+  }
+
+  private async newInvite(tx: ServerTransaction): Promise<void> {
+    const request = tx.request;
+    const callId = getHeader(request, 'call-id')!;
+    const serviceName = parseSipUri(request.uri)?.user ?? '';
+    const service = this.ctx.ivr.services[serviceName];
+    if (!service) {
+      tx.respond(404, { reason: `No service ${serviceName.slice(0, 40)}` });
+      return;
+    }
+    const unsupported = getHeaderValues(request, 'require').filter(
+      (o) => o.toLowerCase() !== 'timer',
+    );
+    if (unsupported.length > 0) {
+      tx.respond(420, { headers: [{ name: 'unsupported', value: unsupported.join(', ') }] });
+      return;
+    }
+    const timer = readSessionExpires(request);
+    if (timer && timer.expires < this.ctx.settings.minSessionExpires) {
+      tx.respond(422, {
+        headers: [{ name: 'min-se', value: String(this.ctx.settings.minSessionExpires) }],
+      });
+      return;
+    }
+    if (this.calls.has(callId)) {
+      tx.respond(482, { reason: 'Loop Detected' });
+      return;
+    }
+    if (request.body.length === 0) {
+      tx.respond(488, { reason: 'Offer required' });
+      return;
+    }
+    tx.respond(100);
+    const ports = await this.ctx.ports.allocate().catch((error: Error) => {
+      this.ctx.log.error('no RTP ports', { error: error.message });
+      return undefined;
+    });
+    if (!ports) {
+      tx.respond(503, { reason: 'No media ports' });
+      return;
+    }
+    const call = new Call(this.ctx, {
+      callId,
+      direction: 'inbound',
+      serviceName,
+      from: getHeader(request, 'from')!,
+      to: getHeader(request, 'to')!,
+      ports,
+      media: UNNEGOTIATED,
+    });
+    call.dialog = Dialog.asUas(request, randomToken());
+    this.track(call);
+    call.record('invite', { from: call.from, to: call.to, service: serviceName });
+    if (tx.cancelled) {
+      call.reject(tx, 487, 'cancelled');
+      return;
+    }
+    let answerSdp: string;
+    try {
+      answerSdp = call.acceptOffer(request.body);
+    } catch (error) {
+      if (!(error instanceof SdpError)) throw error;
+      call.reject(tx, 488, `bad-offer: ${error.message}`);
+      return;
+    }
+    call.setService(this.createService(serviceName, call, this));
+    if (service.ringMs === 0) {
+      call.answer(tx, answerSdp);
+      return;
+    }
+    tx.respond(180, {
+      toTag: call.dialog.localTag,
+      headers: [{ name: 'contact', value: call.contact() }],
+    });
+    setTimeout(() => call.answer(tx, answerSdp), service.ringMs);
+  }
+
+  private cancel(tx: ServerTransaction): void {
+    const invite = this.ctx.transactions.findInviteFor(tx.request);
+    if (!invite) {
+      tx.respond(481);
+      return;
+    }
+    tx.respond(200);
+    if (invite.isFinal) return;
+    invite.cancelled = true;
+    const call = this.calls.get(getHeader(tx.request, 'call-id') ?? '');
+    if (call && call.state === 'ringing') call.reject(invite, 487, 'cancelled');
+    else if (!call) invite.respond(487);
+  }
+
+  private info(call: Call, tx: ServerTransaction): void {
+    const type = (getHeader(tx.request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const body = tx.request.body.toString('utf8');
+    let digit: string | undefined;
+    if (type === 'application/dtmf-relay')
+      digit = /^\s*signal\s*=\s*([0-9*#A-D])/im.exec(body)?.[1];
+    else if (type === 'application/dtmf') digit = /^\s*([0-9*#A-D])\s*$/i.exec(body)?.[1];
+    else if (body.length > 0) {
+      tx.respond(415, {
+        toTag: call.dialog?.localTag,
+        headers: [{ name: 'accept', value: 'application/dtmf-relay, application/dtmf' }],
+      });
+      return;
+    }
+    tx.respond(200, { toTag: call.dialog?.localTag });
+    if (digit) call.digit(digit.toUpperCase(), 'info');
+  }
+
+  private track(call: Call): void {
+    this.calls.set(call.id, call);
+    call.onEnded(() => {
+      this.calls.delete(call.id);
+      this.history.push(call);
+      if (this.history.length > HISTORY_LIMIT) this.history.shift();
+    });
+  }
+
+  /** Calls `sip:<user>@<domain>` through the proxy, offering plain G.711 RTP. */
+  async dialOut(user: string, displayName: string, handlers: DialOutHandlers): Promise<DialOut> {
+    const { local, settings } = this.ctx;
+    const ports = await this.ctx.ports.allocate();
+    const callId = `${randomToken(12)}@${settings.serverName}`;
+    const uri = `sip:${user}@${settings.domain}`;
+    const from = `"${displayName.replace(/["\\]/g, '')}" <sip:queue@${settings.domain}>;tag=${randomToken()}`;
+    const to = `<${uri}>`;
+    const call = new Call(this.ctx, {
+      callId,
+      direction: 'outbound',
+      serviceName: 'agent',
+      from,
+      to,
+      ports,
+      media: UNNEGOTIATED,
+    });
+    this.track(call);
+    call.record('invite', { from, to, service: 'agent' });
+    const via = `SIP/2.0/UDP ${local.host}:${local.port};branch=${newBranch()};rport`;
+    const invite: SipRequest = {
+      kind: 'request',
+      method: 'INVITE',
+      uri,
+      headers: [
+        { name: 'via', value: via },
+        { name: 'max-forwards', value: '70' },
+        { name: 'from', value: from },
+        { name: 'to', value: to },
+        { name: 'call-id', value: callId },
+        { name: 'cseq', value: '1 INVITE' },
+        { name: 'contact', value: call.contact() },
+        { name: 'allow', value: ALLOW },
+        { name: 'supported', value: 'timer' },
+        { name: 'content-type', value: 'application/sdp' },
+      ],
+      body: Buffer.from(call.offerSdp('sendrecv')),
+    };
+    let cancelRequested = false;
+    let provisional = false;
+    let finished = false;
+    let ack: SipRequest | undefined;
+    const sendCancel = (): void => {
+      const cancel: SipRequest = {
+        kind: 'request',
+        method: 'CANCEL',
+        uri,
+        headers: [
+          { name: 'via', value: via },
+          { name: 'max-forwards', value: '70' },
+          { name: 'from', value: from },
+          { name: 'to', value: to },
+          { name: 'call-id', value: callId },
+          { name: 'cseq', value: '1 CANCEL' },
+        ],
+        body: Buffer.alloc(0),
+      };
+      this.ctx.transactions.sendRequest(cancel, settings.proxy, () => {});
+    };
+    const onResponse = (response: SipResponse): void => {
+      if (response.status < 200) {
+        if (!provisional) call.record('ringing', { status: response.status });
+        // A CANCEL may only follow a provisional response (RFC 3261 9.1).
+        if (!provisional && cancelRequested) sendCancel();
+        provisional = true;
+        return;
+      }
+      if (response.status >= 300) {
+        if (finished) return;
+        finished = true;
+        call.end(`agent-${response.status}`);
+        handlers.onFailed(response.status, response.reason);
+        return;
+      }
+      if (!call.dialog) call.dialog = Dialog.asUac(invite, response);
+      ack ??= call.dialog.createRequest('ACK', local, [], Buffer.alloc(0), 1);
+      this.ctx.transport.send(ack, call.dialog.nextHop(settings.proxy));
+      if (finished) return;
+      finished = true;
+      if (cancelRequested) {
+        // The 200 crossed our CANCEL: the dialog exists, so it must be ended with BYE.
+        call.state = 'answered';
+        call.hangup('cancelled');
+        return;
+      }
+      try {
+        call.acceptAnswer(response.body);
+      } catch (error) {
+        call.state = 'answered';
+        call.hangup(`bad-answer: ${(error as Error).message}`);
+        handlers.onFailed(488, 'bad answer');
+        return;
+      }
+      const timer = readSessionExpires(response);
+      if (timer) call.armSessionTimer(timer.expires, timer.refresher !== 'uas');
+      call.markAnswered();
+      handlers.onAnswered(call);
+    };
+    this.ctx.transactions.sendRequest(invite, settings.proxy, onResponse);
+    return {
+      call,
+      cancel: () => {
+        if (finished || cancelRequested) return;
+        cancelRequested = true;
+        if (provisional) sendCancel();
+      },
+    };
+  }
+}
