@@ -1,0 +1,262 @@
+// Helpers for the backend tests: credentials, sipp runs, raw SIP over UDP, the
+// Kamailio control socket and the media servers' event API. Tests run inside the
+// lab namespace (backend/lab/lab.sh exec), where the stack listens on 127.0.0.1.
+import { execFile } from 'node:child_process';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const BACKEND = new URL('..', import.meta.url).pathname;
+export const RUN_DIR = join(BACKEND, 'run');
+export const DOMAIN = 'helpline.test';
+export const SBC = { host: '127.0.0.1', sipPort: 5060, wssPort: 8443, healthPort: 8080 };
+export const MEDIA_HTTP = { media1: 8071, media2: 8072 };
+export const CA = readFileSync(join(RUN_DIR, 'certs/ca.pem'));
+const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
+export const AGENT_KEY = readFileSync(join(RUN_DIR, 'agent-key'), 'utf8').trim();
+
+/** auth_ephemeral credentials minted locally (ttl < 0 gives expired ones). */
+export function ephemeral(user, { ttl = 600, secret = SECRET } = {}) {
+  const username = `${Math.floor(Date.now() / 1000) + ttl}:${user}`;
+  return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
+}
+
+// Ports 30000-39999 are free in the lab (media servers and rtpengine use others);
+// the pid spreads concurrent test processes apart.
+let nextPort = 30000 + (process.pid % 90) * 100;
+export function freePorts(count) {
+  const first = nextPort;
+  nextPort += count;
+  return Array.from({ length: count }, (_, i) => first + i);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'backend-test-'));
+
+/**
+ * Runs a sipp scenario from backend/test/sipp against the SBC. `vars` replace
+ * upper-case placeholders in the XML (sipp has no parameters for response codes).
+ * Resolves with { ok, output } where ok means every call succeeded.
+ */
+export async function sipp(
+  file,
+  { vars = {}, service, auth, calls = 1, rate, limit, bind = '127.0.0.1', args = [], timeoutS = 20 },
+) {
+  let xml = readFileSync(join(BACKEND, 'test/sipp', file), 'utf8');
+  for (const [key, value] of Object.entries(vars)) xml = xml.replaceAll(key, String(value));
+  const scenario = join(scratch, `${process.pid}-${nextPort}-${file}`);
+  writeFileSync(scenario, xml);
+  // sipp's media uses a few ports above -mp (RTP, RTCP, pcap playback).
+  const [sipPort] = freePorts(30);
+  const mediaPort = sipPort + 10;
+  const controlPort = sipPort + 20;
+  const argv = [
+    `${SBC.host}:${SBC.sipPort}`,
+    ...['-sf', scenario, '-m', String(calls), '-i', bind, '-p', String(sipPort)],
+    ...['-mp', String(mediaPort), '-cp', String(controlPort), '-nostdin'],
+    ...['-timeout', `${timeoutS}s`, '-timeout_error', '-max_recv_loops', '10000'],
+    ...(service ? ['-s', service] : []),
+    ...(auth ? ['-au', auth.username, '-ap', auth.password] : []),
+    ...(rate ? ['-r', String(rate)] : []),
+    ...(limit ? ['-l', String(limit)] : []),
+    ...args,
+  ];
+  try {
+    const { stdout, stderr } = await run('sipp', argv, { maxBuffer: 1 << 24 });
+    return { ok: true, output: stdout + stderr };
+  } catch (error) {
+    return { ok: false, output: `${error.stdout ?? ''}${error.stderr ?? ''}${error.message}` };
+  }
+}
+
+/** Sends one raw SIP datagram from `bind` and resolves with the first reply's status (or null). */
+export function sipRequest(message, { bind = '127.0.0.1', timeoutMs = 1000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    const timer = setTimeout(() => done(null), timeoutMs);
+    const done = (status) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(status);
+    };
+    socket.on('error', reject);
+    socket.on('message', (buf) => {
+      const match = /^SIP\/2\.0 (\d{3})/.exec(buf.toString());
+      if (match && match[1] !== '100') done(Number(match[1]));
+    });
+    socket.bind(0, bind, () => {
+      const { port } = socket.address();
+      socket.send(message.replaceAll('LOCAL', `${bind}:${port}`), SBC.sipPort, SBC.host);
+    });
+  });
+}
+
+let sequence = 0;
+/** An OPTIONS to the SBC itself, with a Via that points back at the sender. */
+export function options() {
+  sequence += 1;
+  return [
+    `OPTIONS sip:${SBC.host}:${SBC.sipPort} SIP/2.0`,
+    `Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK-${process.pid}-${sequence}-${Date.now()}`,
+    'Max-Forwards: 70',
+    `From: <sip:probe@${DOMAIN}>;tag=${sequence}`,
+    `To: <sip:${SBC.host}:${SBC.sipPort}>`,
+    `Call-ID: opt-${process.pid}-${sequence}-${Date.now()}`,
+    'CSeq: 1 OPTIONS',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** kamcmd through the control socket inside the Kamailio container. */
+export async function kamcmd(...args) {
+  const { stdout } = await run('docker', [
+    ...['exec', 'softphone_kamailio_1', 'kamcmd', '-s', 'unix:/run/kamailio/kamailio_ctl'],
+    ...args,
+  ]);
+  return stdout;
+}
+
+/** docker-compose against the running lab (stop/start services). */
+export async function compose(...args) {
+  await run('bash', [join(BACKEND, 'lab/lab.sh'), 'compose', ...args]);
+}
+
+/** Polls `probe` until it returns a truthy value, or fails after timeoutMs. */
+export async function poll(probe, { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Calls (with timelines) both media servers handled since `since`, tagged by server. */
+export async function mediaHistory(since) {
+  const all = [];
+  for (const [server, port] of Object.entries(MEDIA_HTTP)) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/history?since=${since}`);
+      if (!res.ok) continue;
+      const body = await res.json();
+      const calls = Array.isArray(body) ? body : (body.calls ?? []);
+      for (const call of calls) all.push({ ...call, server });
+    } catch {
+      // a stopped media server simply contributes nothing
+    }
+  }
+  return all;
+}
+
+/** Dispatcher destinations as { uri: flags } ("AP" active, "IP"/"TP" down). */
+export async function dispatcherState() {
+  const out = await kamcmd('dispatcher.list');
+  const state = {};
+  for (const match of out.matchAll(/URI: (sip:[^\s]+)\s+FLAGS: (\w+)/g)) state[match[1]] = match[2];
+  return state;
+}
+
+/**
+ * Opens a TLS connection to the SBC's WSS port and sends a WebSocket upgrade with
+ * the given Origin (null: none). Resolves with the HTTP status and, on 101, a tiny
+ * client that sends and receives SIP text frames.
+ */
+export function websocket(origin, { path = '/' } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: SBC.host, port: SBC.wssPort, ca: CA }, () => {
+      const key = randomBytes(16).toString('base64');
+      const lines = [
+        `GET ${path} HTTP/1.1`,
+        `Host: ${SBC.host}:${SBC.wssPort}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${key}`,
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Protocol: sip',
+        ...(origin ? [`Origin: ${origin}`] : []),
+      ];
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      let buffer = Buffer.alloc(0);
+      const onHandshake = (chunk) => {
+        buffer = Buffer.concat([buffer, chunk]);
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        socket.off('data', onHandshake);
+        const head = buffer.subarray(0, end).toString();
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+        const accept = /sec-websocket-accept:\s*(\S+)/i.exec(head)?.[1];
+        const expected = createHash('sha1')
+          .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+          .digest('base64');
+        resolve({ status, acceptValid: accept === expected, ws: frames(socket, buffer.subarray(end + 4)) });
+      };
+      socket.on('data', onHandshake);
+    });
+    socket.on('error', reject);
+    socket.setTimeout(5000, () => socket.destroy(new Error('websocket handshake timed out')));
+  });
+}
+
+// Minimal RFC 6455 text framing: clients mask, the server does not.
+function frames(socket, initial) {
+  let buffer = initial;
+  const waiting = [];
+  const messages = [];
+  const drain = () => {
+    for (;;) {
+      if (buffer.length < 2) return;
+      let length = buffer[1] & 0x7f;
+      let offset = 2;
+      if (length === 126) {
+        if (buffer.length < 4) return;
+        length = buffer.readUInt16BE(2);
+        offset = 4;
+      }
+      if (buffer.length < offset + length) return;
+      const opcode = buffer[0] & 0x0f;
+      const payload = buffer.subarray(offset, offset + length).toString();
+      buffer = buffer.subarray(offset + length);
+      if (opcode !== 1) continue;
+      const waiter = waiting.shift();
+      if (waiter) waiter(payload);
+      else messages.push(payload);
+    }
+  };
+  socket.on('data', (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    drain();
+  });
+  return {
+    send(text) {
+      const payload = Buffer.from(text);
+      const mask = randomBytes(4);
+      const header =
+        payload.length < 126
+          ? Buffer.from([0x81, 0x80 | payload.length])
+          : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+      const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]));
+      socket.write(Buffer.concat([header, mask, masked]));
+    },
+    next(timeoutMs = 3000) {
+      if (messages.length) return Promise.resolve(messages.shift());
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no websocket message')), timeoutMs);
+        waiting.push((message) => {
+          clearTimeout(timer);
+          resolve(message);
+        });
+      });
+    },
+    close() {
+      socket.destroy();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// The SBC's edges: health endpoint, WebSocket handshake policy, SIP over WSS with
+// NAT handling, and robustness against malformed SIP.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { DOMAIN, ephemeral, kamcmd, options, SBC, sipRequest, websocket } from './lib.mjs';
+
+const md5 = (text) => createHash('md5').update(text).digest('hex');
+
+test('GET /health on 8080 answers 200 JSON with the region', async () => {
+  const res = await fetch(`http://${SBC.host}:${SBC.healthPort}/health`);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.status, 'ok');
+  assert.equal(typeof body.region, 'string');
+});
+
+test('WebSocket handshake from an allowed Origin gets 101', async () => {
+  const { status, acceptValid, ws } = await websocket('http://localhost:5173');
+  ws.close();
+  assert.equal(status, 101);
+  assert.ok(acceptValid, 'Sec-WebSocket-Accept does not match the key');
+});
+
+test('WebSocket handshake from a foreign Origin is refused (403)', async () => {
+  const { status, ws } = await websocket('https://evil.example');
+  ws.close();
+  assert.equal(status, 403);
+});
+
+test('WebSocket handshake without an Origin is refused (403)', async () => {
+  const { status, ws } = await websocket(null);
+  ws.close();
+  assert.equal(status, 403);
+});
+
+function register(user, callId, cseq, contactHost, authorization) {
+  return [
+    `REGISTER sip:${DOMAIN} SIP/2.0`,
+    `Via: SIP/2.0/WSS ${contactHost};branch=z9hG4bK${randomBytes(6).toString('hex')}`,
+    'Max-Forwards: 70',
+    `From: <sip:${user}@${DOMAIN}>;tag=${callId}`,
+    `To: <sip:${user}@${DOMAIN}>`,
+    `Call-ID: ${callId}`,
+    `CSeq: ${cseq} REGISTER`,
+    `Contact: <sip:${user}@${contactHost};transport=ws>;expires=60`,
+    ...(authorization ? [`Authorization: ${authorization}`] : []),
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+
+test('REGISTER over WSS: challenged, then 200 with the NATed contact', async () => {
+  const { status, ws } = await websocket('http://127.0.0.1:5173');
+  assert.equal(status, 101);
+  try {
+    const user = 'agent7';
+    const { username, password } = ephemeral(user);
+    // Browsers put a made-up host in Contact; the SBC must route to the socket instead.
+    const contactHost = `${randomBytes(4).toString('hex')}.invalid`;
+    const callId = randomBytes(8).toString('hex');
+    ws.send(register(user, callId, 1, contactHost));
+    const challenge = await ws.next();
+    assert.match(challenge, /^SIP\/2\.0 401/);
+    const realm = /realm="([^"]+)"/.exec(challenge)[1];
+    const nonce = /nonce="([^"]+)"/.exec(challenge)[1];
+    const uri = `sip:${DOMAIN}`;
+    const ha1 = md5(`${username}:${realm}:${password}`);
+    const response = md5(`${ha1}:${nonce}:${md5(`REGISTER:${uri}`)}`);
+    ws.send(
+      register(
+        user,
+        callId,
+        2,
+        contactHost,
+        `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}"`,
+      ),
+    );
+    const ok = await ws.next();
+    assert.match(ok, /^SIP\/2\.0 200/);
+    assert.ok(ok.includes(`<sip:${user}@${contactHost};transport=ws>`), ok);
+    const location = await kamcmd('ul.lookup', 'location', `${user}@${DOMAIN}`);
+    assert.match(location, /Received: sip:127\.0\.0\.1:\d+;transport=ws/);
+    assert.match(location, /Socket: tls:127\.0\.0\.1:8443/);
+  } finally {
+    ws.close();
+  }
+});
+
+const malformed = {
+  'a non-numeric CSeq': 'CSeq: abc INVITE',
+  'a CSeq method that differs from the request': 'CSeq: 1 BYE',
+};
+
+for (const [what, cseq] of Object.entries(malformed)) {
+  test(`SIP with ${what} gets 400 and the SBC keeps serving`, async () => {
+    const message = [
+      `INVITE sip:echo@${DOMAIN} SIP/2.0`,
+      `Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK${randomBytes(6).toString('hex')}`,
+      'Max-Forwards: 70',
+      `From: <sip:agent1@${DOMAIN}>;tag=1`,
+      `To: <sip:echo@${DOMAIN}>`,
+      `Call-ID: ${randomBytes(8).toString('hex')}`,
+      cseq,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    assert.equal(await sipRequest(message), 400);
+    assert.equal(await sipRequest(options()), 200);
+  });
+}
+
+test('a message that is not SIP at all is dropped and the SBC keeps serving', async () => {
+  assert.equal(await sipRequest(`${randomBytes(200).toString('base64')}\r\n\r\n`), null);
+  assert.equal(await sipRequest(options()), 200);
+});
