@@ -205,15 +205,21 @@ export class SipCallButton extends PhoneElement {
         part="button button-${this.state}"
         aria-expanded=${hasCall ? String(this.panelOpen) : nothing}
         aria-controls=${hasCall ? 'panel' : nothing}
+        aria-describedby="live"
         @click=${this.onClick}
       >
         ${view.call && view.call.state !== 'ended' ? icons.hangUp() : icons.phone()}
         <span class="label">
           <slot>${t.callUs}</slot>
-          ${status ? html`<span part="status" class="status">${status}</span>` : nothing}
+          ${
+            // Hidden from the name (it stays the label); the live region below speaks it.
+            status
+              ? html`<span part="status" class="status" aria-hidden="true">${status}</span>`
+              : nothing
+          }
         </span>
       </button>
-      <span class="visually-hidden" role="status">${view.call ? callStatusText(view.call, t) : status}</span>
+      <span id="live" class="visually-hidden" role="status">${view.call ? callStatusText(view.call, t) : status}</span>
       ${this.panelOpen && hasCall ? this.renderPanel() : nothing}
       ${!this.panelOpen && view.error ? html`<div class="error-anchor">${renderError(view.error, t)}</div>` : nothing}`;
   }

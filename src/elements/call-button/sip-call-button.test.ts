@@ -1,0 +1,253 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { userEvent } from 'vitest/browser';
+import {
+  axeViolations,
+  buttonNamed,
+  cleanup,
+  collect,
+  create,
+  mount,
+  shadow,
+  VALID_CONFIG,
+} from '../test-support/dom.js';
+import { FakePhone, fakeLoader, lastPhone } from '../test-support/fake-engine.js';
+import type { SipCallButton } from './sip-call-button.js';
+import './sip-call-button.js';
+
+afterEach(() => {
+  cleanup();
+  FakePhone.instances = [];
+});
+
+const VISITOR = { ...VALID_CONFIG, target: 'ivr' };
+
+async function buttonOnPage(attributes: Record<string, string> = VISITOR) {
+  const el = create('sip-call-button', attributes);
+  const loader = fakeLoader();
+  el.engine.loader = loader;
+  await mount(el);
+  return { el, loader };
+}
+
+function main(el: SipCallButton): HTMLButtonElement {
+  return shadow<HTMLButtonElement>(el, 'button.main');
+}
+
+function callCount(): number {
+  return FakePhone.instances.flatMap((p) => p.commands).filter((c) => c.startsWith('call ')).length;
+}
+
+describe('<sip-call-button> loading', () => {
+  it('does not load the engine until the visitor shows intent, then prepares', async () => {
+    const { el, loader } = await buttonOnPage();
+    expect(loader.loads).toBe(0);
+    expect(el.phone).toBeUndefined();
+
+    main(el).focus();
+    await expect.poll(() => el.phone).toBeDefined();
+    expect(loader.loads).toBe(1);
+    await expect.poll(() => lastPhone().commands).toEqual(['prepare']);
+    expect(lastPhone().config.register).toBe(false);
+
+    await userEvent.hover(main(el));
+    expect(loader.loads).toBe(1);
+    expect(lastPhone().commands).toEqual(['prepare']);
+  });
+
+  it('loads on pointer hover too', async () => {
+    const { el, loader } = await buttonOnPage();
+    await userEvent.hover(main(el));
+    await expect.poll(() => loader.loads).toBe(1);
+  });
+});
+
+describe('<sip-call-button> calling', () => {
+  it('calls the target on click and opens a focused panel; a second click never calls twice', async () => {
+    const { el } = await buttonOnPage();
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    await el.updateComplete;
+    expect(lastPhone().commands).toContain('call ivr');
+    expect(el.getAttribute('state')).toBe('connecting');
+    expect(main(el).getAttribute('part')).toBe('button button-connecting');
+    expect(main(el).getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => el.shadowRoot?.activeElement?.id).toBe('panel');
+
+    await userEvent.click(main(el));
+    await userEvent.click(main(el));
+    expect(callCount()).toBe(1);
+  });
+
+  it('places one call when clicked twice before the engine loaded', async () => {
+    const { el } = await buttonOnPage();
+    main(el).click();
+    main(el).click();
+    await expect.poll(() => el.call).toBeDefined();
+    expect(callCount()).toBe(1);
+  });
+
+  it('reflects ringing, in-call and ended states, with the timer', async () => {
+    const { el } = await buttonOnPage();
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    const call = lastPhone().calls[0]!;
+
+    call.setState('ringing');
+    await el.updateComplete;
+    expect(el.getAttribute('state')).toBe('ringing');
+    expect(shadow(el, '[part="status"]').textContent).toBe('Ringing…');
+
+    call.setState('active');
+    await el.updateComplete;
+    expect(el.getAttribute('state')).toBe('in-call');
+    expect(shadow(el, '[part="status"]').textContent).toMatch(/^In call · 00:0\d$/);
+    expect(shadow(el, '[part="timer"]').textContent).toMatch(/^00:0\d$/);
+
+    call.end('hangup-remote');
+    await el.updateComplete;
+    expect(el.getAttribute('state')).toBe('ended');
+    expect(shadow(el, '[part="call-status"]').textContent?.trim()).toBe(
+      'Call ended: The other side hung up',
+    );
+  });
+
+  it('keeps the accessible name to its label while the state text changes', async () => {
+    const { el } = await buttonOnPage();
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    lastPhone().calls[0]!.setState('active');
+    await el.updateComplete;
+    expect(shadow(el, '[part="status"]').getAttribute('aria-hidden')).toBe('true');
+    expect(shadow(el, '.visually-hidden[role="status"]').textContent).toBe('In call with ivr');
+  });
+
+  it('Escape collapses the panel without hanging up; the button reopens it', async () => {
+    const { el } = await buttonOnPage();
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    const call = lastPhone().calls[0]!;
+    call.setState('active');
+    await el.updateComplete;
+
+    buttonNamed(el, 'Mute').focus();
+    await userEvent.keyboard('{Escape}');
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="panel"]')).toBeNull();
+    expect(call.state).toBe('active');
+    expect(el.shadowRoot?.activeElement).toBe(main(el));
+    expect(main(el).getAttribute('aria-expanded')).toBe('false');
+
+    await userEvent.keyboard('{Enter}');
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="panel"]')).not.toBeNull();
+    expect(callCount()).toBe(1);
+  });
+
+  it('controls the call from the panel: hold, mute, keypad DTMF, hang up', async () => {
+    const { el } = await buttonOnPage();
+    const dtmf = collect<{ tone: string }>(document, 'sip-dtmf');
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    const call = lastPhone().calls[0]!;
+    call.setState('active');
+    await el.updateComplete;
+
+    await userEvent.click(buttonNamed(el, 'Hold'));
+    await el.updateComplete;
+    expect(call.hold).toBe('local');
+    expect(shadow(el, '[part="hold-state"]').textContent).toBe('On hold');
+    await userEvent.click(buttonNamed(el, 'Resume'));
+    expect(call.holdRequests).toEqual([true, false]);
+
+    await userEvent.click(buttonNamed(el, 'Mute'));
+    expect(call.muted).toBe(true);
+
+    await userEvent.click(buttonNamed(el, 'Keypad'));
+    await el.updateComplete;
+    const keypad = shadow(el, 'sip-dialpad');
+    shadow(keypad, '[data-key="1"]').focus();
+    await userEvent.keyboard('1#');
+    expect(call.sentDtmf).toEqual(['1', '#']);
+    expect(dtmf.map((d) => d.tone)).toEqual(['1', '#']);
+
+    await userEvent.click(buttonNamed(el, 'Hang up'));
+    expect(call.endCause).toBe('hangup-local');
+  });
+});
+
+describe('<sip-call-button> configuration and errors', () => {
+  it('shows an error state for a bad server and recovers when it is fixed', async () => {
+    const errors = collect<{ code: string }>(document, 'sip-error');
+    const { el } = await buttonOnPage({ ...VISITOR, server: 'ftp://nope' });
+    expect(el.getAttribute('state')).toBe('error');
+    expect(shadow(el, '[role="alert"]').textContent).toContain('not configured correctly');
+    expect(errors.map((e) => e.code)).toEqual(['config-invalid']);
+
+    await userEvent.click(main(el));
+    expect(el.phone).toBeUndefined();
+
+    el.setAttribute('server', 'wss://127.0.0.1:8443');
+    await el.updateComplete;
+    expect(el.getAttribute('state')).toBe('idle');
+    expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('requires a target', async () => {
+    const errors = collect<{ message: string }>(document, 'sip-error');
+    const { el } = await buttonOnPage(VALID_CONFIG);
+    expect(el.getAttribute('state')).toBe('error');
+    expect(errors[0]?.message).toMatch(/target/);
+    el.target = 'sales';
+    await el.updateComplete;
+    expect(el.getAttribute('state')).toBe('idle');
+  });
+
+  it('shows a failed call attempt as an error state, and a new click retries', async () => {
+    const { el } = await buttonOnPage();
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    lastPhone().emit('error', { code: 'microphone-denied', message: 'Permission denied' });
+    lastPhone().calls[0]!.end('microphone');
+    await el.updateComplete;
+    expect(shadow(el, '[role="alert"]').textContent).toContain('Microphone access was denied');
+
+    await userEvent.click(main(el));
+    expect(callCount()).toBe(2);
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('uses the slotted label, or a localized default', async () => {
+    const custom = create('sip-call-button', VISITOR);
+    custom.textContent = 'Talk to sales';
+    await mount(custom);
+    const slot = shadow<HTMLSlotElement>(custom, 'slot');
+    expect(slot.assignedNodes().map((n) => n.textContent)).toEqual(['Talk to sales']);
+
+    const es = await mount(create('sip-call-button', { ...VISITOR, lang: 'es' }));
+    expect(shadow(es, 'slot').textContent).toBe('Llámanos');
+  });
+
+  it('has no axe violations: idle, in call with keypad, error', async () => {
+    const { el } = await buttonOnPage();
+    expect(await axeViolations(el), 'idle').toEqual([]);
+
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    lastPhone().calls[0]!.setState('active');
+    lastPhone().emit('autoplay-blocked', { what: 'remote-audio' });
+    await el.updateComplete;
+    await userEvent.click(buttonNamed(el, 'Keypad'));
+    await el.updateComplete;
+    expect(await axeViolations(el), 'in call').toEqual([]);
+
+    const broken = await mount(create('sip-call-button', { target: 'ivr', theme: 'dark' }));
+    expect(await axeViolations(broken), 'error, dark').toEqual([]);
+  });
+
+  it('keeps its touch targets at least 44px', async () => {
+    const { el } = await buttonOnPage();
+    const box = main(el).getBoundingClientRect();
+    expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44);
+  });
+});
