@@ -68,11 +68,12 @@ const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+) (\S+) SIP\/2\.0$/;
 const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/;
 
 export function parseSipMessage(data: Buffer): SipMessage {
-  const { head, body } = splitHeadAndBody(data);
+  const { head, body: rawBody } = splitHeadAndBody(data);
   const lines = unfold(head.split(/\r?\n/));
   const startLine = lines.shift();
   if (startLine === undefined || startLine === '') throw new SipParseError('empty message');
   const headers = lines.map(parseHeaderLine);
+  const body = trimToContentLength(headers, rawBody);
   const request = REQUEST_LINE.exec(startLine);
   if (request) {
     return { kind: 'request', method: request[1]!.toUpperCase(), uri: request[2]!, headers, body };
@@ -82,6 +83,13 @@ export function parseSipMessage(data: Buffer): SipMessage {
     return { kind: 'response', status: Number(status[1]), reason: status[2]!, headers, body };
   }
   throw new SipParseError(`bad start line: ${JSON.stringify(startLine.slice(0, 80))}`);
+}
+
+/** Over UDP, bytes past Content-Length are not part of the message (RFC 3261 18.3). */
+function trimToContentLength(headers: SipHeader[], body: Buffer): Buffer {
+  const declared = headers.find((h) => h.name === 'content-length')?.value;
+  if (declared === undefined || !/^\d+$/.test(declared)) return body;
+  return Number(declared) < body.length ? body.subarray(0, Number(declared)) : body;
 }
 
 function splitHeadAndBody(data: Buffer): { head: string; body: Buffer } {
@@ -202,9 +210,7 @@ export function findRequestProblem(request: SipRequest): string | undefined {
   const contentLength = getHeader(request, 'content-length');
   if (contentLength !== undefined) {
     if (!/^\d+$/.test(contentLength)) return 'Bad Content-Length';
-    const declared = Number(contentLength);
-    if (declared > request.body.length) return 'Content-Length larger than body';
-    request.body = request.body.subarray(0, declared);
+    if (Number(contentLength) > request.body.length) return 'Content-Length larger than body';
   }
   return undefined;
 }
