@@ -6,7 +6,7 @@ describe('RFC 3550 receive statistics', () => {
   it('counts lost packets across a sequence wrap', () => {
     const stats = new ReceiveStats(8000);
     const seqs = [65533, 65534, 65535, 1, 2, 4];
-    seqs.forEach((seq, i) => stats.receive(seq, i * 160, i * 20));
+    for (const [i, seq] of seqs.entries()) stats.receive(seq, i * 160, i * 20);
     expect(stats.expected).toBe(8);
     expect(stats.packets).toBe(6);
     expect(stats.lost).toBe(2);
