@@ -88,6 +88,9 @@ function handle(config: Config, req: IncomingMessage, res: ServerResponse): void
       return;
     }
     res.setHeader('Access-Control-Allow-Origin', origin);
+    // The widget fetches with `credentials: 'include'` (the customer's session cookie
+    // identifies an agent), which browsers only allow with this header.
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
   }
 
   if (req.method === 'OPTIONS') {
