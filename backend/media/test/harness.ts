@@ -1,0 +1,314 @@
+/** Starts real media servers on free loopback ports and drives them with sipp or raw UDP. */
+import { execFileSync, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type ServerConfig } from '../src/config.js';
+import { type MediaServer, startMediaServer } from '../src/server.js';
+import { parseSipMessage, type SipMessage } from '../src/sip/message.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON fixtures and API responses are checked field by field
+export type Json = any;
+
+export const MEDIA_DIR = join(import.meta.dirname, '..');
+export const SIPP_DIR = join(import.meta.dirname, 'sipp');
+export const SOUNDS_DIR = join(MEDIA_DIR, 'dist/sounds');
+
+/** Generates prompts and music once (make-sounds.sh skips work when up to date). */
+export function ensureSounds(): string {
+  execFileSync('bash', [join(MEDIA_DIR, 'sounds/make-sounds.sh'), SOUNDS_DIR], {
+    stdio: 'inherit',
+  });
+  return SOUNDS_DIR;
+}
+
+export type IvrEdit = (ivr: Json) => void;
+
+/** The shipped ivr.json with test-friendly changes applied. */
+export function writeTestIvr(edit: IvrEdit = () => {}): string {
+  const ivr = JSON.parse(readFileSync(join(MEDIA_DIR, 'ivr.json'), 'utf8'));
+  ivr.services.ringing = { type: 'music', ringMs: 10_000 };
+  ivr.services['hold-now'] = { type: 'hold', direction: 'sendonly' };
+  ivr.services['record-now'] = { type: 'record', maxSeconds: 30 };
+  ivr.queue.agents = ['agent1', 'agent2'];
+  ivr.queue.ringTimeoutMs = 2000;
+  edit(ivr);
+  const dir = mkdtempSync(join(tmpdir(), 'media-test-'));
+  const file = join(dir, 'ivr.json');
+  writeFileSync(file, JSON.stringify(ivr));
+  return file;
+}
+
+let nextRtpBase = 36000 + (process.pid % 20) * 100;
+
+export async function startTestServer(
+  env: Record<string, string> = {},
+  edit?: IvrEdit,
+): Promise<MediaServer & { api: Api; config: ServerConfig }> {
+  const rtpBase = nextRtpBase;
+  nextRtpBase += 100;
+  const config = loadConfig(
+    {
+      SIP_HOST: '127.0.0.1',
+      SIP_PORT: '0',
+      HTTP_PORT: '0',
+      RTP_PORT_MIN: String(rtpBase),
+      RTP_PORT_MAX: String(rtpBase + 99),
+      IVR_FILE: writeTestIvr(edit),
+      SOUNDS_DIR: ensureSounds(),
+      RECORDINGS_DIR: mkdtempSync(join(tmpdir(), 'media-rec-')),
+      SIP_T1_MS: '100',
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
+    MEDIA_DIR,
+  );
+  const server = await startMediaServer(config);
+  return { ...server, config, api: new Api(server.httpPort) };
+}
+
+export class Api {
+  constructor(readonly port: number) {}
+
+  async get(path: string): Promise<Json> {
+    const response = await fetch(`http://127.0.0.1:${this.port}${path}`);
+    return response.json();
+  }
+
+  async post(path: string, body: unknown = {}): Promise<{ status: number; body: Json }> {
+    const response = await fetch(`http://127.0.0.1:${this.port}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  /** The call (active or ended) whose Call-ID starts with `prefix`. */
+  async call(prefix: string): Promise<Json | undefined> {
+    const calls: Json[] = await this.get('/history?since=0');
+    return calls.find((call) => String(call.callId).startsWith(prefix));
+  }
+
+  /** Waits until the call has a timeline entry matching `match`, and returns the call. */
+  async waitForEntry(
+    prefix: string,
+    match: (entry: Json) => boolean,
+    timeoutMs = 5000,
+  ): Promise<Json> {
+    return waitFor(async () => {
+      const call = await this.call(prefix);
+      return call?.timeline.some(match) ? call : undefined;
+    }, timeoutMs);
+  }
+}
+
+/** Polls until `probe` yields a value; fails with the last state after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export function freeUdpPort(count = 1): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const port = socket.address().port;
+      socket.close();
+      // sipp's media port also uses port+2 (video); keep the whole block under 65535.
+      if (port + count > 65535) resolve(freeUdpPort(count));
+      else resolve(port - (port % 2));
+    });
+  });
+}
+
+export interface SippResult {
+  code: number | null;
+  errors: string;
+}
+
+/** sipp 3.6 logs a harmless epoll warning whenever a call's socket closes: not an error. */
+function sippErrors(log: string): string {
+  return log
+    .split(/(?=\d{4}-\d\d-\d\d\t)|\n/)
+    .filter((line) => line.trim() !== '' && !line.startsWith('The following events occurred:'))
+    .filter((line) => !line.includes('Failed to delete FD from epoll'))
+    .join('\n');
+}
+
+/** Runs one sipp instance as a UAC (or UAS) on loopback with its own ports. */
+export async function runSipp(scenario: string, args: string[]): Promise<SippResult> {
+  const errorFile = join(mkdtempSync(join(tmpdir(), 'sipp-')), 'errors.log');
+  const [sipPort, controlPort, mediaPort] = await Promise.all([
+    freeUdpPort(),
+    freeUdpPort(),
+    freeUdpPort(4),
+  ]);
+  const child = spawn(
+    'sipp',
+    [
+      '-sf',
+      join(SIPP_DIR, scenario),
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(sipPort),
+      '-cp',
+      String(controlPort),
+      '-mi',
+      '127.0.0.1',
+      '-mp',
+      String(mediaPort),
+      '-m',
+      '1',
+      '-timeout',
+      '20',
+      '-timeout_error',
+      '-trace_err',
+      '-error_file',
+      errorFile,
+      ...args,
+    ],
+    { stdio: 'ignore' },
+  );
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let log = '';
+  try {
+    log = readFileSync(errorFile, 'utf8');
+  } catch {
+    // No error file means sipp had nothing to complain about.
+  }
+  return { code, errors: sippErrors(log) };
+}
+
+/** A bare UDP SIP endpoint for the cases sipp cannot express (no ACK, garbage, ...). */
+export class RawSip {
+  private readonly inbox: SipMessage[] = [];
+  private waiters: (() => void)[] = [];
+
+  private constructor(
+    private readonly socket: dgram.Socket,
+    readonly port: number,
+  ) {
+    socket.on('message', (data) => {
+      try {
+        this.inbox.push(parseSipMessage(data));
+      } catch {
+        return;
+      }
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  static open(): Promise<RawSip> {
+    return new Promise((resolve) => {
+      const socket = dgram.createSocket('udp4');
+      socket.bind(0, '127.0.0.1', () => resolve(new RawSip(socket, socket.address().port)));
+    });
+  }
+
+  send(text: string, port: number): void {
+    this.socket.send(Buffer.from(text.replace(/\r?\n/g, '\r\n')), port, '127.0.0.1');
+  }
+
+  /** Takes the first received message matching `match` out of the inbox, waiting if needed. */
+  async next(match: (message: SipMessage) => boolean, timeoutMs = 3000): Promise<SipMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.inbox.findIndex(match);
+      if (index >= 0) return this.inbox.splice(index, 1)[0]!;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('no matching SIP message received');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  count(match: (message: SipMessage) => boolean): number {
+    return this.inbox.filter(match).length;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export interface InviteOptions {
+  service: string;
+  callId: string;
+  serverPort: number;
+  clientPort: number;
+  branch?: string;
+  headers?: string[];
+  mediaPort?: number;
+  direction?: string;
+}
+
+export function inviteText(o: InviteOptions): string {
+  const sdp = [
+    'v=0',
+    'o=raw 1 1 IN IP4 127.0.0.1',
+    's=-',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    `m=audio ${o.mediaPort ?? 9} RTP/AVP 8 0 126`,
+    'a=rtpmap:8 PCMA/8000',
+    'a=rtpmap:0 PCMU/8000',
+    'a=rtpmap:126 telephone-event/8000',
+    `a=${o.direction ?? 'sendrecv'}`,
+    '',
+  ].join('\r\n');
+  return [
+    `INVITE sip:${o.service}@127.0.0.1:${o.serverPort} SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${o.clientPort};branch=${o.branch ?? `z9hG4bK${o.callId}`}`,
+    `From: <sip:raw@127.0.0.1:${o.clientPort}>;tag=raw${o.callId}`,
+    `To: <sip:${o.service}@127.0.0.1>`,
+    `Call-ID: ${o.callId}`,
+    'CSeq: 1 INVITE',
+    `Contact: <sip:raw@127.0.0.1:${o.clientPort}>`,
+    'Max-Forwards: 70',
+    ...(o.headers ?? []),
+    'Content-Type: application/sdp',
+    `Content-Length: ${Buffer.byteLength(sdp)}`,
+    '',
+    sdp,
+  ].join('\r\n');
+}
+
+/** An in-dialog request or ACK from the raw client, built from the server's 2xx. */
+export function inDialogText(
+  method: string,
+  ok: SipMessage,
+  clientPort: number,
+  cseq: number,
+  branch: string,
+): string {
+  const header = (name: string) => ok.headers.find((h) => h.name === name)?.value ?? '';
+  return [
+    `${method} sip:media@127.0.0.1 SIP/2.0`,
+    `Via: SIP/2.0/UDP 127.0.0.1:${clientPort};branch=${branch}`,
+    `From: ${header('from')}`,
+    `To: ${header('to')}`,
+    `Call-ID: ${header('call-id')}`,
+    `CSeq: ${cseq} ${method}`,
+    'Max-Forwards: 70',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
