@@ -36,6 +36,7 @@ function buttonStateOf(view: PhoneView): CallButtonState {
 const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
 
 /**
+ * @tagname sip-call-button
  * @summary Click-to-call button for public pages. Loads the phone engine only when the
  * visitor shows intent, then calls `target`; a compact panel controls the call.
  *

@@ -35,6 +35,7 @@ function isDialpadKey(value: string): value is DialpadKey {
 const PRESS_FLASH_MS = 150;
 
 /**
+ * @tagname sip-dialpad
  * @summary A telephone keypad: twelve keys (1–9, *, 0, #) for mouse, touch and keyboard.
  *
  * @event sip-dialpad-press - A key was pressed. `detail: { key }`.

@@ -252,9 +252,10 @@ describe('<sip-phone> registration and calls', () => {
     expect(el.shadowRoot?.querySelector('[part="unlock-audio"]')).toBeNull();
   });
 
-  it('shows engine errors as an alert and emits sip-error', async () => {
+  it('shows engine errors as an alert and emits sip-error once per failure', async () => {
     const el = await phoneOnPage();
     const errors = collect<{ code: string }>(el, 'sip-error');
+    lastPhone().emit('error', { code: 'microphone-denied', message: 'denied' });
     lastPhone().emit('error', { code: 'microphone-denied', message: 'denied' });
     await el.updateComplete;
     expect(text(el, '[role="alert"]')).toContain('Microphone access was denied');

@@ -14,6 +14,7 @@ import { type CallView, isInCall } from '../shared/view-state.js';
 import { phoneStyles } from './styles.js';
 
 /**
+ * @tagname sip-phone
  * @summary Agent phone: registers, rings for incoming calls, places calls, and controls
  * the call (mute, hold, keypad, hang up).
  *

@@ -48,6 +48,8 @@ export class EngineController implements ReactiveController {
   private configKey = '';
   private configError: PhoneError | undefined;
   private runtimeError: PhoneError | undefined;
+  /** `code` and `message` of the last `sip-error` sent for an engine error. */
+  private lastReported: string | undefined;
   private autoplayBlocked = false;
   private placing = false;
 
@@ -143,7 +145,7 @@ export class EngineController implements ReactiveController {
   async placeCall(target: string): Promise<void> {
     if (this.activeCall || this.placing || !this.config) return;
     this.placing = true;
-    this.runtimeError = undefined;
+    this.clearRuntimeError();
     this.refresh();
     try {
       const phone = await this.ensurePhone();
@@ -223,7 +225,7 @@ export class EngineController implements ReactiveController {
     this.prepared = false;
     this.phoneSubscriptions = [
       phone.on('registration', (change) => {
-        if (change.state === 'registered') this.runtimeError = undefined;
+        if (change.state === 'registered') this.clearRuntimeError();
         else if (change.error) this.runtimeError = change.error;
         emit(this.host, 'sip-registration-change', change);
         this.refresh();
@@ -314,8 +316,18 @@ export class EngineController implements ReactiveController {
 
   private fail(error: PhoneError): void {
     this.runtimeError = error;
-    emit(this.host, 'sip-error', toDetail(error));
+    // The engine may report one failure on both the phone and the call: announce it once.
+    const key = `${error.code}\n${error.message}`;
+    if (key !== this.lastReported) {
+      this.lastReported = key;
+      emit(this.host, 'sip-error', toDetail(error));
+    }
     this.refresh();
+  }
+
+  private clearRuntimeError(): void {
+    this.runtimeError = undefined;
+    this.lastReported = undefined;
   }
 
   /** Engine commands report failures as events; a rejection is still shown, never thrown. */
