@@ -41,20 +41,34 @@ const scratch = mkdtempSync(join(tmpdir(), 'backend-test-'));
 /**
  * Runs a sipp scenario from backend/test/sipp against the SBC. `vars` replace
  * upper-case placeholders in the XML (sipp has no parameters for response codes).
- * Resolves with { ok, output } where ok means every call succeeded.
+ * Resolves with { ok, output } where ok means every call succeeded. `port` fixes the
+ * local SIP port (e.g. to register a contact that a later UAS run will answer on).
  */
 export async function sipp(
   file,
-  { vars = {}, service, auth, calls = 1, rate, limit, bind = '127.0.0.1', args = [], timeoutS = 20 },
+  {
+    vars = {},
+    service,
+    auth,
+    port,
+    calls = 1,
+    rate,
+    limit,
+    bind = '127.0.0.1',
+    args = [],
+    timeoutS = 20,
+  },
 ) {
   let xml = readFileSync(join(BACKEND, 'test/sipp', file), 'utf8');
-  for (const [key, value] of Object.entries(vars)) xml = xml.replaceAll(key, String(value));
+  for (const [key, value] of Object.entries({ EXPIRES: 60, ...vars }))
+    xml = xml.replaceAll(key, String(value));
   const scenario = join(scratch, `${process.pid}-${nextPort}-${file}`);
   writeFileSync(scenario, xml);
   // sipp's media uses a few ports above -mp (RTP, RTCP, pcap playback).
-  const [sipPort] = freePorts(30);
-  const mediaPort = sipPort + 10;
-  const controlPort = sipPort + 20;
+  const [base] = freePorts(30);
+  const sipPort = port ?? base;
+  const mediaPort = base + 10;
+  const controlPort = base + 20;
   const argv = [
     `${SBC.host}:${SBC.sipPort}`,
     ...['-sf', scenario, '-m', String(calls), '-i', bind, '-p', String(sipPort)],
@@ -123,18 +137,40 @@ export async function kamcmd(...args) {
   return stdout;
 }
 
+/** Kamailio's log lines since `sinceMs` (epoch ms). */
+export async function kamailioLog(sinceMs) {
+  const since = new Date(sinceMs).toISOString();
+  const { stdout, stderr } = await run('docker', [
+    'logs',
+    '--since',
+    since,
+    'softphone_kamailio_1',
+  ]);
+  return stdout + stderr;
+}
+
 /** docker-compose against the running lab (stop/start services). */
 export async function compose(...args) {
   await run('bash', [join(BACKEND, 'lab/lab.sh'), 'compose', ...args]);
 }
 
+/** True once something listens on UDP `port` (a sipp UAS started in the background). */
+export async function udpListening(port) {
+  const { stdout } = await run('ss', ['-Hunl', `sport = :${port}`]);
+  return stdout.trim() !== '';
+}
+
 /** Polls `probe` until it returns a truthy value, or fails after timeoutMs. */
-export async function poll(probe, { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {}) {
+export async function poll(
+  probe,
+  { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {},
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
@@ -196,7 +232,11 @@ export function websocket(origin, { path = '/' } = {}) {
         const expected = createHash('sha1')
           .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
           .digest('base64');
-        resolve({ status, acceptValid: accept === expected, ws: frames(socket, buffer.subarray(end + 4)) });
+        resolve({
+          status,
+          acceptValid: accept === expected,
+          ws: frames(socket, buffer.subarray(end + 4)),
+        });
       };
       socket.on('data', onHandshake);
     });

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Backend tests against the running stack. Run inside the lab namespace:
+#   backend/lab/lab.sh exec -- backend/test/run.sh
+# Prints one PASS/FAIL line per test and exits non-zero if any failed.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+
+# failover stops media1, so it goes last.
+suites=(credentials sbc auth calls pike failover)
+
+failed=0
+started=$SECONDS
+for suite in "${suites[@]}"; do
+  printf '\n== %s\n' "$suite"
+  node --test --test-reporter="$here/reporter.mjs" "$here/$suite.test.mjs" || failed=1
+done
+
+if ((failed)); then
+  printf '\nbackend tests: FAILED (%ss)\n' "$((SECONDS - started))"
+  exit 1
+fi
+printf '\nbackend tests: all passed (%ss)\n' "$((SECONDS - started))"
