@@ -58,11 +58,6 @@ export class SoundPlayer {
     this.elements.delete(channel);
   }
 
-  /** Is `channel` playing (or waiting for an unlock)? */
-  isActive(channel: SoundChannel): boolean {
-    return this.elements.has(channel);
-  }
-
   /** Retry the sounds the browser blocked. Call from a user gesture (click, key). */
   async unlock(): Promise<boolean> {
     const pending = [...this.blocked];

@@ -170,6 +170,10 @@ export class Call implements CallHandle {
     session.on('unhold', ({ originator }) => {
       if (originator === 'remote') this.setRemoteHold(false);
     });
+    // JsSIP ends the call on these without saying why; the browser's reason helps debugging.
+    session.on('peerconnection:setremotedescriptionfailed', (error) =>
+      console.warn('[softphone] the far end SDP was refused', error),
+    );
     session.on('ended', (event) => this.sessionEnded(event));
     session.on('failed', (event) => this.sessionEnded(event));
     this.syncSounds();
@@ -197,12 +201,12 @@ export class Call implements CallHandle {
       return;
     }
     this.localStream = microphone.stream;
-    if (this.mutedValue) this.applyMute();
     try {
       session.answer({
         mediaStream: microphone.stream,
         pcConfig: { iceServers: this.context.config.iceServers },
       });
+      if (this.mutedValue) this.applyMute();
     } catch (error) {
       this.finish({ cause: 'failed', message: `${endMessage('failed')} (${String(error)})` });
     }
@@ -301,9 +305,11 @@ export class Call implements CallHandle {
 
   private applyMute(): void {
     for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = !this.mutedValue;
-    // JsSIP keeps its own flag so that a remote unhold does not re-enable the track.
-    if (this.mutedValue) this.session?.mute({ audio: true });
-    else this.session?.unmute({ audio: true });
+    // JsSIP keeps its own flag so that a remote unhold does not re-enable the track; its
+    // mute() needs the peer connection (an incoming call has none before answer()).
+    if (!this.session?.connection) return;
+    if (this.mutedValue) this.session.mute({ audio: true });
+    else this.session.unmute({ audio: true });
   }
 
   private async changeLocalHold(hold: boolean): Promise<void> {

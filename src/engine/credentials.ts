@@ -159,8 +159,11 @@ export class CredentialStore {
 
   /** The current credentials, fetching them first if needed (concurrent calls share one fetch). */
   async get(): Promise<CredentialsResult> {
-    if (this.currentValue && !this.expired(this.currentValue)) {
-      return { ok: true, credentials: this.currentValue };
+    const current = this.currentValue;
+    if (current && !this.expired(current)) {
+      this.stopped = false;
+      if (this.timer === undefined) this.schedule(current);
+      return { ok: true, credentials: current };
     }
     return this.fetch();
   }

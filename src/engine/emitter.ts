@@ -35,9 +35,4 @@ export class Emitter<M extends object> {
       }
     }
   }
-
-  /** Drop every handler (used when the owner is disposed). */
-  clear(): void {
-    this.handlers.clear();
-  }
 }

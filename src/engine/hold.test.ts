@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   audioDirection,
   deriveHoldState,
-  isRemoteHoldOffer,
   localDirection,
   SILENT_HOLD_AFTER_MS,
   shouldPlayHoldMusic,
@@ -43,13 +42,6 @@ describe('audioDirection', () => {
 });
 
 describe('hold offers and music', () => {
-  it('recognises a remote hold offer', () => {
-    expect(isRemoteHoldOffer('sendonly')).toBe(true);
-    expect(isRemoteHoldOffer('inactive')).toBe(true);
-    expect(isRemoteHoldOffer('sendrecv')).toBe(false);
-    expect(isRemoteHoldOffer('recvonly')).toBe(false);
-  });
-
   it('holds with sendonly', () => {
     expect(localDirection(true)).toBe('sendonly');
     expect(localDirection(false)).toBe('sendrecv');

@@ -58,11 +58,6 @@ export function audioDirection(sdp: string): MediaDirection {
   return audio ?? session ?? 'sendrecv';
 }
 
-/** Does this offered direction put us on hold (we may not send)? */
-export function isRemoteHoldOffer(direction: MediaDirection): boolean {
-  return direction === 'sendonly' || direction === 'inactive';
-}
-
 export interface HoldMusicInput {
   /** The far end holds us. */
   remoteHold: boolean;

@@ -36,8 +36,6 @@ export class FailoverSocket {
   private waitTimer: ReturnType<typeof setTimeout> | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private retryAt = 0;
-  /** Failed attempts since the last successful connection. */
-  private failuresInRow = 0;
 
   constructor(
     private readonly servers: readonly string[],
@@ -47,11 +45,6 @@ export class FailoverSocket {
     this.url = servers[0]!;
     this.sip_uri = sipUriOf(this.url);
     this.via_transport = this.url.startsWith('ws:') ? 'WS' : 'WSS';
-  }
-
-  /** Connection attempts that failed since the last successful connection. */
-  get consecutiveFailures(): number {
-    return this.failuresInRow;
   }
 
   /** Open the connection, after the pending backoff delay if the last one dropped. */
@@ -82,7 +75,6 @@ export class FailoverSocket {
     clearTimeout(this.waitTimer);
     this.waitTimer = undefined;
     this.retryAt = 0;
-    this.failuresInRow = 0;
     this.backoff.reset();
     const ws = this.ws;
     if (!ws) return;
@@ -113,27 +105,24 @@ export class FailoverSocket {
       ws = new WebSocket(this.url, 'sip');
     } catch (error) {
       console.warn(`[softphone] cannot open ${this.url}`, error);
-      this.dropped(false, 1006, 'invalid URL');
+      this.dropped(1006, 'invalid URL');
       return;
     }
     this.ws = ws;
     ws.binaryType = 'arraybuffer';
-    let opened = false;
     this.connectTimer = setTimeout(() => {
       this.release(ws);
       ws.close();
-      this.dropped(false, 1006, `no answer within ${this.connectTimeoutMs / 1000} s`);
+      this.dropped(1006, `no answer within ${this.connectTimeoutMs / 1000} s`);
     }, this.connectTimeoutMs);
     ws.onopen = () => {
-      opened = true;
       clearTimeout(this.connectTimer);
-      this.failuresInRow = 0;
       this.backoff.connected(Date.now());
       this.onconnect();
     };
     ws.onclose = (event) => {
       this.release(ws);
-      this.dropped(opened, event.code, event.reason);
+      this.dropped(event.code, event.reason);
     };
     ws.onmessage = (event: MessageEvent<string | ArrayBuffer>) => this.ondata(event.data);
   }
@@ -146,9 +135,8 @@ export class FailoverSocket {
     if (this.ws === ws) this.ws = undefined;
   }
 
-  private dropped(wasOpen: boolean, code: number, reason: string): void {
+  private dropped(code: number, reason: string): void {
     const now = Date.now();
-    if (!wasOpen) this.failuresInRow += 1;
     this.backoff.disconnected(now);
     this.retryAt = now + this.backoff.next();
     // The next attempt goes to the next server: the current one failed or went away.
