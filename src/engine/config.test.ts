@@ -55,6 +55,10 @@ describe('validateConfig', () => {
     });
   });
 
+  it('accepts a static user in the ephemeral "<expiry>:<user>" form', () => {
+    expect(validateConfig({ ...GOOD, user: '1700000600:agent1', password: 'x' }).ok).toBe(true);
+  });
+
   it('accepts ws:// for localhost only', () => {
     expect(validateConfig({ ...GOOD, servers: ['ws://localhost:8080'] }).ok).toBe(true);
     expect(validateConfig({ ...GOOD, servers: ['ws://127.0.0.1:8080'] }).ok).toBe(true);

@@ -44,8 +44,8 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 // A host name or IPv4 literal; SIP domains never carry a scheme, port or path.
 const DOMAIN_PATTERN =
   /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
-// The user part of a SIP URI, restricted to what our numbers and agents use.
-const USER_PATTERN = /^[a-z0-9_.!~*'()&=+$,;?/%-]+$/i;
+// The user part of a SIP URI, optionally as pasted ephemeral credentials ("<expiry>:<user>").
+const USER_PATTERN = /^(\d+:)?[a-z0-9_.!~*'()&=+$,;?/%-]+$/i;
 
 class ConfigError extends Error {}
 

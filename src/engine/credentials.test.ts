@@ -177,6 +177,16 @@ describe('CredentialStore', () => {
       );
   });
 
+  it('uses the user of a static ephemeral user name for the SIP URI', async () => {
+    const store = new CredentialStore(
+      { kind: 'static', user: '1700000600:agent1', password: 'pw' },
+      vi.fn(),
+      vi.fn(),
+    );
+    const result = await store.get();
+    expect(result.ok && result.credentials.user).toBe('agent1');
+  });
+
   it('serves static credentials as they are, and cannot refresh them', async () => {
     const store = new CredentialStore(
       { kind: 'static', user: 'agent1', password: 'pw' },

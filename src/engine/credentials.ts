@@ -173,7 +173,12 @@ export class CredentialStore {
     this.stopped = false;
     if (this.source.kind === 'static') {
       const { user, password } = this.source;
-      this.currentValue = { username: user, password, user, expiresAt: undefined };
+      this.currentValue = {
+        username: user,
+        password,
+        user: userFromUsername(user),
+        expiresAt: undefined,
+      };
       return Promise.resolve({ ok: true, credentials: this.currentValue });
     }
     this.pending ??= this.load(this.source.url).finally(() => {
