@@ -312,3 +312,36 @@ export function inDialogText(
     '',
   ].join('\r\n');
 }
+
+/** A response from the raw endpoint acting as UAS (the agent behind the proxy). */
+export function responseText(
+  request: SipMessage,
+  status: number,
+  reason: string,
+  options: { toTag?: string; contactPort?: number; sdpPort?: number } = {},
+): string {
+  const h = (name: string) => getHeaderValue(request, name);
+  const to =
+    options.toTag && !h('to').includes('tag=') ? `${h('to')};tag=${options.toTag}` : h('to');
+  const sdp =
+    options.sdpPort === undefined
+      ? ''
+      : `v=0\r\no=agent 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${options.sdpPort} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n`;
+  return [
+    `SIP/2.0 ${status} ${reason}`,
+    ...request.headers.filter((x) => x.name === 'via').map((x) => `Via: ${x.value}`),
+    `From: ${h('from')}`,
+    `To: ${to}`,
+    `Call-ID: ${h('call-id')}`,
+    `CSeq: ${h('cseq')}`,
+    ...(options.contactPort ? [`Contact: <sip:agent@127.0.0.1:${options.contactPort}>`] : []),
+    ...(sdp ? ['Content-Type: application/sdp'] : []),
+    `Content-Length: ${sdp.length}`,
+    '',
+    sdp,
+  ].join('\r\n');
+}
+
+function getHeaderValue(message: SipMessage, name: string): string {
+  return message.headers.find((h) => h.name === name)?.value ?? '';
+}

@@ -1,0 +1,405 @@
+/** Behaviour sipp cannot express: missing ACKs, retransmissions, garbage, server-side hold. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseWav } from '../../src/media/wav.js';
+import { getHeader, type SipMessage } from '../../src/sip/message.js';
+import {
+  inDialogText,
+  inviteText,
+  type Json,
+  RawSip,
+  responseText,
+  startTestServer,
+  waitFor,
+} from '../harness.js';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+/** Matches one call's responses only: other tests' retransmissions may still be in the inbox. */
+const isResponse =
+  (callId: string, status: number, method = 'INVITE') =>
+  (m: SipMessage) =>
+    m.kind === 'response' &&
+    m.status === status &&
+    getHeader(m, 'call-id') === callId &&
+    (getHeader(m, 'cseq') ?? '').endsWith(method);
+
+describe('SIP robustness (raw UDP)', () => {
+  let server: Server;
+  let sip: RawSip;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    sip = await RawSip.open();
+  });
+  afterAll(async () => {
+    sip.close();
+    await server.stop();
+  });
+
+  const invite = (callId: string, service = 'music', headers: string[] = []) =>
+    inviteText({ service, callId, serverPort: server.sipPort, clientPort: sip.port, headers });
+
+  it('retransmits the 2xx until the ACK arrives, then stops', async () => {
+    sip.send(invite('noack-1'), server.sipPort);
+    const first = await sip.next(isResponse('noack-1', 200));
+    // T1 is 100 ms in tests: the copies come at 100, 200, 400 ms...
+    const copy = await sip.next(isResponse('noack-1', 200), 1000);
+    expect(getHeader(copy, 'to')).toBe(getHeader(first, 'to'));
+    expect(copy.body.toString()).toBe(first.body.toString());
+    sip.send(inDialogText('ACK', first, sip.port, 1, 'z9hG4bKack1'), server.sipPort);
+    const call = await waitFor(() => server.ua.calls.get('noack-1'));
+    // With T2 = 800 ms, a missed ACK would bring another copy within 1.6 s.
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(sip.count(isResponse('noack-1', 200))).toBeLessThanOrEqual(1);
+    expect(call.state).toBe('answered');
+    sip.send(inDialogText('BYE', first, sip.port, 2, 'z9hG4bKbye1'), server.sipPort);
+    await sip.next(isResponse('noack-1', 200, 'BYE'));
+  });
+
+  it('hangs up when the ACK never comes', async () => {
+    const server2 = await startTestServer({ SIP_T1_MS: '20' });
+    try {
+      sip.send(
+        inviteText({
+          service: 'music',
+          callId: 'noack-2',
+          serverPort: server2.sipPort,
+          clientPort: sip.port,
+        }),
+        server2.sipPort,
+      );
+      const call = await server2.api.waitForEntry('noack-2', (e) => e.type === 'ended', 5000);
+      expect(call.reason).toBe('no-ack');
+      await sip.next(
+        (m) => m.kind === 'request' && m.method === 'BYE' && getHeader(m, 'call-id') === 'noack-2',
+      );
+    } finally {
+      await server2.stop();
+    }
+  });
+
+  it('absorbs a retransmitted INVITE by repeating the last response', async () => {
+    const text = invite('retrans-1');
+    sip.send(text, server.sipPort);
+    const ok = await sip.next(isResponse('retrans-1', 200));
+    sip.send(text, server.sipPort);
+    const again = await sip.next(isResponse('retrans-1', 200));
+    expect(getHeader(again, 'to')).toBe(getHeader(ok, 'to'));
+    sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKack2'), server.sipPort);
+    const call = await server.api.call('retrans-1');
+    expect(call.timeline.filter((e: Json) => e.type === 'invite')).toHaveLength(1);
+    sip.send(inDialogText('BYE', ok, sip.port, 2, 'z9hG4bKbye2'), server.sipPort);
+    await sip.next(isResponse('retrans-1', 200, 'BYE'));
+  });
+
+  it('answers a malformed request with 400 and keeps serving', async () => {
+    sip.send(invite('bad-1').replace('CSeq: 1 INVITE', 'CSeq: one INVITE'), server.sipPort);
+    const bad = await sip.next((m) => m.kind === 'response' && m.status === 400);
+    expect(bad.kind === 'response' && bad.reason).toBe('Bad CSeq');
+    // Unparseable garbage gets no answer at all, and the server is still there afterwards.
+    sip.send('\u0000\u0001garbage\r\n\r\n', server.sipPort);
+    sip.send('NOT SIP AT ALL', server.sipPort);
+    sip.send(
+      [
+        'OPTIONS sip:media@127.0.0.1 SIP/2.0',
+        `Via: SIP/2.0/UDP 127.0.0.1:${sip.port};branch=z9hG4bKopt1`,
+        'From: <sip:probe@127.0.0.1>;tag=1',
+        'To: <sip:media@127.0.0.1>',
+        'Call-ID: options-after-garbage',
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      server.sipPort,
+    );
+    const ok = await sip.next(isResponse('options-after-garbage', 200, 'OPTIONS'));
+    expect(getHeader(ok, 'allow')).toContain('INVITE');
+    expect(sip.count((m) => m.kind === 'response' && m.status === 400)).toBe(0);
+  });
+
+  it('rejects unknown services (404), unknown dialogs (481) and too short session timers (422)', async () => {
+    sip.send(invite('nosuch-1', 'no-such-service'), server.sipPort);
+    await sip.next(isResponse('nosuch-1', 404));
+    sip.send(
+      invite('short-se', 'music', ['Session-Expires: 30', 'Supported: timer']),
+      server.sipPort,
+    );
+    const tooSmall = await sip.next(isResponse('short-se', 422));
+    expect(getHeader(tooSmall, 'min-se')).toBe('90');
+    sip.send(
+      [
+        'BYE sip:media@127.0.0.1 SIP/2.0',
+        `Via: SIP/2.0/UDP 127.0.0.1:${sip.port};branch=z9hG4bKbye404`,
+        'From: <sip:raw@127.0.0.1>;tag=x',
+        'To: <sip:music@127.0.0.1>;tag=nope',
+        'Call-ID: no-such-dialog',
+        'CSeq: 2 BYE',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      server.sipPort,
+    );
+    await sip.next(isResponse('no-such-dialog', 481, 'BYE'));
+  });
+
+  it('accepts a session timer, answering with refresher and Require: timer', async () => {
+    sip.send(
+      invite('timer-1', 'music', ['Session-Expires: 1800', 'Supported: timer']),
+      server.sipPort,
+    );
+    const ok = await sip.next(isResponse('timer-1', 200));
+    expect(getHeader(ok, 'session-expires')).toBe('1800;refresher=uac');
+    expect(getHeader(ok, 'require')).toBe('timer');
+    sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKack3'), server.sipPort);
+    sip.send(
+      inDialogText('UPDATE', ok, sip.port, 2, 'z9hG4bKupd3').replace(
+        'Content-Length: 0',
+        'Session-Expires: 1800;refresher=uac\r\nContent-Length: 0',
+      ),
+      server.sipPort,
+    );
+    await sip.next(isResponse('timer-1', 200, 'UPDATE'));
+    sip.send(inDialogText('BYE', ok, sip.port, 3, 'z9hG4bKbye3'), server.sipPort);
+    await sip.next(isResponse('timer-1', 200, 'BYE'));
+  });
+});
+
+describe('server-side hold and the control API', () => {
+  let server: Server;
+  let sip: RawSip;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    sip = await RawSip.open();
+  });
+  afterAll(async () => {
+    sip.close();
+    await server.stop();
+  });
+
+  /** Answers the server's re-INVITE like a phone would and returns its offered direction. */
+  async function answerReinvite(answerDirection: string): Promise<string> {
+    const reinvite = await sip.next((m) => m.kind === 'request' && m.method === 'INVITE');
+    const offered =
+      /a=(sendrecv|sendonly|recvonly|inactive)/.exec(reinvite.body.toString())?.[1] ?? '';
+    const sdp = `v=0\r\no=raw 1 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 8 126\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:126 telephone-event/8000\r\na=${answerDirection}\r\n`;
+    const h = (name: string) => getHeader(reinvite, name);
+    sip.send(
+      [
+        'SIP/2.0 200 OK',
+        `Via: ${h('via')}`,
+        `From: ${h('from')}`,
+        `To: ${h('to')}`,
+        `Call-ID: ${h('call-id')}`,
+        `CSeq: ${h('cseq')}`,
+        `Contact: <sip:raw@127.0.0.1:${sip.port}>`,
+        'Content-Type: application/sdp',
+        `Content-Length: ${sdp.length}`,
+        '',
+        sdp,
+      ].join('\r\n'),
+      server.sipPort,
+    );
+    const ack = await sip.next((m) => m.kind === 'request' && m.method === 'ACK');
+    expect(getHeader(ack, 'cseq')).toBe(`${h('cseq')!.split(' ')[0]} ACK`);
+    return offered;
+  }
+
+  it('holds the caller with sendonly itself, and resumes through the API', async () => {
+    sip.send(
+      inviteText({
+        service: 'hold-now',
+        callId: 'srvhold-1',
+        serverPort: server.sipPort,
+        clientPort: sip.port,
+      }),
+      server.sipPort,
+    );
+    const ok = await sip.next(isResponse('srvhold-1', 200));
+    sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKackh'), server.sipPort);
+    expect(await answerReinvite('recvonly')).toBe('sendonly');
+    const held = await server.api.waitForEntry('srvhold-1', (e) => e.type === 'hold');
+    expect(held.timeline.find((e: Json) => e.type === 'hold')).toMatchObject({
+      direction: 'sendonly',
+      by: 'local',
+    });
+    expect(held.localDirection).toBe('sendonly');
+
+    const unhold = server.api.post('/calls/srvhold-1/unhold');
+    expect(await answerReinvite('sendrecv')).toBe('sendrecv');
+    expect((await unhold).status).toBe(200);
+    const resumed = await server.api.waitForEntry('srvhold-1', (e) => e.type === 'unhold');
+    expect(resumed.localDirection).toBe('sendrecv');
+
+    const inactive = server.api.post('/calls/srvhold-1/hold', { direction: 'inactive' });
+    expect(await answerReinvite('inactive')).toBe('inactive');
+    expect((await inactive).body.localDirection).toBe('inactive');
+    expect((await server.api.post('/calls/srvhold-1/hold', { direction: 'sideways' })).status).toBe(
+      400,
+    );
+
+    sip.send(inDialogText('BYE', ok, sip.port, 2, 'z9hG4bKbyeh'), server.sipPort);
+    await sip.next(isResponse('srvhold-1', 200, 'BYE'));
+    expect((await server.api.post('/calls/srvhold-1/unhold')).status).toBe(404);
+  });
+
+  it('records both directions into a stereo WAV named by the Call-ID', async () => {
+    sip.send(
+      inviteText({
+        service: 'record-now',
+        callId: 'rec/1:x',
+        serverPort: server.sipPort,
+        clientPort: sip.port,
+      }),
+      server.sipPort,
+    );
+    const ok = await sip.next(isResponse('rec/1:x', 200));
+    sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKackr'), server.sipPort);
+    await server.api.waitForEntry('rec/1:x', (e) => e.type === 'recording');
+    await waitFor(
+      () => (server.ua.calls.get('rec/1:x')?.stats().packetsSent ?? 0) >= 10 || undefined,
+    );
+    sip.send(inDialogText('BYE', ok, sip.port, 2, 'z9hG4bKbyer'), server.sipPort);
+    await sip.next(isResponse('rec/1:x', 200, 'BYE'));
+    const recordings: Json[] = await server.api.get('/recordings');
+    expect(recordings.map((r) => r.file)).toContain('rec_1_x.wav');
+    const wav = parseWav(readFileSync(join(server.config.recordingsDir, 'rec_1_x.wav')));
+    expect(wav).toMatchObject({ sampleRate: 8000, channels: 2 });
+    expect(wav.samples.length).toBeGreaterThanOrEqual(10 * 160 * 2);
+    const download = await fetch(`http://127.0.0.1:${server.httpPort}/recordings/rec_1_x.wav`);
+    expect(download.headers.get('content-type')).toBe('audio/wav');
+    expect((await download.arrayBuffer()).byteLength).toBe(44 + wav.samples.length * 2);
+    expect(
+      (await fetch(`http://127.0.0.1:${server.httpPort}/recordings/..%2Fsecret.wav`)).status,
+    ).toBe(400);
+  });
+
+  it('streams timeline entries as Server-Sent Events', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${server.httpPort}/events`, {
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    sip.send(
+      inviteText({
+        service: 'music',
+        callId: 'sse-1',
+        serverPort: server.sipPort,
+        clientPort: sip.port,
+      }),
+      server.sipPort,
+    );
+    let text = '';
+    await waitFor(async () => {
+      text += new TextDecoder().decode((await reader.read()).value);
+      return text.includes('"type":"answered"') || undefined;
+    });
+    controller.abort();
+    expect(text).toMatch(/event: invite\ndata: \{"t":\d+,"callId":"sse-1","type":"invite"/);
+    const ok = await sip.next(isResponse('sse-1', 200));
+    sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKacks'), server.sipPort);
+    sip.send(inDialogText('BYE', ok, sip.port, 2, 'z9hG4bKbyes'), server.sipPort);
+    await sip.next(isResponse('sse-1', 200, 'BYE'));
+  });
+});
+
+describe('queue against a scripted proxy', () => {
+  let server: Server;
+  let caller: RawSip;
+  let proxy: RawSip;
+
+  beforeAll(async () => {
+    caller = await RawSip.open();
+    proxy = await RawSip.open();
+    server = await startTestServer({ PROXY: `127.0.0.1:${proxy.port}` });
+  });
+  afterAll(async () => {
+    caller.close();
+    proxy.close();
+    await server.stop();
+  });
+
+  const agentInvite = (agent: string) => (m: SipMessage) =>
+    m.kind === 'request' && m.method === 'INVITE' && m.uri === `sip:${agent}@helpline.test`;
+
+  async function callQueue(callId: string): Promise<SipMessage> {
+    caller.send(
+      inviteText({ service: 'queue', callId, serverPort: server.sipPort, clientPort: caller.port }),
+      server.sipPort,
+    );
+    const ok = await caller.next(isResponse(callId, 200));
+    caller.send(inDialogText('ACK', ok, caller.port, 1, `z9hG4bKack${callId}`), server.sipPort);
+    return ok;
+  }
+
+  it('tries the next agent after 486, ACKs both finals, bridges and ends both legs', async () => {
+    const ok = await callQueue('q-next');
+    const first = await proxy.next(agentInvite('agent1'));
+    expect(first.body.toString()).toMatch(/m=audio \d+ RTP\/AVP 0 8 101/);
+    proxy.send(responseText(first, 486, 'Busy Here', { toTag: 'busy' }), server.sipPort);
+    await proxy.next(
+      (m) =>
+        m.kind === 'request' &&
+        m.method === 'ACK' &&
+        getHeader(m, 'call-id') === getHeader(first, 'call-id'),
+    );
+
+    const second = await proxy.next(agentInvite('agent2'));
+    proxy.send(responseText(second, 180, 'Ringing', { toTag: 'a2' }), server.sipPort);
+    proxy.send(
+      responseText(second, 200, 'OK', { toTag: 'a2', contactPort: proxy.port, sdpPort: 9 }),
+      server.sipPort,
+    );
+    const ack = await proxy.next(
+      (m) =>
+        m.kind === 'request' &&
+        m.method === 'ACK' &&
+        getHeader(m, 'call-id') === getHeader(second, 'call-id'),
+    );
+    expect(getHeader(ack, 'to')).toContain('tag=a2');
+
+    const call = await server.api.waitForEntry('q-next', (e) => e.type === 'bridge');
+    expect(call.timeline.find((e: Json) => e.type === 'queue-agent-failed')).toMatchObject({
+      agent: 'agent1',
+      status: 486,
+    });
+    expect(call.peerCallId).toBe(getHeader(second, 'call-id'));
+
+    caller.send(inDialogText('BYE', ok, caller.port, 2, 'z9hG4bKbyeq'), server.sipPort);
+    await caller.next(isResponse('q-next', 200, 'BYE'));
+    const bye = await proxy.next((m) => m.kind === 'request' && m.method === 'BYE');
+    expect(getHeader(bye, 'call-id')).toBe(getHeader(second, 'call-id'));
+    proxy.send(responseText(bye, 200, 'OK'), server.sipPort);
+    const agentLeg = await server.api.waitForEntry(
+      getHeader(second, 'call-id')!,
+      (e) => e.type === 'ended',
+    );
+    expect(agentLeg.reason).toBe('bridge-peer-ended');
+  });
+
+  it('CANCELs the ringing agent when the caller hangs up', async () => {
+    const ok = await callQueue('q-cancel');
+    const ringing = await proxy.next(agentInvite('agent1'));
+    proxy.send(responseText(ringing, 180, 'Ringing', { toTag: 'r1' }), server.sipPort);
+    await server.api.waitForEntry(getHeader(ringing, 'call-id')!, (e) => e.type === 'ringing');
+    caller.send(inDialogText('BYE', ok, caller.port, 2, 'z9hG4bKbyec'), server.sipPort);
+    const cancel = await proxy.next((m) => m.kind === 'request' && m.method === 'CANCEL');
+    expect(getHeader(cancel, 'via')).toBe(getHeader(ringing, 'via'));
+    proxy.send(responseText(cancel, 200, 'OK'), server.sipPort);
+    proxy.send(responseText(ringing, 487, 'Request Terminated', { toTag: 'r1' }), server.sipPort);
+    await proxy.next(
+      (m) =>
+        m.kind === 'request' &&
+        m.method === 'ACK' &&
+        getHeader(m, 'call-id') === getHeader(ringing, 'call-id'),
+    );
+    const agentLeg = await server.api.waitForEntry(
+      getHeader(ringing, 'call-id')!,
+      (e) => e.type === 'ended',
+    );
+    expect(agentLeg.reason).toBe('agent-487');
+  });
+});
