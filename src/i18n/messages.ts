@@ -31,16 +31,11 @@ export interface Messages {
   inCallWith: (who: string) => string;
   callDuration: string;
   mute: string;
-  unmute: string;
   holdCall: string;
   resume: string;
   keypad: string;
-  hideKeypad: string;
   hangUp: string;
   callEnded: (cause: string) => string;
   enableSound: string;
   callControls: string;
-  showCallControls: string;
-  errorDetail: string;
-  sentDigit: (digit: string) => string;
 }

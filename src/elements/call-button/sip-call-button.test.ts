@@ -7,6 +7,7 @@ import {
   collect,
   create,
   mount,
+  parkPointer,
   shadow,
   VALID_CONFIG,
 } from '../test-support/dom.js';
@@ -52,6 +53,14 @@ describe('<sip-call-button> loading', () => {
     await userEvent.hover(main(el));
     expect(loader.loads).toBe(1);
     expect(lastPhone().commands).toEqual(['prepare']);
+  });
+
+  it('with preload="idle", loads the engine once the page is idle, without connecting', async () => {
+    await parkPointer();
+    const { el, loader } = await buttonOnPage({ ...VISITOR, preload: 'idle' });
+    await expect.poll(() => loader.loads).toBe(1);
+    await expect.poll(() => el.phone).toBeDefined();
+    expect(lastPhone().commands).toEqual([]);
   });
 
   it('loads on pointer hover too', async () => {

@@ -54,10 +54,6 @@ export const themeStyles = css`
     ${darkTokens}
   }
 
-  [hidden] {
-    display: none !important;
-  }
-
   button,
   input {
     font: inherit;

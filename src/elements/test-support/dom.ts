@@ -1,5 +1,6 @@
 /** Mounting helpers for element tests. */
 import axe from 'axe-core';
+import { userEvent } from 'vitest/browser';
 
 /** Appends `el` to a fresh container in the document and waits for its first render. */
 export async function mount<T extends HTMLElement & { updateComplete?: Promise<unknown> }>(
@@ -64,4 +65,16 @@ export function collect<D>(target: EventTarget, type: string): D[] {
   const details: D[] = [];
   target.addEventListener(type, (event) => details.push((event as CustomEvent<D>).detail));
   return details;
+}
+
+/**
+ * Parks the mouse in the page's bottom-right corner, so an element mounted where an
+ * earlier test hovered does not receive a `pointerenter` it did not ask for.
+ */
+export async function parkPointer(): Promise<void> {
+  const corner = document.createElement('div');
+  corner.style.cssText = 'position:fixed;right:0;bottom:0;width:8px;height:8px';
+  document.body.append(corner);
+  await userEvent.hover(corner);
+  corner.remove();
 }
