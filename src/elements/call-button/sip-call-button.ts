@@ -261,6 +261,7 @@ export class SipCallButton extends PhoneElement {
               t,
               keypadOpen: this.keypadOpen,
               now: Date.now(),
+              theme: this.theme,
               actions: this.actions,
             })
           : nothing

@@ -281,6 +281,17 @@ describe('<sip-phone> language and accessibility', () => {
     expect(text(el, '[part="call-status"]')).toBe('Llamada finalizada: Línea ocupada');
   });
 
+  it('passes its theme on to its keypads', async () => {
+    const el = await phoneOnPage({ ...VALID_CONFIG, theme: 'dark' });
+    expect(shadow(el, 'sip-dialpad').getAttribute('theme')).toBe('dark');
+    const call = lastPhone().ring({ uri: 'sip:a@h.test', user: 'a', displayName: '' });
+    await call.answer();
+    await el.updateComplete;
+    await userEvent.click(buttonNamed(el, 'Keypad'));
+    await el.updateComplete;
+    expect(shadow(el, '[part="keypad"]').getAttribute('theme')).toBe('dark');
+  });
+
   it('follows the document language when it changes', async () => {
     const el = await phoneOnPage();
     document.documentElement.lang = 'es-MX';

@@ -186,6 +186,7 @@ export class SipPhone extends PhoneElement {
               t,
               keypadOpen: this.keypadOpen,
               now: Date.now(),
+              theme: this.theme,
               actions: this.actions,
             })
           : nothing

@@ -20,6 +20,8 @@ export interface CallControlsInput {
   keypadOpen: boolean;
   /** Current time, so the timer text is a pure function of the inputs. */
   now: number;
+  /** The host's theme, passed on to the keypad (it has its own colour tokens). */
+  theme: 'light' | 'dark' | undefined;
   actions: CallControlActions;
 }
 
@@ -32,6 +34,7 @@ export function renderCallControls({
   t,
   keypadOpen,
   now,
+  theme,
   actions,
 }: CallControlsInput): TemplateResult {
   const answered = isInCall(call);
@@ -100,6 +103,7 @@ export function renderCallControls({
         ? html`<sip-dialpad
             part="keypad"
             class="keypad"
+            theme=${theme ?? nothing}
             @sip-dialpad-press=${(event: CustomEvent<{ key: string }>) =>
               actions.sendDtmf(event.detail.key)}
           ></sip-dialpad>`
