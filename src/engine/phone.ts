@@ -265,7 +265,11 @@ export class Phone {
   /** Credentials + UA + socket, once; concurrent callers share the attempt. */
   private connect(): Promise<void> {
     if (!this.config) return Promise.resolve();
-    if (this.ua && this.stateValue !== 'failed') return this.connecting ?? Promise.resolve();
+    // `connecting` covers the credentials fetch, before `ua` exists: prepare() on hover and
+    // call() on click must not open two UAs.
+    if ((this.ua || this.connecting) && this.stateValue !== 'failed') {
+      return this.connecting ?? Promise.resolve();
+    }
     this.connecting = this.openUa(this.config);
     return this.connecting;
   }
