@@ -145,6 +145,7 @@ describe('<sip-call-button> calling', () => {
     expect(call.state).toBe('active');
     expect(el.shadowRoot?.activeElement).toBe(main(el));
     expect(main(el).getAttribute('aria-expanded')).toBe('false');
+    expect(await axeViolations(el), 'collapsed during a call').toEqual([]);
 
     await userEvent.keyboard('{Enter}');
     await el.updateComplete;

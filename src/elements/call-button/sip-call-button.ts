@@ -205,7 +205,7 @@ export class SipCallButton extends PhoneElement {
         class="main"
         part="button button-${this.state}"
         aria-expanded=${hasCall ? String(this.panelOpen) : nothing}
-        aria-controls=${hasCall ? 'panel' : nothing}
+        aria-controls=${hasCall && this.panelOpen ? 'panel' : nothing}
         aria-describedby="live"
         @click=${this.onClick}
       >
