@@ -13,6 +13,12 @@ COMPOSE_FILE="$BACKEND_DIR/compose.yml"
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+# Runs a noisy command silently, showing its output only if it fails.
+quietly() {
+  local out
+  out="$("$@" 2>&1)" || { printf '%s\n' "$out" >&2; die "failed: $*"; }
+}
+
 # Seconds since an epoch taken with `date +%s.%N`, one decimal.
 elapsed() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
 
@@ -99,7 +105,7 @@ ensure_base_image() {
 bundle_sources() {
   [[ -f "$BACKEND_DIR/media/build.mjs" ]] ||
     die "backend/media/build.mjs is missing: the media server cannot be bundled"
-  (cd "$REPO_DIR" && node backend/credentials/build.mjs && node backend/media/build.mjs)
+  (cd "$REPO_DIR" && quietly node backend/credentials/build.mjs && quietly node backend/media/build.mjs)
 }
 
 IMAGES=(kamailio rtpengine credentials media)
@@ -125,11 +131,15 @@ build_images() {
   local svc
   for svc in "${IMAGES[@]}"; do
     log "building softphone/$svc"
-    docker build -q --network host -t "softphone/$svc" "$BACKEND_DIR/$svc" >/dev/null
+    quietly docker build -q --network host -t "softphone/$svc" "$BACKEND_DIR/$svc"
   done
 }
 
 compose() { docker-compose -p softphone -f "$COMPOSE_FILE" "$@"; }
+
+compose_up() {
+  quietly compose up -d --no-build --remove-orphans
+}
 
 # Waits until every container of the project reports healthy.
 wait_healthy() {

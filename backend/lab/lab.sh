@@ -70,7 +70,7 @@ cmd_up() {
       start_dockerd "$LAB_NAME" "$DATA_ROOT" in_ns
     fi
   fi
-  compose up -d --no-build >/dev/null
+  compose_up
   wait_healthy 120
   log "lab '$LAB_NAME' up and healthy in $(elapsed "$t0") s (namespace $NETNS)"
 }

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs the product on this machine: the dockerized backend on the host's loopback
+# and the Vite demo page, for a browser on this machine.
+#   scripts/demo.sh         set up, build, start, print how to log in
+#   scripts/demo.sh stop    stop everything this script started
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source backend/lab/common.sh
+
+DEMO_NAME=demo
+DEMO_DIR="/run/softphone-$DEMO_NAME"
+DATA_ROOT="/var/lib/softphone-docker/$DEMO_NAME"
+VITE_PID="$DEMO_DIR/vite.pid"
+VITE_LOG="$DEMO_DIR/vite.log"
+export DOCKER_HOST="unix://$DEMO_DIR/docker.sock"
+
+stop_vite() {
+  [[ -s "$VITE_PID" ]] || return 0
+  # Vite was started in its own session: its process group is npx + node.
+  kill -- "-$(cat "$VITE_PID")" 2>/dev/null || true
+  rm -f "$VITE_PID"
+}
+
+cmd_stop() {
+  stop_vite
+  if docker version >/dev/null 2>&1; then
+    compose down --timeout 5 >/dev/null 2>&1 || true
+  fi
+  stop_dockerd "$DEMO_NAME"
+  log "demo stopped"
+}
+
+start_vite() {
+  stop_vite
+  mkdir -p "$DEMO_DIR"
+  setsid npx vite --host 127.0.0.1 --port 5173 --strictPort >"$VITE_LOG" 2>&1 </dev/null &
+  echo $! >"$VITE_PID"
+  wait_for 60 "the demo page on :5173 (log: $VITE_LOG)" curl -fsS -o /dev/null http://127.0.0.1:5173/
+}
+
+cmd_start() {
+  local t0
+  t0="$(date +%s.%N)"
+  bash scripts/setup.sh
+  ensure_run_material
+  bundle_sources
+  start_dockerd "$DEMO_NAME" "$DATA_ROOT"
+  build_images
+  compose_up
+  wait_healthy 120
+  start_vite
+  log "demo up in $(elapsed "$t0") s"
+  cat <<INFO
+
+  Demo page:     http://localhost:5173/
+    visitor:     just open it and press the call button (service numbers only)
+    agent:       http://localhost:5173/?agent=agent1&key=$(cat "$RUN_DIR/agent-key")
+                 (agent1 … agent9; the key is in backend/run/agent-key)
+
+  The backend uses a dev certificate. Either trust the dev CA
+      $RUN_DIR/certs/ca.pem
+  in your browser (Settings → Certificates → Authorities → Import), or open
+      https://127.0.0.1:8443/   (SIP over WebSocket; a 404 page is fine)
+      https://127.0.0.1:8444/health   (credentials service)
+  once each and accept the warning.
+
+  Logs:  DOCKER_HOST=$DOCKER_HOST docker-compose -p softphone -f backend/compose.yml logs -f
+         $VITE_LOG
+  Stop:  npm run demo:stop   (or scripts/demo.sh stop)
+
+INFO
+}
+
+case "${1:-start}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  *) echo "usage: $0 [start|stop]" >&2; exit 2 ;;
+esac
