@@ -1,0 +1,182 @@
+// Drives one level after another: start the bundled server, let sipp hold N calls, reset
+// the server's interval histogram once all N are up, measure for a fixed window, and
+// collect CPU (from /proc), RSS, send-interval percentiles and sipp's verdict.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const levels = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
+const LEVELS = levels.length > 0 ? levels : [100, 200, 300, 400, 500];
+const WINDOW_MS = 20_000;
+const CALL_RATE = 100;
+const SIP_PORT = 5071;
+const HTTP_PORT = 8071;
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+const PRIORITY = process.env.MEDIA_PRIORITY === 'rt' ? 'rt' : 'normal';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const api = async (path, method = 'GET') =>
+  (await fetch(`http://127.0.0.1:${HTTP_PORT}${path}`, { method })).json();
+
+async function until(probe, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+}
+
+function rssBytes(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(line.split(/\s+/)[1]) * 1024;
+}
+
+async function runLevel(calls) {
+  // MEDIA_PRIORITY=rt runs the server under SCHED_RR like FreeSWITCH's -rp (needs root/CAP_SYS_NICE).
+  const command = PRIORITY === 'rt' ? ['chrt', '-r', '10', 'node'] : ['node'];
+  const server = spawn(
+    command[0],
+    [...command.slice(1), join(root, 'backend/media/dist/server.js')],
+    {
+      env: {
+        ...process.env,
+        SERVER_NAME: 'bench',
+        SIP_PORT: String(SIP_PORT),
+        HTTP_PORT: String(HTTP_PORT),
+        RTP_PORT_MIN: '20000',
+        RTP_PORT_MAX: '29999',
+        RTP_TIMEOUT_S: '30',
+        LOG_LEVEL: 'warn',
+        RECORDINGS_DIR: '/tmp/media-bench-recordings',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  try {
+    await until(async () => (await api('/health')).status === 'ok', 5000, 'server start');
+    const idleRss = rssBytes(server.pid);
+    const holdMs = Math.ceil((calls / CALL_RATE) * 1000) + WINDOW_MS + 8000;
+    const sipp = spawn(
+      'sipp',
+      [
+        `127.0.0.1:${SIP_PORT}`,
+        '-sf',
+        join(root, 'backend/media/test/sipp/call.xml'),
+        '-s',
+        'music',
+        '-i',
+        '127.0.0.1',
+        '-p',
+        '5090',
+        '-cp',
+        '9001',
+        '-mi',
+        '127.0.0.1',
+        '-mp',
+        '6000',
+        '-rtp_echo',
+        '-l',
+        String(calls),
+        '-m',
+        String(calls),
+        '-r',
+        String(CALL_RATE),
+        '-d',
+        String(holdMs),
+        '-timeout',
+        String(Math.ceil(holdMs / 1000) + 30),
+        '-timeout_error',
+        '-trace_stat',
+        '-stf',
+        `/tmp/media-bench-sipp-${calls}.csv`,
+        '-bg',
+      ],
+      { stdio: 'ignore' },
+    );
+    const sippDone = new Promise((resolve) => sipp.on('exit', resolve));
+    await until(async () => (await api('/stats')).calls >= calls, 60_000, `${calls} calls up`);
+    await sleep(2000); // let the ramp's setup burst settle before measuring
+    await api('/stats/reset', 'POST');
+    const cpuStart = cpuSeconds(server.pid);
+    const startedAt = Date.now();
+    await sleep(WINDOW_MS);
+    const cpuUsed = cpuSeconds(server.pid) - cpuStart;
+    const elapsed = (Date.now() - startedAt) / 1000;
+    const stats = await api('/stats');
+    const rss = rssBytes(server.pid);
+    await until(async () => (await api('/stats')).calls === 0, holdMs + 30_000, 'calls to end');
+    const history = await api('/history?since=0');
+    const ended = history.filter((c) => c.service === 'music');
+    // sipp -bg forks and its parent exits at once; the calls' verdict comes from the server's side.
+    await sippDone;
+    const failed =
+      ended.filter((c) => c.reason !== 'remote-bye').length + Math.max(0, calls - ended.length);
+    const lost = ended.reduce((sum, c) => sum + (c.rtp.lost ?? 0), 0);
+    const received = ended.reduce((sum, c) => sum + (c.rtp.packetsReceived ?? 0), 0);
+    return {
+      calls,
+      activeDuringWindow: stats.calls,
+      failed,
+      sendInterval: stats.sendInterval,
+      cpuPercent: Math.round((cpuUsed / elapsed) * 1000) / 10,
+      cpuPercentPerCall: Math.round((cpuUsed / elapsed / calls) * 100000) / 1000,
+      rssMB: Math.round(rss / 1048576),
+      rssPerCallKB: Math.round((rss - idleRss) / calls / 1024),
+      rtpReceived: received,
+      rtpLost: lost,
+    };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.on('exit', resolve));
+  }
+}
+
+const machine = `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Linux ${os.release()}, Node ${process.version}`;
+console.log(`media server benchmark: ${machine}`);
+console.log(
+  `server scheduling: ${PRIORITY === 'rt' ? 'SCHED_RR 10 (chrt -r 10)' : 'default (SCHED_OTHER)'}; load average at start ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+console.log(
+  `method: sipp UAC -> server (service music, PCMU 20 ms), sipp -rtp_echo returns the RTP; ${CALL_RATE} cps ramp,`,
+);
+console.log(
+  `        ${WINDOW_MS / 1000} s window after all calls are up; send intervals measured per stream inside the server.`,
+);
+const results = [];
+for (const calls of LEVELS) {
+  const result = await runLevel(calls);
+  results.push(result);
+  const s = result.sendInterval;
+  console.log(
+    `${String(calls).padStart(5)} calls | failed ${result.failed} | send interval p50 ${s.p50Ms} p99 ${s.p99Ms} p99.9 ${s.p999Ms} max ${s.maxMs} ms (${s.count} samples)` +
+      ` | CPU ${result.cpuPercent}% (${result.cpuPercentPerCall}%/call) | RSS ${result.rssMB} MB (${result.rssPerCallKB} KB/call)` +
+      ` | RTP in ${result.rtpReceived} lost ${result.rtpLost}`,
+  );
+}
+const outDir = join(root, 'bench/results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(
+  join(outDir, 'media.json'),
+  `${JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2)}\n`,
+);
+const passing = results.filter((r) => r.failed === 0 && r.sendInterval.p99Ms <= 25);
+console.log(
+  `highest level with 0 failed calls and p99 <= 25 ms: ${passing.length ? Math.max(...passing.map((r) => r.calls)) : 'none'}`,
+);
