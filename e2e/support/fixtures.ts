@@ -3,7 +3,7 @@
  * `agent('agent3')` opens the dashboard registered as that agent. Each widget lives in its
  * own browser context (own cookies, own permissions), closed when the test ends.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, test as base, type TestInfo } from '@playwright/test';
 import { launchChromium, type MicrophoneOptions } from './browser';
@@ -63,6 +63,17 @@ function widgetOpener(browser: Browser, testInfo: TestInfo) {
       return widget;
     },
     async close(): Promise<void> {
+      if (testInfo.status !== testInfo.expectedStatus) {
+        for (const [i, w] of widgets.entries()) {
+          const lines = w.wire.messages.map(
+            (m) => `--- ${new Date(m.at).toISOString().slice(11, 23)} ${m.direction}\n${m.raw}`,
+          );
+          const events = (await w.events().catch(() => [])).map((e) => JSON.stringify(e));
+          const file = testInfo.outputPath(`${w.tag}-${i}-sip-and-events.txt`);
+          writeFileSync(file, [...lines, '', ...events].join('\n'));
+          await testInfo.attach(`${w.tag}-${i}-sip-and-events.txt`, { path: file });
+        }
+      }
       // Un-register and hang up, so nothing stale rings or lingers in a later journey.
       await Promise.all(widgets.map((w) => w.stopPhone().catch(() => undefined)));
       await Promise.all(contexts.map((c) => c.close()));

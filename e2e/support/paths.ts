@@ -6,7 +6,11 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'e2e', 'artifacts');
 export const PAGES_DIR = path.join(REPO_ROOT, 'e2e', 'pages');
-export const CDN_DIR = path.join(REPO_ROOT, 'dist', 'cdn');
+/** The script-tag build (`npm run build`). */
+export const BUILT_CDN_DIR = path.join(REPO_ROOT, 'dist', 'cdn');
+/** What the pages load: a copy of the build taken at the start of the run, so a rebuild
+ * during the run cannot swap files under a page. */
+export const CDN_DIR = path.join(ARTIFACTS_DIR, 'cdn');
 export const PUBLIC_DIR = path.join(REPO_ROOT, 'public');
 export const BACKEND_RUN_DIR = path.join(REPO_ROOT, 'backend', 'run');
 export const LAB_SCRIPT = path.join(REPO_ROOT, 'backend', 'lab', 'lab.sh');

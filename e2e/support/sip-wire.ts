@@ -16,6 +16,8 @@ export interface SipMessage {
   from: string;
   to: string;
   at: number;
+  /** The whole message, for diagnostics. */
+  raw: string;
 }
 
 function header(lines: string[], ...names: string[]): string {
@@ -42,6 +44,7 @@ export function parseSipMessage(
     from: header(lines, 'From', 'f'),
     to: header(lines, 'To', 't'),
     at: Date.now(),
+    raw: text,
   };
 }
 
