@@ -66,6 +66,7 @@ async function runLevel(calls) {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  const exited = new Promise((resolve) => server.on('exit', resolve));
   try {
     await until(async () => (await api('/health')).status === 'ok', 5000, 'server start');
     const idleRss = rssBytes(server.pid);
@@ -140,8 +141,8 @@ async function runLevel(calls) {
       rtpLost: lost,
     };
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.on('exit', resolve));
+    if (server.exitCode === null) server.kill('SIGTERM');
+    await exited;
   }
 }
 

@@ -80,6 +80,8 @@ export class Call implements FrameSource {
   serviceSource: FrameSource = silence;
   /** The other leg while bridged. */
   peer: Call | undefined;
+  /** Gives up a call that is not answered yet: a final response to the INVITE, or a CANCEL. */
+  abortRinging: (() => void) | undefined;
 
   private service: CallService | undefined;
   private holdMusic: LoopPlayer | undefined;
@@ -469,6 +471,7 @@ export class Call implements FrameSource {
 
   hangup(reason: string): void {
     if (this.state === 'ended') return;
+    if (this.state === 'ringing') this.abortRinging?.();
     if (this.state === 'answered' && this.dialog) {
       const cause =
         reason === 'rtp-timeout' ? 'cause=102;text="RTP timeout"' : `cause=16;text="${reason}"`;

@@ -33,7 +33,7 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
     { t1: config.t1Ms, t2: config.t1Ms * 8, linger: 64 * config.t1Ms },
     log,
   );
-  const clock = new MediaClock();
+  const clock = new MediaClock((error) => log.error('RTP stream failed', { error: error.stack }));
   const bus = new TimelineBus();
   bus.setMaxListeners(0);
   const ctx: CallContext = {

@@ -212,6 +212,9 @@ export class UserAgent {
       return;
     }
     call.setService(this.createService(serviceName, call, this));
+    call.abortRinging = () => {
+      if (!tx.isFinal) tx.respond(480, { toTag: call.dialog?.localTag });
+    };
     if (service.ringMs === 0) {
       call.answer(tx, answerSdp);
       return;
@@ -362,14 +365,13 @@ export class UserAgent {
       call.markAnswered();
       handlers.onAnswered(call);
     };
-    this.ctx.transactions.sendRequest(invite, settings.proxy, onResponse);
-    return {
-      call,
-      cancel: () => {
-        if (finished || cancelRequested) return;
-        cancelRequested = true;
-        if (provisional) sendCancel();
-      },
+    const cancel = (): void => {
+      if (finished || cancelRequested) return;
+      cancelRequested = true;
+      if (provisional) sendCancel();
     };
+    call.abortRinging = cancel;
+    this.ctx.transactions.sendRequest(invite, settings.proxy, onResponse);
+    return { call, cancel };
   }
 }

@@ -22,6 +22,8 @@ export class MediaClock {
   /** Send intervals of all streams, recorded by the streams themselves. */
   readonly sendIntervals = new IntervalHistogram();
 
+  constructor(private readonly onError: (error: Error, member: Paced) => void) {}
+
   add(member: Paced): void {
     this.members.add(member);
     if (!this.timer) {
@@ -63,7 +65,15 @@ export class MediaClock {
       due = MAX_CATCH_UP_FRAMES;
     }
     for (let i = 0; i < Math.max(1, due); i++) {
-      for (const member of this.members) member.tick(now);
+      for (const member of this.members) {
+        try {
+          member.tick(now);
+        } catch (error) {
+          // A failing stream is dropped; every other call keeps its 20 ms pacing.
+          this.members.delete(member);
+          this.onError(error as Error, member);
+        }
+      }
     }
     this.framesDone += Math.max(1, due);
     if (this.members.size > 0) this.schedule();

@@ -62,7 +62,7 @@ export function buildReport(report: RtcpReport): Buffer {
   for (const block of blocks) {
     out.writeUInt32BE(block.ssrc >>> 0, offset);
     const lost = Math.max(-0x800000, Math.min(0x7fffff, block.cumulativeLost)) & 0xffffff;
-    out.writeUInt32BE(((block.fractionLost & 0xff) << 24) | lost, offset + 4);
+    out.writeUInt32BE((((block.fractionLost & 0xff) << 24) | lost) >>> 0, offset + 4);
     out.writeUInt32BE(block.extendedMaxSeq >>> 0, offset + 8);
     out.writeUInt32BE(block.jitter >>> 0, offset + 12);
     out.writeUInt32BE(block.lastSr >>> 0, offset + 16);

@@ -10,6 +10,7 @@ export interface Endpoint {
 
 export class UdpTransport {
   private readonly socket = dgram.createSocket('udp4');
+  private closed = false;
   onMessage: (message: SipMessage, source: Endpoint) => void = () => {};
 
   constructor(
@@ -34,10 +35,12 @@ export class UdpTransport {
   }
 
   send(message: SipMessage, to: Endpoint): void {
+    if (this.closed) return;
     this.socket.send(serializeSipMessage(message), to.port, to.address);
   }
 
   close(): void {
+    this.closed = true;
     this.socket.close();
   }
 

@@ -76,3 +76,28 @@ describe('RTCP reports', () => {
     expect(parseReports(Buffer.from([0x80, 201, 0, 10, 0, 0]))).toEqual([]);
   });
 });
+
+describe('RTCP report blocks with heavy loss', () => {
+  it('encodes a fraction lost above 50 % (the sign bit of the 32-bit word)', () => {
+    const packet = buildReport({
+      type: 'RR',
+      ssrc: 1,
+      sender: undefined,
+      blocks: [
+        {
+          ssrc: 2,
+          fractionLost: 200,
+          cumulativeLost: 5000,
+          extendedMaxSeq: 1,
+          jitter: 0,
+          lastSr: 0,
+          delaySinceLastSr: 0,
+        },
+      ],
+    });
+    expect(parseReports(packet)[0]!.blocks[0]).toMatchObject({
+      fractionLost: 200,
+      cumulativeLost: 5000,
+    });
+  });
+});

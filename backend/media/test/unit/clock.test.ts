@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { MediaClock, type Paced } from '../../src/media/clock.js';
+
+describe('MediaClock', () => {
+  it('paces members at 20 ms and keeps going when one member throws', async () => {
+    const errors: Error[] = [];
+    const clock = new MediaClock((error) => errors.push(error));
+    const ticks: number[] = [];
+    const healthy: Paced = { tick: (now) => ticks.push(now) };
+    const broken: Paced = {
+      tick: () => {
+        throw new Error('broken stream');
+      },
+    };
+    clock.add(broken);
+    clock.add(healthy);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (ticks.length >= 10) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 5);
+    });
+    clock.stop();
+    expect(errors.map((e) => e.message)).toEqual(['broken stream']);
+    expect(clock.size).toBe(0);
+    // Ten ticks at 20 ms: the first and the tenth are about 180 ms apart (timers are coarse).
+    const span = ticks[9]! - ticks[0]!;
+    expect(span).toBeGreaterThanOrEqual(170);
+    expect(span).toBeLessThan(400);
+  });
+});
