@@ -1,0 +1,205 @@
+/**
+ * Benchmarks 3 and 4: call setup and DTMF latency, calling the `echo` service.
+ *
+ * Call setup, from the click (its `event.timeStamp`), page-side: INVITE sent and its 200 OK
+ * (the probe on the WebSocket), first inbound RTP packet and first non-silent inbound audio
+ * (the probe's getStats polling every 20 ms). The widget's button is measured twice: clicked
+ * straight away (the engine loads on that click), and after a hover that let it load and
+ * connect; the minimal JsSIP page connects on load, like its README example.
+ *
+ * DTMF: a keypad press (its click) → the digit's entry in the media server's timeline (`t`,
+ * epoch ms on the same machine clock), one call per page, one digit at a time.
+ */
+import type { Browser, Page } from 'playwright-core';
+import {
+  lastClick,
+  openProbedPage,
+  type ProbedPage,
+  pageTimeToEpoch,
+  readMarks,
+  waitForMark,
+} from './browser';
+import { RUNS, VISITOR_CREDENTIALS_URL, WARMUP_RUNS } from './config';
+import { waitForDigits } from './media-server';
+import { pages, publish } from './pages';
+import { type Summary, summarize } from './stats';
+
+/** How a benchmark drives one kind of page. */
+interface CallPage {
+  name: string;
+  url: () => string;
+  /** What happens between load and the click. */
+  beforeClick: (page: Page) => Promise<void>;
+  clickCall: (page: Page) => Promise<void>;
+  /** Click the keypad key for `key` (opening the keypad first if needed). */
+  pressKey: (page: Page, key: string) => Promise<void>;
+  hangup: (page: Page) => Promise<void>;
+}
+
+const KEYS = '123456789*0#';
+const DIGIT_SEQUENCE = '1234567890';
+
+const widgetButton = (page: Page) => page.locator('sip-call-button button.main');
+
+const waitReady = async (page: Page): Promise<void> => {
+  await waitForMark(page, 'registered');
+};
+
+async function pressWidgetKey(page: Page, key: string): Promise<void> {
+  const keypad = page.locator('sip-call-button sip-dialpad');
+  if (!(await keypad.isVisible())) {
+    await page.locator('sip-call-button [part~="keypad-toggle"]').click();
+    await keypad.waitFor();
+  }
+  await keypad.locator('button.key').nth(KEYS.indexOf(key)).click();
+}
+
+const widgetPage = (name: string, beforeClick: CallPage['beforeClick']): CallPage => ({
+  name,
+  url: () => publish(pages.button(), 'button'),
+  beforeClick,
+  clickCall: (page) => widgetButton(page).click(),
+  pressKey: pressWidgetKey,
+  hangup: (page) => page.evaluate(() => document.querySelector('sip-call-button')?.call?.hangup()),
+});
+
+export const CALL_PAGES = {
+  widgetCold: widgetPage(
+    'widget button, clicked at once (engine loads on the click)',
+    async () => {},
+  ),
+  widgetWarm: widgetPage(
+    'widget button, hovered first (engine loaded, connected)',
+    async (page) => {
+      await widgetButton(page).hover();
+      await waitReady(page);
+    },
+  ),
+  jssip: {
+    name: 'minimal JsSIP page (connected on load)',
+    url: () => publish(pages.peer('minimal-jssip', VISITOR_CREDENTIALS_URL, false), 'jssip'),
+    beforeClick: waitReady,
+    clickCall: (page) => page.click('#call'),
+    pressKey: (page, key) => page.click(`button.key[data-key="${key}"]`),
+    hangup: (page) =>
+      page.evaluate(() => (window as unknown as { minimal: { hangup(): void } }).minimal.hangup()),
+  },
+} satisfies Record<string, CallPage>;
+
+type CallPageKey = keyof typeof CALL_PAGES;
+
+export interface CallSetupResult {
+  name: string;
+  inviteSent: Summary;
+  answered: Summary;
+  firstRtp: Summary;
+  firstAudio: Summary;
+}
+
+export type CallSetupResults = Record<CallPageKey, CallSetupResult>;
+
+interface CallSample {
+  inviteSent: number;
+  answered: number;
+  firstRtp: number;
+  firstAudio: number;
+}
+
+/** Load, click, wait for audio; returns the open page (the caller hangs up and closes). */
+async function placeCall(
+  browser: Browser,
+  callPage: CallPage,
+): Promise<{ probed: ProbedPage; sample: CallSample }> {
+  const probed = await openProbedPage(browser);
+  const { page } = probed;
+  await page.goto(callPage.url(), { waitUntil: 'load' });
+  await callPage.beforeClick(page);
+  await page.evaluate(() => window.__probe.armCall());
+  await callPage.clickCall(page);
+  await waitForMark(page, 'firstAudio');
+  const marks = await readMarks(page);
+  const clickedAt = await lastClick(page);
+  return {
+    probed,
+    sample: {
+      inviteSent: marks.inviteSent! - clickedAt,
+      answered: marks.inviteOk! - clickedAt,
+      firstRtp: marks.firstRtp! - clickedAt,
+      firstAudio: marks.firstAudio! - clickedAt,
+    },
+  };
+}
+
+async function endCall(probed: ProbedPage, callPage: CallPage): Promise<void> {
+  await callPage.hangup(probed.page);
+  await waitForMark(probed.page, 'callEnded', 5000).catch(() => undefined);
+  await probed.close();
+}
+
+export async function benchCallSetup(browser: Browser): Promise<CallSetupResults> {
+  const samples = new Map<CallPageKey, CallSample[]>();
+  const keys = Object.keys(CALL_PAGES) as CallPageKey[];
+  for (let i = 0; i < WARMUP_RUNS + RUNS; i++) {
+    for (const key of keys) {
+      const { probed, sample } = await placeCall(browser, CALL_PAGES[key]);
+      await endCall(probed, CALL_PAGES[key]);
+      if (i >= WARMUP_RUNS) samples.set(key, [...(samples.get(key) ?? []), sample]);
+    }
+  }
+  const results: Partial<CallSetupResults> = {};
+  for (const key of keys) {
+    const list = samples.get(key)!;
+    results[key] = {
+      name: CALL_PAGES[key].name,
+      inviteSent: summarize(list.map((s) => s.inviteSent)),
+      answered: summarize(list.map((s) => s.answered)),
+      firstRtp: summarize(list.map((s) => s.firstRtp)),
+      firstAudio: summarize(list.map((s) => s.firstAudio)),
+    };
+  }
+  return results as CallSetupResults;
+}
+
+export interface DtmfResult {
+  name: string;
+  /** Key press → digit recorded by the media server. */
+  latency: Summary;
+}
+
+export type DtmfResults = Record<'widget' | 'jssip', DtmfResult>;
+
+/** Time between digits: past the 100 ms tone and its end packets. */
+const DIGIT_SPACING_MS = 300;
+
+async function dtmfLatencies(browser: Browser, callPage: CallPage): Promise<number[]> {
+  const { probed } = await placeCall(browser, callPage);
+  const { page } = probed;
+  try {
+    const callId = await page.evaluate(() => window.__probe.callId);
+    if (!callId) throw new Error(`${callPage.name}: no Call-ID seen on the INVITE`);
+    const latencies: number[] = [];
+    for (let i = 0; i < WARMUP_RUNS + RUNS; i++) {
+      await callPage.pressKey(page, DIGIT_SEQUENCE[i % DIGIT_SEQUENCE.length]!);
+      const pressedAt = await pageTimeToEpoch(page, await lastClick(page));
+      const digits = await waitForDigits(callId, i + 1);
+      if (i >= WARMUP_RUNS) latencies.push(digits[i]!.t - pressedAt);
+      await page.waitForTimeout(DIGIT_SPACING_MS);
+    }
+    return latencies;
+  } finally {
+    await endCall(probed, callPage);
+  }
+}
+
+export async function benchDtmf(browser: Browser): Promise<DtmfResults> {
+  return {
+    widget: {
+      name: 'widget button keypad',
+      latency: summarize(await dtmfLatencies(browser, CALL_PAGES.widgetWarm)),
+    },
+    jssip: {
+      name: 'minimal JsSIP page (RFC 2833)',
+      latency: summarize(await dtmfLatencies(browser, CALL_PAGES.jssip)),
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Debian's Chromium, launched once per benchmark; every measured run gets a fresh context
+ * (empty cache, new connections), like a first-time visitor.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  chromium,
+  type Page,
+} from 'playwright-core';
+import { BUILD_DIR, CHROMIUM_PATH } from './config';
+import { AUDIBLE_RMS, installProbe, PAGE_MARKS, type ProbeMarks, STATS_POLL_MS } from './probe';
+
+/** A 440 Hz tone as the microphone: the echo service then always sends audio back. */
+const MICROPHONE_WAV = path.join(BUILD_DIR, 'mic-tone.wav');
+
+function writeToneWav(file: string, seconds = 10, sampleRate = 48_000): void {
+  const samples = seconds * sampleRate;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(sampleRate, 24);
+  wav.writeUInt32LE(sampleRate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) {
+    wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / sampleRate)), 44 + i * 2);
+  }
+  writeFileSync(file, wav);
+}
+
+/** The flags from docs/lab.md: WebRTC on loopback only, fake microphone, no outside traffic. */
+function chromiumArgs(): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${MICROPHONE_WAV}`,
+    '--allow-loopback-in-peer-connection',
+    '--disable-features=WebRtcHideLocalIpsWithMdns',
+    '--autoplay-policy=no-user-gesture-required',
+    '--ignore-certificate-errors',
+  ];
+}
+
+export function launchBrowser(): Promise<Browser> {
+  writeToneWav(MICROPHONE_WAV);
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs() });
+}
+
+export interface ProbedPage {
+  context: BrowserContext;
+  page: Page;
+  cdp: CDPSession;
+  close(): Promise<void>;
+}
+
+/** A fresh context with the probe installed and a CDP session on its page. */
+export async function openProbedPage(browser: Browser): Promise<ProbedPage> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await context.addInitScript(installProbe, {
+    pollMs: STATS_POLL_MS,
+    audibleRms: AUDIBLE_RMS,
+    pageMarks: PAGE_MARKS,
+  });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  return { context, page, cdp, close: () => context.close() };
+}
+
+/** Waits (polling every 20 ms, never rAF) until the probe has `mark`; returns its value. */
+export async function waitForMark(
+  page: Page,
+  mark: keyof ProbeMarks,
+  timeout = 15_000,
+): Promise<number> {
+  const handle = await page.waitForFunction((name) => window.__probe.marks[name], mark, {
+    polling: 20,
+    timeout,
+  });
+  return (await handle.jsonValue()) as number;
+}
+
+export const readMarks = (page: Page): Promise<ProbeMarks> =>
+  page.evaluate(() => ({ ...window.__probe.marks }));
+
+/** `event.timeStamp` of the last click the page saw. */
+export const lastClick = (page: Page): Promise<number> =>
+  page.evaluate(() => window.__probe.clicks.at(-1) ?? Number.NaN);
+
+/** Epoch ms of a page time (`performance.now()` scale): comparable with the servers' clocks. */
+export const pageTimeToEpoch = (page: Page, pageTime: number): Promise<number> =>
+  page.evaluate((t) => performance.timeOrigin + t, pageTime);
+
+export interface PageMetrics {
+  /** Main-thread busy time, ms (CDP TaskDuration). */
+  taskMs: number;
+  /** JavaScript execution time, ms (CDP ScriptDuration). */
+  scriptMs: number;
+  /** JS heap in use, bytes. */
+  heapUsed: number;
+}
+
+export async function enableMetrics(cdp: CDPSession): Promise<void> {
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+}
+
+export async function readMetrics(cdp: CDPSession): Promise<PageMetrics> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const value = (name: string) => metrics.find((m) => m.name === name)?.value ?? Number.NaN;
+  return {
+    taskMs: value('TaskDuration') * 1000,
+    scriptMs: value('ScriptDuration') * 1000,
+    heapUsed: value('JSHeapUsedSize'),
+  };
+}
+
+/** Heap in use after a full garbage collection, bytes. */
+export async function heapAfterGc(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  return (await readMetrics(cdp)).heapUsed;
+}

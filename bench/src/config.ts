@@ -1,0 +1,46 @@
+/** Where things are, and how many runs: one place for every constant the benchmarks share. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The harness runs as bench/results/build/harness.mjs; the repository is three levels up. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const BENCH_DIR = path.join(REPO_ROOT, 'bench');
+export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+export const BUILD_DIR = path.join(RESULTS_DIR, 'build');
+export const PEER_BUNDLES_DIR = path.join(BUILD_DIR, 'peers');
+export const PEERS_NODE_MODULES = path.join(BENCH_DIR, 'peers', 'node_modules');
+export const CDN_DIR = path.join(REPO_ROOT, 'dist', 'cdn');
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Origin of the benchmark pages: on Kamailio's and the credentials service's allowlist. */
+export const PAGES_HOST = '127.0.0.1';
+export const PAGES_PORT = 4173;
+export const PAGES_ORIGIN = `http://${PAGES_HOST}:${PAGES_PORT}`;
+
+export const SIP_SERVER = 'wss://127.0.0.1:8443';
+export const SIP_DOMAIN = 'helpline.test';
+export const CREDENTIALS_BASE = 'https://127.0.0.1:8444/credentials';
+export const MEDIA_SERVER_URLS = ['http://127.0.0.1:8071', 'http://127.0.0.1:8072'];
+/** The service number every call benchmark dials (answers at once, plays a prompt, echoes). */
+export const CALL_TARGET = 'echo';
+/** The agent both registration pages log in as (one page at a time). */
+export const BENCH_AGENT = 'agent9';
+
+export const VISITOR_CREDENTIALS_URL = `${CREDENTIALS_BASE}/visitor`;
+
+export function agentCredentialsUrl(agent = BENCH_AGENT): string {
+  const key = readFileSync(path.join(REPO_ROOT, 'backend', 'run', 'agent-key'), 'utf8').trim();
+  return `${CREDENTIALS_BASE}/agent?agent=${agent}&key=${key}`;
+}
+
+function positiveIntFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** Measured runs per benchmark (after {@link WARMUP_RUNS} discarded ones). */
+export const RUNS = positiveIntFromEnv('BENCH_RUNS', 12);
+export const WARMUP_RUNS = positiveIntFromEnv('BENCH_WARMUP', 1);
+/** Calls in a row for the leak check. */
+export const LEAK_CALLS = positiveIntFromEnv('BENCH_LEAK_CALLS', 20);

@@ -1,0 +1,120 @@
+/**
+ * The benchmark harness (built to bench/results/build/harness.mjs by bench/run.sh).
+ *
+ *   harness.mjs run [weight registration call dtmf cost]   browser benchmarks (in the lab
+ *                                                           namespace); default: all
+ *   harness.mjs report                                     BENCHMARKS.md from the results
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { benchCallSetup, benchDtmf } from './bench-call';
+import { benchCost } from './bench-cost';
+import { benchRegistration } from './bench-registration';
+import { benchWeight } from './bench-weight';
+import { launchBrowser } from './browser';
+import { bundlePeerPages } from './bundle-peers';
+import { BENCH_DIR, REPO_ROOT, RESULTS_DIR, RUNS, WARMUP_RUNS } from './config';
+import { currentLoad, describeMachine } from './machine';
+import { startPageServer } from './pages';
+import {
+  type BrowserResults,
+  type ExternalSection,
+  renderBenchmarks,
+  renderBrowserResults,
+} from './report';
+
+const BROWSER_RESULTS = path.join(RESULTS_DIR, 'browser.json');
+/** Markdown written by bench/run.sh from the other helpers' scripts. */
+const EXTERNAL_DIR = path.join(RESULTS_DIR, 'external');
+/** Hand-written explanation of missed budgets, appended to BENCHMARKS.md. */
+const ANALYSIS_FILE = path.join(BENCH_DIR, 'analysis.md');
+
+const BENCHMARKS = {
+  weight: benchWeight,
+  registration: benchRegistration,
+  call: benchCallSetup,
+  dtmf: benchDtmf,
+  cost: benchCost,
+} as const;
+
+type BenchmarkName = keyof typeof BENCHMARKS;
+
+const RESULT_KEYS = {
+  weight: 'weight',
+  registration: 'registration',
+  call: 'callSetup',
+  dtmf: 'dtmf',
+  cost: 'cost',
+} as const satisfies Record<BenchmarkName, keyof BrowserResults>;
+
+function selected(args: string[]): BenchmarkName[] {
+  const names = Object.keys(BENCHMARKS) as BenchmarkName[];
+  if (args.length === 0) return names;
+  const unknown = args.filter((a) => !names.includes(a as BenchmarkName));
+  if (unknown.length > 0)
+    throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${names.join(', ')}`);
+  return args as BenchmarkName[];
+}
+
+async function run(args: string[]): Promise<void> {
+  const names = selected(args);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const machine = describeMachine();
+  console.log(
+    `machine: ${machine.cpu} ×${machine.cores}, ${machine.chromium}, load ${machine.loadAtStart.toFixed(2)}`,
+  );
+  // Keep earlier results of benchmarks not run this time (e.g. `run dtmf` after a full run).
+  const previous: Partial<BrowserResults> = existsSync(BROWSER_RESULTS)
+    ? JSON.parse(readFileSync(BROWSER_RESULTS, 'utf8'))
+    : {};
+  const results: BrowserResults = { ...previous, machine, runs: RUNS, warmup: WARMUP_RUNS };
+  await bundlePeerPages();
+  const server = await startPageServer();
+  const browser = await launchBrowser();
+  try {
+    for (const name of names) {
+      const started = Date.now();
+      console.log(`${name}: running (load ${currentLoad().toFixed(2)})`);
+      const key = RESULT_KEYS[name];
+      Object.assign(results, { [key]: await BENCHMARKS[name](browser) });
+      console.log(`${name}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  results.machine.loadAtEnd = currentLoad();
+  writeFileSync(BROWSER_RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${renderBrowserResults(results)}\n`);
+}
+
+const readIfPresent = (file: string): string | undefined =>
+  existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+
+function report(): void {
+  const results = JSON.parse(readFileSync(BROWSER_RESULTS, 'utf8')) as BrowserResults;
+  const external: ExternalSection[] = [
+    {
+      title: 'Backend: Kamailio rates',
+      markdown: readIfPresent(path.join(EXTERNAL_DIR, 'backend.md')),
+      placeholder:
+        'No `bench/backend/*.sh` script yet: REGISTER / INVITE / OPTIONS rates through Kamailio go here.',
+    },
+    {
+      title: 'Media server capacity',
+      markdown: readIfPresent(path.join(EXTERNAL_DIR, 'media.md')),
+      placeholder: 'No `bench/media/` script yet: concurrent calls per media server go here.',
+    },
+  ];
+  const file = path.join(REPO_ROOT, 'BENCHMARKS.md');
+  writeFileSync(file, renderBenchmarks(results, external, readIfPresent(ANALYSIS_FILE)));
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'run') await run(rest);
+else if (command === 'report') report();
+else {
+  console.error('usage: harness.mjs run [weight|registration|call|dtmf|cost ...] | report');
+  process.exit(2);
+}

@@ -1,0 +1,38 @@
+/** Reads call timelines from the media servers' event API (docs/CONTRACTS.md). */
+import { MEDIA_SERVER_URLS } from './config';
+
+export interface TimelineEntry {
+  /** Epoch ms on the media server (same machine clock as the browser). */
+  t: number;
+  type: string;
+  digit?: string;
+}
+
+/** The call's timeline from whichever media server has it, or [] if none has it yet. */
+export async function timelineOf(callId: string): Promise<TimelineEntry[]> {
+  for (const base of MEDIA_SERVER_URLS) {
+    const response = await fetch(`${base}/calls/${encodeURIComponent(callId)}`);
+    if (!response.ok) continue;
+    const call = (await response.json()) as { timeline?: TimelineEntry[] };
+    return call.timeline ?? [];
+  }
+  return [];
+}
+
+/** Polls every `intervalMs` until the call's timeline has `count` digit entries. */
+export async function waitForDigits(
+  callId: string,
+  count: number,
+  timeoutMs = 5000,
+  intervalMs = 10,
+): Promise<TimelineEntry[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const digits = (await timelineOf(callId)).filter((e) => e.type === 'digit');
+    if (digits.length >= count) return digits;
+    if (Date.now() > deadline) {
+      throw new Error(`media server saw ${digits.length} of ${count} digits on ${callId}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The in-page probe, installed before any page script (Playwright `addInitScript`), the
+ * same for the widget and the peer pages so both are timed by the same code:
+ * - SIP on the WebSocket: when the INVITE leaves, when its 200 OK and a REGISTER's 200 OK
+ *   arrive (wrapping `WebSocket`);
+ * - media: every `RTCPeerConnection`, polled with `getStats()` every {@link STATS_POLL_MS}
+ *   once armed, for the first inbound RTP packet and the first non-silent inbound audio;
+ * - the user's clicks (event timestamps);
+ * - the elements' `sip-registration-change` (state `registered`: registered, or connected
+ *   and ready to call for a visitor) and `sip-call-ended` events, which the minimal peer
+ *   pages dispatch on `window` too.
+ * All times are `performance.now()` values (ms since navigation start).
+ *
+ * `installProbe` is serialized into the page: it must not reference anything outside itself.
+ */
+
+export const STATS_POLL_MS = 20;
+/** Inbound audio RMS (0..1) above which a polling interval counts as "not silent" (≈ -40 dBFS). */
+export const AUDIBLE_RMS = 0.01;
+
+export interface ProbeMarks {
+  /** Ready: registered (agent) or connected (visitor), as the page reports it. */
+  registered?: number;
+  inviteSent?: number;
+  inviteOk?: number;
+  registerOk?: number;
+  firstRtp?: number;
+  firstAudio?: number;
+  callEnded?: number;
+}
+
+/** Marks that describe the page, not a call: kept when a new call is armed. */
+export const PAGE_MARKS: readonly (keyof ProbeMarks)[] = ['registered', 'registerOk'];
+
+export interface ProbeState {
+  marks: ProbeMarks;
+  /** Call-ID of the last INVITE sent. */
+  callId?: string;
+  /** `event.timeStamp` of every click, in order. */
+  clicks: number[];
+  /** Clear the call marks and start polling the media of new connections. */
+  armCall(): void;
+}
+
+declare global {
+  interface Window {
+    __probe: ProbeState;
+  }
+}
+
+export function installProbe(options: {
+  pollMs: number;
+  audibleRms: number;
+  pageMarks: readonly (keyof ProbeMarks)[];
+}): void {
+  const { pageMarks } = options;
+  const marks: ProbeMarks = {};
+  const connections: RTCPeerConnection[] = [];
+  let pollTimer: number | undefined;
+  let lastEnergy = new Map<string, { energy: number; duration: number }>();
+
+  const headerOf = (message: string, name: string): string | undefined => {
+    const match = new RegExp(`^${name}\\s*:\\s*(.+)$`, 'im').exec(message);
+    return match?.[1]?.trim();
+  };
+
+  const poll = async (): Promise<void> => {
+    for (const pc of connections) {
+      if (pc.connectionState === 'closed') continue;
+      const report = await pc.getStats();
+      report.forEach((stat: Record<string, unknown>) => {
+        if (stat.type !== 'inbound-rtp' || stat.kind !== 'audio') return;
+        const now = performance.now();
+        if (marks.firstRtp === undefined && Number(stat.packetsReceived ?? 0) > 0) {
+          marks.firstRtp = now;
+        }
+        const id = String(stat.id);
+        const energy = Number(stat.totalAudioEnergy ?? 0);
+        const duration = Number(stat.totalSamplesDuration ?? 0);
+        const previous = lastEnergy.get(id) ?? { energy: 0, duration: 0 };
+        lastEnergy.set(id, { energy, duration });
+        const seconds = duration - previous.duration;
+        const rms = seconds > 0 ? Math.sqrt((energy - previous.energy) / seconds) : 0;
+        const level = Number(stat.audioLevel ?? 0);
+        if (
+          marks.firstAudio === undefined &&
+          (rms > options.audibleRms || level > options.audibleRms)
+        ) {
+          marks.firstAudio = now;
+        }
+      });
+    }
+    if (marks.firstAudio !== undefined && pollTimer !== undefined) {
+      clearInterval(pollTimer);
+      pollTimer = undefined;
+    }
+  };
+
+  const state: ProbeState = {
+    marks,
+    clicks: [],
+    armCall() {
+      for (const key of Object.keys(marks) as (keyof ProbeMarks)[]) {
+        if (!pageMarks.includes(key)) delete marks[key];
+      }
+      connections.length = 0;
+      lastEnergy = new Map();
+      if (pollTimer !== undefined) clearInterval(pollTimer);
+      pollTimer = window.setInterval(() => void poll(), options.pollMs);
+    },
+  };
+  window.__probe = state;
+
+  window.addEventListener('click', (event) => state.clicks.push(event.timeStamp), {
+    capture: true,
+  });
+
+  window.addEventListener('sip-registration-change', (event) => {
+    const { state: registration } = (event as CustomEvent<{ state: string }>).detail;
+    if (registration === 'registered' && marks.registered === undefined) {
+      marks.registered = performance.now();
+    }
+  });
+  window.addEventListener('sip-call-ended', () => {
+    marks.callEnded ??= performance.now();
+  });
+
+  const NativeWebSocket = window.WebSocket;
+  class ProbedWebSocket extends NativeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (event: MessageEvent) => {
+        if (typeof event.data !== 'string' || !event.data.startsWith('SIP/2.0 200')) return;
+        const cseq = headerOf(event.data, 'CSeq') ?? '';
+        if (/\bINVITE$/i.test(cseq) && marks.inviteOk === undefined) {
+          marks.inviteOk = performance.now();
+        } else if (/\bREGISTER$/i.test(cseq) && marks.registerOk === undefined) {
+          marks.registerOk = performance.now();
+        }
+      });
+    }
+    override send(data: Parameters<WebSocket['send']>[0]): void {
+      if (typeof data === 'string' && data.startsWith('INVITE ') && !marks.inviteSent) {
+        marks.inviteSent = performance.now();
+        state.callId = headerOf(data, '(?:Call-ID|i)');
+      }
+      super.send(data);
+    }
+  }
+  window.WebSocket = ProbedWebSocket;
+
+  const NativePeerConnection = window.RTCPeerConnection;
+  class ProbedPeerConnection extends NativePeerConnection {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      connections.push(this);
+    }
+  }
+  window.RTCPeerConnection = ProbedPeerConnection;
+}

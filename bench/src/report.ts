@@ -1,0 +1,250 @@
+/**
+ * Turns the results into Markdown: the console summary of `npm run bench` and BENCHMARKS.md.
+ * Budgets from the issue are checked here, each printed next to its measured value.
+ */
+import type { CallSetupResults, DtmfResults } from './bench-call';
+import type { CostResults } from './bench-cost';
+import type { RegistrationResults } from './bench-registration';
+import type { Bytes, WeightResults } from './bench-weight';
+import type { Machine } from './machine';
+import { kb, ms, ratio, type Summary, spreadMs } from './stats';
+
+export interface BrowserResults {
+  machine: Machine;
+  runs: number;
+  warmup: number;
+  weight?: WeightResults;
+  registration?: RegistrationResults;
+  callSetup?: CallSetupResults;
+  dtmf?: DtmfResults;
+  cost?: CostResults;
+}
+
+/** A section another helper's script produced (Markdown), or undefined if it has none yet. */
+export interface ExternalSection {
+  title: string;
+  markdown: string | undefined;
+  placeholder: string;
+}
+
+export const BUDGETS = {
+  buttonGzip: 12 * 1024,
+  widgetGzip: 75 * 1024,
+  registeredAfterLoadMs: 150,
+  registeredRatio: 1.05,
+  firstAudioMs: 300,
+  dtmfMs: 100,
+  /** Heap growth per call that still counts as "no growth" (GC noise). */
+  heapGrowthPerCall: 4 * 1024,
+} as const;
+
+const verdict = (met: boolean): string => (met ? '✅ met' : '❌ missed');
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const bytesCells = (b: Bytes): string[] => [kb(b.raw), kb(b.gzip), kb(b.brotli)];
+
+function machineSection({ machine, runs, warmup }: BrowserResults): string {
+  return `## Machine and method
+
+| | |
+|---|---|
+| date | ${machine.date} |
+| CPU | ${machine.cpu}, ${machine.cores} cores |
+| RAM | ${machine.ramGiB} GiB |
+| kernel | ${machine.kernel} |
+| browser | ${machine.chromium}, headless, fake microphone (440 Hz tone), flags from docs/lab.md |
+| Node | ${machine.node} |
+| load average (1 min) | ${machine.loadAtStart.toFixed(2)} at start, ${machine.loadAtEnd?.toFixed(2) ?? '?'} at end (2 cores shared with other work) |
+
+- Everything runs inside the lab's private network namespace (only \`lo\`), against the
+  dockerized backend (\`backend/lab/lab.sh\`, \`LAB_NAME=bench\`): Kamailio WSS 8443,
+  rtpengine, two media servers, the credentials service. Pages come from a plain HTTP/1.1
+  server on 127.0.0.1:4173 (no compression, \`no-store\`); the widget is \`dist/cdn\` as built.
+- Each browser measurement is repeated **${runs} times after ${warmup} warm-up run(s)**;
+  tables give the **median** and the p10–p90 range in brackets. Every run uses a fresh
+  browser context (empty cache, new connections), like a first-time visitor; the compared
+  pages alternate run by run so load changes hit them alike.
+- Times are taken in the page (\`performance.now()\`, event \`timeStamp\`s) by one probe
+  injected before any page script, identical for the widget and the peer pages
+  (\`bench/src/probe.ts\`): SIP messages on the WebSocket, \`getStats()\` every 20 ms.
+- Peer pages are bundled with esbuild (minified, IIFE, es2022) from \`bench/pages\` and
+  \`bench/peers/pages\`; sip.js and the Twilio SDK come from \`bench/peers/package.json\`.`;
+}
+
+function weightSection(weight: WeightResults): string {
+  const rows = Object.values(weight).map((w) => [
+    w.name,
+    ...bytesCells(w.js),
+    Object.keys(w.scripts).join(', ') || '–',
+    w.otherUrls.length > 0 ? `${w.otherUrls.length} requests, ${kb(w.otherWire)} on the wire` : '–',
+    spreadMs(w.loadEventMs),
+    spreadMs(w.mainThreadMs),
+  ]);
+  const engine = weight.buttonAfterIntent.scripts['/cdn/softphone-engine.js'];
+  const button = weight.button.js.gzip;
+  const whole = weight.buttonAfterIntent.js.gzip;
+  return `## 1. Page weight
+
+JavaScript each page loads, from Chromium's network log (CDP \`Network\` events), the same
+URLs then fetched and compressed by the harness (gzip -9, brotli q11). "Other" is every
+non-script response except the HTML (credentials JSON, sounds…), bytes received with headers. Load event and main-thread
+time (CDP TaskDuration from navigation until 1.5 s after the network went idle) tell what
+the page pays for it.
+
+${table(
+  ['page', 'JS raw', 'JS gzip', 'JS brotli', 'scripts', 'other', 'load event', 'main thread'],
+  rows,
+)}
+
+Engine chunk alone (\`softphone-engine.js\`, JsSIP + engine, loaded on intent): ${engine ? `${kb(engine.raw)} raw, ${kb(engine.gzip)} gzip, ${kb(engine.brotli)} brotli` : 'not loaded'}.
+
+| budget | measured | |
+|---|---|---|
+| click-to-call button before interaction ≤ 12 KB gzip JS | ${kb(button)} | ${verdict(button <= BUDGETS.buttonGzip)} |
+| whole widget (with JsSIP and Lit) ≤ 75 KB gzip | ${kb(whole)} | ${verdict(whole <= BUDGETS.widgetGzip)} |`;
+}
+
+function registrationSection(reg: RegistrationResults): string {
+  const base = reg.jssip.fromNavigation.median;
+  const rows = Object.values(reg).map((r) => [
+    r.name,
+    spreadMs(r.fromNavigation),
+    spreadMs(r.fromLoad),
+    spreadMs(r.wire200),
+    ratio(r.fromNavigation.median / base),
+  ]);
+  const widgetRatio = reg.widget.fromNavigation.median / base;
+  return `## 2. Time to registered
+
+Agent \`agent9\`, credentials from the credentials service (same URL for every page),
+fetched by the page. "Registered" is the page's event (\`sip-registration-change\` with
+\`registered\` for the widget, JsSIP's \`registered\`, SIP.js's \`onRegistered\`); "200 OK on
+the wire" is when the REGISTER's 200 OK reached the page's WebSocket.
+
+${table(['page', 'navigation → registered', 'load event → registered', 'navigation → 200 OK on the wire', 'ratio vs JsSIP'], rows)}
+
+| budget | measured | |
+|---|---|---|
+| registered ≤ 150 ms after page load (median) | ${ms(reg.widget.fromLoad.median)} | ${verdict(reg.widget.fromLoad.median <= BUDGETS.registeredAfterLoadMs)} |
+| ratio ≤ 1.05 vs the minimal JsSIP page | ${ratio(widgetRatio)} | ${verdict(widgetRatio <= BUDGETS.registeredRatio)} |`;
+}
+
+function callSection(calls: CallSetupResults): string {
+  const rows = Object.values(calls).map((c) => [
+    c.name,
+    spreadMs(c.inviteSent),
+    spreadMs(c.answered),
+    spreadMs(c.firstRtp),
+    spreadMs(c.firstAudio),
+  ]);
+  const jssip = calls.jssip.firstAudio.median;
+  const budgetRow = (label: string, s: Summary): string =>
+    `| ${label}: click → first audio ≤ 300 ms and faster than minimal JsSIP (${ms(jssip)}) | ${ms(s.median)} (${ratio(s.median / jssip)}) | ${verdict(s.median <= BUDGETS.firstAudioMs && s.median < jssip)} |`;
+  return `## 3. Call setup
+
+Calling \`echo\` as a visitor (fresh credentials per call). Times from the click: the INVITE
+leaving on the WebSocket, its 200 OK arriving, the first inbound RTP packet
+(\`packetsReceived > 0\`) and the first non-silent inbound audio (RMS over a 20 ms poll
+interval above 0.01, from \`totalAudioEnergy\`/\`totalSamplesDuration\`, or \`audioLevel\`).
+
+${table(['page', 'click → INVITE sent', 'click → 200 OK', 'click → first RTP', 'click → first audio'], rows)}
+
+| budget | measured | |
+|---|---|---|
+${budgetRow('widget, hovered first', calls.widgetWarm.firstAudio)}
+${budgetRow('widget, clicked at once', calls.widgetCold.firstAudio)}`;
+}
+
+function dtmfSection(dtmf: DtmfResults): string {
+  const rows = Object.values(dtmf).map((d) => [d.name, spreadMs(d.latency)]);
+  return `## 4. DTMF latency
+
+One call to \`echo\` per page, digits pressed one at a time on the page's keypad (a click);
+latency = the media server's timeline entry \`t\` for the digit (epoch ms, first RFC 4733
+packet) − the click's time (\`performance.timeOrigin + event.timeStamp\`), same clock.
+
+${table(['page', 'key press → digit at the media server'], rows)}
+
+| budget | measured | |
+|---|---|---|
+| DTMF ≤ 100 ms | ${ms(dtmf.widget.latency.median)} | ${verdict(dtmf.widget.latency.median <= BUDGETS.dtmfMs)} |`;
+}
+
+function costSection(cost: CostResults): string {
+  const cpu = (s: Summary) => `${s.median.toFixed(1)} ms/s`;
+  const rows = Object.values(cost).map((c) => [
+    c.name,
+    cpu(c.idle.task),
+    cpu(c.idle.script),
+    kb(c.idleHeap),
+    cpu(c.inCall.task),
+    cpu(c.inCall.script),
+    kb(c.inCallHeap),
+    `${kb(c.heapAfterCalls[0] ?? Number.NaN)} → ${kb(c.heapAfterCalls.at(-1) ?? Number.NaN)}`,
+    `${(c.growthPerCall / 1024).toFixed(2)} KB/call`,
+  ]);
+  const growth = cost.widget.growthPerCall;
+  return `## 5. Cost in the page
+
+A registered agent phone: main-thread busy time (CDP \`Performance.getMetrics\` TaskDuration)
+and JavaScript time (ScriptDuration) per second, medians of 1 s windows, idle and during an
+\`echo\` call; JS heap in use after \`HeapProfiler.collectGarbage\`. Then ${cost.widget.heapAfterCalls.length} calls one after
+another (audio, 1 s, hang up, wait for the end), heap after GC after each; growth is the
+least-squares slope over those calls.
+
+${table(
+  [
+    'page',
+    'idle: main thread',
+    'idle: JS',
+    'idle: heap',
+    'in call: main thread',
+    'in call: JS',
+    'in call: heap',
+    'heap after call 1 → last',
+    'growth',
+  ],
+  rows,
+)}
+
+| budget | measured | |
+|---|---|---|
+| no heap growth over ${cost.widget.heapAfterCalls.length} calls (slope ≤ ${BUDGETS.heapGrowthPerCall / 1024} KB/call) | ${(growth / 1024).toFixed(2)} KB/call | ${verdict(growth <= BUDGETS.heapGrowthPerCall)} |`;
+}
+
+function externalSection(section: ExternalSection): string {
+  return `## ${section.title}\n\n${section.markdown?.trim() || `> **Placeholder.** ${section.placeholder}`}`;
+}
+
+export function renderBrowserResults(results: BrowserResults): string {
+  return [
+    results.weight && weightSection(results.weight),
+    results.registration && registrationSection(results.registration),
+    results.callSetup && callSection(results.callSetup),
+    results.dtmf && dtmfSection(results.dtmf),
+    results.cost && costSection(results.cost),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+export function renderBenchmarks(
+  results: BrowserResults,
+  external: ExternalSection[],
+  analysis: string | undefined,
+): string {
+  return `# Benchmarks
+
+Produced by \`npm run bench\` (\`bench/run.sh\`); do not edit the measured sections by hand.
+
+${machineSection(results)}
+
+${renderBrowserResults(results)}
+
+${external.map(externalSection).join('\n\n')}
+${analysis ? `\n${analysis.trim()}\n` : ''}`;
+}
