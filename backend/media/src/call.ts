@@ -373,7 +373,11 @@ export class Call implements FrameSource {
 
   private negotiateSessionTimer(request: SipRequest): SipHeader[] {
     const requested = readSessionExpires(request);
-    if (!requested) return [];
+    if (!requested) {
+      // A refresh without Session-Expires switches the session timer off (RFC 4028 §9).
+      clearTimeout(this.sessionTimer);
+      return [];
+    }
     const refresher = requested.refresher ?? 'uac';
     const weRefresh = refresher === 'uas';
     this.armSessionTimer(requested.expires, weRefresh);

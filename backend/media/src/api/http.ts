@@ -151,7 +151,7 @@ export function createApiServer(deps: ApiDeps): http.Server {
     }
     const recording = /^\/recordings\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && recording) {
-      sendRecording(deps.recordingsDir, decodeURIComponent(recording[1]!), res);
+      sendRecording(deps.recordingsDir, safeDecode(recording[1]!) ?? '', res);
       return;
     }
     const route = routes.find(
@@ -170,8 +170,17 @@ export function createApiServer(deps: ApiDeps): http.Server {
   });
 }
 
+function safeDecode(component: string): string | undefined {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    return undefined;
+  }
+}
+
 function findCall(ua: UserAgent, encodedId: string, includeEnded: boolean): Call {
-  const id = decodeURIComponent(encodedId);
+  const id = safeDecode(encodedId);
+  if (id === undefined) throw new HttpError(400, 'bad Call-ID encoding');
   const call = ua.calls.get(id) ?? (includeEnded ? ua.history.find((c) => c.id === id) : undefined);
   if (!call) throw new HttpError(404, `no ${includeEnded ? '' : 'active '}call ${id}`);
   return call;

@@ -275,6 +275,12 @@ describe('server-side hold and the control API', () => {
     expect(
       (await fetch(`http://127.0.0.1:${server.httpPort}/recordings/..%2Fsecret.wav`)).status,
     ).toBe(400);
+    // Broken percent-encoding is a client error, not a crash.
+    expect(
+      (await fetch(`http://127.0.0.1:${server.httpPort}/recordings/%E0%A4%A.wav`)).status,
+    ).toBe(400);
+    expect((await fetch(`http://127.0.0.1:${server.httpPort}/calls/%E0%A4%A`)).status).toBe(400);
+    expect((await server.api.get('/health')).status).toBe('ok');
   });
 
   it('streams timeline entries as Server-Sent Events', async () => {
