@@ -23,7 +23,6 @@ export interface MediaSettings {
   proxy: Endpoint;
   rtpTimeoutMs: number;
   statsIntervalMs: number;
-  recordingsDir: string;
   minSessionExpires: number;
 }
 

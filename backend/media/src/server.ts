@@ -43,7 +43,6 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
       proxy: config.proxy,
       rtpTimeoutMs: config.rtpTimeoutMs,
       statsIntervalMs: config.statsIntervalMs,
-      recordingsDir: config.recordingsDir,
       minSessionExpires: config.minSessionExpires,
     },
     local: { host: config.sipHost, port: sipPort, user: config.serverName },

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { IntervalHistogram } from './histogram.js';
 
-export const FRAME_MS = 20;
+const FRAME_MS = 20;
 /** Late ticks are caught up by sending the missed frames, but only this many. */
 const MAX_CATCH_UP_FRAMES = 3;
 

@@ -19,7 +19,6 @@ export interface AudioOffer {
 }
 
 const STATIC_PT: Record<number, Codec> = { 0: 'PCMU', 8: 'PCMA' };
-const DIRECTIONS: Direction[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
 
 /** Reads the first audio stream of an offer or answer. */
 export function parseAudio(body: string): AudioOffer {
@@ -96,15 +95,6 @@ export function sends(direction: Direction): boolean {
 
 export function receives(direction: Direction): boolean {
   return direction === 'sendrecv' || direction === 'recvonly';
-}
-
-/** The direction as seen from the other side (what their answer means for us). */
-export function reverse(direction: Direction): Direction {
-  return toDirection(receives(direction), sends(direction));
-}
-
-export function isDirection(value: unknown): value is Direction {
-  return DIRECTIONS.includes(value as Direction);
 }
 
 export interface LocalDescription {

@@ -14,8 +14,6 @@ export interface TimerConfig {
   linger: number;
 }
 
-export const DEFAULT_TIMERS: TimerConfig = { t1: 500, t2: 4000, linger: 32_000 };
-
 export class ServerTransaction {
   lastResponse: SipResponse | undefined;
   private retransmitTimer: NodeJS.Timeout | undefined;
