@@ -45,6 +45,16 @@ function rssBytes(pid) {
   return Number(line.split(/\s+/)[1]) * 1024;
 }
 
+/** UDP counters of this network namespace (server and sipp are its only users). */
+function udpCounters() {
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const names = lines[0].split(/\s+/).slice(1);
+  const values = lines[1].split(/\s+/).slice(1).map(Number);
+  return Object.fromEntries(names.map((name, i) => [name, values[i]]));
+}
+
 async function runLevel(calls) {
   // MEDIA_PRIORITY=rt runs the server under SCHED_RR like FreeSWITCH's -rp (needs root/CAP_SYS_NICE).
   const command = PRIORITY === 'rt' ? ['chrt', '-r', '10', 'node'] : ['node'];
@@ -114,9 +124,11 @@ async function runLevel(calls) {
     await sleep(2000); // let the ramp's setup burst settle before measuring
     await api('/stats/reset', 'POST');
     const cpuStart = cpuSeconds(server.pid);
+    const udpStart = udpCounters();
     const startedAt = Date.now();
     await sleep(WINDOW_MS);
     const cpuUsed = cpuSeconds(server.pid) - cpuStart;
+    const udpEnd = udpCounters();
     const elapsed = (Date.now() - startedAt) / 1000;
     const stats = await api('/stats');
     const rss = rssBytes(server.pid);
@@ -141,6 +153,7 @@ async function runLevel(calls) {
       rssPerCallKB: Math.round((rss - idleRss) / calls / 1024),
       rtpReceived: received,
       rtpLost: lost,
+      udpRcvbufErrorsInWindow: udpEnd.RcvbufErrors - udpStart.RcvbufErrors,
     };
   } finally {
     stopSipp();
@@ -171,7 +184,7 @@ for (const calls of LEVELS) {
   console.log(
     `${String(calls).padStart(5)} calls | failed ${result.failed} (sipp exit ${result.sippExit}) | send interval p50 ${s.p50Ms} p99 ${s.p99Ms} p99.9 ${s.p999Ms} max ${s.maxMs} ms (${s.count} samples)` +
       ` | CPU ${result.cpuPercent}% (${result.cpuPercentPerCall}%/call) | RSS ${result.rssMB} MB (${result.rssPerCallKB} KB/call)` +
-      ` | RTP in ${result.rtpReceived} lost ${result.rtpLost}`,
+      ` | RTP in ${result.rtpReceived} lost ${result.rtpLost} (UDP rcvbuf drops in window: ${result.udpRcvbufErrorsInWindow})`,
   );
 }
 const outDir = join(root, 'bench/results');
