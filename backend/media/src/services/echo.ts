@@ -34,6 +34,8 @@ export class EchoService implements CallService {
 
   private startEcho(): void {
     this.echoing = true;
+    // Lets a test (or an operator) tell the prompt from the echo on the timeline.
+    this.call.record('echo-started');
     this.call.serviceSource = this.queue;
   }
 }
