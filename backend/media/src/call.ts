@@ -90,6 +90,7 @@ export class Call implements FrameSource {
   private sdpVersion = 1;
   private lastSdpRemote = '';
   private reinvitePending = false;
+  private answerExpectedInAck = false;
   private readonly unacknowledged = new Map<number, NodeJS.Timeout>();
   private sessionTimer: NodeJS.Timeout | undefined;
   private lastStatsAt = performance.now();
@@ -284,10 +285,27 @@ export class Call implements FrameSource {
   handleAck(request: SipRequest): void {
     const seq = parseCSeq(getHeader(request, 'cseq'))?.seq ?? -1;
     const timer = this.unacknowledged.get(seq);
-    if (timer) {
-      clearTimeout(timer);
-      this.unacknowledged.delete(seq);
+    if (!timer) return;
+    clearTimeout(timer);
+    this.unacknowledged.delete(seq);
+    if (!this.answerExpectedInAck) return;
+    this.answerExpectedInAck = false;
+    try {
+      this.acceptAnswer(request.body);
+    } catch (error) {
+      // RFC 3261 13.2.2.4: an unusable answer in the ACK leaves only BYE.
+      this.hangup(`bad-answer-in-ack: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * The SDP of a 2xx to an INVITE: the answer to its offer, or, for an INVITE without SDP
+   * (late offer), our offer, whose answer then arrives in the ACK.
+   */
+  sdpForInvite(invite: SipRequest): string {
+    if (invite.body.length > 0) return this.acceptOffer(invite.body);
+    this.answerExpectedInAck = true;
+    return this.offerSdp(this.localHold ?? 'sendrecv');
   }
 
   handleReinvite(tx: ServerTransaction): void {
@@ -298,10 +316,7 @@ export class Call implements FrameSource {
     this.dialog?.refreshTarget(tx.request);
     let answerSdp: string;
     try {
-      answerSdp =
-        tx.request.body.length > 0
-          ? this.acceptOffer(tx.request.body)
-          : this.offerSdp(this.localHold ?? 'sendrecv');
+      answerSdp = this.sdpForInvite(tx.request);
     } catch (error) {
       tx.respond(488, {
         toTag: this.dialog?.localTag,

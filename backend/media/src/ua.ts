@@ -174,10 +174,6 @@ export class UserAgent {
       tx.respond(482, { reason: 'Loop Detected' });
       return;
     }
-    if (request.body.length === 0) {
-      tx.respond(488, { reason: 'Offer required' });
-      return;
-    }
     tx.respond(100);
     const ports = await this.ctx.ports.allocate().catch((error: Error) => {
       this.ctx.log.error('no RTP ports', { error: error.message });
@@ -205,7 +201,7 @@ export class UserAgent {
     }
     let answerSdp: string;
     try {
-      answerSdp = call.acceptOffer(request.body);
+      answerSdp = call.sdpForInvite(request);
     } catch (error) {
       if (!(error instanceof SdpError)) throw error;
       call.reject(tx, 488, `bad-offer: ${error.message}`);

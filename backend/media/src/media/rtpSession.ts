@@ -149,6 +149,8 @@ export class RtpSession implements Paced {
   }
 
   private sendFrame(now: number): void {
+    // Before the answer of a late offer there is nowhere to send to.
+    if (this.media.remote.port === 0) return;
     const digit = this.digits[0];
     if (digit) {
       this.sendDigitFrame(digit);

@@ -409,3 +409,41 @@ describe('queue against a scripted proxy', () => {
     expect(agentLeg.reason).toBe('agent-487');
   });
 });
+
+describe('late offer', () => {
+  it('offers in the 200 when the INVITE has no SDP and takes the answer from the ACK', async () => {
+    const server = await startTestServer();
+    const sip = await RawSip.open();
+    try {
+      const withoutSdp = inviteText({
+        service: 'music',
+        callId: 'late-1',
+        serverPort: server.sipPort,
+        clientPort: sip.port,
+      }).replace(
+        /Content-Type: application\/sdp\r\nContent-Length: \d+\r\n\r\n[\s\S]*$/,
+        'Content-Length: 0\r\n\r\n',
+      );
+      sip.send(withoutSdp, server.sipPort);
+      const ok = await sip.next(isResponse('late-1', 200));
+      expect(ok.body.toString()).toMatch(/m=audio \d+ RTP\/AVP 0 8 101/);
+      const answer =
+        'v=0\r\no=raw 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n';
+      const ack = inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKacklate').replace(
+        'Content-Length: 0\r\n\r\n',
+        `Content-Type: application/sdp\r\nContent-Length: ${answer.length}\r\n\r\n${answer}`,
+      );
+      sip.send(ack, server.sipPort);
+      const call = await waitFor(() => {
+        const active = server.ua.calls.get('late-1');
+        return active && active.rtp.codec === 'PCMA' && active.stats().packetsSent > 0
+          ? active
+          : undefined;
+      });
+      expect(call.state).toBe('answered');
+    } finally {
+      sip.close();
+      await server.stop();
+    }
+  });
+});
