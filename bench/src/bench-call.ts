@@ -168,8 +168,11 @@ export interface DtmfResult {
 
 export type DtmfResults = Record<'widget' | 'jssip', DtmfResult>;
 
-/** Time between digits: past the 100 ms tone and its end packets. */
-const DIGIT_SPACING_MS = 300;
+/**
+ * Time between digits: past the tone and the inter-tone gap of the previous one (JsSIP's
+ * default gap is 500 ms; a press during it would wait for it), so each press is timed alone.
+ */
+const DIGIT_SPACING_MS = 800;
 
 async function dtmfLatencies(browser: Browser, callPage: CallPage): Promise<number[]> {
   const { probed } = await placeCall(browser, callPage);

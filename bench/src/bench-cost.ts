@@ -33,7 +33,7 @@ interface CostPage {
 
 const COST_PAGES = {
   widget: {
-    name: 'widget <sip-phone>',
+    name: 'widget `<sip-phone>`',
     html: (url: string) => pages.phone(url),
     call: async (page: Page, target: string) => {
       await page.evaluate((t) => void document.querySelector('sip-phone')?.phone?.call(t), target);

@@ -25,7 +25,7 @@ interface Contender {
 }
 
 const CONTENDERS = {
-  widget: { name: 'widget <sip-phone>', html: (url: string) => pages.phone(url) },
+  widget: { name: 'widget `<sip-phone>`', html: (url: string) => pages.phone(url) },
   jssip: {
     name: 'minimal JsSIP page',
     html: (url: string) => pages.peer('minimal-jssip', url, true),

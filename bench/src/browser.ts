@@ -70,6 +70,9 @@ export interface ProbedPage {
   close(): Promise<void>;
 }
 
+/** Console errors and uncaught exceptions of each page, for failure messages. */
+const pageErrors = new WeakMap<Page, string[]>();
+
 /** A fresh context with the probe installed and a CDP session on its page. */
 export async function openProbedPage(browser: Browser): Promise<ProbedPage> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -79,6 +82,12 @@ export async function openProbedPage(browser: Browser): Promise<ProbedPage> {
     pageMarks: PAGE_MARKS,
   });
   const page = await context.newPage();
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (error) => errors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
   const cdp = await context.newCDPSession(page);
   return { context, page, cdp, close: () => context.close() };
 }
@@ -89,11 +98,19 @@ export async function waitForMark(
   mark: keyof ProbeMarks,
   timeout = 15_000,
 ): Promise<number> {
-  const handle = await page.waitForFunction((name) => window.__probe.marks[name], mark, {
-    polling: 20,
-    timeout,
-  });
-  return (await handle.jsonValue()) as number;
+  try {
+    const handle = await page.waitForFunction((name) => window.__probe.marks[name], mark, {
+      polling: 20,
+      timeout,
+    });
+    return (await handle.jsonValue()) as number;
+  } catch (error) {
+    const marks = await readMarks(page).catch(() => ({}));
+    throw new Error(
+      `no '${mark}' within ${timeout} ms on ${page.url()}; marks so far: ${JSON.stringify(marks)}; page errors: ${pageErrors.get(page)?.join(' | ') || 'none'}`,
+      { cause: error },
+    );
+  }
 }
 
 export const readMarks = (page: Page): Promise<ProbeMarks> =>
