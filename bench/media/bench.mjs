@@ -15,6 +15,7 @@ const levels = process.argv
 const LEVELS = levels.length > 0 ? levels : [100, 200, 300, 400, 500];
 const WINDOW_MS = 20_000;
 const CALL_RATE = 100;
+const CALLS_PER_SIPP = 150;
 const SIP_PORT = 5071;
 const HTTP_PORT = 8071;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -82,44 +83,43 @@ async function runLevel(calls) {
     await until(async () => (await api('/health')).status === 'ok', 5000, 'server start');
     const idleRss = rssBytes(server.pid);
     const holdMs = Math.ceil((calls / CALL_RATE) * 1000) + WINDOW_MS + 8000;
-    const sipp = spawn(
-      'sipp',
-      [
-        `127.0.0.1:${SIP_PORT}`,
-        '-sf',
-        join(root, 'backend/media/test/sipp/call.xml'),
-        '-s',
-        'music',
-        '-i',
-        '127.0.0.1',
-        '-p',
-        '5090',
-        '-cp',
-        '9001',
-        '-mi',
-        '127.0.0.1',
-        '-mp',
-        '6000',
-        '-rtp_echo',
-        '-l',
-        String(calls),
-        '-m',
-        String(calls),
-        '-r',
-        String(CALL_RATE),
-        '-d',
-        String(holdMs),
-        '-timeout',
-        String(Math.ceil(holdMs / 1000) + 30),
-        '-timeout_error',
-        '-trace_stat',
-        '-stf',
-        `/tmp/media-bench-sipp-${calls}.csv`,
-      ],
-      { stdio: 'ignore' },
+    // sipp echoes RTP on one thread per process: past ~300 calls (15k pps) one process
+    // starts dropping, so the load is spread over several instances.
+    const instances = Math.ceil(calls / CALLS_PER_SIPP);
+    const sipps = Array.from({ length: instances }, (_, i) => {
+      const share = Math.floor(calls / instances) + (i < calls % instances ? 1 : 0);
+      return spawn(
+        'sipp',
+        [
+          `127.0.0.1:${SIP_PORT}`,
+          ...['-sf', join(root, 'backend/media/test/sipp/call.xml'), '-s', 'music'],
+          ...['-i', '127.0.0.1', '-p', String(5090 + i), '-cp', String(9001 + i)],
+          ...['-mi', '127.0.0.1', '-mp', String(6000 + 10 * i), '-rtp_echo'],
+          ...[
+            '-l',
+            String(share),
+            '-m',
+            String(share),
+            '-r',
+            String(Math.ceil(CALL_RATE / instances)),
+          ],
+          ...[
+            '-d',
+            String(holdMs),
+            '-timeout',
+            String(Math.ceil(holdMs / 1000) + 30),
+            '-timeout_error',
+          ],
+        ],
+        { stdio: 'ignore' },
+      );
+    });
+    const sippDone = Promise.all(
+      sipps.map((sipp) => new Promise((resolve) => sipp.on('exit', resolve))),
     );
-    const sippDone = new Promise((resolve) => sipp.on('exit', resolve));
-    stopSipp = () => sipp.exitCode === null && sipp.kill('SIGKILL');
+    stopSipp = () => {
+      for (const sipp of sipps) if (sipp.exitCode === null) sipp.kill('SIGKILL');
+    };
     await until(async () => (await api('/stats')).calls >= calls, 60_000, `${calls} calls up`);
     await sleep(2000); // let the ramp's setup burst settle before measuring
     await api('/stats/reset', 'POST');
@@ -136,7 +136,10 @@ async function runLevel(calls) {
     const history = await api('/history?since=0');
     const ended = history.filter((c) => c.service === 'music');
     // sipp exits 0 only when every call succeeded; the server's side must agree.
-    const sippExit = await sippDone;
+    const sippExits = await sippDone;
+    const sippExit = sippExits.find((code) => code !== 0) ?? 0;
+    const reasons = {};
+    for (const call of ended) reasons[call.reason] = (reasons[call.reason] ?? 0) + 1;
     const failed =
       ended.filter((c) => c.reason !== 'remote-bye').length + Math.max(0, calls - ended.length);
     const lost = ended.reduce((sum, c) => sum + (c.rtp.lost ?? 0), 0);
@@ -144,6 +147,8 @@ async function runLevel(calls) {
     return {
       calls,
       sippExit,
+      sippInstances: instances,
+      endReasons: reasons,
       activeDuringWindow: stats.calls,
       failed,
       sendInterval: stats.sendInterval,
@@ -182,7 +187,7 @@ for (const calls of LEVELS) {
   results.push(result);
   const s = result.sendInterval;
   console.log(
-    `${String(calls).padStart(5)} calls | failed ${result.failed} (sipp exit ${result.sippExit}) | send interval p50 ${s.p50Ms} p99 ${s.p99Ms} p99.9 ${s.p999Ms} max ${s.maxMs} ms (${s.count} samples)` +
+    `${String(calls).padStart(5)} calls | failed ${result.failed} (sipp x${result.sippInstances} exit ${result.sippExit}, ends ${JSON.stringify(result.endReasons)}) | send interval p50 ${s.p50Ms} p99 ${s.p99Ms} p99.9 ${s.p999Ms} max ${s.maxMs} ms (${s.count} samples)` +
       ` | CPU ${result.cpuPercent}% (${result.cpuPercentPerCall}%/call) | RSS ${result.rssMB} MB (${result.rssPerCallKB} KB/call)` +
       ` | RTP in ${result.rtpReceived} lost ${result.rtpLost} (UDP rcvbuf drops in window: ${result.udpRcvbufErrorsInWindow})`,
   );
