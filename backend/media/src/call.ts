@@ -47,6 +47,7 @@ export interface CallService {
 }
 
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
+const GLARE_ATTEMPTS = 3;
 const SDP_TYPE: SipHeader = { name: 'content-type', value: 'application/sdp' };
 
 export interface CallInit {
@@ -92,6 +93,7 @@ export class Call implements FrameSource {
   private reinvitePending = false;
   private answerExpectedInAck = false;
   private readonly unacknowledged = new Map<number, NodeJS.Timeout>();
+  private readonly ackWaiters: (() => void)[] = [];
   private sessionTimer: NodeJS.Timeout | undefined;
   private lastStatsAt = performance.now();
   private readonly endedListeners: ((call: Call) => void)[] = [];
@@ -288,14 +290,20 @@ export class Call implements FrameSource {
     if (!timer) return;
     clearTimeout(timer);
     this.unacknowledged.delete(seq);
-    if (!this.answerExpectedInAck) return;
-    this.answerExpectedInAck = false;
-    try {
-      this.acceptAnswer(request.body);
-    } catch (error) {
-      // RFC 3261 13.2.2.4: an unusable answer in the ACK leaves only BYE.
-      this.hangup(`bad-answer-in-ack: ${(error as Error).message}`);
+    if (this.answerExpectedInAck) {
+      this.answerExpectedInAck = false;
+      try {
+        this.acceptAnswer(request.body);
+      } catch (error) {
+        // RFC 3261 13.2.2.4: an unusable answer in the ACK leaves only BYE.
+        this.hangup(`bad-answer-in-ack: ${(error as Error).message}`);
+      }
     }
+    if (this.unacknowledged.size === 0) this.wakeAckWaiters();
+  }
+
+  private wakeAckWaiters(): void {
+    for (const wake of this.ackWaiters.splice(0)) wake();
   }
 
   /**
@@ -446,11 +454,37 @@ export class Call implements FrameSource {
     return this.reinvite(undefined).then(() => this.record('unhold', { by: 'local' }));
   }
 
-  private reinvite(hold: HoldDirection | undefined): Promise<void> {
-    if (this.state !== 'answered' || !this.dialog)
-      return Promise.reject(new Error('call is not answered'));
-    if (this.reinvitePending) return Promise.reject(new Error('another re-INVITE is in progress'));
+  private async reinvite(hold: HoldDirection | undefined): Promise<void> {
+    if (this.state !== 'answered' || !this.dialog) throw new Error('call is not answered');
+    if (this.reinvitePending) throw new Error('another re-INVITE is in progress');
     this.reinvitePending = true;
+    try {
+      // RFC 3261 14.1: no new INVITE while the previous one still waits for its ACK.
+      await this.untilAcknowledged();
+      for (let attempt = 1; ; attempt++) {
+        const response = await this.sendReinvite(hold);
+        if (response.status < 300) return;
+        if (response.status !== 491 || attempt >= GLARE_ATTEMPTS) {
+          throw new Error(`re-INVITE answered ${response.status} ${response.reason}`);
+        }
+        // Glare: retry after a random 0-2 s, as RFC 3261 14.1 asks of the side that did not
+        // create the Call-ID (every re-INVITE this server sends is in someone else's call
+        // or in one the peer answers first, so the short range is the polite choice).
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2000));
+      }
+    } finally {
+      this.reinvitePending = false;
+    }
+  }
+
+  private untilAcknowledged(): Promise<void> {
+    if (this.unacknowledged.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.ackWaiters.push(resolve));
+  }
+
+  /** One re-INVITE transaction; applies the answer of a 2xx and ACKs every copy of it. */
+  private sendReinvite(hold: HoldDirection | undefined): Promise<SipResponse> {
+    if (this.state !== 'answered') return Promise.reject(new Error('call ended'));
     const sdp = this.offerSdp(hold ?? 'sendrecv');
     return new Promise((resolve, reject) => {
       let ack: SipRequest | undefined;
@@ -461,25 +495,22 @@ export class Call implements FrameSource {
         (response) => {
           if (response.status < 200) return;
           if (response.status >= 300) {
-            this.reinvitePending = false;
-            reject(new Error(`re-INVITE answered ${response.status} ${response.reason}`));
+            resolve(response);
             return;
           }
           const dialog = this.dialog;
           if (!dialog || this.state === 'ended') return;
-          // Every 2xx retransmission gets the same ACK again; the outcome is settled once.
           const first = ack === undefined;
           const seq = parseCSeq(getHeader(invite, 'cseq'))?.seq;
           ack ??= dialog.createRequest('ACK', this.ctx.local, [], Buffer.alloc(0), seq);
           this.ctx.transport.send(ack, dialog.nextHop(this.ctx.settings.proxy));
           if (!first) return;
-          this.reinvitePending = false;
           this.localHold = hold;
           try {
             if (response.body.length > 0) this.acceptAnswer(response.body);
             else this.applyDirection();
             if (hold === undefined) this.rtp.resetReceiveTimer();
-            resolve();
+            resolve(response);
           } catch (error) {
             reject(error);
           }
@@ -544,6 +575,7 @@ export class Call implements FrameSource {
     this.service?.stop();
     for (const timer of this.unacknowledged.values()) clearTimeout(timer);
     this.unacknowledged.clear();
+    this.wakeAckWaiters();
     clearTimeout(this.sessionTimer);
     if (wasAnswered) this.record('rtp-stats', { ...this.rtp.snapshot(), final: true });
     this.rtp.close();

@@ -182,7 +182,7 @@ describe('server-side hold and the control API', () => {
 
   /** Answers the server's re-INVITE like a phone would and returns its offered direction. */
   async function answerReinvite(answerDirection: string): Promise<string> {
-    const reinvite = await sip.next((m) => m.kind === 'request' && m.method === 'INVITE');
+    const reinvite = await sip.next((m) => m.kind === 'request' && m.method === 'INVITE', 5000);
     const offered =
       /a=(sendrecv|sendonly|recvonly|inactive)/.exec(reinvite.body.toString())?.[1] ?? '';
     const sdp = `v=0\r\no=raw 1 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 8 126\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:126 telephone-event/8000\r\na=${answerDirection}\r\n`;
@@ -219,7 +219,21 @@ describe('server-side hold and the control API', () => {
       server.sipPort,
     );
     const ok = await sip.next(isResponse('srvhold-1', 200));
+    // The server holds at once, but not before our ACK: by the first 2xx retransmission
+    // there must be no re-INVITE yet (RFC 3261 14.1).
+    await sip.next(isResponse('srvhold-1', 200));
+    expect(sip.count((m) => m.kind === 'request' && m.method === 'INVITE')).toBe(0);
     sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKackh'), server.sipPort);
+
+    // Glare: a 491 makes the server try again a moment later with a new CSeq.
+    const first = await sip.next((m) => m.kind === 'request' && m.method === 'INVITE');
+    sip.send(responseText(first, 491, 'Request Pending'), server.sipPort);
+    await sip.next(
+      (m) =>
+        m.kind === 'request' &&
+        m.method === 'ACK' &&
+        getHeader(m, 'cseq') === `${getHeader(first, 'cseq')!.split(' ')[0]} ACK`,
+    );
     expect(await answerReinvite('recvonly')).toBe('sendonly');
     const held = await server.api.waitForEntry('srvhold-1', (e) => e.type === 'hold');
     expect(held.timeline.find((e: Json) => e.type === 'hold')).toMatchObject({
