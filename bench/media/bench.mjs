@@ -56,6 +56,21 @@ function udpCounters() {
   return Object.fromEntries(names.map((name, i) => [name, values[i]]));
 }
 
+/** Receive-buffer drops per socket from /proc/net/udp, split into the server's RTP ports and the rest (sipp). */
+function socketDrops() {
+  let server = 0;
+  let others = 0;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 13) continue;
+    const port = Number.parseInt(fields[1].split(':')[1], 16);
+    const drops = Number(fields.at(-1));
+    if (port >= 20000 && port <= 29999) server += drops;
+    else others += drops;
+  }
+  return { server, others };
+}
+
 async function runLevel(calls) {
   // MEDIA_PRIORITY=rt runs the server under SCHED_RR like FreeSWITCH's -rp (needs root/CAP_SYS_NICE).
   const command = PRIORITY === 'rt' ? ['chrt', '-r', '10', 'node'] : ['node'];
@@ -129,6 +144,7 @@ async function runLevel(calls) {
     await sleep(WINDOW_MS);
     const cpuUsed = cpuSeconds(server.pid) - cpuStart;
     const udpEnd = udpCounters();
+    const drops = socketDrops();
     const elapsed = (Date.now() - startedAt) / 1000;
     const stats = await api('/stats');
     const rss = rssBytes(server.pid);
@@ -159,6 +175,7 @@ async function runLevel(calls) {
       rtpReceived: received,
       rtpLost: lost,
       udpRcvbufErrorsInWindow: udpEnd.RcvbufErrors - udpStart.RcvbufErrors,
+      socketDropsSinceStart: drops,
     };
   } finally {
     stopSipp();
@@ -176,7 +193,7 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `method: sipp UAC -> server (service music, PCMU 20 ms), sipp -rtp_echo returns the RTP; ${CALL_RATE} cps ramp,`,
+  `method: sipp UACs (${CALLS_PER_SIPP} calls each) -> server (service music, PCMU 20 ms), sipp -rtp_echo returns the RTP; ${CALL_RATE} cps ramp,`,
 );
 console.log(
   `        ${WINDOW_MS / 1000} s window after all calls are up; send intervals measured per stream inside the server.`,
@@ -189,7 +206,7 @@ for (const calls of LEVELS) {
   console.log(
     `${String(calls).padStart(5)} calls | failed ${result.failed} (sipp x${result.sippInstances} exit ${result.sippExit}, ends ${JSON.stringify(result.endReasons)}) | send interval p50 ${s.p50Ms} p99 ${s.p99Ms} p99.9 ${s.p999Ms} max ${s.maxMs} ms (${s.count} samples)` +
       ` | CPU ${result.cpuPercent}% (${result.cpuPercentPerCall}%/call) | RSS ${result.rssMB} MB (${result.rssPerCallKB} KB/call)` +
-      ` | RTP in ${result.rtpReceived} lost ${result.rtpLost} (UDP rcvbuf drops in window: ${result.udpRcvbufErrorsInWindow})`,
+      ` | RTP in ${result.rtpReceived} lost ${result.rtpLost} (UDP rcvbuf drops in window: ${result.udpRcvbufErrorsInWindow}; since start at server sockets ${result.socketDropsSinceStart.server}, at sipp ${result.socketDropsSinceStart.others})`,
   );
 }
 const outDir = join(root, 'bench/results');
