@@ -12,7 +12,8 @@ test('echo test: tone bursts in come back as tone bursts', async ({ visitor }) =
   await widget.launcher.click();
   await widget.expectCallState('active');
   const callId = await widget.outgoingCallId();
-  await waitForTimelineEntry(callId, entryOfType('answered'), 'answered');
+  // After its spoken intro the server echoes: the timeline says when.
+  await waitForTimelineEntry(callId, entryOfType('echo-started'), 'echo started', 15_000);
   await widget.expectInboundAudio();
 
   // The microphone plays 400 ms bursts every second: about 4 in 4 s, with quiet between.
@@ -32,12 +33,15 @@ test('echo test: silence in gives silence back', async ({ visitor }) => {
   await widget.launcher.click();
   await widget.expectCallState('active');
   const callId = await widget.outgoingCallId();
-  await waitForTimelineEntry(callId, entryOfType('answered'), 'answered');
+  await waitForTimelineEntry(callId, entryOfType('echo-started'), 'echo started', 15_000);
   // Media flows (so silence is not just "nothing arrives")...
   await widget.expectPacketsFlowingBothWays();
-  // ...and what comes back is silent.
-  const powers = await sampleInboundPower(widget.page, widget.tag, 2_000);
-  expect(Math.max(...powers)).toBeLessThan(QUIET);
+  // ...and what comes back, once the intro's last frames have played out, is silent.
+  const powers = await sampleInboundPower(widget.page, widget.tag, 2_500);
+  const afterIntroTail = powers.slice(5);
+  expect(Math.max(...afterIntroTail), powers.map((p) => p.toFixed(4)).join(' ')).toBeLessThan(
+    QUIET,
+  );
 
   await widget.button('Hang up').click();
   await waitForTimelineEntry(callId, entryOfType('ended'), 'ended');

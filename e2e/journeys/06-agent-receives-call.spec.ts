@@ -61,7 +61,9 @@ test('agent declines a call from another agent: the caller sees "declined"', asy
   await expect(caller.element).toContainText('Call ended: Call declined');
   await caller.screenshot('declined');
   // What Kamailio relayed: the callee's rejection reached the caller as a final response.
-  const rejection = caller.wire.responsesTo('INVITE').find((r) => (r.status ?? 0) >= 400);
+  const rejection = caller.wire
+    .responsesTo('INVITE')
+    .find((r) => (r.status ?? 0) >= 400 && r.status !== 401 && r.status !== 407);
   expect(rejection?.status).toBe(ended.sipStatus);
   expect(
     callee.wire.messages.some((m) => m.direction === 'sent' && m.status === rejection?.status),

@@ -16,7 +16,10 @@ export function serveForgedCredentials(forgery: Forgery, user: string) {
     await context.route(`${CREDENTIALS_ORIGIN}/credentials/**`, (route) =>
       route.fulfill({
         status: 200,
-        headers: { 'access-control-allow-origin': PAGES_ORIGIN },
+        headers: {
+          'access-control-allow-origin': PAGES_ORIGIN,
+          'access-control-allow-credentials': 'true',
+        },
         json: {
           username,
           password: randomBytes(20).toString('base64'),

@@ -72,6 +72,31 @@ export const entryOfType =
   (entry: TimelineEntry): boolean =>
     entry.type === type && Object.entries(fields).every(([k, v]) => entry[k] === v);
 
+/** Packet counters the server keeps for a call (live while it is up). */
+export interface ServerRtp {
+  packetsReceived: number;
+  packetsSent: number;
+}
+
+/** Waits until the server both received and sent `minPackets` more packets on the call. */
+export async function expectServerPacketsRising(callId: string, minPackets = 25): Promise<void> {
+  const rtpOf = async () =>
+    ((await findCall(callId))?.rtp ?? { packetsReceived: 0, packetsSent: 0 }) as ServerRtp;
+  const before = await rtpOf();
+  await expect
+    .poll(
+      async () => {
+        const now = await rtpOf();
+        return Math.min(
+          now.packetsReceived - before.packetsReceived,
+          now.packetsSent - before.packetsSent,
+        );
+      },
+      { message: `media server packets of ${callId}`, intervals: [100] },
+    )
+    .toBeGreaterThanOrEqual(minPackets);
+}
+
 /** POST to the control API of the server that holds the call. */
 export async function control(
   call: MediaCall,
