@@ -18,6 +18,7 @@ export interface ServerConfig {
   rtpTimeoutMs: number;
   statsIntervalMs: number;
   minSessionExpires: number;
+  historySize: number;
   t1Ms: number;
   logLevel: string;
 }
@@ -68,6 +69,7 @@ export function loadConfig(
     rtpTimeoutMs: integer(env, 'RTP_TIMEOUT_S', 30, 1, 3600) * 1000,
     statsIntervalMs: integer(env, 'STATS_INTERVAL_S', 5, 1, 3600) * 1000,
     minSessionExpires: integer(env, 'MIN_SE', 90, 1, 86400),
+    historySize: integer(env, 'HISTORY_SIZE', 500, 0, 100_000),
     t1Ms: integer(env, 'SIP_T1_MS', 500, 10, 10000),
     logLevel: env.LOG_LEVEL || 'info',
   };

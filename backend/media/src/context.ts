@@ -24,6 +24,8 @@ export interface MediaSettings {
   rtpTimeoutMs: number;
   statsIntervalMs: number;
   minSessionExpires: number;
+  /** Ended calls kept for /history. */
+  historySize: number;
 }
 
 /** Timeline entries of every call, for the SSE stream and anyone else listening. */

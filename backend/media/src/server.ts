@@ -44,6 +44,7 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
       rtpTimeoutMs: config.rtpTimeoutMs,
       statsIntervalMs: config.statsIntervalMs,
       minSessionExpires: config.minSessionExpires,
+      historySize: config.historySize,
     },
     local: { host: config.sipHost, port: sipPort, user: config.serverName },
     transport,

@@ -25,7 +25,6 @@ import { readSessionExpires } from './sip/sessionTimer.js';
 import type { ServerTransaction } from './sip/transactions.js';
 import type { Endpoint } from './sip/transport.js';
 
-const HISTORY_LIMIT = 500;
 const HOUSEKEEPING_MS = 250;
 const UNNEGOTIATED: NegotiatedMedia = {
   remote: { address: '127.0.0.1', port: 0 },
@@ -259,7 +258,7 @@ export class UserAgent {
     call.onEnded(() => {
       this.calls.delete(call.id);
       this.history.push(call);
-      if (this.history.length > HISTORY_LIMIT) this.history.shift();
+      if (this.history.length > this.ctx.settings.historySize) this.history.shift();
     });
   }
 
