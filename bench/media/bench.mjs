@@ -86,6 +86,7 @@ async function runLevel(calls) {
         RTP_PORT_MIN: '20000',
         RTP_PORT_MAX: '29999',
         RTP_TIMEOUT_S: '30',
+      HISTORY_SIZE: '5000',
         LOG_LEVEL: 'warn',
         RECORDINGS_DIR: '/tmp/media-bench-recordings',
       },
