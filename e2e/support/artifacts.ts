@@ -2,9 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
-import { ARTIFACTS_DIR } from './paths';
-
-const SCREENS_DIR = path.join(ARTIFACTS_DIR, 'screens');
+import { SCREENS_DIR } from './paths';
 
 function slug(text: string): string {
   return text

@@ -2,7 +2,7 @@
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { generateMicrophoneSignals } from './audio-fixtures';
-import { BUILT_CDN_DIR, CDN_DIR, PAGES_HOST, PAGES_PORT } from './paths';
+import { BUILT_CDN_DIR, CDN_DIR, PAGES_HOST, PAGES_PORT, SCREENS_DIR } from './paths';
 
 function snapshotCdnBuild(): void {
   for (const file of ['softphone.js', 'softphone-engine.js']) {
@@ -17,6 +17,7 @@ function snapshotCdnBuild(): void {
 import { startStaticServer } from './static-server';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  rmSync(SCREENS_DIR, { recursive: true, force: true });
   generateMicrophoneSignals();
   snapshotCdnBuild();
   const server = await startStaticServer(PAGES_HOST, PAGES_PORT);

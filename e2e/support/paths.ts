@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'e2e', 'artifacts');
+/** Screenshots of key states, one run's worth (cleared at start). */
+export const SCREENS_DIR = path.join(ARTIFACTS_DIR, 'screens');
 export const PAGES_DIR = path.join(REPO_ROOT, 'e2e', 'pages');
 /** The script-tag build (`npm run build`). */
 export const BUILT_CDN_DIR = path.join(REPO_ROOT, 'dist', 'cdn');
