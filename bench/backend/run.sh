@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Kamailio capacity with the full SBC configuration, measured with sipp inside a
+# lab namespace (LAB_NAME, default "backend-bench"):
+#   - OPTIONS answered by Kamailio itself: the ceiling of this machine + config
+#   - authenticated REGISTER (401 challenge + auth_ephemeral check + usrloc save),
+#     one agent re-registering its contact (sipp cannot take per-call credentials
+#     with a colon in the username from an injection file)
+#   - call setups: INVITE (407 + auth) to `echo` through rtpengine to the media
+#     farm, ACK, 1 s of call, BYE
+# Each load runs for STEP_SECONDS at increasing rates until one is not sustained
+# (more than 0.1 % failed, or under 90 % of the target rate achieved). Results go to stdout and to
+# bench/results/backend-<time>.txt.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+export LAB_NAME="${LAB_NAME:-backend-bench}"
+if [[ -z "${BENCH_IN_LAB:-}" ]]; then
+  bash backend/lab/lab.sh up
+  BENCH_IN_LAB=1 exec bash backend/lab/lab.sh exec -- bash "$0" "$@"
+fi
+
+STEP_SECONDS="${STEP_SECONDS:-5}"
+OPTIONS_RATES=(${OPTIONS_RATES:-2000 4000 8000 12000 16000})
+REGISTER_RATES=(${REGISTER_RATES:-500 1000 2000 3000 4000 6000})
+CALL_RATES=(${CALL_RATES:-25 50 100 200 300 400})
+work="$(mktemp -d /tmp/bench-backend.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p bench/results
+report="bench/results/backend-$(date +%Y%m%dT%H%M%S).txt"
+
+secret="$(cat backend/run/secret)"
+ephemeral_password() { printf '%s' "$1" | openssl dgst -sha1 -hmac "$secret" -binary | base64; }
+expiry=$(($(date +%s) + 3600))
+
+# The backend tests' scenarios, with their placeholders filled in.
+sed -e 's/EXPECT/200/' -e 's/EXPIRES/300/' backend/test/sipp/register.xml >"$work/register.xml"
+sed -e 's/CALLER/bench-caller/g' -e 's/PAUSE/1000/' backend/test/sipp/call.xml >"$work/call.xml"
+
+port=31000
+# Runs one sipp load of `rate` calls/s for STEP_SECONDS, each call holding for
+# `hold` seconds; sets RESULT to "target achieved_per_s successful failed", where
+# achieved = successful calls / (wall time - hold) as sipp's own clock saw it.
+load() {
+  local scenario="$1" rate="$2" hold="$3"; shift 3
+  port=$((port + 20))
+  local stats="$work/stats-$port.csv"
+  sipp 127.0.0.1:5060 -sf "$scenario" -r "$rate" -m $((rate * STEP_SECONDS)) -l $((rate * 3 + 100)) \
+    -i 127.0.0.1 -p "$port" -mp $((port + 10)) -cp $((port + 5)) -nostdin \
+    -recv_timeout 10s -timeout $((STEP_SECONDS * 4 + 20))s -max_socket 1000 \
+    -trace_stat -stf "$stats" -fd 3600 "$@" >/dev/null 2>&1 || true
+  # CSV columns: 1 StartTime, 3 CurrentTime (each "date<TAB>time<TAB>epoch"),
+  # 16 SuccessfulCall(C), 18 FailedCall(C)
+  RESULT="$(awk -F';' -v target="$rate" -v hold="$hold" 'END {
+    split($1, start, "\t"); split($3, now, "\t")
+    busy = now[3] - start[3] - hold
+    printf "%d %.0f %d %d\n", target, (busy > 0 ? $16 / busy : 0), $16, $18
+  }' "$stats")"
+}
+
+# Steps up through the rates until one is not sustained; prints every step.
+measure() {
+  local name="$1" scenario="$2" hold="$3" best=0 target achieved ok failed
+  local -n rates="$4"
+  shift 4
+  printf '\n%s (%s s per step)\n  %8s %10s %10s %8s\n' "$name" "$STEP_SECONDS" target achieved ok failed
+  for rate in "${rates[@]}"; do
+    load "$scenario" "$rate" "$hold" "$@"
+    read -r target achieved ok failed <<<"$RESULT"
+    printf '  %8s %10s %10s %8s\n' "$target/s" "$achieved/s" "$ok" "$failed"
+    # Sustained: at most 0.1 % failed and at least 90 % of the target rate reached.
+    if ((ok == 0 || failed * 1000 > ok + failed || achieved * 10 < target * 9)); then break; fi
+    best=$achieved
+  done
+  printf '  => %s: %s/s sustained\n' "$name" "$best"
+}
+
+{
+  echo "Backend benchmark $(date -u +%FT%TZ)"
+  echo "machine: $(nproc) x $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GB RAM, $(uname -r)"
+  echo "kamailio: $(docker exec softphone_kamailio_1 kamailio -v | head -1)"
+  echo "sipp: $(sipp -v 2>&1 | awk '/SIPp/ { print $2; exit }'), over UDP on the lab loopback; all processes share the machine"
+  measure "OPTIONS (ceiling)" bench/backend/sipp/options.xml 0 OPTIONS_RATES
+  measure "authenticated REGISTER" "$work/register.xml" 0 REGISTER_RATES \
+    -s agent8 -au "$expiry:agent8" -ap "$(ephemeral_password "$expiry:agent8")"
+  measure "call setups to echo via rtpengine (1 s calls)" "$work/call.xml" 1 CALL_RATES \
+    -s echo -au "$expiry:bench-caller" -ap "$(ephemeral_password "$expiry:bench-caller")"
+} | tee "$report"
+echo "saved to $report"
