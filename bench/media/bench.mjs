@@ -19,9 +19,7 @@ const CALLS_PER_SIPP = 150;
 const SIP_PORT = 5071;
 const HTTP_PORT = 8071;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
-const PRIORITY = ['rt', 'nice'].includes(process.env.MEDIA_PRIORITY)
-  ? process.env.MEDIA_PRIORITY
-  : 'normal';
+const PRIORITY = process.env.MEDIA_PRIORITY === 'rt' ? 'rt' : 'normal';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const api = async (path, method = 'GET') =>
@@ -74,7 +72,7 @@ function socketDrops() {
 }
 
 async function runLevel(calls) {
-  // MEDIA_PRIORITY=rt runs the server under SCHED_RR like FreeSWITCH's -rp; =nice sets NICE=-10.
+  // MEDIA_PRIORITY=rt runs the server under SCHED_RR like FreeSWITCH's -rp (needs root/CAP_SYS_NICE).
   const command = PRIORITY === 'rt' ? ['chrt', '-r', '10', 'node'] : ['node'];
   const server = spawn(
     command[0],
@@ -88,8 +86,7 @@ async function runLevel(calls) {
         RTP_PORT_MIN: '20000',
         RTP_PORT_MAX: '29999',
         RTP_TIMEOUT_S: '30',
-        HISTORY_SIZE: '5000',
-        ...(PRIORITY === 'nice' ? { NICE: '-10' } : {}),
+      HISTORY_SIZE: '5000',
         LOG_LEVEL: 'warn',
         RECORDINGS_DIR: '/tmp/media-bench-recordings',
       },
@@ -191,7 +188,7 @@ async function runLevel(calls) {
 const machine = `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Linux ${os.release()}, Node ${process.version}`;
 console.log(`media server benchmark: ${machine}`);
 console.log(
-  `server scheduling: ${{ rt: 'SCHED_RR 10 (chrt -r 10)', nice: 'NICE=-10', normal: 'default (SCHED_OTHER, nice 0)' }[PRIORITY]}; load average at start ${os
+  `server scheduling: ${PRIORITY === 'rt' ? 'SCHED_RR 10 (chrt -r 10)' : 'default (SCHED_OTHER)'}; load average at start ${os
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,

@@ -5,7 +5,6 @@
 # with only loopback, so nothing leaves the machine and no port clashes with the lab.
 #   bash bench/media/run.sh            # levels 100 200 300 400 500
 #   bash bench/media/run.sh 200 600    # chosen levels
-#   MEDIA_PRIORITY=rt|nice bash bench/media/run.sh   # server under SCHED_RR 10, or NICE=-10
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 node "$root/backend/media/build.mjs" >/dev/null

@@ -21,8 +21,6 @@ export interface ServerConfig {
   historySize: number;
   t1Ms: number;
   logLevel: string;
-  /** Scheduling niceness to request at start (negative needs CAP_SYS_NICE), or undefined. */
-  nice: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -74,7 +72,6 @@ export function loadConfig(
     historySize: integer(env, 'HISTORY_SIZE', 500, 0, 100_000),
     t1Ms: integer(env, 'SIP_T1_MS', 500, 10, 10000),
     logLevel: env.LOG_LEVEL || 'info',
-    nice: env.NICE ? integer(env, 'NICE', 0, -20, 19) : undefined,
   };
   if (config.rtpPortMax - config.rtpPortMin < 3) {
     throw new ConfigError(`RTP_PORT_MIN..RTP_PORT_MAX must span at least 4 ports`);

@@ -1,22 +1,10 @@
 /** Entry point of the bundle (dist/server.js). */
-import os from 'node:os';
 import { ConfigError, loadConfig } from './config.js';
 import { IvrConfigError } from './ivr/config.js';
 import { startMediaServer } from './server.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  if (config.nice !== undefined) {
-    // RTP pacing is the first thing to suffer on a busy machine; ask for a larger CPU share.
-    try {
-      os.setPriority(config.nice);
-    } catch (error) {
-      process.stderr.write(
-        `cannot set NICE=${config.nice} (needs CAP_SYS_NICE): ${(error as Error).message}\n`,
-      );
-    }
-  }
-  const server = await startMediaServer(config);
+  const server = await startMediaServer(loadConfig(process.env));
   const shutdown = (): void => {
     server.stop().then(
       () => process.exit(0),
