@@ -8,18 +8,26 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const levels = process.argv
-  .slice(2)
-  .map(Number)
-  .filter((n) => n > 0);
-const LEVELS = levels.length > 0 ? levels : [100, 200, 300, 400, 500];
+const args = process.argv.slice(2);
+// A level is "calls" or "priority:calls"; priority "rt" runs the server under SCHED_RR 10
+// (as FreeSWITCH does with -rp: on a shared, busy machine the pacing otherwise measures the
+// neighbours), "normal" under the default scheduler. MEDIA_PRIORITY sets the default.
+const DEFAULT_PRIORITY = process.env.MEDIA_PRIORITY === 'normal' ? 'normal' : 'rt';
+const LEVELS = (
+  args.length > 0 ? args : ['rt:200', 'rt:400', 'rt:600', 'rt:800', 'normal:200']
+).map((arg) => {
+  const [priority, calls] = arg.includes(':') ? arg.split(':') : [DEFAULT_PRIORITY, arg];
+  if (!['rt', 'normal'].includes(priority) || !(Number(calls) > 0))
+    throw new Error(`bad level "${arg}"`);
+  return { priority, calls: Number(calls) };
+});
+const SCHEDULING = { rt: 'SCHED_RR 10 (chrt -r 10)', normal: 'default (SCHED_OTHER)' };
 const WINDOW_MS = 20_000;
 const CALL_RATE = 100;
 const CALLS_PER_SIPP = 150;
 const SIP_PORT = 5071;
 const HTTP_PORT = 8071;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
-const PRIORITY = process.env.MEDIA_PRIORITY === 'rt' ? 'rt' : 'normal';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const api = async (path, method = 'GET') =>
@@ -71,9 +79,8 @@ function socketDrops() {
   return { server, others };
 }
 
-async function runLevel(calls) {
-  // MEDIA_PRIORITY=rt runs the server under SCHED_RR like FreeSWITCH's -rp (needs root/CAP_SYS_NICE).
-  const command = PRIORITY === 'rt' ? ['chrt', '-r', '10', 'node'] : ['node'];
+async function runLevel(calls, priority) {
+  const command = priority === 'rt' ? ['chrt', '-r', '10', 'node'] : ['node'];
   const server = spawn(
     command[0],
     [...command.slice(1), join(root, 'backend/media/dist/server.js')],
@@ -86,7 +93,7 @@ async function runLevel(calls) {
         RTP_PORT_MIN: '20000',
         RTP_PORT_MAX: '29999',
         RTP_TIMEOUT_S: '30',
-      HISTORY_SIZE: '5000',
+        HISTORY_SIZE: '5000',
         LOG_LEVEL: 'warn',
         RECORDINGS_DIR: '/tmp/media-bench-recordings',
       },
@@ -188,24 +195,19 @@ async function runLevel(calls) {
 const machine = `${os.cpus().length} x ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Linux ${os.release()}, Node ${process.version}`;
 console.log(`media server benchmark: ${machine}`);
 console.log(
-  `server scheduling: ${PRIORITY === 'rt' ? 'SCHED_RR 10 (chrt -r 10)' : 'default (SCHED_OTHER)'}; load average at start ${os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}`,
-);
-console.log(
   `method: sipp UACs (${CALLS_PER_SIPP} calls each) -> server (service music, PCMU 20 ms), sipp -rtp_echo returns the RTP; ${CALL_RATE} cps ramp,`,
 );
 console.log(
   `        ${WINDOW_MS / 1000} s window after all calls are up; send intervals measured per stream inside the server.`,
 );
 const results = [];
-for (const calls of LEVELS) {
-  const result = await runLevel(calls);
+for (const { calls, priority } of LEVELS) {
+  const load = os.loadavg()[0].toFixed(1);
+  const result = { priority, loadAverage: Number(load), ...(await runLevel(calls, priority)) };
   results.push(result);
   const s = result.sendInterval;
   console.log(
-    `${String(calls).padStart(5)} calls | failed ${result.failed} (sipp x${result.sippInstances} exit ${result.sippExit}, ends ${JSON.stringify(result.endReasons)}) | send interval p50 ${s.p50Ms} p99 ${s.p99Ms} p99.9 ${s.p999Ms} max ${s.maxMs} ms (${s.count} samples)` +
+    `${String(calls).padStart(5)} calls, ${SCHEDULING[priority]}, load ${load} | failed ${result.failed} (sipp x${result.sippInstances} exit ${result.sippExit}, ends ${JSON.stringify(result.endReasons)}) | send interval p50 ${s.p50Ms} p99 ${s.p99Ms} p99.9 ${s.p999Ms} max ${s.maxMs} ms (${s.count} samples)` +
       ` | CPU ${result.cpuPercent}% (${result.cpuPercentPerCall}%/call) | RSS ${result.rssMB} MB (${result.rssPerCallKB} KB/call)` +
       ` | RTP in ${result.rtpReceived} lost ${result.rtpLost} (UDP rcvbuf drops in window: ${result.udpRcvbufErrorsInWindow}; since start at server sockets ${result.socketDropsSinceStart.server}, at sipp ${result.socketDropsSinceStart.others})`,
   );
@@ -216,9 +218,12 @@ writeFileSync(
   join(outDir, 'media.json'),
   `${JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2)}\n`,
 );
-const passing = results.filter(
-  (r) => r.failed === 0 && r.sippExit === 0 && r.sendInterval.p99Ms <= 25,
-);
-console.log(
-  `highest level with 0 failed calls and p99 <= 25 ms: ${passing.length ? Math.max(...passing.map((r) => r.calls)) : 'none'}`,
-);
+for (const priority of new Set(results.map((r) => r.priority))) {
+  const passing = results.filter(
+    (r) =>
+      r.priority === priority && r.failed === 0 && r.sippExit === 0 && r.sendInterval.p99Ms <= 25,
+  );
+  console.log(
+    `${SCHEDULING[priority]}: highest level with 0 failed calls and p99 <= 25 ms: ${passing.length ? Math.max(...passing.map((r) => r.calls)) : 'none'}`,
+  );
+}

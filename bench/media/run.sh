@@ -3,8 +3,8 @@
 # (service "music", sipp echoing the server's RTP back so both directions carry 50 pps),
 # and the server reports its own RTP send intervals. Runs in a private network namespace
 # with only loopback, so nothing leaves the machine and no port clashes with the lab.
-#   bash bench/media/run.sh            # levels 100 200 300 400 500
-#   bash bench/media/run.sh 200 600    # chosen levels
+#   bash bench/media/run.sh                 # rt:200 rt:400 rt:600 rt:800 normal:200
+#   bash bench/media/run.sh 1000 normal:400 # chosen levels ("rt" unless MEDIA_PRIORITY=normal)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 node "$root/backend/media/build.mjs" >/dev/null
