@@ -9,7 +9,8 @@
 #                                           the others are kept from the last run)
 # Environment: BENCH_RUNS (measured runs, default 12), BENCH_WARMUP (default 1),
 # BENCH_LEAK_CALLS (default 20), BENCH_SKIP_BUILD=1 (use dist/ as it is),
-# BENCH_KEEP_LAB=1 (leave the lab up afterwards).
+# BENCH_KEEP_LAB=1 (leave the lab up afterwards), BENCH_EXTERNAL_TIMEOUT (seconds per
+# backend/media script, default 900).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,8 @@ npx esbuild bench/src/main.ts --bundle --platform=node --format=esm --target=nod
 
 step "backend up (lab '$LAB_NAME')"
 if [[ "${BENCH_KEEP_LAB:-}" != 1 ]]; then
+  # A lab left running would keep images built from older sources: start from scratch.
+  bash "$LAB" down >/dev/null 2>&1 || true
   trap 'bash "$LAB" down >/dev/null 2>&1 || true' EXIT
 fi
 bash "$LAB" up
@@ -42,8 +45,10 @@ bash "$LAB" up
 step "browser benchmarks"
 bash "$LAB" exec -- node "$HARNESS" run "$@"
 
-# The other helpers' capacity benchmarks: each script prints a Markdown section on stdout
-# (its progress on stderr); run inside the lab so they reach the same backend.
+# The other helpers' capacity benchmarks (bench/backend/*.sh, bench/media/*.sh): each
+# brings its own namespace (the backend one reuses this lab through LAB_NAME) and prints
+# its results on stdout, which goes into BENCHMARKS.md as a text block.
+EXTERNAL_TIMEOUT="${BENCH_EXTERNAL_TIMEOUT:-900}"
 run_external() {
   local name="$1"; shift
   local out="$RESULTS/external/$name.md"
@@ -54,14 +59,18 @@ run_external() {
     return 0
   fi
   : >"$out"
-  local script
+  local script status
   for script in "$@"; do
     step "$script"
-    local status=0
-    bash "$LAB" exec -- bash "$script" >>"$out" || status=$?
-    ((status == 0)) || printf '\n> `%s` failed in this run (exit code %s).\n' "$script" "$status" >>"$out"
-
-    printf '\n' >>"$out"
+    status=0
+    printf 'Output of `%s` (%s, load %s):\n\n```text\n' "$script" "$(date -u +%FT%TZ)" \
+      "$(cut -d' ' -f1 /proc/loadavg)" >>"$out"
+    # Bounded: a hung load generator must not hang the whole run (timeout signals the
+    # script's whole process group, sipp included).
+    timeout --kill-after=15 "$EXTERNAL_TIMEOUT" bash "$script" | tee -a "$out" || status=$?
+    printf '```\n\n' >>"$out"
+    ((status == 0)) || printf '> `%s` failed in this run (exit code %s%s).\n\n' "$script" "$status" \
+      "$( ((status == 124)) && echo ", timed out after ${EXTERNAL_TIMEOUT} s")" >>"$out"
   done
 }
 if (($# == 0)); then

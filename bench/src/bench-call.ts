@@ -16,13 +16,14 @@ import {
   openProbedPage,
   type ProbedPage,
   pageTimeToEpoch,
-  readMarks,
+  readTimeline,
+  type Timeline,
   waitForMark,
 } from './browser';
 import { RUNS, VISITOR_CREDENTIALS_URL, WARMUP_RUNS } from './config';
 import { waitForDigits } from './media-server';
 import { pages, publish } from './pages';
-import { type Summary, summarize } from './stats';
+import { type Summary, summarize, summarizeFields } from './stats';
 
 /** How a benchmark drives one kind of page. */
 interface CallPage {
@@ -90,26 +91,17 @@ type CallPageKey = keyof typeof CALL_PAGES;
 
 export interface CallSetupResult {
   name: string;
-  inviteSent: Summary;
-  answered: Summary;
-  firstRtp: Summary;
-  firstAudio: Summary;
+  /** Click → each phase (`inviteSent`, `inviteOk`, `firstRtp`, `firstAudio`, …). */
+  phases: Record<string, Summary>;
 }
 
 export type CallSetupResults = Record<CallPageKey, CallSetupResult>;
-
-interface CallSample {
-  inviteSent: number;
-  answered: number;
-  firstRtp: number;
-  firstAudio: number;
-}
 
 /** Load, click, wait for audio; returns the open page (the caller hangs up and closes). */
 async function placeCall(
   browser: Browser,
   callPage: CallPage,
-): Promise<{ probed: ProbedPage; sample: CallSample }> {
+): Promise<{ probed: ProbedPage; timeline: Timeline }> {
   const probed = await openProbedPage(browser);
   const { page } = probed;
   await page.goto(callPage.url(), { waitUntil: 'load' });
@@ -117,17 +109,7 @@ async function placeCall(
   await page.evaluate(() => window.__probe.armCall());
   await callPage.clickCall(page);
   await waitForMark(page, 'firstAudio');
-  const marks = await readMarks(page);
-  const clickedAt = await lastClick(page);
-  return {
-    probed,
-    sample: {
-      inviteSent: marks.inviteSent! - clickedAt,
-      answered: marks.inviteOk! - clickedAt,
-      firstRtp: marks.firstRtp! - clickedAt,
-      firstAudio: marks.firstAudio! - clickedAt,
-    },
-  };
+  return { probed, timeline: await readTimeline(page, await lastClick(page)) };
 }
 
 async function endCall(probed: ProbedPage, callPage: CallPage): Promise<void> {
@@ -137,25 +119,18 @@ async function endCall(probed: ProbedPage, callPage: CallPage): Promise<void> {
 }
 
 export async function benchCallSetup(browser: Browser): Promise<CallSetupResults> {
-  const samples = new Map<CallPageKey, CallSample[]>();
+  const samples = new Map<CallPageKey, Timeline[]>();
   const keys = Object.keys(CALL_PAGES) as CallPageKey[];
   for (let i = 0; i < WARMUP_RUNS + RUNS; i++) {
     for (const key of keys) {
-      const { probed, sample } = await placeCall(browser, CALL_PAGES[key]);
+      const { probed, timeline } = await placeCall(browser, CALL_PAGES[key]);
       await endCall(probed, CALL_PAGES[key]);
-      if (i >= WARMUP_RUNS) samples.set(key, [...(samples.get(key) ?? []), sample]);
+      if (i >= WARMUP_RUNS) samples.set(key, [...(samples.get(key) ?? []), timeline]);
     }
   }
   const results: Partial<CallSetupResults> = {};
   for (const key of keys) {
-    const list = samples.get(key)!;
-    results[key] = {
-      name: CALL_PAGES[key].name,
-      inviteSent: summarize(list.map((s) => s.inviteSent)),
-      answered: summarize(list.map((s) => s.answered)),
-      firstRtp: summarize(list.map((s) => s.firstRtp)),
-      firstAudio: summarize(list.map((s) => s.firstAudio)),
-    };
+    results[key] = { name: CALL_PAGES[key].name, phases: summarizeFields(samples.get(key)!) };
   }
   return results as CallSetupResults;
 }

@@ -14,6 +14,7 @@ import {
   waitForMark,
 } from './browser';
 import { agentCredentialsUrl, CALL_TARGET, LEAK_CALLS, RUNS } from './config';
+import { type HeapGrowth, heapByConstructor, topGrowth } from './heap-snapshot';
 import { pages, publish } from './pages';
 import { type Summary, slope, summarize } from './stats';
 
@@ -23,6 +24,8 @@ const WINDOW_MS = 1000;
 const SETTLE_MS = 2000;
 /** How long each of the leak check's calls stays up. */
 const LEAK_CALL_MS = 1000;
+/** The leak check's first heap snapshot, after this many calls (lazy one-time setup done). */
+const SNAPSHOT_AFTER_CALL = 2;
 
 interface CostPage {
   name: string;
@@ -76,6 +79,13 @@ export interface CostResult {
   heapAfterCalls: number[];
   /** Least-squares heap growth per call over the leak check, bytes. */
   growthPerCall: number;
+  /**
+   * The same over the second half of the calls only: one-time growth (lazily compiled code,
+   * caches filled by the first calls) is over by then; a leak keeps growing.
+   */
+  lateGrowthPerCall: number;
+  /** What grew most between the end of the first few calls and the last one (snapshots). */
+  growthByConstructor: HeapGrowth[];
 }
 
 export type CostResults = Record<keyof typeof COST_PAGES, CostResult>;
@@ -123,12 +133,15 @@ async function measure(browser: Browser, costPage: CostPage): Promise<CostResult
     await hangupAndWait(probed, costPage);
 
     const heapAfterCalls: number[] = [];
+    let early = new Map<string, { count: number; bytes: number }>();
     for (let i = 0; i < LEAK_CALLS; i++) {
       await callUntilAudio(probed, costPage);
       await page.waitForTimeout(LEAK_CALL_MS);
       await hangupAndWait(probed, costPage);
       heapAfterCalls.push(await heapAfterGc(cdp));
+      if (i === SNAPSHOT_AFTER_CALL - 1) early = await heapByConstructor(cdp);
     }
+    const growthByConstructor = topGrowth(early, await heapByConstructor(cdp));
     return {
       name: costPage.name,
       idle,
@@ -137,6 +150,8 @@ async function measure(browser: Browser, costPage: CostPage): Promise<CostResult
       inCallHeap,
       heapAfterCalls,
       growthPerCall: slope(heapAfterCalls),
+      lateGrowthPerCall: slope(heapAfterCalls.slice(Math.floor(heapAfterCalls.length / 2))),
+      growthByConstructor,
     };
   } finally {
     await probed.close();

@@ -4,10 +4,10 @@
  * load drifts hit every page alike. Same agent and credentials service for every page.
  */
 import type { Browser } from 'playwright-core';
-import { openProbedPage, waitForMark } from './browser';
+import { openProbedPage, readTimeline, type Timeline, waitForMark } from './browser';
 import { agentCredentialsUrl, RUNS, WARMUP_RUNS } from './config';
 import { pages, publish } from './pages';
-import { type Summary, summarize } from './stats';
+import { type Summary, summarize, summarizeFields } from './stats';
 
 export interface RegistrationResult {
   name: string;
@@ -15,8 +15,8 @@ export interface RegistrationResult {
   fromNavigation: Summary;
   /** Load event → registered. */
   fromLoad: Summary;
-  /** Navigation start → the REGISTER's 200 OK on the wire (before the page's event). */
-  wire200: Summary;
+  /** Navigation start → each phase (downloads, WebSocket, REGISTER, 200 OK…). */
+  phases: Record<string, Summary>;
 }
 
 interface Contender {
@@ -39,9 +39,8 @@ const CONTENDERS = {
 export type RegistrationResults = Record<keyof typeof CONTENDERS, RegistrationResult>;
 
 interface Sample {
-  fromNavigation: number;
+  timeline: Timeline;
   fromLoad: number;
-  wire200: number;
 }
 
 async function registerOnce(browser: Browser, contender: Contender): Promise<Sample> {
@@ -50,12 +49,12 @@ async function registerOnce(browser: Browser, contender: Contender): Promise<Sam
     const { page } = probed;
     await page.goto(publish(contender.html(agentCredentialsUrl()), 'register'));
     const registered = await waitForMark(page, 'registered');
-    const { wire200, loadAt } = await page.evaluate(() => ({
-      wire200: window.__probe.marks.registerOk ?? Number.NaN,
-      loadAt: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
-        .loadEventStart,
-    }));
-    return { fromNavigation: registered, fromLoad: registered - loadAt, wire200 };
+    const loadAt = await page.evaluate(
+      () =>
+        (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
+          .loadEventStart,
+    );
+    return { timeline: await readTimeline(page), fromLoad: registered - loadAt };
   } finally {
     await probed.close();
   }
@@ -74,9 +73,9 @@ export async function benchRegistration(browser: Browser): Promise<RegistrationR
     const list = samples.get(key)!;
     results[key as keyof RegistrationResults] = {
       name: contender.name,
-      fromNavigation: summarize(list.map((s) => s.fromNavigation)),
+      fromNavigation: summarize(list.map((s) => s.timeline.registered!)),
       fromLoad: summarize(list.map((s) => s.fromLoad)),
-      wire200: summarize(list.map((s) => s.wire200)),
+      phases: summarizeFields(list.map((s) => s.timeline)),
     };
   }
   return results as RegistrationResults;

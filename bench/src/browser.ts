@@ -116,6 +116,38 @@ export async function waitForMark(
 export const readMarks = (page: Page): Promise<ProbeMarks> =>
   page.evaluate(() => ({ ...window.__probe.marks }));
 
+/**
+ * The probe's marks plus when the page's downloads finished (Resource Timing
+ * `responseEnd`): `pageScript` (the scripts in the HTML), `engineLoaded` (the widget's
+ * lazily loaded engine chunk), `credentials` (the credentials service's answer). Times are
+ * relative to `zero` (a page time, e.g. the click); phases that did not happen are absent.
+ */
+export type Timeline = Partial<
+  Record<keyof ProbeMarks | 'pageScript' | 'engineLoaded' | 'credentials', number>
+>;
+
+export async function readTimeline(page: Page, zero = 0): Promise<Timeline> {
+  const absolute = await page.evaluate(() => {
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const endOf = (match: (name: string) => boolean) =>
+      resources.find((r) => match(new URL(r.name).pathname))?.responseEnd;
+    const scripts = resources.filter(
+      (r) => r.initiatorType === 'script' && !r.name.endsWith('/softphone-engine.js'),
+    );
+    return {
+      pageScript: scripts.length > 0 ? Math.max(...scripts.map((r) => r.responseEnd)) : undefined,
+      engineLoaded: endOf((path) => path.endsWith('/softphone-engine.js')),
+      credentials: endOf((path) => path.startsWith('/credentials/')),
+      ...window.__probe.marks,
+    };
+  });
+  const timeline: Timeline = {};
+  for (const [name, time] of Object.entries(absolute)) {
+    if (typeof time === 'number') timeline[name as keyof Timeline] = time - zero;
+  }
+  return timeline;
+}
+
 /** `event.timeStamp` of the last click the page saw. */
 export const lastClick = (page: Page): Promise<number> =>
   page.evaluate(() => window.__probe.clicks.at(-1) ?? Number.NaN);

@@ -19,6 +19,7 @@ import { startPageServer } from './pages';
 import {
   type BrowserResults,
   type ExternalSection,
+  RESULTS_FORMAT,
   renderBenchmarks,
   renderBrowserResults,
 } from './report';
@@ -64,10 +65,17 @@ async function run(args: string[]): Promise<void> {
     `machine: ${machine.cpu} ×${machine.cores}, ${machine.chromium}, load ${machine.loadAtStart.toFixed(2)}`,
   );
   // Keep earlier results of benchmarks not run this time (e.g. `run dtmf` after a full run).
-  const previous: Partial<BrowserResults> = existsSync(BROWSER_RESULTS)
+  const stored: Partial<BrowserResults> = existsSync(BROWSER_RESULTS)
     ? JSON.parse(readFileSync(BROWSER_RESULTS, 'utf8'))
     : {};
-  const results: BrowserResults = { ...previous, machine, runs: RUNS, warmup: WARMUP_RUNS };
+  const previous = stored.format === RESULTS_FORMAT ? stored : {};
+  const results: BrowserResults = {
+    ...previous,
+    format: RESULTS_FORMAT,
+    machine,
+    runs: RUNS,
+    warmup: WARMUP_RUNS,
+  };
   await bundlePeerPages();
   const server = await startPageServer();
   const browser = await launchBrowser();

@@ -18,19 +18,36 @@ export const STATS_POLL_MS = 20;
 /** Inbound audio RMS (0..1) above which a polling interval counts as "not silent" (≈ -40 dBFS). */
 export const AUDIBLE_RMS = 0.01;
 
+/** Phases, in the order they happen; each is the first occurrence (since the call was armed). */
 export interface ProbeMarks {
+  /** The SIP WebSocket opened. */
+  wsOpen?: number;
+  /** First REGISTER sent. */
+  registerSent?: number;
+  /** 200 OK to a REGISTER received. */
+  registerOk?: number;
   /** Ready: registered (agent) or connected (visitor), as the page reports it. */
   registered?: number;
+  /** `getUserMedia()` resolved. */
+  micReady?: number;
   inviteSent?: number;
+  /** 401/407 to the INVITE received (the INVITE goes again with credentials). */
+  inviteChallenged?: number;
   inviteOk?: number;
-  registerOk?: number;
+  /** The peer connection is `connected` (ICE and DTLS done). */
+  mediaConnected?: number;
   firstRtp?: number;
   firstAudio?: number;
   callEnded?: number;
 }
 
 /** Marks that describe the page, not a call: kept when a new call is armed. */
-export const PAGE_MARKS: readonly (keyof ProbeMarks)[] = ['registered', 'registerOk'];
+export const PAGE_MARKS: readonly (keyof ProbeMarks)[] = [
+  'wsOpen',
+  'registerSent',
+  'registerOk',
+  'registered',
+];
 
 export interface ProbeState {
   marks: ProbeMarks;
@@ -55,6 +72,9 @@ export function installProbe(options: {
 }): void {
   const { pageMarks } = options;
   const marks: ProbeMarks = {};
+  const markOnce = (name: keyof ProbeMarks): void => {
+    marks[name] ??= performance.now();
+  };
   const connections: RTCPeerConnection[] = [];
   let pollTimer: number | undefined;
   let lastEnergy = new Map<string, { energy: number; duration: number }>();
@@ -71,9 +91,7 @@ export function installProbe(options: {
       report.forEach((stat: Record<string, unknown>) => {
         if (stat.type !== 'inbound-rtp' || stat.kind !== 'audio') return;
         const now = performance.now();
-        if (marks.firstRtp === undefined && Number(stat.packetsReceived ?? 0) > 0) {
-          marks.firstRtp = now;
-        }
+        if (Number(stat.packetsReceived ?? 0) > 0) marks.firstRtp ??= now;
         const id = String(stat.id);
         const energy = Number(stat.totalAudioEnergy ?? 0);
         const duration = Number(stat.totalSamplesDuration ?? 0);
@@ -82,17 +100,14 @@ export function installProbe(options: {
         const seconds = duration - previous.duration;
         const rms = seconds > 0 ? Math.sqrt((energy - previous.energy) / seconds) : 0;
         const level = Number(stat.audioLevel ?? 0);
-        if (
-          marks.firstAudio === undefined &&
-          (rms > options.audibleRms || level > options.audibleRms)
-        ) {
-          marks.firstAudio = now;
-        }
+        if (rms > options.audibleRms || level > options.audibleRms) marks.firstAudio ??= now;
       });
     }
     if (marks.firstAudio !== undefined && pollTimer !== undefined) {
       clearInterval(pollTimer);
       pollTimer = undefined;
+      // Done with this call: hold no reference that could look like a leak of the page.
+      connections.length = 0;
     }
   };
 
@@ -117,31 +132,30 @@ export function installProbe(options: {
 
   window.addEventListener('sip-registration-change', (event) => {
     const { state: registration } = (event as CustomEvent<{ state: string }>).detail;
-    if (registration === 'registered' && marks.registered === undefined) {
-      marks.registered = performance.now();
-    }
+    if (registration === 'registered') markOnce('registered');
   });
-  window.addEventListener('sip-call-ended', () => {
-    marks.callEnded ??= performance.now();
-  });
+  window.addEventListener('sip-call-ended', () => markOnce('callEnded'));
 
   const NativeWebSocket = window.WebSocket;
   class ProbedWebSocket extends NativeWebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
+      this.addEventListener('open', () => markOnce('wsOpen'));
       this.addEventListener('message', (event: MessageEvent) => {
-        if (typeof event.data !== 'string' || !event.data.startsWith('SIP/2.0 200')) return;
-        const cseq = headerOf(event.data, 'CSeq') ?? '';
-        if (/\bINVITE$/i.test(cseq) && marks.inviteOk === undefined) {
-          marks.inviteOk = performance.now();
-        } else if (/\bREGISTER$/i.test(cseq) && marks.registerOk === undefined) {
-          marks.registerOk = performance.now();
+        if (typeof event.data !== 'string') return;
+        const status = /^SIP\/2\.0 (\d{3})/.exec(event.data)?.[1];
+        const method = /\s(\w+)$/.exec(headerOf(event.data, 'CSeq') ?? '')?.[1]?.toUpperCase();
+        if (method === 'INVITE' && status === '200') markOnce('inviteOk');
+        if (method === 'INVITE' && (status === '401' || status === '407')) {
+          markOnce('inviteChallenged');
         }
+        if (method === 'REGISTER' && status === '200') markOnce('registerOk');
       });
     }
     override send(data: Parameters<WebSocket['send']>[0]): void {
+      if (typeof data === 'string' && data.startsWith('REGISTER ')) markOnce('registerSent');
       if (typeof data === 'string' && data.startsWith('INVITE ') && !marks.inviteSent) {
-        marks.inviteSent = performance.now();
+        markOnce('inviteSent');
         state.callId = headerOf(data, '(?:Call-ID|i)');
       }
       super.send(data);
@@ -154,7 +168,20 @@ export function installProbe(options: {
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
       connections.push(this);
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected') markOnce('mediaConnected');
+      });
     }
   }
   window.RTCPeerConnection = ProbedPeerConnection;
+
+  const mediaDevices = navigator.mediaDevices;
+  if (mediaDevices) {
+    const getUserMedia = mediaDevices.getUserMedia.bind(mediaDevices);
+    mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      markOnce('micReady');
+      return stream;
+    };
+  }
 }

@@ -2,14 +2,18 @@
  * Turns the results into Markdown: the console summary of `npm run bench` and BENCHMARKS.md.
  * Budgets from the issue are checked here, each printed next to its measured value.
  */
-import type { CallSetupResults, DtmfResults } from './bench-call';
+import type { CallSetupResult, CallSetupResults, DtmfResults } from './bench-call';
 import type { CostResults } from './bench-cost';
 import type { RegistrationResults } from './bench-registration';
 import type { Bytes, WeightResults } from './bench-weight';
 import type { Machine } from './machine';
-import { kb, ms, ratio, type Summary, spreadMs } from './stats';
+import { kb, ms, ratio, type Summary, spreadMs, summarize } from './stats';
+
+/** Bumped when the shape of the results changes: older stored results are then dropped. */
+export const RESULTS_FORMAT = 2;
 
 export interface BrowserResults {
+  format: number;
   machine: Machine;
   runs: number;
   warmup: number;
@@ -37,6 +41,38 @@ export const BUDGETS = {
   /** Heap growth per call that still counts as "no growth" (GC noise). */
   heapGrowthPerCall: 4 * 1024,
 } as const;
+
+/** Phases of the timelines (bench/src/browser.ts `Timeline`), in the order they happen. */
+const PHASES: Record<string, string> = {
+  pageScript: 'page script downloaded',
+  engineLoaded: 'engine chunk downloaded',
+  credentials: 'credentials received',
+  wsOpen: 'WebSocket open',
+  registerSent: 'REGISTER sent',
+  registerOk: 'REGISTER → 200 OK received',
+  registered: 'ready event (registered / connected)',
+  micReady: 'microphone ready (getUserMedia)',
+  inviteSent: 'INVITE sent',
+  inviteChallenged: 'INVITE → 407 received',
+  inviteOk: 'INVITE → 200 OK received',
+  mediaConnected: 'ICE + DTLS connected',
+  firstRtp: 'first inbound RTP packet',
+  firstAudio: 'first non-silent inbound audio',
+};
+
+/** One row per phase, one column per page: the medians, so each step's cost shows. */
+function phaseTable(pages: { name: string; phases: Record<string, Summary> }[]): string {
+  const rows = Object.entries(PHASES)
+    .filter(([key]) => pages.some((p) => p.phases[key]))
+    .map(([key, label]) => [
+      label,
+      ...pages.map((p) => {
+        const s = p.phases[key];
+        return s ? ms(s.median) : '–';
+      }),
+    ]);
+  return table(['phase (median)', ...pages.map((p) => p.name)], rows);
+}
 
 const verdict = (met: boolean): string => (met ? '✅ met' : '❌ missed');
 
@@ -114,7 +150,6 @@ function registrationSection(reg: RegistrationResults): string {
     r.name,
     spreadMs(r.fromNavigation),
     spreadMs(r.fromLoad),
-    spreadMs(r.wire200),
     ratio(r.fromNavigation.median / base),
   ]);
   const widgetRatio = reg.widget.fromNavigation.median / base;
@@ -122,10 +157,14 @@ function registrationSection(reg: RegistrationResults): string {
 
 Agent \`agent9\`, credentials from the credentials service (same URL for every page),
 fetched by the page. "Registered" is the page's event (\`sip-registration-change\` with
-\`registered\` for the widget, JsSIP's \`registered\`, SIP.js's \`onRegistered\`); "200 OK on
-the wire" is when the REGISTER's 200 OK reached the page's WebSocket.
+\`registered\` for the widget, JsSIP's \`registered\`, SIP.js's \`onRegistered\`).
 
-${table(['page', 'navigation → registered', 'load event → registered', 'navigation → 200 OK on the wire', 'ratio vs JsSIP'], rows)}
+${table(['page', 'navigation → registered', 'load event → registered', 'ratio vs JsSIP'], rows)}
+
+Where the time goes (ms after navigation start; downloads from Resource Timing
+\`responseEnd\`, SIP from the page's WebSocket):
+
+${phaseTable(Object.values(reg))}
 
 | budget | measured | |
 |---|---|---|
@@ -134,14 +173,15 @@ ${table(['page', 'navigation → registered', 'load event → registered', 'navi
 }
 
 function callSection(calls: CallSetupResults): string {
+  const phase = (c: CallSetupResult, key: string) => c.phases[key] ?? summarize([]);
   const rows = Object.values(calls).map((c) => [
     c.name,
-    spreadMs(c.inviteSent),
-    spreadMs(c.answered),
-    spreadMs(c.firstRtp),
-    spreadMs(c.firstAudio),
+    spreadMs(phase(c, 'inviteSent')),
+    spreadMs(phase(c, 'inviteOk')),
+    spreadMs(phase(c, 'firstRtp')),
+    spreadMs(phase(c, 'firstAudio')),
   ]);
-  const jssip = calls.jssip.firstAudio.median;
+  const jssip = phase(calls.jssip, 'firstAudio').median;
   const budgetRow = (label: string, s: Summary): string =>
     `| ${label}: click → first audio ≤ 300 ms and faster than minimal JsSIP (${ms(jssip)}) | ${ms(s.median)} (${ratio(s.median / jssip)}) | ${verdict(s.median <= BUDGETS.firstAudioMs && s.median < jssip)} |`;
   return `## 3. Call setup
@@ -153,10 +193,14 @@ interval above 0.01, from \`totalAudioEnergy\`/\`totalSamplesDuration\`, or \`au
 
 ${table(['page', 'click → INVITE sent', 'click → 200 OK', 'click → first RTP', 'click → first audio'], rows)}
 
+Where the time goes (ms after the click; negative: done before the click):
+
+${phaseTable(Object.values(calls))}
+
 | budget | measured | |
 |---|---|---|
-${budgetRow('widget, hovered first', calls.widgetWarm.firstAudio)}
-${budgetRow('widget, clicked at once', calls.widgetCold.firstAudio)}`;
+${budgetRow('widget, hovered first', phase(calls.widgetWarm, 'firstAudio'))}
+${budgetRow('widget, clicked at once', phase(calls.widgetCold, 'firstAudio'))}`;
 }
 
 function dtmfSection(dtmf: DtmfResults): string {
@@ -176,6 +220,7 @@ ${table(['page', 'key press → digit at the media server'], rows)}
 
 function costSection(cost: CostResults): string {
   const cpu = (s: Summary) => `${s.median.toFixed(1)} ms/s`;
+  const perCall = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB/call`;
   const rows = Object.values(cost).map((c) => [
     c.name,
     cpu(c.idle.task),
@@ -185,16 +230,25 @@ function costSection(cost: CostResults): string {
     cpu(c.inCall.script),
     kb(c.inCallHeap),
     `${kb(c.heapAfterCalls[0] ?? Number.NaN)} → ${kb(c.heapAfterCalls.at(-1) ?? Number.NaN)}`,
-    `${(c.growthPerCall / 1024).toFixed(2)} KB/call`,
+    perCall(c.growthPerCall),
+    perCall(c.lateGrowthPerCall),
   ]);
-  const growth = cost.widget.growthPerCall;
+  const growth = cost.widget.lateGrowthPerCall;
+  const calls = cost.widget.heapAfterCalls.length;
+  const growers = Object.values(cost)
+    .map(
+      (c) =>
+        `- ${c.name}: ${c.growthByConstructor.map((g) => `\`${g.name}\` +${g.count} (${kb(g.bytes)})`).join(', ') || 'nothing grew'}`,
+    )
+    .join('\n');
   return `## 5. Cost in the page
 
 A registered agent phone: main-thread busy time (CDP \`Performance.getMetrics\` TaskDuration)
 and JavaScript time (ScriptDuration) per second, medians of 1 s windows, idle and during an
 \`echo\` call; JS heap in use after \`HeapProfiler.collectGarbage\`. Then ${cost.widget.heapAfterCalls.length} calls one after
 another (audio, 1 s, hang up, wait for the end), heap after GC after each; growth is the
-least-squares slope over those calls.
+least-squares slope over all those calls, and over their second half (after one-time
+growth such as lazily compiled code: a leak keeps growing there).
 
 ${table(
   [
@@ -206,14 +260,24 @@ ${table(
     'in call: JS',
     'in call: heap',
     'heap after call 1 → last',
-    'growth',
+    'growth, all calls',
+    'growth, second half',
   ],
   rows,
 )}
 
 | budget | measured | |
 |---|---|---|
-| no heap growth over ${cost.widget.heapAfterCalls.length} calls (slope ≤ ${BUDGETS.heapGrowthPerCall / 1024} KB/call) | ${(growth / 1024).toFixed(2)} KB/call | ${verdict(growth <= BUDGETS.heapGrowthPerCall)} |`;
+| no heap growth over ${calls} calls (slope over the second half ≤ ${BUDGETS.heapGrowthPerCall / 1024} KB/call) | ${perCall(growth)} | ${verdict(growth <= BUDGETS.heapGrowthPerCall)} |
+
+What grew most between call 2 and call ${calls} (heap snapshots, by constructor; count and
+self size added):
+
+${growers}
+
+Heap after GC after each call, KB: ${Object.values(cost)
+    .map((c) => `${c.name}: ${c.heapAfterCalls.map((b) => (b / 1024).toFixed(0)).join(' ')}`)
+    .join('; ')}.`;
 }
 
 function externalSection(section: ExternalSection): string {

@@ -55,3 +55,16 @@ export const ratio = (value: number): string =>
 /** `median (p10–p90)` in ms. */
 export const spreadMs = (s: Summary): string =>
   Number.isFinite(s.median) ? `${ms(s.median)} (${s.p10.toFixed(0)}–${s.p90.toFixed(0)})` : '–';
+
+/** Per-field summaries of runs that each measured some named values (missing ones skipped). */
+export function summarizeFields(
+  runs: readonly Partial<Record<string, number>>[],
+): Record<string, Summary> {
+  const names = [...new Set(runs.flatMap((run) => Object.keys(run)))];
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      summarize(runs.map((run) => run[name]).filter((v): v is number => v !== undefined)),
+    ]),
+  );
+}
