@@ -89,6 +89,7 @@ export class Call implements FrameSource {
   private readonly ports: BoundPair;
   private readonly sdpSessionId = randomInt(1, 2 ** 31);
   private sdpVersion = 1;
+  private lastLocalSdp = '';
   private lastSdpRemote = '';
   private reinvitePending = false;
   private answerExpectedInAck = false;
@@ -197,33 +198,30 @@ export class Call implements FrameSource {
   }
 
   offerSdp(direction: Direction): string {
-    this.sdpVersion++;
-    return writeSdp({
-      address: this.ctx.local.host,
-      port: this.rtp.localPort,
-      sessionId: this.sdpSessionId,
-      version: this.sdpVersion,
-      direction,
-      codecs: OFFERED_CODECS,
-      telephoneEventPt: OFFERED_TELEPHONE_EVENT_PT,
-    });
+    return this.localSdp(OFFERED_CODECS, OFFERED_TELEPHONE_EVENT_PT, direction);
   }
 
+  /** RFC 3264 §8: the o= version moves only when the description changes. */
   private localSdp(
     codecs: { payloadType: number; codec: Codec }[],
     te: number | undefined,
     direction: Direction,
   ): string {
+    const build = (version: number): string =>
+      writeSdp({
+        address: this.ctx.local.host,
+        port: this.rtp.localPort,
+        sessionId: this.sdpSessionId,
+        version,
+        direction,
+        codecs,
+        telephoneEventPt: te,
+      });
+    const unchanged = build(this.sdpVersion);
+    if (unchanged === this.lastLocalSdp) return unchanged;
     this.sdpVersion++;
-    return writeSdp({
-      address: this.ctx.local.host,
-      port: this.rtp.localPort,
-      sessionId: this.sdpSessionId,
-      version: this.sdpVersion,
-      direction,
-      codecs,
-      telephoneEventPt: te,
-    });
+    this.lastLocalSdp = build(this.sdpVersion);
+    return this.lastLocalSdp;
   }
 
   private applyRemote(sdp: AudioOffer, chosen: { payloadType: number; codec: Codec }): void {

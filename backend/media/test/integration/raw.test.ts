@@ -165,6 +165,40 @@ describe('SIP robustness (raw UDP)', () => {
     sip.send(inDialogText('BYE', ok, sip.port, 3, 'z9hG4bKbye3'), server.sipPort);
     await sip.next(isResponse('timer-1', 200, 'BYE'));
   });
+
+  it('keeps the o= version for an unchanged re-INVITE and bumps it when the answer changes', async () => {
+    sip.send(invite('version-1'), server.sipPort);
+    const ok = await sip.next(isResponse('version-1', 200));
+    sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKackv'), server.sipPort);
+    const offerBody = (direction: string) =>
+      inviteText({
+        service: 'music',
+        callId: 'version-1',
+        serverPort: server.sipPort,
+        clientPort: sip.port,
+        direction,
+      }).split('\r\n\r\n')[1]!;
+    const reinvite = async (cseq: number, direction: string): Promise<string> => {
+      const body = offerBody(direction);
+      sip.send(
+        inDialogText('INVITE', ok, sip.port, cseq, `z9hG4bKreinv${cseq}`).replace(
+          'Content-Length: 0\r\n\r\n',
+          `Content-Type: application/sdp\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+        ),
+        server.sipPort,
+      );
+      const answer = await sip.next(isResponse('version-1', 200));
+      sip.send(inDialogText('ACK', answer, sip.port, cseq, `z9hG4bKackv${cseq}`), server.sipPort);
+      return /^o=.*$/m.exec(answer.body.toString())![0];
+    };
+    const first = /^o=.*$/m.exec(ok.body.toString())![0];
+    const version = (origin: string) => Number(origin.split(' ')[2]);
+    expect(await reinvite(2, 'sendrecv')).toBe(first);
+    const held = await reinvite(3, 'sendonly');
+    expect(version(held)).toBe(version(first) + 1);
+    sip.send(inDialogText('BYE', ok, sip.port, 4, 'z9hG4bKbyev'), server.sipPort);
+    await sip.next(isResponse('version-1', 200, 'BYE'));
+  });
 });
 
 describe('server-side hold and the control API', () => {
