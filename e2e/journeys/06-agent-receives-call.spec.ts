@@ -70,3 +70,37 @@ test('agent declines a call from another agent: the caller sees "declined"', asy
   ).toBe(true);
   await expect(callee.button('Call')).toBeVisible();
 });
+
+test('agent declines a queue call: the visitor stays queued with music and the next agent gets it', async ({
+  agent,
+  visitor,
+}) => {
+  const first = await agent('agent8');
+  const second = await agent('agent9');
+  await first.expectRegistration('registered');
+  await second.expectRegistration('registered');
+
+  const caller = await visitor({ target: 'queue' });
+  await caller.launcher.click();
+  const callId = await caller.outgoingCallId();
+
+  // The queue rings agents in order: agent8 first, and only agent8.
+  await first.expectCallState('ringing');
+  expect(await second.call()).toBeUndefined();
+  await first.button('Decline').click();
+  await first.expectEnded('declined');
+
+  // The visitor notices nothing but the music; the next agent rings.
+  await second.expectCallState('ringing');
+  await caller.expectCallState('active');
+  await caller.expectInboundAudio();
+  await second.button('Answer').click();
+  await second.expectCallState('active');
+  const bridge = await waitForTimelineEntry(callId, entryOfType('bridge'), 'bridged');
+  expect(second.wire.incomingCallIds()).toEqual([bridge.peerCallId]);
+  await second.expectInboundAudio();
+
+  await caller.button('Hang up').click();
+  await second.expectEnded('hangup-remote');
+  await waitForTimelineEntry(callId, entryOfType('ended'), 'ended on the server');
+});
