@@ -95,9 +95,17 @@ cmd_exec() {
   exec nsenter --net="$NETNS" "$@"
 }
 
+# Concurrent up/down of the same lab would race for the engine and namespace.
+locked() {
+  mkdir -p "$LAB_DIR"
+  exec 9>"$LAB_DIR.lock"
+  flock 9
+  "$@"
+}
+
 case "${1:-}" in
-  up) cmd_up ;;
-  down) cmd_down ;;
+  up) locked cmd_up ;;
+  down) locked cmd_down ;;
   exec) shift; cmd_exec "$@" ;;
   compose) shift; compose "$@" ;;
   logs) shift; compose logs --no-color "$@" ;;
