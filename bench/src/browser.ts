@@ -117,27 +117,39 @@ export const readMarks = (page: Page): Promise<ProbeMarks> =>
   page.evaluate(() => ({ ...window.__probe.marks }));
 
 /**
- * The probe's marks plus when the page's downloads finished (Resource Timing
- * `responseEnd`): `pageScript` (the scripts in the HTML), `engineLoaded` (the widget's
- * lazily loaded engine chunk), `credentials` (the credentials service's answer). Times are
- * relative to `zero` (a page time, e.g. the click); phases that did not happen are absent.
+ * The probe's marks plus the page's downloads (Resource Timing): when the engine chunk and
+ * the credentials were requested (`startTime`) and received (`responseEnd`), and when the
+ * page's own scripts were received. Times are relative to `zero` (a page time, e.g. the
+ * click); phases that did not happen are absent.
  */
 export type Timeline = Partial<
-  Record<keyof ProbeMarks | 'pageScript' | 'engineLoaded' | 'credentials', number>
+  Record<
+    | keyof ProbeMarks
+    | 'pageScript'
+    | 'engineRequested'
+    | 'engineLoaded'
+    | 'credentialsRequested'
+    | 'credentials',
+    number
+  >
 >;
 
 export async function readTimeline(page: Page, zero = 0): Promise<Timeline> {
   const absolute = await page.evaluate(() => {
     const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    const endOf = (match: (name: string) => boolean) =>
-      resources.find((r) => match(new URL(r.name).pathname))?.responseEnd;
+    const find = (match: (path: string) => boolean) =>
+      resources.find((r) => match(new URL(r.name).pathname));
+    const isEngine = (path: string) => path.endsWith('/softphone-engine.js');
+    const isCredentials = (path: string) => path.startsWith('/credentials/');
     const scripts = resources.filter(
-      (r) => r.initiatorType === 'script' && !r.name.endsWith('/softphone-engine.js'),
+      (r) => r.initiatorType === 'script' && !isEngine(new URL(r.name).pathname),
     );
     return {
       pageScript: scripts.length > 0 ? Math.max(...scripts.map((r) => r.responseEnd)) : undefined,
-      engineLoaded: endOf((path) => path.endsWith('/softphone-engine.js')),
-      credentials: endOf((path) => path.startsWith('/credentials/')),
+      engineRequested: find(isEngine)?.startTime,
+      engineLoaded: find(isEngine)?.responseEnd,
+      credentialsRequested: find(isCredentials)?.startTime,
+      credentials: find(isCredentials)?.responseEnd,
       ...window.__probe.marks,
     };
   });

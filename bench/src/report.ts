@@ -45,7 +45,9 @@ export const BUDGETS = {
 /** Phases of the timelines (bench/src/browser.ts `Timeline`), in the order they happen. */
 const PHASES: Record<string, string> = {
   pageScript: 'page script downloaded',
+  engineRequested: 'engine chunk requested',
   engineLoaded: 'engine chunk downloaded',
+  credentialsRequested: 'credentials requested',
   credentials: 'credentials received',
   wsOpen: 'WebSocket open',
   registerSent: 'REGISTER sent',
