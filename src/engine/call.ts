@@ -9,11 +9,14 @@ import { Emitter } from './emitter';
 import { audioDirection, deriveHoldState, type MediaDirection, shouldPlayHoldMusic } from './hold';
 import { boundIceGathering } from './ice';
 import { acquireMicrophone, stopStream } from './media';
+import { QualityMonitor } from './quality/monitor';
 import { sendHoldReinvite } from './reinvite';
 import type {
   CallDirection,
   CallEventMap,
   CallHandle,
+  CallQuality,
+  CallReport,
   CallState,
   EndCause,
   HoldState,
@@ -30,6 +33,10 @@ export interface CallContext {
   onEnded(call: Call): void;
   /** An error worth reporting on the phone too (microphone). */
   onError(error: PhoneError): void;
+  /** The end-of-call report, after the call's own `report` event. */
+  onReport(report: CallReport): void;
+  /** The WebSocket server the phone is connected to now. */
+  serverUrl(): string | undefined;
 }
 
 /** How often inbound packets are checked while the far end holds us with `sendonly`. */
@@ -79,6 +86,9 @@ export class Call implements CallHandle {
   private pendingEnd: EndDescription | undefined;
   private silenceTimer: ReturnType<typeof setInterval> | undefined;
   private lastInbound = { packets: -1, at: 0 };
+  /** The server the call's INVITE went through (for the report). */
+  private server: string | undefined;
+  private readonly monitor: QualityMonitor;
 
   /**
    * @param direction who placed the call
@@ -91,6 +101,15 @@ export class Call implements CallHandle {
   ) {
     this.remoteValue = remote;
     this.stateValue = direction === 'incoming' ? 'ringing' : 'connecting';
+    const { statsIntervalMs, qualityThresholds } = context.config;
+    this.monitor = new QualityMonitor({
+      intervalMs: statsIntervalMs,
+      thresholds: qualityThresholds,
+      peerConnection: () => this.peerConnection,
+      isHeld: () => this.stateValue === 'on-hold',
+      onSample: (sample) => this.events.emit('quality', sample),
+      onWarning: (change) => this.events.emit('quality-warning', change),
+    });
   }
 
   /** Current state; see {@link CallState}. */
@@ -122,6 +141,11 @@ export class Call implements CallHandle {
     return this.session?.connection ?? undefined;
   }
 
+  /** Latest quality sample, active warnings, and the report once ended. */
+  get quality(): CallQuality {
+    return this.monitor;
+  }
+
   /** Over? (A getter, so that checks after an await are not narrowed away.) */
   get ended(): boolean {
     return this.stateValue === 'ended';
@@ -140,6 +164,7 @@ export class Call implements CallHandle {
     this.session = session;
     this.localStream = localStream;
     this.remoteValue = sessionIdentity(session);
+    this.server = this.context.serverUrl();
     if (this.mutedValue) this.applyMute();
     if (session.connection) this.watchPeerConnection(session.connection);
     session.on('peerconnection', ({ peerconnection }) => this.watchPeerConnection(peerconnection));
@@ -160,6 +185,7 @@ export class Call implements CallHandle {
     session.on('accepted', () => {
       this.answeredAtValue = Date.now();
       this.setState('active');
+      this.monitor.start();
     });
     session.on('sdp', ({ originator, type, sdp }) => {
       if (originator === 'remote' && type === 'offer') this.remoteOffer = audioDirection(sdp);
@@ -432,5 +458,23 @@ export class Call implements CallHandle {
     const payload: CallEventMap['ended'] = { cause: end.cause, message: end.message };
     if (end.sipStatus !== undefined) payload.sipStatus = end.sipStatus;
     this.events.emit('ended', payload);
+    this.reportQuality(end.cause);
+  }
+
+  private reportQuality(cause: EndCause): void {
+    const report = this.monitor.finish({
+      callId: this.id,
+      direction: this.direction,
+      target: this.remoteValue.uri,
+      createdAt: this.createdAt,
+      answeredAt: this.answeredAtValue,
+      endedAt: Date.now(),
+      endCause: cause,
+      server: this.server,
+      // The SBC does not tell its region over SIP yet.
+      region: undefined,
+    });
+    this.events.emit('report', report);
+    this.context.onReport(report);
   }
 }

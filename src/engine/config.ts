@@ -2,7 +2,8 @@
  * Configuration validation and defaults. Deliberately free of JsSIP: the elements import
  * this module statically to check their attributes before the SIP stack is loaded.
  */
-import type { DtmfMode, PhoneError } from './types';
+import { DEFAULT_THRESHOLDS } from './quality/thresholds';
+import type { DtmfMode, PhoneError, QualityThresholds } from './types';
 
 /** Where the SIP credentials come from. */
 export type CredentialSource =
@@ -25,6 +26,9 @@ export interface ResolvedConfig {
   ringtoneUrl: string | null;
   ringbackUrl: string | null;
   registerExpires: number;
+  statsIntervalMs: number;
+  qualityThresholds: QualityThresholds;
+  statsUrl: string | null;
 }
 
 export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; error: PhoneError };
@@ -37,6 +41,7 @@ export const DEFAULTS = {
   iceGatheringTimeoutMs: 500,
   registerExpires: 300,
   soundsBase: '/sounds/',
+  statsIntervalMs: 1000,
 } as const;
 
 const DTMF_MODES: readonly DtmfMode[] = ['auto', 'rfc4733', 'info'];
@@ -109,14 +114,15 @@ function optionalString(input: Record<string, unknown>, key: string): string | u
   return value;
 }
 
-function checkCredentialsUrl(value: string): string {
+/** An https:// URL (http:// on localhost), relative ones resolved against the page. */
+function checkHttpsUrl(key: string, value: string): string {
   const base = globalThis.location?.href;
   const url = parseUrl(value, base);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    fail(`credentialsUrl must be an https:// URL: got '${value}'`);
+    fail(`${key} must be an https:// URL: got '${value}'`);
   }
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-    fail(`credentialsUrl must use https:// (http:// only for localhost): got '${value}'`);
+    fail(`${key} must use https:// (http:// only for localhost): got '${value}'`);
   }
   return url.href;
 }
@@ -124,7 +130,7 @@ function checkCredentialsUrl(value: string): string {
 function checkCredentials(input: Record<string, unknown>): CredentialSource {
   const credentialsUrl = optionalString(input, 'credentialsUrl');
   if (credentialsUrl !== undefined)
-    return { kind: 'url', url: checkCredentialsUrl(credentialsUrl) };
+    return { kind: 'url', url: checkHttpsUrl('credentialsUrl', credentialsUrl) };
   const user = optionalString(input, 'user');
   if (user === undefined) {
     fail('either credentialsUrl or user (with password) is required');
@@ -188,6 +194,37 @@ function checkSoundsBase(value: unknown): string {
   return value.endsWith('/') ? value : `${value}/`;
 }
 
+/** Below 100 ms getStats() itself becomes a load on the page; above a minute it says little. */
+function checkStatsInterval(input: Record<string, unknown>): number {
+  const value = positiveNumber(input, 'statsIntervalMs', DEFAULTS.statsIntervalMs, 60_000);
+  if (value < 100) fail(`statsIntervalMs must be at least 100: got ${value}`);
+  return value;
+}
+
+function checkThresholds(value: unknown): QualityThresholds {
+  if (value === undefined || value === null) return { ...DEFAULT_THRESHOLDS };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    fail(`qualityThresholds must be an object: got ${shown(value)}`);
+  }
+  const input = value as Record<string, unknown>;
+  for (const key of Object.keys(input)) {
+    if (!(key in DEFAULT_THRESHOLDS)) {
+      fail(
+        `qualityThresholds has no '${key}' (known: ${Object.keys(DEFAULT_THRESHOLDS).join(', ')})`,
+      );
+    }
+  }
+  const pick = (key: keyof QualityThresholds, max?: number) =>
+    positiveNumber(input, key, DEFAULT_THRESHOLDS[key], max);
+  return {
+    rttMs: pick('rttMs'),
+    jitterMs: pick('jitterMs'),
+    lossFraction: pick('lossFraction', 1),
+    mos: pick('mos', 4.5),
+    audioLevel: pick('audioLevel', 1),
+  };
+}
+
 /** An explicit URL wins; `null` turns the sound off; otherwise the default file under soundsBase. */
 function soundUrl(input: Record<string, unknown>, key: string, base: string, file: string) {
   const value = input[key];
@@ -199,6 +236,7 @@ function soundUrl(input: Record<string, unknown>, key: string, base: string, fil
 
 function resolve(input: Record<string, unknown>): ResolvedConfig {
   const soundsBase = checkSoundsBase(input.soundsBase);
+  const statsUrl = optionalString(input, 'statsUrl');
   return {
     servers: checkServers(input.servers),
     domain: checkDomain(input.domain),
@@ -222,6 +260,9 @@ function resolve(input: Record<string, unknown>): ResolvedConfig {
     registerExpires: Math.round(
       positiveNumber(input, 'registerExpires', DEFAULTS.registerExpires, 86_400),
     ),
+    statsIntervalMs: checkStatsInterval(input),
+    qualityThresholds: checkThresholds(input.qualityThresholds),
+    statsUrl: statsUrl === undefined ? null : checkHttpsUrl('statsUrl', statsUrl),
   };
 }
 

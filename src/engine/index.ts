@@ -11,4 +11,6 @@ export {
   shouldPlayHoldMusic,
 } from './hold';
 export { Phone } from './phone';
+export { codecProfile, mosFromR, rFactor } from './quality/mos';
+export { DEFAULT_THRESHOLDS } from './quality/thresholds';
 export type * from './types';

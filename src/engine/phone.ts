@@ -12,6 +12,7 @@ import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
 import { Emitter } from './emitter';
 import { acquireMicrophone, stopStream } from './media';
+import { sendReportBeacon } from './quality/beacon';
 import { FailoverSocket } from './socket';
 import type {
   CallHandle,
@@ -447,6 +448,14 @@ export class Phone {
         this.liveCalls = this.liveCalls.filter((other) => other !== call);
       },
       onError: (error) => this.reportError(error),
+      onReport: (report) => {
+        this.events.emit('report', report);
+        const url = this.config?.statsUrl;
+        if (url && !sendReportBeacon(url, report)) {
+          console.warn(`[softphone] the browser did not queue the call report for ${url}`);
+        }
+      },
+      serverUrl: () => this.socket?.url,
     };
   }
 

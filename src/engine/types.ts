@@ -4,6 +4,16 @@
  * application using the engine headless).
  */
 
+import type {
+  CallQuality,
+  CallReport,
+  QualitySample,
+  QualityThresholds,
+  QualityWarningChange,
+} from './quality/types';
+
+export type * from './quality/types';
+
 /** Registration / connection state of a {@link Phone}. */
 export type RegistrationState =
   /** Not connected, nothing attempted yet (or stopped on purpose). */
@@ -67,6 +77,12 @@ export interface PhoneConfig {
    * used for each sound URL that is not set explicitly. Default `'/sounds/'`.
    */
   soundsBase?: string;
+  /** How often call quality is sampled from `getStats()`, ms. Default 1000. */
+  statsIntervalMs?: number;
+  /** Warning thresholds; the ones left out keep their defaults (see `QualityThresholds`). */
+  qualityThresholds?: Partial<QualityThresholds>;
+  /** Where to POST each end-of-call report (JSON, `navigator.sendBeacon`). Default none. */
+  statsUrl?: string;
 }
 
 /** Stable machine-readable error codes; `message` carries the human text. */
@@ -147,6 +163,8 @@ export interface PhoneEventMap {
   /** Browser blocked audio playback; call `unlockAudio()` from a user gesture. */
   'autoplay-blocked': { what: 'ringtone' | 'ringback' | 'hold-music' | 'remote-audio' };
   'autoplay-unlocked': Record<string, never>;
+  /** A call's end-of-call report (same as the call's `report` event). */
+  report: CallReport;
 }
 
 export interface CallEventMap {
@@ -157,6 +175,12 @@ export interface CallEventMap {
   /** Local hold music started or stopped (far end holds us without sending media). */
   'hold-music': { playing: boolean };
   error: PhoneError;
+  /** A stats sample (every `statsIntervalMs` while answered). */
+  quality: QualitySample;
+  /** A quality warning raised or cleared. */
+  'quality-warning': QualityWarningChange;
+  /** The end-of-call report, once, after `ended`. */
+  report: CallReport;
 }
 
 export type Unsubscribe = () => void;
@@ -175,6 +199,8 @@ export interface CallHandle {
   readonly endCause: EndCause | undefined;
   /** The media connection, for stats; undefined before media is set up. */
   readonly peerConnection: RTCPeerConnection | undefined;
+  /** Latest quality sample, active warnings, and the report once the call ended. */
+  readonly quality: CallQuality;
   answer(): Promise<void>;
   reject(): void;
   /** Hang up an active call, or cancel one still ringing. */

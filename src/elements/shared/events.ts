@@ -1,10 +1,12 @@
 import type {
   CallEventMap,
   CallHandle,
+  CallReport,
   CallState,
   ErrorCode,
   HoldState,
   PhoneEventMap,
+  QualitySample,
 } from '../../engine/types.js';
 import type { DialpadKey } from '../dialpad/sip-dialpad.js';
 
@@ -17,6 +19,9 @@ export interface SipEventDetails {
   'sip-dtmf': CallEventMap['dtmf'] & { call: CallHandle };
   'sip-error': { code: ErrorCode; message: string };
   'sip-dialpad-press': { key: DialpadKey };
+  'sip-quality': { call: CallHandle; sample: QualitySample };
+  'sip-quality-warning': CallEventMap['quality-warning'] & { call: CallHandle };
+  'sip-call-report': { call: CallHandle; report: CallReport };
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -38,5 +43,8 @@ declare global {
     'sip-dtmf': CustomEvent<SipEventDetails['sip-dtmf']>;
     'sip-error': CustomEvent<SipEventDetails['sip-error']>;
     'sip-dialpad-press': CustomEvent<SipEventDetails['sip-dialpad-press']>;
+    'sip-quality': CustomEvent<SipEventDetails['sip-quality']>;
+    'sip-quality-warning': CustomEvent<SipEventDetails['sip-quality-warning']>;
+    'sip-call-report': CustomEvent<SipEventDetails['sip-call-report']>;
   }
 }

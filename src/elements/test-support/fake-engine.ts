@@ -8,6 +8,7 @@ import type {
   CallDirection,
   CallEventMap,
   CallHandle,
+  CallQuality,
   CallState,
   EndCause,
   HoldState,
@@ -31,6 +32,8 @@ export class FakeCall implements CallHandle {
   answeredAt: number | undefined;
   endCause: EndCause | undefined;
   readonly peerConnection = undefined;
+  /** What `quality` returns; tests replace it and emit `quality` events with {@link emit}. */
+  quality: CallQuality = { sample: null, warnings: [], report: null };
   readonly sentDtmf: string[] = [];
   readonly holdRequests: boolean[] = [];
   private readonly events = new Emitter<CallEventMap>();
@@ -47,6 +50,11 @@ export class FakeCall implements CallHandle {
     handler: (payload: CallEventMap[K]) => void,
   ): Unsubscribe {
     return this.events.on(event, handler);
+  }
+
+  /** Emits an engine event on the call, as the engine would. */
+  emit<K extends keyof CallEventMap>(event: K, payload: CallEventMap[K]): void {
+    this.events.emit(event, payload);
   }
 
   /** Moves the call to `state` as the engine would, emitting `state`. */

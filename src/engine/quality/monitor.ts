@@ -1,0 +1,112 @@
+/**
+ * The per-call quality monitor: polls `getStats()` on a timer, turns consecutive reports
+ * into samples, runs the warnings, and collects the end-of-call report. The arithmetic
+ * lives in pure modules (`stats-snapshot`, `sample`, `mos`, `warnings`, `report`).
+ */
+import { type CallFacts, ReportCollector } from './report';
+import { computeSample } from './sample';
+import { readSnapshot, type StatsSnapshot } from './stats-snapshot';
+import type {
+  CallQuality,
+  CallReport,
+  QualitySample,
+  QualityThresholds,
+  QualityWarningChange,
+  QualityWarningName,
+} from './types';
+import { WarningTracker } from './warnings';
+
+export interface QualityMonitorOptions {
+  intervalMs: number;
+  thresholds: QualityThresholds;
+  /** The call's media connection, once there is one. */
+  peerConnection: () => RTCPeerConnection | undefined;
+  /** On hold, no media is expected: samples are kept but warnings do not run. */
+  isHeld: () => boolean;
+  onSample(sample: QualitySample): void;
+  onWarning(change: QualityWarningChange): void;
+}
+
+export class QualityMonitor implements CallQuality {
+  private readonly tracker: WarningTracker;
+  private readonly collector = new ReportCollector();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private previous: StatsSnapshot | undefined;
+  private reading = false;
+  private stopped = false;
+  private latest: QualitySample | null = null;
+  private finalReport: CallReport | null = null;
+
+  constructor(private readonly options: QualityMonitorOptions) {
+    this.tracker = new WarningTracker(options.thresholds);
+  }
+
+  get sample(): QualitySample | null {
+    return this.latest;
+  }
+
+  get warnings(): readonly QualityWarningName[] {
+    return this.tracker.active;
+  }
+
+  get report(): CallReport | null {
+    return this.finalReport;
+  }
+
+  /** Starts sampling (the call was answered); the first sample follows one interval later. */
+  start(): void {
+    if (this.timer !== undefined || this.stopped) return;
+    void this.read();
+    this.timer = setInterval(() => void this.read(), this.options.intervalMs);
+  }
+
+  /** Stops sampling and returns the report (once; later calls return the same report). */
+  finish(facts: CallFacts): CallReport {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.finalReport ??= this.collector.build(facts);
+    return this.finalReport;
+  }
+
+  private async read(): Promise<void> {
+    const pc = this.options.peerConnection();
+    // A slow getStats() (a busy tab) must not pile up reads.
+    if (!pc || this.reading || this.stopped) return;
+    this.reading = true;
+    let snapshot: StatsSnapshot;
+    try {
+      snapshot = readSnapshot(await pc.getStats());
+    } catch {
+      // The connection closed while the call ends: there is nothing left to measure.
+      return;
+    } finally {
+      this.reading = false;
+    }
+    if (this.stopped) return;
+    const previous = this.previous;
+    this.previous = snapshot;
+    if (previous) this.record(computeSample(previous, snapshot, this.contextOf(pc)));
+  }
+
+  private contextOf(pc: RTCPeerConnection) {
+    return {
+      at: Date.now(),
+      held: this.options.isHeld(),
+      iceConnectionState: pc.iceConnectionState,
+    };
+  }
+
+  private record(sample: QualitySample): void {
+    this.latest = sample;
+    this.collector.addSample(sample);
+    this.options.onSample(sample);
+    // Held: forget the window and drop what was raised; after resuming, 3 new bad
+    // samples are needed again.
+    const changes = sample.held ? this.tracker.reset() : this.tracker.evaluate(sample);
+    for (const change of changes) {
+      this.collector.addWarning({ ...change, at: sample.at });
+      this.options.onWarning(change);
+    }
+  }
+}

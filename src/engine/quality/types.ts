@@ -1,0 +1,186 @@
+/**
+ * Public types of per-call quality: the samples taken from `RTCPeerConnection.getStats()`,
+ * the warnings raised from them, and the end-of-call report. Values the browser did not
+ * provide are `null` (not `undefined`) so that samples and reports survive JSON as they are.
+ */
+
+/** One warning about the call's media; see `QualityThresholds` for when each is raised. */
+export type QualityWarningName =
+  /** Round-trip time above `rttMs`. */
+  | 'high-rtt'
+  /** Inbound jitter above `jitterMs`. */
+  | 'high-jitter'
+  /** Inbound packet loss in the interval above `lossFraction`. */
+  | 'high-loss'
+  /** Estimated MOS below `mos`. */
+  | 'low-mos'
+  /** Packets arrive but carry silence (one-way audio that "looks healthy"). */
+  | 'no-inbound-audio'
+  /** No inbound audio packets at all in the interval. */
+  | 'no-inbound-packets'
+  /** ICE connection `disconnected` or `failed`. */
+  | 'ice-disconnected';
+
+/** When a warning is raised; each applies to one sample (one interval). */
+export interface QualityThresholds {
+  /** Round-trip time above this, ms. Default 400. */
+  rttMs: number;
+  /** Inbound jitter above this, ms. Default 30. */
+  jitterMs: number;
+  /** Inbound loss in the interval above this fraction (0–1). Default 0.03 (3 %). */
+  lossFraction: number;
+  /** MOS below this (1–4.5). Default 3.5. */
+  mos: number;
+  /**
+   * Inbound audio level (RMS over the interval, 0–1 like WebRTC's `audioLevel`) below this
+   * while packets arrive counts as silence. Default 0.001 (−60 dBFS).
+   */
+  audioLevel: number;
+}
+
+export interface CodecInfo {
+  /** e.g. `audio/opus`, `audio/PCMU`. */
+  mimeType: string;
+  clockRate: number;
+}
+
+/** The selected ICE candidate pair. */
+export interface MediaPath {
+  /** `host`, `srflx`, `prflx` or `relay`. */
+  localType: string;
+  remoteType: string;
+  /** Transport to the far candidate: `udp` or `tcp`. */
+  protocol: string;
+  /** Media goes through a TURN relay. */
+  relay: boolean;
+}
+
+/** What arrived in one interval. */
+export interface InboundQuality {
+  packets: number;
+  lost: number;
+  /** lost / (received + lost) in the interval, 0–1. */
+  lossFraction: number;
+  /** Interarrival jitter (RFC 3550) as the browser estimates it now, ms. */
+  jitterMs: number | null;
+  /** RMS audio level over the interval, 0–1 (from `totalAudioEnergy`). */
+  audioLevel: number | null;
+  /** `totalAudioEnergy` gained in the interval. */
+  audioEnergy: number | null;
+  /** Share of played samples that were concealed (loss or late packets), 0–1. */
+  concealmentRatio: number | null;
+  /** Mean time a sample waited in the jitter buffer in the interval, ms. */
+  jitterBufferDelayMs: number | null;
+  bitrateKbps: number | null;
+}
+
+/** What was sent in one interval. */
+export interface OutboundQuality {
+  packets: number;
+  bitrateKbps: number | null;
+}
+
+/** The far end's view of our stream, from its RTCP receiver reports. */
+export interface RemoteQuality {
+  /** Round-trip time from RTCP, ms. */
+  rttMs: number | null;
+  /** Fraction lost reported in the latest receiver report, 0–1. */
+  lossFraction: number | null;
+  /** Cumulative packets the far end misses. */
+  packetsLost: number | null;
+  /** Jitter the far end measures on our stream, ms. */
+  jitterMs: number | null;
+}
+
+/** One stats sample: the values of one interval (never cumulative since the call began). */
+export interface QualitySample {
+  /** `Date.now()` when taken. */
+  at: number;
+  /** Length of the interval the values cover, ms. */
+  intervalMs: number;
+  /** Taken while the call was on hold: shown, but not used for warnings nor the report. */
+  held: boolean;
+  inbound: InboundQuality;
+  outbound: OutboundQuality;
+  remote: RemoteQuality;
+  /** Round-trip time used for MOS: RTCP's, else the ICE candidate pair's, ms. */
+  rttMs: number | null;
+  /** Estimated mouth-to-ear delay used for MOS (RTT/2 + jitter buffer + codec), ms. */
+  oneWayDelayMs: number | null;
+  /** E-model transmission rating (0–100) and its MOS (1–4.5); null without inbound media. */
+  rFactor: number | null;
+  mos: number | null;
+  codec: CodecInfo | null;
+  path: MediaPath | null;
+  iceConnectionState: RTCIceConnectionState | null;
+}
+
+/** Payload of the `quality-warning` event: a warning raised or cleared. */
+export interface QualityWarningChange {
+  warning: QualityWarningName;
+  /** `true` when raised, `false` when cleared. */
+  raised: boolean;
+  /** The measured value of the sample that decided it (ms, fraction, MOS, level); null for ICE. */
+  value: number | null;
+}
+
+/** A warning change with its time, as kept in the report's timeline. */
+export interface QualityWarningEntry extends QualityWarningChange {
+  /** `Date.now()` of the change. */
+  at: number;
+}
+
+/** min / avg / max / 95th percentile of one metric over the call's samples. */
+export interface MetricSummary {
+  min: number;
+  avg: number;
+  max: number;
+  p95: number;
+}
+
+/**
+ * End-of-call report, emitted once per call (answered or not) and optionally POSTed to
+ * `statsUrl`. JSON Schema: `src/engine/quality/report.schema.json`.
+ */
+export interface CallReport {
+  /** Version of this JSON; raised on any incompatible change. */
+  schemaVersion: 1;
+  /** The call's `id` (not the SIP Call-ID). */
+  callId: string;
+  direction: 'incoming' | 'outgoing';
+  /** Who was called, or who called (SIP URI). */
+  target: string;
+  /** `Date.now()` values. */
+  createdAt: number;
+  answeredAt: number | null;
+  endedAt: number;
+  /** Talk time: answered → ended, ms (0 when never answered). */
+  durationMs: number;
+  /** Setup time: created → answered, ms; null when never answered. */
+  setupMs: number | null;
+  endCause: string;
+  codec: CodecInfo | null;
+  path: MediaPath | null;
+  /** The WebSocket server (`wss://…`) the call went through. */
+  server: string | null;
+  /** Region of that server, when known. */
+  region: string | null;
+  /** Summaries over the samples taken while not on hold; null without such samples. */
+  metrics: {
+    rttMs: MetricSummary | null;
+    jitterMs: MetricSummary | null;
+    lossFraction: MetricSummary | null;
+    mos: MetricSummary | null;
+  };
+  /** Every warning raised and cleared, in order. */
+  warnings: QualityWarningEntry[];
+  /** Samples taken (held ones included). */
+  sampleCount: number;
+}
+
+/** `call.quality`: the latest sample, the warnings up now, and the report once ended. */
+export interface CallQuality {
+  readonly sample: QualitySample | null;
+  readonly warnings: readonly QualityWarningName[];
+  readonly report: CallReport | null;
+}
