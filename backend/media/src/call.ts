@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { CallContext, TimelineEntry } from './context.js';
 import type { HoldDirection } from './ivr/config.js';
 import type { Codec } from './media/g711.js';
+import type { ImpairDirection, ImpairmentSettings } from './media/impairment.js';
 import type { BoundPair } from './media/ports.js';
 import { type NegotiatedMedia, RtpSession, type StreamStats } from './media/rtpSession.js';
 import {
@@ -109,7 +110,7 @@ export class Call implements FrameSource {
     this.from = init.from;
     this.to = init.to;
     this.ports = init.ports;
-    this.rtp = new RtpSession(init.ports, init.media, ctx.clock);
+    this.rtp = new RtpSession(init.ports, init.media, ctx.clock, ctx.settings.rtcpIntervalMs);
     this.rtp.source = this;
     this.rtp.sending = false;
     this.rtp.onDigit = (digit) => this.digit(digit, 'rfc4733');
@@ -562,6 +563,12 @@ export class Call implements FrameSource {
 
   stats(): StreamStats {
     return this.rtp.snapshot();
+  }
+
+  /** Test impairment of this leg's media (control API), recorded on the timeline. */
+  impair(direction: ImpairDirection, settings: ImpairmentSettings): void {
+    this.rtp.impairment.configure(direction, settings);
+    this.record('impair', { direction, ...settings });
   }
 
   end(reason: string): void {

@@ -17,6 +17,7 @@ export interface ServerConfig {
   soundsDir: string;
   rtpTimeoutMs: number;
   statsIntervalMs: number;
+  rtcpIntervalMs: number;
   minSessionExpires: number;
   historySize: number;
   t1Ms: number;
@@ -68,6 +69,7 @@ export function loadConfig(
     soundsDir: resolve(env.SOUNDS_DIR || join(baseDir, 'sounds')),
     rtpTimeoutMs: integer(env, 'RTP_TIMEOUT_S', 30, 1, 3600) * 1000,
     statsIntervalMs: integer(env, 'STATS_INTERVAL_S', 5, 1, 3600) * 1000,
+    rtcpIntervalMs: integer(env, 'RTCP_INTERVAL_S', 1, 1, 60) * 1000,
     minSessionExpires: integer(env, 'MIN_SE', 90, 1, 86400),
     historySize: integer(env, 'HISTORY_SIZE', 500, 0, 100_000),
     t1Ms: integer(env, 'SIP_T1_MS', 500, 10, 10000),

@@ -23,6 +23,8 @@ export interface MediaSettings {
   proxy: Endpoint;
   rtpTimeoutMs: number;
   statsIntervalMs: number;
+  /** How often each stream sends its RTCP report. */
+  rtcpIntervalMs: number;
   minSessionExpires: number;
   /** Ended calls kept for /history. */
   historySize: number;

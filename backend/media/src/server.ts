@@ -43,6 +43,7 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
       proxy: config.proxy,
       rtpTimeoutMs: config.rtpTimeoutMs,
       statsIntervalMs: config.statsIntervalMs,
+      rtcpIntervalMs: config.rtcpIntervalMs,
       minSessionExpires: config.minSessionExpires,
       historySize: config.historySize,
     },

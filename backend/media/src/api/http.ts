@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Call } from '../call.js';
 import type { TimelineBus, TimelineEntry } from '../context.js';
 import type { MediaClock } from '../media/clock.js';
+import { ImpairmentError, NO_IMPAIRMENT, parseImpairRequest } from '../media/impairment.js';
 import type { UserAgent } from '../ua.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -46,6 +47,7 @@ export function summarize(call: Call, withTimeline: boolean): Record<string, unk
     localHold: call.localHold ?? null,
     peerCallId: call.peer?.id ?? null,
     rtp: call.stats(),
+    impairment: call.rtp.impairment.report(),
     ...(withTimeline ? { timeline: call.timeline } : {}),
   };
 }
@@ -110,6 +112,31 @@ export function createApiServer(deps: ApiDeps): http.Server {
       (m) => {
         const call = findCall(deps.ua, m[1]!, false);
         call.hangup('api');
+        return summarize(call, false);
+      },
+    ],
+    [
+      'POST',
+      /^\/calls\/([^/]+)\/impair$/,
+      async (m, req) => {
+        const body = await readJson(req);
+        const call = findCall(deps.ua, m[1]!, false);
+        try {
+          const { direction, settings } = parseImpairRequest(body);
+          call.impair(direction, settings);
+        } catch (error) {
+          if (error instanceof ImpairmentError) throw new HttpError(400, error.message);
+          throw error;
+        }
+        return summarize(call, false);
+      },
+    ],
+    [
+      'DELETE',
+      /^\/calls\/([^/]+)\/impair$/,
+      (m) => {
+        const call = findCall(deps.ua, m[1]!, false);
+        call.impair('both', { ...NO_IMPAIRMENT });
         return summarize(call, false);
       },
     ],

@@ -8,6 +8,7 @@ import type { Endpoint } from '../sip/transport.js';
 import type { MediaClock, Paced } from './clock.js';
 import { buildTelephoneEvent, DtmfReceiver, digitToEvent } from './dtmf.js';
 import type { Codec } from './g711.js';
+import { Impairment } from './impairment.js';
 import type { BoundPair } from './ports.js';
 import { buildReport, compactNtp, parseReports, type ReportBlock, roundTripMs } from './rtcp.js';
 import { looksLikeRtcp, parseRtp, serializeRtp } from './rtp.js';
@@ -15,7 +16,11 @@ import { ReceiveStats } from './rtpStats.js';
 import { FRAME_SAMPLES, SAMPLE_RATE } from './sounds.js';
 import { type FrameSource, silence } from './sources.js';
 
-const RTCP_INTERVAL_MS = 5000;
+/**
+ * RTCP every second by default: a two-party G.711 call's SR with one block is ~640 bit/s,
+ * 1 % of the stream (RFC 3550 allows 5 %), and the far end gets a fresh RTT each second.
+ */
+export const DEFAULT_RTCP_INTERVAL_MS = 1000;
 /** A digit we send lasts 100 ms of tone, then three end packets (RFC 4733 section 2.5.1.4). */
 const DIGIT_FRAMES = 5;
 const END_REPEATS = 3;
@@ -56,6 +61,8 @@ export class RtpSession implements Paced {
   /** performance.now() of the last RTP packet received (or of the start). */
   lastReceivedAt = performance.now();
   latched = false;
+  /** Test impairment between us and the remote (loss, delay, jitter, mute), off by default. */
+  readonly impairment = new Impairment();
 
   private readonly ssrc = randomInt(1, 2 ** 32 - 1);
   private sequence = randomInt(0, 0xffff);
@@ -79,9 +86,17 @@ export class RtpSession implements Paced {
     private readonly sockets: BoundPair,
     private media: NegotiatedMedia,
     private readonly clock: MediaClock,
+    private readonly rtcpIntervalMs = DEFAULT_RTCP_INTERVAL_MS,
   ) {
-    sockets.rtp.on('message', (data, rinfo) => this.receiveRtp(data, rinfo));
-    sockets.rtcp.on('message', (data, rinfo) => this.receiveRtcp(data, rinfo));
+    // Received packets go through the impairment first, so delayed RTCP counts in the RTT
+    // and our receive statistics see what the impaired network would deliver.
+    const inbound = this.impairment.fromCaller;
+    sockets.rtp.on('message', (data, rinfo) =>
+      inbound.pass(data, (packet) => this.receiveRtp(packet, rinfo)),
+    );
+    sockets.rtcp.on('message', (data, rinfo) =>
+      inbound.pass(data, (packet) => this.receiveRtcp(packet, rinfo)),
+    );
     clock.add(this);
   }
 
@@ -122,7 +137,7 @@ export class RtpSession implements Paced {
     if (this.sending) this.sendFrame(now);
     else this.lastSentAt = undefined;
     this.timestamp = (this.timestamp + FRAME_SAMPLES) >>> 0;
-    if (now - this.lastRtcpSent >= RTCP_INTERVAL_MS) {
+    if (now - this.lastRtcpSent >= this.rtcpIntervalMs) {
       this.lastRtcpSent = now;
       this.sendRtcp();
     }
@@ -145,6 +160,8 @@ export class RtpSession implements Paced {
     if (this.closed) return;
     this.closed = true;
     this.clock.remove(this);
+    // The goodbye skips the impairment: a delayed BYE would outlive the closed sockets.
+    this.impairment.close();
     if (this.packetsSent > 0 || this.stats.packets > 0) this.sendRtcp(true);
   }
 
@@ -197,7 +214,8 @@ export class RtpSession implements Paced {
     this.sequence = (this.sequence + 1) & 0xffff;
     this.packetsSent++;
     this.octetsSent += payload.length;
-    this.sockets.rtp.send(packet, this.media.remote.port, this.media.remote.address);
+    const { port, address } = this.media.remote;
+    this.impairment.toCaller.pass(packet, (out) => this.sockets.rtp.send(out, port, address));
   }
 
   private receiveRtp(data: Buffer, rinfo: { address: string; port: number }): void {
@@ -280,8 +298,11 @@ export class RtpSession implements Paced {
       blocks,
     });
     const packet = goodbye ? Buffer.concat([report, buildBye(this.ssrc)]) : report;
-    const target = this.media.remoteRtcp;
-    if (target.port > 0) this.sockets.rtcp.send(packet, target.port, target.address);
+    const { port, address } = this.media.remoteRtcp;
+    if (port === 0) return;
+    const sendNow = (out: Buffer): void => this.sockets.rtcp.send(out, port, address);
+    if (goodbye) sendNow(packet);
+    else this.impairment.toCaller.pass(packet, sendNow);
   }
 }
 
