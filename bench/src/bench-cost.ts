@@ -14,9 +14,9 @@ import {
   waitForMark,
 } from './browser';
 import { agentCredentialsUrl, CALL_TARGET, LEAK_CALLS, RUNS } from './config';
-import { type HeapGrowth, heapByConstructor, topGrowth } from './heap-snapshot';
+import { type HeapGrowth, heapByConstructor, objectBytes, topGrowth } from './heap-snapshot';
 import { pages, publish } from './pages';
-import { type Summary, slope, summarize } from './stats';
+import { type Summary, summarize } from './stats';
 
 /** Length of one CPU sample window. */
 const WINDOW_MS = 1000;
@@ -24,8 +24,11 @@ const WINDOW_MS = 1000;
 const SETTLE_MS = 2000;
 /** How long each of the leak check's calls stays up. */
 const LEAK_CALL_MS = 1000;
-/** The leak check's first heap snapshot, after this many calls (lazy one-time setup done). */
-const SNAPSHOT_AFTER_CALL = 2;
+/**
+ * Wait before the leak check's heap readings: JsSIP keeps a finished INVITE transaction
+ * (with its messages) for Timer M, 64 × T1 = 32 s. Retention that ends is not a leak.
+ */
+const TRANSACTION_SETTLE_MS = 35_000;
 
 interface CostPage {
   name: string;
@@ -75,16 +78,16 @@ export interface CostResult {
   idleHeap: number;
   inCall: CpuSummary;
   inCallHeap: number;
-  /** Heap after GC once each call of the leak check ended. */
+  /** Heap after GC once each call of the leak check ended (before the settle). */
   heapAfterCalls: number[];
-  /** Least-squares heap growth per call over the leak check, bytes. */
+  /** Heap after GC before the leak check's calls, and after them, both settled. */
+  baselineHeap: number;
+  settledHeap: number;
+  /** (settled − baseline) / calls, bytes: JS heap in use, compiled code included. */
   growthPerCall: number;
-  /**
-   * The same over the second half of the calls only: one-time growth (lazily compiled code,
-   * caches filled by the first calls) is over by then; a leak keeps growing.
-   */
-  lateGrowthPerCall: number;
-  /** What grew most between the end of the first few calls and the last one (snapshots). */
+  /** The same without compiled code (which V8 adds as functions get hot): objects only. */
+  objectGrowthPerCall: number;
+  /** What grew most from baseline to settled (heap snapshots). */
   growthByConstructor: HeapGrowth[];
 }
 
@@ -132,16 +135,23 @@ async function measure(browser: Browser, costPage: CostPage): Promise<CostResult
     const inCallHeap = await heapAfterGc(cdp);
     await hangupAndWait(probed, costPage);
 
+    // Baseline after one call and a settle: one-time setup is done, and JsSIP's finished
+    // transactions (kept for Timer M, 32 s) are gone, as they will be at the end.
+    await callUntilAudio(probed, costPage);
+    await hangupAndWait(probed, costPage);
+    await page.waitForTimeout(TRANSACTION_SETTLE_MS);
+    const baselineHeap = await heapAfterGc(cdp);
+    const baselineGroups = await heapByConstructor(cdp);
     const heapAfterCalls: number[] = [];
-    let early = new Map<string, { count: number; bytes: number }>();
     for (let i = 0; i < LEAK_CALLS; i++) {
       await callUntilAudio(probed, costPage);
       await page.waitForTimeout(LEAK_CALL_MS);
       await hangupAndWait(probed, costPage);
       heapAfterCalls.push(await heapAfterGc(cdp));
-      if (i === SNAPSHOT_AFTER_CALL - 1) early = await heapByConstructor(cdp);
     }
-    const growthByConstructor = topGrowth(early, await heapByConstructor(cdp));
+    await page.waitForTimeout(TRANSACTION_SETTLE_MS);
+    const settledHeap = await heapAfterGc(cdp);
+    const settledGroups = await heapByConstructor(cdp);
     return {
       name: costPage.name,
       idle,
@@ -149,9 +159,11 @@ async function measure(browser: Browser, costPage: CostPage): Promise<CostResult
       inCall,
       inCallHeap,
       heapAfterCalls,
-      growthPerCall: slope(heapAfterCalls),
-      lateGrowthPerCall: slope(heapAfterCalls.slice(Math.floor(heapAfterCalls.length / 2))),
-      growthByConstructor,
+      baselineHeap,
+      settledHeap,
+      growthPerCall: (settledHeap - baselineHeap) / LEAK_CALLS,
+      objectGrowthPerCall: (objectBytes(settledGroups) - objectBytes(baselineGroups)) / LEAK_CALLS,
+      growthByConstructor: topGrowth(baselineGroups, settledGroups),
     };
   } finally {
     await probed.close();

@@ -51,11 +51,21 @@ export async function heapByConstructor(cdp: CDPSession): Promise<Map<string, He
   return groups;
 }
 
+/** V8's compiled code and its metadata: grows as functions get hot, then stops. */
+const CODE_GROUP = '(code)';
+
+/** Bytes of everything but compiled code. */
+export function objectBytes(groups: Map<string, HeapGroup>): number {
+  let bytes = 0;
+  for (const [name, group] of groups) if (name !== CODE_GROUP) bytes += group.bytes;
+  return bytes;
+}
+
 export interface HeapGrowth extends HeapGroup {
   name: string;
 }
 
-/** The groups that grew most in bytes from `before` to `after`. */
+/** The groups other than compiled code that grew most in bytes from `before` to `after`. */
 export function topGrowth(
   before: Map<string, HeapGroup>,
   after: Map<string, HeapGroup>,
@@ -66,7 +76,7 @@ export function topGrowth(
       const old = before.get(name) ?? { count: 0, bytes: 0 };
       return { name, count: group.count - old.count, bytes: group.bytes - old.bytes };
     })
-    .filter((g) => g.bytes > 0)
+    .filter((g) => g.bytes > 0 && g.name !== CODE_GROUP)
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, limit);
 }

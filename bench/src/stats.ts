@@ -28,21 +28,6 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
-/** Least-squares slope of `values` against their index (growth per step). */
-export function slope(values: readonly number[]): number {
-  const n = values.length;
-  if (n < 2) return 0;
-  const meanX = (n - 1) / 2;
-  const meanY = values.reduce((a, b) => a + b, 0) / n;
-  let numerator = 0;
-  let denominator = 0;
-  values.forEach((y, x) => {
-    numerator += (x - meanX) * (y - meanY);
-    denominator += (x - meanX) ** 2;
-  });
-  return numerator / denominator;
-}
-
 export const ms = (value: number): string =>
   Number.isFinite(value) ? `${value.toFixed(0)} ms` : '–';
 
