@@ -101,10 +101,7 @@ export class Call implements CallHandle {
   ) {
     this.remoteValue = remote;
     this.stateValue = direction === 'incoming' ? 'ringing' : 'connecting';
-    const { statsIntervalMs, qualityThresholds } = context.config;
     this.monitor = new QualityMonitor({
-      intervalMs: statsIntervalMs,
-      thresholds: qualityThresholds,
       peerConnection: () => this.peerConnection,
       isHeld: () => this.stateValue === 'on-hold',
       onSample: (sample) => this.events.emit('quality', sample),
@@ -185,7 +182,8 @@ export class Call implements CallHandle {
     session.on('accepted', () => {
       this.answeredAtValue = Date.now();
       this.setState('active');
-      this.monitor.start();
+      const { statsIntervalMs, qualityThresholds } = this.context.config;
+      this.monitor.start({ intervalMs: statsIntervalMs, thresholds: qualityThresholds });
     });
     session.on('sdp', ({ originator, type, sdp }) => {
       if (originator === 'remote' && type === 'offer') this.remoteOffer = audioDirection(sdp);

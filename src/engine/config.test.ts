@@ -30,6 +30,15 @@ describe('validateConfig', () => {
       ringtoneUrl: '/sounds/ringtone.wav',
       ringbackUrl: '/sounds/ringback.wav',
       registerExpires: 300,
+      statsIntervalMs: 1000,
+      qualityThresholds: {
+        rttMs: 400,
+        jitterMs: 30,
+        lossFraction: 0.03,
+        mos: 3.5,
+        audioLevel: 0.001,
+      },
+      statsUrl: null,
     });
   });
 

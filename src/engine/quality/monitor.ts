@@ -17,8 +17,6 @@ import type {
 import { WarningTracker } from './warnings';
 
 export interface QualityMonitorOptions {
-  intervalMs: number;
-  thresholds: QualityThresholds;
   /** The call's media connection, once there is one. */
   peerConnection: () => RTCPeerConnection | undefined;
   /** On hold, no media is expected: samples are kept but warnings do not run. */
@@ -27,8 +25,15 @@ export interface QualityMonitorOptions {
   onWarning(change: QualityWarningChange): void;
 }
 
+/** How often to sample and when to warn. */
+export interface QualitySettings {
+  intervalMs: number;
+  thresholds: QualityThresholds;
+}
+
 export class QualityMonitor implements CallQuality {
-  private readonly tracker: WarningTracker;
+  /** Created by start(): a call that is never answered has nothing to warn about. */
+  private tracker: WarningTracker | undefined;
   private readonly collector = new ReportCollector();
   private timer: ReturnType<typeof setInterval> | undefined;
   private previous: StatsSnapshot | undefined;
@@ -37,16 +42,14 @@ export class QualityMonitor implements CallQuality {
   private latest: QualitySample | null = null;
   private finalReport: CallReport | null = null;
 
-  constructor(private readonly options: QualityMonitorOptions) {
-    this.tracker = new WarningTracker(options.thresholds);
-  }
+  constructor(private readonly options: QualityMonitorOptions) {}
 
   get sample(): QualitySample | null {
     return this.latest;
   }
 
   get warnings(): readonly QualityWarningName[] {
-    return this.tracker.active;
+    return this.tracker?.active ?? [];
   }
 
   get report(): CallReport | null {
@@ -54,10 +57,11 @@ export class QualityMonitor implements CallQuality {
   }
 
   /** Starts sampling (the call was answered); the first sample follows one interval later. */
-  start(): void {
-    if (this.timer !== undefined || this.stopped) return;
+  start({ intervalMs, thresholds }: QualitySettings): void {
+    if (this.tracker || this.stopped) return;
+    this.tracker = new WarningTracker(thresholds);
     void this.read();
-    this.timer = setInterval(() => void this.read(), this.options.intervalMs);
+    this.timer = setInterval(() => void this.read(), intervalMs);
   }
 
   /** Stops sampling and returns the report (once; later calls return the same report). */
@@ -83,10 +87,10 @@ export class QualityMonitor implements CallQuality {
     } finally {
       this.reading = false;
     }
-    if (this.stopped) return;
+    if (this.stopped || !this.tracker) return;
     const previous = this.previous;
     this.previous = snapshot;
-    if (previous) this.record(computeSample(previous, snapshot, this.contextOf(pc)));
+    if (previous) this.record(computeSample(previous, snapshot, this.contextOf(pc)), this.tracker);
   }
 
   private contextOf(pc: RTCPeerConnection) {
@@ -97,13 +101,13 @@ export class QualityMonitor implements CallQuality {
     };
   }
 
-  private record(sample: QualitySample): void {
+  private record(sample: QualitySample, tracker: WarningTracker): void {
     this.latest = sample;
     this.collector.addSample(sample);
     this.options.onSample(sample);
     // Held: forget the window and drop what was raised; after resuming, 3 new bad
     // samples are needed again.
-    const changes = sample.held ? this.tracker.reset() : this.tracker.evaluate(sample);
+    const changes = sample.held ? tracker.reset() : tracker.evaluate(sample);
     for (const change of changes) {
       this.collector.addWarning({ ...change, at: sample.at });
       this.options.onWarning(change);

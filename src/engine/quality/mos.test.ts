@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  codecProfile,
+  delayImpairment,
+  lossImpairment,
+  mosFromR,
+  oneWayDelayMs,
+  rFactor,
+} from './mos';
+
+const pcmu = codecProfile('audio/PCMU');
+const opus = codecProfile('audio/opus');
+
+describe('E-model MOS', () => {
+  it('rates an undisturbed G.711 call R 93.2, MOS 4.41, as G.107 states', () => {
+    const r = rFactor({ oneWayDelayMs: 0, lossFraction: 0, codec: pcmu });
+    expect(r).toBeCloseTo(93.2, 1);
+    expect(mosFromR(r)).toBeCloseTo(4.41, 2);
+  });
+
+  it('rates a LAN G.711 call (20 ms packets, 1 ms RTT, 20 ms jitter buffer) about 4.4', () => {
+    const delay = oneWayDelayMs(1, 20, pcmu);
+    expect(delay).toBeCloseTo(40.5, 5);
+    expect(mosFromR(rFactor({ oneWayDelayMs: delay, lossFraction: 0, codec: pcmu }))).toBeCloseTo(
+      4.4,
+      1,
+    );
+  });
+
+  it('maps R to MOS with the G.107 Annex B curve and its ends', () => {
+    expect(mosFromR(-5)).toBe(1);
+    expect(mosFromR(0)).toBe(1);
+    expect(mosFromR(50)).toBeCloseTo(2.575, 3);
+    expect(mosFromR(70)).toBeCloseTo(3.6, 1);
+    expect(mosFromR(100)).toBe(4.5);
+    expect(mosFromR(120)).toBe(4.5);
+  });
+
+  it('costs nothing for pure delay up to 100 ms, then G.107 Idd (≈ 9.9 at 200 ms)', () => {
+    expect(delayImpairment(100) - delayImpairment(99)).toBeLessThan(0.1);
+    // Idd at 200 ms is 25·((1+1)^(1/6) − 3·(1+3⁻⁶)^(1/6) + 2) ≈ 3.06; echo terms add a few points.
+    expect(delayImpairment(200)).toBeGreaterThan(3);
+    expect(delayImpairment(400)).toBeGreaterThan(delayImpairment(200) + 10);
+  });
+
+  it('applies Ie-eff = Ie + (95 − Ie)·Ppl/(Ppl + Bpl) to loss', () => {
+    expect(lossImpairment(0, pcmu)).toBe(0);
+    // G.711 with PLC, 5 % random loss: 95 · 5 / (5 + 25.1) ≈ 15.8.
+    expect(lossImpairment(0.05, pcmu)).toBeCloseTo(15.78, 2);
+    expect(lossImpairment(1, pcmu)).toBeCloseTo((95 * 100) / 125.1, 5);
+  });
+
+  it('falls monotonically as loss grows', () => {
+    const scores = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4].map((loss) =>
+      mosFromR(rFactor({ oneWayDelayMs: 50, lossFraction: loss, codec: pcmu })),
+    );
+    for (let i = 1; i < scores.length; i++) expect(scores[i]!).toBeLessThan(scores[i - 1]!);
+    expect(scores.at(-1)!).toBeLessThan(2.5);
+  });
+
+  it('falls monotonically as delay grows', () => {
+    const scores = [50, 150, 250, 400, 600, 1000].map((delay) =>
+      mosFromR(rFactor({ oneWayDelayMs: delay, lossFraction: 0, codec: pcmu })),
+    );
+    for (let i = 1; i < scores.length; i++) expect(scores[i]!).toBeLessThan(scores[i - 1]!);
+    expect(scores.at(-1)!).toBeLessThan(3);
+  });
+
+  it('rates Opus like G.711 without loss and better under loss (in-band FEC)', () => {
+    const at = (codec: typeof opus, loss: number) =>
+      mosFromR(rFactor({ oneWayDelayMs: oneWayDelayMs(40, 40, codec), lossFraction: loss, codec }));
+    expect(Math.abs(at(opus, 0) - at(pcmu, 0))).toBeLessThan(0.05);
+    expect(at(opus, 0.05)).toBeGreaterThan(at(pcmu, 0.05) + 0.05);
+  });
+
+  it('uses the G.711 profile for PCMA and for unknown codecs', () => {
+    expect(codecProfile('audio/PCMA')).toEqual(pcmu);
+    expect(codecProfile('audio/G722')).toEqual(pcmu);
+    expect(codecProfile(undefined)).toEqual(pcmu);
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { sendReportBeacon } from './beacon';
+import { type CallFacts, ReportCollector, summarize } from './report';
+import schema from './report.schema.json';
+import { schemaProblems } from './test-support/json-schema';
+import { makeSample } from './test-support/samples';
+
+const facts: CallFacts = {
+  callId: 'call-1',
+  direction: 'outgoing',
+  target: 'sip:echo@helpline.test',
+  createdAt: 1_000,
+  answeredAt: 2_500,
+  endedAt: 62_500,
+  endCause: 'hangup-local',
+  server: 'wss://127.0.0.1:8443',
+  region: undefined,
+};
+
+describe('summarize', () => {
+  it('gives min, avg, max and the nearest-rank 95th percentile', () => {
+    const values = Array.from({ length: 20 }, (_, i) => 20 - i); // 20 … 1, unsorted order
+    expect(summarize(values)).toEqual({ min: 1, avg: 10.5, max: 20, p95: 19 });
+    expect(summarize([7])).toEqual({ min: 7, avg: 7, max: 7, p95: 7 });
+    expect(summarize([])).toBeNull();
+  });
+
+  it('lets a single spike show in the p95 of a short call but not of a long one', () => {
+    const short = [...Array(9).fill(50), 900];
+    const long = [...Array(99).fill(50), 900];
+    expect(summarize(short)?.p95).toBe(900);
+    expect(summarize(long)?.p95).toBe(50);
+  });
+});
+
+describe('ReportCollector', () => {
+  it('aggregates the samples not taken on hold, and times the call', () => {
+    const collector = new ReportCollector();
+    collector.addSample(makeSample({ rttMs: 40, mos: 4.4, inbound: { jitterMs: 4 } }));
+    collector.addSample(makeSample({ rttMs: 80, mos: 4.0, inbound: { jitterMs: 8 } }));
+    collector.addSample(
+      makeSample({ held: true, rttMs: 900, mos: 1, inbound: { packets: 0, lossFraction: 0 } }),
+    );
+    collector.addSample(
+      makeSample({ rttMs: null, mos: null, inbound: { lossFraction: 0.1, lost: 5 } }),
+    );
+    collector.addWarning({ warning: 'high-rtt', raised: true, value: 500, at: 10_000 });
+    const report = collector.build(facts);
+    expect(report.sampleCount).toBe(4);
+    expect(report.durationMs).toBe(60_000);
+    expect(report.setupMs).toBe(1_500);
+    expect(report.metrics.rttMs).toEqual({ min: 40, avg: 60, max: 80, p95: 80 });
+    expect(report.metrics.mos?.max).toBe(4.4);
+    expect(report.metrics.lossFraction).toEqual({ min: 0, avg: 0.1 / 3, max: 0.1, p95: 0.1 });
+    expect(report.codec).toEqual({ mimeType: 'audio/opus', clockRate: 48000 });
+    expect(report.warnings).toEqual([
+      { warning: 'high-rtt', raised: true, value: 500, at: 10_000 },
+    ]);
+    expect(report.server).toBe('wss://127.0.0.1:8443');
+    expect(schemaProblems(report, schema)).toEqual([]);
+  });
+
+  it('reports an unanswered call without samples', () => {
+    const report = new ReportCollector().build({
+      ...facts,
+      answeredAt: undefined,
+      endCause: 'busy',
+    });
+    expect(report).toMatchObject({
+      answeredAt: null,
+      durationMs: 0,
+      setupMs: null,
+      sampleCount: 0,
+      codec: null,
+      metrics: { rttMs: null, jitterMs: null, lossFraction: null, mos: null },
+    });
+    expect(schemaProblems(report, schema)).toEqual([]);
+  });
+
+  it('is checked by the schema: a wrong field is reported', () => {
+    const report = new ReportCollector().build(facts);
+    expect(schemaProblems({ ...report, schemaVersion: 2 }, schema)).toEqual([
+      '$.schemaVersion: must be 1',
+    ]);
+    expect(schemaProblems({ ...report, extra: true }, schema)).toEqual(['$: unexpected extra']);
+  });
+});
+
+describe('sendReportBeacon', () => {
+  it('posts the report as JSON that matches the schema', async () => {
+    const sent: { url: string; body: unknown }[] = [];
+    const original = navigator.sendBeacon;
+    navigator.sendBeacon = (url: string | URL, body?: BodyInit | null) => {
+      sent.push({ url: String(url), body });
+      return true;
+    };
+    try {
+      const collector = new ReportCollector();
+      collector.addSample(makeSample());
+      const report = collector.build(facts);
+      expect(sendReportBeacon('https://stats.example/calls', report)).toBe(true);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.url).toBe('https://stats.example/calls');
+      const payload: unknown = JSON.parse(sent[0]!.body as string);
+      expect(payload).toEqual(report);
+      expect(schemaProblems(payload, schema)).toEqual([]);
+    } finally {
+      navigator.sendBeacon = original;
+    }
+  });
+});
