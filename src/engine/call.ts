@@ -455,8 +455,9 @@ export class Call implements CallHandle {
     this.events.emit('state', { state: 'ended', previous, hold: this.hold });
     const payload: CallEventMap['ended'] = { cause: end.cause, message: end.message };
     if (end.sipStatus !== undefined) payload.sipStatus = end.sipStatus;
-    this.events.emit('ended', payload);
+    // Before `ended`, so that `ended` handlers already find `quality.report`.
     this.reportQuality(end.cause);
+    this.events.emit('ended', payload);
   }
 
   private reportQuality(cause: EndCause): void {

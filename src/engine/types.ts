@@ -179,7 +179,7 @@ export interface CallEventMap {
   quality: QualitySample;
   /** A quality warning raised or cleared. */
   'quality-warning': QualityWarningChange;
-  /** The end-of-call report, once, after `ended`. */
+  /** The end-of-call report, once, as the call ends (just before `ended`). */
   report: CallReport;
 }
 

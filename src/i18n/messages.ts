@@ -1,4 +1,11 @@
-import type { EndCause, ErrorCode, HoldState, RegistrationState } from '../engine/types.js';
+import type { QualityLevel } from '../elements/quality-indicator/quality-level.js';
+import type {
+  EndCause,
+  ErrorCode,
+  HoldState,
+  QualityWarningName,
+  RegistrationState,
+} from '../engine/types.js';
 
 /**
  * Every string the elements show. Each language must provide every key: the
@@ -38,4 +45,23 @@ export interface Messages {
   callEnded: (cause: string) => string;
   enableSound: string;
   callControls: string;
+  quality: {
+    /** Accessible name of the indicator: "Call quality: good (MOS 4.3)". */
+    label: (level: string, mos: string | undefined) => string;
+    level: Record<QualityLevel, string>;
+    /** Active warnings, in plain words for the caller. */
+    warning: Record<QualityWarningName, string>;
+    /** Title of the details popover. */
+    details: string;
+    rtt: string;
+    jitter: string;
+    loss: string;
+    mos: string;
+    codec: string;
+    path: string;
+    direct: (protocol: string) => string;
+    relay: (protocol: string) => string;
+    /** A figure not measured yet. */
+    unavailable: string;
+  };
 }

@@ -340,6 +340,8 @@ describe('<sip-phone> language and accessibility', () => {
         remoteUser: 'ivr',
         answeredAt: undefined,
         endCause: undefined,
+        quality: null,
+        warnings: [],
       },
     };
     await el.updateComplete;

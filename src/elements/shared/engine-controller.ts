@@ -282,6 +282,15 @@ export class EngineController implements ReactiveController {
       }),
       call.on('muted', () => this.refresh()),
       call.on('dtmf', (dtmf) => emit(this.host, 'sip-dtmf', { call, ...dtmf })),
+      call.on('quality', (sample) => {
+        emit(this.host, 'sip-quality', { call, sample });
+        this.refresh();
+      }),
+      call.on('quality-warning', (change) => {
+        emit(this.host, 'sip-quality-warning', { call, ...change });
+        this.refresh();
+      }),
+      call.on('report', (report) => emit(this.host, 'sip-call-report', { call, report })),
       call.on('error', (error) => this.fail(error)),
       call.on('ended', (ended) => this.onEnded(call, ended)),
     ];

@@ -5,6 +5,8 @@ import type {
   EndCause,
   HoldState,
   PhoneError,
+  QualitySample,
+  QualityWarningName,
   RegistrationState,
 } from '../../engine/types.js';
 
@@ -19,6 +21,10 @@ export interface CallView {
   remoteUser: string;
   answeredAt: number | undefined;
   endCause: EndCause | undefined;
+  /** Latest stats sample (null until the first one, a second after answer). */
+  quality: QualitySample | null;
+  /** Quality warnings up now. */
+  warnings: readonly QualityWarningName[];
 }
 
 /**
@@ -55,6 +61,8 @@ export function callViewOf(call: CallHandle): CallView {
     remoteUser: call.remote.user,
     answeredAt: call.answeredAt,
     endCause: call.endCause,
+    quality: call.quality.sample,
+    warnings: call.quality.warnings,
   };
 }
 
