@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
+import { makeSample } from '../../engine/quality/test-support/samples.js';
 import {
   axeViolations,
   buttonNamed,
@@ -259,5 +260,43 @@ describe('<sip-call-button> configuration and errors', () => {
     const { el } = await buttonOnPage();
     const box = main(el).getBoundingClientRect();
     expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44);
+  });
+});
+
+describe('<sip-call-button> call quality', () => {
+  it('shows the quality indicator in the panel; Escape closes its details before the panel', async () => {
+    const { el } = await buttonOnPage();
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    const call = lastPhone().calls[0]!;
+    call.setState('active');
+    const sample = makeSample({ mos: 4.4 });
+    call.quality = { sample, warnings: ['no-inbound-audio'], report: null };
+    call.emit('quality', sample);
+    await el.updateComplete;
+
+    const indicator = shadow<HTMLElementTagNameMap['sip-quality-indicator']>(
+      el,
+      '[part="panel"] sip-quality-indicator',
+    );
+    await indicator.updateComplete;
+    const toggle = shadow<HTMLButtonElement>(indicator, 'button');
+    expect(shadow(indicator, '[part="bars"]').getAttribute('aria-label')).toBe(
+      'Call quality: good (MOS 4.4)',
+    );
+    expect(shadow(indicator, '[part="warning"]').textContent).toBe("We can't hear the other side");
+
+    toggle.focus();
+    await userEvent.keyboard('{Enter}');
+    await indicator.updateComplete;
+    expect(indicator.shadowRoot?.querySelector('[part="details"]')).not.toBeNull();
+    expect(await axeViolations(el)).toEqual([]);
+    await userEvent.keyboard('{Escape}');
+    await indicator.updateComplete;
+    expect(indicator.shadowRoot?.querySelector('[part="details"]')).toBeNull();
+    expect(el.shadowRoot?.querySelector('[part="panel"]')).not.toBeNull();
+    await userEvent.keyboard('{Escape}');
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="panel"]')).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import { defineElement } from '../shared/define.js';
 import { formatDuration } from '../shared/format-duration.js';
 import { icons } from '../shared/icons.js';
 import { PhoneElement } from '../shared/phone-element.js';
+import { renderQualityIndicator } from '../shared/quality.js';
 import { renderError } from '../shared/render-error.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { isInCall, type PhoneView } from '../shared/view-state.js';
@@ -46,6 +47,9 @@ const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
  * @event sip-dtmf - A keypad tone was sent. `detail: { call, tone, method }`.
  * @event sip-error - Invalid configuration or an engine error. `detail: { code, message }`.
  * @event sip-dialpad-press - A keypad key was pressed. `detail: { key }`.
+ * @event sip-quality - A call-quality sample (every second while answered). `detail: { call, sample }`.
+ * @event sip-quality-warning - A quality warning raised or cleared. `detail: { call, warning, raised, value }`.
+ * @event sip-call-report - The end-of-call quality report. `detail: { call, report }`.
  *
  * @slot - The button label (default "Call us").
  *
@@ -58,6 +62,7 @@ const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
  * @csspart controls - The call control buttons.
  * @csspart control - Each call control button (also `mute`, `hold`, `keypad-toggle`, `hangup`).
  * @csspart keypad - The in-call keypad.
+ * @csspart quality-indicator - The `<sip-quality-indicator>` in the panel during a call.
  * @csspart error - The error alert.
  * @csspart unlock-audio - The "enable sound" button shown when the browser blocks audio.
  *
@@ -251,9 +256,12 @@ export class SipCallButton extends PhoneElement {
             </button>`
           : nothing
       }
-      <p part="call-status" class="call-status">
-        ${call ? callStatusText(call, t) : t.buttonState.connecting}
-      </p>
+      <div class="panel-status">
+        <p part="call-status" class="call-status">
+          ${call ? callStatusText(call, t) : t.buttonState.connecting}
+        </p>
+        ${renderQualityIndicator(call, this.theme)}
+      </div>
       ${
         call && call.state !== 'ended'
           ? renderCallControls({

@@ -70,6 +70,13 @@ export const callButtonStyles = css`
     box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
   }
 
+  .panel-status {
+    display: flex;
+    align-items: flex-start;
+    justify-content: space-between;
+    gap: 0.5rem;
+  }
+
   .call-status {
     margin: 0;
     font-weight: 600;

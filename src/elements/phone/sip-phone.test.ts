@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
+import { makeSample } from '../../engine/quality/test-support/samples.js';
+import type { CallReport } from '../../engine/types.js';
 import { ENDED_DISPLAY_MS } from '../shared/engine-controller.js';
 import {
   axeViolations,
@@ -77,6 +79,7 @@ describe('<sip-phone> configuration', () => {
       'dtmf-mode': 'info',
       'hold-music': 'off',
       'sounds-base': '/assets/sounds/',
+      'stats-url': 'https://stats.example/calls',
     });
     el.config = { iceGatheringTimeoutMs: 800 };
     el.engine.loader = fakeLoader();
@@ -92,6 +95,7 @@ describe('<sip-phone> configuration', () => {
       soundsBase: '/assets/sounds/',
       register: true,
       iceGatheringTimeoutMs: 800,
+      statsUrl: 'https://stats.example/calls',
     });
   });
 
@@ -349,5 +353,60 @@ describe('<sip-phone> language and accessibility', () => {
     expect(text(el, '[part="call-status"]')).toBe('Connected, listening…');
     expect(buttonNamed(el, 'Keypad')).toBeDefined();
     expect(await axeViolations(el)).toEqual([]);
+  });
+});
+
+describe('<sip-phone> call quality', () => {
+  it('shows the quality indicator in its header during a call, with the warnings', async () => {
+    const el = await phoneOnPage();
+    const samples = collect<{ sample: unknown }>(el, 'sip-quality');
+    const warnings = collect<{ warning: string; raised: boolean }>(el, 'sip-quality-warning');
+    const reports = collect<{ report: CallReport }>(el, 'sip-call-report');
+    const call = lastPhone().ring({ uri: 'sip:ann@helpline.test', user: 'ann', displayName: '' });
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('sip-quality-indicator')).toBeNull();
+
+    await userEvent.click(buttonNamed(el, 'Answer'));
+    await el.updateComplete;
+    const indicator = shadow<HTMLElementTagNameMap['sip-quality-indicator']>(
+      el,
+      'header sip-quality-indicator',
+    );
+    const bars = () => shadow(indicator, '[part="bars"]').getAttribute('aria-label');
+    expect(bars()).toBe('Call quality: measuring…');
+
+    const sample = makeSample({ mos: 3.2 });
+    call.quality = { sample, warnings: ['high-loss'], report: null };
+    call.emit('quality', sample);
+    call.emit('quality-warning', { warning: 'high-loss', raised: true, value: 0.08 });
+    await el.updateComplete;
+    await indicator.updateComplete;
+    expect(bars()).toBe('Call quality: poor (MOS 3.2)');
+    expect(shadow(indicator, '[part="warning"]').textContent).toBe(
+      'Your connection is dropping audio',
+    );
+    expect(samples).toEqual([{ call, sample }]);
+    expect(warnings).toEqual([{ call, warning: 'high-loss', raised: true, value: 0.08 }]);
+    expect(await axeViolations(el)).toEqual([]);
+
+    const report = { schemaVersion: 1, callId: call.id } as CallReport;
+    call.emit('report', report);
+    call.end('hangup-remote');
+    await el.updateComplete;
+    expect(reports).toEqual([{ call, report }]);
+    expect(el.shadowRoot?.querySelector('sip-quality-indicator')).toBeNull();
+  });
+
+  it('lets the page replace the indicator through the quality slot', async () => {
+    const el = await phoneOnPage();
+    const own = document.createElement('span');
+    own.slot = 'quality';
+    own.textContent = 'custom';
+    el.append(own);
+    const call = lastPhone().ring({ uri: 'sip:ann@helpline.test', user: 'ann', displayName: '' });
+    await call.answer();
+    await el.updateComplete;
+    const slot = shadow<HTMLSlotElement>(el, 'slot[name="quality"]');
+    expect(slot.assignedElements()).toEqual([own]);
   });
 });

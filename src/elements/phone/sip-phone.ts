@@ -8,6 +8,7 @@ import { ClockController } from '../shared/clock-controller.js';
 import { defineElement } from '../shared/define.js';
 import { icons } from '../shared/icons.js';
 import { PhoneElement } from '../shared/phone-element.js';
+import { renderQualityIndicator } from '../shared/quality.js';
 import { renderError } from '../shared/render-error.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { type CallView, isInCall } from '../shared/view-state.js';
@@ -25,12 +26,16 @@ import { phoneStyles } from './styles.js';
  * @event sip-dtmf - A keypad tone was sent. `detail: { call, tone, method }`.
  * @event sip-error - Invalid configuration or an engine error. `detail: { code, message }`.
  * @event sip-dialpad-press - A dialpad key was pressed. `detail: { key }`.
+ * @event sip-quality - A call-quality sample (every second while answered). `detail: { call, sample }`.
+ * @event sip-quality-warning - A quality warning raised or cleared. `detail: { call, warning, raised, value }`.
+ * @event sip-call-report - The end-of-call quality report. `detail: { call, report }`.
  *
- * @slot quality - A call-quality indicator shown in the header.
+ * @slot quality - Replaces the built-in call-quality indicator shown in the header during a call.
  *
  * @csspart base - The phone's card.
  * @csspart status - Registration state in words.
  * @csspart quality - Wrapper of the quality slot.
+ * @csspart quality-indicator - The built-in `<sip-quality-indicator>` (the slot's default).
  * @csspart error - The error alert.
  * @csspart unlock-audio - The "enable sound" button shown when the browser blocks audio.
  * @csspart dial-form - Target input, dialpad and call button (idle).
@@ -114,7 +119,9 @@ export class SipPhone extends PhoneElement {
       <header>
         <span class="dot" data-state=${view.registration} aria-hidden="true"></span>
         <p part="status" class="status" role="status">${t.registration[view.registration]}</p>
-        <span part="quality" class="quality"><slot name="quality"></slot></span>
+        <span part="quality" class="quality"
+          ><slot name="quality">${renderQualityIndicator(view.call, this.theme)}</slot></span
+        >
       </header>
       ${view.error ? renderError(view.error, t) : nothing}
       ${

@@ -11,6 +11,7 @@ export interface ConfigAttributes {
   dtmfMode: string | undefined;
   holdMusic: string | undefined;
   soundsBase: string | undefined;
+  statsUrl: string | undefined;
 }
 
 /** `soundsBase` used when neither the attribute nor `config` sets one (the CDN build sets it). */
@@ -50,6 +51,7 @@ export function configFromAttributes(
     dtmfMode: attributes.dtmfMode,
     holdMusicUrl: holdMusicUrl(attributes.holdMusic),
     soundsBase: attributes.soundsBase ?? defaultSoundsBase,
+    statsUrl: attributes.statsUrl,
     register,
   };
   const defined = Object.entries(fromAttributes).filter(([, value]) => value !== undefined);

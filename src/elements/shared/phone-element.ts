@@ -16,6 +16,7 @@ const CONFIG_PROPERTIES: readonly (keyof ConfigAttributes | 'config')[] = [
   'dtmfMode',
   'holdMusic',
   'soundsBase',
+  'statsUrl',
   'config',
 ];
 
@@ -50,6 +51,9 @@ export abstract class PhoneElement extends LitElement implements ConfigAttribute
 
   /** Base URL of the default sounds (ringtone, ringback, hold music). */
   @property({ attribute: 'sounds-base' }) soundsBase: string | undefined;
+
+  /** Where to POST each end-of-call quality report (JSON, `navigator.sendBeacon`). */
+  @property({ attribute: 'stats-url' }) statsUrl: string | undefined;
 
   /** Colour theme: `light`, `dark`, or unset to follow the system. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
