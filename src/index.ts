@@ -1,8 +1,8 @@
 /**
  * The npm entry: registers `<sip-dialpad>`, `<sip-phone>`, `<sip-call-button>` and
- * `<sip-quality-indicator>` and
- * exports their classes and the engine's types. The engine itself (JsSIP) is loaded on
- * demand by the elements, or imported headless from `@helpline/softphone/engine`.
+ * `<sip-quality-indicator>`, and exports their classes and the engine's types. The engine
+ * itself (JsSIP) is loaded on demand by the elements, or imported headless from
+ * `@helpline/softphone/engine`.
  */
 export { type CallButtonState, SipCallButton } from './elements/call-button/sip-call-button.js';
 export { type DialpadKey, SipDialpad } from './elements/dialpad/sip-dialpad.js';
