@@ -122,3 +122,18 @@ export async function downloadRecording(recording: {
   if (!response.ok) throw new Error(`GET ${url} → ${response.status}`);
   return Buffer.from(await response.arrayBuffer());
 }
+
+/** Waits until a media server answered the call with this SIP Call-ID and returns it. */
+export async function answeredCall(callId: string, timeout = 10_000): Promise<MediaCall> {
+  let call: MediaCall | undefined;
+  await expect
+    .poll(
+      async () => {
+        call = await findCall(callId);
+        return call?.state ?? 'no such call';
+      },
+      { message: `media server answered ${callId}`, timeout, intervals: [100] },
+    )
+    .toBe('answered');
+  return call!;
+}

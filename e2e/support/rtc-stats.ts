@@ -101,3 +101,49 @@ export function countBursts(powers: number[], loud: number, quiet: number): numb
   }
   return bursts;
 }
+
+/** What the browser's own RTCP and RTP bookkeeping says about the call's audio path. */
+export interface MediaPathStats {
+  /** `mimeType` of the codecs used by the inbound and outbound audio streams. */
+  inboundCodec: string | undefined;
+  outboundCodec: string | undefined;
+  packetsReceived: number;
+  packetsLost: number;
+  /** Inbound interarrival jitter (RFC 3550), ms. */
+  jitterMs: number | undefined;
+  /** From the far end's receiver reports about our stream (RTCP), ms. */
+  roundTripTimeMs: number | undefined;
+  roundTripTimeMeasurements: number;
+}
+
+export function readMediaPathStats(
+  page: Page,
+  selector: string,
+): Promise<MediaPathStats | undefined> {
+  return page.evaluate(async (sel) => {
+    const el = document.querySelector(sel) as
+      | (Element & { call?: { peerConnection?: RTCPeerConnection } })
+      | null;
+    const pc = el?.call?.peerConnection;
+    if (!pc) return undefined;
+    const report = await pc.getStats();
+    const all = [...report.values()] as Record<string, unknown>[];
+    const byId = new Map(all.map((s) => [s.id, s]));
+    const audio = (type: string) => all.find((s) => s.type === type && s.kind === 'audio');
+    const inbound = audio('inbound-rtp');
+    const outbound = audio('outbound-rtp');
+    const remote = audio('remote-inbound-rtp');
+    const codec = (s: Record<string, unknown> | undefined) =>
+      s ? (byId.get(s.codecId) as { mimeType?: string } | undefined)?.mimeType : undefined;
+    const ms = (seconds: unknown) => (typeof seconds === 'number' ? seconds * 1000 : undefined);
+    return {
+      inboundCodec: codec(inbound),
+      outboundCodec: codec(outbound),
+      packetsReceived: Number(inbound?.packetsReceived ?? 0),
+      packetsLost: Number(inbound?.packetsLost ?? 0),
+      jitterMs: ms(inbound?.jitter),
+      roundTripTimeMs: ms(remote?.roundTripTime),
+      roundTripTimeMeasurements: Number(remote?.roundTripTimeMeasurements ?? 0),
+    };
+  }, selector);
+}

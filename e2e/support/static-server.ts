@@ -1,11 +1,13 @@
 /**
  * A tiny static HTTP server for the test pages: `/` → e2e/pages, `/cdn/` → dist/cdn,
- * anything else → public/ (sounds the widget may load). Loopback only. HTML pages take
+ * anything else → public/ (sounds the widget may load); `/beacon(s)`: the report beacon
+ * collector (beacon-collector.ts). Loopback only. HTML pages take
  * their element's attributes from the query string (see page-attributes.ts).
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
+import { handleBeaconRequest } from './beacon-collector';
 import { configurePage } from './page-attributes';
 import { CDN_DIR, PAGES_DIR, PUBLIC_DIR } from './paths';
 
@@ -43,6 +45,7 @@ function resolveFile(urlPath: string): string | undefined {
 export function startStaticServer(host: string, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (handleBeaconRequest(req, res)) return;
     if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
       return;
