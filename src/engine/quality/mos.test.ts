@@ -36,11 +36,14 @@ describe('E-model MOS', () => {
     expect(mosFromR(120)).toBe(4.5);
   });
 
-  it('costs nothing for pure delay up to 100 ms, then G.107 Idd (≈ 9.9 at 200 ms)', () => {
+  it('adds G.107 Idd only beyond 100 ms one way (≈ 3 at 200 ms, ≈ 24 at 400 ms)', () => {
+    // Below 100 ms only the (slowly changing) echo terms move.
     expect(delayImpairment(100) - delayImpairment(99)).toBeLessThan(0.1);
-    // Idd at 200 ms is 25·((1+1)^(1/6) − 3·(1+3⁻⁶)^(1/6) + 2) ≈ 3.06; echo terms add a few points.
-    expect(delayImpairment(200)).toBeGreaterThan(3);
-    expect(delayImpairment(400)).toBeGreaterThan(delayImpairment(200) + 10);
+    // Idd(200) = 25·(2^(1/6) − 3·(1 + 3⁻⁶)^(1/6) + 2) ≈ 3.05, Idd(400) ≈ 24.1.
+    const echoGrowth = delayImpairment(100) - delayImpairment(50);
+    expect(delayImpairment(200) - delayImpairment(100)).toBeGreaterThan(3.05);
+    expect(delayImpairment(400) - delayImpairment(200)).toBeGreaterThan(24.1 - 3.05);
+    expect(echoGrowth).toBeLessThan(3);
   });
 
   it('applies Ie-eff = Ie + (95 − Ie)·Ppl/(Ppl + Bpl) to loss', () => {

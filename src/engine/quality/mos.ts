@@ -20,8 +20,8 @@
  * How this differs from Twilio's simplified formula (docs peers.md): Twilio uses
  * `R = 94.768 − effLat/40` (or `− (effLat − 120)/10`) with `effLat = rtt + 2·jitter + 10`
  * and `R −= 2.5 · loss%`, the same for every codec. Here (1) the codec counts: its Ie, its
- * loss robustness Bpl (so 5 % loss costs G.711 with concealment ~12 R points and not
- * Twilio's flat 12.5 regardless of codec), and its algorithmic plus packetization delay;
+ * loss robustness Bpl (5 % loss costs G.711 with concealment ~16 R points and Opus
+ * ~13, where Twilio takes a flat 12.5 for any codec), and its algorithmic plus packetization delay;
  * (2) the delay is the jitter-buffer delay the browser actually applied, not a
  * `2·jitter` guess; (3) delay costs follow G.107's Idd curve (nothing below 100 ms one-way,
  * then steeper) plus the echo terms, instead of two straight lines.
