@@ -53,19 +53,22 @@ ensure_run_material() {
 }
 
 # Starts dockerd (unless its socket already answers) with the given data-root.
-# $1 name (paths under /run/softphone-<name>), $2 data-root, rest: command prefix
-# (e.g. nsenter into a namespace) or nothing.
+# $1 name (paths under /run/softphone-<name>), $2 data-root, $3 optional network
+# namespace file to start it in.
 start_dockerd() {
-  local name="$1" data_root="$2"; shift 2
+  local name="$1" data_root="$2" netns="${3:-}"
   local dir="/run/softphone-$name"
   export DOCKER_HOST="unix://$dir/docker.sock"
   if docker version >/dev/null 2>&1; then return 0; fi
   mkdir -p "$dir" "$data_root"
+  local prefix=()
+  [[ -n "$netns" ]] && prefix=(nsenter --net="$netns")
   log "starting dockerd ($name, data-root $data_root)"
-  "$@" setsid dockerd --data-root "$data_root" --exec-root "$dir/exec" \
+  # fd 9 is the lab lock: the daemon outlives this script and must not hold it.
+  "${prefix[@]}" setsid dockerd --data-root "$data_root" --exec-root "$dir/exec" \
     -H "$DOCKER_HOST" --pidfile "$dir/dockerd.pid" \
     --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-    >"$dir/dockerd.log" 2>&1 </dev/null &
+    >"$dir/dockerd.log" 2>&1 </dev/null 9>&- &
   wait_for 60 "dockerd ($name)" docker version
 }
 
@@ -79,6 +82,11 @@ stop_dockerd() {
     while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
   fi
   rm -f "$dir/dockerd.pid"
+  # dockerd leaves its bind mount of the network namespace behind, which would
+  # keep a lab namespace alive after `down`.
+  if mountpoint -q "$dir/exec/netns/default" 2>/dev/null; then
+    umount "$dir/exec/netns/default" || true
+  fi
 }
 
 ensure_base_image() {

@@ -24,7 +24,6 @@ export DOCKER_HOST="unix://$LAB_DIR/docker.sock"
 # Short pike bans so the flood test can watch one expire.
 export PIKE_BAN_SECONDS="${PIKE_BAN_SECONDS:-6}"
 
-in_ns() { nsenter --net="$NETNS" "$@"; }
 
 ensure_netns() {
   mkdir -p "$LAB_DIR"
@@ -32,7 +31,7 @@ ensure_netns() {
     touch "$NETNS"
     unshare --net="$NETNS" true
   fi
-  in_ns ip link set lo up
+  nsenter --net="$NETNS" ip link set lo up
 }
 
 lab_running() { docker version >/dev/null 2>&1; }
@@ -61,13 +60,13 @@ cmd_up() {
   else
     build_if_changed
     ensure_netns
-    start_dockerd "$LAB_NAME" "$DATA_ROOT" in_ns
+    start_dockerd "$LAB_NAME" "$DATA_ROOT" "$NETNS"
     if ! images_present; then
       log "images missing from $DATA_ROOT, rebuilding"
       stop_dockerd "$LAB_NAME"
       rm -f "$DIGEST_FILE"
       build_if_changed
-      start_dockerd "$LAB_NAME" "$DATA_ROOT" in_ns
+      start_dockerd "$LAB_NAME" "$DATA_ROOT" "$NETNS"
     fi
   fi
   compose_up
@@ -98,8 +97,8 @@ cmd_exec() {
 # Concurrent up/down of the same lab would race for the engine and namespace.
 locked() {
   mkdir -p "$LAB_DIR"
-  exec 9>"$LAB_DIR.lock"
-  flock 9
+  exec 9>"$LAB_DIR/lock"
+  flock -w 600 9 || die "another lab.sh up/down of '$LAB_NAME' is still running"
   "$@"
 }
 
