@@ -135,11 +135,6 @@ export class ImpairedPath {
   /** @param seedOffset keeps the two directions' draws apart when they share a seed */
   constructor(private readonly seedOffset = 0) {}
 
-  get active(): boolean {
-    const s = this.settings;
-    return s.loss > 0 || s.delayMs > 0 || s.jitterMs > 0 || s.mute || this.queue.length > 0;
-  }
-
   /** New settings apply to packets from now on; packets already queued keep their time. */
   configure(settings: ImpairmentSettings): void {
     this.settings = { ...settings };
@@ -182,12 +177,11 @@ export class ImpairedPath {
     return { dueAt, packet: s.mute ? silenced(packet) : packet };
   }
 
-  /** Sends `packet` on through `deliver`, now or after its delay, or drops it. */
+  /**
+   * Sends `packet` on through `deliver`, now or after its delay, or drops it. Packets are
+   * counted without impairment too, so the report covers an unimpaired stretch as well.
+   */
   pass(packet: Buffer, deliver: (packet: Buffer) => void): void {
-    if (!this.active) {
-      deliver(packet);
-      return;
-    }
     const now = performance.now();
     const planned = this.plan(packet, now);
     if (!planned) return;

@@ -217,13 +217,16 @@ describe('impairment stage: mute and pass-through', () => {
     expect(path({ mute: true }).plan(event, 0)!.packet).toBe(event);
   });
 
-  it('delivers synchronously and counts nothing when cleared', () => {
+  it('delivers synchronously, unchanged, and still counts when cleared', () => {
     const stage = path({ loss: 0.5 });
     stage.configure({ ...NO_IMPAIRMENT });
-    let delivered = 0;
-    for (let seq = 0; seq < 100; seq++) stage.pass(rtp(seq), () => delivered++);
-    expect(delivered).toBe(100);
-    expect(stage.report().rtpPassed).toBe(0);
+    const sent = Array.from({ length: 100 }, (_, seq) => rtp(seq));
+    const delivered: Buffer[] = [];
+    for (const packet of sent) stage.pass(packet, (out) => delivered.push(out));
+    expect(delivered).toEqual(sent);
+    expect(delivered[0]).toBe(sent[0]);
+    expect(stage.report()).toMatchObject({ rtpPassed: 100, rtpDropped: 0, lossFraction: 0 });
+    expect(stage.report().meanAddedDelayMs).toBe(0);
   });
 });
 
