@@ -15,8 +15,11 @@ import type {
 export interface Messages {
   registration: Record<RegistrationState, string>;
   endCause: Record<EndCause, string>;
+  /** What went wrong, in one sentence for the caller (the engine's detail goes to the console). */
   errorCode: Record<ErrorCode, string>;
-  /** Hold description for the active-call view; `none` is unused but kept total. */
+  /** What the caller can do about it, shown under {@link errorCode}. */
+  errorAdvice: Record<ErrorCode, string>;
+  /** The call status while held (it replaces "In call with …"); `none` is unused but kept total. */
   hold: Record<HoldState, string>;
   buttonState: Record<'idle' | 'connecting' | 'ringing' | 'in-call' | 'ended' | 'error', string>;
   phone: string;
@@ -44,6 +47,8 @@ export interface Messages {
   hangUp: string;
   callEnded: (cause: string) => string;
   enableSound: string;
+  /** Under the disabled Call button of `<sip-phone>` while it is not registered. */
+  callWhenReady: string;
   callControls: string;
   quality: {
     /** Accessible name of the indicator: "Call quality: good (MOS 4.3)". */

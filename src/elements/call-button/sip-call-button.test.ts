@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { userEvent } from 'vitest/browser';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
 import {
   axeViolations,
   buttonNamed,
-  cleanup,
   collect,
   create,
   mount,
@@ -12,23 +11,35 @@ import {
   shadow,
   VALID_CONFIG,
 } from '../test-support/dom.js';
-import { FakePhone, fakeLoader, lastPhone } from '../test-support/fake-engine.js';
+import {
+  FakePhone,
+  lastPhone,
+  mountWithFakeEngine,
+  resetElements,
+} from '../test-support/fake-engine.js';
 import type { SipCallButton } from './sip-call-button.js';
 import './sip-call-button.js';
 
 afterEach(() => {
-  cleanup();
-  FakePhone.instances = [];
+  resetElements();
+  vi.restoreAllMocks();
 });
 
 const VISITOR = { ...VALID_CONFIG, target: 'ivr' };
 
-async function buttonOnPage(attributes: Record<string, string> = VISITOR) {
-  const el = create('sip-call-button', attributes);
-  const loader = fakeLoader();
-  el.engine.loader = loader;
-  await mount(el);
-  return { el, loader };
+function buttonOnPage(attributes: Record<string, string> = VISITOR) {
+  return mountWithFakeEngine('sip-call-button', attributes);
+}
+
+/** A button in an answered call, its panel open. */
+async function inCall() {
+  const { el } = await buttonOnPage();
+  await userEvent.click(main(el));
+  await expect.poll(() => el.call).toBeDefined();
+  const call = lastPhone().calls[0]!;
+  call.setState('active');
+  await el.updateComplete;
+  return { el, call };
 }
 
 function main(el: SipCallButton): HTMLButtonElement {
@@ -110,7 +121,7 @@ describe('<sip-call-button> calling', () => {
     call.setState('active');
     await el.updateComplete;
     expect(el.getAttribute('state')).toBe('in-call');
-    expect(shadow(el, '[part="status"]').textContent).toMatch(/^In call · 00:0\d$/);
+    expect(shadow(el, '[part="elapsed"]').textContent).toMatch(/^00:0\d$/);
     expect(shadow(el, '[part="timer"]').textContent).toMatch(/^00:0\d$/);
 
     call.end('hangup-remote');
@@ -121,23 +132,51 @@ describe('<sip-call-button> calling', () => {
     );
   });
 
-  it('keeps the accessible name to its label while the state text changes', async () => {
+  it('at rest, is named by its label, with a phone icon', async () => {
     const { el } = await buttonOnPage();
-    await userEvent.click(main(el));
-    await expect.poll(() => el.call).toBeDefined();
-    lastPhone().calls[0]!.setState('active');
-    await el.updateComplete;
-    expect(shadow(el, '[part="status"]').getAttribute('aria-hidden')).toBe('true');
+    expect(page.getByRole('button', { name: 'Call us', exact: true }).element()).toBe(main(el));
+    expect(main(el).querySelector('.icon-phone')).not.toBeNull();
+    expect(main(el).hasAttribute('aria-expanded')).toBe(false);
+  });
+
+  it('during a call, looks and is named like what it does: shows the call, toggles the panel', async () => {
+    const { el, call } = await inCall();
+    // The name is the call's state, steady while the timer ticks; no hang-up look.
+    expect(page.getByRole('button', { name: 'In call', exact: true }).element()).toBe(main(el));
+    expect(main(el).querySelector('.icon-hang-up')).toBeNull();
+    expect(main(el).querySelector('.icon-phone')).not.toBeNull();
+    expect(main(el).querySelector('.icon-chevron')).not.toBeNull();
+    expect(main(el).getAttribute('aria-expanded')).toBe('true');
     expect(shadow(el, '.visually-hidden[role="status"]').textContent).toBe('In call with ivr');
+
+    await userEvent.click(main(el));
+    await el.updateComplete;
+    expect(main(el).getAttribute('aria-expanded')).toBe('false');
+    expect(el.shadowRoot?.querySelector('[part="panel"]')).toBeNull();
+    await userEvent.click(main(el));
+    await el.updateComplete;
+    expect(main(el).getAttribute('aria-expanded')).toBe('true');
+    expect(call.state).toBe('active');
+
+    // Hanging up is the panel's red button, and only there.
+    const hangups = [...(el.shadowRoot?.querySelectorAll('.icon-hang-up') ?? [])];
+    expect(hangups).toHaveLength(1);
+    const hangup = buttonNamed(el, 'Hang up');
+    expect(hangup.closest('[part="panel"]')).not.toBeNull();
+    expect(hangup.classList.contains('danger')).toBe(true);
+  });
+
+  it('says hold by the far end once', async () => {
+    const { el, call } = await inCall();
+    call.setState('on-hold', 'remote');
+    await el.updateComplete;
+    const panel = shadow(el, '[part="panel"]');
+    expect(shadow(el, '[part="call-status"]').textContent?.trim()).toBe('Held by the other side');
+    expect(panel.textContent?.match(/held by the other side/gi)).toHaveLength(1);
   });
 
   it('Escape collapses the panel without hanging up; the button reopens it', async () => {
-    const { el } = await buttonOnPage();
-    await userEvent.click(main(el));
-    await expect.poll(() => el.call).toBeDefined();
-    const call = lastPhone().calls[0]!;
-    call.setState('active');
-    await el.updateComplete;
+    const { el, call } = await inCall();
 
     buttonNamed(el, 'Mute').focus();
     await userEvent.keyboard('{Escape}');
@@ -155,18 +194,13 @@ describe('<sip-call-button> calling', () => {
   });
 
   it('controls the call from the panel: hold, mute, keypad DTMF, hang up', async () => {
-    const { el } = await buttonOnPage();
     const dtmf = collect<{ tone: string }>(document, 'sip-dtmf');
-    await userEvent.click(main(el));
-    await expect.poll(() => el.call).toBeDefined();
-    const call = lastPhone().calls[0]!;
-    call.setState('active');
-    await el.updateComplete;
+    const { el, call } = await inCall();
 
     await userEvent.click(buttonNamed(el, 'Hold'));
     await el.updateComplete;
     expect(call.hold).toBe('local');
-    expect(shadow(el, '[part="hold-state"]').textContent).toBe('On hold');
+    expect(shadow(el, '[part="call-status"]').textContent?.trim()).toBe('On hold');
     await userEvent.click(buttonNamed(el, 'Resume'));
     expect(call.holdRequests).toEqual([true, false]);
 
@@ -188,10 +222,11 @@ describe('<sip-call-button> calling', () => {
 
 describe('<sip-call-button> configuration and errors', () => {
   it('shows an error state for a bad server and recovers when it is fixed', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
     const errors = collect<{ code: string }>(document, 'sip-error');
     const { el } = await buttonOnPage({ ...VISITOR, server: 'ftp://nope' });
     expect(el.getAttribute('state')).toBe('error');
-    expect(shadow(el, '[role="alert"]').textContent).toContain('not configured correctly');
+    expect(shadow(el, '[role="alert"]').textContent).toContain('not set up correctly');
     expect(errors.map((e) => e.code)).toEqual(['config-invalid']);
 
     await userEvent.click(main(el));
@@ -204,6 +239,7 @@ describe('<sip-call-button> configuration and errors', () => {
   });
 
   it('requires a target', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
     const errors = collect<{ message: string }>(document, 'sip-error');
     const { el } = await buttonOnPage(VALID_CONFIG);
     expect(el.getAttribute('state')).toBe('error');
@@ -213,14 +249,22 @@ describe('<sip-call-button> configuration and errors', () => {
     expect(el.getAttribute('state')).toBe('idle');
   });
 
-  it('shows a failed call attempt as an error state, and a new click retries', async () => {
+  it('says a denied microphone once, with what to do, and a new click retries', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { el } = await buttonOnPage();
     await userEvent.click(main(el));
     await expect.poll(() => el.call).toBeDefined();
     lastPhone().emit('error', { code: 'microphone-denied', message: 'Permission denied' });
     lastPhone().calls[0]!.end('microphone');
     await el.updateComplete;
-    expect(shadow(el, '[role="alert"]').textContent).toContain('Microphone access was denied');
+    const panel = shadow(el, '[part="panel"]');
+    expect(panel.querySelector('[role="alert"]')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Microphone access was denied. Allow microphone access in your browser, then try again.',
+    );
+    // One alert, no detail line repeating it, no "Call ended: No access to the microphone".
+    expect(panel.querySelector('[part="call-status"]')).toBeNull();
+    expect(panel.textContent?.match(/microphone/gi)).toHaveLength(2);
+    expect(panel.textContent).not.toContain('Permission denied');
 
     await userEvent.click(main(el));
     expect(callCount()).toBe(2);
@@ -240,6 +284,7 @@ describe('<sip-call-button> configuration and errors', () => {
   });
 
   it('has no axe violations: idle, in call with keypad, error', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { el } = await buttonOnPage();
     expect(await axeViolations(el), 'idle').toEqual([]);
 
@@ -265,11 +310,7 @@ describe('<sip-call-button> configuration and errors', () => {
 
 describe('<sip-call-button> call quality', () => {
   it('shows the quality indicator in the panel; Escape closes its details before the panel', async () => {
-    const { el } = await buttonOnPage();
-    await userEvent.click(main(el));
-    await expect.poll(() => el.call).toBeDefined();
-    const call = lastPhone().calls[0]!;
-    call.setState('active');
+    const { el, call } = await inCall();
     const sample = makeSample({ mos: 4.4 });
     call.quality = { sample, warnings: ['no-inbound-audio'], report: null };
     call.emit('quality', sample);

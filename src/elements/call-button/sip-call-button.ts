@@ -1,9 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { type CallControlActions, renderCallControls } from '../shared/call-controls.js';
 import { callControlsStyles } from '../shared/call-controls.styles.js';
 import { callStatusText } from '../shared/call-status.js';
-import { ClockController } from '../shared/clock-controller.js';
 import { defineElement } from '../shared/define.js';
 import { formatDuration } from '../shared/format-duration.js';
 import { icons } from '../shared/icons.js';
@@ -11,7 +9,7 @@ import { PhoneElement } from '../shared/phone-element.js';
 import { renderQualityIndicator } from '../shared/quality.js';
 import { renderError } from '../shared/render-error.js';
 import { themeStyles } from '../shared/theme.styles.js';
-import { isInCall, type PhoneView } from '../shared/view-state.js';
+import type { PhoneView } from '../shared/view-state.js';
 import { callButtonStyles } from './styles.js';
 
 export type CallButtonState = 'idle' | 'connecting' | 'ringing' | 'in-call' | 'ended' | 'error';
@@ -34,6 +32,9 @@ function buttonStateOf(view: PhoneView): CallButtonState {
   }
 }
 
+/** States in which the launcher shows the call and toggles its panel (no new call). */
+const LIVE_STATES: ReadonlySet<CallButtonState> = new Set(['connecting', 'ringing', 'in-call']);
+
 const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
 
 /**
@@ -51,14 +52,15 @@ const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
  * @event sip-quality-warning - A quality warning raised or cleared. `detail: { call, warning, raised, value }`.
  * @event sip-call-report - The end-of-call quality report. `detail: { call, report }`.
  *
- * @slot - The button label (default "Call us").
+ * @slot - The button label (default "Call us"). During a call the button shows the call
+ * instead ("In call · 01:23") and opens or closes the panel; hanging up is in the panel.
  *
  * @csspart button - The main button; it also carries `button-<state>` (e.g. `button-in-call`).
  * @csspart status - State text inside the button (and the call timer).
+ * @csspart elapsed - The call timer inside the button.
  * @csspart panel - The call panel.
  * @csspart call-status - What the call is doing, in words.
  * @csspart timer - Call duration.
- * @csspart hold-state - Who holds the call.
  * @csspart controls - The call control buttons.
  * @csspart control - Each call control button (also `mute`, `hold`, `keypad-toggle`, `hangup`).
  * @csspart keypad - The in-call keypad.
@@ -100,23 +102,12 @@ export class SipCallButton extends PhoneElement {
   protected override readonly extraConfigProperties = ['target'];
 
   @state() private panelOpen = false;
-  @state() private keypadOpen = false;
 
   @query('.main') private mainButton!: HTMLButtonElement;
   @query('.panel') private panel: HTMLElement | null | undefined;
 
   private focusPanelOnOpen = false;
   private idleHandle: number | undefined;
-
-  private readonly actions: CallControlActions = {
-    toggleMute: () => this.engine.toggleMute(),
-    toggleHold: () => this.engine.toggleHold(),
-    toggleKeypad: () => {
-      this.keypadOpen = !this.keypadOpen;
-    },
-    hangup: () => this.engine.hangup(),
-    sendDtmf: (tone) => this.engine.sendDtmf(tone),
-  };
 
   constructor() {
     super({
@@ -127,7 +118,6 @@ export class SipCallButton extends PhoneElement {
           ? undefined
           : 'target is required: the number to call, e.g. target="sales"',
     });
-    new ClockController(this, () => isInCall(this.engine.view.call));
   }
 
   override connectedCallback(): void {
@@ -154,7 +144,6 @@ export class SipCallButton extends PhoneElement {
       if (this.panel?.matches(':focus-within')) queueMicrotask(() => this.mainButton.focus());
       this.panelOpen = false;
     }
-    if (!isInCall(view.call) && view.call?.state !== 'early-media') this.keypadOpen = false;
   }
 
   protected override updated(): void {
@@ -169,9 +158,7 @@ export class SipCallButton extends PhoneElement {
   };
 
   private onClick(): void {
-    const view = this.engine.view;
-    const live = view.placing || (view.call !== undefined && view.call.state !== 'ended');
-    if (live) {
+    if (LIVE_STATES.has(this.state)) {
       this.panelOpen = !this.panelOpen;
       this.focusPanelOnOpen = this.panelOpen;
       return;
@@ -191,20 +178,12 @@ export class SipCallButton extends PhoneElement {
     this.mainButton.focus();
   }
 
-  private statusText(): string {
-    const t = this.locale.messages;
-    const call = this.engine.view.call;
-    if (this.state === 'in-call' && call?.answeredAt !== undefined) {
-      return `${t.buttonState['in-call']} · ${formatDuration(Date.now() - call.answeredAt)}`;
-    }
-    return t.buttonState[this.state];
-  }
-
   protected override render(): TemplateResult {
     const t = this.locale.messages;
     const view = this.engine.view;
+    const live = LIVE_STATES.has(this.state);
     const hasCall = view.placing || view.call !== undefined;
-    const status = this.statusText();
+    const callStatus = view.call && callStatusText(view.call, t, view.error);
     return html`<button
         type="button"
         class="main"
@@ -214,23 +193,49 @@ export class SipCallButton extends PhoneElement {
         aria-describedby="live"
         @click=${this.onClick}
       >
-        ${view.call && view.call.state !== 'ended' ? icons.hangUp() : icons.phone()}
-        <span class="label">
-          <slot>${t.callUs}</slot>
-          ${
-            // Hidden from the name (it stays the label); the live region below speaks it.
-            status
-              ? html`<span part="status" class="status" aria-hidden="true">${status}</span>`
-              : nothing
-          }
-        </span>
+        ${icons.phone()}
+        <span class="label">${live ? this.renderLiveLabel() : this.renderRestLabel()}</span>
+        ${live ? icons.chevron() : nothing}
       </button>
-      <span id="live" class="visually-hidden" role="status">${view.call ? callStatusText(view.call, t) : status}</span>
-      ${this.panelOpen && hasCall ? this.renderPanel() : nothing}
+      <span id="live" class="visually-hidden" role="status"
+        >${callStatus ?? t.buttonState[this.state]}</span
+      >
+      ${this.panelOpen && hasCall ? this.renderPanel(callStatus) : nothing}
       ${!this.panelOpen && view.error ? html`<div class="error-anchor">${renderError(view.error, t)}</div>` : nothing}`;
   }
 
-  private renderPanel(): TemplateResult {
+  /** At rest, after a call or in error: the page's label, and the state under it. */
+  private renderRestLabel(): TemplateResult {
+    const t = this.locale.messages;
+    const status = t.buttonState[this.state];
+    return html`<slot>${t.callUs}</slot>
+      ${
+        // Hidden from the name (it stays the label); the live region speaks it.
+        status
+          ? html`<span part="status" class="status" aria-hidden="true">${status}</span>`
+          : nothing
+      }`;
+  }
+
+  /**
+   * During a call the button is the call, not "Call us": its name is the call state
+   * ("In call"), and the ticking timer stays out of the name so it does not change
+   * every second.
+   */
+  private renderLiveLabel(): TemplateResult {
+    const call = this.engine.view.call;
+    const elapsed =
+      this.state === 'in-call' && call?.answeredAt !== undefined
+        ? html`<span part="elapsed" class="elapsed" aria-hidden="true"
+            >${formatDuration(Date.now() - call.answeredAt)}</span
+          >`
+        : nothing;
+    return html`<span part="status" class="status live"
+      >${this.locale.messages.buttonState[this.state]}${elapsed}</span
+    >`;
+  }
+
+  private renderPanel(callStatus: string | undefined): TemplateResult {
     const t = this.locale.messages;
     const view = this.engine.view;
     const call = view.call;
@@ -243,37 +248,16 @@ export class SipCallButton extends PhoneElement {
       tabindex="-1"
       @keydown=${this.onPanelKeydown}
     >
-      ${view.error ? renderError(view.error, t) : nothing}
+      ${view.error ? renderError(view.error, t) : nothing} ${this.renderUnlockAudio()}
       ${
-        view.autoplayBlocked
-          ? html`<button
-              type="button"
-              class="btn accent"
-              part="unlock-audio"
-              @click=${() => this.engine.unlockAudio()}
-            >
-              ${icons.sound()}<span>${t.enableSound}</span>
-            </button>`
-          : nothing
+        call && callStatus === undefined
+          ? nothing
+          : html`<div class="panel-status">
+              <p part="call-status" class="call-status">${callStatus ?? t.buttonState.connecting}</p>
+              ${renderQualityIndicator(call, this.theme)}
+            </div>`
       }
-      <div class="panel-status">
-        <p part="call-status" class="call-status">
-          ${call ? callStatusText(call, t) : t.buttonState.connecting}
-        </p>
-        ${renderQualityIndicator(call, this.theme)}
-      </div>
-      ${
-        call && call.state !== 'ended'
-          ? renderCallControls({
-              call,
-              t,
-              keypadOpen: this.keypadOpen,
-              now: Date.now(),
-              theme: this.theme,
-              actions: this.actions,
-            })
-          : nothing
-      }
+      ${call && call.state !== 'ended' ? this.renderCallControls(call) : nothing}
     </div>`;
   }
 }

@@ -48,7 +48,26 @@ export const callButtonStyles = css`
   .status {
     font-size: 0.8em;
     font-weight: 500;
+  }
+
+  /* During a call the state is the button's main text, the timer beside it. */
+  .status.live {
+    font-size: 1em;
+    font-weight: 700;
+  }
+
+  .elapsed {
+    margin-inline-start: 0.4em;
+    font-weight: 500;
     font-variant-numeric: tabular-nums;
+  }
+
+  .icon-chevron {
+    transition: transform 0.15s;
+  }
+
+  .main[aria-expanded='true'] .icon-chevron {
+    transform: rotate(180deg);
   }
 
   .panel {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
 import type { CallReport } from '../../engine/types.js';
@@ -6,31 +6,48 @@ import { ENDED_DISPLAY_MS } from '../shared/engine-controller.js';
 import {
   axeViolations,
   buttonNamed,
-  cleanup,
   collect,
   create,
   mount,
   shadow,
   VALID_CONFIG,
 } from '../test-support/dom.js';
-import { FakePhone, fakeLoader, lastPhone } from '../test-support/fake-engine.js';
+import {
+  fakeLoader,
+  lastPhone,
+  mountWithFakeEngine,
+  resetElements,
+} from '../test-support/fake-engine.js';
 import type { SipPhone } from './sip-phone.js';
 import './sip-phone.js';
 
 afterEach(() => {
-  cleanup();
-  FakePhone.instances = [];
+  resetElements();
+  vi.restoreAllMocks();
   document.documentElement.lang = 'en';
 });
 
 /** A `<sip-phone>` on the page with a fake engine, once its phone exists. */
 async function phoneOnPage(attributes: Record<string, string> = VALID_CONFIG): Promise<SipPhone> {
-  const el = create('sip-phone', attributes);
-  el.engine.loader = fakeLoader();
-  await mount(el);
+  const { el } = await mountWithFakeEngine('sip-phone', attributes);
   await expect.poll(() => el.phone).toBeDefined();
   await el.updateComplete;
   return el;
+}
+
+/** A `<sip-phone>` that finished signing in, ready to place calls. */
+async function readyPhone(attributes: Record<string, string> = VALID_CONFIG): Promise<SipPhone> {
+  const el = await phoneOnPage(attributes);
+  lastPhone().setRegistration('registered');
+  await el.updateComplete;
+  return el;
+}
+
+/** How many times `pattern` appears in what the phone shows. */
+function mentions(el: SipPhone, pattern: RegExp): number {
+  return (
+    (shadow(el, '[part="base"]').textContent ?? '').match(new RegExp(pattern, 'gi'))?.length ?? 0
+  );
 }
 
 function text(el: SipPhone, selector: string): string {
@@ -39,14 +56,19 @@ function text(el: SipPhone, selector: string): string {
 
 describe('<sip-phone> configuration', () => {
   it('shows an alert and emits sip-error for a bad server, and recovers when fixed', async () => {
-    const el = create('sip-phone', { ...VALID_CONFIG, server: 'http://example.com' });
-    el.engine.loader = fakeLoader();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const errors = collect<{ code: string; message: string }>(document, 'sip-error');
-    await mount(el);
+    const { el } = await mountWithFakeEngine('sip-phone', {
+      ...VALID_CONFIG,
+      server: 'http://example.com',
+    });
 
+    // Plain words on screen; the technical detail for the developer in the console.
     const alert = shadow(el, '[role="alert"]');
-    expect(alert.textContent).toContain('The phone is not configured correctly.');
-    expect(alert.textContent).toContain('wss://');
+    expect(alert.textContent).toContain('The phone is not set up correctly.');
+    expect(alert.textContent).toContain('The details are in the browser console.');
+    expect(alert.textContent).not.toContain('wss://');
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/config-invalid: .*wss:\/\//));
     expect(errors).toHaveLength(1);
     expect(errors[0]?.code).toBe('config-invalid');
     expect(errors[0]?.message).toMatch(/server/);
@@ -57,17 +79,18 @@ describe('<sip-phone> configuration', () => {
     await expect.poll(() => el.phone).toBeDefined();
     await el.updateComplete;
     expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+    lastPhone().setRegistration('registered');
+    await el.updateComplete;
     expect(buttonNamed(el, 'Call').disabled).toBe(false);
     expect(lastPhone().commands).toContain('start');
     expect(lastPhone().config.servers).toEqual(['wss://127.0.0.1:8443']);
   });
 
   it('reports a missing configuration without loading the engine', async () => {
-    const loader = fakeLoader();
-    const el = create('sip-phone');
-    el.engine.loader = loader;
-    await mount(el);
-    expect(shadow(el, '[role="alert"]').textContent).toMatch(/servers/);
+    const errors = collect<{ message: string }>(document, 'sip-error');
+    const { el, loader } = await mountWithFakeEngine('sip-phone', {});
+    expect(shadow(el, '[role="alert"]').textContent).toContain('not set up correctly');
+    expect(errors[0]?.message).toMatch(/servers/);
     expect(loader.loads).toBe(0);
   });
 
@@ -100,10 +123,10 @@ describe('<sip-phone> configuration', () => {
   });
 
   it('rejects a bad dtmf-mode with a message naming it', async () => {
-    const el = create('sip-phone', { ...VALID_CONFIG, 'dtmf-mode': 'loud' });
-    el.engine.loader = fakeLoader();
-    await mount(el);
-    expect(shadow(el, '[role="alert"]').textContent).toMatch(/dtmfMode/);
+    const errors = collect<{ message: string }>(document, 'sip-error');
+    const { el } = await mountWithFakeEngine('sip-phone', { ...VALID_CONFIG, 'dtmf-mode': 'loud' });
+    expect(shadow(el, '[role="alert"]')).toBeDefined();
+    expect(errors[0]?.message).toMatch(/dtmfMode/);
   });
 
   it('stops its phone when removed from the page', async () => {
@@ -129,7 +152,7 @@ describe('<sip-phone> registration and calls', () => {
   });
 
   it('places a call to the typed target, with keys from the dialpad', async () => {
-    const el = await phoneOnPage();
+    const el = await readyPhone();
     await userEvent.type(shadow(el, 'input'), '10');
     const dialpad = shadow(el, 'sip-dialpad');
     shadow(dialpad, '[data-key="0"]').click();
@@ -184,16 +207,18 @@ describe('<sip-phone> registration and calls', () => {
     await userEvent.click(buttonNamed(el, 'Hold'));
     await el.updateComplete;
     expect(call.holdRequests).toEqual([true]);
-    expect(text(el, '[part="hold-state"]')).toBe('On hold');
+    expect(text(el, '[part="call-status"]')).toBe('On hold');
     call.setState('on-hold', 'both');
     await el.updateComplete;
-    expect(text(el, '[part="hold-state"]')).toBe('On hold on both sides');
+    expect(text(el, '[part="call-status"]')).toBe('On hold on both sides');
     call.setState('on-hold', 'remote');
     await el.updateComplete;
-    expect(text(el, '[part="hold-state"]')).toBe('Held by the other side');
+    expect(text(el, '[part="call-status"]')).toBe('Held by the other side');
+    // Said once: the status line, no second label beside it.
+    expect(mentions(el, /held by the other side/)).toBe(1);
     call.setState('active', 'none');
     await el.updateComplete;
-    expect(el.shadowRoot?.querySelector('[part="hold-state"]')).toBeNull();
+    expect(text(el, '[part="call-status"]')).toBe('In call with Ann');
 
     await userEvent.click(buttonNamed(el, 'Keypad'));
     await el.updateComplete;
@@ -257,24 +282,93 @@ describe('<sip-phone> registration and calls', () => {
   });
 
   it('shows engine errors as an alert and emits sip-error once per failure', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const el = await phoneOnPage();
     const errors = collect<{ code: string }>(el, 'sip-error');
-    lastPhone().emit('error', { code: 'microphone-denied', message: 'denied' });
-    lastPhone().emit('error', { code: 'microphone-denied', message: 'denied' });
+    lastPhone().emit('error', { code: 'dtmf-failed', message: 'RTCDTMFSender missing' });
+    lastPhone().emit('error', { code: 'dtmf-failed', message: 'RTCDTMFSender missing' });
     await el.updateComplete;
-    expect(text(el, '[role="alert"]')).toContain('Microphone access was denied');
-    expect(errors.map((e) => e.code)).toEqual(['microphone-denied']);
+    expect(text(el, '[role="alert"]')).toBe(
+      'The keypad tone could not be sent. Press the key again.',
+    );
+    expect(errors.map((e) => e.code)).toEqual(['dtmf-failed']);
+    expect(warn).toHaveBeenCalledOnce();
+  });
+
+  it('says a denied microphone once, with what to do, when the call it stopped ends', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const el = await readyPhone();
+    await userEvent.type(shadow(el, 'input'), 'ivr');
+    await userEvent.click(buttonNamed(el, 'Call'));
+    lastPhone().emit('error', { code: 'microphone-denied', message: 'NotAllowedError' });
+    lastPhone().calls[0]!.end('microphone');
+    await el.updateComplete;
+
+    expect(text(el, '[role="alert"]')).toBe(
+      'Microphone access was denied. Allow microphone access in your browser, then try again.',
+    );
+    expect(mentions(el, /microphone/)).toBe(2);
+    expect(el.shadowRoot?.querySelector('[part="call-status"]')).toBeNull();
+    expect(mentions(el, /NotAllowedError/)).toBe(0);
+  });
+
+  it('still names the end cause when the error on screen is about something else', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const el = await readyPhone();
+    const call = lastPhone().ring({ uri: 'sip:a@h.test', user: 'a', displayName: '' });
+    await call.answer();
+    lastPhone().emit('error', { code: 'dtmf-failed', message: 'no sender' });
+    call.end('hangup-remote');
+    await el.updateComplete;
+    expect(text(el, '[part="call-status"]')).toBe('Call ended: The other side hung up');
+    expect(text(el, '[role="alert"]')).toContain('keypad tone');
+  });
+
+  it('does not offer to call until registered, and says why', async () => {
+    const el = await phoneOnPage();
+    const call = () => buttonNamed(el, 'Call');
+    const hint = 'You can place calls once the phone is ready.';
+    for (const state of ['registering', 'reconnecting', 'failed'] as const) {
+      lastPhone().setRegistration(state);
+      await el.updateComplete;
+      expect(call().disabled, state).toBe(true);
+      expect(text(el, '[part="call-hint"]'), state).toBe(hint);
+      expect(call().getAttribute('aria-describedby'), state).toBe('call-hint');
+    }
+    lastPhone().setRegistration('registered');
+    await el.updateComplete;
+    expect(call().disabled).toBe(false);
+    expect(el.shadowRoot?.querySelector('[part="call-hint"]')).toBeNull();
+  });
+
+  it('keeps socket codes off the screen: the status says reconnecting, then a plain alert', async () => {
+    const el = await readyPhone();
+    const changes = collect<{ error?: { message: string } }>(el, 'sip-registration-change');
+    const drop = {
+      code: 'connection-failed' as const,
+      message: 'Lost the connection to the phone service (wss://sip.test, code 1006); retrying.',
+    };
+    lastPhone().setRegistration('reconnecting', drop);
+    await el.updateComplete;
+    expect(text(el, '[part="status"]')).toBe('Connection lost, reconnecting…');
+    // The header says it already: no alert repeating it.
+    expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+    expect(mentions(el, /1006/)).toBe(0);
+
+    lastPhone().setRegistration('failed', drop);
+    await el.updateComplete;
+    expect(text(el, '[role="alert"]')).toBe(
+      'Could not reach the phone service. Check your internet connection, then try again.',
+    );
+    expect(mentions(el, /1006/)).toBe(0);
+    // The detail stays available to the page, in the event.
+    expect(changes.at(-1)?.error?.message).toContain('code 1006');
   });
 });
 
 describe('<sip-phone> language and accessibility', () => {
   it('speaks Spanish with lang="es", including end causes', async () => {
-    const el = create('sip-phone', { ...VALID_CONFIG, lang: 'es' });
-    el.engine.loader = fakeLoader();
-    await mount(el);
-    await expect.poll(() => el.phone).toBeDefined();
-    lastPhone().setRegistration('registered');
-    await el.updateComplete;
+    const el = await readyPhone({ ...VALID_CONFIG, lang: 'es' });
     expect(text(el, '[part="status"]')).toBe('Listo');
     expect(buttonNamed(el, 'Llamar')).toBeDefined();
     expect(shadow(el, 'label').textContent).toBe('Número o dirección');
@@ -303,8 +397,10 @@ describe('<sip-phone> language and accessibility', () => {
   });
 
   it('has no axe violations in its main states', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
     const el = await phoneOnPage();
     const phone = lastPhone();
+    expect(await axeViolations(el), 'not ready').toEqual([]);
     phone.setRegistration('registered');
     await el.updateComplete;
     expect(await axeViolations(el), 'idle').toEqual([]);
@@ -328,8 +424,7 @@ describe('<sip-phone> language and accessibility', () => {
   });
 
   it('renders any state from a view set directly (the test seam)', async () => {
-    const el = create('sip-phone');
-    await mount(el);
+    const { el } = await mountWithFakeEngine('sip-phone', {});
     el.engine.view = {
       registration: 'reconnecting',
       error: undefined,

@@ -1,17 +1,16 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import '../dialpad/sip-dialpad.js';
-import { type CallControlActions, renderCallControls } from '../shared/call-controls.js';
+import type { PhoneError } from '../../engine/types.js';
 import { callControlsStyles } from '../shared/call-controls.styles.js';
 import { callStatusText } from '../shared/call-status.js';
-import { ClockController } from '../shared/clock-controller.js';
 import { defineElement } from '../shared/define.js';
 import { icons } from '../shared/icons.js';
 import { PhoneElement } from '../shared/phone-element.js';
 import { renderQualityIndicator } from '../shared/quality.js';
 import { renderError } from '../shared/render-error.js';
 import { themeStyles } from '../shared/theme.styles.js';
-import { type CallView, isInCall } from '../shared/view-state.js';
+import type { CallView, PhoneView } from '../shared/view-state.js';
 import { phoneStyles } from './styles.js';
 
 /**
@@ -42,6 +41,7 @@ import { phoneStyles } from './styles.js';
  * @csspart target-input - The number or address input.
  * @csspart dialpad - The dialpad.
  * @csspart call-button - The call button.
+ * @csspart call-hint - Why the call button is disabled (the phone is not ready).
  * @csspart incoming - The incoming-call banner.
  * @csspart answer - Answer button.
  * @csspart decline - Decline button.
@@ -50,7 +50,6 @@ import { phoneStyles } from './styles.js';
  * @csspart caller-user - Remote user.
  * @csspart call-status - What the call is doing, in words.
  * @csspart timer - Call duration.
- * @csspart hold-state - Who holds the call.
  * @csspart controls - The call control buttons.
  * @csspart control - Each call control button (also `mute`, `hold`, `keypad-toggle`, `hangup`).
  * @csspart keypad - The in-call keypad.
@@ -76,26 +75,9 @@ export class SipPhone extends PhoneElement {
   static override styles = [themeStyles, callControlsStyles, phoneStyles];
 
   @state() private target = '';
-  @state() private keypadOpen = false;
-
-  private readonly actions: CallControlActions = {
-    toggleMute: () => this.engine.toggleMute(),
-    toggleHold: () => this.engine.toggleHold(),
-    toggleKeypad: () => {
-      this.keypadOpen = !this.keypadOpen;
-    },
-    hangup: () => this.engine.hangup(),
-    sendDtmf: (tone) => this.engine.sendDtmf(tone),
-  };
 
   constructor() {
     super({ register: true, startOnConnect: true });
-    new ClockController(this, () => isInCall(this.engine.view.call));
-  }
-
-  protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
-    if (!this.engine.view.call) this.keypadOpen = false;
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -115,6 +97,7 @@ export class SipPhone extends PhoneElement {
   protected override render(): TemplateResult {
     const t = this.locale.messages;
     const view = this.engine.view;
+    const error = shownError(view);
     return html`<section part="base" class="phone" aria-label=${t.phone}>
       <header>
         <span class="dot" data-state=${view.registration} aria-hidden="true"></span>
@@ -123,26 +106,17 @@ export class SipPhone extends PhoneElement {
           ><slot name="quality">${renderQualityIndicator(view.call, this.theme)}</slot></span
         >
       </header>
-      ${view.error ? renderError(view.error, t) : nothing}
-      ${
-        view.autoplayBlocked
-          ? html`<button
-              type="button"
-              class="btn accent"
-              part="unlock-audio"
-              @click=${() => this.engine.unlockAudio()}
-            >
-              ${icons.sound()}<span>${t.enableSound}</span>
-            </button>`
-          : nothing
-      }
-      ${view.call ? this.renderCall(view.call) : this.renderDialForm(view.placing)}
+      ${error ? renderError(error, t) : nothing} ${this.renderUnlockAudio()}
+      ${view.call ? this.renderCall(view.call, error) : this.renderDialForm(view)}
     </section>`;
   }
 
-  private renderDialForm(placing: boolean): TemplateResult {
+  private renderDialForm(view: PhoneView): TemplateResult {
     const t = this.locale.messages;
-    const configured = this.engine.view.error?.code !== 'config-invalid';
+    const configured = view.error?.code !== 'config-invalid';
+    // Calls go through the registered connection: without it a call could only fail.
+    // A configuration error has its own alert; otherwise the hint says why.
+    const notReady = configured && view.registration !== 'registered';
     return html`<form part="dial-form" @submit=${this.onSubmit}>
       <label for="target">${t.target}</label>
       <input
@@ -165,15 +139,21 @@ export class SipPhone extends PhoneElement {
         type="submit"
         class="btn success"
         part="call-button"
-        ?disabled=${!configured || placing}
+        aria-describedby=${notReady ? 'call-hint' : nothing}
+        ?disabled=${!configured || notReady || view.placing}
       >
         ${icons.phone()}<span>${t.call}</span>
       </button>
+      ${
+        notReady
+          ? html`<p id="call-hint" part="call-hint" class="hint">${t.callWhenReady}</p>`
+          : nothing
+      }
     </form>`;
   }
 
-  private renderCall(call: CallView): TemplateResult {
-    const t = this.locale.messages;
+  private renderCall(call: CallView, error: PhoneError | undefined): TemplateResult {
+    const status = callStatusText(call, this.locale.messages, error);
     const incoming = call.direction === 'incoming' && call.state === 'ringing';
     return html`<div part=${incoming ? 'incoming' : 'call'} class=${incoming ? 'incoming' : 'call'}>
       <p class="caller">
@@ -184,20 +164,13 @@ export class SipPhone extends PhoneElement {
             : nothing
         }
       </p>
-      <p part="call-status" class="call-status" role="status">${callStatusText(call, t)}</p>
-      ${incoming ? this.renderAnswerRow() : nothing}
       ${
-        !incoming && call.state !== 'ended'
-          ? renderCallControls({
-              call,
-              t,
-              keypadOpen: this.keypadOpen,
-              now: Date.now(),
-              theme: this.theme,
-              actions: this.actions,
-            })
-          : nothing
+        status === undefined
+          ? nothing
+          : html`<p part="call-status" class="call-status" role="status">${status}</p>`
       }
+      ${incoming ? this.renderAnswerRow() : nothing}
+      ${!incoming && call.state !== 'ended' ? this.renderCallControls(call) : nothing}
     </div>`;
   }
 
@@ -212,6 +185,15 @@ export class SipPhone extends PhoneElement {
       </button>
     </div>`;
   }
+}
+
+/**
+ * The error worth an alert. A lost connection while the engine reconnects is already
+ * in the header status ("Connection lost, reconnecting…"): an alert would repeat it.
+ */
+function shownError(view: PhoneView): PhoneError | undefined {
+  const reconnecting = view.registration === 'reconnecting' || view.registration === 'connecting';
+  return reconnecting && view.error?.code === 'connection-failed' ? undefined : view.error;
 }
 
 defineElement('sip-phone', SipPhone);

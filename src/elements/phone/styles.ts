@@ -69,6 +69,12 @@ export const phoneStyles = css`
     font-size: 1.1rem;
   }
 
+  .hint {
+    margin: 0;
+    color: var(--_muted-fg);
+    font-size: 0.875rem;
+  }
+
   .call,
   .incoming {
     display: flex;

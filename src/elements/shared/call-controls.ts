@@ -26,8 +26,8 @@ export interface CallControlsInput {
 }
 
 /**
- * Timer, hold notice and the buttons of a live outgoing or answered call, shared by
- * `<sip-phone>` and the `<sip-call-button>` panel.
+ * Timer and buttons of a live outgoing or answered call, shared by `<sip-phone>` and the
+ * `<sip-call-button>` panel. Hold is not repeated here: the call status line says it.
  */
 export function renderCallControls({
   call,
@@ -41,20 +41,13 @@ export function renderCallControls({
   const mediaUp = answered || call.state === 'early-media';
   const heldByUs = call.hold === 'local' || call.hold === 'both';
   return html`
-    <div class="call-meta">
-      ${
-        answered && call.answeredAt !== undefined
-          ? html`<span part="timer" class="timer" role="timer" aria-label=${t.callDuration}
-              >${formatDuration(now - call.answeredAt)}</span
-            >`
-          : nothing
-      }
-      ${
-        call.hold === 'none'
-          ? nothing
-          : html`<span part="hold-state" class="hold-state">${t.hold[call.hold]}</span>`
-      }
-    </div>
+    ${
+      answered && call.answeredAt !== undefined
+        ? html`<span part="timer" class="timer" role="timer" aria-label=${t.callDuration}
+            >${formatDuration(now - call.answeredAt)}</span
+          >`
+        : nothing
+    }
     <div part="controls" class="controls">
       ${
         mediaUp

@@ -1,8 +1,24 @@
+import type { EndCause, ErrorCode, PhoneError } from '../../engine/types.js';
 import type { Messages } from '../../i18n/index.js';
 import { type CallView, remoteLabel } from './view-state.js';
 
-/** One line saying what the call is doing, for the status text and the live region. */
-export function callStatusText(call: CallView, t: Messages): string {
+/** End causes that the error alert shown with them already explains, with what to do. */
+const EXPLAINED_BY: Partial<Record<EndCause, readonly ErrorCode[]>> = {
+  microphone: ['microphone-denied', 'microphone-missing'],
+  'connection-lost': ['connection-failed'],
+  failed: ['call-failed'],
+};
+
+/**
+ * One line saying what the call is doing, for the status text and the live region, or
+ * `undefined` when the call ended for the reason `error` states: the alert says it
+ * once, with what to do, and a second "Call ended: …" line would only repeat it.
+ */
+export function callStatusText(
+  call: CallView,
+  t: Messages,
+  error: PhoneError | undefined,
+): string | undefined {
   const who = remoteLabel(call);
   switch (call.state) {
     case 'connecting':
@@ -14,8 +30,13 @@ export function callStatusText(call: CallView, t: Messages): string {
     case 'active':
       return t.inCallWith(who);
     case 'on-hold':
-      return `${t.inCallWith(who)} · ${t.hold[call.hold === 'none' ? 'local' : call.hold]}`;
-    case 'ended':
-      return t.callEnded(t.endCause[call.endCause ?? 'failed']);
+      // Who holds the call is the news; the name is on screen already (or known: the
+      // visitor placed the call).
+      return t.hold[call.hold === 'none' ? 'local' : call.hold];
+    case 'ended': {
+      const cause = call.endCause ?? 'failed';
+      if (error && EXPLAINED_BY[cause]?.includes(error.code)) return undefined;
+      return t.callEnded(t.endCause[cause]);
+    }
   }
 }

@@ -122,7 +122,7 @@ export class EngineController implements ReactiveController {
       this.configError = result.error;
       this.config = undefined;
       this.configKey = '';
-      if (isNew) emit(this.host, 'sip-error', toDetail(result.error));
+      if (isNew) this.report(result.error);
     }
     this.sync();
   }
@@ -329,9 +329,18 @@ export class EngineController implements ReactiveController {
     const key = `${error.code}\n${error.message}`;
     if (key !== this.lastReported) {
       this.lastReported = key;
-      emit(this.host, 'sip-error', toDetail(error));
+      this.report(error);
     }
     this.refresh();
+  }
+
+  /**
+   * Tells the page (`sip-error`) and the developer (console) the technical detail that
+   * the alert leaves out on purpose.
+   */
+  private report(error: PhoneError): void {
+    console.warn(`[softphone] ${error.code}: ${error.message}`);
+    emit(this.host, 'sip-error', toDetail(error));
   }
 
   private clearRuntimeError(): void {

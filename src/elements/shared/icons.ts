@@ -1,8 +1,11 @@
 import { html, type TemplateResult } from 'lit';
 
-/** Decorative icons: every control that shows one also carries a text label. */
-function icon(path: string): TemplateResult {
-  return html`<svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+/**
+ * Decorative icons: every control that shows one also carries a text label. The
+ * `icon-<name>` class lets styles and tests tell which one a control shows.
+ */
+function icon(name: string, path: string): TemplateResult {
+  return html`<svg class="icon icon-${name}" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
     <path d=${path}></path>
   </svg>`;
 }
@@ -21,14 +24,16 @@ const KEYPAD =
   'M12 19a2 2 0 1 0 0 4 2 2 0 0 0 0-4zM6 1a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 6a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 6a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm12-8a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm-6 8a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm6 0a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0-6a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm-6 0a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0-6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z';
 const SOUND =
   'M3 9v6h4l5 5V4L7 9zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z';
+const CHEVRON_DOWN = 'M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z';
 
 export const icons = {
-  phone: () => icon(PHONE),
-  hangUp: () => icon(HANG_UP),
-  mic: () => icon(MIC),
-  micOff: () => icon(MIC_OFF),
-  pause: () => icon(PAUSE),
-  play: () => icon(PLAY),
-  keypad: () => icon(KEYPAD),
-  sound: () => icon(SOUND),
+  phone: () => icon('phone', PHONE),
+  hangUp: () => icon('hang-up', HANG_UP),
+  mic: () => icon('mic', MIC),
+  micOff: () => icon('mic-off', MIC_OFF),
+  pause: () => icon('pause', PAUSE),
+  play: () => icon('play', PLAY),
+  keypad: () => icon('keypad', KEYPAD),
+  sound: () => icon('sound', SOUND),
+  chevron: () => icon('chevron', CHEVRON_DOWN),
 };

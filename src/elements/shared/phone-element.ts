@@ -1,10 +1,14 @@
-import { LitElement, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { CallHandle, PhoneConfig } from '../../engine/types.js';
+import { type CallControlActions, renderCallControls } from './call-controls.js';
+import { ClockController } from './clock-controller.js';
 import { type ConfigAttributes, configFromAttributes } from './config-input.js';
 import type { PhoneApi } from './engine-api.js';
 import { EngineController, type EngineControllerOptions } from './engine-controller.js';
+import { icons } from './icons.js';
 import { LocaleController } from './locale-controller.js';
+import { type CallView, isInCall } from './view-state.js';
 
 const CONFIG_PROPERTIES: readonly (keyof ConfigAttributes | 'config')[] = [
   'server',
@@ -21,8 +25,8 @@ const CONFIG_PROPERTIES: readonly (keyof ConfigAttributes | 'config')[] = [
 ];
 
 /**
- * Configuration attributes, engine connection, language and audio unlock shared by the
- * elements that own a phone (`<sip-phone>`, `<sip-call-button>`).
+ * Configuration attributes, engine connection, language, audio unlock and the in-call
+ * controls shared by the elements that own a phone (`<sip-phone>`, `<sip-call-button>`).
  */
 export abstract class PhoneElement extends LitElement implements ConfigAttributes {
   /** WebSocket server URL (`wss://…`), or several separated by spaces or commas. */
@@ -66,12 +70,27 @@ export abstract class PhoneElement extends LitElement implements ConfigAttribute
 
   protected readonly locale = new LocaleController(this);
 
+  /** The in-call keypad is open (it closes by itself when the call has no audio path). */
+  @state() protected keypadOpen = false;
+
+  private readonly callActions: CallControlActions = {
+    toggleMute: () => this.engine.toggleMute(),
+    toggleHold: () => this.engine.toggleHold(),
+    toggleKeypad: () => {
+      this.keypadOpen = !this.keypadOpen;
+    },
+    hangup: () => this.engine.hangup(),
+    sendDtmf: (tone) => this.engine.sendDtmf(tone),
+  };
+
   constructor(role: Pick<EngineControllerOptions, 'register' | 'startOnConnect' | 'checkElement'>) {
     super();
     this.engine = new EngineController(this, {
       ...role,
       readConfig: () => configFromAttributes(this, role.register, this.config),
     });
+    // The call timer ticks once a second while a call is answered.
+    new ClockController(this, () => isInCall(this.engine.view.call));
   }
 
   /** The engine `Phone`, once loaded (read-only). */
@@ -106,6 +125,33 @@ export abstract class PhoneElement extends LitElement implements ConfigAttribute
     if (names.some((name) => changed.has(name))) {
       this.engine.configure();
     }
+    const call = this.engine.view.call;
+    if (!isInCall(call) && call?.state !== 'early-media') this.keypadOpen = false;
+  }
+
+  /** Timer, mute, hold, keypad and hang up of a live call. */
+  protected renderCallControls(call: CallView): TemplateResult {
+    return renderCallControls({
+      call,
+      t: this.locale.messages,
+      keypadOpen: this.keypadOpen,
+      now: Date.now(),
+      theme: this.theme,
+      actions: this.callActions,
+    });
+  }
+
+  /** The visible way out when the browser blocked audio (ringtone, far-end voice). */
+  protected renderUnlockAudio(): TemplateResult | typeof nothing {
+    if (!this.engine.view.autoplayBlocked) return nothing;
+    return html`<button
+      type="button"
+      class="btn accent"
+      part="unlock-audio"
+      @click=${() => this.engine.unlockAudio()}
+    >
+      ${icons.sound()}<span>${this.locale.messages.enableSound}</span>
+    </button>`;
   }
 
   private readonly unlockOnGesture = (): void => {

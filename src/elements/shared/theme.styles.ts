@@ -129,10 +129,15 @@ export const themeStyles = css`
     color: var(--_fg);
   }
 
-  .alert small {
+  .alert strong,
+  .alert .advice {
     display: block;
+  }
+
+  .alert .advice {
+    margin-top: 0.15em;
     color: var(--_muted-fg);
-    overflow-wrap: anywhere;
+    font-size: 0.9em;
   }
 
   .visually-hidden {
