@@ -12,7 +12,27 @@ DEMO_DIR="/run/softphone-$DEMO_NAME"
 DATA_ROOT="/var/lib/softphone-docker/$DEMO_NAME"
 VITE_PID="$DEMO_DIR/vite.pid"
 VITE_LOG="$DEMO_DIR/vite.log"
-export DOCKER_HOST="unix://$DEMO_DIR/docker.sock"
+# "system" when the machine's own Docker engine runs the demo, "own" when this
+# script started one (and must stop it again).
+ENGINE_FILE="$DEMO_DIR/engine"
+
+engine_kind() {
+  if [[ -s "$ENGINE_FILE" ]]; then
+    cat "$ENGINE_FILE"
+  elif env -u DOCKER_HOST docker version >/dev/null 2>&1; then
+    echo system
+  else
+    echo own
+  fi
+}
+
+select_engine() {
+  if [[ "$1" == system ]]; then
+    unset DOCKER_HOST
+  else
+    export DOCKER_HOST="unix://$DEMO_DIR/docker.sock"
+  fi
+}
 
 stop_vite() {
   [[ -s "$VITE_PID" ]] || return 0
@@ -22,11 +42,17 @@ stop_vite() {
 }
 
 cmd_stop() {
+  local engine
+  engine="$(engine_kind)"
+  select_engine "$engine"
   stop_vite
   if docker version >/dev/null 2>&1; then
     compose down --timeout 5 >/dev/null 2>&1 || true
   fi
-  stop_dockerd "$DEMO_NAME"
+  if [[ "$engine" == own ]]; then
+    stop_dockerd "$DEMO_NAME"
+  fi
+  rm -f "$ENGINE_FILE"
   log "demo stopped"
 }
 
@@ -44,7 +70,16 @@ cmd_start() {
   bash scripts/setup.sh
   ensure_run_material
   bundle_sources
-  start_dockerd "$DEMO_NAME" "$DATA_ROOT"
+  mkdir -p "$DEMO_DIR"
+  local engine
+  engine="$(engine_kind)"
+  echo "$engine" >"$ENGINE_FILE"
+  select_engine "$engine"
+  if [[ "$engine" == own ]]; then
+    start_dockerd "$DEMO_NAME" "$DATA_ROOT"
+  else
+    log "using the machine's running Docker engine"
+  fi
   build_images
   compose_up
   wait_healthy 120
@@ -64,7 +99,7 @@ cmd_start() {
       https://127.0.0.1:8444/health   (credentials service)
   once each and accept the warning.
 
-  Logs:  DOCKER_HOST=$DOCKER_HOST docker-compose -p softphone -f backend/compose.yml logs -f
+  Logs:  ${DOCKER_HOST:+DOCKER_HOST=$DOCKER_HOST }docker-compose -p softphone -f backend/compose.yml logs -f
          $VITE_LOG
   Stop:  npm run demo:stop   (or scripts/demo.sh stop)
 

@@ -89,14 +89,22 @@ stop_dockerd() {
   fi
 }
 
+# The machine's own Debian mirror (deb822 or one-line sources), else the default.
+apt_mirror() {
+  local mirror
+  mirror="$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)"
+  [[ -n "$mirror" ]] || mirror="$(awk '$1 == "deb" && $2 ~ /^https?:/ { print $2; exit }' \
+    /etc/apt/sources.list 2>/dev/null || true)"
+  echo "${mirror:-http://deb.debian.org/debian}"
+}
+
 ensure_base_image() {
   docker image inspect debian:bookworm-slim >/dev/null 2>&1 && return 0
   # Prefer a registry where there is one; fall back to a local debootstrap.
   if timeout 60 docker pull debian:bookworm-slim >/dev/null 2>&1; then return 0; fi
   if [[ ! -s "$BASE_CACHE" ]]; then
     local mirror rootfs
-    mirror="$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)"
-    mirror="${mirror:-http://deb.debian.org/debian}"
+    mirror="$(apt_mirror)"
     rootfs="$(mktemp -d /var/tmp/softphone-rootfs.XXXXXX)"
     log "debootstrapping bookworm from $mirror (one time)"
     debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$rootfs.log" 2>&1 ||
