@@ -7,16 +7,13 @@ import {
   collect,
   create,
   mount,
+  mountWithFakeEngine,
   parkPointer,
+  resetElements,
   shadow,
   VALID_CONFIG,
 } from '../test-support/dom.js';
-import {
-  FakePhone,
-  lastPhone,
-  mountWithFakeEngine,
-  resetElements,
-} from '../test-support/fake-engine.js';
+import { FakePhone, lastPhone } from '../test-support/fake-engine.js';
 import type { SipCallButton } from './sip-call-button.js';
 import './sip-call-button.js';
 

@@ -70,6 +70,12 @@ export const callButtonStyles = css`
     transform: rotate(180deg);
   }
 
+  @media (prefers-reduced-motion: reduce) {
+    .icon-chevron {
+      transition: none;
+    }
+  }
+
   .panel {
     position: absolute;
     top: calc(100% + 0.5rem);
@@ -89,9 +95,10 @@ export const callButtonStyles = css`
     box-shadow: 0 8px 24px rgb(0 0 0 / 0.18);
   }
 
+  /* Centred: the indicator is a 44px touch target, taller than the line of text. */
   .panel-status {
     display: flex;
-    align-items: flex-start;
+    align-items: center;
     justify-content: space-between;
     gap: 0.5rem;
   }

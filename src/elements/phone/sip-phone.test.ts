@@ -9,15 +9,12 @@ import {
   collect,
   create,
   mount,
+  mountWithFakeEngine,
+  resetElements,
   shadow,
   VALID_CONFIG,
 } from '../test-support/dom.js';
-import {
-  fakeLoader,
-  lastPhone,
-  mountWithFakeEngine,
-  resetElements,
-} from '../test-support/fake-engine.js';
+import { fakeLoader, lastPhone } from '../test-support/fake-engine.js';
 import type { SipPhone } from './sip-phone.js';
 import './sip-phone.js';
 

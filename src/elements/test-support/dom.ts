@@ -1,6 +1,7 @@
 /** Mounting helpers for element tests. */
 import axe from 'axe-core';
 import { userEvent } from 'vitest/browser';
+import { FakePhone, fakeLoader } from './fake-engine.js';
 
 /** Appends `el` to a fresh container in the document and waits for its first render. */
 export async function mount<T extends HTMLElement & { updateComplete?: Promise<unknown> }>(
@@ -77,4 +78,25 @@ export async function parkPointer(): Promise<void> {
   document.body.append(corner);
   await userEvent.hover(corner);
   corner.remove();
+}
+
+/**
+ * Puts a `<sip-phone>` or `<sip-call-button>` on the page with a counting fake loader
+ * (the element decides when to load it).
+ */
+export async function mountWithFakeEngine<K extends 'sip-phone' | 'sip-call-button'>(
+  tag: K,
+  attributes: Record<string, string>,
+): Promise<{ el: HTMLElementTagNameMap[K]; loader: ReturnType<typeof fakeLoader> }> {
+  const el = create(tag, attributes);
+  const loader = fakeLoader();
+  el.engine.loader = loader;
+  await mount(el);
+  return { el, loader };
+}
+
+/** After each element test: remove what it mounted and forget its phones. */
+export function resetElements(): void {
+  cleanup();
+  FakePhone.instances = [];
 }

@@ -20,7 +20,6 @@ import type {
   Unsubscribe,
 } from '../../engine/types.js';
 import type { EngineLoader, PhoneApi } from '../shared/engine-api.js';
-import { cleanup, create, mount } from './dom.js';
 
 let nextId = 1;
 
@@ -187,25 +186,4 @@ export function lastPhone(): FakePhone {
   const phone = FakePhone.instances.at(-1);
   if (!phone) throw new Error('no FakePhone was created');
   return phone;
-}
-
-/**
- * Puts a `<sip-phone>` or `<sip-call-button>` on the page with a counting fake loader
- * (the element decides when to load it).
- */
-export async function mountWithFakeEngine<K extends 'sip-phone' | 'sip-call-button'>(
-  tag: K,
-  attributes: Record<string, string>,
-): Promise<{ el: HTMLElementTagNameMap[K]; loader: ReturnType<typeof fakeLoader> }> {
-  const el = create(tag, attributes);
-  const loader = fakeLoader();
-  el.engine.loader = loader;
-  await mount(el);
-  return { el, loader };
-}
-
-/** After each element test: remove what it mounted and forget its phones. */
-export function resetElements(): void {
-  cleanup();
-  FakePhone.instances = [];
 }
