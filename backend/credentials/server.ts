@@ -134,10 +134,14 @@ function handle(config: Config, req: IncomingMessage, res: ServerResponse): void
 }
 
 const config = loadConfig(process.env);
-createServer({ cert: config.cert, key: config.key }, (req, res) => handle(config, req, res)).listen(
-  config.port,
-  config.host,
-  () => {
-    console.log(`credentials: https://${config.host}:${config.port} (ttl ${config.ttlSeconds}s)`);
-  },
+const server = createServer({ cert: config.cert, key: config.key }, (req, res) =>
+  handle(config, req, res),
 );
+server.listen(config.port, config.host, () => {
+  console.log(`credentials: https://${config.host}:${config.port} (ttl ${config.ttlSeconds}s)`);
+});
+// As PID 1 in its container Node gets no default signal handling; nothing is in
+// flight worth waiting for (every request is stateless), so stop at once.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => process.exit(0));
+}
