@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -37,6 +37,7 @@ export function freePorts(count) {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'backend-test-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 /**
  * Runs a sipp scenario from backend/test/sipp against the SBC. `vars` replace
