@@ -45,6 +45,16 @@ test("REGISTER with someone else's credentials gets 403", async () => {
   );
 });
 
+test('a visitor cannot REGISTER (403): visitors only place calls', async () => {
+  expectOk(
+    await sipp('register.xml', {
+      vars: { EXPECT: 403 },
+      service: 'visitor-test2',
+      auth: ephemeral('visitor-test2'),
+    }),
+  );
+});
+
 const rejected = (caller, callee, expect, domain = DOMAIN) =>
   sipp('invite_rejected.xml', {
     vars: { EXPECT: expect, CALLER: caller, DOMAIN: domain },
