@@ -174,12 +174,13 @@ test('the quality report follows injected loss, jitter, delay and mute; warnings
     const ok = below === undefined || mos < mosOf(below.samples);
     const oneWay = mean(values(step.samples, (s) => s.oneWayDelayMs));
     const buffer = mean(values(step.samples, (s) => s.inbound.jitterBufferDelayMs));
+    const concealed = mean(values(step.samples, (s) => s.inbound.concealmentRatio));
     table.add({
       step: step.name,
-      metric: 'MOS (mean) · one-way delay · jitter buffer',
+      metric: 'MOS (mean) · one-way delay · jitter buffer · concealed',
       injected: '',
       server: '',
-      reported: `${mos.toFixed(3)} · ${millis(oneWay, 0)} · ${millis(buffer, 0)}`,
+      reported: `${mos.toFixed(3)} · ${millis(oneWay, 0)} · ${millis(buffer, 0)} · ${percent(concealed, 1)}`,
       rule: below ? `< ${below.name} (${mosOf(below.samples).toFixed(3)})` : 'reference',
       ok,
     });
