@@ -48,6 +48,10 @@ function loadFrame(src: string): Promise<HTMLIFrameElement> {
   const frame = document.createElement('iframe');
   frame.style.width = '600px';
   frame.style.height = '400px';
+  // Earlier tests leave the runner's mouse somewhere on the page; Chromium sends a
+  // pointerenter when the button renders under it, which is intent. This test shows
+  // intent by focus only.
+  frame.style.pointerEvents = 'none';
   const loaded = new Promise<HTMLIFrameElement>((resolve) => {
     frame.addEventListener('load', () => resolve(frame), { once: true });
   });
