@@ -37,10 +37,40 @@ export interface CallContext {
   onReport(report: CallReport): void;
   /** The WebSocket server the phone is connected to now. */
   serverUrl(): string | undefined;
+  /** The region serving the connection now, when the server tells. */
+  region(): string | undefined;
 }
 
 /** How often inbound packets are checked while the far end holds us with `sendonly`. */
 const SILENCE_POLL_MS = 500;
+/** After a reconnect, inbound audio is counted over this window to see whether it flows. */
+export const MEDIA_CHECK_MS = 600;
+
+/**
+ * What to do with an answered call once the connection is back: media that kept flowing
+ * never depended on the lost connection (only signalling went through it), so the call
+ * is simply kept; media that stopped needs a re-INVITE with an ICE restart. A call held
+ * by either side sends nothing, so silence proves nothing: it is re-INVITEd too.
+ */
+export function recoveryAction(input: {
+  packetsBefore: number;
+  packetsAfter: number;
+  held: boolean;
+}): 'keep' | 'ice-restart' {
+  return !input.held && input.packetsAfter > input.packetsBefore ? 'keep' : 'ice-restart';
+}
+
+async function inboundAudioPackets(pc: RTCPeerConnection | undefined): Promise<number> {
+  if (!pc) return 0;
+  let packets = 0;
+  const stats = await pc.getStats();
+  stats.forEach((report: { type: string; kind?: string; packetsReceived?: number }) => {
+    if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+      packets += report.packetsReceived ?? 0;
+    }
+  });
+  return packets;
+}
 
 /** Identity of `sip:user@host` (or a bare user) before the far end tells us more. */
 export function identityFromUri(uri: string): RemoteIdentity {
@@ -89,6 +119,10 @@ export class Call implements CallHandle {
   /** The server the call's INVITE went through (for the report). */
   private server: string | undefined;
   private readonly monitor: QualityMonitor;
+  /** While the connection under the answered call is away: since when, and the deadline. */
+  private recovery: { since: number; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** Set while the ICE-restart re-INVITE is out: a failure ends the call as lost. */
+  private reinviting = false;
 
   /**
    * @param direction who placed the call
@@ -132,6 +166,10 @@ export class Call implements CallHandle {
   /** Why the call ended; undefined while it lasts. */
   get endCause(): EndCause | undefined {
     return this.endCauseValue;
+  }
+  /** Waiting for the connection under the answered call to come back? */
+  get reconnecting(): boolean {
+    return this.recovery !== undefined;
   }
   /** The media connection (for stats); undefined before media is set up. */
   get peerConnection(): RTCPeerConnection | undefined {
@@ -309,6 +347,97 @@ export class Call implements CallHandle {
     this.finish(end);
   }
 
+  /**
+   * The phone lost its connection. An answered call waits for it (up to
+   * `callRecoveryTimeoutMs`); one that is still being set up cannot be recovered (its
+   * INVITE transaction lived on the lost connection) and ends now.
+   */
+  connectionLost(): void {
+    if (this.ended || this.recovery) return;
+    const answered = this.stateValue === 'active' || this.stateValue === 'on-hold';
+    if (!answered) {
+      if (!this.session) return; // still waiting for the connection: place() handles it
+      this.terminate(
+        {},
+        {
+          cause: 'connection-lost',
+          message: 'The connection was lost while the call was being set up.',
+        },
+      );
+      if (!this.ended)
+        this.finish(this.lostEnd('the connection was lost while the call was being set up'));
+      return;
+    }
+    const timeoutMs = this.context.config.callRecoveryTimeoutMs;
+    this.recovery = {
+      since: Date.now(),
+      timer: setTimeout(
+        () =>
+          this.connectionFailed(
+            `the connection did not come back within ${Math.round(timeoutMs / 1000)} s`,
+          ),
+        timeoutMs,
+      ),
+    };
+    this.events.emit('connection', { state: 'reconnecting' });
+  }
+
+  /** The phone is connected (and registered) again: keep the call, or move its media. */
+  async connectionRestored(region: string | undefined): Promise<void> {
+    const recovery = this.recovery;
+    if (!recovery || this.ended || this.reinviting) return;
+    const pc = this.peerConnection;
+    const packetsBefore = await inboundAudioPackets(pc);
+    await new Promise((resolve) => setTimeout(resolve, MEDIA_CHECK_MS));
+    if (this.ended || this.recovery !== recovery) return;
+    const packetsAfter = await inboundAudioPackets(pc);
+    const held = this.hold !== 'none';
+    if (recoveryAction({ packetsBefore, packetsAfter, held }) === 'keep') {
+      this.recovered('media-kept', region);
+      return;
+    }
+    const session = this.session;
+    this.reinviting = true;
+    // JsSIP terminates the call itself when the re-INVITE fails (error response, timeout,
+    // transport error); `reinviting` makes that end a clear `connection-lost`.
+    const sent = session?.renegotiate({ rtcOfferConstraints: { iceRestart: true } }, () => {
+      this.reinviting = false;
+      this.recovered('ice-restart', region);
+    });
+    if (!sent) {
+      this.reinviting = false;
+      this.connectionFailed('the call could not be renegotiated on the new connection');
+    }
+  }
+
+  /** Recovery is impossible (deadline passed, phone gave up): end with a clear cause. */
+  connectionFailed(reason: string): void {
+    if (this.ended) return;
+    this.events.emit('connection', { state: 'failed' });
+    const end = this.lostEnd(reason);
+    this.terminate({}, end);
+    // Without a connection JsSIP may not get to end the session: never leave it hanging.
+    if (!this.ended) this.finish(end);
+  }
+
+  private recovered(how: 'media-kept' | 'ice-restart', region: string | undefined): void {
+    const recovery = this.recovery;
+    if (!recovery) return;
+    clearTimeout(recovery.timer);
+    this.recovery = undefined;
+    const event: CallEventMap['connection'] = {
+      state: 'recovered',
+      how,
+      recoveryMs: Date.now() - recovery.since,
+    };
+    if (region !== undefined) event.region = region;
+    this.events.emit('connection', event);
+  }
+
+  private lostEnd(reason: string): EndDescription {
+    return { cause: 'connection-lost', message: `The call was lost: ${reason}.` };
+  }
+
   /** Report a microphone failure on the call and the phone. */
   reportMicrophone(error: PhoneError): void {
     this.events.emit('error', error);
@@ -431,6 +560,12 @@ export class Call implements CallHandle {
   }
 
   private sessionEnded(event: EndEvent): void {
+    if (this.reinviting && !this.pendingEnd) {
+      const status = statusOf(event);
+      this.pendingEnd = this.lostEnd(
+        `the server could not move the call to the new connection (${status ? `SIP ${status}` : event.cause})`,
+      );
+    }
     const end =
       this.pendingEnd ??
       describeEnd({
@@ -446,6 +581,11 @@ export class Call implements CallHandle {
     const previous = this.stateValue;
     this.stateValue = 'ended';
     this.endCauseValue = end.cause;
+    this.reinviting = false;
+    if (this.recovery) {
+      clearTimeout(this.recovery.timer);
+      this.recovery = undefined;
+    }
     clearInterval(this.silenceTimer);
     this.updateHoldMusic(undefined);
     this.syncSounds();
@@ -470,8 +610,7 @@ export class Call implements CallHandle {
       endedAt: Date.now(),
       endCause: cause,
       server: this.server,
-      // The SBC does not tell its region over SIP yet.
-      region: undefined,
+      region: this.context.region(),
     });
     this.events.emit('report', report);
     this.context.onReport(report);

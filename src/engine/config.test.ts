@@ -39,6 +39,9 @@ describe('validateConfig', () => {
         audioLevel: 0.001,
       },
       statsUrl: null,
+      keepaliveIntervalMs: 10_000,
+      keepaliveTimeoutMs: 3000,
+      callRecoveryTimeoutMs: 10_000,
     });
   });
 

@@ -29,6 +29,9 @@ export interface ResolvedConfig {
   statsIntervalMs: number;
   qualityThresholds: QualityThresholds;
   statsUrl: string | null;
+  keepaliveIntervalMs: number;
+  keepaliveTimeoutMs: number;
+  callRecoveryTimeoutMs: number;
 }
 
 export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; error: PhoneError };
@@ -42,6 +45,9 @@ export const DEFAULTS = {
   registerExpires: 300,
   soundsBase: '/sounds/',
   statsIntervalMs: 1000,
+  keepaliveIntervalMs: 10_000,
+  keepaliveTimeoutMs: 3000,
+  callRecoveryTimeoutMs: 10_000,
 } as const;
 
 const DTMF_MODES: readonly DtmfMode[] = ['auto', 'rfc4733', 'info'];
@@ -263,6 +269,23 @@ function resolve(input: Record<string, unknown>): ResolvedConfig {
     statsIntervalMs: checkStatsInterval(input),
     qualityThresholds: checkThresholds(input.qualityThresholds),
     statsUrl: statsUrl === undefined ? null : checkHttpsUrl('statsUrl', statsUrl),
+    // 0 is allowed here only: it turns the keepalive off.
+    keepaliveIntervalMs:
+      input.keepaliveIntervalMs === 0
+        ? 0
+        : positiveNumber(input, 'keepaliveIntervalMs', DEFAULTS.keepaliveIntervalMs, 600_000),
+    keepaliveTimeoutMs: positiveNumber(
+      input,
+      'keepaliveTimeoutMs',
+      DEFAULTS.keepaliveTimeoutMs,
+      60_000,
+    ),
+    callRecoveryTimeoutMs: positiveNumber(
+      input,
+      'callRecoveryTimeoutMs',
+      DEFAULTS.callRecoveryTimeoutMs,
+      120_000,
+    ),
   };
 }
 

@@ -16,6 +16,7 @@ import { sendReportBeacon } from './quality/beacon';
 import { FailoverSocket } from './socket';
 import type {
   CallHandle,
+  ConnectionEvent,
   PhoneConfig,
   PhoneError,
   PhoneEventMap,
@@ -58,6 +59,11 @@ export class Phone {
   private failedConnects = 0;
   private connecting: Promise<void> | undefined;
   private registerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The region serving the connection (`X-Region` of the SBC's answers). */
+  private regionValue: string | undefined;
+  /** Set while an established connection is being recovered: when it dropped, and where. */
+  private outage: { since: number; region: string | undefined } | undefined;
+  private readonly regionWaiters: Array<() => void> = [];
 
   /** Validates the configuration; an invalid one leaves the phone `failed` (see `lastError`). */
   constructor(config: PhoneConfig) {
@@ -100,6 +106,11 @@ export class Phone {
   /** Calls that are not over yet (at most one). */
   get calls(): readonly CallHandle[] {
     return [...this.liveCalls];
+  }
+
+  /** The region serving the connection, when the server tells (see `connection` events). */
+  get region(): string | undefined {
+    return this.regionValue;
   }
 
   /** The last error reported, if any. */
@@ -307,7 +318,12 @@ export class Phone {
   }
 
   private createUa(config: ResolvedConfig, credentials: SipCredentials): UA {
-    this.socket = new FailoverSocket(config.servers);
+    this.socket = new FailoverSocket(config.servers, {
+      domain: config.domain,
+      keepaliveIntervalMs: config.keepaliveIntervalMs,
+      keepaliveTimeoutMs: config.keepaliveTimeoutMs,
+    });
+    this.socket.onregion = (region) => this.setRegion(region);
     const ua = new UA({
       // FailoverSocket implements JsSIP's Socket interface (the class itself is not exported).
       sockets: [this.socket as unknown as Socket],
@@ -330,21 +346,32 @@ export class Phone {
     });
     ua.on('connected', () => {
       if (this.wantRegister) this.register();
-      else this.setState('registered');
+      else {
+        this.setState('registered');
+        // A visitor is whole again once connected; the region comes with the keepalive
+        // answer, a moment later.
+        void this.recovered();
+      }
     });
     ua.on('disconnected', ({ code, reason }) => {
       if (this.stopping || this.ua !== ua) return;
       this.failedConnects += 1;
       const url = this.socket?.url ?? config.servers[0];
-      this.setState('reconnecting', {
+      const error: PhoneError = {
         code: 'connection-failed',
         message: `Lost or could not open the connection to the phone service (${url}${code ? `, code ${code}` : ''}${reason ? `: ${reason}` : ''}); retrying.`,
-      });
+      };
+      const wasUp = this.stateValue === 'registered' || this.stateValue === 'registering';
+      this.setState('reconnecting', error);
+      if (wasUp && !this.outage) this.lostConnection(error);
     });
-    ua.on('registered', () => {
+    ua.on('registered', ({ response }) => {
       this.authRetried = false;
       this.registerRetry.reset();
+      const region = response?.getHeader('X-Region');
+      if (region) this.setRegion(region);
       this.setState('registered');
+      void this.recovered();
     });
     ua.on('registrationFailed', ({ response, cause }) =>
       this.registrationFailed(statusOf(response), String(cause)),
@@ -393,6 +420,50 @@ export class Phone {
     }, delay);
   }
 
+  /** An established connection dropped: tell, and let the calls wait for it. */
+  private lostConnection(error: PhoneError): void {
+    this.outage = { since: Date.now(), region: this.regionValue };
+    this.regionValue = undefined;
+    this.events.emit('connection', {
+      state: 'reconnecting',
+      ...(this.outage.region !== undefined && { previousRegion: this.outage.region }),
+      error,
+    });
+    for (const call of this.liveCalls) call.connectionLost();
+  }
+
+  /** Ready again after an outage: tell (with the region), and recover the calls. */
+  private async recovered(): Promise<void> {
+    const outage = this.outage;
+    if (!outage) return;
+    this.outage = undefined;
+    // Agents learn the region from the REGISTER 200; visitors from the keepalive answer,
+    // which may still be on its way.
+    if (this.regionValue === undefined) await this.regionKnown();
+    const event: ConnectionEvent = { state: 'recovered', downtimeMs: Date.now() - outage.since };
+    if (this.regionValue !== undefined) event.region = this.regionValue;
+    if (outage.region !== undefined) event.previousRegion = outage.region;
+    this.events.emit('connection', event);
+    for (const call of this.liveCalls) call.connectionRestored(this.regionValue);
+  }
+
+  private setRegion(region: string): void {
+    this.regionValue = region;
+    for (const resolve of this.regionWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once the region is known, or after a keepalive timeout (then it stays unknown). */
+  private regionKnown(): Promise<void> {
+    this.socket?.probe();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.config?.keepaliveTimeoutMs ?? 0);
+      this.regionWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   /** Terminal failure: close everything and stay `failed` (no retry storm). */
   private async giveUp(error: PhoneError): Promise<void> {
     const ua = this.ua;
@@ -401,6 +472,11 @@ export class Phone {
     this.connecting = undefined;
     this.credentials?.stop();
     this.setState('failed', error);
+    if (this.outage) {
+      this.outage = undefined;
+      this.events.emit('connection', { state: 'failed', error });
+      for (const call of [...this.liveCalls]) call.connectionFailed(error.message);
+    }
     if (ua) {
       this.stopping = true;
       await this.closeUa(ua);
@@ -456,6 +532,7 @@ export class Phone {
         }
       },
       serverUrl: () => this.socket?.url,
+      region: () => this.regionValue,
     };
   }
 

@@ -83,6 +83,52 @@ export interface PhoneConfig {
   qualityThresholds?: Partial<QualityThresholds>;
   /** Where to POST each end-of-call report (JSON, `navigator.sendBeacon`). Default none. */
   statsUrl?: string;
+  /**
+   * Ping the server (SIP OPTIONS) after this long without inbound data, ms; a connection
+   * that answers nothing within `keepaliveTimeoutMs` is dropped and reconnected. 0 turns
+   * it off. Default 10000.
+   */
+  keepaliveIntervalMs?: number;
+  /** Default 3000. */
+  keepaliveTimeoutMs?: number;
+  /**
+   * How long a call in progress waits for the connection to come back before it ends with
+   * `connection-lost`, ms. Default 10000.
+   */
+  callRecoveryTimeoutMs?: number;
+}
+
+/** The connection's recovery, as the `connection` event tells it. */
+export type ConnectionState =
+  /** The connection dropped (or was found dead); reconnecting with backoff. */
+  | 'reconnecting'
+  /** Connected (and registered, for agents) again after a drop. */
+  | 'recovered'
+  /** Gave up: the phone is `failed` (see the error). */
+  | 'failed';
+
+export interface ConnectionEvent {
+  state: ConnectionState;
+  /** The region that serves the connection now (`X-Region`), when the server tells. */
+  region?: string;
+  /** The region that served it before the drop. */
+  previousRegion?: string;
+  /** `recovered`: from the drop to ready again, ms. */
+  downtimeMs?: number;
+  error?: PhoneError;
+}
+
+/** What happened to a call while the connection was away. */
+export interface CallConnectionEvent {
+  state: ConnectionState;
+  /**
+   * `recovered`: `media-kept` when audio never depended on the lost connection (it kept
+   * flowing), `ice-restart` when a re-INVITE with an ICE restart moved the media.
+   */
+  how?: 'media-kept' | 'ice-restart';
+  region?: string;
+  /** `recovered`: from the drop until the call was whole again, ms. */
+  recoveryMs?: number;
 }
 
 /** Stable machine-readable error codes; `message` carries the human text. */
@@ -165,6 +211,8 @@ export interface PhoneEventMap {
   'autoplay-unlocked': Record<string, never>;
   /** A call's end-of-call report (same as the call's `report` event). */
   report: CallReport;
+  /** Connection lost, recovered (with the region) or given up. */
+  connection: ConnectionEvent;
 }
 
 export interface CallEventMap {
@@ -181,6 +229,8 @@ export interface CallEventMap {
   'quality-warning': QualityWarningChange;
   /** The end-of-call report, once, as the call ends (just before `ended`). */
   report: CallReport;
+  /** The connection under the call dropped, came back, or did not in time. */
+  connection: CallConnectionEvent;
 }
 
 export type Unsubscribe = () => void;
@@ -197,6 +247,8 @@ export interface CallHandle {
   readonly createdAt: number;
   readonly answeredAt: number | undefined;
   readonly endCause: EndCause | undefined;
+  /** The connection under the answered call dropped and the call waits for it. */
+  readonly reconnecting: boolean;
   /** The media connection, for stats; undefined before media is set up. */
   readonly peerConnection: RTCPeerConnection | undefined;
   /** Latest quality sample, active warnings, and the report once the call ended. */

@@ -31,6 +31,7 @@ export class FakeCall implements CallHandle {
   readonly createdAt = Date.now();
   answeredAt: number | undefined;
   endCause: EndCause | undefined;
+  reconnecting = false;
   readonly peerConnection = undefined;
   /** What `quality` returns; tests replace it and emit `quality` events with {@link emit}. */
   quality: CallQuality = { sample: null, warnings: [], report: null };
