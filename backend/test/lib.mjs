@@ -27,9 +27,11 @@ export function ephemeral(user, { ttl = 600, secret = SECRET } = {}) {
   return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
 }
 
-// Ports 30000-39999 are free in the lab (media servers and rtpengine use others);
-// the pid spreads concurrent test processes apart.
-let nextPort = 30000 + (process.pid % 90) * 100;
+// Ports 10000-19999 are free in the lab: the media servers use 20000-29999, rtpengine
+// 40000-49999, and Linux hands out ephemeral ports from 32768 up (Kamailio's rtpengine
+// and dispatcher sockets among them), so sipp must stay below that. The pid spreads
+// concurrent test processes apart.
+let nextPort = 10000 + (process.pid % 90) * 100;
 export function freePorts(count) {
   const first = nextPort;
   nextPort += count;
