@@ -122,8 +122,10 @@ export class QueueService implements CallService {
     return false;
   }
 
+  /** What the agent's phone shows: the caller's display name, else their user (e.g. visitor-1a2b). */
   private callerName(): string {
-    const match = /^\s*"?([^"<]*)"?\s*</.exec(this.call.from);
-    return match?.[1]?.trim() || 'Caller';
+    const displayName = /^\s*"?([^"<]*)"?\s*</.exec(this.call.from)?.[1]?.trim();
+    const user = /sips?:([^@;>]+)@/.exec(this.call.from)?.[1];
+    return displayName || user || 'Caller';
   }
 }
