@@ -19,7 +19,9 @@ test('agent receives a queue call: rings, answers, two-way audio, visitor hangs 
   await agentPhone.expectCallState('ringing');
   await expect(agentPhone.element).toContainText('Incoming call');
   // The queue passes the visitor's identity on, so the agent knows who is calling.
-  await expect(agentPhone.element.locator('[part~="caller-name"]')).toHaveText(/^visitor-[0-9a-f]+$/);
+  await expect(agentPhone.element.locator('[part~="caller-name"]')).toHaveText(
+    /^visitor-[0-9a-f]+$/,
+  );
   await agentPhone.expectSoundPlaying('ringtone', true);
   await agentPhone.screenshot('ringing');
   await caller.screenshot('waiting for an agent');
