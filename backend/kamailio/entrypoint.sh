@@ -16,6 +16,11 @@ check REGION "${REGION:=local}"
 check ALLOWED_ORIGINS "${ALLOWED_ORIGINS:=http://localhost:5173 http://127.0.0.1:5173 http://localhost:4173 http://127.0.0.1:4173}"
 check PIKE_EXEMPT "${PIKE_EXEMPT:=}"
 [[ "${PIKE_BAN_SECONDS:=60}" =~ ^[0-9]+$ ]] || { echo "PIKE_BAN_SECONDS must be a number" >&2; exit 1; }
+# One region alone listens on loopback; in backend/regions/ each region has its address.
+check LISTEN_IP "${LISTEN_IP:=127.0.0.1}"
+# Other regions' SBC addresses (trusted callers) and one DMQ peer to join through.
+check PEER_IPS "${PEER_IPS:=}"
+check DMQ_PEER "${DMQ_PEER:=}"
 
 mkdir -p /run/kamailio
 umask 077
@@ -25,7 +30,12 @@ cat >/run/kamailio/env.cfg <<CFG
 #!substdef "!ORIGINS_LIST!$ALLOWED_ORIGINS!g"
 #!substdef "!PIKE_EXEMPT_LIST!$PIKE_EXEMPT!g"
 #!substdef "!PIKE_BAN_SECONDS!$PIKE_BAN_SECONDS!g"
+#!substdef "!LISTEN_IP!$LISTEN_IP!g"
+#!substdef "!PEER_LIST!$PEER_IPS!g"
 CFG
+if [[ -n "$DMQ_PEER" ]]; then
+  printf '#!define WITH_DMQ\n#!substdef "!DMQ_PEER_URI!sip:%s:5090!g"\n' "$DMQ_PEER" >>/run/kamailio/env.cfg
+fi
 
 exec kamailio -f /etc/kamailio/kamailio.cfg -DD -E -m "${SHM_MB:-128}" -M "${PKG_MB:-8}" \
   -Y /run/kamailio -P /run/kamailio/kamailio.pid "$@"

@@ -1,0 +1,211 @@
+/**
+ * The two-region lab seen from the journeys: failure injection through regions.sh,
+ * HAProxy's view through its admin socket, ephemeral credentials minted with the lab's
+ * secret (what the credentials service does), and phones driven in pages.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { BACKEND_RUN_DIR, REPO_ROOT } from '../support/paths';
+
+export const REGIONS_SCRIPT = path.join(REPO_ROOT, 'backend', 'regions', 'regions.sh');
+const STATE = process.env.REGIONS_STATE ?? '/run/softphone-regions';
+/** The accelerator's one static entry point. */
+export const ENTRY = 'wss://10.77.0.1:8443';
+/** Region B's own SBC, for a caller that enters there. */
+export const REGION_B_DIRECT = 'wss://10.77.2.2:8443';
+export type Region = 'region-a' | 'region-b';
+
+export function regions(...args: string[]): void {
+  execFileSync('bash', [REGIONS_SCRIPT, ...args], { stdio: 'inherit' });
+}
+
+/** HAProxy's state of each region: true when UP. */
+export function haproxyState(): Promise<Record<string, boolean>> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path.join(STATE, 'haproxy.sock'));
+    let out = '';
+    socket.on('data', (chunk) => {
+      out += chunk.toString();
+    });
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const state: Record<string, boolean> = {};
+      for (const line of out.split('\n').slice(2)) {
+        const fields = line.trim().split(/\s+/);
+        // `show servers state`: srv_name is field 4, srv_op_state field 6 (2 = running).
+        if (fields.length > 6) state[fields[3]!] = fields[5] === '2';
+      }
+      resolve(state);
+    });
+    socket.write('show servers state regions\n');
+  });
+}
+
+/** Polls HAProxy every 20 ms until `region` is in `up` state; resolves with Date.now(). */
+export async function whenHaproxySees(region: Region, up: boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await haproxyState())[region] === up) return Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`HAProxy did not see ${region} ${up ? 'up' : 'down'} within ${timeoutMs} ms`);
+}
+
+/** auth_ephemeral credentials for `user`, valid for 10 minutes. */
+export function credentials(user: string): { user: string; password: string } {
+  const secret = readFileSync(path.join(BACKEND_RUN_DIR, 'secret'), 'utf8').trim();
+  const username = `${Math.floor(Date.now() / 1000) + 600}:${user}`;
+  return { user: username, password: createHmac('sha1', secret).update(username).digest('base64') };
+}
+
+/** Appends one measurement (JSON line) for bench/regions when REGIONS_RESULTS is set. */
+export function record(measurement: Record<string, unknown>): void {
+  const file = process.env.REGIONS_RESULTS;
+  if (file) appendFileSync(file, `${JSON.stringify({ at: Date.now(), ...measurement })}\n`);
+}
+
+export interface PhoneOptions {
+  user: string;
+  servers?: string[];
+  register?: boolean;
+}
+
+/**
+ * Starts a Phone in the page as `window.phone`, recording its `connection` and
+ * `registration` events (with `Date.now()`) in `window.log`.
+ */
+export async function startPhone(page: Page, options: PhoneOptions): Promise<void> {
+  await page.goto('/');
+  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  const { user, password } = credentials(options.user);
+  await page.evaluate(
+    async ({ user, password, servers, register }) => {
+      const w = window as unknown as Record<string, any>;
+      w.log = [];
+      const phone = new w.engine.Phone({
+        servers,
+        domain: 'helpline.test',
+        user,
+        password,
+        register,
+        // The lab's numbers: ping after 2 s of silence, dead after 1 s.
+        keepaliveIntervalMs: 2000,
+        keepaliveTimeoutMs: 1000,
+        callRecoveryTimeoutMs: 10_000,
+      });
+      w.phone = phone;
+      phone.on('connection', (e: unknown) =>
+        w.log.push({ t: Date.now(), kind: 'connection', ...(e as object) }),
+      );
+      phone.on('registration', (e: { state: string }) =>
+        w.log.push({ t: Date.now(), kind: 'registration', state: e.state }),
+      );
+      phone.on('incoming', ({ call }: { call: any }) => {
+        w.incoming = call;
+      });
+      await phone.start();
+    },
+    {
+      user,
+      password,
+      servers: options.servers ?? [ENTRY],
+      register: options.register ?? true,
+    },
+  );
+  await page.waitForFunction(() => (window as any).phone.state === 'registered', null, {
+    polling: 50,
+  });
+}
+
+export function phoneRegion(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => (window as any).phone.region);
+}
+
+export interface ConnectionLog {
+  t: number;
+  kind: 'connection' | 'registration';
+  state: string;
+  region?: string;
+  downtimeMs?: number;
+}
+
+export function connectionLog(page: Page): Promise<ConnectionLog[]> {
+  return page.evaluate(() => (window as any).log);
+}
+
+/** Waits for the phone's `recovered` event; returns it. */
+export async function whenRecovered(page: Page, timeoutMs = 15_000): Promise<ConnectionLog> {
+  await page.waitForFunction(
+    () =>
+      (window as any).log.some(
+        (e: ConnectionLog) => e.kind === 'connection' && e.state === 'recovered',
+      ),
+    null,
+    { polling: 20, timeout: timeoutMs },
+  );
+  return (await connectionLog(page)).find(
+    (e) => e.kind === 'connection' && e.state === 'recovered',
+  )!;
+}
+
+/**
+ * Places a call and records its events plus a 20 ms poll of inbound audio packets, so
+ * the longest stretch without new packets (the media gap) can be read later.
+ */
+export async function placeCall(page: Page, target: string): Promise<void> {
+  await page.evaluate((target) => {
+    const w = window as unknown as Record<string, any>;
+    const call = w.phone.call(target);
+    w.call = call;
+    w.callLog = [];
+    call.on('connection', (e: object) =>
+      w.callLog.push({ t: Date.now(), kind: 'connection', ...e }),
+    );
+    call.on('ended', (e: object) => w.callLog.push({ t: Date.now(), kind: 'ended', ...e }));
+    w.media = { packets: 0, lastAt: 0, gaps: [] as { from: number; to: number }[] };
+    w.mediaTimer = setInterval(async () => {
+      const pc: RTCPeerConnection | undefined = call.peerConnection;
+      if (!pc) return;
+      let packets = 0;
+      (await pc.getStats()).forEach((r: any) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') packets += r.packetsReceived ?? 0;
+      });
+      const now = Date.now();
+      if (packets > w.media.packets) {
+        if (w.media.lastAt && now - w.media.lastAt > 200)
+          w.media.gaps.push({ from: w.media.lastAt, to: now });
+        w.media.packets = packets;
+        w.media.lastAt = now;
+      }
+    }, 20);
+  }, target);
+  await page.waitForFunction(() => (window as any).call.state === 'active', null, { polling: 50 });
+  // Audio flows before anything is broken.
+  await page.waitForFunction(() => (window as any).media.packets > 50, null, { polling: 50 });
+}
+
+export interface CallLog {
+  t: number;
+  kind: 'connection' | 'ended';
+  state?: string;
+  how?: string;
+  cause?: string;
+  message?: string;
+  recoveryMs?: number;
+}
+
+export function callLog(page: Page): Promise<CallLog[]> {
+  return page.evaluate(() => (window as any).callLog);
+}
+
+/** Longest stretch without inbound audio that started after `since` (ms). */
+export function mediaGapSince(page: Page, since: number): Promise<number> {
+  return page.evaluate((since) => {
+    const gaps: { from: number; to: number }[] = (window as any).media.gaps;
+    return Math.max(0, ...gaps.filter((g) => g.to >= since).map((g) => g.to - g.from));
+  }, since);
+}
