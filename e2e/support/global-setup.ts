@@ -14,10 +14,12 @@ function snapshotCdnBuild(): void {
   cpSync(BUILT_CDN_DIR, CDN_DIR, { recursive: true });
 }
 
+import { QUALITY_TABLE_FILE } from './quality-table';
 import { startStaticServer } from './static-server';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   rmSync(SCREENS_DIR, { recursive: true, force: true });
+  rmSync(QUALITY_TABLE_FILE, { force: true });
   generateMicrophoneSignals();
   snapshotCdnBuild();
   const server = await startStaticServer(PAGES_HOST, PAGES_PORT);

@@ -3,7 +3,7 @@
  * `e2e/artifacts/quality-table.md` and printed, so a run's evidence can be read without
  * digging through traces.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './paths';
 
@@ -53,26 +53,38 @@ export class QualityTable {
       'rule',
       '',
     ];
-    const lines = [
-      `# ${title}`,
+    const cells = (r: TableRow) => [
+      r.step,
+      r.metric,
+      r.injected,
+      r.server,
+      r.reported,
+      r.rule,
+      r.ok ? 'ok' : '**FAIL**',
+    ];
+    return [
+      `## ${title}`,
       '',
       `| ${header.join(' | ')} |`,
       `|${header.map(() => '---').join('|')}|`,
-      ...this.rows.map(
-        (r) =>
-          `| ${[r.step, r.metric, r.injected, r.server, r.reported, r.rule, r.ok ? 'ok' : '**FAIL**'].join(' | ')} |`,
-      ),
+      ...this.rows.map((r) => `| ${cells(r).join(' | ')} |`),
       '',
       ...notes.map((note) => `- ${note}`),
       '',
-    ];
-    return lines.join('\n');
+    ].join('\n');
   }
 
-  write(title: string, notes: string[]): string {
+  /**
+   * Appends this table as a section of the run's file (the global setup removes the file
+   * at the start of a run; each call of the proof adds its section) and returns the text.
+   */
+  append(title: string, notes: string[]): string {
     const text = this.markdown(title, notes);
     mkdirSync(path.dirname(QUALITY_TABLE_FILE), { recursive: true });
-    writeFileSync(QUALITY_TABLE_FILE, text);
+    if (!existsSync(QUALITY_TABLE_FILE)) {
+      writeFileSync(QUALITY_TABLE_FILE, '# Call quality: injected vs reported\n\n');
+    }
+    appendFileSync(QUALITY_TABLE_FILE, `${text}\n`);
     return text;
   }
 }
