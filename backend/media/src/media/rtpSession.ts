@@ -76,7 +76,8 @@ export class RtpSession implements Paced {
   private readonly dtmf = new DtmfReceiver();
   private readonly digits: PendingDigit[] = [];
   private lastSrCompact = 0;
-  private lastSrArrival = 0;
+  /** performance.now() when that SR arrived: DLSR is an interval, so a monotonic clock. */
+  private lastSrArrival: number | undefined;
   private lastRtcpSent = performance.now();
   private rttMs: number | undefined;
   private remoteReport: ReportBlock | undefined;
@@ -248,10 +249,11 @@ export class RtpSession implements Paced {
 
   private receiveRtcp(data: Buffer, rinfo: { address: string; port: number }): void {
     const arrival = Date.now();
+    const arrivalMonotonic = performance.now();
     for (const report of parseReports(data)) {
       if (report.sender) {
         this.lastSrCompact = compactNtp(report.sender.ntpMs);
-        this.lastSrArrival = arrival;
+        this.lastSrArrival = arrivalMonotonic;
       }
       const aboutUs = report.blocks.find((block) => block.ssrc === this.ssrc);
       if (aboutUs) {
@@ -272,7 +274,11 @@ export class RtpSession implements Paced {
   private sendRtcp(goodbye = false): void {
     const blocks: ReportBlock[] = [];
     if (this.remoteSsrc !== undefined && this.stats.packets > 0) {
-      const delay = this.lastSrArrival ? ((Date.now() - this.lastSrArrival) / 1000) * 65536 : 0;
+      // A wall-clock step between the SR and this report would skew the far end's RTT.
+      const delay =
+        this.lastSrArrival === undefined
+          ? 0
+          : ((performance.now() - this.lastSrArrival) / 1000) * 65536;
       blocks.push({
         ssrc: this.remoteSsrc,
         fractionLost: this.stats.takeFractionLost(),
