@@ -80,7 +80,8 @@ export class Widget {
 
   /** `<sip-call-button>`'s launcher: named "Call us" at rest, after the call's state during one. */
   get launcher(): Locator {
-    return this.element.locator('button[part~="button"][aria-controls="panel"]');
+    // Its part is `button button-<state>`; the quality indicator inside has a plain `button`.
+    return this.element.locator('button[part~="button"][part*="button-"]');
   }
 
   /** `<sip-call-button>`: opens the call panel if the launcher left it closed. */
