@@ -33,6 +33,13 @@ test.beforeEach(async () => {
   await whenHaproxySees('region-b', true);
 });
 
+test.afterEach(async ({ context }) => {
+  // Unregister: a contact left behind would be replicated and tried by later journeys.
+  for (const page of context.pages()) {
+    await page.evaluate(() => (window as any).phone?.stop()).catch(() => undefined);
+  }
+});
+
 test.afterAll(() => {
   regions('recover', 'region-a');
 });
@@ -131,11 +138,21 @@ test('a caller entering through region-b reaches an agent registered through reg
   expect(await phoneRegion(caller)).toBe('region-b');
 
   await caller.evaluate(() => {
-    (window as any).outgoing = (window as any).phone.call('agent1');
+    const w = window as any;
+    w.outgoing = w.phone.call('agent1');
+    w.outgoing.on('ended', (e: unknown) => {
+      w.outgoingEnded = e;
+    });
   });
-  await page.waitForFunction(() => (window as any).incoming?.state === 'ringing', null, {
-    polling: 50,
-  });
+  await page
+    .waitForFunction(() => (window as any).incoming?.state === 'ringing', null, {
+      polling: 50,
+      timeout: 15_000,
+    })
+    .catch(async (error) => {
+      const ended = await caller.evaluate(() => (window as any).outgoingEnded);
+      throw new Error(`agent1 did not ring (caller's call: ${JSON.stringify(ended)}): ${error}`);
+    });
   await page.evaluate(() => (window as any).incoming.answer());
   await caller.waitForFunction(() => (window as any).outgoing.state === 'active', null, {
     polling: 50,

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Region failover benchmark: ROUNDS (default 10) failovers of each kind through the
+# two-region lab (the journeys of e2e/regions, repeated), medians into RESULTS.md.
+#   bash bench/regions/run.sh          (brings the regions up if needed; leaves them up)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+ROUNDS="${ROUNDS:-10}"
+RAW="bench/regions/raw.jsonl"
+REGIONS=backend/regions/regions.sh
+bash "$REGIONS" status 2>/dev/null | grep -q UP || bash "$REGIONS" up
+rm -f "$RAW"
+REGIONS_ROUNDS="$ROUNDS" REGIONS_RESULTS="$PWD/$RAW" bash "$REGIONS" test -g "round" || true
+node bench/regions/summarize.mjs "$RAW" "$ROUNDS" >bench/regions/RESULTS.md
+cat bench/regions/RESULTS.md
