@@ -13,6 +13,8 @@ PACKAGES=(
   sip-tester                     # sipp, for backend tests and benchmarks
   openssl ca-certificates curl
   sox espeak-ng                  # test signals (fake microphone, prompts)
+  haproxy kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-extra-modules \
+    kamailio-utils-modules kamailio-autheph-modules rtpengine-daemon  # backend/regions runs these natively
 )
 
 missing=()
