@@ -39,13 +39,14 @@ export const LOSS_VS_SERVER_TOLERANCE = 0.005;
 export const RTT_TOLERANCE_MS = 20;
 /**
  * Jitter: the browser's RFC 3550 estimate must be at least 70 % of the jitter the stage
- * injected minus 2 ms, and at most the path's own (baseline) plus 130 % of it plus 2 ms:
+ * injected minus 2 ms, and at most the path's own (baseline) plus 130 % of it plus 4 ms:
  * independent jitter sources add sub-linearly, so the truth sits between the injected
- * value alone and the plain sum.
+ * value alone and the plain sum; the 4 ms cover load spikes on this machine that a
+ * 6-sample baseline does not catch (seen: +3.1 ms over the plain sum at 20 ms).
  */
 export const jitterLow = (injected: number): number => injected * 0.7 - 2;
 export const jitterHigh = (injected: number, baseline: number): number =>
-  baseline + injected * 1.3 + 2;
+  baseline + injected * 1.3 + 4;
 /** The widget's hysteresis: a warning clears after 5 clean samples and ≥5 s after raised. */
 const CLEAR_SAMPLES = 5;
 const MIN_RAISED_MS = 5000;
