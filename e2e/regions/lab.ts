@@ -9,6 +9,8 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import type { Phone } from '../../src/engine/phone';
+import type { CallEventMap, CallHandle } from '../../src/engine/types';
 import { BACKEND_RUN_DIR, REPO_ROOT } from '../support/paths';
 
 export const REGIONS_SCRIPT = path.join(REPO_ROOT, 'backend', 'regions', 'regions.sh');
@@ -68,6 +70,31 @@ export function record(measurement: Record<string, unknown>): void {
   if (file) appendFileSync(file, `${JSON.stringify({ at: Date.now(), ...measurement })}\n`);
 }
 
+/**
+ * What the lab page and the journeys put on `window`. `ready` and `engine` come from the
+ * page itself (setup.ts); the rest is set by `startPhone`, `placeCall` and the journeys,
+ * and exists only once they ran. Inside `page.evaluate` callbacks (serialized into the
+ * page) write `window as unknown as LabWindow` inline: a helper would not be in scope.
+ */
+export interface LabWindow {
+  ready?: boolean;
+  /** The engine bundled from src/engine/index.ts. */
+  engine: { Phone: typeof Phone };
+  phone: Phone;
+  /** The phone's `connection` and `registration` events (`startPhone`). */
+  log: ConnectionLog[];
+  /** The last incoming call (`startPhone`). */
+  incoming?: CallHandle;
+  /** The call placed by `placeCall`, its events, and its inbound audio. */
+  call: CallHandle;
+  callLog: CallLog[];
+  media: { packets: number; lastAt: number; gaps: { from: number; to: number }[] };
+  mediaTimer: ReturnType<typeof setInterval>;
+  /** A call placed directly by a journey, and its `ended` event. */
+  outgoing: CallHandle;
+  outgoingEnded?: CallEventMap['ended'];
+}
+
 export interface PhoneOptions {
   user: string;
   servers?: string[];
@@ -80,11 +107,11 @@ export interface PhoneOptions {
  */
 export async function startPhone(page: Page, options: PhoneOptions): Promise<void> {
   await page.goto('/');
-  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  await page.waitForFunction(() => (window as unknown as LabWindow).ready === true);
   const { user, password } = credentials(options.user);
   await page.evaluate(
     async ({ user, password, servers, register }) => {
-      const w = window as unknown as Record<string, any>;
+      const w = window as unknown as LabWindow;
       w.log = [];
       const phone = new w.engine.Phone({
         servers,
@@ -98,13 +125,11 @@ export async function startPhone(page: Page, options: PhoneOptions): Promise<voi
         callRecoveryTimeoutMs: 10_000,
       });
       w.phone = phone;
-      phone.on('connection', (e: unknown) =>
-        w.log.push({ t: Date.now(), kind: 'connection', ...(e as object) }),
-      );
-      phone.on('registration', (e: { state: string }) =>
+      phone.on('connection', (e) => w.log.push({ t: Date.now(), kind: 'connection', ...e }));
+      phone.on('registration', (e) =>
         w.log.push({ t: Date.now(), kind: 'registration', state: e.state }),
       );
-      phone.on('incoming', ({ call }: { call: any }) => {
+      phone.on('incoming', ({ call }) => {
         w.incoming = call;
       });
       await phone.start();
@@ -116,13 +141,15 @@ export async function startPhone(page: Page, options: PhoneOptions): Promise<voi
       register: options.register ?? true,
     },
   );
-  await page.waitForFunction(() => (window as any).phone.state === 'registered', null, {
-    polling: 50,
-  });
+  await page.waitForFunction(
+    () => (window as unknown as LabWindow).phone.state === 'registered',
+    null,
+    { polling: 50 },
+  );
 }
 
 export function phoneRegion(page: Page): Promise<string | undefined> {
-  return page.evaluate(() => (window as any).phone.region);
+  return page.evaluate(() => (window as unknown as LabWindow).phone.region);
 }
 
 export interface ConnectionLog {
@@ -134,15 +161,15 @@ export interface ConnectionLog {
 }
 
 export function connectionLog(page: Page): Promise<ConnectionLog[]> {
-  return page.evaluate(() => (window as any).log);
+  return page.evaluate(() => (window as unknown as LabWindow).log);
 }
 
 /** Waits for the phone's `recovered` event; returns it. */
 export async function whenRecovered(page: Page, timeoutMs = 15_000): Promise<ConnectionLog> {
   await page.waitForFunction(
     () =>
-      (window as any).log.some(
-        (e: ConnectionLog) => e.kind === 'connection' && e.state === 'recovered',
+      (window as unknown as LabWindow).log.some(
+        (e) => e.kind === 'connection' && e.state === 'recovered',
       ),
     null,
     { polling: 20, timeout: timeoutMs },
@@ -158,21 +185,21 @@ export async function whenRecovered(page: Page, timeoutMs = 15_000): Promise<Con
  */
 export async function placeCall(page: Page, target: string): Promise<void> {
   await page.evaluate((target) => {
-    const w = window as unknown as Record<string, any>;
+    const w = window as unknown as LabWindow;
     const call = w.phone.call(target);
     w.call = call;
     w.callLog = [];
-    call.on('connection', (e: object) =>
-      w.callLog.push({ t: Date.now(), kind: 'connection', ...e }),
-    );
-    call.on('ended', (e: object) => w.callLog.push({ t: Date.now(), kind: 'ended', ...e }));
-    w.media = { packets: 0, lastAt: 0, gaps: [] as { from: number; to: number }[] };
+    call.on('connection', (e) => w.callLog.push({ t: Date.now(), kind: 'connection', ...e }));
+    call.on('ended', (e) => w.callLog.push({ t: Date.now(), kind: 'ended', ...e }));
+    w.media = { packets: 0, lastAt: 0, gaps: [] };
     w.mediaTimer = setInterval(async () => {
       const pc: RTCPeerConnection | undefined = call.peerConnection;
       if (!pc) return;
       let packets = 0;
-      (await pc.getStats()).forEach((r: any) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'audio') packets += r.packetsReceived ?? 0;
+      (await pc.getStats()).forEach((r: RTCStats) => {
+        if (r.type !== 'inbound-rtp') return;
+        const inbound = r as RTCInboundRtpStreamStats;
+        if (inbound.kind === 'audio') packets += inbound.packetsReceived ?? 0;
       });
       const now = Date.now();
       if (packets > w.media.packets) {
@@ -183,9 +210,13 @@ export async function placeCall(page: Page, target: string): Promise<void> {
       }
     }, 20);
   }, target);
-  await page.waitForFunction(() => (window as any).call.state === 'active', null, { polling: 50 });
+  await page.waitForFunction(() => (window as unknown as LabWindow).call.state === 'active', null, {
+    polling: 50,
+  });
   // Audio flows before anything is broken.
-  await page.waitForFunction(() => (window as any).media.packets > 50, null, { polling: 50 });
+  await page.waitForFunction(() => (window as unknown as LabWindow).media.packets > 50, null, {
+    polling: 50,
+  });
 }
 
 export interface CallLog {
@@ -199,13 +230,13 @@ export interface CallLog {
 }
 
 export function callLog(page: Page): Promise<CallLog[]> {
-  return page.evaluate(() => (window as any).callLog);
+  return page.evaluate(() => (window as unknown as LabWindow).callLog);
 }
 
 /** Longest stretch without inbound audio that started after `since` (ms). */
 export function mediaGapSince(page: Page, since: number): Promise<number> {
   return page.evaluate((since) => {
-    const gaps: { from: number; to: number }[] = (window as any).media.gaps;
+    const { gaps } = (window as unknown as LabWindow).media;
     return Math.max(0, ...gaps.filter((g) => g.to >= since).map((g) => g.to - g.from));
   }, since);
 }
