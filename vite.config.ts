@@ -3,27 +3,10 @@ import { build, defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-const npmEngineLoader = fromRoot('./src/elements/shared/load-engine.ts');
-const cdnEngineLoader = fromRoot('./src/cdn/load-engine.ts');
+const engineEntry = fromRoot('./src/engine/index.ts');
 
 /** Keeps dependencies (and their subpaths, e.g. `lit/decorators.js`) out of the npm build. */
 const isDependency = (id: string) => /^(lit|jssip|@lit\/|lit-html|lit-element)(\/|$)/.test(id);
-
-/**
- * Points the elements' engine loader at the CDN one: an IIFE build would otherwise
- * inline `import('../../engine/index.js')` and ship JsSIP inside softphone.js.
- */
-function cdnEngineLoaderSwap(): Plugin {
-  return {
-    name: 'softphone:cdn-engine-loader',
-    enforce: 'pre',
-    async resolveId(source, importer, options) {
-      if (!source.includes('load-engine')) return null;
-      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      return resolved?.id === npmEngineLoader ? cdnEngineLoader : null;
-    },
-  };
-}
 
 /**
  * package.json's `sideEffects` describes the published dist files; read against src/
@@ -40,27 +23,29 @@ function sourceHasSideEffects(): Plugin {
   };
 }
 
-/** The CDN engine module (an ES module with JsSIP inlined), built after softphone.js. */
-function cdnEngineBuild(): Plugin {
+/**
+ * `softphone.js`, the classic script of the `<script>` tag: a few lines that load
+ * `softphone-core.js` next to it. Built after the modules.
+ */
+function cdnLoaderBuild(): Plugin {
   return {
-    name: 'softphone:cdn-engine',
+    name: 'softphone:cdn-loader',
     apply: 'build',
     async closeBundle() {
       await build({
         configFile: false,
         logLevel: 'warn',
         publicDir: false,
-        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
         build: {
           outDir: 'dist/cdn',
           emptyOutDir: false,
           target: 'es2022',
-          // Vite keeps whitespace in ES library builds; this one is served as is.
           rolldownOptions: { output: { minify: true } },
           lib: {
-            entry: fromRoot('./src/cdn/softphone-engine.ts'),
-            formats: ['es'],
-            fileName: () => 'softphone-engine.js',
+            entry: fromRoot('./src/cdn/softphone.ts'),
+            formats: ['iife'],
+            name: 'HelplineSoftphone',
+            fileName: () => 'softphone.js',
           },
         },
       });
@@ -82,19 +67,38 @@ const npmBuild: UserConfig = {
   },
 };
 
-/** `softphone.js`: one classic script with Lit and the elements; public/ (sounds) beside it. */
+/**
+ * The script-tag build: ES modules, split so a page loads only what it shows.
+ * `softphone-core.js` (Lit, `<sip-call-button>` at rest) loads up front; the in-call
+ * panel, `<sip-phone>` and the other elements, and `softphone-engine.js` (engine with
+ * JsSIP) are chunks loaded on demand. Fixed names: customers serve the folder as is.
+ * public/ (sounds) is copied beside them.
+ */
 const cdnBuild: UserConfig = {
-  plugins: [cdnEngineLoaderSwap(), sourceHasSideEffects(), cdnEngineBuild()],
+  plugins: [sourceHasSideEffects(), cdnLoaderBuild()],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  resolve: { alias: { debug: fromRoot('./src/cdn/debug-stub.cjs') } },
   build: {
     outDir: 'dist/cdn',
     target: 'es2022',
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: {
+      // Lets the modules every page needs join the entry chunk (one request at rest) instead
+      // of common chunks shared with the lazy ones; nothing imports the entry's exports.
+      preserveEntrySignatures: false,
+      output: {
+        // Vite keeps whitespace in ES library builds; these files are served as they are.
+        minify: true,
+        codeSplitting: { groups: [{ name: 'core', tags: ['$initial'] }] },
+        chunkFileNames: (chunk) =>
+          chunk.facadeModuleId === engineEntry
+            ? 'softphone-engine.js'
+            : `softphone-${chunk.name}.js`,
+      },
+    },
     lib: {
-      entry: fromRoot('./src/cdn/softphone.ts'),
-      formats: ['iife'],
-      name: 'HelplineSoftphone',
-      fileName: () => 'softphone.js',
+      entry: fromRoot('./src/cdn/core.ts'),
+      formats: ['es'],
+      fileName: () => 'softphone-core.js',
     },
   },
 };

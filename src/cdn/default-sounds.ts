@@ -1,6 +1,7 @@
 import { setDefaultSoundsBase } from '../elements/shared/config-input.js';
-import { scriptUrl } from './script-url.js';
 
-// Runs before the elements are defined: elements already in the page upgrade (and read
-// their configuration) during `customElements.define`.
-if (scriptUrl) setDefaultSoundsBase(new URL('./sounds/', scriptUrl).href);
+// Through a variable: Vite would take `new URL('./sounds/', import.meta.url)` for an asset
+// of this build. Runs before the elements are defined: elements already in the page
+// upgrade (and read their configuration) during `customElements.define`.
+const here = import.meta.url;
+setDefaultSoundsBase(new URL('./sounds/', here).href);

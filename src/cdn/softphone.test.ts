@@ -1,7 +1,7 @@
 /**
  * The script-tag bundle on a plain page. Needs `dist/cdn` (run `npm run build` first):
- * the test serves the built files unchanged through a service worker and loads a page
- * that has nothing but `<script src=".../softphone.js">` and the element.
+ * the test serves the built files unchanged through a service worker and loads pages
+ * that have nothing but `<script src=".../softphone.js">` and the elements.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
@@ -12,15 +12,30 @@ const here = import.meta.url;
 const SW_URL = new URL('./test-support/serve-files-sw.js', here);
 const SCOPE = new URL('./test-support/served/', here);
 
-const PAGE = `<!doctype html>
+const page = (body: string) => `<!doctype html>
 <html lang="en">
   <head><meta charset="utf-8"><title>Plain page</title></head>
   <body>
     <script src="softphone.js"></script>
-    <sip-call-button target="ivr" server="wss://127.0.0.1:9" domain="helpline.test"
-      user="visitor" password="dev"></sip-call-button>
+    ${body}
   </body>
 </html>`;
+
+const BUTTON_PAGE = page(`<sip-call-button target="ivr" server="wss://127.0.0.1:9"
+  domain="helpline.test" user="visitor" password="dev"></sip-call-button>`);
+
+/** An agent phone, with a valid configuration it never gets to use (no server). */
+const PHONE_PAGE = page(`<sip-phone server="wss://127.0.0.1:9" domain="helpline.test"
+  user="agent" password="dev"></sip-phone>`);
+
+/** What a page loads once all the elements and the engine are in use. */
+const LAZY_FILES = [
+  'softphone-engine.js',
+  'softphone-in-call.js',
+  'softphone-sip-phone.js',
+  'softphone-sip-dialpad.js',
+  'softphone-sip-quality-indicator.js',
+];
 
 async function readBuilt(file: string): Promise<string> {
   try {
@@ -30,6 +45,20 @@ async function readBuilt(file: string): Promise<string> {
       cause: error,
     });
   }
+}
+
+/** `softphone.js` and every module it may load: the core and the chunks named in them. */
+async function readBundle(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const queue = ['softphone.js', 'softphone-core.js', ...LAZY_FILES];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    if (files.has(file)) continue;
+    const body = await readBuilt(file);
+    files.set(file, body);
+    for (const match of body.matchAll(/["'`]\.\/(softphone-[\w.-]+\.js)["'`]/g))
+      queue.push(match[1]!);
+  }
+  return files;
 }
 
 async function storeFiles(
@@ -73,10 +102,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
   let registration: ServiceWorkerRegistration;
 
   beforeAll(async () => {
-    const [script, engine] = await Promise.all([
-      readBuilt('softphone.js'),
-      readBuilt('softphone-engine.js'),
-    ]);
+    const bundle = await readBundle();
     registration = await navigator.serviceWorker.register(SW_URL, { scope: SCOPE.pathname });
     const worker = registration.installing ?? registration.waiting ?? registration.active;
     if (!worker) throw new Error('the service worker did not install');
@@ -88,9 +114,11 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
       });
     }
     await storeFiles(worker, {
-      'page.html': { body: PAGE, type: 'text/html' },
-      'softphone.js': { body: script, type: 'text/javascript' },
-      'softphone-engine.js': { body: engine, type: 'text/javascript' },
+      'page.html': { body: BUTTON_PAGE, type: 'text/html' },
+      'phone.html': { body: PHONE_PAGE, type: 'text/html' },
+      ...Object.fromEntries(
+        [...bundle].map(([file, body]) => [file, { body, type: 'text/javascript' }]),
+      ),
     });
   });
 
@@ -99,14 +127,12 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     await registration?.unregister();
   });
 
-  it('defines and renders the elements, and fetches the engine only on intent', async () => {
+  it('renders the button, and fetches the engine and the call panel only on intent', async () => {
     const frame = await loadFrame(new URL('page.html', SCOPE).href);
     const win = frame.contentWindow as FrameWindow;
     const doc = win.document;
 
     await expect.poll(() => win.customElements.get('sip-call-button')).toBeDefined();
-    expect(win.customElements.get('sip-phone')).toBeDefined();
-    expect(win.customElements.get('sip-dialpad')).toBeDefined();
     const el = doc.querySelector('sip-call-button');
     await expect.poll(() => el?.shadowRoot?.querySelector('button')).toBeTruthy();
     const button = el!.shadowRoot!.querySelector('button')!;
@@ -116,7 +142,8 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     expect(requestStart(win, 'softphone.js')).toBeDefined();
     // Give the page an idle period in which an eager loader would start.
     await new Promise((resolve) => win.requestIdleCallback(resolve));
-    expect(requestStart(win, 'softphone-engine.js')).toBeUndefined();
+    for (const file of LAZY_FILES) expect(requestStart(win, file), file).toBeUndefined();
+    expect(win.customElements.get('sip-phone')).toBeUndefined();
 
     const intentAt = win.performance.now();
     button.focus();
@@ -125,6 +152,28 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     // request began before the intent.
     expect(requestStart(win, 'softphone-engine.js')).toBeGreaterThanOrEqual(intentAt);
     await expect.poll(() => (el as Element & { phone?: unknown }).phone).toBeDefined();
+    // The call panel came with the engine, the agent phone did not.
+    expect(requestStart(win, 'softphone-in-call.js')).toBeGreaterThanOrEqual(intentAt);
+    expect(win.customElements.get('sip-dialpad')).toBeDefined();
+    expect(requestStart(win, 'softphone-sip-phone.js')).toBeUndefined();
+  });
+
+  it('defines <sip-phone> when the page has one, and when one is added later', async () => {
+    const frame = await loadFrame(new URL('phone.html', SCOPE).href);
+    const win = frame.contentWindow as FrameWindow;
+    await expect.poll(() => win.customElements.get('sip-phone')).toBeDefined();
+    await expect
+      .poll(() => win.document.querySelector('sip-phone')?.shadowRoot?.querySelector('sip-dialpad'))
+      .toBeTruthy();
+
+    const later = await loadFrame(new URL('page.html', SCOPE).href);
+    const laterWin = later.contentWindow as FrameWindow;
+    await expect.poll(() => laterWin.customElements.get('sip-call-button')).toBeDefined();
+    const wrapper = laterWin.document.createElement('div');
+    wrapper.innerHTML = '<sip-quality-indicator></sip-quality-indicator>';
+    laterWin.document.body.append(wrapper);
+    await expect.poll(() => laterWin.customElements.get('sip-quality-indicator')).toBeDefined();
+    expect(laterWin.customElements.get('sip-phone')).toBeUndefined();
   });
 
   it('survives being loaded twice on the same page', async () => {

@@ -1,6 +1,15 @@
 /**
- * The script-tag entry (`dist/cdn/softphone.js`): defines every element; the engine is
- * fetched from `softphone-engine.js` next to this file when a visitor shows intent.
+ * `dist/cdn/softphone.js`, the one classic `<script>` customers add: it loads
+ * `softphone-core.js` (an ES module) from the same directory. Split loading needs ES
+ * modules (an IIFE inlines every dynamic import), and a classic script keeps the tag
+ * customers already have. The modules find their siblings (engine, lazy elements,
+ * sounds) from their own URL.
  */
-import './default-sounds.js';
-import '../index.js';
+const script = document.currentScript;
+if (script instanceof HTMLScriptElement && script.src) {
+  import(/* @vite-ignore */ new URL('./softphone-core.js', script.src).href).catch(
+    (error: unknown) => console.error('[softphone] could not load softphone-core.js', error),
+  );
+} else {
+  console.error('[softphone] softphone.js must be loaded by a <script src="…/softphone.js"> tag');
+}

@@ -6,7 +6,6 @@ import { defineElement } from '../shared/define.js';
 import { formatDuration } from '../shared/format-duration.js';
 import { icons } from '../shared/icons.js';
 import { PhoneElement } from '../shared/phone-element.js';
-import { renderQualityIndicator } from '../shared/quality.js';
 import { renderError } from '../shared/render-error.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import type { PhoneView } from '../shared/view-state.js';
@@ -36,6 +35,18 @@ function buttonStateOf(view: PhoneView): CallButtonState {
 const LIVE_STATES: ReadonlySet<CallButtonState> = new Set(['connecting', 'ringing', 'in-call']);
 
 const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
+
+type InCallParts = typeof import('../shared/in-call.js');
+
+/**
+ * The panel's call controls and quality indicator (with the keypad), loaded with the
+ * engine: the button at rest does not pay for them. Shared by every button on the page.
+ */
+let inCallParts: InCallParts | undefined;
+
+async function loadInCallParts(): Promise<void> {
+  inCallParts ??= await import('../shared/in-call.js');
+}
 
 /**
  * @tagname sip-call-button
@@ -113,6 +124,7 @@ export class SipCallButton extends PhoneElement {
     super({
       register: false,
       startOnConnect: false,
+      loadParts: loadInCallParts,
       checkElement: () =>
         this.target?.trim()
           ? undefined
@@ -254,10 +266,10 @@ export class SipCallButton extends PhoneElement {
           ? nothing
           : html`<div class="panel-status">
               <p part="call-status" class="call-status">${callStatus ?? t.buttonState.connecting}</p>
-              ${renderQualityIndicator(call, this.theme)}
+              ${inCallParts?.renderQualityIndicator(call, this.theme)}
             </div>`
       }
-      ${call && call.state !== 'ended' ? this.renderCallControls(call) : nothing}
+      ${call && call.state !== 'ended' ? inCallParts?.renderCallControls(this.callControlsInput(call)) : nothing}
     </div>`;
   }
 }

@@ -6,8 +6,8 @@ import { callControlsStyles } from '../shared/call-controls.styles.js';
 import { callStatusText } from '../shared/call-status.js';
 import { defineElement } from '../shared/define.js';
 import { icons } from '../shared/icons.js';
+import { renderCallControls, renderQualityIndicator } from '../shared/in-call.js';
 import { PhoneElement } from '../shared/phone-element.js';
-import { renderQualityIndicator } from '../shared/quality.js';
 import { renderError } from '../shared/render-error.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import type { CallView, PhoneView } from '../shared/view-state.js';
@@ -170,7 +170,7 @@ export class SipPhone extends PhoneElement {
           : html`<p part="call-status" class="call-status" role="status">${status}</p>`
       }
       ${incoming ? this.renderAnswerRow() : nothing}
-      ${!incoming && call.state !== 'ended' ? this.renderCallControls(call) : nothing}
+      ${!incoming && call.state !== 'ended' ? renderCallControls(this.callControlsInput(call)) : nothing}
     </div>`;
   }
 

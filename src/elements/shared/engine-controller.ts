@@ -24,6 +24,12 @@ export interface EngineControllerOptions {
   readConfig: () => Record<string, unknown>;
   /** The element's own settings check (beyond the engine's): a message when invalid. */
   checkElement?: () => string | undefined;
+  /**
+   * The element's own lazily loaded parts (e.g. the call button's in-call panel), loaded
+   * with the engine: a phone exists only once they are there, and a failure to load them
+   * is reported like the engine's.
+   */
+  loadParts?: () => Promise<unknown>;
 }
 
 type Host = ReactiveControllerHost & HTMLElement;
@@ -208,7 +214,7 @@ export class EngineController implements ReactiveController {
   private async createPhone(): Promise<PhoneApi | undefined> {
     let Phone: Awaited<ReturnType<EngineLoader>>['Phone'];
     try {
-      ({ Phone } = await this.loader());
+      [{ Phone }] = await Promise.all([this.loader(), this.options.loadParts?.()]);
     } catch (cause) {
       this.fail({
         code: 'connection-failed',

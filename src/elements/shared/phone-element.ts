@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { CallHandle, PhoneConfig } from '../../engine/types.js';
-import { type CallControlActions, renderCallControls } from './call-controls.js';
+import type { CallControlActions, CallControlsInput } from './call-controls.js';
 import { ClockController } from './clock-controller.js';
 import { type ConfigAttributes, configFromAttributes } from './config-input.js';
 import type { PhoneApi } from './engine-api.js';
@@ -83,7 +83,7 @@ export abstract class PhoneElement extends LitElement implements ConfigAttribute
     sendDtmf: (tone) => this.engine.sendDtmf(tone),
   };
 
-  constructor(role: Pick<EngineControllerOptions, 'register' | 'startOnConnect' | 'checkElement'>) {
+  constructor(role: Omit<EngineControllerOptions, 'readConfig'>) {
     super();
     this.engine = new EngineController(this, {
       ...role,
@@ -129,16 +129,19 @@ export abstract class PhoneElement extends LitElement implements ConfigAttribute
     if (!isInCall(call) && call?.state !== 'early-media') this.keypadOpen = false;
   }
 
-  /** Timer, mute, hold, keypad and hang up of a live call. */
-  protected renderCallControls(call: CallView): TemplateResult {
-    return renderCallControls({
+  /**
+   * What the call controls (timer, mute, hold, keypad, hang up) of a live call render
+   * from. The renderer itself is left to each element: the call button loads it lazily.
+   */
+  protected callControlsInput(call: CallView): CallControlsInput {
+    return {
       call,
       t: this.locale.messages,
       keypadOpen: this.keypadOpen,
       now: Date.now(),
       theme: this.theme,
       actions: this.callActions,
-    });
+    };
   }
 
   /** The visible way out when the browser blocked audio (ringtone, far-end voice). */
