@@ -28,13 +28,14 @@ const BUTTON_PAGE = page(`<sip-call-button target="ivr" server="wss://127.0.0.1:
 const PHONE_PAGE = page(`<sip-phone server="wss://127.0.0.1:9" domain="helpline.test"
   user="agent" password="dev"></sip-phone>`);
 
-/** What a page loads once all the elements and the engine are in use. */
+/** What a page may load later: the engine, the elements besides the button, Spanish. */
 const LAZY_FILES = [
   'softphone-engine.js',
   'softphone-in-call.js',
   'softphone-sip-phone.js',
   'softphone-sip-dialpad.js',
   'softphone-sip-quality-indicator.js',
+  'softphone-es.js',
 ];
 
 async function readBuilt(file: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { langTagOf, languageFromTag, messagesFor } from './index.js';
+import { langTagOf, languageFromTag, loadMessages, messagesFor } from './index.js';
 
 afterEach(() => {
   document.documentElement.lang = 'en';
@@ -30,7 +30,12 @@ describe('i18n', () => {
     expect(langTagOf(inner)).toBe('es-AR');
   });
 
-  it('words end causes and errors in Spanish', () => {
+  it('loads Spanish on first use, English until then, and words end causes and errors', async () => {
+    expect(loadMessages('en')).toBeUndefined();
+    const loading = loadMessages('es');
+    expect(loading).toBeInstanceOf(Promise);
+    await loading;
+    expect(loadMessages('es')).toBeUndefined();
     const es = messagesFor('es');
     expect(es.endCause['hangup-remote']).toBe('La otra parte ha colgado');
     expect(es.errorCode['microphone-denied']).toMatch(/micrófono/);

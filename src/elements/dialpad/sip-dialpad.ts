@@ -1,8 +1,8 @@
-import { html, LitElement, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { defineElement } from '../shared/define.js';
 import { emit } from '../shared/events.js';
-import { LocaleController } from '../shared/locale-controller.js';
+import { LocalizedElement } from '../shared/localized-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { dialpadStyles } from './styles.js';
 
@@ -53,7 +53,7 @@ const PRESS_FLASH_MS = 150;
  * Digits, `*` and `#` typed while the keypad has focus press the matching key; the
  * arrow keys, Home and End move between keys; Enter and Space press the focused key.
  */
-export class SipDialpad extends LitElement {
+export class SipDialpad extends LocalizedElement {
   static override styles = [themeStyles, dialpadStyles];
 
   /** Colour theme: `light`, `dark`, or unset to follow the system. */
@@ -64,7 +64,6 @@ export class SipDialpad extends LitElement {
 
   @state() private flashed: DialpadKey | undefined;
 
-  private readonly locale = new LocaleController(this);
   private flashTimer: ReturnType<typeof setTimeout> | undefined;
 
   override connectedCallback(): void {

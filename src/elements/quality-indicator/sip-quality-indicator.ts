@@ -1,8 +1,8 @@
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { QualitySample, QualityWarningName } from '../../engine/types.js';
 import { defineElement } from '../shared/define.js';
-import { LocaleController } from '../shared/locale-controller.js';
+import { LocalizedElement } from '../shared/localized-element.js';
 import { themeStyles } from '../shared/theme.styles.js';
 import { formatMos, qualityFigures } from './format.js';
 import { MAX_BARS, qualityLevel } from './quality-level.js';
@@ -33,7 +33,7 @@ import { qualityIndicatorStyles } from './styles.js';
  *
  * The button toggles the details (Enter or Space); Escape closes them and returns focus.
  */
-export class SipQualityIndicator extends LitElement {
+export class SipQualityIndicator extends LocalizedElement {
   static override styles = [themeStyles, qualityIndicatorStyles];
 
   /** The latest quality sample of the call (`call.quality.sample`), or null. */
@@ -48,8 +48,6 @@ export class SipQualityIndicator extends LitElement {
   @state() private open = false;
 
   @query('button') private button!: HTMLButtonElement;
-
-  private readonly locale = new LocaleController(this);
 
   private toggle(): void {
     this.open = !this.open;

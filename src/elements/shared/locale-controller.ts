@@ -3,6 +3,7 @@ import {
   type Language,
   langTagOf,
   languageFromTag,
+  loadMessages,
   type Messages,
   messagesFor,
 } from '../../i18n/index.js';
@@ -49,6 +50,11 @@ export class LocaleController implements ReactiveController {
 
   get messages(): Messages {
     return messagesFor(this.language);
+  }
+
+  /** Loads the strings of the host's language: a promise only while they are loading. */
+  load(): Promise<void> | undefined {
+    return loadMessages(this.language);
   }
 
   hostConnected(): void {

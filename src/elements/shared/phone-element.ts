@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { CallHandle, PhoneConfig } from '../../engine/types.js';
 import type { CallControlActions, CallControlsInput } from './call-controls.js';
@@ -7,7 +7,7 @@ import { type ConfigAttributes, configFromAttributes } from './config-input.js';
 import type { PhoneApi } from './engine-api.js';
 import { EngineController, type EngineControllerOptions } from './engine-controller.js';
 import { icons } from './icons.js';
-import { LocaleController } from './locale-controller.js';
+import { LocalizedElement } from './localized-element.js';
 import { type CallView, isInCall } from './view-state.js';
 
 const CONFIG_PROPERTIES: readonly (keyof ConfigAttributes | 'config')[] = [
@@ -28,7 +28,7 @@ const CONFIG_PROPERTIES: readonly (keyof ConfigAttributes | 'config')[] = [
  * Configuration attributes, engine connection, language, audio unlock and the in-call
  * controls shared by the elements that own a phone (`<sip-phone>`, `<sip-call-button>`).
  */
-export abstract class PhoneElement extends LitElement implements ConfigAttributes {
+export abstract class PhoneElement extends LocalizedElement implements ConfigAttributes {
   /** WebSocket server URL (`wss://…`), or several separated by spaces or commas. */
   @property() server: string | undefined;
 
@@ -67,8 +67,6 @@ export abstract class PhoneElement extends LitElement implements ConfigAttribute
 
   /** @internal */
   readonly engine: EngineController;
-
-  protected readonly locale = new LocaleController(this);
 
   /** The in-call keypad is open (it closes by itself when the call has no audio path). */
   @state() protected keypadOpen = false;
