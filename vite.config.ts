@@ -23,6 +23,25 @@ function sourceHasSideEffects(): Plugin {
   };
 }
 
+/** JsSIP modules the engine never uses, and the stand-in each resolves to instead. */
+const jssipStandIns: Record<string, string> = {
+  './Subscriber': fromRoot('./src/cdn/jssip-subscriptions-stub.cjs'),
+  './Notifier': fromRoot('./src/cdn/jssip-subscriptions-stub.cjs'),
+};
+
+/** Leaves JsSIP's SUBSCRIBE/NOTIFY support out of the engine chunk (see the stand-in). */
+function jssipWithoutSubscriptions(): Plugin {
+  return {
+    name: 'softphone:jssip-without-subscriptions',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      return importer?.includes('/node_modules/jssip/lib/')
+        ? (jssipStandIns[source] ?? null)
+        : null;
+    },
+  };
+}
+
 /**
  * `softphone.js`, the classic script of the `<script>` tag: a few lines that load
  * `softphone-core.js` next to it. Built after the modules.
@@ -75,7 +94,7 @@ const npmBuild: UserConfig = {
  * public/ (sounds) is copied beside them.
  */
 const cdnBuild: UserConfig = {
-  plugins: [sourceHasSideEffects(), cdnLoaderBuild()],
+  plugins: [sourceHasSideEffects(), jssipWithoutSubscriptions(), cdnLoaderBuild()],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   resolve: { alias: { debug: fromRoot('./src/cdn/debug-stub.cjs') } },
   build: {
