@@ -46,6 +46,15 @@ export interface Messages {
   keypad: string;
   hangUp: string;
   callEnded: (cause: string) => string;
+  /** While the connection under an answered call is away and the engine waits for it. */
+  callReconnecting: string;
+  /** Shown for a few seconds once the call is whole again. */
+  callReconnected: string;
+  /**
+   * An answered call that could not be kept across a connection drop. A whole sentence,
+   * not a {@link callEnded} cause: "Call ended: …" would bury what happened.
+   */
+  callLost: string;
   enableSound: string;
   /** Under the disabled Call button of `<sip-phone>` while it is not registered. */
   callWhenReady: string;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
+import { RECOVERED_DISPLAY_MS } from '../shared/engine-controller.js';
 import {
   axeViolations,
   buttonNamed,
@@ -29,8 +30,8 @@ function buttonOnPage(attributes: Record<string, string> = VISITOR) {
 }
 
 /** A button in an answered call, its panel open. */
-async function inCall() {
-  const { el } = await buttonOnPage();
+async function inCall(attributes: Record<string, string> = VISITOR) {
+  const { el } = await buttonOnPage(attributes);
   await userEvent.click(main(el));
   await expect.poll(() => el.call).toBeDefined();
   const call = lastPhone().calls[0]!;
@@ -336,5 +337,88 @@ describe('<sip-call-button> call quality', () => {
     await userEvent.keyboard('{Escape}');
     await el.updateComplete;
     expect(el.shadowRoot?.querySelector('[part="panel"]')).toBeNull();
+  });
+});
+
+describe('<sip-call-button> connection recovery', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const WORDS = {
+    en: {
+      inCall: 'In call with ivr',
+      reconnecting: 'Reconnecting your call…',
+      reconnected: 'Call reconnected',
+      lost: 'The call was lost when the connection dropped',
+    },
+    es: {
+      inCall: 'En llamada con ivr',
+      reconnecting: 'Reconectando tu llamada…',
+      reconnected: 'Llamada reconectada',
+      lost: 'La llamada se perdió al caerse la conexión',
+    },
+  } as const;
+
+  /** The panel's status line and the live region: both must say the same. */
+  function said(el: SipCallButton): string[] {
+    return ['[part="call-status"]', '#live'].map(
+      (selector) => shadow(el, selector).textContent?.trim() ?? '',
+    );
+  }
+
+  it.each(['en', 'es'] as const)(
+    '%s: says the call is reconnecting, then reconnected for a moment, in the panel and the live region',
+    async (lang) => {
+      const words = WORDS[lang];
+      const { el, call } = await inCall({ ...VISITOR, lang });
+      expect(said(el)).toEqual([words.inCall, words.inCall]);
+
+      call.loseConnection();
+      await el.updateComplete;
+      expect(said(el)).toEqual([words.reconnecting, words.reconnecting]);
+      expect(shadow(el, '#live').getAttribute('role')).toBe('status');
+      expect(el.getAttribute('state')).toBe('in-call');
+      expect(await axeViolations(el), 'reconnecting').toEqual([]);
+
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      call.recoverConnection('region-b');
+      await el.updateComplete;
+      expect(said(el)).toEqual([words.reconnected, words.reconnected]);
+      // A visitor does not know the operator's regions.
+      expect(el.shadowRoot?.textContent).not.toMatch(/region/i);
+
+      vi.advanceTimersByTime(RECOVERED_DISPLAY_MS);
+      await el.updateComplete;
+      expect(said(el)).toEqual([words.inCall, words.inCall]);
+    },
+  );
+
+  it.each(['en', 'es'] as const)(
+    '%s: says the call was lost when its connection did not come back',
+    async (lang) => {
+      const words = WORDS[lang];
+      const { el, call } = await inCall({ ...VISITOR, lang });
+      call.loseConnection();
+      call.failConnection();
+      await el.updateComplete;
+      expect(el.getAttribute('state')).toBe('ended');
+      expect(said(el)).toEqual([words.lost, words.lost]);
+      expect(await axeViolations(el)).toEqual([]);
+    },
+  );
+
+  it('a call lost before it was answered is explained by the alert alone, as before', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { el } = await buttonOnPage();
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    lastPhone().emit('error', { code: 'connection-failed', message: 'no server answered' });
+    lastPhone().calls[0]!.end('connection-lost');
+    await el.updateComplete;
+    const panel = shadow(el, '[part="panel"]');
+    expect(panel.querySelector('[role="alert"]')).not.toBeNull();
+    expect(panel.querySelector('[part="call-status"]')).toBeNull();
+    expect(panel.textContent).not.toContain(WORDS.en.lost);
   });
 });

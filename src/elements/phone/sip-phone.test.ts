@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
 import type { CallReport } from '../../engine/types.js';
-import { ENDED_DISPLAY_MS } from '../shared/engine-controller.js';
+import { ENDED_DISPLAY_MS, RECOVERED_DISPLAY_MS } from '../shared/engine-controller.js';
 import {
   axeViolations,
   buttonNamed,
@@ -438,6 +438,7 @@ describe('<sip-phone> language and accessibility', () => {
         endCause: undefined,
         quality: null,
         warnings: [],
+        connection: undefined,
       },
     };
     await el.updateComplete;
@@ -500,5 +501,98 @@ describe('<sip-phone> call quality', () => {
     await el.updateComplete;
     const slot = shadow<HTMLSlotElement>(el, 'slot[name="quality"]');
     expect(slot.assignedElements()).toEqual([own]);
+  });
+});
+
+describe('<sip-phone> connection recovery', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const WORDS = {
+    en: {
+      inCall: 'In call with Ann',
+      reconnecting: 'Reconnecting your call…',
+      reconnected: 'Call reconnected',
+      lost: 'The call was lost when the connection dropped',
+    },
+    es: {
+      inCall: 'En llamada con Ann',
+      reconnecting: 'Reconectando tu llamada…',
+      reconnected: 'Llamada reconectada',
+      lost: 'La llamada se perdió al caerse la conexión',
+    },
+  } as const;
+
+  /** A phone in an answered call with Ann. */
+  async function answeredCall(lang: 'en' | 'es') {
+    const el = await readyPhone({ ...VALID_CONFIG, lang });
+    const call = lastPhone().ring({
+      uri: 'sip:ann@helpline.test',
+      user: 'ann',
+      displayName: 'Ann',
+    });
+    await call.answer();
+    await el.updateComplete;
+    return { el, call };
+  }
+
+  it.each(['en', 'es'] as const)(
+    '%s: says the call is reconnecting, then reconnected for a moment, politely',
+    async (lang) => {
+      const words = WORDS[lang];
+      const { el, call } = await answeredCall(lang);
+      expect(text(el, '[part="call-status"]')).toBe(words.inCall);
+
+      call.loseConnection();
+      await el.updateComplete;
+      const status = shadow(el, '[part="call-status"]');
+      expect(status.getAttribute('role')).toBe('status');
+      expect(text(el, '[part="call-status"]')).toBe(words.reconnecting);
+      // The caller can still give up on the call.
+      expect(shadow(el, '[part~="hangup"]')).toBeDefined();
+      // Same markup says "reconnected" next (axe cannot run on fake timers).
+      expect(await axeViolations(el), 'reconnecting').toEqual([]);
+
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      call.recoverConnection('region-b');
+      await el.updateComplete;
+      expect(text(el, '[part="call-status"]')).toBe(words.reconnected);
+      // Region names are the operator's labels, not words a caller knows.
+      expect(mentions(el, /region/)).toBe(0);
+
+      vi.advanceTimersByTime(RECOVERED_DISPLAY_MS - 1);
+      await el.updateComplete;
+      expect(text(el, '[part="call-status"]')).toBe(words.reconnected);
+      vi.advanceTimersByTime(1);
+      await el.updateComplete;
+      expect(text(el, '[part="call-status"]')).toBe(words.inCall);
+    },
+  );
+
+  it.each(['en', 'es'] as const)(
+    '%s: says the call was lost when its connection did not come back, even beside the alert',
+    async (lang) => {
+      vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const words = WORDS[lang];
+      const { el, call } = await answeredCall(lang);
+      call.loseConnection();
+      // The phone gave up too: its alert says the service is out of reach, not the call.
+      lastPhone().setRegistration('failed', { code: 'connection-failed', message: 'gave up' });
+      call.failConnection();
+      await el.updateComplete;
+      expect(text(el, '[part="call-status"]')).toBe(words.lost);
+      expect(shadow(el, '[role="alert"]')).toBeDefined();
+      expect(await axeViolations(el)).toEqual([]);
+    },
+  );
+
+  it('a second drop right after a recovery says reconnecting again, not reconnected', async () => {
+    const { el, call } = await answeredCall('en');
+    call.loseConnection();
+    call.recoverConnection();
+    call.loseConnection();
+    await el.updateComplete;
+    expect(text(el, '[part="call-status"]')).toBe(WORDS.en.reconnecting);
   });
 });

@@ -2,7 +2,11 @@ import type { EndCause, ErrorCode, PhoneError } from '../../engine/types.js';
 import type { Messages } from '../../i18n/index.js';
 import { type CallView, remoteLabel } from './view-state.js';
 
-/** End causes that the error alert shown with them already explains, with what to do. */
+/**
+ * End causes that the error alert shown with them already explains, with what to do.
+ * (`connection-lost` only for a call never answered: the alert says the service is out of
+ * reach, and that an answered call was lost with it is news the alert does not tell.)
+ */
 const EXPLAINED_BY: Partial<Record<EndCause, readonly ErrorCode[]>> = {
   microphone: ['microphone-denied', 'microphone-missing'],
   'connection-lost': ['connection-failed'],
@@ -20,6 +24,10 @@ export function callStatusText(
   error: PhoneError | undefined,
 ): string | undefined {
   const who = remoteLabel(call);
+  // A connection drop under an answered call outranks its usual line (hold included):
+  // the caller hears silence and needs to know why.
+  if (call.connection === 'reconnecting') return t.callReconnecting;
+  if (call.connection === 'recovered') return t.callReconnected;
   switch (call.state) {
     case 'connecting':
       return t.calling(who);
@@ -35,6 +43,7 @@ export function callStatusText(
       return t.hold[call.hold === 'none' ? 'local' : call.hold];
     case 'ended': {
       const cause = call.endCause ?? 'failed';
+      if (cause === 'connection-lost' && call.answeredAt !== undefined) return t.callLost;
       if (error && EXPLAINED_BY[cause]?.includes(error.code)) return undefined;
       return t.callEnded(t.endCause[cause]);
     }

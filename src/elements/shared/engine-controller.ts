@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type ConfigResult, validateConfig } from '../../engine/config.js';
 import type {
+  CallConnectionEvent,
   CallEventMap,
   CallHandle,
   PhoneConfig,
@@ -14,6 +15,8 @@ import { type CallView, callViewOf, INITIAL_VIEW, type PhoneView } from './view-
 
 /** How long an ended call stays on screen with its cause before the idle view returns. */
 export const ENDED_DISPLAY_MS = 4000;
+/** How long "Call reconnected" replaces the call's usual status once its connection is back. */
+export const RECOVERED_DISPLAY_MS = 4000;
 
 export interface EngineControllerOptions {
   /** Agents register to receive calls; visitors only place calls. */
@@ -70,6 +73,8 @@ export class EngineController implements ReactiveController {
   private callSubscriptions: Unsubscribe[] = [];
   private endedCall: CallView | undefined;
   private endedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs while the active call shows that its connection came back. */
+  private recoveredTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly host: Host,
@@ -267,6 +272,7 @@ export class EngineController implements ReactiveController {
     this.phoneSubscriptions = [];
     this.callSubscriptions = [];
     this.activeCall = undefined;
+    this.clearRecovered();
     const phone = this.phoneApi;
     this.phoneApi = undefined;
     this.phoneKey = '';
@@ -298,14 +304,36 @@ export class EngineController implements ReactiveController {
       }),
       call.on('report', (report) => emit(this.host, 'sip-call-report', { call, report })),
       call.on('error', (error) => this.fail(error)),
+      call.on('connection', ({ state }) => this.onCallConnection(state)),
       call.on('ended', (ended) => this.onEnded(call, ended)),
     ];
     this.refresh();
   }
 
+  /**
+   * Whether the call waits for its connection is the handle's own state; that it came
+   * back is news worth a few seconds on screen, kept here.
+   */
+  private onCallConnection(state: CallConnectionEvent['state']): void {
+    this.clearRecovered();
+    if (state === 'recovered') {
+      this.recoveredTimer = setTimeout(() => {
+        this.recoveredTimer = undefined;
+        this.refresh();
+      }, RECOVERED_DISPLAY_MS);
+    }
+    this.refresh();
+  }
+
+  private clearRecovered(): void {
+    clearTimeout(this.recoveredTimer);
+    this.recoveredTimer = undefined;
+  }
+
   private onEnded(call: CallHandle, ended: CallEventMap['ended']): void {
     for (const unsubscribe of this.callSubscriptions) unsubscribe();
     this.callSubscriptions = [];
+    this.clearRecovered();
     this.activeCall = undefined;
     this.endedCall = { ...callViewOf(call), state: 'ended', endCause: ended.cause };
     clearTimeout(this.endedTimer);
@@ -324,7 +352,9 @@ export class EngineController implements ReactiveController {
       error: this.configError ?? this.runtimeError,
       autoplayBlocked: this.autoplayBlocked,
       placing: this.placing,
-      call: this.activeCall ? callViewOf(this.activeCall) : this.endedCall,
+      call: this.activeCall
+        ? callViewOf(this.activeCall, this.recoveredTimer !== undefined)
+        : this.endedCall,
     };
     this.host.requestUpdate();
   }

@@ -25,7 +25,14 @@ export interface CallView {
   quality: QualitySample | null;
   /** Quality warnings up now. */
   warnings: readonly QualityWarningName[];
+  /**
+   * The connection under the answered call: `reconnecting` while the engine waits for it,
+   * `recovered` for a few seconds once the call is whole again, else undefined.
+   */
+  connection: CallConnectionView;
 }
+
+export type CallConnectionView = 'reconnecting' | 'recovered' | undefined;
 
 /**
  * Everything the elements render. The engine controller produces it from the engine's
@@ -51,7 +58,11 @@ export const INITIAL_VIEW: PhoneView = {
   call: undefined,
 };
 
-export function callViewOf(call: CallHandle): CallView {
+/**
+ * @param recentlyRecovered the call's connection came back a moment ago (the controller
+ * keeps that news on screen for a while; the handle only knows whether it waits now)
+ */
+export function callViewOf(call: CallHandle, recentlyRecovered = false): CallView {
   return {
     direction: call.direction,
     state: call.state,
@@ -63,6 +74,7 @@ export function callViewOf(call: CallHandle): CallView {
     endCause: call.endCause,
     quality: call.quality.sample,
     warnings: call.quality.warnings,
+    connection: call.reconnecting ? 'reconnecting' : recentlyRecovered ? 'recovered' : undefined,
   };
 }
 

@@ -75,6 +75,27 @@ export class FakeCall implements CallHandle {
     this.events.emit('ended', { cause, message: cause });
   }
 
+  /** The connection under the answered call dropped: the engine waits for it. */
+  loseConnection(): void {
+    this.reconnecting = true;
+    this.events.emit('connection', { state: 'reconnecting' });
+  }
+
+  /** The connection came back and the call was kept. */
+  recoverConnection(region?: string): void {
+    this.reconnecting = false;
+    const event: CallEventMap['connection'] = { state: 'recovered', how: 'ice-restart' };
+    if (region !== undefined) event.region = region;
+    this.events.emit('connection', event);
+  }
+
+  /** The connection did not come back in time: the engine ends the call as lost. */
+  failConnection(): void {
+    this.reconnecting = false;
+    this.events.emit('connection', { state: 'failed' });
+    this.end('connection-lost');
+  }
+
   async answer(): Promise<void> {
     this.setState('active');
   }
