@@ -1,7 +1,7 @@
 /** One call: a JsSIP RTCSession behind the {@link CallHandle} contract. */
 import type { EndEvent, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
 import type { SoundPlayer } from './audio';
-import { describeEnd, type EndDescription, endMessage } from './causes';
+import { describeEnd, describeLostReinvite, type EndDescription, endMessage } from './causes';
 import type { ResolvedConfig } from './config';
 import { parseDtmfSequence } from './dtmf';
 import { playDtmf } from './dtmf-sender';
@@ -92,6 +92,41 @@ function statusOf(event: EndEvent): number | undefined {
   return typeof message?.status_code === 'number' ? message.status_code : undefined;
 }
 
+/** JsSIP's in-dialog request sender: public in RTCSession.js, missing from its typings. */
+interface InDialogSender {
+  sendRequest(
+    method: string,
+    options?: { eventHandlers?: Record<string, (response?: { status_code?: unknown }) => void> },
+  ): unknown;
+}
+
+/**
+ * JsSIP's renegotiate() drops the server's answer when its re-INVITE fails; the answer
+ * still passes through the session's sendRequest(), so the next INVITE's status is read
+ * there. Later requests are left alone; the returned function undoes it unused.
+ */
+function onNextInviteStatus(session: RTCSession, report: (status: number) => void): () => void {
+  const sender = session as unknown as InDialogSender;
+  const send = sender.sendRequest;
+  const restore = () => {
+    sender.sendRequest = send;
+  };
+  sender.sendRequest = (method, options) => {
+    if (method === 'INVITE') {
+      restore();
+      const handlers = options?.eventHandlers ?? {};
+      for (const [name, handler] of Object.entries(handlers)) {
+        handlers[name] = (response) => {
+          if (typeof response?.status_code === 'number') report(response.status_code);
+          handler(response);
+        };
+      }
+    }
+    return send.call(sender, method, options);
+  };
+  return restore;
+}
+
 export class Call implements CallHandle {
   /** Stable id of this call (not the SIP Call-ID). */
   readonly id = crypto.randomUUID();
@@ -123,6 +158,8 @@ export class Call implements CallHandle {
   private recovery: { since: number; timer: ReturnType<typeof setTimeout> } | undefined;
   /** Set while the ICE-restart re-INVITE is out: a failure ends the call as lost. */
   private reinviting = false;
+  /** The status the server answered to that re-INVITE, once it answered. */
+  private reinviteStatus: number | undefined;
 
   /**
    * @param direction who placed the call
@@ -398,6 +435,12 @@ export class Call implements CallHandle {
     }
     const session = this.session;
     this.reinviting = true;
+    this.reinviteStatus = undefined;
+    const unwatch = session
+      ? onNextInviteStatus(session, (status) => {
+          this.reinviteStatus = status;
+        })
+      : undefined;
     // JsSIP terminates the call itself when the re-INVITE fails (error response, timeout,
     // transport error); `reinviting` makes that end a clear `connection-lost`.
     const sent = session?.renegotiate({ rtcOfferConstraints: { iceRestart: true } }, () => {
@@ -405,6 +448,7 @@ export class Call implements CallHandle {
       this.recovered('ice-restart', region);
     });
     if (!sent) {
+      unwatch?.();
       this.reinviting = false;
       this.connectionFailed('the call could not be renegotiated on the new connection');
     }
@@ -560,20 +604,23 @@ export class Call implements CallHandle {
   }
 
   private sessionEnded(event: EndEvent): void {
-    if (this.reinviting && !this.pendingEnd) {
-      const status = statusOf(event);
-      this.pendingEnd = this.lostEnd(
-        `the server could not move the call to the new connection (${status ? `SIP ${status}` : event.cause})`,
-      );
+    let sipStatus = statusOf(event);
+    const lost =
+      this.reinviting && !this.pendingEnd
+        ? describeLostReinvite({ cause: event.cause, statusCode: this.reinviteStatus ?? sipStatus })
+        : undefined;
+    if (lost) {
+      this.pendingEnd = this.lostEnd(lost.reason);
+      sipStatus = lost.sipStatus;
     }
     const end =
       this.pendingEnd ??
       describeEnd({
         originator: event.originator,
         cause: event.cause,
-        statusCode: statusOf(event),
+        statusCode: sipStatus,
       });
-    this.finish({ ...end, sipStatus: statusOf(event) });
+    this.finish({ ...end, sipStatus });
   }
 
   private finish(end: EndDescription & { sipStatus?: number | undefined }): void {

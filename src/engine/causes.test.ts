@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEnd, type EndInput } from './causes';
+import { describeEnd, describeLostReinvite, type EndInput, type ReinviteEnd } from './causes';
 
 describe('describeEnd', () => {
   it.each<[EndInput, string]>([
@@ -44,5 +44,67 @@ describe('describeEnd', () => {
     expect(describeEnd({ originator: 'local', cause: 'Terminated', statusCode: 486 }).cause).toBe(
       'hangup-local',
     );
+  });
+});
+
+describe('describeLostReinvite', () => {
+  it.each<[ReinviteEnd, string, number | undefined]>([
+    // JsSIP calls every refused re-INVITE a "WebRTC Error": the server's status says more.
+    [
+      { cause: 'WebRTC Error', statusCode: 503 },
+      "the server refused the call's re-INVITE after reconnecting (SIP 503)",
+      503,
+    ],
+    [
+      { cause: 'WebRTC Error', statusCode: 488 },
+      "the server refused the call's re-INVITE after reconnecting (SIP 488)",
+      488,
+    ],
+    [
+      { cause: 'Dialog Error', statusCode: 408 },
+      "no answer to the call's re-INVITE after reconnecting (SIP 408)",
+      408,
+    ],
+    [
+      { cause: 'Request Timeout' },
+      "no answer to the call's re-INVITE after reconnecting",
+      undefined,
+    ],
+    [
+      { cause: 'Dialog Error', statusCode: 481 },
+      'the server no longer knew the call after reconnecting (SIP 481)',
+      481,
+    ],
+    [{ cause: 'Dialog Error' }, 'the server no longer knew the call after reconnecting', undefined],
+    [
+      { cause: 'WebRTC Error', statusCode: 200 },
+      "the answer to the call's re-INVITE after reconnecting was unusable",
+      undefined,
+    ],
+    [
+      { cause: 'Connection Error' },
+      "the connection dropped again during the call's re-INVITE",
+      undefined,
+    ],
+    [
+      { cause: 'WebRTC Error' },
+      "the call's media could not be renegotiated after reconnecting",
+      undefined,
+    ],
+    [
+      { cause: 'RTP Timeout' },
+      "the call's re-INVITE after reconnecting failed (RTP Timeout)",
+      undefined,
+    ],
+  ])('%o → "%s"', (end, reason, sipStatus) => {
+    const lost = describeLostReinvite(end);
+    expect(lost?.reason).toBe(reason);
+    expect(lost?.sipStatus).toBe(sipStatus);
+    expect(lost?.reason).not.toContain('WebRTC Error');
+  });
+
+  it('leaves a call the far end hung up meanwhile to the usual causes', () => {
+    expect(describeLostReinvite({ cause: 'Terminated' })).toBeUndefined();
+    expect(describeLostReinvite({ cause: 'Canceled' })).toBeUndefined();
   });
 });

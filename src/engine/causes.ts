@@ -91,3 +91,54 @@ export function describeEnd(input: EndInput): EndDescription {
   }
   return { cause, message };
 }
+
+/** How the re-INVITE that moves an answered call to a new connection ended the call. */
+export interface ReinviteEnd {
+  /** JsSIP's cause for ending the session (`'WebRTC Error'` for any failed re-INVITE). */
+  cause: string;
+  /** Final status the server answered to the re-INVITE, when it answered. */
+  statusCode?: number | undefined;
+}
+
+export interface LostReinvite {
+  /** Completes "The call was lost: …". */
+  reason: string;
+  /** The server's refusal, for the `ended` event (absent when nothing refused it). */
+  sipStatus?: number;
+}
+
+/**
+ * Why a call was lost when its re-INVITE after a reconnect failed, or `undefined` when
+ * the call ended for another reason meanwhile (the far end hung up): JsSIP reports every
+ * failed re-INVITE as a "WebRTC Error", which names none of what happened.
+ */
+export function describeLostReinvite(end: ReinviteEnd): LostReinvite | undefined {
+  if (end.cause === 'Terminated' || end.cause === 'Canceled') return undefined;
+  const status = end.statusCode;
+  if (status === 408 || (status === undefined && end.cause === 'Request Timeout')) {
+    return withStatus("no answer to the call's re-INVITE after reconnecting", status);
+  }
+  if (status === 481 || (status === undefined && end.cause === 'Dialog Error')) {
+    return withStatus('the server no longer knew the call after reconnecting', status);
+  }
+  if (status !== undefined && status >= 300) {
+    return withStatus("the server refused the call's re-INVITE after reconnecting", status);
+  }
+  if (status !== undefined) {
+    return { reason: "the answer to the call's re-INVITE after reconnecting was unusable" };
+  }
+  if (end.cause === 'Connection Error') {
+    return { reason: "the connection dropped again during the call's re-INVITE" };
+  }
+  if (end.cause === 'WebRTC Error') {
+    // Nothing answered and nothing was sent: the browser could not make the new offer.
+    return { reason: "the call's media could not be renegotiated after reconnecting" };
+  }
+  return { reason: `the call's re-INVITE after reconnecting failed (${end.cause})` };
+}
+
+function withStatus(reason: string, status: number | undefined): LostReinvite {
+  return status === undefined
+    ? { reason }
+    : { reason: `${reason} (SIP ${status})`, sipStatus: status };
+}
