@@ -10,7 +10,10 @@ export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 export const BUILD_DIR = path.join(RESULTS_DIR, 'build');
 export const PEER_BUNDLES_DIR = path.join(BUILD_DIR, 'peers');
 export const PEERS_NODE_MODULES = path.join(BENCH_DIR, 'peers', 'node_modules');
+/** The widget as built; copied to {@link CDN_SNAPSHOT_DIR} when a run starts. */
 export const CDN_DIR = path.join(REPO_ROOT, 'dist', 'cdn');
+/** What the pages load: a copy, so a rebuild of dist/ during a run cannot break it. */
+export const CDN_SNAPSHOT_DIR = path.join(RESULTS_DIR, 'cdn');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Origin of the benchmark pages: on Kamailio's and the credentials service's allowlist. */

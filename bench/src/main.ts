@@ -5,7 +5,7 @@
  *                                                           namespace); default: all
  *   harness.mjs report                                     BENCHMARKS.md from the results
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCallSetup, benchDtmf } from './bench-call';
 import { benchCost } from './bench-cost';
@@ -13,7 +13,15 @@ import { benchRegistration } from './bench-registration';
 import { benchWeight } from './bench-weight';
 import { launchBrowser } from './browser';
 import { bundlePeerPages } from './bundle-peers';
-import { BENCH_DIR, REPO_ROOT, RESULTS_DIR, RUNS, WARMUP_RUNS } from './config';
+import {
+  BENCH_DIR,
+  CDN_DIR,
+  CDN_SNAPSHOT_DIR,
+  REPO_ROOT,
+  RESULTS_DIR,
+  RUNS,
+  WARMUP_RUNS,
+} from './config';
 import { currentLoad, describeMachine } from './machine';
 import { startPageServer } from './pages';
 import {
@@ -76,6 +84,8 @@ async function run(args: string[]): Promise<void> {
     runs: RUNS,
     warmup: WARMUP_RUNS,
   };
+  rmSync(CDN_SNAPSHOT_DIR, { recursive: true, force: true });
+  cpSync(CDN_DIR, CDN_SNAPSHOT_DIR, { recursive: true });
   await bundlePeerPages();
   const server = await startPageServer();
   const browser = await launchBrowser();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { PeerPage } from './bundle-peers';
 import {
   CALL_TARGET,
-  CDN_DIR,
+  CDN_SNAPSHOT_DIR,
   PAGES_HOST,
   PAGES_ORIGIN,
   PAGES_PORT,
@@ -91,7 +91,7 @@ export function publish(html: string, name: string): string {
 }
 
 const STATIC_ROOTS: Record<string, string> = {
-  '/cdn/': CDN_DIR,
+  '/cdn/': CDN_SNAPSHOT_DIR,
   '/peers/': PEER_BUNDLES_DIR,
 };
 

@@ -44,7 +44,7 @@ export const BUDGETS = {
 
 /** Phases of the timelines (bench/src/browser.ts `Timeline`), in the order they happen. */
 const PHASES: Record<string, string> = {
-  pageScript: 'page script downloaded',
+  pageScript: 'scripts downloaded (all but the engine chunk)',
   engineRequested: 'engine chunk requested',
   engineLoaded: 'engine chunk downloaded',
   credentialsRequested: 'credentials requested',
