@@ -5,14 +5,16 @@
  * REGIONS_ROUNDS (default 1) repeats the failover journeys (bench/regions/run.sh uses 10).
  */
 import { expect, test } from '@playwright/test';
+import { en } from '../../src/i18n/en';
 import {
+  buttonSaid,
+  callFromButton,
   callLog,
   connectionLog,
   haproxyState,
   type LabWindow,
   mediaGapSince,
   phoneRegion,
-  placeCall,
   REGION_B_DIRECT,
   record,
   regions,
@@ -84,9 +86,10 @@ for (const { kind, args } of KINDS) {
     test(`a visitor's call through region-a when ${kind === 'host' ? 'the whole host' : 'its Kamailio'} fails (round ${round})`, async ({
       page,
     }) => {
-      await startPhone(page, { user: `visitor-${Date.now()}`, register: false });
+      // From the widget, so that what the visitor reads is checked too.
+      await callFromButton(page, { user: `visitor-${Date.now()}`, target: 'music' });
       expect(await phoneRegion(page)).toBe('region-a');
-      await placeCall(page, 'music');
+      const status = page.locator('sip-call-button [part="call-status"]');
 
       const failedAt = Date.now();
       regions('fail', 'region-a', ...args);
@@ -106,6 +109,13 @@ for (const { kind, args } of KINDS) {
         // still carry it, so the call is kept and only signalling moves to region-b.
         const recovered = events.find((e) => e.state === 'recovered')!;
         expect(recovered).toMatchObject({ how: 'media-kept' });
+        await expect(status).toHaveText(en.callReconnected);
+        const said = await buttonSaid(page);
+        const from = said.indexOf(en.callReconnecting);
+        expect(said.slice(from, from + 2), said.join(' | ')).toEqual([
+          en.callReconnecting,
+          en.callReconnected,
+        ]);
         await page.waitForFunction(
           (after) => (window as unknown as LabWindow).media.lastAt > after + 1000,
           failedAt,
@@ -124,6 +134,12 @@ for (const { kind, args } of KINDS) {
         const ended = events.find((e) => e.kind === 'ended')!;
         expect(ended.cause).toBe('connection-lost');
         expect(ended.message).toMatch(/^The call was lost: /);
+        // What went wrong, not JsSIP's catch-all for a failed re-INVITE.
+        expect(ended.message).not.toContain('WebRTC Error');
+        await expect(status).toHaveText(en.callLost);
+        const said = await buttonSaid(page);
+        const from = said.indexOf(en.callReconnecting);
+        expect(said.slice(from), said.join(' | ')).toEqual([en.callReconnecting, en.callLost]);
         record({
           journey: 'call',
           kind,

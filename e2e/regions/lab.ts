@@ -9,6 +9,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import type { SipCallButton } from '../../src/elements/call-button/sip-call-button';
 import type { Phone } from '../../src/engine/phone';
 import type { CallEventMap, CallHandle } from '../../src/engine/types';
 import { BACKEND_RUN_DIR, REPO_ROOT } from '../support/paths';
@@ -72,7 +73,7 @@ export function record(measurement: Record<string, unknown>): void {
 
 /**
  * What the lab page and the journeys put on `window`. `ready` and `engine` come from the
- * page itself (setup.ts); the rest is set by `startPhone`, `placeCall` and the journeys,
+ * page itself (setup.ts); the rest is set by `startPhone`, `callFromButton` and the journeys,
  * and exists only once they ran. Inside `page.evaluate` callbacks (serialized into the
  * page) write `window as unknown as LabWindow` inline: a helper would not be in scope.
  */
@@ -85,15 +86,25 @@ export interface LabWindow {
   log: ConnectionLog[];
   /** The last incoming call (`startPhone`). */
   incoming?: CallHandle;
-  /** The call placed by `placeCall`, its events, and its inbound audio. */
+  /** The call placed by `callFromButton`, its events, and its inbound audio. */
   call: CallHandle;
   callLog: CallLog[];
   media: { packets: number; lastAt: number; gaps: { from: number; to: number }[] };
   mediaTimer: ReturnType<typeof setInterval>;
+  /** The visitor's widget (`callFromButton`), and each text its live region spoke. */
+  button: SipCallButton;
+  said: string[];
   /** A call placed directly by a journey, and its `ended` event. */
   outgoing: CallHandle;
   outgoingEnded?: CallEventMap['ended'];
 }
+
+/** The lab's numbers: ping after 2 s of silence, dead after 1 s; a call waits 10 s. */
+const RECOVERY = {
+  keepaliveIntervalMs: 2000,
+  keepaliveTimeoutMs: 1000,
+  callRecoveryTimeoutMs: 10_000,
+};
 
 export interface PhoneOptions {
   user: string;
@@ -110,7 +121,7 @@ export async function startPhone(page: Page, options: PhoneOptions): Promise<voi
   await page.waitForFunction(() => (window as unknown as LabWindow).ready === true);
   const { user, password } = credentials(options.user);
   await page.evaluate(
-    async ({ user, password, servers, register }) => {
+    async ({ user, password, servers, register, recovery }) => {
       const w = window as unknown as LabWindow;
       w.log = [];
       const phone = new w.engine.Phone({
@@ -119,10 +130,7 @@ export async function startPhone(page: Page, options: PhoneOptions): Promise<voi
         user,
         password,
         register,
-        // The lab's numbers: ping after 2 s of silence, dead after 1 s.
-        keepaliveIntervalMs: 2000,
-        keepaliveTimeoutMs: 1000,
-        callRecoveryTimeoutMs: 10_000,
+        ...recovery,
       });
       w.phone = phone;
       phone.on('connection', (e) => w.log.push({ t: Date.now(), kind: 'connection', ...e }));
@@ -139,6 +147,7 @@ export async function startPhone(page: Page, options: PhoneOptions): Promise<voi
       password,
       servers: options.servers ?? [ENTRY],
       register: options.register ?? true,
+      recovery: RECOVERY,
     },
   );
   await page.waitForFunction(
@@ -180,14 +189,76 @@ export async function whenRecovered(page: Page, timeoutMs = 15_000): Promise<Con
 }
 
 /**
- * Places a call and records its events plus a 20 ms poll of inbound audio packets, so
- * the longest stretch without new packets (the media gap) can be read later.
+ * A visitor clicks a `<sip-call-button>` calling `target` through the entry point; its
+ * phone becomes `window.phone` and its call `window.call` (see `followCall`),
+ * and every text its live region speaks is recorded in `window.said`.
  */
-export async function placeCall(page: Page, target: string): Promise<void> {
-  await page.evaluate((target) => {
+export async function callFromButton(
+  page: Page,
+  options: { user: string; target: string },
+): Promise<void> {
+  await page.goto('/');
+  await page.waitForFunction(() => (window as unknown as LabWindow).ready === true);
+  const { user, password } = credentials(options.user);
+  await page.evaluate(
+    async ({ attributes, recovery }) => {
+      const w = window as unknown as LabWindow;
+      const button = document.createElement('sip-call-button');
+      for (const [name, value] of Object.entries(attributes)) button.setAttribute(name, value);
+      // The page serves no sounds; the lab's recovery numbers as startPhone's.
+      button.config = { ...recovery, ringbackUrl: null, ringtoneUrl: null, holdMusicUrl: null };
+      document.body.append(button);
+      await button.updateComplete;
+      w.button = button;
+      w.said = [];
+      const live = button.shadowRoot!.querySelector('#live')!;
+      new MutationObserver(() => {
+        const text = live.textContent?.trim() ?? '';
+        if (text !== w.said.at(-1)) w.said.push(text);
+      }).observe(live, { subtree: true, childList: true, characterData: true });
+      button.shadowRoot!.querySelector<HTMLButtonElement>('button.main')!.click();
+    },
+    {
+      attributes: {
+        server: ENTRY,
+        domain: 'helpline.test',
+        user,
+        password,
+        target: options.target,
+      },
+      recovery: RECOVERY,
+    },
+  );
+  await page.waitForFunction(
+    () => (window as unknown as LabWindow).button.call !== undefined,
+    null,
+    {
+      polling: 50,
+    },
+  );
+  await page.evaluate(() => {
     const w = window as unknown as LabWindow;
-    const call = w.phone.call(target);
-    w.call = call;
+    // The button's phone is the engine's Phone behind the elements' narrower interface.
+    w.phone = w.button.phone as unknown as Phone;
+    w.call = w.button.call!;
+  });
+  await followCall(page);
+}
+
+/** Everything the button's live region said, in order (`callFromButton`). */
+export function buttonSaid(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as LabWindow).said);
+}
+
+/**
+ * Records the events of `window.call` plus a 20 ms poll of its inbound audio packets, so
+ * the longest stretch without new packets (the media gap) can be read later; resolves
+ * once the call is answered and audio flows.
+ */
+async function followCall(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as LabWindow;
+    const call = w.call;
     w.callLog = [];
     call.on('connection', (e) => w.callLog.push({ t: Date.now(), kind: 'connection', ...e }));
     call.on('ended', (e) => w.callLog.push({ t: Date.now(), kind: 'ended', ...e }));
@@ -209,7 +280,7 @@ export async function placeCall(page: Page, target: string): Promise<void> {
         w.media.lastAt = now;
       }
     }, 20);
-  }, target);
+  });
   await page.waitForFunction(() => (window as unknown as LabWindow).call.state === 'active', null, {
     polling: 50,
   });
