@@ -91,6 +91,17 @@ stop_pid() {
   rm -f "$file"
 }
 
+# Whatever still runs in a host's namespace (say a daemon whose pid file a second `up`
+# overwrote) goes with the host: processes are matched by their network namespace.
+kill_host_processes() {
+  local file="$1" inode proc
+  inode="$(stat -L -c %d:%i "$file" 2>/dev/null)" || return 0
+  for proc in /proc/[0-9]*; do
+    [[ "$(stat -L -c %d:%i "$proc/ns/net" 2>/dev/null)" == "$inode" ]] && kill "${proc#/proc/}" 2>/dev/null
+  done
+  return 0
+}
+
 # Kamailio with the repository's config and entrypoint, seen at the container paths.
 start_kamailio() {
   local region="$1" ip peer
@@ -192,6 +203,8 @@ cmd_up() {
   local t0 region
   t0="$(date +%s.%N)"
   ensure_run_material
+  # A second `up` would start a second set of daemons and lose the first one's pids.
+  if compgen -G "$STATE/*.pid" >/dev/null; then cmd_down; fi
   [[ -s "$BACKEND_DIR/media/dist/server.js" ]] || bundle_sources
   network_up
   for region in "${REGIONS[@]}"; do start_region "$region"; done
@@ -208,6 +221,7 @@ cmd_down() {
     stop_pid "$name"
   done
   for host in "${HOSTS[@]}"; do
+    kill_host_processes "$(netns "$host")"
     if mountpoint -q "$(netns "$host")" 2>/dev/null; then umount "$(netns "$host")"; fi
     rm -f "$(netns "$host")"
   done
