@@ -77,6 +77,7 @@ if (($# == 0)); then
   shopt -s nullglob
   run_external backend bench/backend/*.sh
   run_external media bench/media/*.sh
+  run_external regions bench/regions/*.sh
   shopt -u nullglob
 fi
 

@@ -7,8 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROUNDS="${ROUNDS:-10}"
 RAW="bench/regions/raw.jsonl"
 REGIONS=backend/regions/regions.sh
-bash "$REGIONS" status 2>/dev/null | grep -q UP || bash "$REGIONS" up
+# Only the results go to stdout (bench/run.sh puts them in BENCHMARKS.md); progress to stderr.
+bash "$REGIONS" status 2>/dev/null | grep -q UP || bash "$REGIONS" up >&2
 rm -f "$RAW"
-REGIONS_ROUNDS="$ROUNDS" REGIONS_RESULTS="$PWD/$RAW" bash "$REGIONS" test -g "round" || true
+REGIONS_ROUNDS="$ROUNDS" REGIONS_RESULTS="$PWD/$RAW" bash "$REGIONS" test -g "round" >&2 || true
 node bench/regions/summarize.mjs "$RAW" "$ROUNDS" >bench/regions/RESULTS.md
 cat bench/regions/RESULTS.md

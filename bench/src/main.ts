@@ -123,6 +123,11 @@ function report(): void {
       markdown: readIfPresent(path.join(EXTERNAL_DIR, 'media.md')),
       placeholder: 'No `bench/media/` script yet: concurrent calls per media server go here.',
     },
+    {
+      title: 'Region failover (two regions behind the accelerator)',
+      markdown: readIfPresent(path.join(EXTERNAL_DIR, 'regions.md')),
+      placeholder: 'No `bench/regions/` script yet: failover times go here.',
+    },
   ];
   const file = path.join(REPO_ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderBenchmarks(results, external, readIfPresent(ANALYSIS_FILE)));
