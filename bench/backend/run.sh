@@ -37,7 +37,8 @@ expiry=$(($(date +%s) + 3600))
 sed -e 's/EXPECT/200/' -e 's/EXPIRES/300/' backend/test/sipp/register.xml >"$work/register.xml"
 sed -e 's/CALLER/bench-caller/g' -e 's/PAUSE/1000/' backend/test/sipp/call.xml >"$work/call.xml"
 
-port=31000
+# Below Linux's ephemeral range (32768+), where Kamailio's own sockets may sit.
+port=11000
 # Runs one sipp load of `rate` calls/s for STEP_SECONDS, each call holding for
 # `hold` seconds; sets RESULT to "target achieved_per_s successful failed", where
 # achieved = successful calls / (wall time - hold) as sipp's own clock saw it.
@@ -45,7 +46,9 @@ load() {
   local scenario="$1" rate="$2" hold="$3"; shift 3
   port=$((port + 20))
   local stats="$work/stats-$port.csv"
-  sipp 127.0.0.1:5060 -sf "$scenario" -r "$rate" -m $((rate * STEP_SECONDS)) -l $((rate * 3 + 100)) \
+  # sipp has been seen idling forever when it could not start a step: bound it.
+  timeout --kill-after=5 $((STEP_SECONDS * 4 + 40)) \
+    sipp 127.0.0.1:5060 -sf "$scenario" -r "$rate" -m $((rate * STEP_SECONDS)) -l $((rate * 3 + 100)) \
     -i 127.0.0.1 -p "$port" -mp $((port + 10)) -cp $((port + 5)) -nostdin \
     -recv_timeout 10s -timeout $((STEP_SECONDS * 4 + 20))s -max_socket 1000 \
     -trace_stat -stf "$stats" -fd 3600 "$@" >/dev/null 2>&1 || true
