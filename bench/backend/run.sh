@@ -58,7 +58,7 @@ load() {
     split($1, start, "\t"); split($3, now, "\t")
     busy = now[3] - start[3] - hold
     printf "%d %.0f %d %d\n", target, (busy > 0 ? $16 / busy : 0), $16, $18
-  }' "$stats")"
+  }' "$stats" 2>/dev/null || echo "$rate 0 0 0")"
 }
 
 # Steps up through the rates until one is not sustained; prints every step.
