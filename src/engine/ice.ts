@@ -3,8 +3,8 @@
  * INVITE (or the 200 OK) by seconds.
  *
  * Rule, per gathering round (JsSIP hands us a fresh `ready` for each):
- * - the first *usable* candidate arms a short grace ({@link ICE_GRACE_MS}) to collect its
- *   siblings, then the SDP goes out;
+ * - the first *usable* candidate arms a short grace ({@link iceGraceMs}: 40 ms with
+ *   STUN/TURN servers, 5 ms without) to collect its siblings, then the SDP goes out;
  * - in any case it goes out {@link IceBoundOptions.timeoutMs} after the first candidate
  *   (Chromium reports host candidates within milliseconds of setLocalDescription, so
  *   this is close to "after the start of gathering");
@@ -15,8 +15,24 @@
  * is why servers were configured.
  */
 
-/** Wait after the first usable candidate for the others found at the same moment. */
+/**
+ * Wait after the first usable srflx/relay candidate for its siblings: with STUN/TURN
+ * servers, the other servers' (or the other interfaces') answers come tens of ms apart.
+ */
 export const ICE_GRACE_MS = 40;
+
+/**
+ * Grace without STUN/TURN servers. Host candidates are all gathered in one burst (each
+ * still its own `icecandidate` task), so a few ms collect them all; 40 ms here was pure
+ * delay on every INVITE and 200 OK. Any host candidate that still missed it is harmless:
+ * the browser checks from all its interfaces anyway and the SBC learns the address.
+ */
+export const HOST_ONLY_GRACE_MS = 5;
+
+/** How long the SDP waits after the first usable candidate. */
+export function iceGraceMs(hasIceServers: boolean): number {
+  return hasIceServers ? ICE_GRACE_MS : HOST_ONLY_GRACE_MS;
+}
 
 export interface IceBoundOptions {
   timeoutMs: number;
@@ -46,7 +62,7 @@ export function boundIceGathering(options: IceBoundOptions): (event: IceCandidat
     }
     if (!round.grace && isUsableCandidate(candidate.type, options.hasIceServers)) {
       round.grace = true;
-      setTimeout(ready, ICE_GRACE_MS);
+      setTimeout(ready, iceGraceMs(options.hasIceServers));
     }
   };
 }
