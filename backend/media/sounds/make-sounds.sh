@@ -19,7 +19,11 @@ while IFS='|' read -r name text; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   espeak-ng -v en-us -s 155 -w "$tmp/$name.raw.wav" "$text"
   to_telephone "$tmp/$name.raw.wav" "$tmp/$name.wav"
-  sox "$tmp/$name.wav" "$tmp/$name.pad.wav" pad 0.15 0.3
+  # Leading silence is dead air before every caller's first word (it was 150 ms): strip
+  # what espeak-ng leaves and keep one 20 ms frame, so the first RTP packets, which may
+  # be lost while the media path settles right after the 200 OK, are only silence.
+  # The 300 ms tail keeps a pause before whatever the service plays next.
+  sox "$tmp/$name.wav" "$tmp/$name.pad.wav" silence 1 0.01 0.5% pad 0.02 0.3
   mv "$tmp/$name.pad.wav" "$out/$name.wav"
 done < "$here/prompts.txt"
 
