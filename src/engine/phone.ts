@@ -58,6 +58,8 @@ export class Phone {
   private stopping = false;
   private failedConnects = 0;
   private connecting: Promise<void> | undefined;
+  /** Bumped by stop(): an openUa() still awaiting its credentials then knows it is stale. */
+  private connectAttempt = 0;
   private registerTimer: ReturnType<typeof setTimeout> | undefined;
   /** The region serving the connection (`X-Region` of the SBC's answers). */
   private regionValue: string | undefined;
@@ -149,6 +151,7 @@ export class Phone {
   async stop(): Promise<void> {
     if (!this.config) return;
     this.stopping = true;
+    this.connectAttempt += 1;
     this.wantRegister = false;
     clearTimeout(this.registerTimer);
     this.credentials?.stop();
@@ -289,9 +292,24 @@ export class Phone {
   private async openUa(config: ResolvedConfig): Promise<void> {
     this.authRetried = false;
     this.setState('connecting');
+    // The WebSocket (TLS to the SBC) opens while the credentials are fetched: it needs
+    // none until the REGISTER. Sequential, these were two round trips end to end.
+    const attempt = ++this.connectAttempt;
+    const socket = this.newSocket(config);
+    // Until JsSIP binds its own handlers, remember a failed first attempt so that it is
+    // reported at once rather than only after the socket's backoff retry fails too.
+    let earlyDrop: { code: number | undefined; reason: string | undefined } | undefined;
+    socket.ondisconnect = (_error, code, reason) => {
+      earlyDrop = { code, reason };
+    };
+    socket.connect();
     const credentials = await this.credentials!.get();
-    if (this.stopping) return;
+    if (this.stopping || attempt !== this.connectAttempt) {
+      socket.disconnect();
+      return;
+    }
     if (!credentials.ok) {
+      socket.disconnect();
       this.setState('failed', credentials.error);
       return;
     }
@@ -304,8 +322,9 @@ export class Phone {
       });
     });
     try {
-      this.ua = this.createUa(config, credentials.credentials);
+      this.ua = this.createUa(config, socket, credentials.credentials);
     } catch (error) {
+      socket.disconnect();
       this.setState('failed', {
         code: 'config-invalid',
         message: `The SIP stack refused the configuration: ${String(error)}`,
@@ -314,16 +333,30 @@ export class Phone {
       return;
     }
     this.ua.start();
+    // JsSIP bound its handlers to the socket just now (synchronously in start()) and waits
+    // for an onconnect; if the socket opened during the credentials fetch, that already
+    // happened, and FailoverSocket.connect() does nothing on an open socket: replay it.
+    if (socket.isConnected()) socket.onconnect();
+    else if (earlyDrop) socket.ondisconnect(true, earlyDrop.code, earlyDrop.reason);
     await settled;
   }
 
-  private createUa(config: ResolvedConfig, credentials: SipCredentials): UA {
-    this.socket = new FailoverSocket(config.servers, {
+  private newSocket(config: ResolvedConfig): FailoverSocket {
+    const socket = new FailoverSocket(config.servers, {
       domain: config.domain,
       keepaliveIntervalMs: config.keepaliveIntervalMs,
       keepaliveTimeoutMs: config.keepaliveTimeoutMs,
     });
-    this.socket.onregion = (region) => this.setRegion(region);
+    socket.onregion = (region) => this.setRegion(region);
+    return socket;
+  }
+
+  private createUa(
+    config: ResolvedConfig,
+    socket: FailoverSocket,
+    credentials: SipCredentials,
+  ): UA {
+    this.socket = socket;
     const ua = new UA({
       // FailoverSocket implements JsSIP's Socket interface (the class itself is not exported).
       sockets: [this.socket as unknown as Socket],
