@@ -15,6 +15,12 @@ export const phoneStyles = css`
     color: var(--_fg);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
+    /* At least the height of the idle dial form (registered, 16 px root: 434 px border
+       box), so the card keeps its size while ringing and in a call (220 and 310 px)
+       instead of shrinking and growing back: two layout shifts of the page per call.
+       Taller content (alerts, the hint before registration) still grows it. */
+    box-sizing: border-box;
+    min-height: 27.2rem;
   }
 
   header {
