@@ -31,10 +31,19 @@ step "backend up (lab namespace)"
 trap 'bash backend/lab/lab.sh down >/dev/null 2>&1 || true' EXIT
 bash backend/lab/lab.sh up
 
+# The lab goes down with this script: on a failure, keep the backend's side of the story.
+in_lab() {
+  bash backend/lab/lab.sh exec -- "$@" && return 0
+  mkdir -p test-results
+  bash backend/lab/lab.sh logs >test-results/backend.log 2>&1 || true
+  echo "backend logs: test-results/backend.log"
+  return 1
+}
+
 step "backend tests"
-bash backend/lab/lab.sh exec -- bash backend/test/run.sh
+in_lab bash backend/test/run.sh
 
 step "end-to-end journeys"
-bash backend/lab/lab.sh exec -- npx playwright test
+in_lab npx playwright test
 
 printf '\nall tests passed in %ss\n' "$((SECONDS - started))"
