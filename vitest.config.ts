@@ -1,19 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-
-/** Flags for Debian's Chromium in a sandbox without network (see shared lab notes). */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from './tools/chromium';
 
 export default defineConfig({
   server: { host: '127.0.0.1' },
@@ -28,7 +15,10 @@ export default defineConfig({
             enabled: true,
             headless: true,
             provider: playwright({
-              launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+              launchOptions: {
+                executablePath: CHROMIUM_PATH,
+                args: [...CHROMIUM_BASE_ARGS, '--use-fake-ui-for-media-stream'],
+              },
             }),
             instances: [{ browser: 'chromium' }],
             api: { host: '127.0.0.1' },

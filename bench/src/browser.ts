@@ -11,7 +11,9 @@ import {
   chromium,
   type Page,
 } from 'playwright-core';
-import { BUILD_DIR, CHROMIUM_PATH } from './config';
+import { chromiumArgs } from '../../e2e/support/browser';
+import { CHROMIUM_PATH } from '../../tools/chromium';
+import { BUILD_DIR } from './config';
 import { AUDIBLE_RMS, installProbe, PAGE_MARKS, type ProbeMarks, STATS_POLL_MS } from './probe';
 
 /** A 440 Hz tone as the microphone: the echo service then always sends audio back. */
@@ -38,29 +40,14 @@ function writeToneWav(file: string, seconds = 10, sampleRate = 48_000): void {
   writeFileSync(file, wav);
 }
 
-/** The flags from docs/lab.md: WebRTC on loopback only, fake microphone, no outside traffic. */
-function chromiumArgs(): string[] {
-  return [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-audio-capture=${MICROPHONE_WAV}`,
-    '--allow-loopback-in-peer-connection',
-    '--disable-features=WebRtcHideLocalIpsWithMdns',
-    '--autoplay-policy=no-user-gesture-required',
-    '--ignore-certificate-errors',
-  ];
-}
-
 export function launchBrowser(): Promise<Browser> {
   writeToneWav(MICROPHONE_WAV);
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: chromiumArgs() });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    // The same flags as the end-to-end suite: a page here behaves as it does there.
+    args: chromiumArgs({ wav: MICROPHONE_WAV }),
+  });
 }
 
 export interface ProbedPage {

@@ -14,7 +14,6 @@ export const PEERS_NODE_MODULES = path.join(BENCH_DIR, 'peers', 'node_modules');
 export const CDN_DIR = path.join(REPO_ROOT, 'dist', 'cdn');
 /** What the pages load: a copy, so a rebuild of dist/ during a run cannot break it. */
 export const CDN_SNAPSHOT_DIR = path.join(RESULTS_DIR, 'cdn');
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Origin of the benchmark pages: on Kamailio's and the credentials service's allowlist. */
 export const PAGES_HOST = '127.0.0.1';

@@ -1,7 +1,8 @@
 /** Debian's Chromium with the flags that make WebRTC work on loopback with a fake microphone. */
 import { type Browser, chromium } from '@playwright/test';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from '../../tools/chromium';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 
 export interface MicrophoneOptions {
   /** WAV played as the microphone (48 kHz mono 16-bit). */
@@ -12,18 +13,11 @@ export interface MicrophoneOptions {
 
 export function chromiumArgs({ wav, grantMicrophone = true }: MicrophoneOptions): string[] {
   return [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-fake-device-for-media-stream',
+    ...CHROMIUM_BASE_ARGS,
     `--use-file-for-fake-audio-capture=${wav}`,
+    // WebRTC against the lab: candidates on loopback, the backend's self-signed certificate.
     '--allow-loopback-in-peer-connection',
     '--disable-features=WebRtcHideLocalIpsWithMdns',
-    '--autoplay-policy=no-user-gesture-required',
     '--ignore-certificate-errors',
     ...(grantMicrophone ? ['--use-fake-ui-for-media-stream'] : ['--deny-permission-prompts']),
   ];
