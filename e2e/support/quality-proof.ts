@@ -321,8 +321,9 @@ export class QualityProof {
 
   /**
    * Waits for `warning` to clear after the impairment stopped at `stoppedAt`. The widget's
-   * hysteresis clears on the 5th clean sample at the earliest (the sample straddling the
-   * stop may already be clean), and only after it was up 5 s.
+   * hysteresis clears on the 5th clean sample in a row, and only after it was up 5 s. One of
+   * those five may come before the stop: a second of 10 % loss over 50 packets stays under
+   * the 3 % threshold about once in 30 samples. So at least 4 samples follow the stop.
    */
   async expectCleared(warning: string, stoppedAt: number, change: string): Promise<void> {
     const cleared = await expectWarning(this.page, warning, false, stoppedAt, WARNING_TIMEOUT_MS);
@@ -339,12 +340,12 @@ export class QualityProof {
       injected: 'impairment stopped',
       server: '',
       reported: `cleared ${((cleared.at - stoppedAt) / 1000).toFixed(1)} s / ${samplesAfter} samples after, up ${(upFor / 1000).toFixed(1)} s`,
-      rule: `≥${CLEAR_SAMPLES} samples after, up ≥${MIN_RAISED_MS / 1000} s, within ${WARNING_TIMEOUT_MS / 1000} s`,
-      ok: samplesAfter >= CLEAR_SAMPLES && upFor >= MIN_RAISED_MS,
+      rule: `≥${CLEAR_SAMPLES - 1} samples after, up ≥${MIN_RAISED_MS / 1000} s, within ${WARNING_TIMEOUT_MS / 1000} s`,
+      ok: samplesAfter >= CLEAR_SAMPLES - 1 && upFor >= MIN_RAISED_MS,
     });
     expect
       .soft(samplesAfter, `${warning} cleared after 5 clean samples`)
-      .toBeGreaterThanOrEqual(CLEAR_SAMPLES);
+      .toBeGreaterThanOrEqual(CLEAR_SAMPLES - 1);
     expect.soft(upFor, `${warning} up at least 5 s`).toBeGreaterThanOrEqual(MIN_RAISED_MS);
   }
 
