@@ -25,6 +25,9 @@ import { readSessionExpires } from './sip/sessionTimer.js';
 import type { ServerTransaction } from './sip/transactions.js';
 import type { Endpoint } from './sip/transport.js';
 
+/** What a CANCEL copies from the INVITE it cancels. */
+const CANCEL_HEADERS = new Set(['via', 'max-forwards', 'from', 'to', 'call-id', 'cseq']);
+
 const HOUSEKEEPING_MS = 250;
 const UNNEGOTIATED: NegotiatedMedia = {
   remote: { address: '127.0.0.1', port: 0 },
@@ -305,18 +308,15 @@ export class UserAgent {
     let finished = false;
     let ack: SipRequest | undefined;
     const sendCancel = (): void => {
+      // RFC 3261 §9.1: a CANCEL repeats the INVITE's Request-URI, Via, From, To, Call-ID
+      // and CSeq number.
       const cancel: SipRequest = {
         kind: 'request',
         method: 'CANCEL',
         uri,
-        headers: [
-          { name: 'via', value: via },
-          { name: 'max-forwards', value: '70' },
-          { name: 'from', value: from },
-          { name: 'to', value: to },
-          { name: 'call-id', value: callId },
-          { name: 'cseq', value: '1 CANCEL' },
-        ],
+        headers: invite.headers
+          .filter((header) => CANCEL_HEADERS.has(header.name))
+          .map((header) => (header.name === 'cseq' ? { name: 'cseq', value: '1 CANCEL' } : header)),
         body: Buffer.alloc(0),
       };
       this.ctx.transactions.sendRequest(cancel, settings.proxy, () => {});
