@@ -3,30 +3,17 @@
  * journey injects between the server and the browser, and the server's count of what it
  * actually did (the injected truth the widget's measurements are compared with).
  */
+import type {
+  ImpairDirection,
+  ImpairmentSettings,
+  PathReport,
+} from '../../backend/media/src/media/impairment';
 import { findCall, type MediaCall } from './media-server';
 
-export interface Impairment {
-  direction?: 'to-caller' | 'from-caller' | 'both';
-  /** Fraction of RTP packets dropped, 0–1. */
-  loss?: number;
-  delayMs?: number;
-  jitterMs?: number;
-  mute?: boolean;
-  seed?: number;
-}
+/** A `POST /calls/:id/impair` body: the media server's own settings, any subset. */
+export type Impairment = Partial<ImpairmentSettings> & { direction?: ImpairDirection };
 
-/** One direction's account since it was last configured (see the media server's PathReport). */
-export interface PathReport {
-  settings: Required<Omit<Impairment, 'direction'>>;
-  since: number;
-  rtpPassed: number;
-  rtpDropped: number;
-  rtcpPassed: number;
-  lossFraction: number | null;
-  meanAddedDelayMs: number | null;
-  meanAddedJitterMs: number | null;
-  queued: number;
-}
+export type { PathReport };
 
 export interface ImpairmentReport {
   toCaller: PathReport;
