@@ -32,6 +32,16 @@ wait_for() {
   done
 }
 
+# Runs CMD... holding the lock file LOCK (fd 9), so two up/down of the same lab never
+# interleave; daemons started meanwhile must close fd 9 (`9>&-`) or they keep the lock.
+with_lock() {
+  local lock="$1" what="$2"; shift 2
+  mkdir -p "$(dirname "$lock")"
+  exec 9>"$lock"
+  flock -w 600 9 || die "another $what up/down is still running"
+  "$@"
+}
+
 ensure_run_material() {
   mkdir -p "$RUN_DIR/certs" "$RUN_DIR/recordings/media1" "$RUN_DIR/recordings/media2"
   local certs="$RUN_DIR/certs"

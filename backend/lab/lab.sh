@@ -95,12 +95,7 @@ cmd_exec() {
 }
 
 # Concurrent up/down of the same lab would race for the engine and namespace.
-locked() {
-  mkdir -p "$LAB_DIR"
-  exec 9>"$LAB_DIR/lock"
-  flock -w 600 9 || die "another lab.sh up/down of '$LAB_NAME' is still running"
-  "$@"
-}
+locked() { with_lock "$LAB_DIR/lock" "lab.sh of '$LAB_NAME'" "$@"; }
 
 case "${1:-}" in
   up) locked cmd_up ;;

@@ -262,12 +262,7 @@ cmd_test() {
   cmd_exec --host client -- npx playwright test -c e2e/regions/playwright.config.ts "$@"
 }
 
-locked() {
-  mkdir -p "$STATE"
-  exec 9>"$STATE.lock"
-  flock -w 600 9 || die "another regions.sh up/down is still running"
-  "$@"
-}
+locked() { with_lock "$STATE.lock" "regions.sh" "$@"; }
 
 case "${1:-}" in
   up) locked cmd_up ;;
