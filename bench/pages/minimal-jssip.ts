@@ -29,6 +29,10 @@ async function start(): Promise<UA> {
 }
 
 const uaReady = start();
+let startedUa: UA | undefined;
+void uaReady.then((ua) => {
+  startedUa = ua;
+});
 
 function call(target: string): void {
   void uaReady.then((ua) => {
@@ -57,5 +61,10 @@ for (const key of document.querySelectorAll<HTMLButtonElement>('button.key')) {
   );
 }
 
-/** Used by the harness for calls it does not time by a click (leak check) and to hang up. */
-Object.assign(window, { minimal: { call, hangup, ended: () => !session || session.isEnded() } });
+/**
+ * Used by the harness for calls it does not time by a click (leak check), to hang up, and
+ * to see when JsSIP let go of finished transactions.
+ */
+Object.assign(window, {
+  minimal: { call, hangup, ended: () => !session || session.isEnded(), ua: () => startedUa },
+});

@@ -249,7 +249,7 @@ function costSection(cost: CostResults): string {
 
 A registered agent phone: main-thread busy time (CDP \`Performance.getMetrics\` TaskDuration)
 and JavaScript time (ScriptDuration) per second, medians of 1 s windows, idle and during an
-\`echo\` call; JS heap in use after \`HeapProfiler.collectGarbage\`.
+\`echo\` call (each once the page had an idle period after registering or answering); JS heap in use after \`HeapProfiler.collectGarbage\`.
 
 ${table(
   [
@@ -264,9 +264,10 @@ ${table(
   usage,
 )}
 
-**Leak check**: one call, 35 s settle (JsSIP keeps a finished INVITE transaction for Timer M,
-32 s), heap after GC and a heap snapshot = baseline; then ${calls} calls one after another
-(audio, 1 s, hang up, wait for the end); 35 s settle, heap after GC and a snapshot again.
+**Leak check**: one call, then wait until JsSIP holds no transaction (it keeps a finished INVITE
+transaction for Timer M, 32 s), heap after GC and a heap snapshot = baseline; then ${calls} calls
+one after another (until the far end's audio is heard, hang up, wait for the end); wait for the
+transactions again, heap after GC and a snapshot again.
 Growth per call = difference / ${calls}, for the whole JS heap and for objects only (without
 V8's compiled code, which grows as functions get hot and then stops).
 
