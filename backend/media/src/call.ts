@@ -24,6 +24,7 @@ import {
 } from './media/sdp.js';
 import type { Sound } from './media/sounds.js';
 import { type FrameSource, LoopPlayer, PromptPlayer, silence } from './media/sources.js';
+import { safeTimeout } from './safe.js';
 import type { Dialog } from './sip/dialog.js';
 import {
   getHeader,
@@ -91,7 +92,6 @@ export class Call implements FrameSource {
   private readonly sdpSessionId = randomInt(1, 2 ** 31);
   private sdpVersion = 1;
   private lastLocalSdp = '';
-  private lastSdpRemote = '';
   private reinvitePending = false;
   private answerExpectedInAck = false;
   private readonly unacknowledged = new Map<number, NodeJS.Timeout>();
@@ -226,9 +226,6 @@ export class Call implements FrameSource {
   }
 
   private applyRemote(sdp: AudioOffer, chosen: { payloadType: number; codec: Codec }): void {
-    const remoteKey = `${sdp.address}:${sdp.port}`;
-    if (this.lastSdpRemote && remoteKey !== this.lastSdpRemote) this.rtp.latched = false;
-    this.lastSdpRemote = remoteKey;
     this.rtp.update({
       remote: { address: sdp.address, port: sdp.port },
       remoteRtcp: { address: sdp.address, port: sdp.rtcpPort },
@@ -388,9 +385,9 @@ export class Call implements FrameSource {
       }
       this.ctx.transport.send(response, tx.source);
       interval = Math.min(interval * 2, t2);
-      this.unacknowledged.set(seq, setTimeout(resend, interval));
+      this.unacknowledged.set(seq, safeTimeout('2xx retransmission', resend, interval));
     };
-    this.unacknowledged.set(seq, setTimeout(resend, interval));
+    this.unacknowledged.set(seq, safeTimeout('2xx retransmission', resend, interval));
   }
 
   private negotiateSessionTimer(request: SipRequest): SipHeader[] {
@@ -414,12 +411,14 @@ export class Call implements FrameSource {
   armSessionTimer(expiresSeconds: number, weRefresh: boolean): void {
     clearTimeout(this.sessionTimer);
     if (weRefresh) {
-      this.sessionTimer = setTimeout(
+      this.sessionTimer = safeTimeout(
+        'session timer',
         () => this.refreshSession(expiresSeconds),
         (expiresSeconds * 1000) / 2,
       );
     } else {
-      this.sessionTimer = setTimeout(
+      this.sessionTimer = safeTimeout(
+        'session timer',
         () => this.hangup('session-expired'),
         expiryDeadlineMs(expiresSeconds),
       );

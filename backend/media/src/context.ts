@@ -1,6 +1,7 @@
 /** Everything a call needs from the server, passed explicitly instead of through globals. */
 import { EventEmitter } from 'node:events';
 import type { IvrConfig } from './ivr/config.js';
+import type { ResourceGuard } from './limits.js';
 import type { Logger } from './log.js';
 import type { MediaClock } from './media/clock.js';
 import type { PortAllocator } from './media/ports.js';
@@ -40,6 +41,8 @@ export interface CallContext {
   transactions: TransactionLayer;
   clock: MediaClock;
   ports: PortAllocator;
+  /** Whether the process can take one more call (ports, file descriptors, memory). */
+  limits: ResourceGuard;
   sounds: SoundLibrary;
   ivr: IvrConfig;
   bus: TimelineBus;

@@ -4,11 +4,15 @@ import { createApiServer } from './api/http.js';
 import type { ServerConfig } from './config.js';
 import { type CallContext, TimelineBus } from './context.js';
 import { loadIvrConfig, referencedSounds } from './ivr/config.js';
+import { ResourceGuard } from './limits.js';
 import { createLogger, parseLogLevel } from './log.js';
 import { MediaClock } from './media/clock.js';
 import { PortAllocator } from './media/ports.js';
 import { SoundLibrary } from './media/sounds.js';
+import { repairRecordings } from './media/wav.js';
+import { reportErrorsTo } from './safe.js';
 import { serviceFactory } from './services/index.js';
+import { MAX_MESSAGE_BYTES } from './sip/message.js';
 import { TransactionLayer } from './sip/transactions.js';
 import { UdpTransport } from './sip/transport.js';
 import { UserAgent } from './ua.js';
@@ -23,10 +27,23 @@ export interface MediaServer {
 
 export async function startMediaServer(config: ServerConfig): Promise<MediaServer> {
   const log = createLogger(config.serverName, parseLogLevel(config.logLevel));
+  reportErrorsTo((what, error) =>
+    log.error(`${what} failed`, { error: error instanceof Error ? error.stack : String(error) }),
+  );
+  // Recordings of a server that was killed mid-call: make their WAV headers match the data.
+  for (const repaired of repairRecordings(config.recordingsDir)) {
+    log.warn('repaired recording header', repaired);
+  }
   const ivr = loadIvrConfig(config.ivrFile);
   const sounds = new SoundLibrary(config.soundsDir);
   sounds.load(referencedSounds(ivr));
-  const transport = new UdpTransport(config.sipHost, config.sipPort, log);
+  const transport = new UdpTransport(
+    config.sipHost,
+    config.sipPort,
+    log,
+    config.trustedSipSources,
+    MAX_MESSAGE_BYTES,
+  );
   const sipPort = await transport.listen();
   const transactions = new TransactionLayer(
     transport,
@@ -36,6 +53,7 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
   const clock = new MediaClock((error) => log.error('RTP stream failed', { error: error.stack }));
   const bus = new TimelineBus();
   bus.setMaxListeners(0);
+  const ports = new PortAllocator(config.sipHost, config.rtpPortMin, config.rtpPortMax);
   const ctx: CallContext = {
     settings: {
       serverName: config.serverName,
@@ -51,7 +69,8 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
     transport,
     transactions,
     clock,
-    ports: new PortAllocator(config.sipHost, config.rtpPortMin, config.rtpPortMax),
+    ports,
+    limits: new ResourceGuard(ports, config.maxRssBytes),
     sounds,
     ivr,
     bus,
@@ -59,11 +78,15 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
   };
   const ua = new UserAgent(ctx, serviceFactory(ivr, config.recordingsDir, log));
   const api: http.Server = createApiServer({
-    serverName: config.serverName,
     ua,
     bus,
     clock,
     recordingsDir: config.recordingsDir,
+    token: config.apiToken,
+    allowedHosts: [config.httpHost.toLowerCase(), ...config.apiAllowedHosts],
+    corsOrigins: config.apiCorsOrigins,
+    sipDropped: transport.dropped,
+    refusedCalls: () => ({ ...ctx.limits.refused }),
   });
   const httpPort = await new Promise<number>((resolve, reject) => {
     api.once('error', reject);

@@ -6,10 +6,13 @@
 import { performance } from 'node:perf_hooks';
 import { ALLOW, Call, type CallService } from './call.js';
 import type { CallContext } from './context.js';
+import { lookupService } from './ivr/config.js';
 import type { NegotiatedMedia } from './media/rtpSession.js';
 import { SdpError } from './media/sdp.js';
+import { safely, safeTimeout } from './safe.js';
 import { buildResponse, newBranch, randomToken } from './sip/builders.js';
 import { Dialog } from './sip/dialog.js';
+import { infoDigit } from './sip/info.js';
 import {
   findRequestProblem,
   getHeader,
@@ -68,7 +71,9 @@ export class UserAgent {
     };
     this.housekeepingTimer = setInterval(() => {
       const now = performance.now();
-      for (const call of this.calls.values()) call.housekeeping(now);
+      // One call failing its housekeeping must not skip the others' RTP timeouts.
+      for (const call of this.calls.values())
+        safely('call housekeeping', () => call.housekeeping(now));
     }, HOUSEKEEPING_MS);
   }
 
@@ -153,7 +158,7 @@ export class UserAgent {
     const request = tx.request;
     const callId = getHeader(request, 'call-id')!;
     const serviceName = parseSipUri(request.uri)?.user ?? '';
-    const service = this.ctx.ivr.services[serviceName];
+    const service = lookupService(this.ctx.ivr, serviceName);
     if (!service) {
       tx.respond(404, { reason: `No service ${serviceName.slice(0, 40)}` });
       return;
@@ -174,6 +179,12 @@ export class UserAgent {
     }
     if (this.calls.has(callId)) {
       tx.respond(482, { reason: 'Loop Detected' });
+      return;
+    }
+    const refusal = this.ctx.limits.check();
+    if (refusal) {
+      this.ctx.log.warn('refusing a new call', { callId, ...refusal });
+      tx.respond(503, { headers: [{ name: 'retry-after', value: '5' }] });
       return;
     }
     tx.respond(100);
@@ -221,7 +232,7 @@ export class UserAgent {
       toTag: call.dialog.localTag,
       headers: [{ name: 'contact', value: call.contact() }],
     });
-    setTimeout(() => call.answer(tx, answerSdp), service.ringMs);
+    safeTimeout('answer after ringing', () => call.answer(tx, answerSdp), service.ringMs);
   }
 
   private cancel(tx: ServerTransaction): void {
@@ -239,13 +250,11 @@ export class UserAgent {
   }
 
   private info(call: Call, tx: ServerTransaction): void {
-    const type = (getHeader(tx.request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    const body = tx.request.body.toString('utf8');
-    let digit: string | undefined;
-    if (type === 'application/dtmf-relay')
-      digit = /^\s*signal\s*=\s*([0-9*#A-D])/im.exec(body)?.[1];
-    else if (type === 'application/dtmf') digit = /^\s*([0-9*#A-D])\s*$/i.exec(body)?.[1];
-    else if (body.length > 0) {
+    const parsed = infoDigit(
+      getHeader(tx.request, 'content-type') ?? '',
+      tx.request.body.toString('utf8'),
+    );
+    if (parsed && 'unsupported' in parsed) {
       tx.respond(415, {
         toTag: call.dialog?.localTag,
         headers: [{ name: 'accept', value: 'application/dtmf-relay, application/dtmf' }],
@@ -253,7 +262,7 @@ export class UserAgent {
       return;
     }
     tx.respond(200, { toTag: call.dialog?.localTag });
-    if (digit) call.digit(digit.toUpperCase(), 'info');
+    if (parsed) call.digit(parsed.digit, 'info');
   }
 
   private track(call: Call): void {

@@ -1,5 +1,6 @@
 /** Starts real media servers on free loopback ports and drives them with sipp or raw UDP. */
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,12 @@ export function writeTestIvr(edit: IvrEdit = () => {}): string {
 
 let nextRtpBase = 36000 + (process.pid % 20) * 100;
 
+/** The API token of every test server (a file, as in production: MEDIA_API_TOKEN_FILE). */
+export const TEST_TOKEN = randomBytes(32).toString('hex');
+export const TOKEN_FILE = join(mkdtempSync(join(tmpdir(), 'media-token-')), 'token');
+writeFileSync(TOKEN_FILE, TEST_TOKEN, { mode: 0o600 });
+export const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
+
 export async function startTestServer(
   env: Record<string, string> = {},
   edit?: IvrEdit,
@@ -60,6 +67,9 @@ export async function startTestServer(
       RECORDINGS_DIR: mkdtempSync(join(tmpdir(), 'media-rec-')),
       SIP_T1_MS: '100',
       LOG_LEVEL: 'silent',
+      MEDIA_API_TOKEN_FILE: TOKEN_FILE,
+      // The raw clients and sipp play the SBC from random loopback ports.
+      TRUSTED_SIP_SOURCES: '127.0.0.1',
       ...env,
     },
     MEDIA_DIR,
@@ -71,13 +81,22 @@ export async function startTestServer(
 export class Api {
   constructor(readonly port: number) {}
 
+  /** A request with the token, as every client must send it. */
+  fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`http://127.0.0.1:${this.port}${path}`, {
+      ...init,
+      headers: { ...AUTH, ...(init.headers as Record<string, string> | undefined) },
+    });
+  }
+
   async get(path: string): Promise<Json> {
-    const response = await fetch(`http://127.0.0.1:${this.port}${path}`);
+    const response = await this.fetch(path);
+    if (!response.ok) throw new Error(`GET ${path} → ${response.status}`);
     return response.json();
   }
 
   async post(path: string, body: unknown = {}): Promise<{ status: number; body: Json }> {
-    const response = await fetch(`http://127.0.0.1:${this.port}${path}`, {
+    const response = await this.fetch(path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),

@@ -1,4 +1,13 @@
-/** Control and event API (docs/CONTRACTS.md): JSON over HTTP plus Server-Sent Events. */
+/**
+ * Control and event API (docs/CONTRACTS.md): JSON over HTTP plus Server-Sent Events.
+ *
+ * It reads callers' numbers and digits, hands out recordings and hangs up calls, so every
+ * request is checked, in this order: the Host header must name this server (a DNS-rebinding
+ * page sends its own name), then the bearer token; only `GET /health` skips the token and
+ * answers nothing but `{"status":"ok"}`, so container probes need no secret on their command
+ * line. No CORS headers unless an origin is configured.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
@@ -6,18 +15,33 @@ import type { Call } from '../call.js';
 import type { TimelineBus, TimelineEntry } from '../context.js';
 import type { MediaClock } from '../media/clock.js';
 import { ImpairmentError, NO_IMPAIRMENT, parseImpairRequest } from '../media/impairment.js';
+import { guard, safeInterval } from '../safe.js';
+import type { DropCounters } from '../sip/transport.js';
 import type { UserAgent } from '../ua.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 const SSE_HEARTBEAT_MS = 15_000;
+/** Event streams at once: the lab's tools need a handful; each one costs a socket and memory. */
+export const MAX_SSE_SUBSCRIBERS = 32;
+/** A subscriber that lets this much pile up unread is dropped rather than buffered forever. */
+export const SSE_MAX_BUFFERED_BYTES = 256 * 1024;
 const RECORDING_NAME = /^[A-Za-z0-9._-]+\.wav$/;
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 export interface ApiDeps {
-  serverName: string;
   ua: UserAgent;
   bus: TimelineBus;
   clock: MediaClock;
   recordingsDir: string;
+  /** The bearer token every request but /health must carry. */
+  token: string;
+  /** Host header names (no port) accepted besides loopback. */
+  allowedHosts: string[];
+  /** Origins allowed to read responses from a browser; empty: no CORS at all. */
+  corsOrigins: string[];
+  /** Datagrams the SIP transport dropped, and the calls refused for lack of resources. */
+  sipDropped: DropCounters;
+  refusedCalls: () => Record<string, number>;
 }
 
 class HttpError extends Error {
@@ -55,16 +79,15 @@ export function summarize(call: Call, withTimeline: boolean): Record<string, unk
 export function createApiServer(deps: ApiDeps): http.Server {
   let cpuMark = process.cpuUsage();
   let cpuMarkAt = process.hrtime.bigint();
+  const tokenDigest = digest(deps.token);
+  const allowedHosts = new Set([...LOOPBACK_NAMES, ...deps.allowedHosts]);
+  const corsOrigins = new Set(deps.corsOrigins);
+  const events = new EventStreams(deps.bus);
   const routes: [
     string,
     RegExp,
     (match: RegExpExecArray, req: http.IncomingMessage, url: URL) => Promise<unknown> | unknown,
   ][] = [
-    [
-      'GET',
-      /^\/health$/,
-      () => ({ status: 'ok', server: deps.serverName, calls: deps.ua.calls.size }),
-    ],
     ['GET', /^\/calls$/, () => [...deps.ua.calls.values()].map((call) => summarize(call, false))],
     ['GET', /^\/calls\/([^/]+)$/, (m) => summarize(findCall(deps.ua, m[1]!, true), true)],
     [
@@ -154,6 +177,9 @@ export function createApiServer(deps: ApiDeps): http.Server {
           sendInterval: deps.clock.sendIntervals.summary(),
           cpuPercentSinceReset: Math.round(((cpu.user + cpu.system) / elapsedUs) * 1000) / 10,
           rssBytes: process.memoryUsage().rss,
+          sipDropped: { ...deps.sipDropped },
+          refusedCalls: deps.refusedCalls(),
+          events: { subscribers: events.size, dropped: events.dropped },
         };
       },
     ],
@@ -169,11 +195,40 @@ export function createApiServer(deps: ApiDeps): http.Server {
     ],
   ];
 
-  return http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('cache-control', 'no-store');
+    if (!allowedHosts.has(hostName(req.headers.host))) {
+      // RFC 9110 §15.5.20: the request reached a server that is not the one it names.
+      sendJson(res, 421, { error: 'unknown Host' });
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && corsOrigins.has(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, DELETE',
+          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    res.setHeader('access-control-allow-origin', '*');
+    if (req.method === 'GET' && url.pathname === '/health') {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (!authorized(req.headers.authorization, tokenDigest)) {
+      res.setHeader('www-authenticate', 'Bearer realm="media-api"');
+      sendJson(res, 401, { error: 'missing or wrong bearer token' });
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/events') {
-      streamEvents(deps.bus, req, res);
+      events.subscribe(req, res);
       return;
     }
     const recording = /^\/recordings\/([^/]+)$/.exec(url.pathname);
@@ -194,7 +249,95 @@ export function createApiServer(deps: ApiDeps): http.Server {
       .catch((error: Error) => {
         sendJson(res, error instanceof HttpError ? error.status : 500, { error: error.message });
       });
+  };
+  const server = http.createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (error) {
+      // E.g. a request target `new URL` refuses: a client error, never a crash.
+      if (!res.headersSent) sendJson(res, 400, { error: (error as Error).message });
+      else res.destroy();
+    }
   });
+  server.on('close', () => events.close());
+  return server;
+}
+
+/** The name in a Host header without its port, lower-case ('' when absent). */
+function hostName(host: string | undefined): string {
+  if (!host) return '';
+  const lower = host.toLowerCase();
+  if (lower.startsWith('[')) return lower.slice(0, lower.indexOf(']') + 1);
+  const colon = lower.indexOf(':');
+  return colon < 0 ? lower : lower.slice(0, colon);
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Compares digests in constant time, so response timing says nothing about the token. */
+function authorized(header: string | undefined, tokenDigest: Buffer): boolean {
+  const match = /^Bearer ([^\s]+)$/i.exec(header ?? '');
+  return match !== null && timingSafeEqual(digest(match[1]!), tokenDigest);
+}
+
+/**
+ * The SSE subscribers. Capped in number, and a subscriber that stops reading is dropped
+ * once its unsent backlog passes SSE_MAX_BUFFERED_BYTES: otherwise one stalled client makes
+ * the process buffer every timeline entry of every call for it, without end.
+ */
+class EventStreams {
+  private readonly subscribers = new Set<http.ServerResponse>();
+  dropped = 0;
+
+  constructor(private readonly bus: TimelineBus) {}
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  subscribe(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.subscribers.size >= MAX_SSE_SUBSCRIBERS) {
+      sendJson(res, 503, { error: `at most ${MAX_SSE_SUBSCRIBERS} event streams` });
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      connection: 'keep-alive',
+    });
+    this.subscribers.add(res);
+    const write = (text: string): void => {
+      if (res.destroyed) return;
+      if (res.writableLength > SSE_MAX_BUFFERED_BYTES) {
+        this.dropped++;
+        res.destroy();
+        return;
+      }
+      res.write(text);
+    };
+    write(': connected\n\n');
+    const send = guard('SSE send', (entry: TimelineEntry): void => {
+      write(`event: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`);
+    });
+    const heartbeat = safeInterval(
+      'SSE heartbeat',
+      () => write(': heartbeat\n\n'),
+      SSE_HEARTBEAT_MS,
+    );
+    this.bus.on('entry', send);
+    const cleanup = (): void => {
+      clearInterval(heartbeat);
+      this.bus.off('entry', send);
+      this.subscribers.delete(res);
+    };
+    res.on('close', cleanup);
+    req.on('close', cleanup);
+  }
+
+  close(): void {
+    for (const res of this.subscribers) res.destroy();
+  }
 }
 
 function safeDecode(component: string): string | undefined {
@@ -250,24 +393,6 @@ function readJson(req: http.IncomingMessage): Promise<unknown> {
       }
     });
     req.on('error', reject);
-  });
-}
-
-function streamEvents(bus: TimelineBus, req: http.IncomingMessage, res: http.ServerResponse): void {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
-  res.write(': connected\n\n');
-  const send = (entry: TimelineEntry): void => {
-    res.write(`event: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`);
-  };
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS);
-  bus.on('entry', send);
-  req.on('close', () => {
-    clearInterval(heartbeat);
-    bus.off('entry', send);
   });
 }
 

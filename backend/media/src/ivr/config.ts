@@ -42,6 +42,15 @@ export interface IvrConfig {
   queue: QueueConfig;
 }
 
+/**
+ * The service a dialled user selects. Only the file's own entries count: the user part of
+ * the Request-URI is the caller's choice, and `constructor` or `__proto__` would otherwise
+ * find Object's prototype members on a plain object.
+ */
+export function lookupService(config: IvrConfig, name: string): ServiceConfig | undefined {
+  return Object.hasOwn(config.services, name) ? config.services[name] : undefined;
+}
+
 export class IvrConfigError extends Error {
   override name = 'IvrConfigError';
 
@@ -101,10 +110,10 @@ function checkReferences(
   problems: string[],
 ): void {
   const checkAction = (action: Action, path: string): void => {
-    if ('goto' in action && !menus[action.goto])
+    if ('goto' in action && !Object.hasOwn(menus, action.goto))
       problems.push(`${path}: unknown menu "${action.goto}"`);
     if ('service' in action) {
-      const target = services[action.service];
+      const target = Object.hasOwn(services, action.service) ? services[action.service] : undefined;
       if (!target) problems.push(`${path}: unknown service "${action.service}"`);
       else if (target.type === 'ivr')
         problems.push(`${path}: use goto to enter a menu, not service "${action.service}"`);
@@ -116,7 +125,7 @@ function checkReferences(
     checkAction(menu.onFailure, `menus.${id}.onFailure`);
   }
   for (const [name, service] of Object.entries(services)) {
-    if (service.type === 'ivr' && !menus[service.menu]) {
+    if (service.type === 'ivr' && !Object.hasOwn(menus, service.menu)) {
       problems.push(`services.${name}.menu: unknown menu "${service.menu}"`);
     }
   }

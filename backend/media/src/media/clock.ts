@@ -3,6 +3,7 @@
  * against the absolute start time, so setTimeout lateness does not accumulate as drift.
  */
 import { performance } from 'node:perf_hooks';
+import { safely } from '../safe.js';
 import { IntervalHistogram } from './histogram.js';
 
 const FRAME_MS = 20;
@@ -53,7 +54,10 @@ export class MediaClock {
 
   private schedule(): void {
     const due = this.startedAt + (this.framesDone + 1) * FRAME_MS;
-    this.timer = setTimeout(() => this.run(), Math.max(0, due - performance.now()));
+    this.timer = setTimeout(
+      () => safely('media clock', () => this.run()),
+      Math.max(0, due - performance.now()),
+    );
   }
 
   private run(): void {

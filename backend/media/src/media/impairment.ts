@@ -13,6 +13,7 @@
  *   RTCP goes through the same FIFO, so delay counts in the RTT both ways.
  */
 import { performance } from 'node:perf_hooks';
+import { safeTimeout } from '../safe.js';
 import { SILENCE_BYTE } from './g711.js';
 import { type Random, seededRandom } from './random.js';
 import { looksLikeRtcp, parseRtp } from './rtp.js';
@@ -219,7 +220,11 @@ export class ImpairedPath {
   private arm(): void {
     const head = this.queue[0];
     if (!head) return;
-    this.timer = setTimeout(() => this.release(), Math.max(0, head.dueAt - performance.now()));
+    this.timer = safeTimeout(
+      'impairment queue',
+      () => this.release(),
+      Math.max(0, head.dueAt - performance.now()),
+    );
   }
 
   private release(): void {

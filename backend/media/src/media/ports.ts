@@ -51,6 +51,11 @@ export class PortAllocator {
     return this.inUse.size;
   }
 
+  /** Pairs not handed out (some may still be taken by other processes). */
+  get free(): number {
+    return Math.floor((this.max - this.min + 1) / 2) - this.inUse.size;
+  }
+
   private bind(port: number): Promise<dgram.Socket | undefined> {
     return new Promise((resolve) => {
       const socket = dgram.createSocket('udp4');

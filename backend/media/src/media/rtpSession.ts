@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { guard, reportError } from '../safe.js';
 import type { Endpoint } from '../sip/transport.js';
 import type { MediaClock, Paced } from './clock.js';
 import { buildTelephoneEvent, DtmfReceiver, digitToEvent } from './dtmf.js';
@@ -36,6 +37,8 @@ export interface NegotiatedMedia {
 
 export interface StreamStats {
   packetsReceived: number;
+  /** RTP/RTCP packets dropped because they came from someone other than the peer. */
+  packetsRejected: number;
   lost: number;
   jitterMs: number;
   packetsSent: number;
@@ -60,7 +63,12 @@ export class RtpSession implements Paced {
 
   /** performance.now() of the last RTP packet received (or of the start). */
   lastReceivedAt = performance.now();
-  latched = false;
+  /**
+   * Where the peer's RTP really comes from: the first packet from the negotiated address
+   * fixes the port (symmetric RTP through a port-translating hop). Never another address.
+   */
+  private latchedRtp: Endpoint | undefined;
+  private packetsRejected = 0;
   /** Test impairment between us and the remote (loss, delay, jitter, mute), off by default. */
   readonly impairment = new Impairment();
 
@@ -92,12 +100,24 @@ export class RtpSession implements Paced {
     // Received packets go through the impairment first, so delayed RTCP counts in the RTT
     // and our receive statistics see what the impaired network would deliver.
     const inbound = this.impairment.fromCaller;
-    sockets.rtp.on('message', (data, rinfo) =>
-      inbound.pass(data, (packet) => this.receiveRtp(packet, rinfo)),
+    sockets.rtp.on(
+      'message',
+      guard('RTP receive', (data: Buffer, rinfo: Endpoint) => {
+        if (this.acceptsRtp(data, rinfo)) inbound.pass(data, (packet) => this.receiveRtp(packet));
+        else this.packetsRejected++;
+      }),
     );
-    sockets.rtcp.on('message', (data, rinfo) =>
-      inbound.pass(data, (packet) => this.receiveRtcp(packet, rinfo)),
+    sockets.rtcp.on(
+      'message',
+      guard('RTCP receive', (data: Buffer, rinfo: Endpoint) => {
+        if (this.acceptsRtcp(rinfo)) inbound.pass(data, (packet) => this.receiveRtcp(packet));
+        else this.packetsRejected++;
+      }),
     );
+    // A send to an unreachable peer surfaces as an 'error' event: without a listener Node
+    // would throw it and end the process.
+    sockets.rtp.on('error', (error) => reportError('RTP socket', error));
+    sockets.rtcp.on('error', (error) => reportError('RTCP socket', error));
     clock.add(this);
   }
 
@@ -113,13 +133,40 @@ export class RtpSession implements Paced {
     return this.media.telephoneEventPt;
   }
 
-  /** A new offer/answer may change the codec and, before latching, the address. */
+  /** A new offer/answer may change the codec and the address; a new address latches anew. */
   update(media: NegotiatedMedia): void {
-    const latchedRemote = this.media.remote;
-    const latchedRtcp = this.media.remoteRtcp;
-    this.media = this.latched
-      ? { ...media, remote: latchedRemote, remoteRtcp: latchedRtcp }
-      : media;
+    const moved =
+      media.remote.address !== this.media.remote.address ||
+      media.remote.port !== this.media.remote.port;
+    this.media = media;
+    if (moved) this.latchedRtp = undefined;
+  }
+
+  get latched(): boolean {
+    return this.latchedRtp !== undefined;
+  }
+
+  /**
+   * RTP (and RTCP muxed onto its port) only from the negotiated peer: its address, and once
+   * latched its exact port. Anyone else could otherwise inject audio and digits, or with the
+   * first packet steer our stream at a third party.
+   */
+  private acceptsRtp(data: Buffer, from: Endpoint): boolean {
+    if (this.latchedRtp) return sameEndpoint(from, this.latchedRtp);
+    const { remote } = this.media;
+    if (remote.port === 0 || from.address !== remote.address) return false;
+    if (!looksLikeRtcp(data)) this.latchedRtp = { address: from.address, port: from.port };
+    return true;
+  }
+
+  /** RTCP from the negotiated address, on its RTCP port or next to the latched RTP port. */
+  private acceptsRtcp(from: Endpoint): boolean {
+    const { remote, remoteRtcp } = this.media;
+    if (remote.port === 0 || from.address !== remote.address) return false;
+    return (
+      from.port === remoteRtcp.port ||
+      (this.latchedRtp !== undefined && from.port === this.latchedRtp.port + 1)
+    );
   }
 
   sendDigit(digit: string): boolean {
@@ -148,6 +195,7 @@ export class RtpSession implements Paced {
     const remote = this.remoteReport;
     return {
       packetsReceived: this.stats.packets,
+      packetsRejected: this.packetsRejected,
       lost: Math.max(0, this.stats.lost),
       jitterMs: Math.round(this.stats.jitterMs * 100) / 100,
       packetsSent: this.packetsSent,
@@ -215,22 +263,17 @@ export class RtpSession implements Paced {
     this.sequence = (this.sequence + 1) & 0xffff;
     this.packetsSent++;
     this.octetsSent += payload.length;
-    const { port, address } = this.media.remote;
+    const { port, address } = this.latchedRtp ?? this.media.remote;
     this.impairment.toCaller.pass(packet, (out) => this.sockets.rtp.send(out, port, address));
   }
 
-  private receiveRtp(data: Buffer, rinfo: { address: string; port: number }): void {
+  private receiveRtp(data: Buffer): void {
     if (looksLikeRtcp(data)) {
-      this.receiveRtcp(data, rinfo);
+      this.receiveRtcp(data);
       return;
     }
     const packet = parseRtp(data);
     if (!packet) return;
-    if (!this.latched) {
-      // Symmetric RTP: answer where the media really comes from (rtpengine's port).
-      this.latched = true;
-      this.media = { ...this.media, remote: { address: rinfo.address, port: rinfo.port } };
-    }
     const now = performance.now();
     this.lastReceivedAt = now;
     if (packet.ssrc !== this.remoteSsrc) {
@@ -247,7 +290,7 @@ export class RtpSession implements Paced {
     if (codec) this.onAudio(packet.payload, codec);
   }
 
-  private receiveRtcp(data: Buffer, rinfo: { address: string; port: number }): void {
+  private receiveRtcp(data: Buffer): void {
     const arrival = Date.now();
     const arrivalMonotonic = performance.now();
     for (const report of parseReports(data)) {
@@ -262,13 +305,7 @@ export class RtpSession implements Paced {
         if (rtt !== undefined) this.rttMs = rtt;
       }
     }
-    if (!this.latched) return;
-    if (
-      rinfo.port !== this.media.remoteRtcp.port ||
-      rinfo.address !== this.media.remoteRtcp.address
-    ) {
-      this.media = { ...this.media, remoteRtcp: { address: rinfo.address, port: rinfo.port } };
-    }
+    // Our reports keep going to the negotiated RTCP address: a received packet never moves it.
   }
 
   private sendRtcp(goodbye = false): void {
@@ -310,6 +347,10 @@ export class RtpSession implements Paced {
     if (goodbye) sendNow(packet);
     else this.impairment.toCaller.pass(packet, sendNow);
   }
+}
+
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return a.address === b.address && a.port === b.port;
 }
 
 function buildBye(ssrc: number): Buffer {

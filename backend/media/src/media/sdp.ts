@@ -1,4 +1,5 @@
 /** SDP offer/answer (RFC 3264) for one G.711 audio stream plus telephone-event. */
+import { isIPv4 } from 'node:net';
 import { parse, write } from 'sdp-transform';
 import type { Codec } from './g711.js';
 
@@ -32,6 +33,11 @@ export function parseAudio(body: string): AudioOffer {
   if (!audio) throw new SdpError('no active audio stream');
   const address = audio.connection?.ip ?? session.connection?.ip;
   if (!address) throw new SdpError('no connection address');
+  // Media goes only to an IPv4 literal on a real port: a host name would make every packet
+  // a DNS lookup, and a bad port a send error in the middle of the media clock.
+  if (!isIPv4(address)) throw new SdpError('connection address must be an IPv4 address');
+  const rtcpPort = audio.rtcp?.port ?? audio.port + 1;
+  if (!validPort(audio.port) || !validPort(rtcpPort)) throw new SdpError('bad media port');
   const names = new Map<number, string>();
   for (const rtp of audio.rtp ?? [])
     names.set(rtp.payload, `${rtp.codec}/${rtp.rate}`.toUpperCase());
@@ -63,12 +69,16 @@ export function parseAudio(body: string): AudioOffer {
   return {
     address,
     port: audio.port,
-    rtcpPort: audio.rtcp?.port ?? audio.port + 1,
+    rtcpPort,
     codecs,
     telephoneEventPt,
     // RFC 2543 hold (c=0.0.0.0) still shows up from old PBXs.
     direction: zeroAddress && direction === 'sendrecv' ? 'sendonly' : direction,
   };
+}
+
+function validPort(port: unknown): boolean {
+  return Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535;
 }
 
 /** RFC 3264 section 6.1: the answer's direction, narrowed by our own hold state. */

@@ -1,5 +1,14 @@
 /** WAV (RIFF PCM 16-bit) reading and streaming writing. */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
 
 export interface PcmAudio {
   sampleRate: number;
@@ -72,19 +81,31 @@ function header(sampleRate: number, channels: number, dataBytes: number): Buffer
   return out;
 }
 
-/** Appends samples as they come and fixes the sizes in the header on close. */
+/** How often the header's sizes catch up with the data while recording. */
+export const HEADER_UPDATE_MS = 1000;
+const HEADER_BYTES = 44;
+
+/**
+ * Appends samples as they come. The RIFF and data sizes in the header are rewritten every
+ * HEADER_UPDATE_MS and on close, so a server killed mid-call leaves a valid WAV missing at
+ * most that last stretch (and repairRecordings() restores even that at the next start).
+ * The file is created exclusively: an existing file is never overwritten.
+ */
 export class WavWriter {
   private readonly fd: number;
   private dataBytes = 0;
+  private headerWrittenAt: number;
   private closed = false;
 
   constructor(
     readonly path: string,
     private readonly sampleRate: number,
     private readonly channels: number,
+    private readonly now: () => number = Date.now,
   ) {
-    this.fd = openSync(path, 'w');
+    this.fd = openSync(path, 'wx', 0o640);
     writeSync(this.fd, header(sampleRate, channels, 0));
+    this.headerWrittenAt = now();
   }
 
   write(interleaved: Int16Array): void {
@@ -92,12 +113,70 @@ export class WavWriter {
     const bytes = Buffer.from(interleaved.buffer, interleaved.byteOffset, interleaved.byteLength);
     writeSync(this.fd, bytes);
     this.dataBytes += bytes.length;
+    if (this.now() - this.headerWrittenAt >= HEADER_UPDATE_MS) this.writeHeader();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    writeSync(this.fd, header(this.sampleRate, this.channels, this.dataBytes), 0, 44, 0);
+    this.writeHeader();
     closeSync(this.fd);
   }
+
+  private writeHeader(): void {
+    writeSync(this.fd, header(this.sampleRate, this.channels, this.dataBytes), 0, HEADER_BYTES, 0);
+    this.headerWrittenAt = this.now();
+  }
+}
+
+/**
+ * Makes the header of a WAV this server wrote agree with the file's length (whole sample
+ * frames only). Returns the data size now declared, or undefined when the file is not one
+ * of ours (other layouts are left alone).
+ */
+export function repairWav(path: string): { before: number; after: number } | undefined {
+  const fd = openSync(path, 'r+');
+  try {
+    const head = Buffer.alloc(HEADER_BYTES);
+    if (readSync(fd, head, 0, HEADER_BYTES, 0) < HEADER_BYTES) return undefined;
+    if (
+      head.toString('ascii', 0, 4) !== 'RIFF' ||
+      head.toString('ascii', 8, 16) !== 'WAVEfmt ' ||
+      head.readUInt32LE(16) !== 16 ||
+      head.toString('ascii', 36, 40) !== 'data'
+    ) {
+      return undefined;
+    }
+    const blockAlign = head.readUInt16LE(32) || 1;
+    const available = fstatSync(fd).size - HEADER_BYTES;
+    const after = available - (available % blockAlign);
+    const before = head.readUInt32LE(40);
+    if (before === after && head.readUInt32LE(4) === 36 + after) return { before, after };
+    const fixed = header(head.readUInt32LE(24), head.readUInt16LE(22), after);
+    writeSync(fd, fixed, 0, HEADER_BYTES, 0);
+    return { before, after };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Repairs every recording in `dir` whose header lags its data; returns what changed. */
+export function repairRecordings(dir: string): { file: string; before: number; after: number }[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const repaired: { file: string; before: number; after: number }[] = [];
+  for (const file of names) {
+    if (!file.endsWith('.wav')) continue;
+    try {
+      const result = repairWav(join(dir, file));
+      if (result && result.before !== result.after) repaired.push({ file, ...result });
+    } catch {
+      // Unreadable or vanished: not ours to fix.
+    }
+  }
+  return repaired;
 }

@@ -1,6 +1,6 @@
 /** Builds the service a call runs from its entry in the IVR file. */
 import type { Call, CallService } from '../call.js';
-import type { IvrConfig } from '../ivr/config.js';
+import { type IvrConfig, lookupService } from '../ivr/config.js';
 import type { Logger } from '../log.js';
 import type { UserAgent } from '../ua.js';
 import { EchoService } from './echo.js';
@@ -12,7 +12,7 @@ import { RecordService } from './record.js';
 
 export function serviceFactory(config: IvrConfig, recordingsDir: string, log: Logger) {
   const create = (name: string, call: Call, ua: UserAgent): CallService => {
-    const service = config.services[name];
+    const service = lookupService(config, name);
     if (!service) throw new Error(`unknown service ${name}`);
     switch (service.type) {
       case 'ivr':

@@ -1,6 +1,7 @@
 import type { Call, CallService, DigitMethod } from '../call.js';
 import type { Action, IvrConfig, Menu } from '../ivr/config.js';
 import type { Codec } from '../media/g711.js';
+import { safeTimeout } from '../safe.js';
 
 /** Key that leaves a service entered from a menu and goes back to that menu. */
 export const BACK_TO_MENU = '*';
@@ -73,7 +74,8 @@ export class IvrService implements CallService {
 
   private waitForDigit(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(
+    this.timer = safeTimeout(
+      'ivr digit timeout',
       () => this.retry(this.menu.timeoutPrompt, 'timeout'),
       this.menu.timeoutMs,
     );

@@ -14,6 +14,7 @@
  */
 import type { Call, CallService } from '../call.js';
 import type { IvrConfig } from '../ivr/config.js';
+import { safeTimeout } from '../safe.js';
 import type { DialOut, UserAgent } from '../ua.js';
 import { bridge } from './bridge.js';
 
@@ -69,7 +70,12 @@ export class QueueService implements CallService {
       .then((attempt) => {
         this.attempt = attempt;
         if (!this.active) attempt.cancel();
-        else this.ringTimer = setTimeout(() => this.attempt?.cancel(), ringTimeoutMs);
+        else
+          this.ringTimer = safeTimeout(
+            'queue ring timeout',
+            () => this.attempt?.cancel(),
+            ringTimeoutMs,
+          );
       })
       .catch((error: Error) => this.failed(agent, 503, error.message));
   }
@@ -79,15 +85,19 @@ export class QueueService implements CallService {
     this.next = 0;
     // Pace rounds so a queue where every agent fails at once does not flood the proxy.
     const wait = Math.max(0, this.roundStartedAt + ringTimeoutMs - Date.now());
-    this.waitTimer = setTimeout(() => {
-      if (!this.active) return;
-      this.call.record('queue-retry', {});
-      this.call.play([this.config.queue.retryPrompt], () => {
-        this.call.playMusic();
-        this.roundStartedAt = Date.now();
-        this.ringNext();
-      });
-    }, wait);
+    this.waitTimer = safeTimeout(
+      'queue round',
+      () => {
+        if (!this.active) return;
+        this.call.record('queue-retry', {});
+        this.call.play([this.config.queue.retryPrompt], () => {
+          this.call.playMusic();
+          this.roundStartedAt = Date.now();
+          this.ringNext();
+        });
+      },
+      wait,
+    );
   }
 
   private answered(agent: string, agentCall: Call): void {

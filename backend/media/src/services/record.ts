@@ -1,16 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Call, CallService } from '../call.js';
 import { type Codec, decode } from '../media/g711.js';
 import { FRAME_SAMPLES, SAMPLE_RATE } from '../media/sounds.js';
 import { WavWriter } from '../media/wav.js';
+import { reportError, safeTimeout } from '../safe.js';
 
-/** Call-IDs may contain anything; file names may not. */
-export function recordingFileName(callId: string): string {
-  return `${callId
-    .replace(/[^A-Za-z0-9._-]/g, '_')
-    .replace(/^\.+/, '_')
-    .slice(0, 200)}.wav`;
+/**
+ * A recording's file name: a server-generated id, never the Call-ID (which the caller
+ * chooses, may repeat, and would name someone else's file). Time first so names sort.
+ */
+export function newRecordingFileName(now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `rec-${stamp}-${randomBytes(8).toString('hex')}.wav`;
 }
 
 const MAX_QUEUED_FRAMES = 10;
@@ -23,6 +29,7 @@ const MAX_QUEUED_FRAMES = 10;
 export class RecordService implements CallService {
   readonly name = 'record';
   private writer: WavWriter | undefined;
+  private file: string | undefined;
   private readonly callerFrames: Int16Array[] = [];
   private limitTimer: NodeJS.Timeout | undefined;
 
@@ -62,16 +69,29 @@ export class RecordService implements CallService {
     clearTimeout(this.limitTimer);
     if (!this.writer) return;
     this.writer.close();
-    this.call.record('recording-stopped', { file: recordingFileName(this.call.id) });
+    this.call.record('recording-stopped', { file: this.file });
     this.writer = undefined;
   }
 
   private startRecording(): void {
     if (this.call.state !== 'answered') return;
-    mkdirSync(this.directory, { recursive: true });
-    const file = recordingFileName(this.call.id);
-    this.writer = new WavWriter(join(this.directory, file), SAMPLE_RATE, 2);
+    mkdirSync(this.directory, { recursive: true, mode: 0o750 });
+    const file = newRecordingFileName();
+    try {
+      // 'wx' in WavWriter: should the random name ever exist, this throws instead of overwriting.
+      this.writer = new WavWriter(join(this.directory, file), SAMPLE_RATE, 2);
+    } catch (error) {
+      // Disk full, directory gone: the caller must not talk into a recording that is not there.
+      reportError('starting a recording', error);
+      this.call.hangup('recording-failed');
+      return;
+    }
+    this.file = file;
     this.call.record('recording', { file, channels: { left: 'caller', right: 'server' } });
-    this.limitTimer = setTimeout(() => this.call.hangup('recording-limit'), this.maxSeconds * 1000);
+    this.limitTimer = safeTimeout(
+      'recording limit',
+      () => this.call.hangup('recording-limit'),
+      this.maxSeconds * 1000,
+    );
   }
 }

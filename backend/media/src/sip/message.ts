@@ -65,13 +65,41 @@ export function canonicalHeaderName(name: string): string {
 
 const TOKEN = /^[A-Za-z0-9.!%*_+`'~-]+$/;
 const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+) (\S+) SIP\/2\.0$/;
-const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/;
+const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/s;
+/**
+ * A bare CR, NUL or other control character has no place in a SIP header (RFC 3261 §25.1
+ * allows only HTAB besides printable text). Refusing them up front also means no `.` in a
+ * later regex can stop short of the end of a value and backtrack.
+ */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+  }
+  return false;
+}
 
-export function parseSipMessage(data: Buffer): SipMessage {
+/**
+ * Size limits for one datagram. The SBC's INVITEs (rtpengine's plain RTP SDP, a few Via and
+ * Record-Route entries) stay around 2 KB; anything past these limits is refused unread so a
+ * crafted message cannot buy parsing time that every call's RTP pays for.
+ */
+export const MAX_MESSAGE_BYTES = 8 * 1024;
+export const MAX_HEADER_LINE_BYTES = 2 * 1024;
+export const MAX_HEADER_LINES = 100;
+
+export function parseSipMessage(data: Buffer, maxBytes = MAX_MESSAGE_BYTES): SipMessage {
+  if (data.length > maxBytes) {
+    throw new SipParseError(`message of ${data.length} bytes exceeds ${maxBytes}`);
+  }
   const { head, body: rawBody } = splitHeadAndBody(data);
   const lines = unfold(head.split(/\r?\n/));
+  if (lines.length > MAX_HEADER_LINES + 1) {
+    throw new SipParseError(`more than ${MAX_HEADER_LINES} header lines`);
+  }
   const startLine = lines.shift();
   if (startLine === undefined || startLine === '') throw new SipParseError('empty message');
+  if (hasControlCharacter(startLine)) throw new SipParseError('control character in start line');
   const headers = lines.map(parseHeaderLine);
   const body = trimToContentLength(headers, rawBody);
   const request = REQUEST_LINE.exec(startLine);
@@ -122,6 +150,10 @@ function unfold(lines: string[]): string[] {
 }
 
 function parseHeaderLine(line: string): SipHeader {
+  if (line.length > MAX_HEADER_LINE_BYTES) {
+    throw new SipParseError(`header line longer than ${MAX_HEADER_LINE_BYTES} bytes`);
+  }
+  if (hasControlCharacter(line)) throw new SipParseError('control character in header');
   const colon = line.indexOf(':');
   if (colon <= 0) throw new SipParseError(`bad header line: ${JSON.stringify(line.slice(0, 80))}`);
   const rawName = line.slice(0, colon).trim();
@@ -224,7 +256,7 @@ export interface Via {
 
 export function parseVia(value: string): Via | undefined {
   const match =
-    /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+([^\s;:]+|\[[^\]]+\])(?::(\d+))?\s*(.*)$/i.exec(value);
+    /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+([^\s;:]+|\[[^\]]+\])(?::(\d+))?\s*(.*)$/is.exec(value);
   if (!match) return undefined;
   return {
     transport: match[1]!.toUpperCase(),
@@ -252,20 +284,50 @@ export interface NameAddr {
   params: Map<string, string>;
 }
 
-/** Parses `"Name" <sip:u@h;uriparam>;tag=x` and the bare `sip:u@h;tag=x` form. */
+/**
+ * Parses `"Name" <sip:u@h;uriparam>;tag=x` and the bare `sip:u@h;tag=x` form, in one pass
+ * over the value: a header is attacker-controlled, and a backtracking regex here once took
+ * seconds on 60 KB of spaces (every call's RTP waits while the one thread parses).
+ */
 export function parseNameAddr(value: string): NameAddr | undefined {
-  const angled = /^\s*(.*?)\s*<([^>]*)>\s*(.*)$/.exec(value);
-  if (angled) {
-    if (!angled[2]) return undefined;
+  const open = indexOutsideQuotes(value, '<');
+  if (open >= 0) {
+    const close = value.indexOf('>', open + 1);
+    if (close < 0 || close === open + 1) return undefined;
     return {
-      display: angled[1]!.replace(/^"|"$/g, ''),
-      uri: angled[2],
-      params: parseParams(angled[3]!),
+      display: stripQuotes(value.slice(0, open).trim()),
+      uri: value.slice(open + 1, close),
+      params: parseParams(value.slice(close + 1)),
     };
   }
-  const bare = /^\s*([^\s;]+)\s*(.*)$/.exec(value);
-  if (!bare || !bare[1]!.includes(':')) return undefined;
-  return { display: '', uri: bare[1]!, params: parseParams(bare[2]!) };
+  const text = value.trim();
+  let end = 0;
+  while (end < text.length && text[end] !== ';' && !isWhitespace(text[end]!)) end++;
+  const uri = text.slice(0, end);
+  if (uri === '' || !uri.includes(':')) return undefined;
+  return { display: '', uri, params: parseParams(text.slice(end)) };
+}
+
+/** Position of `wanted` outside double-quoted strings (with backslash escapes), or -1. */
+function indexOutsideQuotes(value: string, wanted: string): number {
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (quoted && ch === '\\') i++;
+    else if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === wanted) return i;
+  }
+  return -1;
+}
+
+function stripQuotes(text: string): string {
+  const start = text.startsWith('"') ? 1 : 0;
+  const end = text.length > start && text.endsWith('"') ? text.length - 1 : text.length;
+  return text.slice(start, end);
+}
+
+function isWhitespace(ch: string): boolean {
+  return ch === ' ' || ch === '\t';
 }
 
 export interface SipUri {
@@ -279,11 +341,24 @@ export function parseSipUri(uri: string): SipUri | undefined {
   const match = /^sips?:(?:([^@;]+)@)?([^;:?]+|\[[^\]]+\])(?::(\d+))?([^?]*)/i.exec(uri);
   if (!match) return undefined;
   return {
-    user: match[1] ? decodeURIComponent(match[1].split(':')[0]!) : undefined,
+    user: match[1] ? decodeOrKeep(match[1].split(':')[0]!) : undefined,
     host: match[2]!,
     port: match[3] ? Number(match[3]) : undefined,
     params: parseParams(match[4]!),
   };
+}
+
+/**
+ * Percent-decoding that never throws: `%zz` in a Contact once threw from inside the RTP
+ * timeout's BYE and took the process (and every call on it) down. A broken escape is kept
+ * as written; it then matches no service and routes nowhere.
+ */
+function decodeOrKeep(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 export function tagOf(headerValue: string | undefined): string | undefined {

@@ -9,7 +9,7 @@ export interface SessionTimerRequest {
 export function readSessionExpires(message: SipMessage): SessionTimerRequest | undefined {
   const value = getHeader(message, 'session-expires');
   if (!value) return undefined;
-  const match = /^(\d+)\s*(.*)$/.exec(value);
+  const match = /^(\d{1,10})\s*(.*)$/s.exec(value);
   if (!match) return undefined;
   const refresher = parseParams(match[2]!).get('refresher');
   return {

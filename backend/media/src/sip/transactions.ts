@@ -3,6 +3,7 @@
  * so retransmissions are absorbed here and the dialog layer sees each request once.
  */
 import type { Logger } from '../log.js';
+import { safeTimeout } from '../safe.js';
 import { buildResponse, type ResponseOptions, topViaBranch } from './builders.js';
 import { getHeader, parseCSeq, type SipRequest, type SipResponse } from './message.js';
 import type { Endpoint, UdpTransport } from './transport.js';
@@ -50,11 +51,11 @@ export class ServerTransaction {
       const resend = (): void => {
         this.layer.transport.send(response, this.source);
         interval = Math.min(interval * 2, timers.t2);
-        this.retransmitTimer = setTimeout(resend, interval);
+        this.retransmitTimer = safeTimeout('SIP retransmission', resend, interval);
       };
-      this.retransmitTimer = setTimeout(resend, interval);
+      this.retransmitTimer = safeTimeout('SIP retransmission', resend, interval);
     }
-    this.lingerTimer = setTimeout(() => this.terminate(), timers.linger);
+    this.lingerTimer = safeTimeout('transaction linger', () => this.terminate(), timers.linger);
   }
 
   /** A retransmitted request: re-send whatever we answered last. */
@@ -99,13 +100,21 @@ export class ClientTransaction {
     const resend = (): void => {
       this.layer.transport.send(this.request, this.destination);
       interval = isInvite ? interval * 2 : Math.min(interval * 2, t2);
-      this.retransmitTimer = setTimeout(resend, this.provisional && !isInvite ? t2 : interval);
+      this.retransmitTimer = safeTimeout(
+        'SIP retransmission',
+        resend,
+        this.provisional && !isInvite ? t2 : interval,
+      );
     };
-    this.retransmitTimer = setTimeout(resend, interval);
-    this.timeoutTimer = setTimeout(() => {
-      this.stopRetransmitting();
-      if (this.finalStatus === 0) this.deliverLocal(408, 'Request Timeout');
-    }, 64 * t1);
+    this.retransmitTimer = safeTimeout('SIP retransmission', resend, interval);
+    this.timeoutTimer = safeTimeout(
+      'transaction timeout',
+      () => {
+        this.stopRetransmitting();
+        if (this.finalStatus === 0) this.deliverLocal(408, 'Request Timeout');
+      },
+      64 * t1,
+    );
   }
 
   receive(response: SipResponse): void {
@@ -129,7 +138,11 @@ export class ClientTransaction {
       this.layer.transport.send(this.buildNon2xxAck(response), this.destination);
     }
     if (first) {
-      this.lingerTimer = setTimeout(() => this.terminate(), this.layer.timers.linger);
+      this.lingerTimer = safeTimeout(
+        'transaction linger',
+        () => this.terminate(),
+        this.layer.timers.linger,
+      );
       this.onResponse(response);
     } else if (this.request.method === 'INVITE' && response.status < 300) {
       // 2xx retransmissions go to the dialog so it can repeat its ACK.

@@ -122,9 +122,7 @@ describe('impairment through the control API', () => {
     expect((await server.api.post(path, { loss: 2 })).status).toBe(400);
     expect((await server.api.post(path, { delay: 100 })).status).toBe(400);
     expect((await server.api.post('/calls/nope/impair', {})).status).toBe(404);
-    const cleared = await fetch(`http://127.0.0.1:${server.httpPort}${path}`, {
-      method: 'DELETE',
-    });
+    const cleared = await server.api.fetch(path, { method: 'DELETE' });
     expect(cleared.status).toBe(200);
     const { toCaller, fromCaller } = (await cleared.json()).impairment;
     for (const side of [toCaller, fromCaller]) {

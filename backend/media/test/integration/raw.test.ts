@@ -294,7 +294,7 @@ describe('server-side hold and the control API', () => {
     expect((await server.api.post('/calls/srvhold-1/unhold')).status).toBe(404);
   });
 
-  it('records both directions into a stereo WAV named by the Call-ID', async () => {
+  it('records both directions into a stereo WAV named by a server-generated id', async () => {
     sip.send(
       inviteText({
         service: 'record-now',
@@ -306,36 +306,32 @@ describe('server-side hold and the control API', () => {
     );
     const ok = await sip.next(isResponse('rec/1:x', 200));
     sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKackr'), server.sipPort);
-    await server.api.waitForEntry('rec/1:x', (e) => e.type === 'recording');
+    const started = await server.api.waitForEntry('rec/1:x', (e) => e.type === 'recording');
+    const file: string = started.timeline.find((e: Json) => e.type === 'recording').file;
+    expect(file).toMatch(/^rec-\d{8}T\d{6}Z-[0-9a-f]{16}\.wav$/);
     await waitFor(
       () => (server.ua.calls.get('rec/1:x')?.stats().packetsSent ?? 0) >= 10 || undefined,
     );
     sip.send(inDialogText('BYE', ok, sip.port, 2, 'z9hG4bKbyer'), server.sipPort);
     await sip.next(isResponse('rec/1:x', 200, 'BYE'));
     const recordings: Json[] = await server.api.get('/recordings');
-    expect(recordings.map((r) => r.file)).toContain('rec_1_x.wav');
-    const wav = parseWav(readFileSync(join(server.config.recordingsDir, 'rec_1_x.wav')));
+    expect(recordings.map((r) => r.file)).toContain(file);
+    const wav = parseWav(readFileSync(join(server.config.recordingsDir, file)));
     expect(wav).toMatchObject({ sampleRate: 8000, channels: 2 });
     expect(wav.samples.length).toBeGreaterThanOrEqual(10 * 160 * 2);
-    const download = await fetch(`http://127.0.0.1:${server.httpPort}/recordings/rec_1_x.wav`);
+    const download = await server.api.fetch(`/recordings/${file}`);
     expect(download.headers.get('content-type')).toBe('audio/wav');
     expect((await download.arrayBuffer()).byteLength).toBe(44 + wav.samples.length * 2);
-    expect(
-      (await fetch(`http://127.0.0.1:${server.httpPort}/recordings/..%2Fsecret.wav`)).status,
-    ).toBe(400);
+    expect((await server.api.fetch('/recordings/..%2Fsecret.wav')).status).toBe(400);
     // Broken percent-encoding is a client error, not a crash.
-    expect(
-      (await fetch(`http://127.0.0.1:${server.httpPort}/recordings/%E0%A4%A.wav`)).status,
-    ).toBe(400);
-    expect((await fetch(`http://127.0.0.1:${server.httpPort}/calls/%E0%A4%A`)).status).toBe(400);
+    expect((await server.api.fetch('/recordings/%E0%A4%A.wav')).status).toBe(400);
+    expect((await server.api.fetch('/calls/%E0%A4%A')).status).toBe(400);
     expect((await server.api.get('/health')).status).toBe('ok');
   });
 
   it('streams timeline entries as Server-Sent Events', async () => {
     const controller = new AbortController();
-    const response = await fetch(`http://127.0.0.1:${server.httpPort}/events`, {
-      signal: controller.signal,
-    });
+    const response = await server.api.fetch('/events', { signal: controller.signal });
     const reader = response.body!.getReader();
     sip.send(
       inviteText({
