@@ -8,9 +8,14 @@ import { PAGES_ORIGIN, TONE_BURSTS_WAV } from './e2e/support/paths';
  * Calls share one backend (one agent queue, and one journey stops Kamailio), so journeys
  * run one at a time; each leaves the backend as it found it.
  */
+// Each lab (LAB_NAME, backend/lab/lab.sh) gets its own output folders: Playwright empties
+// them at start, so two labs' runs in one checkout must not share them.
+const lab = process.env.LAB_NAME ?? 'lab';
+const labSuffix = lab === 'lab' ? '' : `-${lab}`;
+
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results',
+  outputDir: `test-results${labSuffix}`,
   globalSetup: './e2e/support/global-setup.ts',
   workers: 1,
   fullyParallel: false,
@@ -18,7 +23,10 @@ export default defineConfig({
   forbidOnly: true,
   timeout: 45_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'e2e/artifacts/report' }]],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: `e2e/artifacts/report${labSuffix}` }],
+  ],
   use: {
     baseURL: PAGES_ORIGIN,
     ignoreHTTPSErrors: true,
