@@ -12,7 +12,6 @@ import { SoundLibrary } from './media/sounds.js';
 import { repairRecordings } from './media/wav.js';
 import { reportErrorsTo } from './safe.js';
 import { serviceFactory } from './services/index.js';
-import { MAX_MESSAGE_BYTES } from './sip/message.js';
 import { TransactionLayer } from './sip/transactions.js';
 import { UdpTransport } from './sip/transport.js';
 import { UserAgent } from './ua.js';
@@ -37,13 +36,7 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
   const ivr = loadIvrConfig(config.ivrFile);
   const sounds = new SoundLibrary(config.soundsDir);
   sounds.load(referencedSounds(ivr));
-  const transport = new UdpTransport(
-    config.sipHost,
-    config.sipPort,
-    log,
-    config.trustedSipSources,
-    MAX_MESSAGE_BYTES,
-  );
+  const transport = new UdpTransport(config.sipHost, config.sipPort, log, config.trustedSipSources);
   const sipPort = await transport.listen();
   const transactions = new TransactionLayer(
     transport,

@@ -11,17 +11,30 @@ export function infoDigit(contentType: string, body: string): InfoDigit {
   const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   if (type === 'application/dtmf') return asDigit(body.trim());
   if (type !== 'application/dtmf-relay') return body.length > 0 ? { unsupported: true } : undefined;
-  for (const line of body.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq < 0 || line.slice(0, eq).trim().toLowerCase() !== 'signal') continue;
-    return asDigit(
-      line
-        .slice(eq + 1)
-        .trim()
-        .charAt(0),
-    );
+  for (let start = 0; start < body.length; ) {
+    const newline = body.indexOf('\n', start);
+    const end = newline < 0 ? body.length : newline;
+    const value = signalValue(body, start, end);
+    if (value !== undefined) return asDigit(value);
+    start = end + 1;
   }
   return undefined;
+}
+
+/** The first character after `Signal =` when body[start, end) is that line, else undefined. */
+function signalValue(body: string, start: number, end: number): string | undefined {
+  let i = skipBlanks(body, start, end);
+  if (body.slice(i, i + 6).toLowerCase() !== 'signal') return undefined;
+  i = skipBlanks(body, i + 6, end);
+  if (body[i] !== '=') return undefined;
+  i = skipBlanks(body, i + 1, end);
+  return i < end ? body.charAt(i) : '';
+}
+
+function skipBlanks(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i++;
+  return i;
 }
 
 function asDigit(text: string): InfoDigit {

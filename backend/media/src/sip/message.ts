@@ -88,19 +88,31 @@ export const MAX_MESSAGE_BYTES = 8 * 1024;
 export const MAX_HEADER_LINE_BYTES = 2 * 1024;
 export const MAX_HEADER_LINES = 100;
 
-export function parseSipMessage(data: Buffer, maxBytes = MAX_MESSAGE_BYTES): SipMessage {
-  if (data.length > maxBytes) {
-    throw new SipParseError(`message of ${data.length} bytes exceeds ${maxBytes}`);
+export interface ParseLimits {
+  messageBytes: number;
+  headerLineBytes: number;
+  headerLines: number;
+}
+
+export const DEFAULT_LIMITS: ParseLimits = {
+  messageBytes: MAX_MESSAGE_BYTES,
+  headerLineBytes: MAX_HEADER_LINE_BYTES,
+  headerLines: MAX_HEADER_LINES,
+};
+
+export function parseSipMessage(data: Buffer, limits: ParseLimits = DEFAULT_LIMITS): SipMessage {
+  if (data.length > limits.messageBytes) {
+    throw new SipParseError(`message of ${data.length} bytes exceeds ${limits.messageBytes}`);
   }
   const { head, body: rawBody } = splitHeadAndBody(data);
   const lines = unfold(head.split(/\r?\n/));
-  if (lines.length > MAX_HEADER_LINES + 1) {
-    throw new SipParseError(`more than ${MAX_HEADER_LINES} header lines`);
+  if (lines.length > limits.headerLines + 1) {
+    throw new SipParseError(`more than ${limits.headerLines} header lines`);
   }
   const startLine = lines.shift();
   if (startLine === undefined || startLine === '') throw new SipParseError('empty message');
   if (hasControlCharacter(startLine)) throw new SipParseError('control character in start line');
-  const headers = lines.map(parseHeaderLine);
+  const headers = lines.map((line) => parseHeaderLine(line, limits.headerLineBytes));
   const body = trimToContentLength(headers, rawBody);
   const request = REQUEST_LINE.exec(startLine);
   if (request) {
@@ -149,9 +161,9 @@ function unfold(lines: string[]): string[] {
   return out;
 }
 
-function parseHeaderLine(line: string): SipHeader {
-  if (line.length > MAX_HEADER_LINE_BYTES) {
-    throw new SipParseError(`header line longer than ${MAX_HEADER_LINE_BYTES} bytes`);
+function parseHeaderLine(line: string, maxBytes: number): SipHeader {
+  if (line.length > maxBytes) {
+    throw new SipParseError(`header line longer than ${maxBytes} bytes`);
   }
   if (hasControlCharacter(line)) throw new SipParseError('control character in header');
   const colon = line.indexOf(':');

@@ -2,7 +2,13 @@
 import dgram from 'node:dgram';
 import type { Logger } from '../log.js';
 import { guard } from '../safe.js';
-import { parseSipMessage, type SipMessage, SipParseError, serializeSipMessage } from './message.js';
+import {
+  DEFAULT_LIMITS,
+  parseSipMessage,
+  type SipMessage,
+  SipParseError,
+  serializeSipMessage,
+} from './message.js';
 
 export interface Endpoint {
   address: string;
@@ -42,7 +48,6 @@ export class UdpTransport {
     readonly port: number,
     private readonly log: Logger,
     private readonly trusted: readonly TrustedSource[],
-    private readonly maxMessageBytes: number,
   ) {
     this.socket.on(
       'message',
@@ -87,7 +92,7 @@ export class UdpTransport {
       this.drop('untrusted', 'dropped SIP from a source that is not an SBC', { from });
       return;
     }
-    if (data.length > this.maxMessageBytes) {
+    if (data.length > DEFAULT_LIMITS.messageBytes) {
       this.drop('oversize', 'dropped oversize SIP datagram', { from, bytes: data.length });
       return;
     }
@@ -95,7 +100,7 @@ export class UdpTransport {
     if (data.toString('latin1').trim() === '') return;
     let message: SipMessage;
     try {
-      message = parseSipMessage(data, this.maxMessageBytes);
+      message = parseSipMessage(data);
     } catch (error) {
       if (!(error instanceof SipParseError)) throw error;
       this.drop('unparseable', 'dropped unparseable datagram', { from, error: error.message });
