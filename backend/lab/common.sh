@@ -59,6 +59,13 @@ ensure_run_material() {
     chmod 644 "$certs"/*.pem
   fi
   [[ -s "$RUN_DIR/secret" ]] || { openssl rand -hex 32 >"$RUN_DIR/secret"; log "generated auth_ephemeral secret"; }
+  # The media servers' control API token (MEDIA_API_TOKEN_FILE, backend/media/src/config.ts):
+  # mounted read-only, readable by the secrets group only, never part of an image.
+  if [[ ! -s "$RUN_DIR/media-api-token" ]]; then
+    (umask 077 && openssl rand -hex 32 >"$RUN_DIR/media-api-token")
+    log "generated media API token"
+  fi
+  chgrp "${SECRETS_GID:-10500}" "$RUN_DIR/media-api-token" && chmod 0640 "$RUN_DIR/media-api-token"
   [[ -s "$RUN_DIR/agent-key" ]] || { openssl rand -hex 16 >"$RUN_DIR/agent-key"; log "generated agent key"; }
 }
 
