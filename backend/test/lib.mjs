@@ -17,6 +17,10 @@ export const RUN_DIR = join(BACKEND, 'run');
 export const DOMAIN = 'helpline.test';
 export const SBC = { host: '127.0.0.1', sipPort: 5060, wssPort: 8443, healthPort: 8080 };
 export const MEDIA_HTTP = { media1: 8071, media2: 8072 };
+/** Every media API request but /health carries this token (backend/lab/common.sh makes it). */
+export const MEDIA_AUTH = {
+  authorization: `Bearer ${readFileSync(join(RUN_DIR, 'media-api-token'), 'utf8').trim()}`,
+};
 export const CA = readFileSync(join(RUN_DIR, 'certs/ca.pem'));
 const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
 export const AGENT_KEY = readFileSync(join(RUN_DIR, 'agent-key'), 'utf8').trim();
@@ -183,7 +187,9 @@ export async function mediaHistory(since) {
   const all = [];
   for (const [server, port] of Object.entries(MEDIA_HTTP)) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/history?since=${since}`);
+      const res = await fetch(`http://127.0.0.1:${port}/history?since=${since}`, {
+        headers: MEDIA_AUTH,
+      });
       if (!res.ok) continue;
       const body = await res.json();
       const calls = Array.isArray(body) ? body : (body.calls ?? []);
