@@ -7,12 +7,19 @@
 #   bash bench/run.sh                       everything
 #   bash bench/run.sh weight call           only these browser benchmarks (results of
 #                                           the others are kept from the last run)
+#   bash bench/run.sh soak                  the soak benchmark only (bench/soak/run.sh)
 # Environment: BENCH_RUNS (measured runs, default 12), BENCH_WARMUP (default 1),
 # BENCH_LEAK_CALLS (default 20), BENCH_SKIP_BUILD=1 (use dist/ as it is),
 # BENCH_KEEP_LAB=1 (leave the lab up afterwards), BENCH_EXTERNAL_TIMEOUT (seconds per
 # backend/media script, default 900).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# `npm run bench -- soak`: the long soak (≥ 1,000 calls over ≥ 15 min) has its own script.
+if [[ "${1:-}" == soak ]]; then
+  shift
+  exec bash bench/soak/run.sh "$@"
+fi
 
 export LAB_NAME="${LAB_NAME:-bench}"
 RESULTS=bench/results
@@ -82,4 +89,7 @@ if (($# == 0)); then
 fi
 
 step "report"
+# The report rewrites BENCHMARKS.md whole: keep the soak's section (bench/soak/run.sh) in it.
+node bench/soak/section.mjs extract BENCHMARKS.md "$RESULTS/soak-section.md"
 node "$HARNESS" report
+node bench/soak/section.mjs insert BENCHMARKS.md "$RESULTS/soak-section.md"

@@ -1,0 +1,63 @@
+/**
+ * Soak: many real calls from several pages at once through the lab, every call checked end
+ * to end (driver.ts says what "good" means). Part of the test run with about 100 calls in
+ * under 3 minutes; `npm run bench -- soak` runs this same spec with SOAK_CALLS=1000 and
+ * SOAK_MINUTES=15 (bench/soak/run.sh) and writes the table to BENCHMARKS.md.
+ *
+ * Environment: SOAK_CALLS (default 100), SOAK_MINUTES (default 0: stop at SOAK_CALLS),
+ * SOAK_RESULTS (a path without extension: the run writes .json and .md there).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type AgentName, expect, test } from '../support/fixtures';
+import { answerQueueCalls, type CallKind, renderSoak, runSoak, TARGET_OF } from './driver';
+
+/** One visitor page per entry, all calling at once; queue calls take longest, so two. */
+const KINDS: CallKind[] = ['echo', 'hold', 'music', 'ivr', 'queue', 'queue'];
+/** One more agent than queue pages: an agent still hanging up is never the only one free. */
+const AGENTS: AgentName[] = ['agent1', 'agent2', 'agent3'];
+
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
+  return value;
+}
+
+const calls = positiveNumber('SOAK_CALLS', 100);
+const minutes = positiveNumber('SOAK_MINUTES', 0);
+const resultsPath = process.env.SOAK_RESULTS;
+
+test(`soak: ${calls} calls${minutes ? ` over ≥ ${minutes} min` : ''} from ${KINDS.length} pages at once, none failed`, async ({
+  agent,
+  visitor,
+}) => {
+  // A bound, not a goal: a quiet run of 100 calls takes about two minutes.
+  test.setTimeout(minutes * 60_000 + Math.max(calls * 3_000, 300_000));
+  const agents = await Promise.all(AGENTS.map((name) => agent(name)));
+  for (const phone of agents) await phone.expectRegistration('registered', 20_000);
+  const visitors = await Promise.all(KINDS.map((kind) => visitor({ target: TARGET_OF[kind] })));
+
+  let done = false;
+  const answering = agents.map((phone) => answerQueueCalls(phone, () => done));
+  const result = await runSoak(
+    visitors,
+    { calls, minDurationMs: minutes * 60_000, kinds: KINDS },
+    { agents },
+  ).finally(() => {
+    done = true;
+  });
+  await Promise.all(answering);
+
+  const markdown = renderSoak(result);
+  console.log(`\n${markdown}\n`);
+  if (resultsPath) {
+    mkdirSync(path.dirname(resultsPath), { recursive: true });
+    writeFileSync(`${resultsPath}.json`, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(`${resultsPath}.md`, `${markdown}\n`);
+  }
+  const failures = result.outcomes.filter((o) => !o.ok).map((o) => `${o.callId}: ${o.cause}`);
+  expect(failures, 'failed calls').toEqual([]);
+  expect(result.outcomes.length).toBeGreaterThanOrEqual(calls);
+});
