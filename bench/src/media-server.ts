@@ -1,5 +1,15 @@
 /** Reads call timelines from the media servers' event API (docs/CONTRACTS.md). */
-import { MEDIA_SERVER_URLS } from './config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { MEDIA_SERVER_URLS, REPO_ROOT } from './config';
+
+let token: string | undefined;
+
+/** The media API's bearer token, written by the lab at first start (read when first needed). */
+function authHeaders(): Record<string, string> {
+  token ??= readFileSync(path.join(REPO_ROOT, 'backend/run/media-api-token'), 'utf8').trim();
+  return { authorization: `Bearer ${token}` };
+}
 
 export interface TimelineEntry {
   /** Epoch ms on the media server (same machine clock as the browser). */
@@ -11,7 +21,9 @@ export interface TimelineEntry {
 /** The call's timeline from whichever media server has it, or [] if none has it yet. */
 export async function timelineOf(callId: string): Promise<TimelineEntry[]> {
   for (const base of MEDIA_SERVER_URLS) {
-    const response = await fetch(`${base}/calls/${encodeURIComponent(callId)}`);
+    const response = await fetch(`${base}/calls/${encodeURIComponent(callId)}`, {
+      headers: authHeaders(),
+    });
     if (!response.ok) continue;
     const call = (await response.json()) as { timeline?: TimelineEntry[] };
     return call.timeline ?? [];

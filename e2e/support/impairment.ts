@@ -8,7 +8,7 @@ import type {
   ImpairmentSettings,
   PathReport,
 } from '../../backend/media/src/media/impairment';
-import { findCall, type MediaCall } from './media-server';
+import { findCall, type MediaCall, mediaApiHeaders } from './media-server';
 
 /** A `POST /calls/:id/impair` body: the media server's own settings, any subset. */
 export type Impairment = Partial<ImpairmentSettings> & { direction?: ImpairDirection };
@@ -24,7 +24,7 @@ async function send(call: MediaCall, method: 'POST' | 'DELETE', body?: Impairmen
   const url = `${call.server}/calls/${encodeURIComponent(call.callId)}/impair`;
   const response = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { ...mediaApiHeaders(), 'content-type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!response.ok)

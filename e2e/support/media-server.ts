@@ -2,8 +2,21 @@
  * Client of the media servers' control and event API (CONTRACTS.md). A call may land on
  * either media server, so reads query both and merge.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from '@playwright/test';
-import { MEDIA_SERVER_URLS } from './paths';
+import { BACKEND_RUN_DIR, MEDIA_SERVER_URLS } from './paths';
+
+let token: string | undefined;
+
+/**
+ * The bearer token every media API request needs (all but /health): the lab writes it to
+ * backend/run/media-api-token at first start. Read when first used.
+ */
+export function mediaApiHeaders(): Record<string, string> {
+  token ??= readFileSync(path.join(BACKEND_RUN_DIR, 'media-api-token'), 'utf8').trim();
+  return { authorization: `Bearer ${token}` };
+}
 
 export interface TimelineEntry {
   t: number;
@@ -21,7 +34,7 @@ export interface MediaCall {
 }
 
 async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: mediaApiHeaders() });
   if (!response.ok) throw new Error(`GET ${url} → ${response.status}`);
   return response.json();
 }
@@ -106,7 +119,7 @@ export async function control(
   const url = `${call.server}/calls/${encodeURIComponent(call.callId)}/${action}`;
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...mediaApiHeaders(), 'content-type': 'application/json' },
     body: JSON.stringify(body ?? {}),
   });
   if (!response.ok) throw new Error(`POST ${url} → ${response.status} ${await response.text()}`);
@@ -118,7 +131,7 @@ export async function downloadRecording(recording: {
   server: string;
 }): Promise<Buffer> {
   const url = `${recording.server}/recordings/${encodeURIComponent(recording.file)}`;
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: mediaApiHeaders() });
   if (!response.ok) throw new Error(`GET ${url} → ${response.status}`);
   return Buffer.from(await response.arrayBuffer());
 }
