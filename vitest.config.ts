@@ -17,7 +17,13 @@ export default defineConfig({
             provider: playwright({
               launchOptions: {
                 executablePath: CHROMIUM_PATH,
-                args: [...CHROMIUM_BASE_ARGS, '--use-fake-ui-for-media-stream'],
+                // Loopback candidates: engine tests that place calls (src/engine/refresh.test.ts)
+                // run in a namespace with only `lo`, where ICE would otherwise never gather.
+                args: [
+                  ...CHROMIUM_BASE_ARGS,
+                  '--use-fake-ui-for-media-stream',
+                  '--allow-loopback-in-peer-connection',
+                ],
               },
             }),
             instances: [{ browser: 'chromium' }],

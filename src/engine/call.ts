@@ -1,7 +1,13 @@
 /** One call: a JsSIP RTCSession behind the {@link CallHandle} contract. */
 import type { EndEvent, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
 import type { SoundPlayer } from './audio';
-import { describeEnd, describeLostReinvite, type EndDescription, endMessage } from './causes';
+import {
+  describeEnd,
+  describeLostReinvite,
+  type EndDescription,
+  endMessage,
+  isAuthRejection,
+} from './causes';
 import type { ResolvedConfig } from './config';
 import { parseDtmfSequence } from './dtmf';
 import { playDtmf } from './dtmf-sender';
@@ -160,6 +166,8 @@ export class Call implements CallHandle {
   private reinviting = false;
   /** The status the server answered to that re-INVITE, once it answered. */
   private reinviteStatus: number | undefined;
+  /** Sends the call again with fresh credentials after an auth refusal; used once. */
+  private renew: (() => Promise<RTCSession | undefined>) | undefined;
 
   /**
    * @param direction who placed the call
@@ -231,10 +239,20 @@ export class Call implements CallHandle {
     return this.events.on(event, handler);
   }
 
-  /** Bind the JsSIP session (incoming: at once; outgoing: once the INVITE is under way). */
-  attach(session: RTCSession, localStream?: MediaStream): void {
+  /**
+   * Bind the JsSIP session (incoming: at once; outgoing: once the INVITE is under way).
+   * `renew`: when the INVITE is refused with 401/403/407 before anything else happened,
+   * the call asks it once for a new session (fresh credentials) and carries on with that
+   * one, so the refusal never shows; undefined from it ends the call with the refusal.
+   */
+  attach(
+    session: RTCSession,
+    localStream?: MediaStream,
+    renew?: () => Promise<RTCSession | undefined>,
+  ): void {
     this.session = session;
     this.localStream = localStream;
+    this.renew = renew;
     this.remoteValue = sessionIdentity(session);
     this.server = this.context.serverUrl();
     if (this.mutedValue) this.applyMute();
@@ -273,8 +291,8 @@ export class Call implements CallHandle {
     session.on('peerconnection:setremotedescriptionfailed', (error) =>
       console.warn('[softphone] the far end SDP was refused', error),
     );
-    session.on('ended', (event) => this.sessionEnded(event));
-    session.on('failed', (event) => this.sessionEnded(event));
+    session.on('ended', (event) => this.sessionEnded(session, event));
+    session.on('failed', (event) => this.sessionEnded(session, event));
     this.syncSounds();
   }
 
@@ -603,7 +621,45 @@ export class Call implements CallHandle {
     });
   }
 
-  private sessionEnded(event: EndEvent): void {
+  private sessionEnded(session: RTCSession, event: EndEvent): void {
+    if (session !== this.session) return;
+    const renew = this.renew;
+    this.renew = undefined;
+    const refusedCredentials =
+      this.direction === 'outgoing' &&
+      this.answeredAtValue === undefined &&
+      !this.pendingEnd &&
+      event.originator === 'remote' &&
+      isAuthRejection(statusOf(event));
+    if (renew && refusedCredentials) {
+      void this.renewSession(renew, event);
+      return;
+    }
+    this.endWith(event);
+  }
+
+  /** Carry on with a new session from `renew`, or end with the refusal in `event`. */
+  private async renewSession(
+    renew: () => Promise<RTCSession | undefined>,
+    event: EndEvent,
+  ): Promise<void> {
+    // Without a session, hangup() meanwhile simply ends the call (canceled).
+    this.session = undefined;
+    let session: RTCSession | undefined;
+    try {
+      session = await renew();
+    } catch (error) {
+      console.warn('[softphone] could not send the call again', error);
+    }
+    if (this.ended) {
+      session?.terminate();
+      return;
+    }
+    if (session) this.attach(session, this.localStream);
+    else this.endWith(event);
+  }
+
+  private endWith(event: EndEvent): void {
     let sipStatus = statusOf(event);
     const lost =
       this.reinviting && !this.pendingEnd

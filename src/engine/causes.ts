@@ -77,6 +77,11 @@ function causeFromJssip(input: EndInput): EndCause {
   }
 }
 
+/** A final answer that may mean "these credentials no longer work" (RFC 3261 §22). */
+export function isAuthRejection(status: number | undefined): boolean {
+  return status === 401 || status === 403 || status === 407;
+}
+
 /** Map a JsSIP `ended`/`failed` event to an end cause and message. */
 export function describeEnd(input: EndInput): EndDescription {
   const fromStatus =

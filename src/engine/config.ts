@@ -3,6 +3,7 @@
  * this module statically to check their attributes before the SIP stack is loaded.
  */
 import { DEFAULT_THRESHOLDS } from './quality/thresholds';
+import { redactUrl } from './redact';
 import type { DtmfMode, PhoneError, QualityThresholds } from './types';
 
 /** Where the SIP credentials come from. */
@@ -85,10 +86,12 @@ function checkServer(value: unknown, label: string): string {
   }
   const url = parseUrl(value.trim());
   if (!url || (url.protocol !== 'wss:' && url.protocol !== 'ws:')) {
-    fail(`${label} must start with wss://: got '${value}'`);
+    fail(`${label} must start with wss://: got '${redactUrl(value)}'`);
   }
   if (url.protocol === 'ws:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-    fail(`${label} must start with wss:// (ws:// is only allowed for localhost): got '${value}'`);
+    fail(
+      `${label} must start with wss:// (ws:// is only allowed for localhost): got '${redactUrl(value)}'`,
+    );
   }
   return value.trim();
 }
@@ -125,10 +128,10 @@ function checkHttpsUrl(key: string, value: string): string {
   const base = globalThis.location?.href;
   const url = parseUrl(value, base);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    fail(`${key} must be an https:// URL: got '${value}'`);
+    fail(`${key} must be an https:// URL: got '${redactUrl(value)}'`);
   }
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-    fail(`${key} must use https:// (http:// only for localhost): got '${value}'`);
+    fail(`${key} must use https:// (http:// only for localhost): got '${redactUrl(value)}'`);
   }
   return url.href;
 }

@@ -23,9 +23,39 @@ describe('parseCredentials', () => {
         username: '1700000600:visitor-ab12',
         password: 'c2VjcmV0',
         user: 'visitor-ab12',
+        uri: undefined,
         expiresAt: NOW + 600_000,
       },
     });
+  });
+
+  it('keeps the identity the service names, when it is the user of the credentials', () => {
+    const result = parseCredentials(
+      {
+        username: '1700000600:visitor-ab12',
+        password: 'c2VjcmV0',
+        expires: expiresIn(600),
+        uri: 'sip:visitor-ab12@helpline.example',
+      },
+      NOW,
+    );
+    expect(result.ok && result.credentials.uri).toBe('sip:visitor-ab12@helpline.example');
+  });
+
+  it.each([
+    ['sip:visitor-other@helpline.example'],
+    ['sip:helpline.example'],
+    ['"Eve" <sip:visitor-ab12@helpline.example>'],
+    ['sip:visitor-ab12@helpline.example;transport=ws'],
+    ['sip:%zz@helpline.example'],
+    [42],
+  ])('refuses an identity that From could not carry with these credentials: %o', (uri) => {
+    const result = parseCredentials(
+      { username: '1700000600:visitor-ab12', password: 'p', expires: expiresIn(600), uri },
+      NOW,
+    );
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.message).toContain('not sip:visitor-ab12@<domain>');
   });
 
   it.each([
@@ -57,6 +87,7 @@ describe('refreshDelay', () => {
     username: 'u',
     password: 'p',
     user: 'u',
+    uri: undefined,
     expiresAt: NOW + lifetimeMs,
   });
   it('refreshes at 80 % of the lifetime', () => {
@@ -137,6 +168,58 @@ describe('CredentialStore', () => {
     store.stop();
   });
 
+  it('retries a failed refresh with backoff until it gets credentials', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const now = Date.now();
+    const answers: Array<() => Response> = [
+      () => Response.json({ username: 'a:agent1', password: 'p1', expires: now / 1000 + 100 }),
+      () => new Response('down', { status: 503 }),
+      () => new Response('down', { status: 503 }),
+      () => Response.json({ username: 'b:agent1', password: 'p2', expires: now / 1000 + 700 }),
+    ];
+    const fetchMock = vi.fn(async () => answers.shift()!());
+    vi.stubGlobal('fetch', fetchMock);
+    const refreshed = vi.fn();
+    const failed = vi.fn();
+    const store = new CredentialStore(
+      { kind: 'url', url: 'https://b.example/c' },
+      refreshed,
+      failed,
+    );
+    await store.get();
+    await vi.advanceTimersByTimeAsync(80_000);
+    await vi.waitFor(() => expect(failed).toHaveBeenCalledTimes(1));
+    // Backoff: 0.5-1 s, then 1-2 s (DEFAULT_BACKOFF).
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.waitFor(() => expect(failed).toHaveBeenCalledTimes(2));
+    await vi.advanceTimersByTimeAsync(2000);
+    await vi.waitFor(() =>
+      expect(refreshed).toHaveBeenCalledWith(expect.objectContaining({ password: 'p2' })),
+    );
+    expect(fetchMock).toHaveBeenCalledTimes(4);
+    expect(failed.mock.calls[0]![0].message).toContain('503');
+    store.stop();
+  });
+
+  it('never names the query string of the credentials URL (it may carry a key)', async () => {
+    const url = 'https://b.example/credentials/agent?agent=agent1&key=s3cret#x';
+    for (const answer of [
+      () => new Response('no', { status: 403, statusText: 'Forbidden' }),
+      () => new Response('not json'),
+      () => {
+        throw new TypeError('Failed to fetch');
+      },
+    ]) {
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(async () => answer()),
+      );
+      const result = await new CredentialStore({ kind: 'url', url }, vi.fn(), vi.fn()).get();
+      expect(!result.ok && result.error.message).toContain('https://b.example/credentials/agent');
+      expect(!result.ok && result.error.message).not.toMatch(/s3cret|agent=|\?|#x/);
+    }
+  });
+
   it('reports an HTTP failure clearly', async () => {
     vi.stubGlobal(
       'fetch',
@@ -196,7 +279,13 @@ describe('CredentialStore', () => {
     expect(store.refreshable).toBe(false);
     expect(await store.get()).toEqual({
       ok: true,
-      credentials: { username: 'agent1', password: 'pw', user: 'agent1', expiresAt: undefined },
+      credentials: {
+        username: 'agent1',
+        password: 'pw',
+        user: 'agent1',
+        uri: undefined,
+        expiresAt: undefined,
+      },
     });
   });
 });

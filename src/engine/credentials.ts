@@ -3,7 +3,9 @@
  * backend (auth_ephemeral: `username = "<unix-expiry>:<user>"`), refreshed before they
  * expire.
  */
+import { Backoff } from './backoff';
 import type { CredentialSource } from './config';
+import { redactUrl } from './redact';
 import type { PhoneError } from './types';
 
 export interface SipCredentials {
@@ -12,6 +14,12 @@ export interface SipCredentials {
   password: string | undefined;
   /** SIP user for the From/To URI (the part after `<expiry>:`). */
   user: string;
+  /**
+   * The SIP identity the service minted them for (`sip:visitor-ab12@helpline.example`), when
+   * it says; its user is always `user` (checked), since Kamailio's autheph_check_from
+   * refuses a From whose user is not the one in the credentials.
+   */
+  uri: string | undefined;
   /** When the credentials stop working, ms since epoch; undefined = never. */
   expiresAt: number | undefined;
 }
@@ -28,6 +36,8 @@ export const REFRESH_AT_LIFETIME = 0.8;
 export const MIN_REFRESH_DELAY_MS = 5000;
 
 const EPHEMERAL_USERNAME = /^(\d+):(.+)$/;
+/** `sip:user@host[:port]`, nothing else (no parameters, no display name). */
+const SIP_URI = /^sips?:([^@:;?>\s]+)@([a-z0-9.-]+(?::\d+)?)$/i;
 
 function failure(message: string, cause?: unknown): { ok: false; error: PhoneError } {
   return { ok: false, error: { code: 'credentials-failed', message, cause } };
@@ -43,7 +53,7 @@ export function parseCredentials(body: unknown, now: number): CredentialsResult 
   if (typeof body !== 'object' || body === null) {
     return failure('The credentials service returned no JSON object.');
   }
-  const { username, password, expires } = body as Record<string, unknown>;
+  const { username, password, expires, uri } = body as Record<string, unknown>;
   if (typeof username !== 'string' || username.trim() === '') {
     return failure('The credentials service returned no username.');
   }
@@ -59,10 +69,27 @@ export function parseCredentials(body: unknown, now: number): CredentialsResult 
       `The credentials service returned credentials that already expired (${new Date(expiresAt).toISOString()}).`,
     );
   }
+  const user = userFromUsername(username);
+  if (uri !== undefined && !identityMatches(uri, user)) {
+    return failure(
+      `The credentials service returned a uri that is not sip:${user}@<domain> (the user of the username): got ${typeof uri === 'string' ? `'${uri.slice(0, 120)}'` : typeof uri}.`,
+    );
+  }
   return {
     ok: true,
-    credentials: { username, password, user: userFromUsername(username), expiresAt },
+    credentials: { username, password, user, uri: uri as string | undefined, expiresAt },
   };
+}
+
+function identityMatches(uri: unknown, user: string): boolean {
+  if (typeof uri !== 'string') return false;
+  const match = SIP_URI.exec(uri);
+  if (!match) return false;
+  try {
+    return decodeURIComponent(match[1]!) === user;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -81,6 +108,8 @@ export async function fetchCredentials(
   url: string,
   timeoutMs = CREDENTIALS_TIMEOUT_MS,
 ): Promise<CredentialsResult> {
+  // Messages name the service without its query string (it may carry a key: issue 10).
+  const shown = redactUrl(url);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -93,21 +122,21 @@ export async function fetchCredentials(
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     return failure(
       timedOut
-        ? `The credentials service at ${url} did not answer within ${timeoutMs / 1000} s.`
-        : `Could not reach the credentials service at ${url}.`,
+        ? `The credentials service at ${shown} did not answer within ${timeoutMs / 1000} s.`
+        : `Could not reach the credentials service at ${shown}.`,
       error,
     );
   }
   if (!response.ok) {
     return failure(
-      `The credentials service at ${url} answered ${response.status} ${response.statusText}.`.trim(),
+      `The credentials service at ${shown} answered ${response.status} ${response.statusText}.`.trim(),
     );
   }
   let body: unknown;
   try {
     body = await response.json();
   } catch (error) {
-    return failure(`The credentials service at ${url} did not return JSON.`, error);
+    return failure(`The credentials service at ${shown} did not return JSON.`, error);
   }
   return parseCredentials(body, Date.now());
 }
@@ -136,6 +165,7 @@ export class CredentialStore {
   private pending: Promise<CredentialsResult> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private readonly retry = new Backoff();
 
   /**
    * @param onRefreshed called with credentials obtained by a scheduled refresh
@@ -177,6 +207,7 @@ export class CredentialStore {
         username: user,
         password,
         user: userFromUsername(user),
+        uri: undefined,
         expiresAt: undefined,
       };
       return Promise.resolve({ ok: true, credentials: this.currentValue });
@@ -212,11 +243,25 @@ export class CredentialStore {
     clearTimeout(this.timer);
     const delay = refreshDelay(credentials, Date.now());
     if (delay === undefined) return;
-    this.timer = setTimeout(async () => {
-      const result = await this.fetch();
-      if (this.stopped) return;
-      if (result.ok) this.onRefreshed(result.credentials);
-      else this.onFailed(result.error);
-    }, delay);
+    this.timer = setTimeout(() => void this.refresh(), delay);
+  }
+
+  /**
+   * A scheduled refresh. A failed one is retried with backoff (the service may be down
+   * for a moment): the credentials in use keep working until they expire, and a phone
+   * that is registered must not be left with expired ones for good.
+   */
+  private async refresh(): Promise<void> {
+    this.timer = undefined;
+    const result = await this.fetch();
+    if (this.stopped) return;
+    if (result.ok) {
+      this.retry.reset();
+      this.onRefreshed(result.credentials);
+      return;
+    }
+    this.onFailed(result.error);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), this.retry.next());
   }
 }

@@ -7,12 +7,13 @@ import type { RTCSessionEvent } from 'jssip/lib/UA';
 import { type SoundChannel, SoundPlayer } from './audio';
 import { Backoff } from './backoff';
 import { Call, type CallContext, identityFromUri } from './call';
-import { endMessage } from './causes';
+import { endMessage, isAuthRejection } from './causes';
 import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
 import { Emitter } from './emitter';
 import { acquireMicrophone, stopStream } from './media';
 import { sendReportBeacon } from './quality/beacon';
+import { redactUrl } from './redact';
 import { FailoverSocket } from './socket';
 import type {
   CallHandle,
@@ -23,6 +24,7 @@ import type {
   RegistrationState,
   Unsubscribe,
 } from './types';
+import { applyCredentialsToUa, identityUri } from './ua-identity';
 
 /** A call waits at most this long for the connection before it ends. */
 export const CALL_CONNECT_TIMEOUT_MS = 15_000;
@@ -61,6 +63,8 @@ export class Phone {
   /** Bumped by stop(): an openUa() still awaiting its credentials then knows it is stale. */
   private connectAttempt = 0;
   private registerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The credentials the UA uses now. */
+  private applied: SipCredentials | undefined;
   /** The region serving the connection (`X-Region` of the SBC's answers). */
   private regionValue: string | undefined;
   /** Set while an established connection is being recovered: when it dropped, and where. */
@@ -90,7 +94,7 @@ export class Phone {
     this.config = result.config;
     this.credentials = new CredentialStore(
       result.config.credentials,
-      (credentials) => this.applyCredentials(credentials),
+      (credentials) => this.applyCredentials(credentials, 'refresh'),
       (error) => this.reportError(error),
     );
     const warning = insecureCredentialsWarning(result.config.credentials);
@@ -179,6 +183,19 @@ export class Phone {
     return call;
   }
 
+  /**
+   * Fetch new credentials now (the host renewed its session, say) and use them for every
+   * new request; calls in progress keep theirs, a registered phone re-registers. Resolves
+   * once done; a failure arrives as an `error` event. The phone also does this by itself
+   * before its credentials expire.
+   */
+  async refreshCredentials(): Promise<void> {
+    if (!this.credentials?.refreshable) return;
+    const fresh = await this.credentials.fetch();
+    if (fresh.ok) this.applyCredentials(fresh.credentials, 'refresh');
+    else this.reportError(fresh.error);
+  }
+
   /** Retry sounds the browser blocked. Call it from a user gesture (click, key press). */
   async unlockAudio(): Promise<void> {
     await this.sounds.unlock();
@@ -222,17 +239,52 @@ export class Phone {
       call.fail({ cause: 'connection-lost', message: ready.error.message }, ready.error);
       return;
     }
+    // Credentials that expired while the page slept (timers stand still) are renewed
+    // before the INVITE rather than after its refusal; current ones come back at once.
+    const current = await this.credentials!.get();
+    if (call.ended) {
+      stopStream(microphone.stream);
+      return;
+    }
+    if (current.ok) this.applyCredentials(current.credentials, 'refresh');
+    const stream = microphone.stream;
     try {
-      const session = this.ua!.call(uri, {
-        mediaStream: microphone.stream,
-        pcConfig: { iceServers: this.config.iceServers },
-      });
-      call.attach(session, microphone.stream);
+      call.attach(this.newSession(uri, stream), stream, () => this.renewCall(call, uri, stream));
     } catch (error) {
       stopStream(microphone.stream);
       const message = `${endMessage('failed')} (${String(error)})`;
       call.fail({ cause: 'failed', message }, { code: 'call-failed', message, cause: error });
     }
+  }
+
+  private newSession(uri: string, stream: MediaStream): RTCSession {
+    if (!this.ua || !this.config) throw new Error('the phone was stopped');
+    return this.ua.call(uri, {
+      mediaStream: stream,
+      pcConfig: { iceServers: this.config.iceServers },
+    });
+  }
+
+  /**
+   * The INVITE was refused for its credentials (401/403/407), which may have gone stale:
+   * expired on a page whose timers stood still, a clock minutes off, or a refresh racing
+   * the INVITE's challenge. Fresh credentials, and the call goes out again; the Call asks
+   * only once. Undefined: nothing to retry with (the call ends with the refusal).
+   */
+  private async renewCall(
+    call: Call,
+    uri: string,
+    stream: MediaStream,
+  ): Promise<RTCSession | undefined> {
+    if (!this.credentials?.refreshable) return undefined;
+    const fresh = await this.credentials.fetch();
+    if (!fresh.ok) {
+      this.reportError(fresh.error);
+      return undefined;
+    }
+    if (call.ended || !this.ua?.isConnected()) return undefined;
+    this.applyCredentials(fresh.credentials, 'rejected');
+    return this.newSession(uri, stream);
   }
 
   /** Resolves when the socket is up, or with an error when it cannot be brought up. */
@@ -323,6 +375,12 @@ export class Phone {
     });
     try {
       this.ua = this.createUa(config, socket, credentials.credentials);
+      this.applied = credentials.credentials;
+      this.events.emit('credentials', {
+        uri: identityUri(credentials.credentials, config.domain),
+        expiresAt: credentials.credentials.expiresAt,
+        reason: 'initial',
+      });
     } catch (error) {
       socket.disconnect();
       this.setState('failed', {
@@ -360,7 +418,7 @@ export class Phone {
     const ua = new UA({
       // FailoverSocket implements JsSIP's Socket interface (the class itself is not exported).
       sockets: [this.socket as unknown as Socket],
-      uri: `sip:${credentials.user}@${config.domain}`,
+      uri: identityUri(credentials, config.domain),
       authorization_user: credentials.username,
       ...(credentials.password !== undefined && { password: credentials.password }),
       ...(config.displayName !== undefined && { display_name: config.displayName }),
@@ -389,7 +447,7 @@ export class Phone {
     ua.on('disconnected', ({ code, reason }) => {
       if (this.stopping || this.ua !== ua) return;
       this.failedConnects += 1;
-      const url = this.socket?.url ?? config.servers[0];
+      const url = redactUrl(this.socket?.url ?? config.servers[0] ?? '');
       const error: PhoneError = {
         code: 'connection-failed',
         message: `Lost or could not open the connection to the phone service (${url}${code ? `, code ${code}` : ''}${reason ? `: ${reason}` : ''}); retrying.`,
@@ -425,13 +483,12 @@ export class Phone {
     if (this.stopping || !this.ua) return;
     // A dropped socket is handled by the reconnection (JsSIP re-registers on connect).
     if (cause === 'Connection Error') return;
-    const authRejected = status === 401 || status === 403 || status === 407;
-    if (authRejected) {
+    if (isAuthRejection(status)) {
       if (!this.authRetried && this.credentials?.refreshable) {
         this.authRetried = true;
         const fresh = await this.credentials.fetch();
         if (fresh.ok && this.ua) {
-          this.applyCredentials(fresh.credentials);
+          this.applyCredentials(fresh.credentials, 'rejected');
           this.register();
           return;
         }
@@ -517,9 +574,25 @@ export class Phone {
     }
   }
 
-  private applyCredentials(credentials: SipCredentials): void {
-    this.ua?.set('authorization_user', credentials.username);
-    if (credentials.password !== undefined) this.ua?.set('password', credentials.password);
+  /**
+   * Send every new request with `credentials`, as their identity (ua-identity.ts); calls in
+   * progress keep theirs. A registered agent re-registers at once on a refresh: its
+   * registration then never depends on credentials about to expire (the SBC may cap a
+   * registration's expiry at their lifetime).
+   */
+  private applyCredentials(credentials: SipCredentials, reason: 'refresh' | 'rejected'): void {
+    const ua = this.ua;
+    if (!ua || !this.config || credentials === this.applied) return;
+    this.applied = credentials;
+    applyCredentialsToUa(ua, credentials, this.config.domain);
+    this.events.emit('credentials', {
+      uri: identityUri(credentials, this.config.domain),
+      expiresAt: credentials.expiresAt,
+      reason,
+    });
+    if (reason === 'refresh' && this.wantRegister && this.stateValue === 'registered') {
+      ua.register();
+    }
   }
 
   private closeUa(ua: UA): Promise<void> {
@@ -561,10 +634,13 @@ export class Phone {
         this.events.emit('report', report);
         const url = this.config?.statsUrl;
         if (url && !sendReportBeacon(url, report)) {
-          console.warn(`[softphone] the browser did not queue the call report for ${url}`);
+          console.warn(
+            `[softphone] the browser did not queue the call report for ${redactUrl(url)}`,
+          );
         }
       },
-      serverUrl: () => this.socket?.url,
+      // Reports leave the page (stats-url): the server without any query (issue 10).
+      serverUrl: () => (this.socket ? redactUrl(this.socket.url) : undefined),
       region: () => this.regionValue,
     };
   }

@@ -17,6 +17,7 @@
  */
 import { Backoff } from './backoff';
 import { Keepalive } from './keepalive';
+import { redactUrl } from './redact';
 
 /** A WebSocket that neither opens nor fails within this time is abandoned. */
 export const CONNECT_TIMEOUT_MS = 5000;
@@ -195,7 +196,9 @@ export class FailoverSocket {
     try {
       ws = new WebSocket(this.url, 'sip');
     } catch (error) {
-      console.warn(`[softphone] cannot open ${this.url}`, error);
+      // The browser's message repeats the whole URL: only its kind is logged.
+      const kind = error instanceof Error ? error.name : 'error';
+      console.warn(`[softphone] cannot open ${redactUrl(this.url)} (${kind})`);
       this.dropped(1006, 'invalid URL');
       return;
     }

@@ -213,6 +213,20 @@ export interface PhoneEventMap {
   report: CallReport;
   /** Connection lost, recovered (with the region) or given up. */
   connection: ConnectionEvent;
+  /** The phone sends new requests with other credentials, see {@link CredentialsEvent}. */
+  credentials: CredentialsEvent;
+}
+
+/**
+ * New credentials in use: `initial` when the phone connects, `refresh` before the old ones
+ * expire, `rejected` after the server refused the old ones. New requests go out as `uri`
+ * (a visitor gets a new identity with each); calls in progress keep theirs.
+ */
+export interface CredentialsEvent {
+  uri: string;
+  /** When they stop working, ms since epoch; undefined = never (static credentials). */
+  expiresAt: number | undefined;
+  reason: 'initial' | 'refresh' | 'rejected';
 }
 
 export interface CallEventMap {

@@ -1,0 +1,290 @@
+/**
+ * Credentials refresh end to end inside the engine: a real Phone, JsSIP and WebRTC, against
+ * a fake SBC that checks identities like Kamailio's auth_ephemeral (test-support/fake-sbc.ts)
+ * and a fake credentials service that mints a new visitor on every fetch, like
+ * backend/credentials/server.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Phone } from './phone';
+import { digestUser, FakeSbc, header, type SipMessage, uriUser } from './test-support/fake-sbc';
+import type { CallHandle, CallState, CredentialsEvent, PhoneConfig } from './types';
+
+const DOMAIN = 'helpline.test';
+const CREDENTIALS_URL = 'https://credentials.test/credentials/visitor?session=s3cret';
+
+let sbc: FakeSbc;
+/** User names handed out, in order. */
+let minted: string[];
+const phones: Phone[] = [];
+
+/** The fake credentials service: `user` (or a new visitor each time), `lifetimeS` long. */
+function serveCredentials(lifetimeS: number, user?: string) {
+  let serial = 0;
+  const fetchMock = vi.fn(async () => {
+    serial += 1;
+    const name = user ?? `visitor-${serial}`;
+    // + serial: two fetches within one second still get different user names.
+    const expires = Math.floor(Date.now() / 1000) + lifetimeS + serial;
+    const username = `${expires}:${name}`;
+    minted.push(username);
+    return Response.json({
+      username,
+      password: `pw-${serial}`,
+      expires,
+      uri: `sip:${name}@${DOMAIN}`,
+    });
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return fetchMock;
+}
+
+function makePhone(config: Partial<PhoneConfig>): Phone {
+  const phone = new Phone({
+    servers: ['wss://sbc.test/ws'],
+    domain: DOMAIN,
+    credentialsUrl: CREDENTIALS_URL,
+    register: false,
+    keepaliveIntervalMs: 0,
+    iceGatheringTimeoutMs: 100,
+    ringbackUrl: null,
+    ringtoneUrl: null,
+    holdMusicUrl: null,
+    ...config,
+  });
+  phones.push(phone);
+  return phone;
+}
+
+/** Every state the call went through, recorded from its creation. */
+function states(call: CallHandle): CallState[] {
+  const seen: CallState[] = [call.state];
+  call.on('state', ({ state }) => seen.push(state));
+  return seen;
+}
+
+async function reach(call: CallHandle, state: CallState, timeout = 5000): Promise<void> {
+  await expect.poll(() => call.state, { timeout, interval: 20 }).toBe(state);
+}
+
+async function hangUp(call: CallHandle): Promise<void> {
+  call.hangup();
+  await reach(call, 'ended');
+}
+
+/** INVITEs that carried credentials (the ones Kamailio checks), out of dialog. */
+function authenticatedInvites(): SipMessage[] {
+  return sbc
+    .requests('INVITE')
+    .filter((m) => digestUser(m) !== undefined && !/;\s*tag=/.test(header(m, 'to')));
+}
+
+function userOf(username: string | undefined): string {
+  return /^\d+:(.+)$/.exec(username ?? '')?.[1] ?? '';
+}
+
+beforeEach(() => {
+  sbc = new FakeSbc();
+  minted = [];
+  vi.stubGlobal('WebSocket', sbc.webSocketClass());
+});
+
+afterEach(async () => {
+  await Promise.all(phones.splice(0).map((phone) => phone.stop()));
+  sbc.close();
+  vi.unstubAllGlobals();
+});
+
+describe('a visitor whose credentials were refreshed', () => {
+  it('calls as the identity of the new credentials (scheduled refresh)', async () => {
+    // 6 s credentials: refreshed after 5 s (the engine's shortest refresh delay).
+    serveCredentials(6);
+    const phone = makePhone({});
+    const refreshes: CredentialsEvent[] = [];
+    phone.on('credentials', (event) => refreshes.push(event));
+
+    const first = phone.call('echo');
+    await reach(first, 'active');
+    await hangUp(first);
+    await expect.poll(() => refreshes.length, { timeout: 8000, interval: 50 }).toBe(2);
+    expect(refreshes.map((r) => r.reason)).toEqual(['initial', 'refresh']);
+    expect(refreshes[1]!.uri).toBe(`sip:visitor-2@${DOMAIN}`);
+    sbc.stale.add(minted[0]!);
+
+    const second = phone.call('echo');
+    const seen = states(second);
+    await reach(second, 'active');
+    expect(seen).not.toContain('ended');
+    const invites = authenticatedInvites();
+    expect(invites.map((m) => uriUser(header(m, 'from')))).toEqual(['visitor-1', 'visitor-2']);
+    expect(invites.map((m) => userOf(digestUser(m)))).toEqual(['visitor-1', 'visitor-2']);
+  }, 15_000);
+
+  it('keeps a call in progress as it was: its re-INVITE and BYE keep their From', async () => {
+    serveCredentials(600);
+    const phone = makePhone({});
+    const call = phone.call('echo');
+    const seen = states(call);
+    await reach(call, 'active');
+    await phone.refreshCredentials();
+    sbc.stale.add(minted[0]!);
+    expect(minted).toHaveLength(2);
+
+    await call.setHold(true);
+    expect(call.hold).toBe('local');
+    await call.setHold(false);
+    await hangUp(call);
+
+    expect(seen).toEqual(['connecting', 'active', 'on-hold', 'active', 'ended']);
+    expect(call.endCause).toBe('hangup-local');
+    const inDialog = sbc.received.filter(
+      (m) => m.method !== 'ACK' && /;\s*tag=/.test(header(m, 'to')),
+    );
+    expect(inDialog.map((m) => m.method)).toEqual(['INVITE', 'INVITE', 'BYE']);
+    for (const request of inDialog) expect(uriUser(header(request, 'from'))).toBe('visitor-1');
+    // No new call went out because of the refresh.
+    expect(authenticatedInvites()).toHaveLength(1);
+  });
+
+  it('sends the next call with matching identity and credentials right after a refresh', async () => {
+    serveCredentials(600);
+    const phone = makePhone({});
+    await phone.prepare();
+    await phone.refreshCredentials();
+    await phone.refreshCredentials();
+
+    const call = phone.call('echo');
+    await reach(call, 'active');
+    const [invite] = authenticatedInvites();
+    expect(uriUser(header(invite!, 'from'))).toBe('visitor-3');
+    expect(digestUser(invite!)).toBe(minted[2]);
+  });
+});
+
+describe('a call refused for its credentials', () => {
+  it.each([
+    ['expired (challenged again: 407)', 'stale'],
+    ['not matching the identity (403)', 'mismatch'],
+  ])('is sent again once with fresh ones, unnoticed by the UI: %s', async (_, how) => {
+    const fetchMock = serveCredentials(600);
+    const phone = makePhone({});
+    await phone.prepare();
+    if (how === 'stale') sbc.stale.add(minted[0]!);
+    else sbc.refuseAllInvites = 403;
+
+    const call = phone.call('echo');
+    const seen = states(call);
+    const ended = vi.fn();
+    call.on('ended', ended);
+    if (how === 'mismatch') {
+      await expect.poll(() => authenticatedInvites().length, { interval: 20 }).toBe(1);
+      sbc.refuseAllInvites = undefined;
+    }
+    await reach(call, 'active');
+
+    expect(seen).toEqual(['connecting', 'active']);
+    expect(ended).not.toHaveBeenCalled();
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    const invites = authenticatedInvites();
+    expect(invites.map((m) => userOf(digestUser(m)))).toEqual(['visitor-1', 'visitor-2']);
+    expect(uriUser(header(invites[1]!, 'from'))).toBe('visitor-2');
+    // The retry is a new call (new Call-ID), the refused one is over.
+    expect(header(invites[0]!, 'call-id')).not.toBe(header(invites[1]!, 'call-id'));
+    await hangUp(call);
+    expect(call.endCause).toBe('hangup-local');
+  });
+
+  it.each([403, 407] as const)('is sent again only once: a second %i ends it', async (status) => {
+    const fetchMock = serveCredentials(600);
+    const phone = makePhone({});
+    sbc.refuseAllInvites = status;
+
+    const call = phone.call('echo');
+    const ended = new Promise<{ cause: string; sipStatus?: number }>((resolve) =>
+      call.on('ended', resolve),
+    );
+    expect(await ended).toMatchObject({ cause: 'forbidden', sipStatus: status });
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(authenticatedInvites()).toHaveLength(2);
+  });
+
+  it('is not sent again with static credentials (nothing fresher to get)', async () => {
+    vi.stubGlobal('fetch', vi.fn());
+    const phone = makePhone({ credentialsUrl: undefined, user: 'agent1', password: 'pw' });
+    sbc.refuseAllInvites = 403;
+    const call = phone.call('echo');
+    await reach(call, 'ended');
+    expect(call.endCause).toBe('forbidden');
+    expect(authenticatedInvites()).toHaveLength(1);
+  });
+
+  it('hung up while fresh credentials are fetched: ends canceled, nothing sent again', async () => {
+    serveCredentials(600);
+    const phone = makePhone({});
+    await phone.prepare();
+    sbc.refuseAllInvites = 403;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const original = globalThis.fetch;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (...args: Parameters<typeof fetch>) => {
+        await gate;
+        return original(...args);
+      }),
+    );
+    const call = phone.call('echo');
+    await expect.poll(() => authenticatedInvites().length, { interval: 20 }).toBe(1);
+    call.hangup();
+    release();
+    await reach(call, 'ended');
+    expect(call.endCause).toBe('canceled');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(authenticatedInvites()).toHaveLength(1);
+  });
+});
+
+describe('the end-of-call report', () => {
+  it('names the server without its query string', async () => {
+    serveCredentials(600);
+    const phone = makePhone({ servers: ['wss://sbc.test/ws?token=s3cret'] });
+    const call = phone.call('echo');
+    await reach(call, 'active');
+    await hangUp(call);
+    expect(call.quality.report?.server).toBe('wss://sbc.test/ws');
+  });
+});
+
+describe('a registered agent whose credentials were refreshed', () => {
+  it('re-registers with each new credential at once and stays registered', async () => {
+    serveCredentials(600, 'agent1');
+    const phone = makePhone({ register: true });
+    const registration: string[] = [];
+    phone.on('registration', ({ state }) => registration.push(state));
+    await phone.start();
+    expect(phone.state).toBe('registered');
+
+    const signedBy = () =>
+      sbc
+        .requests('REGISTER')
+        .map(digestUser)
+        .filter((username) => username !== undefined);
+    const initial = signedBy().length;
+    expect(new Set(signedBy())).toEqual(new Set([minted[0]]));
+
+    for (const refresh of [1, 2]) {
+      await phone.refreshCredentials();
+      // One REGISTER challenged, then signed with the new credentials.
+      await expect.poll(() => signedBy().length, { interval: 20 }).toBe(initial + refresh);
+      expect(signedBy().at(-1)).toBe(minted[refresh]);
+    }
+    for (const request of sbc.requests('REGISTER')) {
+      expect(uriUser(header(request, 'from'))).toBe('agent1');
+      expect(uriUser(header(request, 'to'))).toBe('agent1');
+    }
+    // Re-registering is invisible: no `registering` between the refreshes.
+    expect(registration).toEqual(['connecting', 'registering', 'registered']);
+    expect(phone.state).toBe('registered');
+  });
+});
