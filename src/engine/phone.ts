@@ -65,6 +65,8 @@ export class Phone {
   private registerTimer: ReturnType<typeof setTimeout> | undefined;
   /** The credentials the UA uses now. */
   private applied: SipCredentials | undefined;
+  /** Fresh credentials for another identity, held back until the call in progress ends. */
+  private deferred: { credentials: SipCredentials; reason: 'refresh' | 'rejected' } | undefined;
   /** The region serving the connection (`X-Region` of the SBC's answers). */
   private regionValue: string | undefined;
   /** Set while an established connection is being recovered: when it dropped, and where. */
@@ -246,7 +248,7 @@ export class Phone {
       stopStream(microphone.stream);
       return;
     }
-    if (current.ok) this.applyCredentials(current.credentials, 'refresh');
+    if (current.ok) this.applyCredentials(current.credentials, 'refresh', call);
     const stream = microphone.stream;
     try {
       call.attach(this.newSession(uri, stream), stream, () => this.renewCall(call, uri, stream));
@@ -283,7 +285,7 @@ export class Phone {
       return undefined;
     }
     if (call.ended || !this.ua?.isConnected()) return undefined;
-    this.applyCredentials(fresh.credentials, 'rejected');
+    this.applyCredentials(fresh.credentials, 'rejected', call);
     return this.newSession(uri, stream);
   }
 
@@ -575,14 +577,33 @@ export class Phone {
   }
 
   /**
-   * Send every new request with `credentials`, as their identity (ua-identity.ts); calls in
-   * progress keep theirs. A registered agent re-registers at once on a refresh: its
-   * registration then never depends on credentials about to expire (the SBC may cap a
-   * registration's expiry at their lifetime).
+   * Send every new request with `credentials`, as their identity (ua-identity.ts). A
+   * registered agent re-registers at once on a refresh: its registration then never
+   * depends on credentials about to expire (the SBC may cap its expiry at their lifetime).
+   *
+   * Credentials for another identity (a visitor gets a new one with each) wait while a
+   * call other than `placing` is up: the SBC may challenge that call's in-dialog requests
+   * (backend/kamailio/kamailio.cfg challenges an endpoint whose address changed, after a
+   * reconnect), and JsSIP answers with the UA's credentials, which must then still be
+   * those of the dialog's From. A phone has one call at a time, so nothing else needs the
+   * new identity meanwhile; they apply as the call ends.
    */
-  private applyCredentials(credentials: SipCredentials, reason: 'refresh' | 'rejected'): void {
+  private applyCredentials(
+    credentials: SipCredentials,
+    reason: 'refresh' | 'rejected',
+    placing?: Call,
+  ): void {
     const ua = this.ua;
     if (!ua || !this.config || credentials === this.applied) return;
+    const domain = this.config.domain;
+    const otherIdentity =
+      this.applied !== undefined &&
+      identityUri(this.applied, domain) !== identityUri(credentials, domain);
+    if (otherIdentity && this.liveCalls.some((call) => call !== placing)) {
+      this.deferred = { credentials, reason };
+      return;
+    }
+    this.deferred = undefined;
     this.applied = credentials;
     applyCredentialsToUa(ua, credentials, this.config.domain);
     this.events.emit('credentials', {
@@ -628,6 +649,10 @@ export class Phone {
       sounds: this.sounds,
       onEnded: (call) => {
         this.liveCalls = this.liveCalls.filter((other) => other !== call);
+        const deferred = this.deferred;
+        if (deferred && this.liveCalls.length === 0) {
+          this.applyCredentials(deferred.credentials, deferred.reason);
+        }
       },
       onError: (error) => this.reportError(error),
       onReport: (report) => {

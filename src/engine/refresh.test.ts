@@ -122,27 +122,41 @@ describe('a visitor whose credentials were refreshed', () => {
   it('keeps a call in progress as it was: its re-INVITE and BYE keep their From', async () => {
     serveCredentials(600);
     const phone = makePhone({});
+    const uris: string[] = [];
+    phone.on('credentials', ({ uri }) => uris.push(uri));
+    // As after a reconnect: the SBC challenges the call's in-dialog requests.
+    sbc.challengeInDialog = true;
     const call = phone.call('echo');
     const seen = states(call);
     await reach(call, 'active');
     await phone.refreshCredentials();
-    sbc.stale.add(minted[0]!);
     expect(minted).toHaveLength(2);
 
     await call.setHold(true);
     expect(call.hold).toBe('local');
     await call.setHold(false);
+    expect(call.hold).toBe('none');
+    // The call's identity stays in use until it ends, then the new one takes over.
+    expect(uris).toEqual([`sip:visitor-1@${DOMAIN}`]);
     await hangUp(call);
+    expect(uris).toEqual([`sip:visitor-1@${DOMAIN}`, `sip:visitor-2@${DOMAIN}`]);
 
     expect(seen).toEqual(['connecting', 'active', 'on-hold', 'active', 'ended']);
     expect(call.endCause).toBe('hangup-local');
     const inDialog = sbc.received.filter(
-      (m) => m.method !== 'ACK' && /;\s*tag=/.test(header(m, 'to')),
+      (m) => m.method !== 'ACK' && /;\s*tag=/.test(header(m, 'to')) && digestUser(m),
     );
     expect(inDialog.map((m) => m.method)).toEqual(['INVITE', 'INVITE', 'BYE']);
-    for (const request of inDialog) expect(uriUser(header(request, 'from'))).toBe('visitor-1');
-    // No new call went out because of the refresh.
+    for (const request of inDialog) {
+      expect(uriUser(header(request, 'from'))).toBe('visitor-1');
+      expect(digestUser(request)).toBe(minted[0]);
+    }
+    // No new call went out because of the refresh; the next one is the new identity.
     expect(authenticatedInvites()).toHaveLength(1);
+    sbc.challengeInDialog = false;
+    const next = phone.call('echo');
+    await reach(next, 'active');
+    expect(uriUser(header(authenticatedInvites()[1]!, 'from'))).toBe('visitor-2');
   });
 
   it('sends the next call with matching identity and credentials right after a refresh', async () => {

@@ -7,13 +7,12 @@
  * `visitor-…` user on every fetch, so after a refresh the From of every new request must
  * carry the new user along with the new digest user name and password. JsSIP's `set()`
  * changes only the digest part (its UA has no way to change its URI at run time), so the
- * URI is replaced in the UA's configuration here, the one place that reaches into JsSIP.
+ * URI in the UA's configuration is updated here, the one place that reaches into JsSIP.
  *
  * What keeps its identity: a dialog (a call in progress) copied its From at creation
  * (JsSIP's Dialog `_local_uri`), so its re-INVITEs, INFOs and BYE keep the From they
- * started with. The SBC relays in-dialog requests along the Record-Route set without a
- * digest challenge (route[WITHINDLG] runs before route[AUTH]); were it to challenge them,
- * no credentials could answer for a call longer than their lifetime anyway.
+ * started with. A challenge to one of them is answered with the UA's credentials, though:
+ * the phone keeps those of the call's identity until the call ends (Phone.applyCredentials).
  */
 import { type UA, URI } from 'jssip';
 import type { SipCredentials } from './credentials';

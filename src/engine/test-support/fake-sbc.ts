@@ -5,7 +5,8 @@
  * REGISTER, 407 otherwise); credentials the test declared stale are challenged again (as
  * autheph_www/autheph_proxy do with expired ones); a From (or REGISTER To) whose user is
  * not the one in the credentials gets 403 (autheph_check_from / autheph_check_to).
- * In-dialog requests are answered without a challenge (route[WITHINDLG] runs first).
+ * In-dialog requests are answered without a challenge, unless `challengeInDialog` is set
+ * (Kamailio challenges them when the endpoint's address changed after a reconnect).
  * INVITEs are answered with a real SDP answer from an RTCPeerConnection, so JsSIP and the
  * engine see a normal call. Digest responses are not verified: the user name is the point.
  */
@@ -58,6 +59,8 @@ export class FakeSbc {
   readonly received: SipMessage[] = [];
   /** Digest user names refused as if expired. */
   readonly stale = new Set<string>();
+  /** Challenge in-dialog requests too (and check them like out-of-dialog ones). */
+  challengeInDialog = false;
   /** When set, every INVITE with credentials is refused with this status. */
   refuseAllInvites: 403 | 407 | undefined;
   private readonly sockets: FakeWebSocketLike[] = [];
@@ -124,7 +127,7 @@ export class FakeSbc {
       return;
     }
     if (/;\s*tag=/.test(header(request, 'to'))) {
-      // In dialog: relayed without a challenge.
+      if (this.challengeInDialog && !this.authorized(request, reply)) return;
       if (method === 'INVITE') reply(200, 'OK', this.contact(), await this.answer(request));
       else reply(200, 'OK');
       return;
@@ -133,20 +136,9 @@ export class FakeSbc {
       reply(200, 'OK');
       return;
     }
-    const registering = method === 'REGISTER';
-    const username = digestUser(request);
-    if (username === undefined || this.stale.has(username)) {
-      const challenge = `Digest realm="helpline.test", nonce="${token()}"`;
-      if (registering) reply(401, 'Unauthorized', [`WWW-Authenticate: ${challenge}`]);
-      else reply(407, 'Proxy Authentication Required', [`Proxy-Authenticate: ${challenge}`]);
-      return;
-    }
-    const user = /^\d+:(.+)$/.exec(username)?.[1] ?? username;
-    if (uriUser(header(request, 'from')) !== user) {
-      reply(403, 'Forbidden From Identity');
-      return;
-    }
-    if (registering) {
+    if (!this.authorized(request, reply)) return;
+    const user = /^\d+:(.+)$/.exec(digestUser(request) ?? '')?.[1];
+    if (method === 'REGISTER') {
       if (uriUser(header(request, 'to')) !== user) {
         reply(403, 'Forbidden To Identity');
         return;
@@ -169,6 +161,29 @@ export class FakeSbc {
       return;
     }
     reply(200, 'OK', this.contact(), await this.answer(request));
+  }
+
+  /** autheph_proxy / autheph_www, then autheph_check_from; false once it replied. */
+  private authorized(
+    request: SipMessage,
+    reply: (status: number, reason: string, extra?: string[]) => void,
+  ): boolean {
+    const username = digestUser(request);
+    if (username === undefined || this.stale.has(username)) {
+      const challenge = `Digest realm="helpline.test", nonce="${token()}"`;
+      if (request.method === 'REGISTER') {
+        reply(401, 'Unauthorized', [`WWW-Authenticate: ${challenge}`]);
+      } else {
+        reply(407, 'Proxy Authentication Required', [`Proxy-Authenticate: ${challenge}`]);
+      }
+      return false;
+    }
+    const user = /^\d+:(.+)$/.exec(username)?.[1] ?? username;
+    if (uriUser(header(request, 'from')) !== user) {
+      reply(403, 'Forbidden From Identity');
+      return false;
+    }
+    return true;
   }
 
   private contact(): string[] {
