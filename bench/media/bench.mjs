@@ -2,7 +2,8 @@
 // the server's interval histogram once all N are up, measure for a fixed window, and
 // collect CPU (from /proc), RSS, send-interval percentiles and sipp's verdict.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +30,19 @@ const SIP_PORT = 5071;
 const HTTP_PORT = 8071;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
+// The server refuses to start without an API token file; this run makes its own.
+const TOKEN = randomBytes(32).toString('hex');
+const TOKEN_FILE = join(mkdtempSync(join(os.tmpdir(), 'media-bench-')), 'token');
+writeFileSync(TOKEN_FILE, TOKEN, { mode: 0o600 });
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const api = async (path, method = 'GET') =>
-  (await fetch(`http://127.0.0.1:${HTTP_PORT}${path}`, { method })).json();
+  (
+    await fetch(`http://127.0.0.1:${HTTP_PORT}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })
+  ).json();
 
 async function until(probe, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
@@ -96,6 +107,9 @@ async function runLevel(calls, priority) {
         HISTORY_SIZE: '5000',
         LOG_LEVEL: 'warn',
         RECORDINGS_DIR: '/tmp/media-bench-recordings',
+        MEDIA_API_TOKEN_FILE: TOKEN_FILE,
+        // sipp plays the SBC here, from its own ports on loopback.
+        TRUSTED_SIP_SOURCES: '127.0.0.1',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },

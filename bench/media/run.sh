@@ -5,7 +5,10 @@
 # with only loopback, so nothing leaves the machine and no port clashes with the lab.
 #   bash bench/media/run.sh                 # rt:200 rt:400 rt:600 rt:800 normal:200
 #   bash bench/media/run.sh 1000 normal:400 # chosen levels ("rt" unless MEDIA_PRIORITY=normal)
+# First, one line on SIP parse time for pathological input (bench/media/parse.mjs).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 node "$root/backend/media/build.mjs" >/dev/null
+# Parse time on pathological SIP (issue 10): must stay linear in the input size.
+node "$root/bench/media/parse.mjs"
 exec unshare -n bash -c "ip link set lo up && node '$root/bench/media/bench.mjs' $*"

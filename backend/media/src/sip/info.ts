@@ -24,7 +24,10 @@ export function infoDigit(contentType: string, body: string): InfoDigit {
 /** The first character after `Signal =` when body[start, end) is that line, else undefined. */
 function signalValue(body: string, start: number, end: number): string | undefined {
   let i = skipBlanks(body, start, end);
-  if (body.slice(i, i + 6).toLowerCase() !== 'signal') return undefined;
+  // Most lines are not it: compare the first letter before building any string.
+  if ((body.charCodeAt(i) | 0x20) !== 0x73 || body.slice(i, i + 6).toLowerCase() !== 'signal') {
+    return undefined;
+  }
   i = skipBlanks(body, i + 6, end);
   if (body[i] !== '=') return undefined;
   i = skipBlanks(body, i + 1, end);
