@@ -133,6 +133,7 @@ start_region() {
   spawn "$region" "$region-media1" env SERVER_NAME="$region-media1" SIP_HOST="$ip" SIP_PORT=5071 \
     HTTP_PORT=8071 RTP_PORT_MIN=20000 RTP_PORT_MAX=24999 PROXY="$ip:5060" DOMAIN=helpline.test \
     RECORDINGS_DIR="$STATE/$region/recordings" NODE_ENV=production \
+    MEDIA_API_TOKEN_FILE="$RUN_DIR/media-api-token" \
     node --enable-source-maps "$BACKEND_DIR/media/dist/server.js"
   start_kamailio "$region"
 }
