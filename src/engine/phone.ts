@@ -378,6 +378,7 @@ export class Phone {
     try {
       this.ua = this.createUa(config, socket, credentials.credentials);
       this.applied = credentials.credentials;
+      this.deferred = undefined;
       this.events.emit('credentials', {
         uri: identityUri(credentials.credentials, config.domain),
         expiresAt: credentials.credentials.expiresAt,
