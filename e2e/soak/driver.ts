@@ -68,6 +68,8 @@ export interface CallOutcome {
   startedAt: number;
   /** Click to `active`, when it got there. */
   setupMs: number | undefined;
+  /** Click to the last check done (the call ended on both sides when it was good). */
+  durationMs: number | undefined;
   ok: boolean;
   /** Why it failed (the first check that did not hold). */
   cause?: string;
@@ -76,7 +78,11 @@ export interface CallOutcome {
 /** Thrown by `until` with what was awaited and the last value seen. */
 class StepFailed extends Error {}
 
-/** Polls `probe` until `done` holds; throws a StepFailed naming `what` after `timeoutMs`. */
+/**
+ * Polls `probe` until `done` holds; throws a StepFailed naming `what` after `timeoutMs`. A
+ * probe that throws (a media server API request refused for a moment) counts as "not yet":
+ * only the deadline decides, and the last error is in the message.
+ */
 async function until<T>(
   what: string,
   probe: () => Promise<T> | T,
@@ -86,10 +92,16 @@ async function until<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
+    let last: string;
+    try {
+      const value = await probe();
+      if (done(value)) return value;
+      last = show(value);
+    } catch (error) {
+      last = `error ${causeOf(error)}`;
+    }
     if (Date.now() > deadline) {
-      throw new StepFailed(`${what}: not after ${timeoutMs / 1000} s (last: ${show(value)})`);
+      throw new StepFailed(`${what}: not after ${timeoutMs / 1000} s (last: ${last})`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -376,12 +388,14 @@ export async function runSoak(
         callId: undefined,
         startedAt: Date.now(),
         setupMs: undefined,
+        durationMs: undefined,
         ok: false,
       };
       outcomes.push(outcome);
       try {
         await runCall(widget, kind, desk, outcome);
         outcome.ok = true;
+        outcome.durationMs = Date.now() - outcome.startedAt;
       } catch (error) {
         outcome.cause = causeOf(error) + (await pageSide(widget, outcome.startedAt));
         log(
@@ -465,9 +479,11 @@ const ms = (value: number) => (Number.isNaN(value) ? '–' : `${value.toFixed(0)
 /** The result as Markdown: totals, one row per kind, then every failure with its cause. */
 export function renderSoak(result: SoakResult): string {
   const rows = (label: string, list: CallOutcome[]) => {
-    const setups = list.filter((o) => o.ok).map((o) => o.setupMs!);
-    const failed = list.filter((o) => !o.ok).length;
-    return `| ${label} | ${list.length} | ${list.length - failed} | ${failed} | ${ms(median(setups))} | ${ms(percentile(setups, 95))} |`;
+    const good = list.filter((o) => o.ok);
+    const setups = good.map((o) => o.setupMs!);
+    const lengths = good.map((o) => o.durationMs!);
+    const failed = list.length - good.length;
+    return `| ${label} | ${list.length} | ${good.length} | ${failed} | ${ms(median(setups))} | ${ms(percentile(setups, 95))} | ${ms(median(lengths))} |`;
   };
   const kinds = [...new Set(result.outcomes.map((o) => o.kind))];
   const failures = result.outcomes.filter((o) => !o.ok);
@@ -479,8 +495,8 @@ export function renderSoak(result: SoakResult): string {
     `${result.outcomes.length} calls from ${result.pages} visitor pages at once (${result.agents} agent pages answering the queue) in ${(result.durationMs / 1000).toFixed(0)} s; ` +
       `credentials fetched per page: ${result.credentialFetches.join(', ')} (${refreshed} of ${result.credentialFetches.length} pages refreshed mid-run).`,
     '',
-    '| calls | made | good | failed | setup median | setup p95 |',
-    '|---|---|---|---|---|---|',
+    '| calls | made | good | failed | setup median | setup p95 | whole call, median |',
+    '|---|---|---|---|---|---|---|',
     ...kinds.map((kind) =>
       rows(
         kind === 'hold' ? 'echo + hold/unhold' : kind === 'ivr' ? `ivr + digit ${IVR_DIGIT}` : kind,
