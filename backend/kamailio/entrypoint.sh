@@ -18,6 +18,10 @@ check PIKE_EXEMPT "${PIKE_EXEMPT:=}"
 [[ "${PIKE_BAN_SECONDS:=60}" =~ ^[0-9]+$ ]] || { echo "PIKE_BAN_SECONDS must be a number" >&2; exit 1; }
 # One region alone listens on loopback; in backend/regions/ each region has its address.
 check LISTEN_IP "${LISTEN_IP:=127.0.0.1}"
+# WSS (the only port that may face the internet) on PUBLIC_IP; internal SIP, DMQ and
+# health on INTERNAL_IP (a private interface in production). Both default to LISTEN_IP.
+check PUBLIC_IP "${PUBLIC_IP:=$LISTEN_IP}"
+check INTERNAL_IP "${INTERNAL_IP:=$LISTEN_IP}"
 # Other regions' SBC addresses (trusted callers) and one DMQ peer to join through.
 check PEER_IPS "${PEER_IPS:=}"
 check DMQ_PEER "${DMQ_PEER:=}"
@@ -30,7 +34,8 @@ cat >/run/kamailio/env.cfg <<CFG
 #!substdef "!ORIGINS_LIST!$ALLOWED_ORIGINS!g"
 #!substdef "!PIKE_EXEMPT_LIST!$PIKE_EXEMPT!g"
 #!substdef "!PIKE_BAN_SECONDS!$PIKE_BAN_SECONDS!g"
-#!substdef "!LISTEN_IP!$LISTEN_IP!g"
+#!substdef "!PUBLIC_IP!$PUBLIC_IP!g"
+#!substdef "!INTERNAL_IP!$INTERNAL_IP!g"
 #!substdef "!PEER_LIST!$PEER_IPS!g"
 CFG
 if [[ -n "$DMQ_PEER" ]]; then

@@ -214,9 +214,10 @@ export async function dispatcherState() {
  * the given Origin (null: none). Resolves with the HTTP status and, on 101, a tiny
  * client that sends and receives SIP text frames.
  */
-export function websocket(origin, { path = '/' } = {}) {
+export function websocket(origin, { path = '/', localPort } = {}) {
   return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: SBC.host, port: SBC.wssPort, ca: CA }, () => {
+    const options = { host: SBC.host, port: SBC.wssPort, ca: CA, localPort };
+    const socket = tlsConnect(options, () => {
       const key = randomBytes(16).toString('base64');
       const lines = [
         `GET ${path} HTTP/1.1`,
@@ -284,6 +285,8 @@ function frames(socket, initial) {
     drain();
   });
   return {
+    /** The client's own TCP port: the SBC sees the WebSocket as 127.0.0.1:localPort. */
+    localPort: socket.localPort,
     send(text) {
       const payload = Buffer.from(text);
       const mask = randomBytes(4);

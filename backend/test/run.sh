@@ -6,7 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 # failover stops media1, so it goes last.
-suites=(credentials sbc auth calls pike failover)
+# The SBC attack suites (issue 10) run before failover too: they place real calls.
+suites=(credentials sbc auth calls security/sbc-relay security/sbc-limits security/sbc-auth security/sbc-transport pike failover)
 
 failed=0
 started=$SECONDS

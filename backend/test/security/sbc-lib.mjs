@@ -1,0 +1,251 @@
+// Helpers for the SBC attack tests: a tiny SIP user agent over UDP (enough for a real
+// call with digest authentication, RFC 3261 / RFC 2617), a trap that records anything
+// the SBC relays to it, and SIP message builders.
+import { createHash, randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { DOMAIN, SBC } from '../lib.mjs';
+
+const md5 = (text) => createHash('md5').update(text).digest('hex');
+export const token = () => randomBytes(6).toString('hex');
+
+/** A header's value from a SIP message (first occurrence), or undefined. */
+export function header(message, name) {
+  const match = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(message);
+  return match?.[1].trim();
+}
+
+/** All values of a header, comma-separated lists split (Record-Route). */
+export function headers(message, name) {
+  const values = [];
+  for (const match of message.matchAll(new RegExp(`^${name}:[ \\t]*(.*)$`, 'gim')))
+    values.push(...match[1].split(/,(?=\s*<)/).map((v) => v.trim()));
+  return values;
+}
+
+export const statusOf = (message) => Number(/^SIP\/2\.0 (\d{3})/.exec(message)?.[1] ?? 0);
+
+/**
+ * The Authorization value answering a digest challenge (WWW-/Proxy-Authenticate value),
+ * with qop=auth when offered (RFC 2617 section 3.2.2).
+ */
+export function digest(challenge, { method, uri, username, password, nc = 1 }) {
+  const param = (name) => new RegExp(`${name}="?([^",]+)"?`, 'i').exec(challenge)?.[1];
+  const realm = param('realm');
+  const nonce = param('nonce');
+  const qop = param('qop');
+  const ha1 = md5(`${username}:${realm}:${password}`);
+  const ha2 = md5(`${method}:${uri}`);
+  const base = `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="${uri}"`;
+  if (!qop?.split(/\s*,\s*/).includes('auth'))
+    return `${base}, response="${md5(`${ha1}:${nonce}:${ha2}`)}", algorithm=MD5`;
+  const ncValue = nc.toString(16).padStart(8, '0');
+  const cnonce = token();
+  const response = md5(`${ha1}:${nonce}:${ncValue}:${cnonce}:auth:${ha2}`);
+  return `${base}, response="${response}", algorithm=MD5, qop=auth, nc=${ncValue}, cnonce="${cnonce}"`;
+}
+
+/** A UDP socket that queues every datagram it receives. */
+export async function udpEndpoint(bind = '127.0.0.1', port = 0) {
+  const socket = createSocket('udp4');
+  const received = [];
+  const waiters = [];
+  socket.on('message', (buf, rinfo) => {
+    const item = { text: buf.toString(), from: rinfo };
+    received.push(item);
+    for (const waiter of [...waiters]) waiter();
+  });
+  await new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, bind, resolve);
+  });
+  const address = socket.address();
+  return {
+    port: address.port,
+    host: bind,
+    received,
+    send(text, port = SBC.sipPort, host = SBC.host) {
+      return new Promise((resolve) =>
+        socket.send(text.replaceAll('LOCAL', `${bind}:${address.port}`), port, host, resolve),
+      );
+    },
+    /** Resolves with the first received item (from `start` on) that matches, or null on timeout. */
+    waitFor(match, { timeoutMs = 3000, start = 0 } = {}) {
+      return new Promise((resolve) => {
+        let index = start;
+        const check = () => {
+          for (; index < received.length; index++) {
+            if (match(received[index].text)) {
+              finish(received[index].text);
+              return;
+            }
+          }
+        };
+        const waiter = () => check();
+        const timer = setTimeout(() => finish(null), timeoutMs);
+        const finish = (value) => {
+          clearTimeout(timer);
+          const at = waiters.indexOf(waiter);
+          if (at >= 0) waiters.splice(at, 1);
+          resolve(value);
+        };
+        waiters.push(waiter);
+        check();
+      });
+    },
+    close() {
+      socket.close();
+    },
+  };
+}
+
+/** A final response (not 100) to the request with this Call-ID and CSeq method. */
+export const finalResponse = (callId, method) => (text) =>
+  statusOf(text) >= 180 &&
+  header(text, 'Call-ID') === callId &&
+  new RegExp(`^\\d+ ${method}$`).test(header(text, 'CSeq') ?? '') &&
+  (method !== 'INVITE' || statusOf(text) >= 200);
+
+/**
+ * An in-dialog request an attacker makes up: a To-tag that belongs to no dialog, a Route
+ * through the SBC and a Request-URI pointing wherever the attacker wants it relayed.
+ */
+export function forgedInDialog(method, { target, via = 'SIP/2.0/UDP LOCAL', route, callId }) {
+  const id = callId ?? `forged-${token()}`;
+  const lines = [
+    `${method} ${target} SIP/2.0`,
+    `Via: ${via};branch=z9hG4bK${token()}`,
+    'Max-Forwards: 70',
+    `Route: ${route ?? `<sip:${SBC.host};lr>`}`,
+    `From: <sip:mallory@${DOMAIN}>;tag=${token()}`,
+    `To: <sip:victim@${DOMAIN}>;tag=${token()}`,
+    `Call-ID: ${id}`,
+    `CSeq: 2 ${method}`,
+    'Contact: <sip:mallory@LOCAL>',
+  ];
+  if (method === 'REFER') lines.push(`Refer-To: <sip:ivr@${DOMAIN}>`);
+  if (method === 'MESSAGE')
+    return {
+      callId: id,
+      text: [...lines, 'Content-Type: text/plain', 'Content-Length: 5', '', 'hello'].join('\r\n'),
+    };
+  return { callId: id, text: [...lines, 'Content-Length: 0', '', ''].join('\r\n') };
+}
+
+function sdp(rtpPort) {
+  return [
+    'v=0',
+    `o=- 1 1 IN IP4 127.0.0.1`,
+    's=-',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    `m=audio ${rtpPort} RTP/AVP 0 101`,
+    'a=rtpmap:0 PCMU/8000',
+    'a=rtpmap:101 telephone-event/8000',
+    'a=sendrecv',
+    '',
+  ].join('\r\n');
+}
+
+/**
+ * A real call over UDP: INVITE, 407, authenticated INVITE, 200, ACK. Returns the dialog
+ * (Call-ID, tags, route set, remote target) and helpers for in-dialog requests.
+ */
+export async function placeCall({ caller, service, credentials, rtp }) {
+  const ua = await udpEndpoint();
+  const callId = `call-${token()}`;
+  const fromTag = token();
+  const uri = `sip:${service}@${DOMAIN}`;
+  const invite = (cseq, auth) => {
+    const body = sdp(rtp.port);
+    return [
+      `INVITE ${uri} SIP/2.0`,
+      `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${token()}`,
+      'Max-Forwards: 70',
+      `From: <sip:${caller}@${DOMAIN}>;tag=${fromTag}`,
+      `To: <${uri}>`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq} INVITE`,
+      `Contact: <sip:${caller}@LOCAL>`,
+      ...(auth ? [`Proxy-Authorization: ${auth}`] : []),
+      'Content-Type: application/sdp',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+  };
+  const ack = (cseq, toHeader, requestUri, routes) =>
+    [
+      `ACK ${requestUri} SIP/2.0`,
+      `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${token()}`,
+      ...routes.map((r) => `Route: ${r}`),
+      'Max-Forwards: 70',
+      `From: <sip:${caller}@${DOMAIN}>;tag=${fromTag}`,
+      `To: ${toHeader}`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq} ACK`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+
+  await ua.send(invite(1));
+  const challenge = await ua.waitFor(finalResponse(callId, 'INVITE'));
+  if (statusOf(challenge ?? '') !== 407) throw new Error(`expected 407, got ${challenge}`);
+  await ua.send(ack(1, header(challenge, 'To'), uri, []));
+  const auth = digest(header(challenge, 'Proxy-Authenticate'), {
+    method: 'INVITE',
+    uri,
+    ...credentials,
+  });
+  const start = ua.received.length;
+  await ua.send(invite(2, auth));
+  const answer = await ua.waitFor(finalResponse(callId, 'INVITE'), { timeoutMs: 8000, start });
+  if (statusOf(answer ?? '') !== 200) throw new Error(`call not answered: ${answer}`);
+  const to = header(answer, 'To');
+  const routes = headers(answer, 'Record-Route').reverse();
+  const target = /<([^>]+)>/.exec(header(answer, 'Contact'))[1];
+  await ua.send(ack(2, to, target, routes));
+
+  let cseq = 2;
+  /**
+   * An in-dialog request as this call's caller would send it, from `from` (default the
+   * UA itself), with `extra` header lines. Resolves with the final reply's text or null.
+   */
+  const request = async (method, { from = ua, extra = [] } = {}) => {
+    cseq += 1;
+    const text = [
+      `${method} ${target} SIP/2.0`,
+      `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${token()}`,
+      ...routes.map((r) => `Route: ${r}`),
+      'Max-Forwards: 70',
+      `From: <sip:${caller}@${DOMAIN}>;tag=${fromTag}`,
+      `To: ${to}`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq} ${method}`,
+      ...extra,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    const mark = from.received.length;
+    await from.send(text);
+    return from.waitFor(finalResponse(callId, method), { start: mark });
+  };
+  /** The final status of an in-dialog request (see `request`), or null. */
+  const status = async (method, options) => {
+    const reply = await request(method, options);
+    return reply ? statusOf(reply) : null;
+  };
+  return { ua, callId, fromTag, to, routes, target, request, status, close: () => ua.close() };
+}
+
+/** Resolves once `count` RTP packets arrived at `rtp` after this call, false on timeout. */
+export async function rtpFlows(rtp, { count = 10, timeoutMs = 3000 } = {}) {
+  const start = rtp.received.length;
+  const deadline = Date.now() + timeoutMs;
+  while (rtp.received.length - start < count) {
+    if (Date.now() > deadline) return false;
+    await rtp.waitFor(() => true, { timeoutMs: 200, start: rtp.received.length });
+  }
+  return true;
+}

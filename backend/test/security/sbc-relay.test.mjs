@@ -1,0 +1,251 @@
+// Issue 10, critical finding: the SBC must not relay in-dialog requests it cannot place in
+// a dialog it set up, nor from anyone but that dialog's endpoints. Each forged request
+// (made-up To-tag, a Route through the SBC, a Request-URI aimed at a trap) must be
+// answered by the SBC itself and never reach the trap, over UDP and over WSS; a real
+// call's media must survive a BYE from someone else.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { DOMAIN, ephemeral, SBC, websocket } from '../lib.mjs';
+import {
+  digest,
+  finalResponse,
+  forgedInDialog,
+  header,
+  placeCall,
+  rtpFlows,
+  statusOf,
+  token,
+  udpEndpoint,
+} from './sbc-lib.mjs';
+
+const METHODS = ['MESSAGE', 'OPTIONS', 'BYE', 'INVITE', 'REFER'];
+const REFUSED = [403, 404];
+const ORIGIN = 'http://localhost:5173';
+
+describe('forged in-dialog requests over UDP are answered, never relayed', () => {
+  let trap;
+  let attacker;
+  before(async () => {
+    trap = await udpEndpoint();
+    attacker = await udpEndpoint();
+  });
+  after(() => {
+    trap.close();
+    attacker.close();
+  });
+
+  for (const method of METHODS) {
+    test(`${method} with a made-up To-tag and Route: <sip:127.0.0.1;lr> never reaches another host:port`, async () => {
+      const forged = forgedInDialog(method, { target: `sip:victim@127.0.0.1:${trap.port}` });
+      const trapped = trap.received.length;
+      await attacker.send(forged.text);
+      // Whichever comes first: the SBC's own answer, or the request showing up at the trap.
+      const reply = await Promise.race([
+        attacker.waitFor(finalResponse(forged.callId, method)),
+        trap.waitFor((text) => text.includes(forged.callId), { start: trapped }),
+      ]);
+      assert.equal(
+        trap.received.length,
+        trapped,
+        `relayed to the trap: ${trap.received.at(-1)?.text}`,
+      );
+      assert.ok(reply, 'no answer from the SBC');
+      assert.ok(REFUSED.includes(statusOf(reply)), reply);
+    });
+  }
+
+  test('OPTIONS aimed at a media server is answered by the SBC, not the media server', async () => {
+    const forged = forgedInDialog('OPTIONS', { target: 'sip:ivr@127.0.0.1:5071' });
+    await attacker.send(forged.text);
+    const reply = await attacker.waitFor(finalResponse(forged.callId, 'OPTIONS'));
+    assert.ok(reply, 'no answer');
+    assert.ok(REFUSED.includes(statusOf(reply)), reply);
+  });
+
+  test('a Route naming another host is not followed either', async () => {
+    const forged = forgedInDialog('MESSAGE', {
+      target: `sip:victim@${DOMAIN}`,
+      route: `<sip:127.0.0.1:${trap.port};lr>`,
+    });
+    const trapped = trap.received.length;
+    await attacker.send(forged.text);
+    const reply = await Promise.race([
+      attacker.waitFor(finalResponse(forged.callId, 'MESSAGE')),
+      trap.waitFor((text) => text.includes(forged.callId), { start: trapped }),
+    ]);
+    assert.equal(trap.received.length, trapped, 'relayed to the host in the Route');
+    assert.ok(REFUSED.includes(statusOf(reply ?? '')), String(reply));
+  });
+});
+
+describe("an ;alias= Request-URI does not reach an agent's WebSocket", () => {
+  test('MESSAGE aimed at a registered WebSocket through ;alias is refused', async () => {
+    const { status, ws } = await websocket(ORIGIN);
+    assert.equal(status, 101);
+    const attacker = await udpEndpoint();
+    try {
+      const user = 'agent8';
+      const contactHost = `${token()}.invalid`;
+      const callId = token();
+      const register = (cseq, authorization) =>
+        [
+          `REGISTER sip:${DOMAIN} SIP/2.0`,
+          `Via: SIP/2.0/WSS ${contactHost};branch=z9hG4bK${token()}`,
+          'Max-Forwards: 70',
+          `From: <sip:${user}@${DOMAIN}>;tag=${callId}`,
+          `To: <sip:${user}@${DOMAIN}>`,
+          `Call-ID: ${callId}`,
+          `CSeq: ${cseq} REGISTER`,
+          `Contact: <sip:${user}@${contactHost};transport=ws>;expires=60`,
+          ...(authorization ? [`Authorization: ${authorization}`] : []),
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n');
+      ws.send(register(1));
+      const challenge = await ws.next();
+      ws.send(
+        register(
+          2,
+          digest(header(challenge, 'WWW-Authenticate'), {
+            method: 'REGISTER',
+            uri: `sip:${DOMAIN}`,
+            ...ephemeral(user),
+          }),
+        ),
+      );
+      assert.match(await ws.next(), /^SIP\/2\.0 200/);
+
+      // The WebSocket's address as the SBC sees it: our TLS socket's local port. Both
+      // WS (5) and WSS (6) protocol numbers are tried.
+      for (const proto of [5, 6]) {
+        const alias = `127.0.0.1~${ws.localPort}~${proto}`;
+        const forged = forgedInDialog('MESSAGE', {
+          target: `sip:${user}@192.0.2.1;alias=${alias}`,
+        });
+        await attacker.send(forged.text);
+        const reply = await Promise.race([
+          attacker.waitFor(finalResponse(forged.callId, 'MESSAGE')),
+          ws.next(3000).then(
+            (text) => `delivered to the WebSocket: ${text}`,
+            () => null,
+          ),
+        ]);
+        assert.ok(reply && !reply.startsWith('delivered'), String(reply));
+        assert.ok(REFUSED.includes(statusOf(reply)), reply);
+      }
+    } finally {
+      ws.close();
+      attacker.close();
+    }
+  });
+});
+
+describe('forged in-dialog requests over WSS are answered, never relayed', () => {
+  let trap;
+  let client;
+  before(async () => {
+    trap = await udpEndpoint();
+    const { status, ws } = await websocket(ORIGIN);
+    assert.equal(status, 101);
+    client = ws;
+  });
+  after(() => {
+    trap.close();
+    client.close();
+  });
+
+  for (const method of METHODS) {
+    test(`${method} from an unauthenticated WebSocket never reaches another host:port`, async () => {
+      const forged = forgedInDialog(method, {
+        target: `sip:victim@127.0.0.1:${trap.port}`,
+        via: `SIP/2.0/WSS ${randomBytes(4).toString('hex')}.invalid`,
+      });
+      const trapped = trap.received.length;
+      client.send(forged.text.replaceAll('LOCAL', 'mallory.invalid'));
+      const reply = await Promise.race([
+        client.next(3000).catch(() => null),
+        trap.waitFor((text) => text.includes(forged.callId), { start: trapped }),
+      ]);
+      assert.equal(
+        trap.received.length,
+        trapped,
+        `relayed to the trap: ${trap.received.at(-1)?.text}`,
+      );
+      assert.ok(reply, 'no answer from the SBC');
+      assert.ok(REFUSED.includes(statusOf(reply)), reply);
+    });
+  }
+});
+
+describe("someone else's BYE does not end a real call", () => {
+  let rtp;
+  let call;
+  before(async () => {
+    rtp = await udpEndpoint();
+    const caller = `visitor-${token()}`;
+    call = await placeCall({ caller, service: 'music', credentials: ephemeral(caller), rtp });
+    assert.ok(await rtpFlows(rtp), 'no music reached the caller');
+  });
+  after(() => {
+    call?.close();
+    rtp?.close();
+  });
+
+  test("a BYE with the call's own Call-ID, tags and Route set from another address is refused and the media keeps flowing", async () => {
+    const attacker = await udpEndpoint();
+    try {
+      const reply = await call.request('BYE', { from: attacker });
+      assert.ok(reply, 'no answer to the forged BYE');
+      // The caller is a user: from a new address it may only prove who it is (a
+      // challenge); someone else's valid credentials do not make it the caller.
+      if (statusOf(reply) === 407) {
+        const other = `visitor-${token()}`;
+        const auth = digest(header(reply, 'Proxy-Authenticate'), {
+          method: 'BYE',
+          uri: call.target,
+          ...ephemeral(other),
+        });
+        const status = await call.status('BYE', {
+          from: attacker,
+          extra: [`Proxy-Authorization: ${auth}`],
+        });
+        assert.equal(status, 403);
+      } else {
+        assert.ok(REFUSED.includes(statusOf(reply)), reply);
+      }
+      assert.ok(await rtpFlows(rtp), 'the media stopped after the forged BYE');
+    } finally {
+      attacker.close();
+    }
+  });
+
+  test('the caller itself still hangs up normally', async () => {
+    assert.equal(await call.status('BYE'), 200);
+  });
+});
+
+test('forged requests do not disturb the SBC: a keepalive is still answered', async () => {
+  const probe = await udpEndpoint();
+  try {
+    const callId = `probe-${token()}`;
+    await probe.send(
+      [
+        `OPTIONS sip:${SBC.host}:${SBC.sipPort} SIP/2.0`,
+        `Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK${token()}`,
+        'Max-Forwards: 70',
+        `From: <sip:probe@${DOMAIN}>;tag=${token()}`,
+        `To: <sip:${SBC.host}:${SBC.sipPort}>`,
+        `Call-ID: ${callId}`,
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    assert.equal(statusOf((await probe.waitFor(finalResponse(callId, 'OPTIONS'))) ?? ''), 200);
+  } finally {
+    probe.close();
+  }
+});
