@@ -88,8 +88,10 @@ describe('impairment through the control API', () => {
   });
 
   it('drops packets and counts the gaps the phone sees', async () => {
-    await server.api.post(path, { direction: 'to-caller', loss: 0.2, seed: 7 });
+    // Counted from before the change: packets that pass after the report is read must stay
+    // out of the window, or a drop the report never saw shows up as a gap.
     const start = rtp.packets.length;
+    await server.api.post(path, { direction: 'to-caller', loss: 0.2, seed: 7 });
     await rtp.next(150);
     // Let the window close on a packet boundary: read the server's account, then the last
     // packet it passed must have arrived (loopback: microseconds).
