@@ -89,8 +89,10 @@ cmd_start() {
 
   Demo page:     http://localhost:5173/
     visitor:     just open it and press the call button (service numbers only)
-    agent:       http://localhost:5173/?agent=agent1&key=$(cat "$RUN_DIR/agent-key")
-                 (agent1 … agent9; the key is in backend/run/agent-key)
+    agent:       sign in on the same page as agent1 … agent9, each with its own password:
+$(sed 's/^/                   /' "$RUN_DIR/agent-passwords")
+                 (generated at first start into backend/run/agent-passwords, readable by
+                 root only; the credentials service keeps only their scrypt hashes)
 
   The backend uses a dev certificate. Either trust the dev CA
       $RUN_DIR/certs/ca.pem

@@ -1,50 +1,161 @@
-// The customer-backend stand-in that mints ephemeral credentials (HTTPS 8444).
+// The customer-backend stand-in that mints ephemeral credentials (HTTPS 8444): the
+// running container as deployed, plus private instances of the same bundle started
+// here with other settings (production mode, the production rate limits).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { AGENT_KEY, CA, RUN_DIR } from './lib.mjs';
+import { after, before, test } from 'node:test';
+import { BACKEND, CA, RUN_DIR } from './lib.mjs';
 
 const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
 const ALLOWED = 'http://localhost:5173';
+/** `agent1 <password>` lines written at first start (backend/credentials/agents.mjs). */
+const PASSWORDS = Object.fromEntries(
+  readFileSync(join(RUN_DIR, 'agent-passwords'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' ')),
+);
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'strict-transport-security': /^max-age=\d{7,}/,
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': /^default-src 'none'/,
+};
 
-function get(path, { origin, method = 'GET' } = {}) {
+/**
+ * One HTTPS request. `cookie` is sent as is; `local` picks the source address (every
+ * 127.x.y.z is on the lab's `lo`), which is how per-address limits are told apart.
+ */
+function call(
+  path,
+  { origin, method = 'GET', body, cookie, contentType, port = 8444, local } = {},
+) {
   return new Promise((resolve, reject) => {
+    const headers = {};
+    if (origin) headers.Origin = origin;
+    if (cookie) headers.Cookie = cookie;
+    if (body !== undefined) headers['Content-Type'] = contentType ?? 'application/json';
     const req = request(
-      {
-        host: '127.0.0.1',
-        port: 8444,
-        path,
-        method,
-        ca: CA,
-        headers: origin ? { Origin: origin } : {},
-      },
+      { host: '127.0.0.1', port, path, method, ca: CA, headers, localAddress: local },
       (res) => {
-        let body = '';
+        let text = '';
         res.on('data', (chunk) => {
-          body += chunk;
+          text += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            headers: res.headers,
+            text,
+            json: () => JSON.parse(text),
+          }),
+        );
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(
+      body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    );
   });
 }
 
-test('GET /health answers 200 over TLS signed by the dev CA', async () => {
-  const res = await get('/health');
+function assertSecurityHeaders(res, what) {
+  for (const [name, expected] of Object.entries(SECURITY_HEADERS)) {
+    const value = res.headers[name];
+    if (expected instanceof RegExp) assert.match(value ?? '', expected, `${what}: ${name}`);
+    else assert.equal(value, expected, `${what}: ${name}`);
+  }
+}
+
+async function signIn(agent, password = PASSWORDS[agent], options = {}) {
+  const res = await call('/session', {
+    origin: ALLOWED,
+    method: 'POST',
+    body: { agent, password },
+    ...options,
+  });
+  const setCookie = res.headers['set-cookie']?.[0];
+  return { res, setCookie, cookie: setCookie?.split(';')[0] };
+}
+
+// --- private instances of the bundle --------------------------------------------
+
+// CREDENTIALS_BUNDLE runs these tests against another build (e.g. an older version).
+const BUNDLE = process.env.CREDENTIALS_BUNDLE ?? join(BACKEND, 'credentials/dist/server.mjs');
+const instances = [];
+let nextPort = 18440 + (process.pid % 50) * 4;
+
+/** Starts the service with `env` on a fresh port; resolves once it listens (or exited). */
+function startService(env) {
+  const port = nextPort++;
+  const child = spawn(process.execPath, [BUNDLE], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CERT_DIR: join(RUN_DIR, 'certs'),
+      SECRET_FILE: join(RUN_DIR, 'secret'),
+      AGENTS_FILE: join(RUN_DIR, 'agents'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  instances.push(child);
+  let output = '';
+  return new Promise((resolve) => {
+    const onData = (chunk) => {
+      output += chunk;
+      if (output.includes('credentials: https://')) resolve({ port, output, exitCode: null });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => resolve({ port, output, exitCode: code }));
+  });
+}
+
+before(async () => {
+  // The instances run the bundle of the current source, as the image does.
+  const build = spawn(process.execPath, [join(BACKEND, 'credentials/build.mjs')], {
+    stdio: 'inherit',
+  });
+  const code = await new Promise((resolve) => build.on('exit', resolve));
+  assert.equal(code, 0, 'credentials bundle builds');
+});
+
+after(() => {
+  for (const child of instances) child.kill();
+});
+
+// --- the deployed service ---------------------------------------------------------
+
+test('GET /health answers 200 over TLS signed by the dev CA, with the security headers', async () => {
+  const res = await call('/health');
   assert.equal(res.status, 200);
+  assertSecurityHeaders(res, '/health');
+});
+
+test('every answer carries HSTS, nosniff, CSP default-src none and no-store, errors too', async () => {
+  const answers = {
+    visitor: await call('/credentials/visitor', { origin: ALLOWED }),
+    'no origin': await call('/credentials/visitor'),
+    'foreign origin': await call('/credentials/visitor', { origin: 'https://evil.example' }),
+    'unknown path': await call('/nope', { origin: ALLOWED }),
+    'no session': await call('/credentials/agent', { origin: ALLOWED }),
+    preflight: await call('/session', { origin: ALLOWED, method: 'OPTIONS' }),
+  };
+  for (const [what, res] of Object.entries(answers)) assertSecurityHeaders(res, what);
+  assert.equal(answers['unknown path'].status, 404);
 });
 
 test('visitor credentials: fresh visitor name, valid HMAC, TTL, no-store, CORS', async () => {
-  const res = await get('/credentials/visitor', { origin: ALLOWED });
+  const res = await call('/credentials/visitor', { origin: ALLOWED });
   assert.equal(res.status, 200);
-  assert.equal(res.headers['cache-control'], 'no-store');
   assert.equal(res.headers['access-control-allow-origin'], ALLOWED);
-  const body = JSON.parse(res.body);
+  const body = res.json();
   const [expires, user] = body.username.split(':');
   assert.match(user, /^visitor-[0-9a-f]+$/);
   assert.equal(Number(expires), body.expires);
@@ -52,28 +163,214 @@ test('visitor credentials: fresh visitor name, valid HMAC, TTL, no-store, CORS',
   assert.ok(ttl > 500 && ttl <= 600, `ttl ${ttl}`);
   assert.equal(body.password, createHmac('sha1', SECRET).update(body.username).digest('base64'));
   assert.equal(body.uri, `sip:${user}@helpline.test`);
-  const again = JSON.parse((await get('/credentials/visitor', { origin: ALLOWED })).body);
+  const again = (await call('/credentials/visitor', { origin: ALLOWED })).json();
   assert.notEqual(again.username.split(':')[1], user, 'each visitor gets a new name');
 });
 
-test('agent credentials need the agent key', async () => {
-  const ok = await get(`/credentials/agent?agent=agent2&key=${AGENT_KEY}`, { origin: ALLOWED });
-  assert.equal(ok.status, 200);
-  assert.match(JSON.parse(ok.body).username, /^\d+:agent2$/);
-  assert.equal((await get('/credentials/agent?agent=agent2&key=wrong')).status, 403);
-  assert.equal((await get('/credentials/agent?agent=agent2')).status, 403);
-  assert.equal((await get(`/credentials/agent?agent=root&key=${AGENT_KEY}`)).status, 400);
+test('?ttl=N asks for a shorter lifetime, from 10 s up to TTL_SECONDS', async () => {
+  const res = await call('/credentials/visitor?ttl=20', { origin: ALLOWED });
+  assert.equal(res.status, 200);
+  const ttl = res.json().expires - Date.now() / 1000;
+  assert.ok(ttl > 17 && ttl <= 20, `ttl ${ttl}`);
+  for (const bad of ['9', '601', '20.5', 'abc', '-20', '']) {
+    const rejected = await call(`/credentials/visitor?ttl=${bad}`, { origin: ALLOWED });
+    assert.equal(rejected.status, 400, `ttl=${bad}`);
+  }
 });
 
-test('a foreign Origin gets 403 and no CORS headers', async () => {
-  const res = await get('/credentials/visitor', { origin: 'https://evil.example' });
+test('minting needs an Origin: none gives 403 (no server-to-server allowance in the lab)', async () => {
+  const res = await call('/credentials/visitor');
   assert.equal(res.status, 403);
   assert.equal(res.headers['access-control-allow-origin'], undefined);
 });
 
-test('CORS preflight from an allowed Origin gets 204', async () => {
-  const res = await get('/credentials/visitor', { origin: ALLOWED, method: 'OPTIONS' });
+test('a foreign Origin gets 403 and no CORS headers', async () => {
+  for (const path of ['/credentials/visitor', '/credentials/agent', '/session']) {
+    const res = await call(path, { origin: 'https://evil.example' });
+    assert.equal(res.status, 403, path);
+    assert.equal(res.headers['access-control-allow-origin'], undefined, path);
+  }
+});
+
+test('CORS preflight from an allowed Origin gets 204 for GET and POST', async () => {
+  const res = await call('/session', { origin: ALLOWED, method: 'OPTIONS' });
   assert.equal(res.status, 204);
   assert.equal(res.headers['access-control-allow-origin'], ALLOWED);
+  assert.equal(res.headers['access-control-allow-credentials'], 'true');
   assert.match(res.headers['access-control-allow-methods'], /GET/);
+  assert.match(res.headers['access-control-allow-methods'], /POST/);
+});
+
+test('the old shared agent key in the URL mints nothing', async () => {
+  for (const path of [
+    '/credentials/agent?agent=agent1&key=anything',
+    '/credentials/agent?agent=agent1',
+  ]) {
+    const res = await call(path, { origin: ALLOWED });
+    assert.equal(res.status, 401, path);
+    assert.doesNotMatch(res.text, /anything/, 'the URL secret is not echoed');
+  }
+  assert.equal((await call('/credentials/agent?agent=agent1&key=x')).status, 403, 'no Origin');
+});
+
+test('agent credentials without a session: 401', async () => {
+  const res = await call('/credentials/agent', { origin: ALLOWED });
+  assert.equal(res.status, 401);
+  const forged = await call('/credentials/agent', {
+    origin: ALLOWED,
+    cookie: '__Host-helpline-session=forged',
+  });
+  assert.equal(forged.status, 401);
+});
+
+test('an agent signs in with its own password: an HttpOnly, Secure, SameSite=None session cookie', async () => {
+  const { res, setCookie, cookie } = await signIn('agent1');
+  assert.equal(res.status, 200);
+  assert.equal(res.json().agent, 'agent1');
+  assert.equal(res.headers['access-control-allow-credentials'], 'true');
+  assert.match(setCookie, /^__Host-helpline-session=[\w-]{40,};/);
+  for (const attribute of ['HttpOnly', 'Secure', 'SameSite=None', 'Path=/']) {
+    assert.ok(setCookie.split('; ').includes(attribute), `${attribute} in ${setCookie}`);
+  }
+  const maxAge = Number(/Max-Age=(\d+)/.exec(setCookie)?.[1]);
+  assert.ok(maxAge > 0 && maxAge <= 24 * 3600, `a bounded lifetime, got Max-Age=${maxAge}`);
+
+  const minted = await call('/credentials/agent', { origin: ALLOWED, cookie });
+  assert.equal(minted.status, 200);
+  const body = minted.json();
+  assert.match(body.username, /^\d+:agent1$/);
+  assert.equal(body.password, createHmac('sha1', SECRET).update(body.username).digest('base64'));
+  const session = await call('/session', { origin: ALLOWED, cookie });
+  assert.equal(session.json().agent, 'agent1');
+  const short = await call('/credentials/agent?ttl=30', { origin: ALLOWED, cookie });
+  assert.ok(short.json().expires - Date.now() / 1000 <= 30);
+});
+
+test("a session for agent1 cannot mint agent2's credentials", async () => {
+  const { cookie } = await signIn('agent1');
+  for (const path of ['/credentials/agent?agent=agent2', '/credentials/agent?user=agent2']) {
+    const res = await call(path, { origin: ALLOWED, cookie });
+    assert.equal(res.status, 400, path);
+    assert.doesNotMatch(res.text, /:agent2/);
+  }
+  // Another agent's password does not open agent1's session either.
+  const wrong = await signIn('agent1', PASSWORDS.agent2);
+  assert.equal(wrong.res.status, 401);
+  assert.equal(wrong.setCookie, undefined);
+});
+
+test('logout ends the session: the cookie mints nothing afterwards', async () => {
+  const { cookie } = await signIn('agent3');
+  const out = await call('/session/logout', { origin: ALLOWED, method: 'POST', cookie });
+  assert.equal(out.status, 204);
+  assert.match(out.headers['set-cookie']?.[0] ?? '', /Max-Age=0/);
+  assert.equal((await call('/credentials/agent', { origin: ALLOWED, cookie })).status, 401);
+});
+
+test('wrong password or unknown agent: 401 without a cookie; bad bodies: 4xx', async () => {
+  const wrong = await signIn('agent2', 'not-the-password');
+  assert.equal(wrong.res.status, 401);
+  assert.equal(wrong.setCookie, undefined);
+  const unknown = await signIn('root', 'x');
+  assert.equal(unknown.res.status, 401);
+  const notJson = await call('/session', { origin: ALLOWED, method: 'POST', body: '{"agent":' });
+  assert.equal(notJson.status, 400);
+  const form = await call('/session', {
+    origin: ALLOWED,
+    method: 'POST',
+    body: 'agent=agent1',
+    contentType: 'application/x-www-form-urlencoded',
+  });
+  assert.equal(form.status, 415, 'a form post (no CORS preflight) is refused');
+  const huge = await call('/session', {
+    origin: ALLOWED,
+    method: 'POST',
+    body: { agent: 'agent1', password: 'x'.repeat(5000) },
+  });
+  assert.equal(huge.status, 413);
+  assert.equal((await call('/health')).status, 200, 'still serving');
+});
+
+// --- the same bundle with other settings -----------------------------------------
+
+test('wrong passwords are rate-limited per address: 429 with Retry-After, even for the right one', async () => {
+  const service = await startService({ ALLOWED_ORIGINS: ALLOWED });
+  assert.equal(service.exitCode, null, service.output);
+  const port = service.port;
+  // Production defaults: 5 failures per minute, burst 5.
+  for (let i = 0; i < 5; i++) {
+    assert.equal((await signIn('agent4', `guess-${i}`, { port })).res.status, 401, `guess ${i}`);
+  }
+  const limited = await signIn('agent4', PASSWORDS.agent4, { port });
+  assert.equal(limited.res.status, 429);
+  assert.ok(Number(limited.res.headers['retry-after']) >= 1, 'Retry-After in seconds');
+  assert.equal(limited.setCookie, undefined);
+  // Another client address is not affected, and a right password does not use up tokens.
+  for (let i = 0; i < 6; i++) {
+    const ok = await signIn('agent4', PASSWORDS.agent4, { port, local: '127.0.0.2' });
+    assert.equal(ok.res.status, 200, `sign-in ${i} from 127.0.0.2`);
+  }
+});
+
+test('visitor minting is rate-limited per address (10/min, burst 5): 429 with Retry-After', async () => {
+  const service = await startService({ ALLOWED_ORIGINS: ALLOWED });
+  const port = service.port;
+  for (let i = 0; i < 5; i++) {
+    const res = await call('/credentials/visitor', { origin: ALLOWED, port });
+    assert.equal(res.status, 200, `request ${i} within the burst`);
+  }
+  const limited = await call('/credentials/visitor', { origin: ALLOWED, port });
+  assert.equal(limited.status, 429);
+  const retryAfter = Number(limited.headers['retry-after']);
+  assert.ok(retryAfter >= 1 && retryAfter <= 6, `Retry-After ${retryAfter}`);
+  assertSecurityHeaders(limited, '429');
+  const elsewhere = await call('/credentials/visitor', {
+    origin: ALLOWED,
+    port,
+    local: '127.0.0.2',
+  });
+  assert.equal(elsewhere.status, 200);
+});
+
+test('no Origin is allowed only from the configured server-to-server addresses', async () => {
+  const service = await startService({ ALLOWED_ORIGINS: ALLOWED, SERVER_CLIENTS: '127.0.0.3' });
+  const port = service.port;
+  assert.equal((await call('/credentials/visitor', { port, local: '127.0.0.3' })).status, 200);
+  assert.equal((await call('/credentials/visitor', { port, local: '127.0.0.1' })).status, 403);
+  const agent = await call('/credentials/agent', { port, local: '127.0.0.3' });
+  assert.equal(agent.status, 403, 'agents always come from a browser with an Origin');
+});
+
+test('production mode fails closed without ALLOWED_ORIGINS; dev origins only outside it', async () => {
+  for (const env of [{ NODE_ENV: 'production' }, { CREDENTIALS_PRODUCTION: '1' }]) {
+    const refused = await startService(env);
+    assert.notEqual(refused.exitCode, null, `${JSON.stringify(env)} must not start`);
+    assert.notEqual(refused.exitCode, 0);
+    assert.match(refused.output, /ALLOWED_ORIGINS/);
+  }
+  const production = await startService({
+    NODE_ENV: 'production',
+    ALLOWED_ORIGINS: 'https://shop.example',
+  });
+  assert.equal(production.exitCode, null, production.output);
+  const dev = await call('/credentials/visitor', { origin: ALLOWED, port: production.port });
+  assert.equal(dev.status, 403, 'dev origins are not a production default');
+  const shop = await call('/credentials/visitor', {
+    origin: 'https://shop.example',
+    port: production.port,
+  });
+  assert.equal(shop.status, 200);
+
+  const lab = await startService({});
+  assert.equal(lab.exitCode, null, lab.output);
+  assert.equal(
+    (await call('/credentials/visitor', { origin: ALLOWED, port: lab.port })).status,
+    200,
+  );
+});
+
+test('a malformed agents file stops the start with a clear message', async () => {
+  const refused = await startService({ AGENTS_FILE: join(RUN_DIR, 'secret') });
+  assert.equal(refused.exitCode, 1);
+  assert.match(refused.output, /not an agent:scrypt/);
 });

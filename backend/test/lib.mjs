@@ -23,7 +23,6 @@ export const MEDIA_AUTH = {
 };
 export const CA = readFileSync(join(RUN_DIR, 'certs/ca.pem'));
 const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
-export const AGENT_KEY = readFileSync(join(RUN_DIR, 'agent-key'), 'utf8').trim();
 
 /** auth_ephemeral credentials minted locally (ttl < 0 gives expired ones). */
 export function ephemeral(user, { ttl = 600, secret = SECRET } = {}) {

@@ -13,7 +13,7 @@ import {
   readMetrics,
   waitForMark,
 } from './browser';
-import { agentCredentialsUrl, CALL_TARGET, LEAK_CALLS, RUNS } from './config';
+import { agentCredentialsUrl, CALL_TARGET, LEAK_CALLS, RUNS, signInAgent } from './config';
 import { type HeapGrowth, heapByConstructor, objectBytes, topGrowth } from './heap-snapshot';
 import { pages, publish } from './pages';
 import { type Summary, summarize } from './stats';
@@ -149,6 +149,7 @@ async function measure(browser: Browser, costPage: CostPage): Promise<CostResult
   try {
     const { page, cdp } = probed;
     await enableMetrics(cdp);
+    await signInAgent(probed.context);
     await page.goto(publish(costPage.html(agentCredentialsUrl()), 'cost'));
     await waitForMark(page, 'registered');
     await pageIdle(page);

@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { openProbedPage, readTimeline, type Timeline, waitForMark } from './browser';
-import { agentCredentialsUrl, RUNS, WARMUP_RUNS } from './config';
+import { agentCredentialsUrl, RUNS, signInAgent, WARMUP_RUNS } from './config';
 import { pages, publish } from './pages';
 import { type Summary, summarize, summarizeFields } from './stats';
 
@@ -47,6 +47,7 @@ async function registerOnce(browser: Browser, contender: Contender): Promise<Sam
   const probed = await openProbedPage(browser);
   try {
     const { page } = probed;
+    await signInAgent(probed.context);
     await page.goto(publish(contender.html(agentCredentialsUrl()), 'register'));
     const registered = await waitForMark(page, 'registered');
     const loadAt = await page.evaluate(

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BrowserContext } from 'playwright-core';
 
 /** The harness runs as bench/results/build/harness.mjs; the repository is three levels up. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -31,9 +32,49 @@ export const BENCH_AGENT = 'agent9';
 
 export const VISITOR_CREDENTIALS_URL = `${CREDENTIALS_BASE}/visitor`;
 
-export function agentCredentialsUrl(agent = BENCH_AGENT): string {
-  const key = readFileSync(path.join(REPO_ROOT, 'backend', 'run', 'agent-key'), 'utf8').trim();
-  return `${CREDENTIALS_BASE}/agent?agent=${agent}&key=${key}`;
+/** The agent credentials endpoint: whose credentials it mints comes from the session cookie. */
+export function agentCredentialsUrl(): string {
+  return `${CREDENTIALS_BASE}/agent`;
+}
+
+/** The agent's own password, written at first start by backend/credentials/agents.mjs. */
+function agentPassword(agent: string): string {
+  const file = path.join(REPO_ROOT, 'backend', 'run', 'agent-passwords');
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [name, password] = line.trim().split(' ');
+    if (name === agent && password) return password;
+  }
+  throw new Error(`no password for ${agent} in ${file}`);
+}
+
+/**
+ * Signs the benchmark agent in within `context` (a session cookie for the credentials
+ * service), from a throw-away page of the pages' origin, so the measured page's own
+ * navigation and timeline stay untouched.
+ */
+export async function signInAgent(context: BrowserContext, agent = BENCH_AGENT): Promise<void> {
+  const page = await context.newPage();
+  try {
+    await page.goto(`${PAGES_ORIGIN}/sign-in`);
+    const status = await page.evaluate(
+      async ({ url, body }) =>
+        (
+          await fetch(url, {
+            method: 'POST',
+            credentials: 'include',
+            headers: { 'Content-Type': 'application/json' },
+            body,
+          })
+        ).status,
+      {
+        url: CREDENTIALS_BASE.replace(/\/credentials$/, '/session'),
+        body: JSON.stringify({ agent, password: agentPassword(agent) }),
+      },
+    );
+    if (status !== 200) throw new Error(`signing in ${agent} answered ${status}`);
+  } finally {
+    await page.close();
+  }
 }
 
 function positiveIntFromEnv(name: string, fallback: number): number {

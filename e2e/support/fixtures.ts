@@ -7,18 +7,50 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, test as base, type TestInfo } from '@playwright/test';
 import { launchChromium, type MicrophoneOptions } from './browser';
-import { BACKEND_RUN_DIR, CREDENTIALS_ORIGIN } from './paths';
+import { BACKEND_RUN_DIR, CREDENTIALS_ORIGIN, PAGES_ORIGIN } from './paths';
 import { Widget } from './widget';
 
 export type AgentName = `agent${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`;
 
-export function agentKey(): string {
-  return readFileSync(path.join(BACKEND_RUN_DIR, 'agent-key'), 'utf8').trim();
+/** The agent's own password, from the file written at first start (backend/credentials/agents.mjs). */
+export function agentPassword(agent: AgentName): string {
+  const file = path.join(BACKEND_RUN_DIR, 'agent-passwords');
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [name, password] = line.trim().split(' ');
+    if (name === agent && password) return password;
+  }
+  throw new Error(`no password for ${agent} in ${file}`);
 }
 
-export function agentCredentialsUrl(agent: AgentName): string {
-  const query = new URLSearchParams({ agent, key: agentKey() });
-  return `${CREDENTIALS_ORIGIN}/credentials/agent?${query}`;
+/**
+ * Signs `agent` in as the customer's dashboard would: a cross-site `fetch` from the
+ * test pages' origin to `POST /session`, which leaves the HttpOnly session cookie in
+ * `context`. The widget's credentials fetch (`credentials: 'include'`) then carries it.
+ */
+export async function signInAgent(context: BrowserContext, agent: AgentName): Promise<void> {
+  const page = await context.newPage();
+  try {
+    // Any document of the pages' origin will do; this path is a plain 404 page, no widget.
+    await page.goto(`${PAGES_ORIGIN}/sign-in`);
+    const status = await page.evaluate(
+      async ({ url, body }) => {
+        const response = await fetch(url, {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        });
+        return response.status;
+      },
+      {
+        url: `${CREDENTIALS_ORIGIN}/session`,
+        body: JSON.stringify({ agent, password: agentPassword(agent) }),
+      },
+    );
+    if (status !== 200) throw new Error(`signing in ${agent} answered ${status}`);
+  } finally {
+    await page.close();
+  }
 }
 
 export interface OpenOptions {
@@ -31,7 +63,7 @@ export interface OpenOptions {
 interface JourneyFixtures {
   /** Opens click-to-call.html; `attributes` override the element's (e.g. `{ target: 'echo' }`). */
   visitor: (attributes?: Record<string, string>, options?: OpenOptions) => Promise<Widget>;
-  /** Opens dashboard.html with `<sip-phone>` signing in as `agent`. */
+  /** Opens dashboard.html with `<sip-phone>`, `agent` signed in (a session cookie). */
   agent: (
     agent: AgentName,
     attributes?: Record<string, string>,
@@ -93,11 +125,13 @@ export const test = base.extend<JourneyFixtures>({
   agent: async ({ browser }, use, testInfo) => {
     const opener = widgetOpener(browser, testInfo);
     await use((agent, attributes = {}, options = {}) =>
-      opener.open(
-        'dashboard.html',
-        { 'credentials-url': agentCredentialsUrl(agent), ...attributes },
-        options,
-      ),
+      opener.open('dashboard.html', attributes, {
+        ...options,
+        prepare: async (context) => {
+          await signInAgent(context, agent);
+          await options.prepare?.(context);
+        },
+      }),
     );
     await opener.close();
   },
