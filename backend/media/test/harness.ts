@@ -276,6 +276,8 @@ export interface InviteOptions {
   headers?: string[];
   mediaPort?: number;
   direction?: string;
+  /** The Contact header's value (default: the raw client itself). */
+  contact?: string;
 }
 
 export function inviteText(o: InviteOptions): string {
@@ -299,7 +301,7 @@ export function inviteText(o: InviteOptions): string {
     `To: <sip:${o.service}@127.0.0.1>`,
     `Call-ID: ${o.callId}`,
     'CSeq: 1 INVITE',
-    `Contact: <sip:raw@127.0.0.1:${o.clientPort}>`,
+    `Contact: ${o.contact ?? `<sip:raw@127.0.0.1:${o.clientPort}>`}`,
     'Max-Forwards: 70',
     ...(o.headers ?? []),
     'Content-Type: application/sdp',

@@ -119,5 +119,6 @@ export function resolveUri(uri: string, fallback: Endpoint): Endpoint {
   const maddr = parsed.params.get('maddr');
   const host = maddr || parsed.host;
   if (isIP(host) !== 4) return fallback;
-  return { address: host, port: parsed.port ?? 5060 };
+  const port = parsed.port ?? 5060;
+  return port >= 1 && port <= 65535 ? { address: host, port } : fallback;
 }

@@ -68,9 +68,20 @@ export class UdpTransport {
     });
   }
 
+  /**
+   * Never throws: a destination taken from a peer's Contact or Route may be unusable (a port
+   * of 99999), and the request being sent (a BYE, say) must not stop the caller's cleanup.
+   */
   send(message: SipMessage, to: Endpoint): void {
     if (this.closed) return;
-    this.socket.send(serializeSipMessage(message), to.port, to.address);
+    try {
+      this.socket.send(serializeSipMessage(message), to.port, to.address);
+    } catch (error) {
+      this.log.warn('cannot send SIP', {
+        to: `${to.address}:${to.port}`,
+        error: (error as Error).message,
+      });
+    }
   }
 
   close(): void {

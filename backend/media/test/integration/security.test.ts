@@ -3,6 +3,8 @@
  * token or under a foreign Host, SIP from someone who is not the SBC, RTP from a rogue
  * sender, URIs that do not decode, service names that are Object's own members, resource
  * exhaustion, SSE subscribers that never read, and recordings that must not collide.
+ * Generous per-test timeouts: every wait inside is for a condition, and a loaded machine
+ * only makes the conditions arrive later.
  */
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -150,7 +152,13 @@ async function answeredCall(
   server: Server,
   sip: RawSip,
   callId: string,
-  options: { service?: string; mediaPort?: number; headers?: string[]; branch?: string } = {},
+  options: {
+    service?: string;
+    mediaPort?: number;
+    headers?: string[];
+    branch?: string;
+    contact?: string;
+  } = {},
 ): Promise<SipMessage> {
   sip.send(
     inviteText({
@@ -161,6 +169,7 @@ async function answeredCall(
       ...(options.mediaPort ? { mediaPort: options.mediaPort } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
       ...(options.branch ? { branch: options.branch } : {}),
+      ...(options.contact ? { contact: options.contact } : {}),
     }),
     server.sipPort,
   );
@@ -175,7 +184,7 @@ async function hangUp(server: Server, sip: RawSip, ok: SipMessage, cseq = 2): Pr
   await sip.next(isResponse(callId, 200, 'BYE'));
 }
 
-describe('control API: bearer token, Host allowlist, no CORS', () => {
+describe('control API: bearer token, Host allowlist, no CORS', { timeout: 20_000 }, () => {
   let server: Server;
 
   beforeAll(async () => {
@@ -263,7 +272,7 @@ describe('control API: bearer token, Host allowlist, no CORS', () => {
   });
 });
 
-describe('configuration fails closed', () => {
+describe('configuration fails closed', { timeout: 20_000 }, () => {
   const base = { IVR_FILE: join(MEDIA_DIR, 'ivr.json'), SOUNDS_DIR: MEDIA_DIR };
 
   it('binds the API to loopback by default, not to the SIP address', () => {
@@ -300,7 +309,7 @@ describe('configuration fails closed', () => {
   });
 });
 
-describe('SIP only from the SBC', () => {
+describe('SIP only from the SBC', { timeout: 20_000 }, () => {
   let server: Server;
   let proxy: RawSip;
   let stranger: RawSip;
@@ -354,7 +363,7 @@ describe('SIP only from the SBC', () => {
   });
 });
 
-describe('RTP and RTCP only from the negotiated peer', () => {
+describe('RTP and RTCP only from the negotiated peer', { timeout: 20_000 }, () => {
   let server: Server;
   let sip: RawSip;
   const peers: RtpPeer[] = [];
@@ -438,7 +447,7 @@ describe('RTP and RTCP only from the negotiated peer', () => {
   });
 });
 
-describe('bad input never takes the process down', () => {
+describe('bad input never takes the process down', { timeout: 20_000 }, () => {
   let server: Server;
   let sip: RawSip;
   const uncaught: unknown[] = [];
@@ -466,7 +475,7 @@ describe('bad input never takes the process down', () => {
       const keepTalking = setInterval(() => phone.sendAudio(goodPort), 20);
       try {
         const bad = await answeredCall(server, sip, 'bad-contact-1', {
-          headers: [`Contact: <sip:%zz@127.0.0.1:${sip.port}>`],
+          contact: `<sip:%zz@127.0.0.1:${sip.port}>`,
         });
         expect(getHeader(bad, 'to')).toContain('tag=');
         const bye = await sip.next(
@@ -494,6 +503,16 @@ describe('bad input never takes the process down', () => {
     }
   });
 
+  it('still ends a call whose Contact names an impossible port', async () => {
+    await answeredCall(server, sip, 'bad-port-1', {
+      contact: '<sip:x@127.0.0.1:99999>',
+    });
+    const ended = await server.api.waitForEntry('bad-port-1', (e) => e.type === 'ended', 5000);
+    expect(ended.reason).toBe('rtp-timeout');
+    expect(server.ua.calls.has('bad-port-1')).toBe(false);
+    expect(uncaught).toEqual([]);
+  });
+
   it('answers Object member names as unknown services (404)', async () => {
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
       const callId = `proto-${name}`;
@@ -508,7 +527,7 @@ describe('bad input never takes the process down', () => {
   });
 });
 
-describe('resource limits refuse new calls, keep existing ones', () => {
+describe('resource limits refuse new calls, keep existing ones', { timeout: 20_000 }, () => {
   it('answers 503 when the RTP ports run out, and the calls up keep their media', async () => {
     // Two port pairs only.
     const min = 33000 + (process.pid % 100) * 8;
@@ -570,7 +589,7 @@ describe('resource limits refuse new calls, keep existing ones', () => {
   });
 });
 
-describe('event stream limits', () => {
+describe('event stream limits', { timeout: 20_000 }, () => {
   let server: Server;
 
   beforeAll(async () => {
@@ -624,7 +643,7 @@ describe('event stream limits', () => {
   });
 });
 
-describe('recordings', () => {
+describe('recordings', { timeout: 20_000 }, () => {
   it('never lets a repeated Call-ID overwrite an earlier recording', async () => {
     const server = await startTestServer();
     const sip = await RawSip.open();
