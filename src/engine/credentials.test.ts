@@ -93,6 +93,11 @@ describe('refreshDelay', () => {
   it('refreshes at 80 % of the lifetime', () => {
     expect(refreshDelay(creds(600_000), NOW)).toBe(480_000);
   });
+  it('refreshes at least 15 s before expiry (before a registration capped at it lapses)', () => {
+    expect(refreshDelay(creds(60_000), NOW)).toBe(45_000);
+    expect(refreshDelay(creds(20_000), NOW)).toBe(MIN_REFRESH_DELAY_MS);
+    expect(refreshDelay(creds(30_000), NOW)).toBe(15_000);
+  });
   it('never refreshes in a tight loop', () => {
     expect(refreshDelay(creds(1000), NOW)).toBe(MIN_REFRESH_DELAY_MS);
   });

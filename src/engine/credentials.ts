@@ -34,6 +34,14 @@ export const CREDENTIALS_TIMEOUT_MS = 8000;
 export const REFRESH_AT_LIFETIME = 0.8;
 /** Never refresh more often than this, even when the service hands out short lifetimes. */
 export const MIN_REFRESH_DELAY_MS = 5000;
+/**
+ * Refresh at least this long before expiry. An SBC that caps a registration at the
+ * credentials' remaining lifetime (backend/kamailio/kamailio.cfg) lets JsSIP refresh it
+ * 5 s before it lapses (Registrator.js, for expiries up to 64 s), when the credentials
+ * have 5 s left, and refuses credentials that close to expiry: the refresh, with its
+ * REGISTER, must come first (Phone re-registers on every refresh).
+ */
+export const REFRESH_MARGIN_MS = 15_000;
 
 const EPHEMERAL_USERNAME = /^(\d+):(.+)$/;
 /** `sip:user@host[:port]`, nothing else (no parameters, no display name). */
@@ -94,13 +102,14 @@ function identityMatches(uri: unknown, user: string): boolean {
 
 /**
  * Delay until the credentials should be refreshed: at 80 % of their remaining lifetime
- * (counted from `now`, when they were obtained), never sooner than 5 s. Undefined for
- * credentials that do not expire.
+ * (counted from `now`, when they were obtained) and at least 15 s before they expire,
+ * never sooner than 5 s. Undefined for credentials that do not expire.
  */
 export function refreshDelay(credentials: SipCredentials, now: number): number | undefined {
   if (credentials.expiresAt === undefined) return undefined;
   const lifetime = credentials.expiresAt - now;
-  return Math.max(MIN_REFRESH_DELAY_MS, Math.floor(lifetime * REFRESH_AT_LIFETIME));
+  const delay = Math.min(lifetime * REFRESH_AT_LIFETIME, lifetime - REFRESH_MARGIN_MS);
+  return Math.max(MIN_REFRESH_DELAY_MS, Math.floor(delay));
 }
 
 /** Fetch and validate credentials; every failure is a `credentials-failed` value. */
