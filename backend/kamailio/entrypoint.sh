@@ -37,6 +37,7 @@ cat >/run/kamailio/env.cfg <<CFG
 #!substdef "!PUBLIC_IP!$PUBLIC_IP!g"
 #!substdef "!INTERNAL_IP!$INTERNAL_IP!g"
 #!substdef "!PEER_LIST!$PEER_IPS!g"
+#!substdef "!TOPOH_KEY!$(head -c 24 /dev/urandom | base64 | tr -d '/+=')!g"
 CFG
 if [[ -n "$DMQ_PEER" ]]; then
   printf '#!define WITH_DMQ\n#!substdef "!DMQ_PEER_URI!sip:%s:5090!g"\n' "$DMQ_PEER" >>/run/kamailio/env.cfg

@@ -150,8 +150,8 @@ function sdp(rtpPort) {
  * A real call over UDP: INVITE, 407, authenticated INVITE, 200, ACK. Returns the dialog
  * (Call-ID, tags, route set, remote target) and helpers for in-dialog requests.
  */
-export async function placeCall({ caller, service, credentials, rtp }) {
-  const ua = await udpEndpoint();
+export async function placeCall({ caller, service, credentials, rtp, ua: given }) {
+  const ua = given ?? (await udpEndpoint());
   const callId = `call-${token()}`;
   const fromTag = token();
   const uri = `sip:${service}@${DOMAIN}`;
@@ -248,4 +248,37 @@ export async function rtpFlows(rtp, { count = 10, timeoutMs = 3000 } = {}) {
     await rtp.waitFor(() => true, { timeoutMs: 200, start: rtp.received.length });
   }
   return true;
+}
+
+/** Registers `user` on an open WebSocket (lib.mjs websocket()) with digest authentication. */
+export async function registerOverWebSocket(ws, user, credentials, contactHost) {
+  const callId = token();
+  const register = (cseq, authorization) =>
+    [
+      `REGISTER sip:${DOMAIN} SIP/2.0`,
+      `Via: SIP/2.0/WSS ${contactHost};branch=z9hG4bK${token()}`,
+      'Max-Forwards: 70',
+      `From: <sip:${user}@${DOMAIN}>;tag=${callId}`,
+      `To: <sip:${user}@${DOMAIN}>`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq} REGISTER`,
+      `Contact: <sip:${user}@${contactHost};transport=ws>;expires=60`,
+      ...(authorization ? [`Authorization: ${authorization}`] : []),
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+  ws.send(register(1));
+  const challenge = await ws.next();
+  ws.send(
+    register(
+      2,
+      digest(header(challenge, 'WWW-Authenticate'), {
+        method: 'REGISTER',
+        uri: `sip:${DOMAIN}`,
+        ...credentials,
+      }),
+    ),
+  );
+  return ws.next();
 }
