@@ -343,6 +343,14 @@ async function pageSide(widget: Widget, since: number): Promise<string> {
   return said.length ? ` [page: ${said.join('; ')}]` : '';
 }
 
+/** What the media server recorded about the failed call: its state and end reason. */
+async function serverSide(callId: string | undefined, since: number): Promise<string> {
+  if (!callId) return '';
+  const call = await serverCall(callId, since).catch(() => undefined);
+  if (!call) return ' [server: no such call]';
+  return ` [server ${call.server}: ${call.state}${call.reason ? ` ${call.reason}` : ''}]`;
+}
+
 export interface SoakPlan {
   /** Make at least this many calls… */
   calls: number;
@@ -397,7 +405,10 @@ export async function runSoak(
         outcome.ok = true;
         outcome.durationMs = Date.now() - outcome.startedAt;
       } catch (error) {
-        outcome.cause = causeOf(error) + (await pageSide(widget, outcome.startedAt));
+        outcome.cause =
+          causeOf(error) +
+          (await pageSide(widget, outcome.startedAt)) +
+          (await serverSide(outcome.callId, outcome.startedAt));
         log(
           `soak: FAILED ${kind} call ${outcome.callId ?? '(no Call-ID)'} at ${new Date(outcome.startedAt).toISOString()}: ${outcome.cause}`,
         );
