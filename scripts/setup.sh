@@ -11,6 +11,7 @@ PACKAGES=(
   debootstrap                    # builds debian:bookworm-slim where no registry is reachable
   iproute2 util-linux iptables   # private network namespaces for the lab
   sip-tester                     # sipp, for backend tests and benchmarks
+  tcpdump                        # backend tests read what Kamailio sends rtpengine
   openssl ca-certificates curl
   sox espeak-ng                  # test signals (fake microphone, prompts)
   haproxy kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-extra-modules \

@@ -16,6 +16,9 @@ check REGION "${REGION:=local}"
 check ALLOWED_ORIGINS "${ALLOWED_ORIGINS:=http://localhost:5173 http://127.0.0.1:5173 http://localhost:4173 http://127.0.0.1:4173}"
 check PIKE_EXEMPT "${PIKE_EXEMPT:=}"
 [[ "${PIKE_BAN_SECONDS:=60}" =~ ^[0-9]+$ ]] || { echo "PIKE_BAN_SECONDS must be a number" >&2; exit 1; }
+# Concurrent calls one caller may place: visitors, and every other user (agents).
+[[ "${CALLS_PER_VISITOR:=2}" =~ ^[0-9]+$ ]] || { echo "CALLS_PER_VISITOR must be a number" >&2; exit 1; }
+[[ "${CALLS_PER_USER:=4}" =~ ^[0-9]+$ ]] || { echo "CALLS_PER_USER must be a number" >&2; exit 1; }
 # One region alone listens on loopback; in backend/regions/ each region has its address.
 check LISTEN_IP "${LISTEN_IP:=127.0.0.1}"
 # WSS (the only port that may face the internet) on PUBLIC_IP; internal SIP, DMQ and
@@ -25,6 +28,12 @@ check INTERNAL_IP "${INTERNAL_IP:=$LISTEN_IP}"
 # Other regions' SBC addresses (trusted callers) and one DMQ peer to join through.
 check PEER_IPS "${PEER_IPS:=}"
 check DMQ_PEER "${DMQ_PEER:=}"
+# Every start gets its own server_id. The rtpengine module's command cookies are
+# "<server_id>_<pid>_<seq>", and rtpengine answers a cookie it saw in the last 30-60 s from
+# its cache without running the command; a restarted container reuses the same small pids
+# from seq 0, so without this a new call's offer could get an old call's reply
+# (backend/test/lifecycle.test.mjs).
+server_id=$(($(od -An -N4 -tu4 /dev/urandom) % 2147483647))
 
 mkdir -p /run/kamailio
 umask 077
@@ -34,14 +43,21 @@ cat >/run/kamailio/env.cfg <<CFG
 #!substdef "!ORIGINS_LIST!$ALLOWED_ORIGINS!g"
 #!substdef "!PIKE_EXEMPT_LIST!$PIKE_EXEMPT!g"
 #!substdef "!PIKE_BAN_SECONDS!$PIKE_BAN_SECONDS!g"
+#!substdef "!VISITOR_MAX_CALLS!$CALLS_PER_VISITOR!g"
+#!substdef "!AGENT_MAX_CALLS!$CALLS_PER_USER!g"
 #!substdef "!PUBLIC_IP!$PUBLIC_IP!g"
 #!substdef "!INTERNAL_IP!$INTERNAL_IP!g"
 #!substdef "!PEER_LIST!$PEER_IPS!g"
+#!substdef "!SERVER_ID!$server_id!g"
 #!substdef "!TOPOH_KEY!$(head -c 24 /dev/urandom | base64 | tr -d '/+=')!g"
 CFG
 if [[ -n "$DMQ_PEER" ]]; then
   printf '#!define WITH_DMQ\n#!substdef "!DMQ_PEER_URI!sip:%s:5090!g"\n' "$DMQ_PEER" >>/run/kamailio/env.cfg
 fi
+
+# This script starts the container's (or the region's) only Kamailio: a pid file left by
+# a killed one is stale, and Kamailio refuses to start while it names a live pid.
+rm -f /run/kamailio/kamailio.pid
 
 exec kamailio -f /etc/kamailio/kamailio.cfg -DD -E -m "${SHM_MB:-128}" -M "${PKG_MB:-8}" \
   -Y /run/kamailio -P /run/kamailio/kamailio.pid "$@"
