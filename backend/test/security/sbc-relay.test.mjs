@@ -226,6 +226,32 @@ describe("someone else's BYE does not end a real call", () => {
   });
 });
 
+// The widget keeps a call across a reconnect (src/engine/call.ts: re-INVITE on the new
+// connection): a user's new address is accepted once it proves it is that user.
+test('a caller on a new address is challenged, and with its own credentials the dialog follows it', async () => {
+  const rtp = await udpEndpoint();
+  const moved = await udpEndpoint();
+  const caller = `visitor-${token()}`;
+  const call = await placeCall({ caller, service: 'music', credentials: ephemeral(caller), rtp });
+  try {
+    const challenge = await call.request('BYE', { from: moved });
+    assert.equal(statusOf(challenge ?? ''), 407, String(challenge));
+    const auth = digest(header(challenge, 'Proxy-Authenticate'), {
+      method: 'BYE',
+      uri: call.target,
+      ...ephemeral(caller),
+    });
+    assert.equal(
+      await call.status('BYE', { from: moved, extra: [`Proxy-Authorization: ${auth}`] }),
+      200,
+    );
+  } finally {
+    call.close();
+    moved.close();
+    rtp.close();
+  }
+});
+
 test('forged requests do not disturb the SBC: a keepalive is still answered', async () => {
   const probe = await udpEndpoint();
   try {
