@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 # failover stops media1, so it goes last (platform kills media2 and waits for its return).
 # The SBC attack suites (issue 10) run before failover too: they place real calls.
-suites=(credentials sbc auth calls security/sbc-relay security/sbc-limits security/sbc-auth security/sbc-transport security/sbc-topology pike lifecycle failover platform)
+suites=(credentials sbc auth calls security/sbc-relay security/sbc-limits security/sbc-auth security/sbc-transport security/sbc-topology security/media pike lifecycle failover platform)
 
 failed=0
 started=$SECONDS
