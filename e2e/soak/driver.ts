@@ -55,7 +55,8 @@ const BRIDGED_ENERGY = 0.01;
 const STEP_TIMEOUT_MS = 20_000;
 /** The queue plays its welcome, then rings agents 15 s each (ivr.json `ringTimeoutMs`). */
 const BRIDGE_TIMEOUT_MS = 40_000;
-const POLL_MS = 100;
+/** Page reads: timings come from the page's own event timestamps, not from this interval. */
+const POLL_MS = 200;
 /** The media servers are asked less often than the page: two servers, every page polling. */
 const SERVER_POLL_MS = 250;
 
