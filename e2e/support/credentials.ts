@@ -57,13 +57,13 @@ export function credentialEvents(widget: Widget, reason = 'refresh'): Promise<st
   );
 }
 
-/** Waits until the engine reports `count` refreshes (one every 80 % of the lifetime). */
-export async function expectRefreshes(widget: Widget, count: number, timeout = 30_000) {
+/** Waits until the page fetched credentials `count` times in all (the first one included). */
+export async function expectCredentialFetches(widget: Widget, count: number, timeout = 30_000) {
   await expect
-    .poll(async () => (await credentialEvents(widget)).length, {
-      message: `${widget.tag}: credentials refreshed ${count} times`,
+    .poll(() => credentialFetches(widget), {
+      message: `${widget.tag}: credentials fetched ${count} times`,
       timeout,
-      intervals: [200],
+      intervals: [100],
     })
     .toBeGreaterThanOrEqual(count);
 }
