@@ -25,9 +25,10 @@ describe('MediaClock', () => {
     clock.stop();
     expect(errors.map((e) => e.message)).toEqual(['broken stream']);
     expect(clock.size).toBe(0);
-    // Ten ticks at 20 ms: the first and the tenth are about 180 ms apart (timers are coarse).
+    // Ten ticks at 20 ms: the first and the tenth at least ~180 ms apart (timers are coarse).
+    // No upper bound: on a loaded machine that measures the neighbours, not the clock (issue
+    // 11 §2); bench/media measures the pacing itself.
     const span = ticks[9]! - ticks[0]!;
     expect(span).toBeGreaterThanOrEqual(170);
-    expect(span).toBeLessThan(400);
   });
 });
