@@ -50,6 +50,7 @@ export interface CallService {
 
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
 const GLARE_ATTEMPTS = 3;
+export const MAX_TIMELINE_ENTRIES = 10_000;
 const SDP_TYPE: SipHeader = { name: 'content-type', value: 'application/sdp' };
 
 export interface CallInit {
@@ -142,7 +143,12 @@ export class Call implements FrameSource {
 
   record(type: string, fields: Record<string, unknown> = {}): void {
     const entry: TimelineEntry = { t: Date.now(), callId: this.id, type, ...fields };
-    this.timeline.push(entry);
+    // The caller decides how many digits and re-INVITEs a call has: keep memory bounded.
+    // (10 000 entries is a 13-hour call's rtp-stats; the event stream still sees everything.)
+    if (this.timeline.length < MAX_TIMELINE_ENTRIES) this.timeline.push(entry);
+    else if (this.timeline.length === MAX_TIMELINE_ENTRIES) {
+      this.timeline.push({ t: entry.t, callId: this.id, type: 'timeline-truncated' });
+    }
     this.ctx.bus.emit('entry', entry);
   }
 

@@ -81,6 +81,8 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
     sipDropped: transport.dropped,
     refusedCalls: () => ({ ...ctx.limits.refused }),
   });
+  // Bounds the sockets the API can hold (each is a file descriptor the calls need too).
+  api.maxConnections = 128;
   const httpPort = await new Promise<number>((resolve, reject) => {
     api.once('error', reject);
     api.listen(config.httpPort, config.httpHost, () => {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SSE_SUBSCRIBERS } from '../../src/api/http.js';
+import { MAX_TIMELINE_ENTRIES } from '../../src/call.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { buildTelephoneEvent } from '../../src/media/dtmf.js';
 import { buildReport } from '../../src/media/rtcp.js';
@@ -511,6 +512,15 @@ describe('bad input never takes the process down', { timeout: 20_000 }, () => {
     expect(ended.reason).toBe('rtp-timeout');
     expect(server.ua.calls.has('bad-port-1')).toBe(false);
     expect(uncaught).toEqual([]);
+  });
+
+  it('keeps a call timeline bounded however many events the caller causes', async () => {
+    const ok = await answeredCall(server, sip, 'long-timeline-1');
+    const call = server.ua.calls.get('long-timeline-1')!;
+    for (let i = 0; i < MAX_TIMELINE_ENTRIES + 500; i++) call.record('digit', { digit: '1' });
+    expect(call.timeline).toHaveLength(MAX_TIMELINE_ENTRIES + 1);
+    expect(call.timeline.at(-1)?.type).toBe('timeline-truncated');
+    await hangUp(server, sip, ok);
   });
 
   it('answers Object member names as unknown services (404)', async () => {
