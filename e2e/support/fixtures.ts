@@ -8,7 +8,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, test as base, type TestInfo } from '@playwright/test';
 import { launchChromium, type MicrophoneOptions } from './browser';
 import { BACKEND_RUN_DIR, CREDENTIALS_ORIGIN, PAGES_ORIGIN } from './paths';
-import { Widget } from './widget';
+import { type TestPage, Widget } from './widget';
 
 export type AgentName = `agent${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`;
 
@@ -58,6 +58,8 @@ export interface OpenOptions {
   microphone?: MicrophoneOptions;
   /** Runs on the new context before the page loads (e.g. `context.route(...)`). */
   prepare?: (context: BrowserContext) => Promise<void>;
+  /** The visitor's page: click-to-call.html unless given. */
+  page?: Exclude<TestPage, 'dashboard.html'>;
 }
 
 interface JourneyFixtures {
@@ -78,7 +80,7 @@ function widgetOpener(browser: Browser, testInfo: TestInfo) {
   const widgets: Widget[] = [];
   return {
     async open(
-      file: 'click-to-call.html' | 'dashboard.html',
+      file: TestPage,
       attributes: Record<string, string>,
       { microphone, prepare }: OpenOptions = {},
     ): Promise<Widget> {
@@ -118,7 +120,7 @@ export const test = base.extend<JourneyFixtures>({
   visitor: async ({ browser }, use, testInfo) => {
     const opener = widgetOpener(browser, testInfo);
     await use((attributes = {}, options = {}) =>
-      opener.open('click-to-call.html', attributes, options),
+      opener.open(options.page ?? 'click-to-call.html', attributes, options),
     );
     await opener.close();
   },

@@ -17,6 +17,9 @@ import { pageUrl } from './page-attributes';
 import { type AudioStats, readAudioStats } from './rtc-stats';
 import { SipWire } from './sip-wire';
 
+/** The test pages in e2e/pages a widget can be opened on. */
+export type TestPage = 'click-to-call.html' | 'click-to-call-csp.html' | 'dashboard.html';
+
 export type WidgetTag = 'sip-call-button' | 'sip-phone';
 
 /** What `el.call` says, read in the page (engine truth behind what is shown). */
@@ -53,7 +56,7 @@ export class Widget {
   static async open(
     context: BrowserContext,
     testInfo: TestInfo,
-    file: 'click-to-call.html' | 'dashboard.html',
+    file: TestPage,
     attributes: Record<string, string> = {},
   ): Promise<Widget> {
     const page = await context.newPage();
