@@ -426,5 +426,8 @@ function sendRecording(dir: string, file: string, res: http.ServerResponse): voi
     return;
   }
   res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': size });
-  createReadStream(path).pipe(res);
+  // A file removed between stat and read must end this response, not the process.
+  createReadStream(path)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
