@@ -7,7 +7,7 @@
  * only makes the conditions arrive later.
  */
 import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -511,6 +511,21 @@ describe('bad input never takes the process down', { timeout: 20_000 }, () => {
     const ended = await server.api.waitForEntry('bad-port-1', (e) => e.type === 'ended', 5000);
     expect(ended.reason).toBe('rtp-timeout');
     expect(server.ua.calls.has('bad-port-1')).toBe(false);
+    expect(uncaught).toEqual([]);
+  });
+
+  it('survives a recording that cannot be read', async () => {
+    // A directory with a recording's name: stat succeeds, reading fails (EISDIR).
+    mkdirSync(join(server.config.recordingsDir, 'unreadable.wav'), { recursive: true });
+    const failed = await server.api
+      .fetch('/recordings/unreadable.wav')
+      .then((response) => response.arrayBuffer())
+      .then(
+        () => 'read',
+        () => 'aborted',
+      );
+    expect(failed).toBe('aborted');
+    expect((await server.api.get('/health')).status).toBe('ok');
     expect(uncaught).toEqual([]);
   });
 
