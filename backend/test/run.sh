@@ -7,7 +7,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 # failover stops media1, so it goes last (platform kills media2 and waits for its return).
 # The SBC attack suites (issue 10) run before failover too: they place real calls.
-suites=(credentials sbc auth calls security/sbc-relay security/sbc-limits security/sbc-auth security/sbc-transport security/sbc-topology security/media pike lifecycle failover platform)
+# storm restarts Kamailio (issue 11 §3): after the suites that check for restarts.
+suites=(credentials sbc auth calls security/sbc-relay security/sbc-limits security/sbc-auth security/sbc-transport security/sbc-topology security/media pike lifecycle storm failover platform)
 
 failed=0
 started=$SECONDS

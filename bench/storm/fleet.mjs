@@ -1,0 +1,86 @@
+// A fleet of headless softphone engines (src/engine Phone on JsSIP) registered to the lab's
+// SBC from Node: the engine's own registration, reconnection and backoff code, unchanged.
+// Node 20 has no WebSocket global, so the thinnest shim gives it the `ws` package's, with
+// the two things a browser supplies by itself: an Origin (Kamailio only upgrades
+// allowlisted ones) and trust in the lab's CA. Bundled by esbuild (bench/storm/build.mjs).
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocketImpl from 'ws';
+import { Phone } from '../../src/engine/phone';
+
+export const ORIGIN = 'http://127.0.0.1:4173';
+export const SERVER = 'wss://127.0.0.1:8443';
+export const DOMAIN = 'helpline.test';
+
+/**
+ * auth_ephemeral credentials minted from the lab's secret exactly as backend/test/lib.mjs
+ * `ephemeral()` does: username "<unix-expiry>:<user>", password base64(HMAC-SHA1).
+ */
+export function ephemeral(secret, user, ttlS) {
+  const username = `${Math.floor(Date.now() / 1000) + ttlS}:${user}`;
+  return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
+}
+
+/** Counts every WebSocket the engines open, and how each attempt ended. */
+export const sockets = { opened: 0, handshakes: 0, failed: 0, closed: 0 };
+
+/** Installs the WebSocket global the engine expects (socket.ts uses `new WebSocket(url, 'sip')`). */
+export function installWebSocket(ca) {
+  class LabWebSocket extends WebSocketImpl {
+    constructor(url, protocols) {
+      super(url, protocols, { origin: ORIGIN, ca, perMessageDeflate: false });
+      sockets.opened += 1;
+      let open = false;
+      this.on('open', () => {
+        open = true;
+        sockets.handshakes += 1;
+      });
+      this.on('close', () => {
+        if (open) sockets.closed += 1;
+        else sockets.failed += 1;
+      });
+      // A browser reports a refused connection as an error event and then a close event;
+      // `ws` emits 'error' on its EventEmitter, which would throw without a listener. The
+      // engine reacts to the close, as it does in a browser.
+      this.on('error', () => {});
+    }
+  }
+  globalThis.WebSocket = LabWebSocket;
+}
+
+/**
+ * Starts `count` engines, each registering as its own user `${prefix}-<i>`. Returns the
+ * phones and the refusals they reported (registration failures with a SIP status).
+ */
+export function startFleet({ count, prefix, runDir, ttlS = 3600 }) {
+  const secret = readFileSync(join(runDir, 'secret'), 'utf8').trim();
+  installWebSocket(readFileSync(join(runDir, 'certs/ca.pem')));
+  const refusals = [];
+  const phones = [];
+  for (let i = 1; i <= count; i += 1) {
+    const credentials = ephemeral(secret, `${prefix}-${i}`, ttlS);
+    const phone = new Phone({
+      servers: [SERVER],
+      domain: DOMAIN,
+      // Static credentials: config.ts accepts "<expiry>:<user>" as the user name.
+      user: credentials.username,
+      password: credentials.password,
+      register: true,
+    });
+    phone.on('registration', ({ state, error }) => {
+      if (state === 'failed' || /SIP \d{3}/.test(error?.message ?? '')) {
+        refusals.push({ at: Date.now(), phone: i, state, message: error?.message ?? '' });
+      }
+    });
+    phones.push(phone);
+  }
+  return { phones, refusals, start: () => Promise.all(phones.map((p) => p.start())) };
+}
+
+/** How many engines say they are registered. */
+export function registeredCount(phones) {
+  let n = 0;
+  for (const phone of phones) if (phone.state === 'registered') n += 1;
+  return n;
+}

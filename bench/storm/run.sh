@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm run bench -- storm` (bench/run.sh hands over to this script): the reconnect storm.
+# STORM_ENGINES engines (default 1000) register to the lab's Kamailio, which restarts; the
+# curve of registrations goes to BENCHMARKS.md ("Reconnect storm") and bench/results/storm.json.
+#
+#   bash bench/storm/run.sh
+# Environment: STORM_ENGINES, LAB_NAME (default bench), BENCH_KEEP_LAB=1 (use a running lab
+# and leave it up).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+export LAB_NAME="${LAB_NAME:-bench}"
+LAB=backend/lab/lab.sh
+
+step() { printf '\n\033[1m== %s\033[0m  (load: %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
+
+step "backend up (lab '$LAB_NAME')"
+if [[ "${BENCH_KEEP_LAB:-}" != 1 ]]; then
+  bash "$LAB" down >/dev/null 2>&1 || true
+  trap 'bash "$LAB" down >/dev/null 2>&1 || true' EXIT
+fi
+bash "$LAB" up
+
+step "reconnect storm: ${STORM_ENGINES:-1000} engines, Kamailio restarted"
+bash "$LAB" exec -- node bench/storm/main.mjs

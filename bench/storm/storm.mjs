@@ -1,0 +1,155 @@
+// The reconnect storm (issue 11 §3): `count` registered engines lose the SBC at once (the
+// Kamailio container restarts), and we record, every 0.5 s, how many engines say they are
+// registered (their own state) and how many registrations Kamailio holds (usrloc, through
+// kamcmd), until both are back to `count` or `timeoutS` passes. Runs inside the lab
+// namespace (backend/lab/lab.sh exec). Used by bench/storm/main.mjs (1,000 engines) and
+// backend/test/storm.test.mjs (100).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { registeredCount, sockets, startFleet } from './fleet.mjs';
+
+const run = promisify(execFile);
+const SAMPLE_MS = 500;
+const KAMAILIO = 'softphone_kamailio_1';
+
+/** Kamailio's `usrloc:registered_users`, or undefined while it cannot answer (restarting). */
+export async function kamailioRegistered() {
+  try {
+    const { stdout } = await run(
+      'docker',
+      [
+        ...['exec', KAMAILIO, 'kamcmd', '-s', 'unix:/run/kamailio/kamailio_ctl'],
+        ...['stats.get_statistics', 'usrloc:registered_users'],
+      ],
+      { timeout: 5000 },
+    );
+    const match = /registered_users\s*=\s*(\d+)/.exec(stdout);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` every SAMPLE_MS until it is truthy; false after `timeoutMs`. */
+async function waitFor(probe, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return true;
+    await delay(SAMPLE_MS);
+  }
+  return false;
+}
+
+/**
+ * Runs the storm. `restart()` takes the SBC down and back (resolves once the command
+ * returned). Resolves with the curve and the key times (seconds from the restart command).
+ */
+export async function runStorm({ count, prefix, runDir, restart, timeoutS = 90, log = () => {} }) {
+  const fleet = startFleet({ count, prefix, runDir });
+  const startedAt = Date.now();
+  await fleet.start();
+  const initialOk = await waitFor(
+    async () => registeredCount(fleet.phones) === count && (await kamailioRegistered()) === count,
+    120_000,
+  );
+  const initial = {
+    seconds: (Date.now() - startedAt) / 1000,
+    engines: registeredCount(fleet.phones),
+    kamailio: await kamailioRegistered(),
+  };
+  log(`initial registration: ${JSON.stringify(initial)}`);
+  if (!initialOk) {
+    await stopFleet(fleet.phones);
+    return { count, initial, initialOk, samples: [], refusals: fleet.refusals };
+  }
+  const refusalsBefore = fleet.refusals.length;
+  const socketsBefore = { ...sockets };
+
+  // The curve: engines every SAMPLE_MS from their own state; Kamailio polled alongside as
+  // fast as kamcmd answers (one docker exec at a time), its latest answer in each sample.
+  const t0 = Date.now();
+  const since = () => (Date.now() - t0) / 1000;
+  let kamailio = { value: count, at: 0 };
+  let kamailioBackAt; // first successful kamcmd after it went away
+  let kamailioWentAway = false;
+  let sampling = true;
+  const kamailioLoop = (async () => {
+    while (sampling) {
+      const value = await kamailioRegistered();
+      if (value === undefined) kamailioWentAway = true;
+      else {
+        if (kamailioWentAway && kamailioBackAt === undefined) kamailioBackAt = since();
+        kamailio = { value, at: since() };
+      }
+      await delay(100);
+    }
+  })();
+  let restartDoneAt;
+  const restarting = restart().then(
+    () => {
+      restartDoneAt = since();
+    },
+    (error) => {
+      restartDoneAt = since();
+      log(`restart command failed: ${error.message}`);
+    },
+  );
+  const samples = [];
+  let lastOpened = sockets.opened;
+  let lostAt;
+  let enginesBackAt;
+  let kamailioAllAt;
+  const deadline = t0 + timeoutS * 1000;
+  for (let next = t0; Date.now() < deadline; ) {
+    const engines = registeredCount(fleet.phones);
+    const t = since();
+    samples.push({
+      t,
+      engines,
+      kamailio: kamailio.value,
+      opened: sockets.opened - lastOpened,
+    });
+    lastOpened = sockets.opened;
+    if (lostAt === undefined && engines < count) lostAt = t;
+    if (lostAt !== undefined && enginesBackAt === undefined && engines === count) {
+      enginesBackAt = t;
+    }
+    if (kamailioBackAt !== undefined && kamailioAllAt === undefined && kamailio.value === count) {
+      kamailioAllAt = kamailio.at;
+    }
+    if (enginesBackAt !== undefined && kamailioAllAt !== undefined) break;
+    next += SAMPLE_MS;
+    await delay(Math.max(0, next - Date.now()));
+  }
+  sampling = false;
+  await Promise.all([kamailioLoop, restarting]);
+  const after = fleet.refusals.slice(refusalsBefore);
+  const result = {
+    count,
+    initial,
+    initialOk,
+    samples,
+    restartDoneAt,
+    lostAt,
+    kamailioBackAt,
+    enginesBackAt,
+    kamailioAllAt,
+    // Registration refusals with a SIP status (or a phone giving up) after the restart.
+    refusals: after,
+    sockets: {
+      opened: sockets.opened - socketsBefore.opened,
+      handshakes: sockets.handshakes - socketsBefore.handshakes,
+      failed: sockets.failed - socketsBefore.failed,
+      closed: sockets.closed - socketsBefore.closed,
+    },
+    failedPhones: fleet.phones.filter((p) => p.state === 'failed').length,
+  };
+  await stopFleet(fleet.phones);
+  return result;
+}
+
+async function stopFleet(phones) {
+  await Promise.all(phones.map((phone) => phone.stop()));
+}
