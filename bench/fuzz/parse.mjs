@@ -1,0 +1,106 @@
+// Parse time of the media server's SIP code on the fuzz corpus (issue 10): the mutated
+// messages of backend/test/security/fuzz-lib.mjs, out of dialog and in dialog, through the
+// parser and the helpers the user agent calls on what it accepted (URIs, name-addrs, Via,
+// CSeq, the request check, INFO digits). Per message the fastest of 3 runs counts, so a
+// busy machine's pauses do not land on one message; prints the worst, p99 and whether
+// anything threw other than the parser's own refusal (which would be a bug).
+//
+//   node bench/fuzz/parse.mjs [seed] [count]
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const out = join(mkdtempSync(join(os.tmpdir(), 'fuzz-parse-')), 'sip.mjs');
+await build({
+  stdin: {
+    contents: [
+      `export * from './src/sip/message.ts';`,
+      `export { infoDigit } from './src/sip/info.ts';`,
+      `export { resolveUri } from './src/sip/dialog.ts';`,
+    ].join('\n'),
+    resolveDir: join(root, 'backend/media'),
+    loader: 'ts',
+  },
+  outfile: out,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  logLevel: 'warning',
+});
+const sip = await import(pathToFileURL(out).href);
+// fuzz-lib imports the lab's secrets through backend/test/lib.mjs only for its senders;
+// the corpus itself needs none, but the import must resolve: run where backend/run exists.
+const { fuzzMessage, inDialog, percentile, wire } = await import(
+  pathToFileURL(join(root, 'backend/test/security/fuzz-lib.mjs')).href
+);
+
+const seed = Number(process.argv[2] ?? 1);
+const count = Number(process.argv[3] ?? 20_000);
+const call = {
+  target: 'sip:media1@127.0.0.1:5071',
+  routes: [],
+  fromTag: 'from',
+  to: '<sip:echo@helpline.test>;tag=to',
+  callId: 'fuzz-parse',
+};
+const corpus = Array.from({ length: count }, (_, i) =>
+  wire(
+    (i % 2
+      ? fuzzMessage(seed, 'sbc', i, { target: '127.0.0.1:5071' })
+      : fuzzMessage(seed, 'dialog', i, {
+          methods: ['INFO', 'INFO', 'OPTIONS', 'INVITE', 'MESSAGE'],
+          build: inDialog(call, 'visitor-fuzz'),
+        })
+    ).text,
+    '127.0.0.1:5060',
+  ),
+);
+
+/** What the media server does with a datagram from the SBC, short of answering it. */
+function handle(bytes) {
+  const message = sip.parseSipMessage(bytes);
+  if (message.kind !== 'request') return 'parsed';
+  const header = (name) => sip.getHeader(message, name);
+  sip.findRequestProblem(message);
+  for (const via of sip.getHeaderValues(message, 'via')) sip.parseVia(via);
+  for (const name of ['from', 'to', 'contact']) {
+    const value = header(name);
+    const nameAddr = value === undefined ? undefined : sip.parseNameAddr(value);
+    if (nameAddr) sip.resolveUri(nameAddr.uri, { address: '127.0.0.1', port: 5060 });
+  }
+  sip.parseSipUri(message.uri);
+  sip.parseCSeq(header('cseq'));
+  if (message.method === 'INFO')
+    sip.infoDigit(header('content-type') ?? '', message.body.toString('latin1'));
+  return 'parsed';
+}
+
+const outcome = { parsed: 0, refused: 0, threw: 0 };
+const thrown = [];
+const times = corpus.map(() => Number.POSITIVE_INFINITY);
+for (let round = 0; round < 3; round++) {
+  corpus.forEach((bytes, i) => {
+    const started = performance.now();
+    let result;
+    try {
+      result = handle(bytes);
+    } catch (error) {
+      result = error instanceof sip.SipParseError ? 'refused' : 'threw';
+      if (result === 'threw' && round === 0) thrown.push(`#${i}: ${error.stack.split('\n')[0]}`);
+    }
+    times[i] = Math.min(times[i], performance.now() - started);
+    if (round === 0) outcome[result]++;
+  });
+}
+const us = (ms) => `${(ms * 1000).toFixed(0)} µs`;
+const worst = times.indexOf(Math.max(...times));
+console.log(
+  `media server SIP parse on the fuzz corpus (seed ${seed}, ${count} messages, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}): ` +
+    `${outcome.parsed} parsed, ${outcome.refused} refused, ${outcome.threw} threw; ` +
+    `per message p50 ${us(percentile(times, 50))}, p99 ${us(percentile(times, 99))}, max ${us(times[worst])} (#${worst}, ${corpus[worst].length} bytes)`,
+);
+for (const line of thrown.slice(0, 5)) console.log(`  threw ${line}`);
+process.exitCode = outcome.threw === 0 ? 0 : 1;
