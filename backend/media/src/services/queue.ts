@@ -15,6 +15,7 @@
 import type { Call, CallService } from '../call.js';
 import type { IvrConfig } from '../ivr/config.js';
 import { safeTimeout } from '../safe.js';
+import { parseNameAddr, parseSipUri } from '../sip/message.js';
 import type { DialOut, UserAgent } from '../ua.js';
 import { bridge } from './bridge.js';
 
@@ -134,8 +135,10 @@ export class QueueService implements CallService {
 
   /** What the agent's phone shows: the caller's display name, else their user (e.g. visitor-1a2b). */
   private callerName(): string {
-    const displayName = /^\s*"?([^"<]*)"?\s*</.exec(this.call.from)?.[1]?.trim();
-    const user = /sips?:([^@;>]+)@/.exec(this.call.from)?.[1];
+    // The linear parsers, not ad-hoc regexes: the From header is the caller's text.
+    const from = parseNameAddr(this.call.from);
+    const displayName = from?.display.trim();
+    const user = from ? parseSipUri(from.uri)?.user : undefined;
     return displayName || user || 'Caller';
   }
 }
