@@ -156,13 +156,18 @@ export interface SippResult {
   errors: string;
 }
 
-/** sipp 3.6 logs a harmless epoll warning whenever a call's socket closes: not an error. */
+/** sipp 3.6 logs harmless warnings (an epoll one whenever a call's socket closes): not errors. */
 function sippErrors(log: string): string {
-  return log
-    .split(/(?=\d{4}-\d\d-\d\d\t)|\n/)
-    .filter((line) => line.trim() !== '' && !line.startsWith('The following events occurred:'))
-    .filter((line) => !line.includes('Failed to delete FD from epoll'))
-    .join('\n');
+  return (
+    log
+      .split(/(?=\d{4}-\d\d-\d\d\t)|\n/)
+      .filter((line) => line.trim() !== '' && !line.startsWith('The following events occurred:'))
+      .filter((line) => !line.includes('Failed to delete FD from epoll'))
+      // On a busy machine sipp notes that its own timers ran late: about sipp, not the server
+      // (the scenario's verdict still covers every message).
+      .filter((line) => !line.includes('Overload warning: the minor watchdog timer'))
+      .join('\n')
+  );
 }
 
 /** Runs one sipp instance as a UAC (or UAS) on loopback with its own ports. */
