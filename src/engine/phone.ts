@@ -63,6 +63,8 @@ export class Phone {
   /** Bumped by stop(): an openUa() still awaiting its credentials then knows it is stale. */
   private connectAttempt = 0;
   private registerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The UA that was asked to register (it then re-registers on every connect). */
+  private registerAsked: UA | undefined;
   /** The credentials the UA uses now. */
   private applied: SipCredentials | undefined;
   /** Fresh credentials for another identity, held back until the call in progress ends. */
@@ -439,8 +441,13 @@ export class Phone {
       }
     });
     ua.on('connected', () => {
-      if (this.wantRegister) this.register();
-      else {
+      if (this.wantRegister) {
+        // Once asked to register, JsSIP registers again by itself on every connect, right
+        // after this event (UA.js onTransportConnect); a REGISTER from here too would
+        // double every registration. The first time, ask once that check is past.
+        if (this.registerAsked === ua) this.setState('registering');
+        else queueMicrotask(() => this.ua === ua && ua.isConnected() && this.register());
+      } else {
         this.setState('registered');
         // A visitor is whole again once connected; the region comes with the keepalive
         // answer, a moment later.
@@ -480,6 +487,7 @@ export class Phone {
     clearTimeout(this.registerTimer);
     this.setState('registering');
     this.ua?.register();
+    this.registerAsked = this.ua;
   }
 
   private async registrationFailed(status: number | undefined, cause: string): Promise<void> {

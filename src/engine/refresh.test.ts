@@ -272,6 +272,22 @@ describe('the end-of-call report', () => {
   });
 });
 
+describe('an agent registering', () => {
+  it('sends one REGISTER per connect, the first time and after a reconnect', async () => {
+    serveCredentials(600, 'agent1');
+    const phone = makePhone({ register: true });
+    await phone.start();
+    expect(phone.state).toBe('registered');
+    const unsigned = () => sbc.requests('REGISTER').filter((m) => !digestUser(m)).length;
+    expect(unsigned()).toBe(1);
+
+    sbc.dropConnections();
+    await expect.poll(() => phone.state, { interval: 20 }).not.toBe('registered');
+    await expect.poll(() => phone.state, { timeout: 5000, interval: 20 }).toBe('registered');
+    expect(unsigned()).toBe(2);
+  });
+});
+
 describe('a registered agent whose credentials were refreshed', () => {
   it('re-registers with each new credential at once and stays registered', async () => {
     serveCredentials(600, 'agent1');

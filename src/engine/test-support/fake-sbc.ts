@@ -105,7 +105,17 @@ export class FakeSbc {
       deliver(text: string): void {
         if (this.readyState === 1) this.onmessage?.({ data: text });
       }
+      drop(): void {
+        if (this.readyState === 3) return;
+        this.readyState = 3;
+        this.onclose?.({ code: 1006, reason: 'dropped' });
+      }
     };
+  }
+
+  /** The server drops every connection (as when it restarts). */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.drop();
   }
 
   /** Close the answering peer connections. */
@@ -239,4 +249,5 @@ export class FakeSbc {
 
 interface FakeWebSocketLike {
   deliver(text: string): void;
+  drop(): void;
 }
