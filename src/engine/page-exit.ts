@@ -1,0 +1,37 @@
+/**
+ * Ending the calls when the page goes away (issue 11 §3, "the page"). A visitor who closes
+ * the tab mid-call leaves the far end holding a call nobody is on until its RTP timeout:
+ * the SBC sees the WebSocket close, but a closed connection is not a BYE. `pagehide` is
+ * the event browsers fire for every way a document goes (tab or window closed, navigation,
+ * entering the back/forward cache), and handlers may still send: a BYE written to the
+ * WebSocket and a report queued with `navigator.sendBeacon` (quality/beacon.ts) are
+ * delivered. `beforeunload` is not fired reliably (never on mobile, not when the browser
+ * decides the page is being discarded), and `unload` is being removed from browsers:
+ * https://developer.chrome.com/docs/web-platform/deprecating-unload
+ * https://html.spec.whatwg.org/multipage/document-lifecycle.html#unloading-documents
+ */
+
+/** What the hook needs from `window` (a test passes its own target). */
+export type PageExitTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+
+/**
+ * Calls `leave` each time the page is hidden for good or for the back/forward cache (a
+ * call cannot survive either: the page's media and socket are suspended or gone). Returns
+ * the function that removes the hook. Without a window (Node, a worker) it does nothing.
+ */
+export function onPageExit(
+  leave: () => void,
+  target: PageExitTarget | undefined = typeof window === 'undefined' ? undefined : window,
+): () => void {
+  if (!target) return () => {};
+  const listener = () => {
+    try {
+      leave();
+    } catch (error) {
+      // The page is going: nothing to show the error to, but never throw into the browser.
+      console.warn('[softphone] could not end the calls as the page went away', error);
+    }
+  };
+  target.addEventListener('pagehide', listener);
+  return () => target.removeEventListener('pagehide', listener);
+}
