@@ -74,6 +74,8 @@ ensure_run_material() {
     log "generated media API token"
   fi
   chgrp "${SECRETS_GID:-10500}" "$RUN_DIR/media-api-token" && chmod 0640 "$RUN_DIR/media-api-token"
+  # Redis password shared by redis and rtpengine (backend/redis, backend/rtpengine/entrypoint.sh).
+  [[ -s "$RUN_DIR/redis-password" ]] || (umask 077 && openssl rand -hex 32 >"$RUN_DIR/redis-password")
   # Per-agent passwords: scrypt hashes for the credentials service, plain ones for people.
   node "$BACKEND_DIR/credentials/agents.mjs" "$RUN_DIR"
   # The shared agent key of earlier versions is no longer accepted anywhere.
@@ -96,7 +98,7 @@ secure_run_material() {
     if [[ -e "$file" ]]; then chown root:root "$file" && chmod 0600 "$file"; fi
   done
   # Readable by the services that need them, through the secrets group.
-  for file in "$certs/server-key.pem" "$RUN_DIR/secret" "$RUN_DIR/agents" "$RUN_DIR/media-api-token"; do
+  for file in "$certs/server-key.pem" "$RUN_DIR/secret" "$RUN_DIR/agents" "$RUN_DIR/media-api-token" "$RUN_DIR/redis-password"; do
     chown "root:$SECRETS_GID" "$file" && chmod 0640 "$file"
   done
   # Recordings hold callers' voices: the media server's user only.
@@ -177,7 +179,7 @@ bundle_sources() {
   (cd "$REPO_DIR" && quietly node backend/credentials/build.mjs && quietly node backend/media/build.mjs)
 }
 
-IMAGES=(kamailio rtpengine credentials media)
+IMAGES=(kamailio rtpengine redis credentials media)
 
 # A digest of everything the images are built from, so a cached start can skip
 # the build daemon altogether.
