@@ -28,6 +28,8 @@ const TTL_SECONDS = 20;
 /** Refreshes each actor lives through: every one of them swaps the credentials in use. */
 const REFRESHES = 3;
 const AGENT = 'agent4';
+/** Call setup and first audio, with room for a loaded machine (several labs on 2 cores). */
+const SETUP_MS = 20_000;
 
 /** INVITEs that start a call and carry credentials (the ones the SBC authenticates). */
 function signedInvites(widget: Widget): SipMessage[] {
@@ -41,8 +43,8 @@ async function echoCall(widget: Widget): Promise<string> {
   const endedBefore = (await widget.events('sip-call-ended')).length;
   const idsBefore = new Set(widget.wire.outgoingCallIds());
   await widget.launcher.click();
-  await widget.expectCallState('active');
-  await widget.expectInboundAudio();
+  await widget.expectCallState('active', SETUP_MS);
+  await widget.expectInboundAudio(0.01, SETUP_MS);
   await widget.button('Hang up').click();
   await expect
     .poll(async () => (await widget.events('sip-call-ended')).length, { intervals: [50] })
@@ -84,9 +86,9 @@ async function callAfterEachRefresh(caller: Widget): Promise<void> {
 /** A call placed before the refreshes stays up through them, and outlives its credentials. */
 async function callAcrossRefreshes(longCall: Widget): Promise<void> {
   await longCall.launcher.click();
-  await longCall.expectCallState('active');
+  await longCall.expectCallState('active', SETUP_MS);
   const callId = await longCall.outgoingCallId();
-  await longCall.expectInboundAudio();
+  await longCall.expectInboundAudio(0.01, SETUP_MS);
   const fetchesAtStart = credentialFetches(longCall);
   for (let refresh = 1; refresh <= 2; refresh += 1) {
     await expectCredentialFetches(longCall, fetchesAtStart + refresh);
@@ -109,7 +111,7 @@ async function callAcrossRefreshes(longCall: Widget): Promise<void> {
   await longCall.button('Resume').click();
   await longCall.expectHold('none');
   await longCall.expectPacketsFlowingBothWays();
-  await longCall.expectInboundAudio();
+  await longCall.expectInboundAudio(0.01, SETUP_MS);
   await longCall.button('Hang up').click();
   await longCall.expectEnded('hangup-local');
   await waitForTimelineEntry(callId, entryOfType('ended'), 'ended on the server');
@@ -182,13 +184,13 @@ test('20-second credentials, refreshed before they expire: visitors keep calling
   await test.step('the agent receives a queue call after the refreshes', async () => {
     const queueCaller = await visitor({ target: 'queue', ...visitorCredentials });
     await queueCaller.launcher.click();
-    await agentPhone.expectCallState('ringing');
+    await agentPhone.expectCallState('ringing', SETUP_MS);
     await agentPhone.button('Answer').click();
-    await agentPhone.expectCallState('active');
-    await queueCaller.expectCallState('active');
+    await agentPhone.expectCallState('active', SETUP_MS);
+    await queueCaller.expectCallState('active', SETUP_MS);
     await agentPhone.expectPacketsFlowingBothWays();
-    await agentPhone.expectInboundAudio();
-    await queueCaller.expectInboundAudio();
+    await agentPhone.expectInboundAudio(0.01, SETUP_MS);
+    await queueCaller.expectInboundAudio(0.01, SETUP_MS);
     await queueCaller.button('Hang up').click();
     await agentPhone.expectEnded('hangup-remote');
     await agentPhone.expectRegistration('registered');
