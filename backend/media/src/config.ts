@@ -25,6 +25,7 @@ export interface ServerConfig {
   proxy: Endpoint;
   domain: string;
   recordingsDir: string;
+  recordingsRetentionMs: number;
   ivrFile: string;
   soundsDir: string;
   rtpTimeoutMs: number;
@@ -136,6 +137,8 @@ export function loadConfig(
     proxy,
     domain: env.DOMAIN || 'helpline.test',
     recordingsDir: resolve(env.RECORDINGS_DIR || 'recordings'),
+    recordingsRetentionMs:
+      integer(env, 'RECORDINGS_RETENTION_DAYS', 30, 1, 3650) * 24 * 60 * 60 * 1000,
     ivrFile: resolve(env.IVR_FILE || join(baseDir, 'ivr.json')),
     soundsDir: resolve(env.SOUNDS_DIR || join(baseDir, 'sounds')),
     rtpTimeoutMs: integer(env, 'RTP_TIMEOUT_S', 30, 1, 3600) * 1000,

@@ -8,9 +8,10 @@ import { ResourceGuard } from './limits.js';
 import { createLogger, parseLogLevel } from './log.js';
 import { MediaClock } from './media/clock.js';
 import { PortAllocator } from './media/ports.js';
+import { SWEEP_INTERVAL_MS, sweepRecordings } from './media/retention.js';
 import { SoundLibrary } from './media/sounds.js';
 import { repairRecordings } from './media/wav.js';
-import { reportErrorsTo } from './safe.js';
+import { reportErrorsTo, safeInterval } from './safe.js';
 import { serviceFactory } from './services/index.js';
 import { TransactionLayer } from './sip/transactions.js';
 import { UdpTransport } from './sip/transport.js';
@@ -33,6 +34,13 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
   for (const repaired of repairRecordings(config.recordingsDir)) {
     log.warn('repaired recording header', repaired);
   }
+  const sweep = () => {
+    const deleted = sweepRecordings(config.recordingsDir, config.recordingsRetentionMs);
+    if (deleted.length > 0) log.info('recordings past their retention deleted', { deleted });
+  };
+  sweep();
+  const sweeper = safeInterval('recordings retention sweep', sweep, SWEEP_INTERVAL_MS);
+  sweeper.unref();
   const ivr = loadIvrConfig(config.ivrFile);
   const sounds = new SoundLibrary(config.soundsDir);
   sounds.load(referencedSounds(ivr));
@@ -97,6 +105,7 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
     ua,
     ctx,
     stop: async () => {
+      clearInterval(sweeper);
       ua.close();
       transactions.close();
       clock.stop();

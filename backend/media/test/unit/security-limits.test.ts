@@ -1,10 +1,11 @@
 /** Recording files that survive a crash and are never overwritten; resource limits for new calls. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ResourceGuard } from '../../src/limits.js';
 import { PortAllocator } from '../../src/media/ports.js';
+import { sweepRecordings } from '../../src/media/retention.js';
 import { HEADER_UPDATE_MS, parseWav, repairWav, WavWriter } from '../../src/media/wav.js';
 
 const frame = (value: number) => new Int16Array(320).fill(value);
@@ -89,5 +90,28 @@ describe('ResourceGuard', () => {
     );
     expect(guard.check()).toMatchObject({ reason: 'memory' });
     expect(guard.refused.memory).toBe(1);
+  });
+});
+
+describe('recordings retention', () => {
+  it('deletes recordings older than the retention period and keeps the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retention-'));
+    const day = 24 * 60 * 60 * 1000;
+    const now = Date.now();
+    for (const [name, ageDays] of [
+      ['old.wav', 31],
+      ['recent.wav', 29],
+      ['notes.txt', 400],
+    ] as const) {
+      writeFileSync(join(dir, name), 'x');
+      const when = new Date(now - ageDays * day);
+      utimesSync(join(dir, name), when, when);
+    }
+    expect(sweepRecordings(dir, 30 * day, now)).toEqual(['old.wav']);
+    expect(readdirSync(dir).sort()).toEqual(['notes.txt', 'recent.wav']);
+  });
+
+  it('is harmless on a missing folder', () => {
+    expect(sweepRecordings(join(tmpdir(), 'no-such-recordings-dir'), 1)).toEqual([]);
   });
 });
