@@ -152,6 +152,16 @@ function sdp(rtpPort) {
  */
 export async function placeCall({ caller, service, credentials, rtp, ua: given }) {
   const ua = given ?? (await udpEndpoint());
+  try {
+    return await setUpCall(ua, { caller, service, credentials, rtp });
+  } catch (error) {
+    // A refused call leaves no socket behind (it would keep the test process alive).
+    if (!given) ua.close();
+    throw error;
+  }
+}
+
+async function setUpCall(ua, { caller, service, credentials, rtp }) {
   const callId = `call-${token()}`;
   const fromTag = token();
   const uri = `sip:${service}@${DOMAIN}`;
@@ -199,7 +209,7 @@ export async function placeCall({ caller, service, credentials, rtp, ua: given }
   });
   const start = ua.received.length;
   await ua.send(invite(2, auth));
-  const answer = await ua.waitFor(finalResponse(callId, 'INVITE'), { timeoutMs: 8000, start });
+  const answer = await ua.waitFor(finalResponse(callId, 'INVITE'), { timeoutMs: 15000, start });
   if (statusOf(answer ?? '') !== 200) throw new Error(`call not answered: ${answer}`);
   const to = header(answer, 'To');
   const routes = headers(answer, 'Record-Route').reverse();
@@ -240,7 +250,7 @@ export async function placeCall({ caller, service, credentials, rtp, ua: given }
 }
 
 /** Resolves once `count` RTP packets arrived at `rtp` after this call, false on timeout. */
-export async function rtpFlows(rtp, { count = 10, timeoutMs = 3000 } = {}) {
+export async function rtpFlows(rtp, { count = 10, timeoutMs = 10000 } = {}) {
   const start = rtp.received.length;
   const deadline = Date.now() + timeoutMs;
   while (rtp.received.length - start < count) {
