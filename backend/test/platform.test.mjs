@@ -3,14 +3,23 @@
 // through the lab's Docker engine (DOCKER_HOST, exported by backend/lab/lab.sh).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { dispatcherState, poll, RUN_DIR } from './lib.mjs';
 
 const run = promisify(execFile);
-const SERVICES = ['kamailio', 'rtpengine', 'media1', 'media2', 'credentials'];
+/** Every service of the running stack (a service added later is checked too). */
+const SERVICES = (
+  await run('docker', [
+    ...['ps', '--filter', 'label=com.docker.compose.project=softphone'],
+    ...['--format', '{{.Label "com.docker.compose.service"}}'],
+  ])
+).stdout
+  .split('\n')
+  .filter(Boolean)
+  .sort();
 /** SECRETS_GID in backend/lab/common.sh, group_add in backend/compose.yml. */
 const SECRETS_GID = 10500;
 
@@ -56,12 +65,18 @@ for (const service of SERVICES) {
   });
 }
 
+test('the whole stack is checked', () => {
+  for (const service of ['kamailio', 'rtpengine', 'media1', 'media2', 'credentials']) {
+    assert.ok(SERVICES.includes(service), `${service} runs (found ${SERVICES.join(' ')})`);
+  }
+});
+
 test('the dev CA key never enters a container; secrets are mounted read-only', async () => {
   for (const service of SERVICES) {
     const { Mounts: mounts } = await inspect(service);
     for (const mount of mounts) {
       assert.doesNotMatch(mount.Source, /ca-key\.pem$|\/certs$|agent-passwords$/, service);
-      if (/\/run\/(secret|agents|media-api-token|certs\/)/.test(mount.Source)) {
+      if (mount.Source.startsWith(`${RUN_DIR}/`) && !mount.Source.includes('/recordings/')) {
         assert.equal(mount.RW, false, `${service}: ${mount.Source} read-only`);
       }
     }
@@ -86,6 +101,17 @@ test('secrets on disk: 0600 root for the CA key and plain passwords, 0640 root:s
   for (const dir of ['recordings/media1', 'recordings/media2']) {
     const stat = statSync(join(RUN_DIR, dir));
     assert.equal(stat.mode & 0o007, 0, `${dir} is not open to others`);
+  }
+  // Deny by default: nothing else in run/ (a secret added later included) is open to others.
+  const PUBLIC = new Set(['certs/ca.pem', 'certs/server.pem']);
+  for (const dir of ['', 'certs']) {
+    for (const name of readdirSync(join(RUN_DIR, dir))) {
+      const file = join(dir, name);
+      const stat = statSync(join(RUN_DIR, file));
+      if (stat.isFile() && !PUBLIC.has(file)) {
+        assert.equal(stat.mode & 0o007, 0, `${file} is readable by others`);
+      }
+    }
   }
   // The shared agent key of earlier versions is gone.
   assert.throws(() => statSync(join(RUN_DIR, 'agent-key')), /ENOENT/);
