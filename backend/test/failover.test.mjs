@@ -19,7 +19,8 @@ const MEDIA2 = 'sip:127.0.0.1:5072';
 const isUp = (flags) => flags?.startsWith('A');
 
 async function echoCalls(count) {
-  const caller = `visitor-${randomBytes(4).toString('hex')}`;
+  // Not a visitor: the SBC allows a visitor 2 calls at once, and this places up to 4.
+  const caller = `failover-${randomBytes(4).toString('hex')}`;
   const since = Date.now();
   // All calls at once, so round robin hands one of them to media1 first.
   const result = await sipp('call.xml', {
