@@ -5,10 +5,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
-# failover stops media1, so it goes last (platform kills media2 and waits for its return).
+# chaos crashes every backend component (each comes back by itself) and failover stops media1, so they go last (platform kills media2 and waits for its return).
 # The SBC attack suites (issue 10) run before failover too: they place real calls.
 # storm restarts Kamailio (issue 11 §3): after the suites that check for restarts.
-suites=(credentials sbc auth calls security/sbc-relay security/sbc-limits security/sbc-auth security/sbc-transport security/sbc-topology security/media pike lifecycle storm failover platform)
+suites=(credentials sbc auth calls security/sbc-relay security/sbc-limits security/sbc-auth security/sbc-transport security/sbc-topology security/media pike lifecycle storm chaos failover platform)
 
 failed=0
 started=$SECONDS
