@@ -91,6 +91,7 @@ if (($# == 0)); then
   run_external backend bench/backend/*.sh
   run_external media bench/media/*.sh
   run_external regions bench/regions/*.sh
+  run_external fuzz bench/fuzz/*.sh
   shopt -u nullglob
 fi
 

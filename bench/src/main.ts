@@ -128,6 +128,11 @@ function report(): void {
       markdown: readIfPresent(path.join(EXTERNAL_DIR, 'regions.md')),
       placeholder: 'No `bench/regions/` script yet: failover times go here.',
     },
+    {
+      title: 'SIP fuzzing',
+      markdown: readIfPresent(path.join(EXTERNAL_DIR, 'fuzz.md')),
+      placeholder: 'No `bench/fuzz/` script yet: the SIP fuzz stage (issue 10) goes here.',
+    },
   ];
   const file = path.join(REPO_ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderBenchmarks(results, external, readIfPresent(ANALYSIS_FILE)));

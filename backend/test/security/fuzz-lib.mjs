@@ -533,7 +533,7 @@ function sendOne(message, host, port, windowMs) {
  * without a reply, a keepalive OPTIONS tells whether the connection still works; if the
  * SBC closed it, a new one is opened (counted in `reopened`).
  */
-export async function sendWebSocket(messages, { connections = 8, windowMs = 1000, origin }) {
+export async function sendWebSocket(messages, { connections = 8, windowMs = 600, origin }) {
   const queues = Array.from({ length: connections }, (_, c) =>
     messages.filter((_, i) => i % connections === c),
   );
@@ -546,10 +546,17 @@ export async function sendWebSocket(messages, { connections = 8, windowMs = 1000
   };
 }
 
-async function openWebSocket(origin) {
-  const { status, ws } = await websocket(origin);
-  if (status !== 101) throw new Error(`WebSocket upgrade refused: ${status}`);
-  return ws;
+/** A new WebSocket to the SBC; a handshake that times out on a busy machine is tried again. */
+async function openWebSocket(origin, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { status, ws } = await websocket(origin);
+      if (status !== 101) throw new Error(`WebSocket upgrade refused: ${status}`);
+      return ws;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
 }
 
 /** Waits up to `windowMs` for the reply to `marker` on `ws`: { status, latencyMs, reply }. */
