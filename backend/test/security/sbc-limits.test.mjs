@@ -108,7 +108,9 @@ test("a visitor's third concurrent call is refused (403), the first two are unaf
     assert.ok(await rtpFlows(rtps[0]), 'first call lost its media');
     assert.ok(await rtpFlows(rtps[1]), 'second call lost its media');
     // Once a call ends, the visitor may call again.
-    assert.equal(await calls.shift().status('BYE'), 200);
+    const ended = calls.shift();
+    assert.equal(await ended.status('BYE'), 200);
+    ended.close();
     calls.push(await placeCall({ caller: visitor, service: 'music', credentials, rtp }));
   } finally {
     for (const call of calls) {
