@@ -12,6 +12,11 @@ check() {
   [[ "$2" =~ ^[A-Za-z0-9\ ._:/+=-]*$ ]] || { echo "unsafe characters in $1" >&2; exit 1; }
 }
 check AUTH_SECRET "$secret"
+# During a rotation (SECURITY.md) the previous secret still verifies credentials minted
+# before the switch; an empty file means no rotation is under way.
+previous_secret_file="${AUTH_SECRET_PREVIOUS_FILE:-/etc/softphone/secret.previous}"
+previous_secret="$(tr -d '\n' <"$previous_secret_file" 2>/dev/null || true)"
+check AUTH_SECRET_PREVIOUS "$previous_secret"
 check REGION "${REGION:=local}"
 check ALLOWED_ORIGINS "${ALLOWED_ORIGINS:=http://localhost:5173 http://127.0.0.1:5173 http://localhost:4173 http://127.0.0.1:4173}"
 check PIKE_EXEMPT "${PIKE_EXEMPT:=}"
@@ -39,6 +44,7 @@ mkdir -p /run/kamailio
 umask 077
 cat >/run/kamailio/env.cfg <<CFG
 #!substdef "!AUTH_SECRET!$secret!g"
+#!substdef "!ROTATED_OUT_KEY!$previous_secret!g"
 #!substdef "!REGION_NAME!$REGION!g"
 #!substdef "!ORIGINS_LIST!$ALLOWED_ORIGINS!g"
 #!substdef "!PIKE_EXEMPT_LIST!$PIKE_EXEMPT!g"
@@ -51,6 +57,9 @@ cat >/run/kamailio/env.cfg <<CFG
 #!substdef "!SERVER_ID!$server_id!g"
 #!substdef "!TOPOH_KEY!$(head -c 24 /dev/urandom | base64 | tr -d '/+=')!g"
 CFG
+if [[ -n "$previous_secret" ]]; then
+  printf '#!define WITH_ROTATED_OUT_KEY\n' >>/run/kamailio/env.cfg
+fi
 if [[ -n "$DMQ_PEER" ]]; then
   printf '#!define WITH_DMQ\n#!substdef "!DMQ_PEER_URI!sip:%s:5090!g"\n' "$DMQ_PEER" >>/run/kamailio/env.cfg
 fi

@@ -67,6 +67,8 @@ ensure_run_material() {
     rm -f "$certs/server.csr" "$certs/server.ext"
   fi
   [[ -s "$RUN_DIR/secret" ]] || { openssl rand -hex 32 >"$RUN_DIR/secret"; log "generated auth_ephemeral secret"; }
+  # The secret being rotated out: empty except during a rotation (SECURITY.md).
+  [[ -e "$RUN_DIR/secret.previous" ]] || : >"$RUN_DIR/secret.previous"
   # The media servers' control API token (MEDIA_API_TOKEN_FILE, backend/media/src/config.ts):
   # mounted read-only, readable by the secrets group only, never part of an image.
   if [[ ! -s "$RUN_DIR/media-api-token" ]]; then
@@ -98,7 +100,7 @@ secure_run_material() {
     if [[ -e "$file" ]]; then chown root:root "$file" && chmod 0600 "$file"; fi
   done
   # Readable by the services that need them, through the secrets group.
-  for file in "$certs/server-key.pem" "$RUN_DIR/secret" "$RUN_DIR/agents" "$RUN_DIR/media-api-token" "$RUN_DIR/redis-password"; do
+  for file in "$certs/server-key.pem" "$RUN_DIR/secret" "$RUN_DIR/secret.previous" "$RUN_DIR/agents" "$RUN_DIR/media-api-token" "$RUN_DIR/redis-password"; do
     chown "root:$SECRETS_GID" "$file" && chmod 0640 "$file"
   done
   # Recordings hold callers' voices: the media server's user only.

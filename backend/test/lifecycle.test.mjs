@@ -18,9 +18,11 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { compose, ephemeral, kamcmd, options, poll, sipp, sipRequest } from './lib.mjs';
+import { compose, ephemeral, kamcmd, options, poll, RUN_DIR, sipp, sipRequest } from './lib.mjs';
 
 const execFileAsync = promisify(execFile);
 
@@ -167,14 +169,18 @@ async function echoCall() {
 
 const serverIds = (cookies) => new Set(cookies.map((c) => c.split('_')[0]));
 
-test('a restarted Kamailio never reuses the previous instance’s rtpengine cookies', async () => {
-  const before = await cookiesOfOneCall(echoCall);
-
+async function restartKamailio() {
   await compose('restart', '--timeout', '2', 'kamailio');
   await poll(async () => (await sipRequest(options())) === 200, {
     timeoutMs: 60000,
     what: 'Kamailio answering again after the restart',
   });
+}
+
+test('a restarted Kamailio never reuses the previous instance’s rtpengine cookies', async () => {
+  const before = await cookiesOfOneCall(echoCall);
+
+  await restartKamailio();
 
   const after = await cookiesOfOneCall(echoCall);
   assert.equal(serverIds(before).size, 1);
@@ -207,4 +213,29 @@ test('an orphaned process in the Kamailio container does not take Kamailio down'
   );
   assert.equal(await sipRequest(options()), 200);
   assert.ok((await uptime()) >= before, 'Kamailio kept running (uptime did not reset)');
+});
+
+// Rotating the auth_ephemeral secret (SECURITY.md): while `secret.previous` holds the old
+// secret, credentials minted with it before the switch still work; once it is emptied, not.
+test('during a secret rotation the previous secret still verifies, and not after it', async () => {
+  const previousFile = join(RUN_DIR, 'secret.previous');
+  const previous = `rotated-out-${randomBytes(8).toString('hex')}`;
+  const register = (expect) =>
+    sipp('register.xml', {
+      vars: { EXPECT: expect },
+      service: 'agent8',
+      auth: ephemeral('agent8', { secret: previous }),
+    });
+  try {
+    // Written in place: the container sees this very file (a bind mount of one inode).
+    writeFileSync(previousFile, `${previous}\n`);
+    await restartKamailio();
+    const during = await register(200);
+    assert.ok(during.ok, during.output);
+  } finally {
+    writeFileSync(previousFile, '');
+    await restartKamailio();
+  }
+  const after = await register(401);
+  assert.ok(after.ok, after.output);
 });
