@@ -172,7 +172,7 @@ async function openDemo({ theme, lang, width, height }) {
     reducedMotion: 'reduce',
   });
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
-  await page.goto(`${base}?agent=agent1&key=demo&lang=${lang}`);
+  await page.goto(`${base}?lang=${lang}`);
   await page.waitForFunction(
     () => customElements.get('sip-phone') && customElements.get('sip-call-button'),
   );
