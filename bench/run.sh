@@ -8,6 +8,7 @@
 #   bash bench/run.sh weight call           only these browser benchmarks (results of
 #                                           the others are kept from the last run)
 #   bash bench/run.sh soak                  the soak benchmark only (bench/soak/run.sh)
+#   bash bench/run.sh chaos                 the chaos stage only (bench/chaos/run.sh)
 #   bash bench/run.sh storm                 the reconnect storm only (bench/storm/run.sh)
 # Environment: BENCH_RUNS (measured runs, default 12), BENCH_WARMUP (default 1),
 # BENCH_LEAK_CALLS (default 20), BENCH_SKIP_BUILD=1 (use dist/ as it is),
@@ -25,6 +26,11 @@ fi
 if [[ "${1:-}" == storm ]]; then
   shift
   exec bash bench/storm/run.sh "$@"
+fi
+# `npm run bench -- chaos`: components crashed under load (issue 11 §3).
+if [[ "${1:-}" == chaos ]]; then
+  shift
+  exec bash bench/chaos/run.sh "$@"
 fi
 
 export LAB_NAME="${LAB_NAME:-bench}"
@@ -98,7 +104,9 @@ fi
 step "report"
 # The report rewrites BENCHMARKS.md whole: keep the soak's section (bench/soak/run.sh) in it.
 node bench/soak/section.mjs extract BENCHMARKS.md "$RESULTS/soak-section.md"
+node bench/chaos/section.mjs extract BENCHMARKS.md "$RESULTS/chaos-section.md"
 node bench/storm/main.mjs extract "$RESULTS/storm-section.md"
 node "$HARNESS" report
 node bench/soak/section.mjs insert BENCHMARKS.md "$RESULTS/soak-section.md"
+node bench/chaos/section.mjs insert BENCHMARKS.md "$RESULTS/chaos-section.md"
 node bench/storm/main.mjs insert "$RESULTS/storm-section.md"

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `npm run bench -- chaos` (bench/run.sh hands over to this script): the chaos stage of
+# issue 11 §3. In a lab namespace, with CHAOS_CALLS sipp calls streaming RTP (default
+# 20), crashes rtpengine, Kamailio, media1 and the credentials service CHAOS_TRIALS
+# times each (default 3; bench/chaos/run.mjs) and writes the "Faults" section of
+# BENCHMARKS.md between the chaos markers.
+#
+#   bash bench/chaos/run.sh          lab up, chaos, BENCHMARKS.md
+#   bash bench/chaos/run.sh report   the section again from the last run's results
+# Environment: CHAOS_CALLS, CHAOS_TRIALS, CHAOS_HOLD_MS, CHAOS_FAULTS, LAB_NAME (default
+# bench), BENCH_KEEP_LAB=1 (use a running lab and leave it up).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+export LAB_NAME="${LAB_NAME:-bench}"
+LAB=backend/lab/lab.sh
+OUT=bench/results/chaos
+
+step() { printf '\n\033[1m== %s\033[0m  (load: %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
+
+mkdir -p "$OUT"
+if [[ "${1:-}" == report ]]; then
+  # `bash bench/chaos/run.sh report`: the section again from the last run's results.json.
+  CHAOS_FROM="$OUT/results.json" node bench/chaos/run.mjs >"$OUT/table.md"
+  load_before="$(cat "$OUT/load-before")"
+  load_after="$(cat "$OUT/load-after")"
+else
+  step "backend up (lab '$LAB_NAME')"
+  if [[ "${BENCH_KEEP_LAB:-}" != 1 ]]; then
+    bash "$LAB" down >/dev/null 2>&1 || true
+    trap 'bash "$LAB" down >/dev/null 2>&1 || true' EXIT
+  fi
+  bash "$LAB" up
+
+  step "chaos: ${CHAOS_CALLS:-20} calls, ${CHAOS_TRIALS:-3} crashes per component"
+  load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "$load_before" >"$OUT/load-before"
+  bash "$LAB" exec -- env CHAOS_RESULTS="$PWD/$OUT/results.json" node bench/chaos/run.mjs >"$OUT/table.md"
+  load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "$load_after" >"$OUT/load-after"
+fi
+{
+  echo "## Faults: components crashed under load"
+  echo
+  echo "\`npm run bench -- chaos\` (bench/chaos/run.sh, bench/chaos/run.mjs), $(date -u +%FT%TZ),"
+  echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- backend bench/chaos || echo ' with local changes'),"
+  echo "load average before/after: $load_before / $load_after on 2 cores shared with other work."
+  echo "${CHAOS_CALLS:-20} sipp calls streaming PCMU (rtp_stream) through rtpengine to the media servers, then the"
+  echo "component's main process gets SIGKILL (a crash, not a stop) and Docker's restart policy brings it back."
+  echo "Each cell is min / median / max over the trials. Media gap: the longest time a call's inbound"
+  echo "packet counter on the media server stood still after the kill (sampled every 100 ms). Dropped:"
+  echo "a call whose media never came back while its media server lived. Container back: kill → the"
+  echo "container running again; healthy: → its health check passing. First new call: kill → first"
+  echo "successful short call (sipp, retried at once). Caller hang-ups failed: sipp calls whose BYE after"
+  echo "the fault did not get a 200."
+  echo
+  cat "$OUT/table.md"
+  if [[ -f bench/chaos/notes.md ]]; then echo; cat bench/chaos/notes.md; fi
+} >"$OUT/section.md"
+node bench/chaos/section.mjs insert BENCHMARKS.md "$OUT/section.md"
+echo "chaos section written to BENCHMARKS.md"
