@@ -339,9 +339,10 @@ test('mutated in-dialog requests relayed to the media servers: 2xx or 4xx, never
     records.every((r) => r.status === null || ok(r.status)),
     violations(records, ok),
   );
-  // The lane is only worth something if the media servers did answer most of it.
+  // The lane is only worth something if a good share of it was answered (the SBC itself
+  // drops what it can tell is broken: cut-short headers, oversize, unparseable SDP).
   assert.ok(
-    records.filter((r) => r.status !== null && r.status !== 100).length > records.length / 2,
+    records.filter((r) => r.status !== null && r.status !== 100).length > records.length / 4,
     JSON.stringify(tally(records)),
   );
 });
