@@ -19,7 +19,7 @@ export async function kamailioRegistered() {
       'docker',
       [
         ...['exec', KAMAILIO, 'kamcmd', '-s', 'unix:/run/kamailio/kamailio_ctl'],
-        ...['stats.get_statistics', 'usrloc:registered_users'],
+        ...['stats.get_statistics', 'usrloc:'],
       ],
       { timeout: 5000 },
     );
@@ -49,7 +49,7 @@ async function waitFor(probe, timeoutMs) {
 export async function runStorm({ count, prefix, runDir, restart, timeoutS = 90, log = () => {} }) {
   const fleet = startFleet({ count, prefix, runDir });
   const startedAt = Date.now();
-  await fleet.start();
+  await fleet.start({ batch: 25, everyMs: 500 });
   const initialOk = await waitFor(
     async () => registeredCount(fleet.phones) === count && (await kamailioRegistered()) === count,
     120_000,
