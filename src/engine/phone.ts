@@ -12,6 +12,7 @@ import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
 import { Emitter } from './emitter';
 import { acquireMicrophone, stopStream } from './media';
+import { onPageExit } from './page-exit';
 import { sendReportBeacon } from './quality/beacon';
 import { redactUrl } from './redact';
 import { FailoverSocket } from './socket';
@@ -58,6 +59,8 @@ export class Phone {
   private wantRegister = false;
   private authRetried = false;
   private stopping = false;
+  /** Removes the page-exit hook (set while the phone is connected or connecting). */
+  private forgetPageExit?: () => void;
   private failedConnects = 0;
   private connecting: Promise<void> | undefined;
   /** Bumped by stop(): an openUa() still awaiting its credentials then knows it is stale. */
@@ -163,6 +166,8 @@ export class Phone {
     this.wantRegister = false;
     clearTimeout(this.registerTimer);
     this.credentials?.stop();
+    this.forgetPageExit?.();
+    this.forgetPageExit = undefined;
     for (const call of [...this.liveCalls]) call.hangup();
     this.sounds.stopAll();
     const ua = this.ua;
@@ -336,6 +341,11 @@ export class Phone {
   /** Credentials + UA + socket, once; concurrent callers share the attempt. */
   private connect(): Promise<void> {
     if (!this.config) return Promise.resolve();
+    // A closed tab must not leave the far end holding the call until its RTP timeout: the
+    // calls end with a BYE (and their reports are sent) as the page goes.
+    this.forgetPageExit ??= onPageExit(() => {
+      for (const call of [...this.liveCalls]) call.hangup();
+    });
     // `connecting` covers the credentials fetch, before `ua` exists: prepare() on hover and
     // call() on click must not open two UAs.
     if ((this.ua || this.connecting) && this.stateValue !== 'failed') {

@@ -474,6 +474,29 @@ test('finding (SBC): a re-INVITE with an SDP body that is not SDP is refused wit
   assert.ok(refusedOrDropped(status), status);
 });
 
+test('finding (SBC): a re-INVITE whose SDP parses but that rtpengine refuses gets a 4xx, not 500', async () => {
+  // Fuzz case sdpGarbage+duplicateHeader: a well-formed SDP naming port 65536.
+  const body = [
+    'v=0',
+    'o=- 1 2 IN IP4 127.0.0.1',
+    's=-',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+    'm=audio 65536 RTP/AVP 0',
+    '',
+  ].join('\r\n');
+  const status = await inDialogReply(
+    (d) => [
+      ...dialogHead('INVITE')(d),
+      'Contact: <sip:x@LOCAL>',
+      'Content-Type: application/sdp',
+      `Content-Length: ${body.length}`,
+    ],
+    body,
+  );
+  assert.ok(refusedOrDropped(status), status);
+});
+
 test('summary (BENCHMARKS.md "SIP fuzzing")', () => {
   const lanes = {
     sbc: 'SBC, UDP 5060',
