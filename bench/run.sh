@@ -105,11 +105,11 @@ if (($# == 0)); then
 fi
 
 step "report"
-# The report rewrites BENCHMARKS.md whole: keep the soak's section (bench/soak/run.sh) in it.
-node bench/soak/section.mjs extract BENCHMARKS.md "$RESULTS/soak-section.md"
-node bench/chaos/section.mjs extract BENCHMARKS.md "$RESULTS/chaos-section.md"
+# The report rewrites BENCHMARKS.md whole: keep the stages' own sections (soak, chaos, storm) in it.
+node bench/section.mjs extract soak BENCHMARKS.md "$RESULTS/soak-section.md"
+node bench/section.mjs extract chaos BENCHMARKS.md "$RESULTS/chaos-section.md"
 node bench/storm/main.mjs extract "$RESULTS/storm-section.md"
 node "$HARNESS" report
-node bench/soak/section.mjs insert BENCHMARKS.md "$RESULTS/soak-section.md"
-node bench/chaos/section.mjs insert BENCHMARKS.md "$RESULTS/chaos-section.md"
+node bench/section.mjs insert soak BENCHMARKS.md "$RESULTS/soak-section.md"
+node bench/section.mjs insert chaos BENCHMARKS.md "$RESULTS/chaos-section.md"
 node bench/storm/main.mjs insert "$RESULTS/storm-section.md"

@@ -1,24 +1,29 @@
-// The soak's section of BENCHMARKS.md, between two markers, so that the rest of the file
-// can be regenerated (bench/src/report.ts writes it whole) without losing it.
+// A stage's section of BENCHMARKS.md (soak, chaos), between two markers, so that the rest of
+// the file can be regenerated (bench/src/report.ts writes it whole) without losing it.
 //
-//   node bench/soak/section.mjs extract BENCHMARKS.md OUT    copy the section to OUT (empty if none)
-//   node bench/soak/section.mjs insert BENCHMARKS.md IN      replace the section with IN, or append it
+//   node bench/section.mjs extract NAME BENCHMARKS.md OUT    copy the section to OUT (empty if none)
+//   node bench/section.mjs insert NAME BENCHMARKS.md IN      replace the section with IN, or append it
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const START = '<!-- soak:start (bench/soak/run.sh) -->';
-const END = '<!-- soak:end -->';
-
+/** Where the section stands in `text`, markers included. */
 function bounds(text) {
   const start = text.indexOf(START);
   const end = text.indexOf(END, start);
   return start === -1 || end === -1 ? undefined : { start, end: end + END.length };
 }
 
-const [command, benchmarks, file] = process.argv.slice(2);
-if (!['extract', 'insert'].includes(command) || !benchmarks || !file) {
-  console.error('usage: section.mjs extract|insert BENCHMARKS.md FILE');
+const [command, name, benchmarks, file] = process.argv.slice(2);
+if (
+  !['extract', 'insert'].includes(command) ||
+  !/^[a-z]+$/.test(name ?? '') ||
+  !benchmarks ||
+  !file
+) {
+  console.error('usage: section.mjs extract|insert NAME BENCHMARKS.md FILE');
   process.exit(2);
 }
+const START = `<!-- ${name}:start (bench/${name}/run.sh) -->`;
+const END = `<!-- ${name}:end -->`;
 const text = existsSync(benchmarks) ? readFileSync(benchmarks, 'utf8') : '';
 const at = bounds(text);
 if (command === 'extract') {
