@@ -6,31 +6,13 @@
 // anything threw other than the parser's own refusal (which would be a bug).
 //
 //   node bench/fuzz/parse.mjs [seed] [count]
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { loadSipParser } from '../media/sip-parser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const out = join(mkdtempSync(join(os.tmpdir(), 'fuzz-parse-')), 'sip.mjs');
-await build({
-  stdin: {
-    contents: [
-      `export * from './src/sip/message.ts';`,
-      `export { infoDigit } from './src/sip/info.ts';`,
-      `export { resolveUri } from './src/sip/dialog.ts';`,
-    ].join('\n'),
-    resolveDir: join(root, 'backend/media'),
-    loader: 'ts',
-  },
-  outfile: out,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  logLevel: 'warning',
-});
-const sip = await import(pathToFileURL(out).href);
+const sip = await loadSipParser();
 // fuzz-lib imports the lab's secrets through backend/test/lib.mjs only for its senders;
 // the corpus itself needs none, but the import must resolve: run where backend/run exists.
 const { fuzzMessage, inDialog, percentile, wire } = await import(

@@ -1,28 +1,10 @@
 // SIP parsing cost on pathological input (issue 10): a whitespace-stuffed From/Contact and
 // an INFO body of blank lines, at growing sizes. Linear parsing keeps the time per KB flat;
-// the regexes this replaced took seconds at 60 KB. Bundles the parser from source with
-// esbuild (as backend/media/build.mjs does) and prints one line per input, plus a verdict.
-import { mkdtempSync } from 'node:fs';
+// the regexes this replaced took seconds at 60 KB. Prints one line per input, plus a verdict.
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { loadSipParser } from './sip-parser.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const out = join(mkdtempSync(join(os.tmpdir(), 'media-parse-bench-')), 'parser.mjs');
-await build({
-  stdin: {
-    contents: `export * from './src/sip/message.ts'; export { infoDigit } from './src/sip/info.ts';`,
-    resolveDir: join(root, 'backend/media'),
-    loader: 'ts',
-  },
-  outfile: out,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  logLevel: 'warning',
-});
-const sip = await import(pathToFileURL(out).href);
+const sip = await loadSipParser();
 
 const UNLIMITED = {
   messageBytes: Number.POSITIVE_INFINITY,
