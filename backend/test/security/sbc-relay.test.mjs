@@ -13,6 +13,7 @@ import {
   forgedInDialog,
   header,
   placeCall,
+  registerOverWebSocket,
   rtpFlows,
   statusOf,
   token,
@@ -87,35 +88,10 @@ describe("an ;alias= Request-URI does not reach an agent's WebSocket", () => {
     try {
       const user = 'agent8';
       const contactHost = `${token()}.invalid`;
-      const callId = token();
-      const register = (cseq, authorization) =>
-        [
-          `REGISTER sip:${DOMAIN} SIP/2.0`,
-          `Via: SIP/2.0/WSS ${contactHost};branch=z9hG4bK${token()}`,
-          'Max-Forwards: 70',
-          `From: <sip:${user}@${DOMAIN}>;tag=${callId}`,
-          `To: <sip:${user}@${DOMAIN}>`,
-          `Call-ID: ${callId}`,
-          `CSeq: ${cseq} REGISTER`,
-          `Contact: <sip:${user}@${contactHost};transport=ws>;expires=60`,
-          ...(authorization ? [`Authorization: ${authorization}`] : []),
-          'Content-Length: 0',
-          '',
-          '',
-        ].join('\r\n');
-      ws.send(register(1));
-      const challenge = await ws.next();
-      ws.send(
-        register(
-          2,
-          digest(header(challenge, 'WWW-Authenticate'), {
-            method: 'REGISTER',
-            uri: `sip:${DOMAIN}`,
-            ...ephemeral(user),
-          }),
-        ),
+      assert.match(
+        await registerOverWebSocket(ws, user, ephemeral(user), contactHost),
+        /^SIP\/2\.0 200/,
       );
-      assert.match(await ws.next(), /^SIP\/2\.0 200/);
 
       // The WebSocket's address as the SBC sees it: our TLS socket's local port. Both
       // WS (5) and WSS (6) protocol numbers are tried.
