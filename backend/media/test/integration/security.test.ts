@@ -623,18 +623,19 @@ describe('event stream limits', { timeout: 20_000 }, () => {
   afterAll(() => server.stop());
 
   it(`serves at most ${MAX_SSE_SUBSCRIBERS} subscribers`, async () => {
-    const controllers: AbortController[] = [];
+    // Held until the end and cancelled there: undici cancels the body of a Response that is
+    // garbage-collected unread, which would close its stream and free a slot mid-test.
+    const streams: Response[] = [];
     try {
       for (let i = 0; i < MAX_SSE_SUBSCRIBERS; i++) {
-        const controller = new AbortController();
-        controllers.push(controller);
-        const response = await server.api.fetch('/events', { signal: controller.signal });
+        const response = await server.api.fetch('/events');
         expect(response.status).toBe(200);
+        streams.push(response);
       }
       const extra = await request(server.httpPort, '/events', { headers: AUTH });
       expect(extra.status).toBe(503);
     } finally {
-      for (const controller of controllers) controller.abort();
+      await Promise.all(streams.map((stream) => stream.body?.cancel()));
     }
     await waitFor(
       async () => (await server.api.get('/stats')).events.subscribers === 0 || undefined,
