@@ -72,10 +72,15 @@ test('quality under jitter and delay: jitter order and size, RTT, MOS, high-rtt 
     proof.checkMos(jitter20, baseline, 'within jitter-buffer noise');
     proof.checkMos(jitter60, baseline);
 
+    // Each delay step is held below the baseline, not below the step before: the MOS's
+    // one-way delay includes the jitter buffer, which a loaded machine's stalls can deepen
+    // by more than the 150 ms one way between the two steps (seen: 535 ms at 100 ms, 346 ms
+    // at 250 ms, load 29). That the MOS falls as delay grows is
+    // src/engine/quality/mos.test.ts ("falls monotonically as delay grows").
     const delay100 = await proof.delayStep(100, baseline);
     proof.checkMos(delay100, baseline);
     const delay250 = await proof.delayStep(250, baseline);
-    proof.checkMos(delay250, delay100);
+    proof.checkMos(delay250, baseline);
     expect(await proof.warningUp('high-rtt'), 'high-rtt up at 250 ms each way').toBe(true);
 
     await clearImpairment(proof.call);
