@@ -349,7 +349,13 @@ async function serverSide(callId: string | undefined, since: number): Promise<st
   if (!callId) return '';
   const call = await serverCall(callId, since).catch(() => undefined);
   if (!call) return ' [server: no such call]';
-  return ` [server ${call.server}: ${call.state}${call.reason ? ` ${call.reason}` : ''}]`;
+  // Its RTP counters tell media lost on the way from media never sent (or a digit lost on
+  // the way from one not understood).
+  const rtp = call.rtp as Partial<ServerRtp & { eventPacketsReceived: number }> | undefined;
+  const counters = rtp
+    ? `, rtp in ${rtp.packetsReceived} (events ${rtp.eventPacketsReceived}) out ${rtp.packetsSent}`
+    : '';
+  return ` [server ${call.server}: ${call.state}${call.reason ? ` ${call.reason}` : ''}${counters}]`;
 }
 
 export interface SoakPlan {

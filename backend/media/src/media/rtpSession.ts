@@ -39,6 +39,9 @@ export interface StreamStats {
   packetsReceived: number;
   /** RTP/RTCP packets dropped because they came from someone other than the peer. */
   packetsRejected: number;
+  /** RFC 4733 telephone-event packets among packetsReceived: tells a digit lost on the way
+   * from one that arrived and was not understood. */
+  eventPacketsReceived: number;
   lost: number;
   jitterMs: number;
   packetsSent: number;
@@ -69,6 +72,7 @@ export class RtpSession implements Paced {
    */
   private latchedRtp: Endpoint | undefined;
   private packetsRejected = 0;
+  private eventPacketsReceived = 0;
   /** Test impairment between us and the remote (loss, delay, jitter, mute), off by default. */
   readonly impairment = new Impairment();
 
@@ -196,6 +200,7 @@ export class RtpSession implements Paced {
     return {
       packetsReceived: this.stats.packets,
       packetsRejected: this.packetsRejected,
+      eventPacketsReceived: this.eventPacketsReceived,
       lost: Math.max(0, this.stats.lost),
       jitterMs: Math.round(this.stats.jitterMs * 100) / 100,
       packetsSent: this.packetsSent,
@@ -282,6 +287,7 @@ export class RtpSession implements Paced {
     }
     this.stats.receive(packet.sequence, packet.timestamp, now);
     if (packet.payloadType === this.media.telephoneEventPt) {
+      this.eventPacketsReceived++;
       const digit = this.dtmf.receive(packet.timestamp, packet.payload);
       if (digit) this.onDigit(digit);
       return;

@@ -65,6 +65,8 @@ describe('media server with sipp', () => {
     const digits = call.timeline.filter((e: Json) => e.type === 'digit');
     // The pcap repeats its end packet three times: still one digit.
     expect(digits.map((e: Json) => [e.digit, e.method])).toEqual([['1', 'rfc4733']]);
+    // Every packet of the key press is counted, its three end packets included.
+    expect(call.rtp.eventPacketsReceived).toBeGreaterThanOrEqual(4);
     const nodes = call.timeline.filter((e: Json) => e.type === 'ivr-node').map((e: Json) => e.node);
     expect(nodes).toEqual(['main', 'info']);
   });
