@@ -44,7 +44,8 @@ export interface CallService {
   start(): void;
   onDigit(digit: string, method: DigitMethod): void;
   onAudio?(payload: Buffer, codec: Codec): void;
-  onSent?(payload: Buffer, codec: Codec): void;
+  onSent?(payload: Buffer, codec: Codec, now: number): void;
+  onSkipped?(frames: number, now: number): void;
   stop(): void;
 }
 
@@ -116,7 +117,8 @@ export class Call implements FrameSource {
     this.rtp.sending = false;
     this.rtp.onDigit = (digit) => this.digit(digit, 'rfc4733');
     this.rtp.onAudio = (payload, codec) => this.service?.onAudio?.(payload, codec);
-    this.rtp.onSent = (payload, codec) => this.service?.onSent?.(payload, codec);
+    this.rtp.onSent = (payload, codec, now) => this.service?.onSent?.(payload, codec, now);
+    this.rtp.onSkipped = (frames, now) => this.service?.onSkipped?.(frames, now);
   }
 
   get localDirection(): Direction {

@@ -13,6 +13,8 @@ const MAX_CATCH_UP_FRAMES = 3;
 export interface Paced {
   /** Called once per 20 ms frame; `now` is performance.now() at the tick. */
   tick(now: number): void;
+  /** The clock skipped `frames` frames after a stall (they were never ticked). */
+  skipped?(frames: number, now: number): void;
 }
 
 export class MediaClock {
@@ -64,23 +66,28 @@ export class MediaClock {
     const now = performance.now();
     let due = Math.floor((now - this.startedAt) / FRAME_MS) - this.framesDone;
     if (due > MAX_CATCH_UP_FRAMES) {
-      // After a long stall, skip ahead rather than bursting seconds of audio.
-      this.framesDone += due - MAX_CATCH_UP_FRAMES;
+      // After a long stall, skip ahead rather than bursting seconds of audio; members that
+      // keep time (RTP timestamps, recordings) are told what was skipped.
+      const skipped = due - MAX_CATCH_UP_FRAMES;
+      this.framesDone += skipped;
       due = MAX_CATCH_UP_FRAMES;
+      this.each((member) => member.skipped?.(skipped, now));
     }
-    for (let i = 0; i < Math.max(1, due); i++) {
-      for (const member of this.members) {
-        try {
-          member.tick(now);
-        } catch (error) {
-          // A failing stream is dropped; every other call keeps its 20 ms pacing.
-          this.members.delete(member);
-          this.onError(error as Error, member);
-        }
-      }
-    }
+    for (let i = 0; i < Math.max(1, due); i++) this.each((member) => member.tick(now));
     this.framesDone += Math.max(1, due);
     if (this.members.size > 0) this.schedule();
     else this.timer = undefined;
+  }
+
+  private each(call: (member: Paced) => void): void {
+    for (const member of this.members) {
+      try {
+        call(member);
+      } catch (error) {
+        // A failing stream is dropped; every other call keeps its 20 ms pacing.
+        this.members.delete(member);
+        this.onError(error as Error, member);
+      }
+    }
   }
 }

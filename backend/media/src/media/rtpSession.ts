@@ -62,7 +62,9 @@ export class RtpSession implements Paced {
   sending = true;
   onAudio: (payload: Buffer, codec: Codec) => void = () => {};
   onDigit: (digit: string) => void = () => {};
-  onSent: (payload: Buffer, codec: Codec) => void = () => {};
+  onSent: (payload: Buffer, codec: Codec, now: number) => void = () => {};
+  /** The media clock skipped `frames` frames after a stall: nothing was sent for them. */
+  onSkipped: (frames: number, now: number) => void = () => {};
 
   /** performance.now() of the last RTP packet received (or of the start). */
   lastReceivedAt = performance.now();
@@ -195,6 +197,13 @@ export class RtpSession implements Paced {
     }
   }
 
+  skipped(frames: number, now: number): void {
+    // RTP time stays wall-clock time (RFC 3550 §5.1): the receiver sees the frames the
+    // stall cost as a gap, not as audio played late.
+    this.timestamp = (this.timestamp + frames * FRAME_SAMPLES) >>> 0;
+    this.onSkipped(frames, now);
+  }
+
   snapshot(): StreamStats {
     const remote = this.remoteReport;
     return {
@@ -233,7 +242,7 @@ export class RtpSession implements Paced {
         return;
       }
       this.send(this.media.payloadType, payload, this.timestamp);
-      this.onSent(payload, this.media.codec);
+      this.onSent(payload, this.media.codec, now);
     }
     if (this.lastSentAt !== undefined) this.clock.sendIntervals.record(now - this.lastSentAt);
     this.lastSentAt = now;

@@ -55,8 +55,12 @@ export class IvrService implements CallService {
     this.inner?.onAudio?.(payload, codec);
   }
 
-  onSent(payload: Buffer, codec: Codec): void {
-    this.inner?.onSent?.(payload, codec);
+  onSent(payload: Buffer, codec: Codec, now: number): void {
+    this.inner?.onSent?.(payload, codec, now);
+  }
+
+  onSkipped(frames: number, now: number): void {
+    this.inner?.onSkipped?.(frames, now);
   }
 
   stop(): void {

@@ -19,18 +19,29 @@ export function newRecordingFileName(now = new Date()): string {
   return `rec-${stamp}-${randomBytes(8).toString('hex')}.wav`;
 }
 
+/** How far the caller's channel may lag the server's (200 ms) before its oldest frame goes. */
 const MAX_QUEUED_FRAMES = 10;
+/** The longest stall made up for with silence (10 s); beyond it the file is shorter. */
+const MAX_OWED_FRAMES = 500;
 
 /**
  * Records the call after a prompt and a beep into a stereo WAV: left = caller, right = what
  * the server sent. Frames are written on our send clock, one caller frame per sent frame,
  * so both channels stay aligned even when the caller's packets arrive in bursts.
+ *
+ * When the process stalls, the media clock skips the frames it is late for. Those are owed
+ * to the file (server silence, and the caller's frames that arrive in a burst once the
+ * process runs again), so the recording keeps the call's wall-clock length and loses none
+ * of the caller's audio. They are written at the first frame sent after the stall's own
+ * catch-up: by then the burst has been read from the socket.
  */
 export class RecordService implements CallService {
   readonly name = 'record';
   private writer: WavWriter | undefined;
   private file: string | undefined;
   private readonly callerFrames: Int16Array[] = [];
+  private owedFrames = 0;
+  private owedAt = 0;
   private limitTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -50,27 +61,41 @@ export class RecordService implements CallService {
   onAudio(payload: Buffer, codec: Codec): void {
     if (!this.writer) return;
     this.callerFrames.push(decode(codec, payload));
-    if (this.callerFrames.length > MAX_QUEUED_FRAMES) this.callerFrames.shift();
+    if (this.callerFrames.length > MAX_QUEUED_FRAMES + this.owedFrames) this.callerFrames.shift();
   }
 
-  onSent(payload: Buffer, codec: Codec): void {
+  onSkipped(frames: number, now: number): void {
     if (!this.writer) return;
-    const server = decode(codec, payload);
-    const caller = this.callerFrames.shift();
-    const stereo = new Int16Array(FRAME_SAMPLES * 2);
-    for (let i = 0; i < FRAME_SAMPLES; i++) {
-      stereo[i * 2] = caller?.[i] ?? 0;
-      stereo[i * 2 + 1] = server[i] ?? 0;
+    this.owedFrames = Math.min(this.owedFrames + frames, MAX_OWED_FRAMES);
+    this.owedAt = now;
+  }
+
+  onSent(payload: Buffer, codec: Codec, now: number): void {
+    if (!this.writer) return;
+    if (this.owedFrames > 0 && now !== this.owedAt) {
+      for (; this.owedFrames > 0; this.owedFrames--) this.writeFrame(undefined);
     }
-    this.writer.write(stereo);
+    this.writeFrame(decode(codec, payload));
   }
 
   stop(): void {
     clearTimeout(this.limitTimer);
     if (!this.writer) return;
+    // The caller's last frames, still queued behind ours: theirs too.
+    while (this.callerFrames.length > 0) this.writeFrame(undefined);
     this.writer.close();
     this.call.record('recording-stopped', { file: this.file });
     this.writer = undefined;
+  }
+
+  private writeFrame(server: Int16Array | undefined): void {
+    const caller = this.callerFrames.shift();
+    const stereo = new Int16Array(FRAME_SAMPLES * 2);
+    for (let i = 0; i < FRAME_SAMPLES; i++) {
+      stereo[i * 2] = caller?.[i] ?? 0;
+      stereo[i * 2 + 1] = server?.[i] ?? 0;
+    }
+    this.writer!.write(stereo);
   }
 
   private startRecording(): void {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { MediaClock, type Paced } from '../../src/media/clock.js';
 
@@ -30,5 +31,37 @@ describe('MediaClock', () => {
     // 11 §2); bench/media measures the pacing itself.
     const span = ticks[9]! - ticks[0]!;
     expect(span).toBeGreaterThanOrEqual(170);
+  });
+
+  it('tells its members how many frames a stall skipped, so their time stays wall-clock time', async () => {
+    const clock = new MediaClock(() => {});
+    let ticks = 0;
+    let skipped = 0;
+    const startedAt = performance.now();
+    clock.add({
+      tick: () => {
+        ticks++;
+        // The third frame stalls the process for 300 ms (15 frames).
+        if (ticks === 3) for (const until = performance.now() + 300; performance.now() < until; );
+      },
+      skipped: (frames) => {
+        skipped += frames;
+      },
+    });
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (ticks >= 20) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 5);
+    });
+    clock.stop();
+    const elapsedFrames = (performance.now() - startedAt) / 20;
+    // At most 3 of the stall's 15 frames are caught up; the rest are reported skipped (more
+    // on a loaded machine, whose own stalls add to ours).
+    expect(skipped).toBeGreaterThanOrEqual(15 - 3 - 1);
+    // Ticked and skipped frames together never run ahead of the wall clock.
+    expect(ticks + skipped).toBeLessThanOrEqual(Math.ceil(elapsedFrames) + 1);
   });
 });
