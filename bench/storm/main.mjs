@@ -27,21 +27,10 @@ function section(text) {
   return start === -1 || end === -1 ? undefined : { start, end: end + END.length };
 }
 
-/**
- * The tab-close fault (e2e/journeys/13-tab-closed.spec.ts) is written by hand after this
- * heading, inside the storm's markers: a new storm run keeps it.
- */
-const TAB_CLOSED = '### Fault: a visitor closes the tab mid-call';
-
 function insertSection(body) {
   const text = existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, 'utf8') : '';
   const at = section(text);
-  const old = at ? text.slice(at.start, at.end - END.length) : '';
-  const kept =
-    old.includes(TAB_CLOSED) && !body.includes(TAB_CLOSED)
-      ? `\n\n${old.slice(old.indexOf(TAB_CLOSED)).trim()}`
-      : '';
-  const block = `${START}\n${body.trim()}${kept}\n${END}`;
+  const block = `${START}\n${body.trim()}\n${END}`;
   writeFileSync(
     BENCHMARKS,
     at ? text.slice(0, at.start) + block + text.slice(at.end) : `${text.trimEnd()}\n\n${block}\n`,
