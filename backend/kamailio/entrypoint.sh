@@ -68,5 +68,9 @@ fi
 # a killed one is stale, and Kamailio refuses to start while it names a live pid.
 rm -f /run/kamailio/kamailio.pid
 
-exec kamailio -f /etc/kamailio/kamailio.cfg -DD -E -m "${SHM_MB:-128}" -M "${PKG_MB:-8}" \
+# Shared memory holds every connection: about 115 KB per idle WSS connection (TLS state, read
+# buffer; kamailio.cfg, ssl_release_buffers). Below 8.5 MB free the tls module refuses new
+# handshakes (its OpenSSL low-memory guard): 128 MB stopped a reconnect storm at 736 of 1,000
+# phones. 256 MB holds about 2,000 connections, a storm's abandoned attempts included.
+exec kamailio -f /etc/kamailio/kamailio.cfg -DD -E -m "${SHM_MB:-256}" -M "${PKG_MB:-8}" \
   -Y /run/kamailio -P /run/kamailio/kamailio.pid "$@"
