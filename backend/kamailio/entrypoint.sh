@@ -21,6 +21,8 @@ check REGION "${REGION:=local}"
 check ALLOWED_ORIGINS "${ALLOWED_ORIGINS:=http://localhost:5173 http://127.0.0.1:5173 http://localhost:4173 http://127.0.0.1:4173}"
 check PIKE_EXEMPT "${PIKE_EXEMPT:=}"
 [[ "${PIKE_BAN_SECONDS:=60}" =~ ^[0-9]+$ ]] || { echo "PIKE_BAN_SECONDS must be a number" >&2; exit 1; }
+# TCP/TLS connections one address may hold (Kamailio's tcp_accept_iplimit, 1024 by default).
+[[ "${CONNECTIONS_PER_ADDRESS:=1024}" =~ ^[0-9]+$ ]] || { echo "CONNECTIONS_PER_ADDRESS must be a number" >&2; exit 1; }
 # Concurrent calls one caller may place: visitors, and every other user (agents).
 [[ "${CALLS_PER_VISITOR:=2}" =~ ^[0-9]+$ ]] || { echo "CALLS_PER_VISITOR must be a number" >&2; exit 1; }
 [[ "${CALLS_PER_USER:=4}" =~ ^[0-9]+$ ]] || { echo "CALLS_PER_USER must be a number" >&2; exit 1; }
@@ -49,6 +51,7 @@ cat >/run/kamailio/env.cfg <<CFG
 #!substdef "!ORIGINS_LIST!$ALLOWED_ORIGINS!g"
 #!substdef "!PIKE_EXEMPT_LIST!$PIKE_EXEMPT!g"
 #!substdef "!PIKE_BAN_SECONDS!$PIKE_BAN_SECONDS!g"
+#!substdef "!CONNECTIONS_PER_ADDRESS!$CONNECTIONS_PER_ADDRESS!g"
 #!substdef "!VISITOR_MAX_CALLS!$CALLS_PER_VISITOR!g"
 #!substdef "!AGENT_MAX_CALLS!$CALLS_PER_USER!g"
 #!substdef "!PUBLIC_IP!$PUBLIC_IP!g"
