@@ -155,13 +155,10 @@ apt_mirror() {
   echo "${mirror:-http://deb.debian.org/debian}"
 }
 
-# debian:<suite>-slim for the suite in $1 (bookworm for most images, trixie for Kamailio:
-# see backend/kamailio/Dockerfile).
-ensure_base_image() {
+# The cached minbase rootfs tarball of the Debian suite in $1 (debootstrapped once); prints
+# its path. Also the root of the two-region lab's Kamailio (backend/regions/regions.sh).
+base_tarball() {
   local suite="$1" cache="$BASE_CACHE_DIR/$1-minbase.tar"
-  docker image inspect "debian:$suite-slim" >/dev/null 2>&1 && return 0
-  # Prefer a registry where there is one; fall back to a local debootstrap.
-  if timeout 60 docker pull "debian:$suite-slim" >/dev/null 2>&1; then return 0; fi
   if [[ ! -s "$cache" ]]; then
     local mirror rootfs
     mirror="$(apt_mirror)"
@@ -173,6 +170,17 @@ ensure_base_image() {
     tar -C "$rootfs" -cf "$cache.tmp" . && mv "$cache.tmp" "$cache"
     rm -rf "$rootfs" "$rootfs.log"
   fi
+  echo "$cache"
+}
+
+# debian:<suite>-slim for the suite in $1 (bookworm for most images, trixie for Kamailio:
+# see backend/kamailio/Dockerfile).
+ensure_base_image() {
+  local suite="$1" cache
+  docker image inspect "debian:$suite-slim" >/dev/null 2>&1 && return 0
+  # Prefer a registry where there is one; fall back to a local debootstrap.
+  if timeout 60 docker pull "debian:$suite-slim" >/dev/null 2>&1; then return 0; fi
+  cache="$(base_tarball "$suite")"
   log "importing debian:$suite-slim"
   docker import "$cache" "debian:$suite-slim" >/dev/null
 }
