@@ -3,7 +3,7 @@
 // 1. A burst of simultaneous WSS handshakes, as after an outage, must not crash the SBC.
 //    Kamailio 5.6.3 (Debian 12, OpenSSL 3) did, on the first burst of 300: a TCP worker
 //    freed TLS memory twice (`qm_free(): BUG: freeing already freed pointer ... tls_init.c:
-//    ser_free`) and died of signal 11, Kamailio restarted and every registration was lost
+//    ser_free`) and died of signal 6 or 11, Kamailio restarted and every registration was lost
 //    (kamailio/kamailio#3791). Kamailio 6.0 with `tls_threads_mode=2` (kamailio.cfg) does not.
 // 2. 100 engines (src/engine Phone on JsSIP in Node, bench/storm/fleet.mjs) registered to the
 //    SBC lose it at once when the Kamailio container restarts. Within 30 s of Kamailio's
