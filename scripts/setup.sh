@@ -8,14 +8,13 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   chromium                       # real browser for unit and end-to-end tests
   docker.io docker-compose       # the backend runs as containers
-  debootstrap                    # builds debian:bookworm-slim where no registry is reachable
+  debootstrap                    # builds debian:bookworm-slim and trixie-slim where no registry is reachable
   iproute2 util-linux iptables   # private network namespaces for the lab
   sip-tester                     # sipp, for backend tests and benchmarks
   tcpdump                        # backend tests read what Kamailio sends rtpengine
   openssl ca-certificates curl
   sox espeak-ng                  # test signals (fake microphone, prompts)
-  haproxy kamailio kamailio-websocket-modules kamailio-tls-modules kamailio-extra-modules \
-    kamailio-utils-modules kamailio-autheph-modules rtpengine-daemon  # backend/regions runs these natively
+  haproxy rtpengine-daemon       # backend/regions runs these natively (its Kamailio: Debian 13's, see regions.sh)
 )
 
 missing=()

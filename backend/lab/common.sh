@@ -5,9 +5,9 @@
 BACKEND_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_DIR="$(cd "$BACKEND_DIR/.." && pwd)"
 RUN_DIR="$BACKEND_DIR/run"
-# A debootstrapped rootfs is cached as a tarball so every data-root (lab, demo)
-# can import the base image in seconds instead of bootstrapping again.
-BASE_CACHE="${SOFTPHONE_CACHE:-/var/cache/softphone}/bookworm-minbase.tar"
+# A debootstrapped rootfs is cached as a tarball (<suite>-minbase.tar) so every data-root
+# (lab, demo) can import the base image in seconds instead of bootstrapping again.
+BASE_CACHE_DIR="${SOFTPHONE_CACHE:-/var/cache/softphone}"
 COMPOSE_FILE="$BACKEND_DIR/compose.yml"
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -155,23 +155,42 @@ apt_mirror() {
   echo "${mirror:-http://deb.debian.org/debian}"
 }
 
-ensure_base_image() {
-  docker image inspect debian:bookworm-slim >/dev/null 2>&1 && return 0
-  # Prefer a registry where there is one; fall back to a local debootstrap.
-  if timeout 60 docker pull debian:bookworm-slim >/dev/null 2>&1; then return 0; fi
-  if [[ ! -s "$BASE_CACHE" ]]; then
+# The cached minbase rootfs tarball of the Debian suite in $1 (debootstrapped once); prints
+# its path. Also the root of the two-region lab's Kamailio (backend/regions/regions.sh).
+base_tarball() {
+  local suite="$1" cache="$BASE_CACHE_DIR/$1-minbase.tar"
+  if [[ ! -s "$cache" ]]; then
     local mirror rootfs
     mirror="$(apt_mirror)"
     rootfs="$(mktemp -d /var/tmp/softphone-rootfs.XXXXXX)"
-    log "debootstrapping bookworm from $mirror (one time)"
-    debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$rootfs.log" 2>&1 ||
-      die "debootstrap failed, see $rootfs.log"
-    mkdir -p "$(dirname "$BASE_CACHE")"
-    tar -C "$rootfs" -cf "$BASE_CACHE.tmp" . && mv "$BASE_CACHE.tmp" "$BASE_CACHE"
+    log "debootstrapping $suite from $mirror (one time)"
+    debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >"$rootfs.log" 2>&1 ||
+      die "debootstrap of $suite failed, see $rootfs.log"
+    mkdir -p "$BASE_CACHE_DIR"
+    tar -C "$rootfs" -cf "$cache.tmp" . && mv "$cache.tmp" "$cache"
     rm -rf "$rootfs" "$rootfs.log"
   fi
-  log "importing debian:bookworm-slim"
-  docker import "$BASE_CACHE" debian:bookworm-slim >/dev/null
+  echo "$cache"
+}
+
+# debian:<suite>-slim for the suite in $1 (bookworm for most images, trixie for Kamailio:
+# see backend/kamailio/Dockerfile).
+ensure_base_image() {
+  local suite="$1" cache
+  docker image inspect "debian:$suite-slim" >/dev/null 2>&1 && return 0
+  # Prefer a registry where there is one; fall back to a local debootstrap.
+  if timeout 60 docker pull "debian:$suite-slim" >/dev/null 2>&1; then return 0; fi
+  cache="$(base_tarball "$suite")"
+  log "importing debian:$suite-slim"
+  docker import "$cache" "debian:$suite-slim" >/dev/null
+}
+
+# The Debian suites the images are built FROM (debian:<suite>-slim).
+base_suites() {
+  local svc
+  for svc in "${IMAGES[@]}"; do
+    sed -n 's/^FROM debian:\([a-z]*\)-slim.*/\1/p' "$BACKEND_DIR/$svc/Dockerfile"
+  done | sort -u
 }
 
 # Host-side bundles that the images copy in (the images carry no build tools).
@@ -200,8 +219,8 @@ images_present() {
 # Builds with the current DOCKER_HOST. Plain `docker build --network host` so apt
 # inside the build reaches the mirror; docker-compose only runs the tagged images.
 build_images() {
-  ensure_base_image
-  local svc
+  local suite svc
+  for suite in $(base_suites); do ensure_base_image "$suite"; done
   for svc in "${IMAGES[@]}"; do
     log "building softphone/$svc"
     quietly docker build -q --network host -t "softphone/$svc" "$BACKEND_DIR/$svc"

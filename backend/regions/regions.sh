@@ -11,8 +11,10 @@
 # down. It also routes IP, so media flows client ↔ region's rtpengine without HAProxy.
 # Each region runs the single-region Kamailio config and entrypoint (parameterized by
 # region: LISTEN_IP, REGION, PEER_IPS, DMQ_PEER), rtpengine and one media server, natively
-# (no Docker engine per host: lighter on a 2-core machine), in a private mount namespace
-# that shows the container paths (/etc/kamailio, /etc/softphone, /run/kamailio).
+# (no Docker engine per host: lighter on a 2-core machine). Kamailio is the SBC image's
+# (Debian 13, Kamailio 6.0: backend/kamailio/Dockerfile and packages), installed once into a
+# root directory it runs chrooted in, through a private mount namespace that shows it the
+# container paths (/etc/kamailio, /etc/softphone, /run/kamailio).
 #
 #   regions.sh up                        start everything, wait until healthy
 #   regions.sh down                      stop everything, remove the namespaces
@@ -102,25 +104,76 @@ kill_host_processes() {
   return 0
 }
 
-# Kamailio with the repository's config and entrypoint, seen at the container paths.
-start_kamailio() {
-  local region="$1" ip peer
-  ip="$(region_ip "$region")"
-  peer="$(region_ip "$(peer_of "$region")")"
-  local etc="$STATE/$region/etc-kamailio" run="$STATE/$region/run-kamailio"
-  mkdir -p "$etc" "$run" /etc/softphone/certs
-  cp "$BACKEND_DIR/kamailio/kamailio.cfg" "$etc/"
-  printf '1 sip:%s:5071 0 0 name=%s-media1\n' "$ip" "$region" >"$etc/dispatcher.list"
-  spawn "$region" "$region-kamailio" env REGION="$region" LISTEN_IP="$ip" PEER_IPS="$peer" \
-    DMQ_PEER="${DMQ:-1}" PIKE_EXEMPT="127.0.0.1 10.77.1.1 10.77.2.1" PIKE_BAN_SECONDS=6 \
-    AUTH_SECRET_FILE="$RUN_DIR/secret" \
+# The root directory the regions' Kamailio runs in: a trixie minbase with the SBC image's
+# packages and security updates (backend/kamailio/Dockerfile), made once per version of
+# those files. Not the host's Kamailio: Debian 12's 5.6.3 crashes under concurrent TLS
+# handshakes (kamailio/kamailio#3791).
+kamailio_root() {
+  local digest root tmp
+  digest="$(cat "$BACKEND_DIR/kamailio/Dockerfile" "$BACKEND_DIR/kamailio/packages" | sha256sum | cut -c1-12)"
+  root="$BASE_CACHE_DIR/regions-kamailio-$digest"
+  if [[ ! -x "$root/usr/sbin/kamailio" ]]; then
+    tmp="$root.tmp"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    tar -C "$tmp" -xf "$(base_tarball trixie)"
+    cp /etc/resolv.conf "$tmp/etc/resolv.conf"
+    log "installing Kamailio into $root (one time)"
+    grep -v '^#' "$BACKEND_DIR/kamailio/packages" >"$tmp/tmp/kamailio-packages"
     unshare --mount --propagation private bash -c '
       set -euo pipefail
-      mount --bind "$0" /etc/kamailio
-      mount --bind "$1" /run/kamailio 2>/dev/null || { mkdir -p /run/kamailio && mount --bind "$1" /run/kamailio; }
-      mount --bind "$2" /etc/softphone/certs
+      mount -t proc proc "$0/proc"
+      exec chroot "$0" bash -c "
+        grep -rqs trixie-security /etc/apt/sources.list /etc/apt/sources.list.d/ ||
+          echo deb http://deb.debian.org/debian-security trixie-security main \
+            >/etc/apt/sources.list.d/trixie-security.list
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive xargs -a /tmp/kamailio-packages \
+          apt-get install -y -qq --no-install-recommends
+        rm -rf /var/lib/apt/lists/* /tmp/kamailio-packages"' "$tmp" >"$tmp.log" 2>&1 ||
+      die "installing Kamailio into $tmp failed, see $tmp.log"
+    # Mount points for the region's own files (see start_kamailio).
+    mkdir -p "$tmp/etc/softphone/certs" "$tmp/run/kamailio"
+    touch "$tmp/etc/softphone/secret" "$tmp/etc/softphone/secret.previous" \
+      "$tmp/usr/local/bin/kamailio-entrypoint"
+    rm -f "$tmp.log"
+    # Roots made from older versions of those files go.
+    local old
+    for old in "$BASE_CACHE_DIR"/regions-kamailio-*; do
+      [[ "$old" == "$tmp" ]] || rm -rf "$old"
+    done
+    mv "$tmp" "$root"
+  fi
+  echo "$root"
+}
+
+# Kamailio with the repository's config and entrypoint, seen at the container paths.
+start_kamailio() {
+  local region="$1" ip peer root
+  ip="$(region_ip "$region")"
+  peer="$(region_ip "$(peer_of "$region")")"
+  root="$(kamailio_root)"
+  local etc="$STATE/$region/etc-kamailio" run="$STATE/$region/run-kamailio"
+  mkdir -p "$etc" "$run"
+  cp "$BACKEND_DIR/kamailio/kamailio.cfg" "$etc/"
+  printf '1 sip:%s:5071 0 0 name=%s-media1\n' "$ip" "$region" >"$etc/dispatcher.list"
+  # Every WebSocket client comes through the accelerator's address (see backend/README.md).
+  spawn "$region" "$region-kamailio" env REGION="$region" LISTEN_IP="$ip" PEER_IPS="$peer" \
+    DMQ_PEER="${DMQ:-1}" PIKE_EXEMPT="127.0.0.1 10.77.1.1 10.77.2.1" PIKE_BAN_SECONDS=6 \
+    CONNECTIONS_PER_ADDRESS=4096 \
+    unshare --mount --propagation private bash -c '
+      set -euo pipefail
+      root="$5"
+      mount --bind "$0" "$root/etc/kamailio"
+      mount --bind "$1" "$root/run/kamailio"
+      mount --bind "$2" "$root/etc/softphone/certs"
+      mount --bind "$6/secret" "$root/etc/softphone/secret"
+      mount --bind "$6/secret.previous" "$root/etc/softphone/secret.previous"
+      mount --bind "$4" "$root/usr/local/bin/kamailio-entrypoint"
+      mount -t proc proc "$root/proc"
+      mount --rbind /dev "$root/dev"
       [[ "$DMQ_PEER" == 1 ]] && export DMQ_PEER="$3" || export DMQ_PEER=
-      exec "$4"' "$etc" "$run" "$RUN_DIR/certs" "$peer" "$BACKEND_DIR/kamailio/entrypoint.sh"
+      exec chroot "$root" /usr/local/bin/kamailio-entrypoint' \
+    "$etc" "$run" "$RUN_DIR/certs" "$peer" "$BACKEND_DIR/kamailio/entrypoint.sh" "$root" "$RUN_DIR"
 }
 
 start_region() {

@@ -211,9 +211,10 @@ export async function dispatcherState() {
 /**
  * Opens a TLS connection to the SBC's WSS port and sends a WebSocket upgrade with
  * the given Origin (null: none). Resolves with the HTTP status and, on 101, a tiny
- * client that sends and receives SIP text frames.
+ * client that sends and receives SIP text frames. The socket is dropped after `timeoutMs`
+ * without data (a handshake stuck in a busy SBC's queue included).
  */
-export function websocket(origin, { path = '/', localPort } = {}) {
+export function websocket(origin, { path = '/', localPort, timeoutMs = 5000 } = {}) {
   return new Promise((resolve, reject) => {
     const options = { host: SBC.host, port: SBC.wssPort, ca: CA, localPort };
     const socket = tlsConnect(options, () => {
@@ -250,7 +251,9 @@ export function websocket(origin, { path = '/', localPort } = {}) {
       socket.on('data', onHandshake);
     });
     socket.on('error', reject);
-    socket.setTimeout(5000, () => socket.destroy(new Error('websocket handshake timed out')));
+    // A server that closes before answering the upgrade (a crashed worker) settles it too.
+    socket.on('close', () => reject(new Error('connection closed before the upgrade')));
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('websocket handshake timed out')));
   });
 }
 

@@ -35,7 +35,7 @@ import {
 const BROWSER_RESULTS = path.join(RESULTS_DIR, 'browser.json');
 /** Markdown written by bench/run.sh from the other helpers' scripts. */
 const EXTERNAL_DIR = path.join(RESULTS_DIR, 'external');
-/** Hand-written explanation of missed budgets, appended to BENCHMARKS.md. */
+/** Hand-written analysis (missed budgets, faults, the reconnect storm's history), appended to BENCHMARKS.md. */
 const ANALYSIS_FILE = path.join(BENCH_DIR, 'analysis.md');
 
 const BENCHMARKS = {

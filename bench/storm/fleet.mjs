@@ -76,9 +76,10 @@ export function startFleet({ count, prefix, runDir, ttlS = 3600 }) {
     phones.push(phone);
   }
   /**
-   * Starts the engines `batch` at a time, one batch per `everyMs`: Kamailio 5.6.3 (Debian)
-   * crashed under several hundred TLS handshakes at once (BENCHMARKS.md, "Reconnect storm"),
-   * and the storm is meant to start from a fleet that is registered.
+   * Starts the engines `batch` at a time, one batch per `everyMs`: the storm is meant to start
+   * from a fleet that is registered, not to measure a cold start (Kamailio 5.6.3 crashed under
+   * several hundred TLS handshakes at once; BENCHMARKS.md, "Reconnect storm: from Kamailio
+   * 5.6.3 to 6.0").
    */
   const start = async ({ batch = count, everyMs = 0 } = {}) => {
     const started = [];
