@@ -113,7 +113,7 @@ start_kamailio() {
   printf '1 sip:%s:5071 0 0 name=%s-media1\n' "$ip" "$region" >"$etc/dispatcher.list"
   spawn "$region" "$region-kamailio" env REGION="$region" LISTEN_IP="$ip" PEER_IPS="$peer" \
     DMQ_PEER="${DMQ:-1}" PIKE_EXEMPT="127.0.0.1 10.77.1.1 10.77.2.1" PIKE_BAN_SECONDS=6 \
-    AUTH_SECRET_FILE="$RUN_DIR/secret" \
+    AUTH_SECRET_FILE="$RUN_DIR/secret" TOPOH_KEY_FILE="$RUN_DIR/topoh-key" \
     unshare --mount --propagation private bash -c '
       set -euo pipefail
       mount --bind "$0" /etc/kamailio

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   crash,
+  liveCalls,
   longestStall,
   mediaLostMs,
+  newCaller,
   probeCalls,
   recordingOf,
   resumed,
@@ -18,7 +20,18 @@ import {
   waitRecovered,
   wavSeconds,
 } from './chaos-lib.mjs';
-import { ephemeral, poll, RUN_DIR, sipp } from './lib.mjs';
+import {
+  captureNg,
+  ephemeral,
+  kamcmd,
+  MEDIA_AUTH,
+  MEDIA_HTTP,
+  mediaHistory,
+  poll,
+  RUN_DIR,
+  sipp,
+} from './lib.mjs';
+import { placeCall, requestOf, responseTo, udpEndpoint } from './security/sbc-lib.mjs';
 
 // issue 11 §3 asks for "0 calls dropped, media gap ≤ 2 s". The gap is the time the
 // crashed process is away, which on a loaded 2-core machine is longer than on a quiet one
@@ -81,6 +94,88 @@ test('Kamailio crash: calls in progress keep their media, new calls work again o
     attempts.some((a) => a.ok),
     `no new call succeeded: ${JSON.stringify(attempts)}`,
   );
+});
+
+/**
+ * A call to `service` from a caller of its own over raw SIP (security/sbc-lib.mjs), so that
+ * the test sends its in-dialog requests and sees what the SBC relays to it; with the media
+ * server that has it.
+ */
+async function udpCall({ service = 'echo' } = {}) {
+  const caller = newCaller();
+  const rtp = await udpEndpoint();
+  const call = await placeCall({ caller, service, credentials: ephemeral(caller), rtp });
+  const media = await poll(async () => (await liveCalls()).find((c) => c.callId === call.callId), {
+    what: `${call.callId} on a media server`,
+  });
+  return {
+    ...call,
+    caller,
+    server: media.server,
+    close() {
+      call.close();
+      rtp.close();
+    },
+  };
+}
+
+const knownDialog = async (callId) => (await kamcmd('dlg.list')).includes(`call-id: ${callId}\n`);
+
+/** The media server's record of a call once it ended there (its history). */
+const endedOnMediaServer = (since, callId) =>
+  poll(
+    async () => (await mediaHistory(since)).find((c) => c.callId === callId && c.state === 'ended'),
+    { timeoutMs: 15000, what: `${callId} ended on its media server` },
+  );
+
+// Kamailio keeps its dialogs in SQLite (kamailio.cfg, dialog db_mode) and reads them back
+// when it starts: without that, every BYE after the restart got 404 Dialog Not Found.
+test('Kamailio crash: calls in progress are restored from its database and can be hung up from either side', async () => {
+  const since = Date.now();
+  const [byCaller, byServer] = await Promise.all([udpCall(), udpCall()]);
+  try {
+    await waitRecovered(await crash('kamailio'));
+    // Kamailio's view: both dialogs are back, with their caller's call count.
+    for (const call of [byCaller, byServer]) {
+      assert.ok(await knownDialog(call.callId), `${call.callId} restored`);
+      assert.equal((await kamcmd('dlg.profile_get_size', 'caller', call.caller)).trim(), '1');
+    }
+    const ng = await captureNg();
+    try {
+      // The caller hangs up: its media server gets the BYE, rtpengine lets the call go.
+      assert.equal(await byCaller.status('BYE'), 200);
+      assert.equal((await endedOnMediaServer(since, byCaller.callId)).reason, 'remote-bye');
+      // The media server hangs up: its BYE reaches the caller.
+      const mark = byServer.ua.received.length;
+      const hangup = await fetch(
+        `http://127.0.0.1:${MEDIA_HTTP[byServer.server]}/calls/${byServer.callId}/hangup`,
+        { method: 'POST', headers: MEDIA_AUTH },
+      );
+      assert.equal(hangup.status, 200);
+      const bye = await byServer.ua.waitFor(requestOf(byServer.callId, 'BYE'), {
+        start: mark,
+        timeoutMs: 10000,
+      });
+      assert.ok(bye, "the media server's BYE reached the caller");
+      await byServer.ua.send(responseTo(bye, 200, 'OK'));
+      assert.equal((await endedOnMediaServer(since, byServer.callId)).reason, 'api');
+      const deleted = (call) =>
+        ng.commands().some((c) => c.command === 'delete' && c.callId === call.callId);
+      await poll(() => deleted(byCaller) && deleted(byServer), {
+        what: 'rtpengine told to delete both calls',
+      });
+    } finally {
+      await ng.stop();
+    }
+    for (const call of [byCaller, byServer]) {
+      await poll(async () => !(await knownDialog(call.callId)), {
+        what: `Kamailio to forget ${call.callId}`,
+      });
+    }
+  } finally {
+    byCaller.close();
+    byServer.close();
+  }
 });
 
 test('media server crash: new calls go to the other server at once, it comes back, its recordings are valid WAV up to the kill', async () => {

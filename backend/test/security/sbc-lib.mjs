@@ -98,6 +98,16 @@ export async function udpEndpoint(bind = '127.0.0.1', port = 0) {
   };
 }
 
+/** The response a UAS gives `request` (the text of one): its Vias, From, To, Call-ID, CSeq. */
+export function responseTo(request, status, reason) {
+  const copied = request.split('\r\n').filter((line) => /^(Via|From|To|Call-ID|CSeq):/i.test(line));
+  return [`SIP/2.0 ${status} ${reason}`, ...copied, 'Content-Length: 0', '', ''].join('\r\n');
+}
+
+/** An in-dialog request with this method and Call-ID (e.g. a BYE the SBC relays to us). */
+export const requestOf = (callId, method) => (text) =>
+  text.startsWith(`${method} `) && header(text, 'Call-ID') === callId;
+
 /** A final response (not 100) to the request with this Call-ID and CSeq method. */
 export const finalResponse = (callId, method) => (text) =>
   statusOf(text) >= 180 &&
