@@ -109,7 +109,7 @@ start_kamailio() {
   peer="$(region_ip "$(peer_of "$region")")"
   local etc="$STATE/$region/etc-kamailio" run="$STATE/$region/run-kamailio"
   mkdir -p "$etc" "$run" /etc/softphone/certs
-  cp "$BACKEND_DIR/kamailio/kamailio.cfg" "$etc/"
+  cp "$BACKEND_DIR/kamailio/kamailio.cfg" "$BACKEND_DIR/kamailio/tls.cfg" "$etc/"
   printf '1 sip:%s:5071 0 0 name=%s-media1\n' "$ip" "$region" >"$etc/dispatcher.list"
   spawn "$region" "$region-kamailio" env REGION="$region" LISTEN_IP="$ip" PEER_IPS="$peer" \
     DMQ_PEER="${DMQ:-1}" PIKE_EXEMPT="127.0.0.1 10.77.1.1 10.77.2.1" PIKE_BAN_SECONDS=6 \

@@ -176,6 +176,23 @@ test('a restarted Kamailio never reuses the previous instance’s rtpengine cook
   );
 });
 
+// New calls soon after a restart (issue 11 §3): before it serves anything, Kamailio's main
+// process builds each TLS domain's context for every process, and the unused client domain
+// used to load the server's certificate and key too (backend/kamailio/tls.cfg): twice the
+// OpenSSL key loads, about a third of a start's CPU. What the running SBC was given:
+test('the SBC loads its TLS key for its server domain only: its client domain has none', async () => {
+  const { stdout } = await execFileAsync('docker', [
+    ...['exec', 'softphone_kamailio_1', 'cat', '/etc/kamailio/tls.cfg'],
+  ]);
+  const section = (name) => stdout.split(`[${name}]`)[1]?.split(/^\[/m)[0] ?? '';
+  assert.match(
+    section('server:default'),
+    /^private_key = \/etc\/softphone\/certs\/server-key\.pem$/m,
+  );
+  assert.match(section('client:default'), /^private_key = ""$/m);
+  assert.match(section('client:default'), /^certificate = ""$/m);
+});
+
 const uptime = async () => Number(/uptime: (\d+)/.exec(await kamcmd('core.uptime'))?.[1]);
 
 // Kamailio's main process shuts everything down when any child it did not expect exits.
