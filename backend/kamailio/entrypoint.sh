@@ -17,6 +17,12 @@ check AUTH_SECRET "$secret"
 previous_secret_file="${AUTH_SECRET_PREVIOUS_FILE:-/etc/softphone/secret.previous}"
 previous_secret="$(tr -d '\n' <"$previous_secret_file" 2>/dev/null || true)"
 check AUTH_SECRET_PREVIOUS "$previous_secret"
+# Topology hiding's key (kamailio.cfg, topoh): fixed per installation like the secret, so
+# that a restarted Kamailio still reads what it masked for the calls in progress.
+topoh_key_file="${TOPOH_KEY_FILE:-/etc/softphone/topoh-key}"
+[[ -s "$topoh_key_file" ]] || { echo "missing topoh key $topoh_key_file" >&2; exit 1; }
+topoh_key="$(tr -d '\n' <"$topoh_key_file")"
+check TOPOH_KEY "$topoh_key"
 check REGION "${REGION:=local}"
 check ALLOWED_ORIGINS "${ALLOWED_ORIGINS:=http://localhost:5173 http://127.0.0.1:5173 http://localhost:4173 http://127.0.0.1:4173}"
 check PIKE_EXEMPT "${PIKE_EXEMPT:=}"
@@ -58,10 +64,28 @@ cat >/run/kamailio/env.cfg <<CFG
 #!substdef "!INTERNAL_IP!$INTERNAL_IP!g"
 #!substdef "!PEER_LIST!$PEER_IPS!g"
 #!substdef "!SERVER_ID!$server_id!g"
-#!substdef "!TOPOH_KEY!$(head -c 24 /dev/urandom | base64 | tr -d '/+=')!g"
+#!substdef "!TOPOH_KEY!$topoh_key!g"
 CFG
 if [[ -n "$previous_secret" ]]; then
   printf '#!define WITH_ROTATED_OUT_KEY\n' >>/run/kamailio/env.cfg
+fi
+# Dialogs kept in Redis (kamailio.cfg, WITH_DIALOG_DB) when it is configured and answers.
+# Redis down when Kamailio (re)starts: dialogs in memory only, rather than no SBC at all
+# (Kamailio does not start when its dialog database is unreachable).
+if [[ -n "${REDIS_PASSWORD_FILE:-}" ]]; then
+  redis_password="$(tr -d '\n' <"$REDIS_PASSWORD_FILE")"
+  [[ "$redis_password" =~ ^[A-Za-z0-9]+$ ]] || { echo "Redis password must be alphanumeric" >&2; exit 1; }
+  [[ "${REDIS_PORT:=6379}" =~ ^[0-9]+$ && "${REDIS_DB:=2}" =~ ^[0-9]+$ ]] || { echo "bad REDIS_PORT/REDIS_DB" >&2; exit 1; }
+  for _ in 1 2 3 4 5; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null; then
+      printf '#!define WITH_DIALOG_DB\n#!substdef "!DIALOG_DB_URL!redis://kamailio:%s@127.0.0.1:%s/%s!g"\n' \
+        "$redis_password" "$REDIS_PORT" "$REDIS_DB" >>/run/kamailio/env.cfg
+      break
+    fi
+    sleep 1
+  done
+  grep -q WITH_DIALOG_DB /run/kamailio/env.cfg ||
+    echo "WARNING: Redis unreachable on 127.0.0.1:$REDIS_PORT: dialogs in memory only until the next start" >&2
 fi
 if [[ -n "$DMQ_PEER" ]]; then
   printf '#!define WITH_DMQ\n#!substdef "!DMQ_PEER_URI!sip:%s:5090!g"\n' "$DMQ_PEER" >>/run/kamailio/env.cfg

@@ -76,8 +76,11 @@ ensure_run_material() {
     log "generated media API token"
   fi
   chgrp "${SECRETS_GID:-10500}" "$RUN_DIR/media-api-token" && chmod 0640 "$RUN_DIR/media-api-token"
-  # Redis password shared by redis and rtpengine (backend/redis, backend/rtpengine/entrypoint.sh).
+  # Redis password shared by redis, rtpengine and Kamailio (backend/redis,
+  # backend/rtpengine/entrypoint.sh, backend/kamailio/entrypoint.sh).
   [[ -s "$RUN_DIR/redis-password" ]] || (umask 077 && openssl rand -hex 32 >"$RUN_DIR/redis-password")
+  # Kamailio's topology-hiding key: the same across restarts, as its dialogs are (kamailio.cfg).
+  [[ -s "$RUN_DIR/topoh-key" ]] || (umask 077 && openssl rand -hex 24 >"$RUN_DIR/topoh-key")
   # Per-agent passwords: scrypt hashes for the credentials service, plain ones for people.
   node "$BACKEND_DIR/credentials/agents.mjs" "$RUN_DIR"
   # The shared agent key of earlier versions is no longer accepted anywhere.
@@ -100,7 +103,7 @@ secure_run_material() {
     if [[ -e "$file" ]]; then chown root:root "$file" && chmod 0600 "$file"; fi
   done
   # Readable by the services that need them, through the secrets group.
-  for file in "$certs/server-key.pem" "$RUN_DIR/secret" "$RUN_DIR/secret.previous" "$RUN_DIR/agents" "$RUN_DIR/media-api-token" "$RUN_DIR/redis-password"; do
+  for file in "$certs/server-key.pem" "$RUN_DIR/secret" "$RUN_DIR/secret.previous" "$RUN_DIR/agents" "$RUN_DIR/media-api-token" "$RUN_DIR/redis-password" "$RUN_DIR/topoh-key"; do
     chown "root:$SECRETS_GID" "$file" && chmod 0640 "$file"
   done
   # Recordings hold callers' voices: the media server's user only.

@@ -13,7 +13,7 @@ bind 127.0.0.1
 port ${REDIS_PORT:-6379}
 protected-mode yes
 requirepass $password
-# No disk: read-only root, state only has to outlive an rtpengine restart.
+# No disk: read-only root, state only has to outlive an rtpengine or Kamailio restart.
 save ""
 appendonly no
 dir /tmp

@@ -154,7 +154,7 @@ start_kamailio() {
   root="$(kamailio_root)"
   local etc="$STATE/$region/etc-kamailio" run="$STATE/$region/run-kamailio"
   mkdir -p "$etc" "$run"
-  cp "$BACKEND_DIR/kamailio/kamailio.cfg" "$etc/"
+  cp "$BACKEND_DIR/kamailio/kamailio.cfg" "$BACKEND_DIR/kamailio/tls.cfg" "$etc/"
   printf '1 sip:%s:5071 0 0 name=%s-media1\n' "$ip" "$region" >"$etc/dispatcher.list"
   # Every WebSocket client comes through the accelerator's address (see backend/README.md).
   spawn "$region" "$region-kamailio" env REGION="$region" LISTEN_IP="$ip" PEER_IPS="$peer" \
@@ -168,6 +168,8 @@ start_kamailio() {
       mount --bind "$2" "$root/etc/softphone/certs"
       mount --bind "$6/secret" "$root/etc/softphone/secret"
       mount --bind "$6/secret.previous" "$root/etc/softphone/secret.previous"
+      touch "$root/etc/softphone/topoh-key"
+      mount --bind "$6/topoh-key" "$root/etc/softphone/topoh-key"
       mount --bind "$4" "$root/usr/local/bin/kamailio-entrypoint"
       mount -t proc proc "$root/proc"
       mount --rbind /dev "$root/dev"

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   crash,
+  liveCalls,
   longestStall,
   mediaLostMs,
+  newCaller,
   probeCalls,
   recordingOf,
   resumed,
@@ -18,7 +20,18 @@ import {
   waitRecovered,
   wavSeconds,
 } from './chaos-lib.mjs';
-import { ephemeral, poll, RUN_DIR, sipp } from './lib.mjs';
+import {
+  captureNg,
+  ephemeral,
+  kamcmd,
+  MEDIA_AUTH,
+  MEDIA_HTTP,
+  mediaHistory,
+  poll,
+  RUN_DIR,
+  sipp,
+} from './lib.mjs';
+import { header, placeCall, requestOf, responseTo, udpEndpoint } from './security/sbc-lib.mjs';
 
 // issue 11 §3 asks for "0 calls dropped, media gap ≤ 2 s". The gap is the time the
 // crashed process is away, which on a loaded 2-core machine is longer than on a quiet one
@@ -83,6 +96,88 @@ test('Kamailio crash: calls in progress keep their media, new calls work again o
   );
 });
 
+/**
+ * A call to `service` from a caller of its own over raw SIP (security/sbc-lib.mjs), so that
+ * the test sends its in-dialog requests and sees what the SBC relays to it; with the media
+ * server that has it.
+ */
+async function udpCall({ service = 'echo', direction } = {}) {
+  const caller = newCaller();
+  const rtp = await udpEndpoint();
+  const call = await placeCall({ caller, service, credentials: ephemeral(caller), rtp, direction });
+  const media = await poll(async () => (await liveCalls()).find((c) => c.callId === call.callId), {
+    what: `${call.callId} on a media server`,
+  });
+  return {
+    ...call,
+    caller,
+    server: media.server,
+    close() {
+      call.close();
+      rtp.close();
+    },
+  };
+}
+
+const knownDialog = async (callId) => (await kamcmd('dlg.list')).includes(`call-id: ${callId}\n`);
+
+/** The media server's record of a call once it ended there (its history). */
+const endedOnMediaServer = (since, callId) =>
+  poll(
+    async () => (await mediaHistory(since)).find((c) => c.callId === callId && c.state === 'ended'),
+    { timeoutMs: 15000, what: `${callId} ended on its media server` },
+  );
+
+// Kamailio keeps its dialogs in SQLite (kamailio.cfg, dialog db_mode) and reads them back
+// when it starts: without that, every BYE after the restart got 404 Dialog Not Found.
+test('Kamailio crash: calls in progress are restored from its database and can be hung up from either side', async () => {
+  const since = Date.now();
+  const [byCaller, byServer] = await Promise.all([udpCall(), udpCall()]);
+  try {
+    await waitRecovered(await crash('kamailio'));
+    // Kamailio's view: both dialogs are back, with their caller's call count.
+    for (const call of [byCaller, byServer]) {
+      assert.ok(await knownDialog(call.callId), `${call.callId} restored`);
+      assert.equal((await kamcmd('dlg.profile_get_size', 'caller', call.caller)).trim(), '1');
+    }
+    const ng = await captureNg();
+    try {
+      // The caller hangs up: its media server gets the BYE, rtpengine lets the call go.
+      assert.equal(await byCaller.status('BYE'), 200);
+      assert.equal((await endedOnMediaServer(since, byCaller.callId)).reason, 'remote-bye');
+      // The media server hangs up: its BYE reaches the caller.
+      const mark = byServer.ua.received.length;
+      const hangup = await fetch(
+        `http://127.0.0.1:${MEDIA_HTTP[byServer.server]}/calls/${byServer.callId}/hangup`,
+        { method: 'POST', headers: MEDIA_AUTH },
+      );
+      assert.equal(hangup.status, 200);
+      const bye = await byServer.ua.waitFor(requestOf(byServer.callId, 'BYE'), {
+        start: mark,
+        timeoutMs: 10000,
+      });
+      assert.ok(bye, "the media server's BYE reached the caller");
+      await byServer.ua.send(responseTo(bye, 200, 'OK'));
+      assert.equal((await endedOnMediaServer(since, byServer.callId)).reason, 'api');
+      const deleted = (call) =>
+        ng.commands().some((c) => c.command === 'delete' && c.callId === call.callId);
+      await poll(() => deleted(byCaller) && deleted(byServer), {
+        what: 'rtpengine told to delete both calls',
+      });
+    } finally {
+      await ng.stop();
+    }
+    for (const call of [byCaller, byServer]) {
+      await poll(async () => !(await knownDialog(call.callId)), {
+        what: `Kamailio to forget ${call.callId}`,
+      });
+    }
+  } finally {
+    byCaller.close();
+    byServer.close();
+  }
+});
+
 test('media server crash: new calls go to the other server at once, it comes back, its recordings are valid WAV up to the kill', async () => {
   // Two recordings at once: round robin puts one on each server.
   const load = startLoad({ calls: 2, holdMs: 12000, service: 'record' });
@@ -112,6 +207,54 @@ test('media server crash: new calls go to the other server at once, it comes bac
   // After the restart the header covers every byte written before the kill.
   assert.ok(wavSeconds(file) >= seconds);
   await load.done;
+});
+
+// The SBC keeps dialogs alive with in-dialog OPTIONS to their media server (kamailio.cfg,
+// dialog keep-alives): a crashed server answers none, restarted it answers 481, and after
+// two such keep-alives the SBC ends the call itself, with a Reason the widget shows.
+test("media server crash: its callers get a BYE that says why, the other server's calls stay up", async () => {
+  // One call on each server (round robin), callers that only listen: nobody waits for RTP
+  // from them for the minute or more this takes.
+  const calls = [];
+  while (new Set(calls.map((c) => c.server)).size < 2) {
+    assert.ok(calls.length < 6, 'round robin put calls on both media servers');
+    calls.push(await udpCall({ service: 'music', direction: 'recvonly' }));
+  }
+  const victim = calls.find((c) => c.server === 'media1');
+  const survivor = calls.find((c) => c.server === 'media2');
+  const extra = calls.filter((c) => c !== victim && c !== survivor);
+  const ng = await captureNg();
+  try {
+    for (const call of extra) assert.equal(await call.status('BYE'), 200);
+    const crashed = await crash('media1');
+    const [bye] = await Promise.all([
+      victim.ua.waitFor(requestOf(victim.callId, 'BYE'), { timeoutMs: 180000 }),
+      waitRecovered(crashed),
+    ]);
+    assert.ok(bye, "the SBC ended the crashed server's call");
+    assert.equal(header(bye, 'Reason'), 'SIP;cause=503;text="Media server lost"');
+    await victim.ua.send(responseTo(bye, 200, 'OK'));
+    // Kamailio forgot it and let its media go; the restarted server never had it.
+    await poll(async () => !(await knownDialog(victim.callId)), {
+      what: `Kamailio to forget ${victim.callId}`,
+    });
+    await poll(
+      () => ng.commands().some((c) => c.command === 'delete' && c.callId === victim.callId),
+      { what: `rtpengine told to delete ${victim.callId}` },
+    );
+    assert.ok(!(await liveCalls()).some((c) => c.callId === victim.callId));
+    // The other server answered its keep-alives all along and its call goes on.
+    const kept = await fetch(`http://127.0.0.1:${MEDIA_HTTP.media2}/calls/${survivor.callId}`, {
+      headers: MEDIA_AUTH,
+    }).then((res) => res.json());
+    assert.equal(kept.state, 'answered');
+    assert.ok(kept.timeline.filter((e) => e.type === 'keepalive').length >= 1, 'keep-alives seen');
+    assert.ok(await knownDialog(survivor.callId));
+    assert.equal(await survivor.status('BYE'), 200);
+  } finally {
+    await ng.stop();
+    for (const call of calls) call.close();
+  }
 });
 
 test('credentials service crash: registered phones and calls are unaffected', async () => {

@@ -9,10 +9,20 @@ import {
   dispatcherState,
   ephemeral,
   kamailioLog,
+  kamcmd,
   mediaHistory,
   poll,
   sipp,
 } from './lib.mjs';
+import {
+  header,
+  placeCall,
+  requestOf,
+  responseTo,
+  statusOf,
+  token,
+  udpEndpoint,
+} from './security/sbc-lib.mjs';
 
 const MEDIA1 = 'sip:127.0.0.1:5071';
 const MEDIA2 = 'sip:127.0.0.1:5072';
@@ -84,4 +94,115 @@ test('a restarted server is probed back up and takes calls again', async () => {
   });
   const servers = await echoCalls(4);
   assert.ok(servers.includes('media1'), `no call reached media1: ${servers}`);
+});
+
+/**
+ * A media server in media1's place (its port, its dispatcher entry) that answers the SBC's
+ * probes at once but holds every INVITE until `answer(invite)` (the test decides when):
+ * a server too loaded to answer within tm's 2 s fr_timer, then answering anyway.
+ */
+async function lateServer() {
+  const sip = await udpEndpoint('127.0.0.1', 5071);
+  const answered = new Set();
+  const serve = setInterval(() => {
+    for (const { text, from } of sip.received) {
+      const key = `${header(text, 'Call-ID')} ${header(text, 'CSeq')} ${header(text, 'Via')}`;
+      if (answered.has(key)) continue;
+      if (text.startsWith('OPTIONS ') || text.startsWith('BYE ')) {
+        answered.add(key);
+        sip.send(responseTo(text, 200, 'OK'), from.port, from.address);
+      }
+    }
+  }, 20);
+  return {
+    sip,
+    invites: () => sip.received.map((r) => r.text).filter((t) => t.startsWith('INVITE ')),
+    /** The 200 the SBC gave up waiting for, with an answer of its own. */
+    answer(invite) {
+      const body =
+        'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 23456 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
+      const copied = invite
+        .split('\r\n')
+        .filter((line) => /^(Via|Record-Route|From|Call-ID|CSeq):/i.test(line));
+      const lines = [
+        'SIP/2.0 200 OK',
+        ...copied,
+        `To: ${header(invite, 'To')};tag=late-${token()}`,
+        'Contact: <sip:late@127.0.0.1:5071>',
+        'Content-Type: application/sdp',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        '',
+        body,
+      ];
+      return sip.send(lines.join('\r\n'), 5060, '127.0.0.1');
+    },
+    close() {
+      clearInterval(serve);
+      sip.close();
+    },
+  };
+}
+
+// Under load a media server can answer later than tm's fr_timer (2 s): the SBC fails the
+// call over to the other server, and the first one's 200 then comes anyway. tm forwards
+// every 2xx once the caller has an answer, so the browser got two answers with different
+// media and the call failed ("Bad Media Description"). The SBC takes such a late answer
+// itself: ACK and BYE to that server, nothing to the caller (kamailio.cfg, LATE_ANSWER).
+test('a media server that answers after the failover is hung up by the SBC; the caller gets one answer', async () => {
+  await compose('stop', 'media1');
+  const late = await lateServer();
+  const calls = [];
+  try {
+    // Round robin: place calls until one is offered to the late server first.
+    let call;
+    while (!call) {
+      assert.ok(calls.length < 6, 'a call went to the late server first');
+      await poll(async () => isUp((await dispatcherState())[MEDIA1]), {
+        timeoutMs: 20000,
+        what: 'the late server probed active',
+      });
+      const caller = `visitor-${randomBytes(4).toString('hex')}`;
+      const rtp = await udpEndpoint();
+      const placed = await placeCall({
+        caller,
+        service: 'echo',
+        credentials: ephemeral(caller),
+        rtp,
+      });
+      calls.push({ ...placed, rtp });
+      if (late.invites().some((t) => header(t, 'Call-ID') === placed.callId)) call = placed;
+      else assert.equal(await placed.status('BYE'), 200);
+    }
+    const invite = late.invites().find((t) => header(t, 'Call-ID') === call.callId);
+    const answers = () =>
+      call.ua.received
+        .map((r) => r.text)
+        .filter((t) => statusOf(t) === 200 && / INVITE$/.test(header(t, 'CSeq') ?? ''))
+        .map((t) => header(t, 'To'));
+    // The caller has media2's answer (the failover); now the late server answers too.
+    await late.answer(invite);
+    const ack = await late.sip.waitFor(requestOf(call.callId, 'ACK'), { timeoutMs: 10000 });
+    assert.ok(ack, `the SBC acknowledged the late answer (the caller got ${answers().length})`);
+    assert.equal(header(ack, 'CSeq'), header(invite, 'CSeq').replace('INVITE', 'ACK'));
+    const bye = await late.sip.waitFor(requestOf(call.callId, 'BYE'), { timeoutMs: 10000 });
+    assert.ok(bye, 'the SBC hung up the late answer');
+    assert.equal(new Set(answers()).size, 1, `the caller got one answer: ${answers()}`);
+    // The call is media2's, for Kamailio too, and hangs up as usual.
+    assert.match(
+      await kamcmd('dlg.list'),
+      new RegExp(`call-id: ${call.callId}\\n[^]*?callee: \\{[^}]*contact: sip:media2@`),
+    );
+    assert.equal(await call.status('BYE'), 200);
+  } finally {
+    late.close();
+    for (const c of calls) {
+      c.close();
+      c.rtp.close();
+    }
+    await compose('start', 'media1');
+    await poll(async () => isUp((await dispatcherState())[MEDIA1]), {
+      timeoutMs: 30000,
+      what: 'media1 active again',
+    });
+  }
 });

@@ -1,7 +1,7 @@
 // Helpers for the backend tests: credentials, sipp runs, raw SIP over UDP, the
 // Kamailio control socket and the media servers' event API. Tests run inside the
 // lab namespace (backend/lab/lab.sh exec), where the stack listens on 127.0.0.1.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -311,6 +311,62 @@ function frames(socket, initial) {
     },
     close() {
       socket.destroy();
+    },
+  };
+}
+
+/** A bencoded string value of an ng message (`7:call-id17:...`), or undefined. */
+function bencodedValue(text, key) {
+  const match = new RegExp(`${key.length}:${key}(\\d+):`).exec(text);
+  if (!match) return undefined;
+  const start = match.index + match[0].length;
+  return text.slice(start, start + Number(match[1]));
+}
+
+/**
+ * What is sent to rtpengine's ng control port (2223) from now on, captured with tcpdump on
+ * lo: `commands()` gives each datagram so far as { cookie, command, callId }; `stop()` ends
+ * the capture. Kamailio's cookies are "<server_id>_<pid>_<seq>"; the health probe's differ.
+ */
+export async function captureNg() {
+  const dump = spawn(
+    'tcpdump',
+    ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', '-', 'udp dst port 2223'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const chunks = [];
+  dump.stdout.on('data', (chunk) => chunks.push(chunk));
+  const exited = new Promise((resolve) => dump.once('close', resolve));
+  await new Promise((resolve, reject) => {
+    dump.stderr.on('data', (line) => String(line).includes('listening on') && resolve());
+    dump.once('error', reject);
+    dump.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}`)));
+  });
+  return {
+    commands() {
+      // A pcap stream: a 24-byte header, then records of 16 bytes + the frame.
+      const pcap = Buffer.concat(chunks);
+      const commands = [];
+      for (let at = 24; at + 16 <= pcap.length; ) {
+        const length = pcap.readUInt32LE(at + 8);
+        if (at + 16 + length > pcap.length) break; // a record still arriving
+        const frame = pcap.subarray(at + 16, at + 16 + length);
+        at += 16 + length;
+        // On lo: an Ethernet header, the IPv4 header, 8 bytes of UDP, then "<cookie> <bencode>".
+        const ipHeader = (frame[14] & 0x0f) * 4;
+        const payload = frame.subarray(14 + ipHeader + 8).toString('latin1');
+        const body = payload.slice(payload.indexOf(' ') + 1);
+        commands.push({
+          cookie: payload.slice(0, payload.indexOf(' ')),
+          command: bencodedValue(body, 'command'),
+          callId: bencodedValue(body, 'call-id'),
+        });
+      }
+      return commands;
+    },
+    async stop() {
+      dump.kill('SIGINT');
+      await exited;
     },
   };
 }

@@ -15,14 +15,24 @@
 // instances never meet. The first test pins rtpengine's behaviour, the second the fix.
 // Restarts Kamailio, so it runs after the suites that keep registrations.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { compose, ephemeral, kamcmd, options, poll, RUN_DIR, sipp, sipRequest } from './lib.mjs';
+import {
+  captureNg,
+  compose,
+  ephemeral,
+  kamcmd,
+  options,
+  poll,
+  RUN_DIR,
+  sipp,
+  sipRequest,
+} from './lib.mjs';
 
 const execFileAsync = promisify(execFile);
 
@@ -110,50 +120,24 @@ test('rtpengine answers a repeated cookie from its cache, even for another call'
   await ng(`${cookie}-d`, { command: 'delete', 'call-id': callA, 'from-tag': 'tag1' });
 });
 
-/** The cookies of the ng commands in a pcap stream (24-byte header, then records). */
-function pcapCookies(pcap) {
-  const cookies = [];
-  for (let at = 24; at + 16 <= pcap.length; ) {
-    const length = pcap.readUInt32LE(at + 8);
-    if (at + 16 + length > pcap.length) break; // a record still arriving
-    const frame = pcap.subarray(at + 16, at + 16 + length);
-    at += 16 + length;
-    // On lo: an Ethernet header, the IPv4 header, 8 bytes of UDP, then "<cookie> <bencode>".
-    const ipHeader = (frame[14] & 0x0f) * 4;
-    const payload = frame.subarray(14 + ipHeader + 8).toString('latin1');
-    cookies.push(payload.slice(0, payload.indexOf(' ')));
-  }
-  // The health probe's pings carry their own cookies; Kamailio's are "<server_id>_<pid>_<seq>".
-  return cookies.filter((c) => /^\d+_\d+_\d+$/.test(c));
-}
-
-/** Kamailio's ng cookies for one call (offer, answer, delete), captured with tcpdump on lo. */
+/** Kamailio's ng cookies for one call (offer, answer, delete), captured on lo. */
 async function cookiesOfOneCall(call) {
-  const dump = spawn(
-    'tcpdump',
-    ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', '-', 'udp dst port 2223'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const chunks = [];
-  dump.stdout.on('data', (chunk) => chunks.push(chunk));
-  const exited = new Promise((resolve) => dump.once('close', resolve));
+  const capture = await captureNg();
   try {
-    await new Promise((resolve, reject) => {
-      dump.stderr.on('data', (line) => String(line).includes('listening on') && resolve());
-      dump.once('error', reject);
-      dump.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}`)));
-    });
     await call();
     return await poll(
       () => {
-        const cookies = pcapCookies(Buffer.concat(chunks));
+        // The health probe's pings carry their own cookies; Kamailio's are "<server_id>_<pid>_<seq>".
+        const cookies = capture
+          .commands()
+          .map((c) => c.cookie)
+          .filter((c) => /^\d+_\d+_\d+$/.test(c));
         return cookies.length >= 3 && cookies;
       },
       { what: 'the offer, answer and delete of the call on the ng socket' },
     );
   } finally {
-    dump.kill('SIGINT');
-    await exited;
+    await capture.stop();
   }
 }
 
@@ -190,6 +174,23 @@ test('a restarted Kamailio never reuses the previous instance’s rtpengine cook
     [...serverIds(before)],
     'each Kamailio start has its own cookie namespace (server_id)',
   );
+});
+
+// New calls soon after a restart (issue 11 §3): before it serves anything, Kamailio's main
+// process builds each TLS domain's context for every process, and the unused client domain
+// used to load the server's certificate and key too (backend/kamailio/tls.cfg): twice the
+// OpenSSL key loads, about a third of a start's CPU. What the running SBC was given:
+test('the SBC loads its TLS key for its server domain only: its client domain has none', async () => {
+  const { stdout } = await execFileAsync('docker', [
+    ...['exec', 'softphone_kamailio_1', 'cat', '/etc/kamailio/tls.cfg'],
+  ]);
+  const section = (name) => stdout.split(`[${name}]`)[1]?.split(/^\[/m)[0] ?? '';
+  assert.match(
+    section('server:default'),
+    /^private_key = \/etc\/softphone\/certs\/server-key\.pem$/m,
+  );
+  assert.match(section('client:default'), /^private_key = ""$/m);
+  assert.match(section('client:default'), /^certificate = ""$/m);
 });
 
 const uptime = async () => Number(/uptime: (\d+)/.exec(await kamcmd('core.uptime'))?.[1]);

@@ -91,6 +91,8 @@ test('secrets on disk: 0600 root for the CA key and plain passwords, 0640 root:s
     secret: { mode: 0o640, gid: SECRETS_GID },
     agents: { mode: 0o640, gid: SECRETS_GID },
     'media-api-token': { mode: 0o640, gid: SECRETS_GID },
+    'redis-password': { mode: 0o640, gid: SECRETS_GID },
+    'topoh-key': { mode: 0o640, gid: SECRETS_GID },
   };
   for (const [file, { mode, gid }] of Object.entries(expect)) {
     const stat = statSync(join(RUN_DIR, file));

@@ -98,6 +98,15 @@ function statusOf(event: EndEvent): number | undefined {
   return typeof message?.status_code === 'number' ? message.status_code : undefined;
 }
 
+/** The Reason header of the far end's BYE (RFC 3326), which says why it ended the call. */
+function reasonOf(event: EndEvent): string | undefined {
+  const message = event.message as { method?: unknown; getHeader?: unknown } | null | undefined;
+  if (event.originator !== 'remote' || message?.method !== 'BYE') return undefined;
+  if (typeof message.getHeader !== 'function') return undefined;
+  const reason: unknown = message.getHeader('Reason');
+  return typeof reason === 'string' ? reason : undefined;
+}
+
 /** JsSIP's in-dialog request sender: public in RTCSession.js, missing from its typings. */
 interface InDialogSender {
   sendRequest(
@@ -675,6 +684,7 @@ export class Call implements CallHandle {
         originator: event.originator,
         cause: event.cause,
         statusCode: sipStatus,
+        reason: reasonOf(event),
       });
     this.finish({ ...end, sipStatus });
   }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeEnd, describeLostReinvite, type EndInput, type ReinviteEnd } from './causes';
+import {
+  describeEnd,
+  describeLostReinvite,
+  type EndInput,
+  isServiceFailure,
+  type ReinviteEnd,
+} from './causes';
 
 describe('describeEnd', () => {
   it.each<[EndInput, string]>([
@@ -14,6 +20,12 @@ describe('describeEnd', () => {
     [{ originator: 'remote', cause: 'Authentication Error', statusCode: 407 }, 'forbidden'],
     [{ originator: 'remote', cause: 'Canceled', statusCode: 487 }, 'canceled'],
     [{ originator: 'remote', cause: 'Terminated' }, 'hangup-remote'],
+    [
+      { originator: 'remote', cause: 'Terminated', reason: 'SIP;cause=503;text="x"' },
+      'service-lost',
+    ],
+    [{ originator: 'remote', cause: 'Terminated', reason: 'Q.850;cause=16' }, 'hangup-remote'],
+    [{ originator: 'local', cause: 'Terminated', reason: 'SIP;cause=503' }, 'hangup-local'],
     [{ originator: 'local', cause: 'Terminated' }, 'hangup-local'],
     [{ originator: 'local', cause: 'Canceled' }, 'canceled'],
     [{ originator: 'remote', cause: 'Canceled' }, 'canceled'],
@@ -44,6 +56,24 @@ describe('describeEnd', () => {
     expect(describeEnd({ originator: 'local', cause: 'Terminated', statusCode: 486 }).cause).toBe(
       'hangup-local',
     );
+  });
+});
+
+describe("isServiceFailure (a BYE's Reason, RFC 3326)", () => {
+  it.each<[string | undefined, boolean]>([
+    ['SIP;cause=503;text="Media server lost"', true],
+    ['SIP ;cause=500 ;text="Server Internal Error"', true],
+    ['sip;text="x";cause=502', true],
+    ['Q.850;cause=41;text="TEMPORARY_FAILURE"', true],
+    ['Q.850;cause=38', true],
+    ['Q.850;cause=16;text="NORMAL_CLEARING"', false],
+    ['SIP;cause=200;text="Call completed elsewhere"', false],
+    ['SIP;cause=5030', false],
+    ['SIP', false],
+    ['', false],
+    [undefined, false],
+  ])('%s → %s', (reason, expected) => {
+    expect(isServiceFailure(reason)).toBe(expected);
   });
 });
 

@@ -12,6 +12,8 @@ export interface EndInput {
   cause: string;
   /** Final SIP status of the failed INVITE, when the far end or a proxy answered. */
   statusCode?: number | undefined;
+  /** The Reason header (RFC 3326) of the far end's BYE, when it had one. */
+  reason?: string | undefined;
 }
 
 export interface EndDescription {
@@ -31,6 +33,7 @@ const MESSAGES: Record<EndCause, string> = {
   forbidden: 'You are not allowed to make this call.',
   microphone: 'The microphone is not available.',
   'connection-lost': 'The connection to the phone service was lost.',
+  'service-lost': 'The phone service lost the call (not your connection).',
   failed: 'The call failed.',
 };
 
@@ -77,6 +80,20 @@ function causeFromJssip(input: EndInput): EndCause {
   }
 }
 
+/**
+ * Whether a BYE's Reason header (RFC 3326) says the service failed rather than someone hung
+ * up: a SIP 5xx cause, or Q.850 38 (network out of order) or 41 (temporary failure). The
+ * SBC ends a call whose media server stopped answering with `SIP;cause=503` (kamailio.cfg,
+ * dialog keep-alives); FreeSWITCH's own hang-ups say `Q.850;cause=16` (normal clearing).
+ */
+export function isServiceFailure(reason: string | undefined): boolean {
+  const [, protocol = '', cause = ''] =
+    /^\s*(SIP|Q\.850)\s*;(?:.*;)?\s*cause\s*=\s*(\d+)/i.exec(reason ?? '') ?? [];
+  const name = protocol.toUpperCase();
+  if (name === 'SIP') return /^5\d\d$/.test(cause);
+  return name === 'Q.850' && (cause === '38' || cause === '41');
+}
+
 /** A final answer that may mean "these credentials no longer work" (RFC 3261 §22). */
 export function isAuthRejection(status: number | undefined): boolean {
   return status === 401 || status === 403 || status === 407;
@@ -88,7 +105,9 @@ export function describeEnd(input: EndInput): EndDescription {
     input.originator === 'remote' && input.statusCode !== undefined
       ? causeFromStatus(input.statusCode)
       : undefined;
-  const cause = fromStatus ?? causeFromJssip(input);
+  const serviceLost =
+    input.originator === 'remote' && input.cause === 'Terminated' && isServiceFailure(input.reason);
+  const cause = fromStatus ?? (serviceLost ? 'service-lost' : causeFromJssip(input));
   let message = MESSAGES[cause];
   if (cause === 'failed') {
     const detail = input.statusCode ? `${input.cause}, SIP ${input.statusCode}` : input.cause;

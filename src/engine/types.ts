@@ -187,6 +187,7 @@ export type EndCause =
   | 'forbidden'
   | 'microphone'
   | 'connection-lost'
+  | 'service-lost'
   | 'failed';
 
 export interface RemoteIdentity {

@@ -21,6 +21,7 @@ export const en: Messages = {
     forbidden: 'This call is not allowed',
     microphone: 'No access to the microphone',
     'connection-lost': 'Connection lost',
+    'service-lost': 'The service lost the call',
     failed: 'The call failed',
   },
   errorCode: {

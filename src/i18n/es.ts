@@ -21,6 +21,7 @@ export const es: Messages = {
     forbidden: 'Esta llamada no está permitida',
     microphone: 'Sin acceso al micrófono',
     'connection-lost': 'Conexión perdida',
+    'service-lost': 'El servicio perdió la llamada',
     failed: 'La llamada ha fallado',
   },
   errorCode: {

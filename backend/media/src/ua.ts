@@ -105,6 +105,10 @@ export class UserAgent {
     const request = tx.request;
     switch (request.method) {
       case 'OPTIONS':
+        if (tagOf(getHeader(request, 'to'))) {
+          this.keepalive(tx);
+          return;
+        }
         tx.respond(200, {
           headers: [
             { name: 'allow', value: ALLOW },
@@ -152,6 +156,24 @@ export class UserAgent {
     }
     dialog.remoteSeq = seq;
     handle(call);
+  }
+
+  /**
+   * An OPTIONS inside a dialog: the SBC's keep-alive (Kamailio's dialog module, `ka-dst` /
+   * `ka-src` in kamailio.cfg). 200 while the call lives here, 481 when it does not (after a
+   * restart, say), as FreeSWITCH answers: on 481 or no answer the SBC ends the call on the
+   * other side. Its CSeq is deliberately one below the dialog's last (dlg_req_within.c), so
+   * it is not checked against the CSeq order nor moves it (RFC 3261 12.2.2 would refuse it
+   * with a 500): an OPTIONS changes nothing in the dialog.
+   */
+  private keepalive(tx: ServerTransaction): void {
+    const call = this.calls.get(getHeader(tx.request, 'call-id') ?? '');
+    if (!call?.dialog || tagOf(getHeader(tx.request, 'to')) !== call.dialog.localTag) {
+      tx.respond(481);
+      return;
+    }
+    call.record('keepalive');
+    tx.respond(200, { headers: [{ name: 'allow', value: ALLOW }] });
   }
 
   private async newInvite(tx: ServerTransaction): Promise<void> {

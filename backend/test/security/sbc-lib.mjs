@@ -98,6 +98,16 @@ export async function udpEndpoint(bind = '127.0.0.1', port = 0) {
   };
 }
 
+/** The response a UAS gives `request` (the text of one): its Vias, From, To, Call-ID, CSeq. */
+export function responseTo(request, status, reason) {
+  const copied = request.split('\r\n').filter((line) => /^(Via|From|To|Call-ID|CSeq):/i.test(line));
+  return [`SIP/2.0 ${status} ${reason}`, ...copied, 'Content-Length: 0', '', ''].join('\r\n');
+}
+
+/** An in-dialog request with this method and Call-ID (e.g. a BYE the SBC relays to us). */
+export const requestOf = (callId, method) => (text) =>
+  text.startsWith(`${method} `) && header(text, 'Call-ID') === callId;
+
 /** A final response (not 100) to the request with this Call-ID and CSeq method. */
 export const finalResponse = (callId, method) => (text) =>
   statusOf(text) >= 180 &&
@@ -131,7 +141,7 @@ export function forgedInDialog(method, { target, via = 'SIP/2.0/UDP LOCAL', rout
   return { callId: id, text: [...lines, 'Content-Length: 0', '', ''].join('\r\n') };
 }
 
-function sdp(rtpPort) {
+function sdp(rtpPort, direction = 'sendrecv') {
   return [
     'v=0',
     `o=- 1 1 IN IP4 127.0.0.1`,
@@ -141,19 +151,20 @@ function sdp(rtpPort) {
     `m=audio ${rtpPort} RTP/AVP 0 101`,
     'a=rtpmap:0 PCMU/8000',
     'a=rtpmap:101 telephone-event/8000',
-    'a=sendrecv',
+    `a=${direction}`,
     '',
   ].join('\r\n');
 }
 
 /**
  * A real call over UDP: INVITE, 407, authenticated INVITE, 200, ACK. Returns the dialog
- * (Call-ID, tags, route set, remote target) and helpers for in-dialog requests.
+ * (Call-ID, tags, route set, remote target) and helpers for in-dialog requests. A caller
+ * that offers `direction: 'recvonly'` only listens (the media server then expects no RTP).
  */
-export async function placeCall({ caller, service, credentials, rtp, ua: given }) {
+export async function placeCall({ caller, service, credentials, rtp, ua: given, direction }) {
   const ua = given ?? (await udpEndpoint());
   try {
-    return await setUpCall(ua, { caller, service, credentials, rtp });
+    return await setUpCall(ua, { caller, service, credentials, rtp, direction });
   } catch (error) {
     // A refused call leaves no socket behind (it would keep the test process alive).
     if (!given) ua.close();
@@ -161,12 +172,12 @@ export async function placeCall({ caller, service, credentials, rtp, ua: given }
   }
 }
 
-async function setUpCall(ua, { caller, service, credentials, rtp }) {
+async function setUpCall(ua, { caller, service, credentials, rtp, direction }) {
   const callId = `call-${token()}`;
   const fromTag = token();
   const uri = `sip:${service}@${DOMAIN}`;
   const invite = (cseq, auth) => {
-    const body = sdp(rtp.port);
+    const body = sdp(rtp.port, direction);
     return [
       `INVITE ${uri} SIP/2.0`,
       `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${token()}`,

@@ -118,6 +118,32 @@ export class FakeSbc {
     for (const socket of this.sockets) socket.drop();
   }
 
+  /**
+   * The far end hangs up the call `callId` answered: a BYE to the phone (its Contact), with
+   * `extra` header lines (e.g. a Reason).
+   */
+  hangUp(callId: string, extra: string[] = []): void {
+    const invite = this.requests('INVITE').find(
+      (m) => header(m, 'call-id') === callId && !/;\s*tag=/.test(header(m, 'to')),
+    );
+    if (!invite) throw new Error(`no INVITE ${callId}`);
+    const target = /<([^>]+)>/.exec(header(invite, 'contact'))?.[1] ?? '';
+    const bye = [
+      `BYE ${target} SIP/2.0`,
+      `Via: SIP/2.0/WSS sbc.test;branch=z9hG4bK${token()}`,
+      'Max-Forwards: 70',
+      `From: ${header(invite, 'to')};tag=${this.toTags.get(callId)}`,
+      `To: ${header(invite, 'from')}`,
+      `Call-ID: ${callId}`,
+      'CSeq: 1 BYE',
+      ...extra,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    for (const socket of this.sockets) socket.deliver(bye);
+  }
+
   /** Close the answering peer connections. */
   close(): void {
     for (const pc of this.answerers.values()) pc.close();

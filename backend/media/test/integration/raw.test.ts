@@ -145,6 +145,31 @@ describe('SIP robustness (raw UDP)', () => {
     await sip.next(isResponse('no-such-dialog', 481, 'BYE'));
   });
 
+  it("answers the SBC's in-dialog keep-alive: 200 while the call lives, 481 once it does not", async () => {
+    sip.send(invite('ka-1'), server.sipPort);
+    const ok = await sip.next(isResponse('ka-1', 200));
+    sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKkaack'), server.sipPort);
+    sip.send(inDialogText('INFO', ok, sip.port, 5, 'z9hG4bKkainfo'), server.sipPort);
+    await sip.next(isResponse('ka-1', 200, 'INFO'));
+    // Kamailio's keep-alive carries a CSeq one below the dialog's last (dialog module,
+    // dlg_req_within.c): still a 200, and the caller's next request is not out of order.
+    sip.send(inDialogText('OPTIONS', ok, sip.port, 4, 'z9hG4bKka1'), server.sipPort);
+    await sip.next(isResponse('ka-1', 200, 'OPTIONS'));
+    const call = await server.api.call('ka-1');
+    expect(call.timeline.filter((e: Json) => e.type === 'keepalive')).toHaveLength(1);
+    sip.send(inDialogText('BYE', ok, sip.port, 6, 'z9hG4bKkabye'), server.sipPort);
+    await sip.next(isResponse('ka-1', 200, 'BYE'));
+    // The call is over: the same keep-alive now gets 481, as one with a made-up tag does.
+    sip.send(inDialogText('OPTIONS', ok, sip.port, 5, 'z9hG4bKka2'), server.sipPort);
+    await sip.next(isResponse('ka-1', 481, 'OPTIONS'));
+    const forged = inDialogText('OPTIONS', ok, sip.port, 7, 'z9hG4bKka3').replace(
+      /^(To: .*;tag=)[^;\r]+/m,
+      '$1made-up',
+    );
+    sip.send(forged, server.sipPort);
+    await sip.next(isResponse('ka-1', 481, 'OPTIONS'));
+  });
+
   it('accepts a session timer, answering with refresher and Require: timer', async () => {
     sip.send(
       invite('timer-1', 'music', ['Session-Expires: 1800', 'Supported: timer']),
