@@ -207,6 +207,7 @@ async function runCall(
   kind: CallKind,
   desk: AgentDesk,
   outcome: CallOutcome,
+  reachedActive: () => void,
 ): Promise<void> {
   const ids = widget.wire.outgoingCallIds().length;
   const ended = (await endedCauses(widget)).length;
@@ -232,6 +233,7 @@ async function runCall(
     (e) => e.detail.state === 'active' && e.at >= since,
   );
   outcome.setupMs = (active?.at ?? Date.now()) - since;
+  reachedActive();
   await expectHeard(widget, 'visitor');
 
   let agentLeg: { widget: Widget; callId: string; ended: number } | undefined;
@@ -394,8 +396,17 @@ export async function runSoak(
   const outcomes: CallOutcome[] = [];
   const more = () => outcomes.length < plan.calls || Date.now() - startedAt < plan.minDurationMs;
 
+  // The pages join one by one, each once the page before has a call up (or failed one):
+  // nine browser pages starting WebRTC calls in the same instant starve a 2-core machine
+  // for seconds (media stalls, RTT in seconds, ICE consent lost: the failures of the
+  // 2026-11-29 runs clustered in the soak's first seconds), which measures the machine,
+  // not the phone. Visitors do not all click in the same millisecond either.
+  const joins: (() => void)[] = [];
+  const joined = visitors.map((_, page) => new Promise<void>((resolve) => (joins[page] = resolve)));
   const worker = async (widget: Widget, page: number): Promise<void> => {
     const kind = plan.kinds[page]!;
+    if (page > 0) await joined[page - 1];
+    const join = joins[page]!;
     while (more()) {
       const outcome: CallOutcome = {
         kind,
@@ -408,10 +419,11 @@ export async function runSoak(
       };
       outcomes.push(outcome);
       try {
-        await runCall(widget, kind, desk, outcome);
+        await runCall(widget, kind, desk, outcome, join);
         outcome.ok = true;
         outcome.durationMs = Date.now() - outcome.startedAt;
       } catch (error) {
+        join();
         outcome.cause =
           causeOf(error) +
           (await pageSide(widget, outcome.startedAt)) +
@@ -435,6 +447,7 @@ export async function runSoak(
         );
       }
     }
+    join(); // a page with no call to make must not hold the next one back
   };
   await Promise.all(visitors.map((widget, page) => worker(widget, page)));
   const fetches = (w: Widget) => w.http.filter((h) => h.url.includes('/credentials/')).length;
