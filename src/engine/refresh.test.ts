@@ -6,7 +6,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Phone } from './phone';
-import { digestUser, FakeSbc, header, type SipMessage, uriUser } from './test-support/fake-sbc';
+import {
+  digestUser,
+  FAKE_SBC_PHONE,
+  FakeSbc,
+  header,
+  type SipMessage,
+  uriUser,
+} from './test-support/fake-sbc';
 import type { CallHandle, CallState, CredentialsEvent, PhoneConfig } from './types';
 
 const DOMAIN = 'helpline.test';
@@ -40,15 +47,9 @@ function serveCredentials(lifetimeS: number, user?: string) {
 
 function makePhone(config: Partial<PhoneConfig>): Phone {
   const phone = new Phone({
-    servers: ['wss://sbc.test/ws'],
+    ...FAKE_SBC_PHONE,
     domain: DOMAIN,
     credentialsUrl: CREDENTIALS_URL,
-    register: false,
-    keepaliveIntervalMs: 0,
-    iceGatheringTimeoutMs: 100,
-    ringbackUrl: null,
-    ringtoneUrl: null,
-    holdMusicUrl: null,
     ...config,
   });
   phones.push(phone);

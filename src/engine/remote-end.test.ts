@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { Phone } from './phone';
-import { FakeSbc, header } from './test-support/fake-sbc';
+import { FAKE_SBC_PHONE, FakeSbc, header } from './test-support/fake-sbc';
 import type { CallEventMap } from './types';
 
 let sbc: FakeSbc;
@@ -15,18 +15,7 @@ let phone: Phone;
 beforeEach(() => {
   sbc = new FakeSbc();
   vi.stubGlobal('WebSocket', sbc.webSocketClass());
-  phone = new Phone({
-    servers: ['wss://sbc.test/ws'],
-    domain: 'helpline.test',
-    user: 'visitor-1',
-    password: 'secret',
-    register: false,
-    keepaliveIntervalMs: 0,
-    iceGatheringTimeoutMs: 100,
-    ringbackUrl: null,
-    ringtoneUrl: null,
-    holdMusicUrl: null,
-  });
+  phone = new Phone({ ...FAKE_SBC_PHONE, user: 'visitor-1', password: 'secret' });
 });
 
 afterEach(async () => {

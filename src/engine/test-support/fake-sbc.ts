@@ -10,6 +10,7 @@
  * INVITEs are answered with a real SDP answer from an RTCPeerConnection, so JsSIP and the
  * engine see a normal call. Digest responses are not verified: the user name is the point.
  */
+import type { PhoneConfig } from '../types';
 
 export interface SipMessage {
   method: string;
@@ -28,6 +29,21 @@ export function header(message: SipMessage, name: string): string {
 export function uriUser(value: string): string {
   return /sips?:([^@;>]+)@/.exec(value)?.[1] ?? '';
 }
+
+/**
+ * The settings every engine test against the fake SBC shares: its one server and domain,
+ * no registration, keep-alive or sounds, and a short ICE gathering bound.
+ */
+export const FAKE_SBC_PHONE = {
+  servers: ['wss://sbc.test/ws'],
+  domain: 'helpline.test',
+  register: false,
+  keepaliveIntervalMs: 0,
+  iceGatheringTimeoutMs: 100,
+  ringbackUrl: null,
+  ringtoneUrl: null,
+  holdMusicUrl: null,
+} satisfies Partial<PhoneConfig>;
 
 /** The digest user name of a request (Authorization or Proxy-Authorization), if any. */
 export function digestUser(message: SipMessage): string | undefined {
