@@ -93,6 +93,22 @@ describe('computeSample', () => {
     expect(sample.mos!).toBeLessThan(clean.mos! - 0.5);
   });
 
+  it('rates a deeper jitter buffer lower: jitter reaches the MOS through the buffer', () => {
+    // 200 ms more buffer over the interval's 48000 emitted samples (the jitter a path adds
+    // is paid for in buffer depth, which e2e/quality/02-impairment-proof.spec.ts records).
+    const deeper = withInbound(second, {
+      jitterBufferDelay: (inboundOf(second).jitterBufferDelay as number) + 0.2 * 48000,
+    });
+    const clean = computeSample(readSnapshot(report(first)), readSnapshot(report(second)), context);
+    const buffered = computeSample(readSnapshot(report(first)), readSnapshot(deeper), context);
+    expect(buffered.inbound.jitterBufferDelayMs! - clean.inbound.jitterBufferDelayMs!).toBeCloseTo(
+      200,
+      6,
+    );
+    expect(buffered.oneWayDelayMs! - clean.oneWayDelayMs!).toBeCloseTo(200, 6);
+    expect(buffered.mos!).toBeLessThan(clean.mos! - 0.1);
+  });
+
   it('does not count late packets (packetsLost going down) as negative loss', () => {
     const before = withInbound(first, { packetsLost: 10 });
     const after = withInbound(second, { packetsLost: 8 });
