@@ -36,6 +36,17 @@ describe('E-model MOS', () => {
     expect(mosFromR(120)).toBe(4.5);
   });
 
+  it('never rates below 1, where the Annex B polynomial dips (0.989 at R 3)', () => {
+    for (let r = 0; r <= 10; r += 0.25) expect(mosFromR(r)).toBeGreaterThanOrEqual(1);
+    expect(mosFromR(7)).toBeGreaterThan(1);
+  });
+
+  it('shows at most MOS 4.40 for G.711 once its own 20 ms packet counts as delay', () => {
+    const best = mosFromR(rFactor({ oneWayDelayMs: 20, lossFraction: 0, codec: pcmu }));
+    expect(best).toBeCloseTo(4.4, 2);
+    expect(best).toBeLessThan(4.41);
+  });
+
   it('adds G.107 Idd only beyond 100 ms one way (≈ 3 at 200 ms, ≈ 24 at 400 ms)', () => {
     // Below 100 ms only the (slowly changing) echo terms move.
     expect(delayImpairment(100) - delayImpairment(99)).toBeLessThan(0.1);

@@ -5,7 +5,8 @@
  *
  * - Ro − Is = 93.36: G.107's default planning values (SLR 8, RLR 2, STMR 15, room noise
  *   35/45 dB(A), Nc −70 dBm0…) give Ro = 94.77 and Is = 1.41. With no delay Id ≈ 0.15, so
- *   an undisturbed G.711 call rates R = 93.2, MOS 4.41, as G.107 states. A = 0 (no
+ *   an undisturbed G.711 call rates R = 93.2, MOS 4.41, as G.107 states; with its own 20 ms
+ *   packet counted as delay, the best a G.711 call can show is R 92.5, MOS 4.40. A = 0 (no
  *   "advantage of access" credit: a web page is not a mobile phone in a lift).
  * - Id = Idte + Idle + Idd with mouth-to-ear delay Ta (caller's estimate, see
  *   {@link oneWayDelayMs}), T = Ta and Tr = 2·Ta as G.107 assumes by default:
@@ -17,8 +18,8 @@
  * - MOS = 1 + 0.035 R + R (R − 60)(100 − R) · 7·10⁻⁶ (G.107 Annex B), 1 below R = 0 and
  *   4.5 above R = 100.
  *
- * How this differs from Twilio's simplified formula (docs peers.md): Twilio uses
- * `R = 94.768 − effLat/40` (or `− (effLat − 120)/10`) with `effLat = rtt + 2·jitter + 10`
+ * How this differs from Twilio's simplified formula (twilio/twilio-voice.js,
+ * lib/twilio/rtc/mos.ts): Twilio uses `R = 94.768 − effLat/40` (or `− (effLat − 120)/10`) with `effLat = rtt + 2·jitter + 10`
  * and `R −= 2.5 · loss%`, the same for every codec. Here (1) the codec counts: its Ie, its
  * loss robustness Bpl (5 % loss costs G.711 with concealment ~16 R points and Opus
  * ~13, where Twilio takes a flat 12.5 for any codec), and its algorithmic plus packetization delay;
@@ -126,9 +127,12 @@ export function rFactor({ oneWayDelayMs, lossFraction, codec }: EModelInput): nu
   return Math.min(Math.max(r, 0), 100);
 }
 
-/** R → MOS (G.107 Annex B). */
+/**
+ * R → MOS (G.107 Annex B). The Annex's polynomial dips below 1 for R under ≈ 6.5 (0.989 at
+ * R = 3); the MOS scale ends at 1, so it is clamped there.
+ */
 export function mosFromR(r: number): number {
   if (r <= 0) return 1;
   if (r >= 100) return 4.5;
-  return 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6;
+  return Math.max(1, 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6);
 }

@@ -1,8 +1,8 @@
 /**
  * Quality warnings with hysteresis, so a single bad second neither raises a warning nor
  * makes one flicker: raised when 3 of the last 5 samples cross the threshold, cleared
- * when none of the last 5 do and it has been up for at least 5 s (Twilio's rule, see
- * docs peers.md).
+ * when none of the last 5 do and it has been up for at least 5 s (Twilio's rule:
+ * twilio/twilio-voice.js, lib/twilio/statsMonitor.ts).
  */
 import type {
   QualitySample,
