@@ -4,7 +4,7 @@ import type { DtmfKey } from '../../engine/types.js';
 import { defineElement } from '../shared/define.js';
 import { emit } from '../shared/events.js';
 import { LocalizedElement } from '../shared/localized-element.js';
-import { themeStyles } from '../shared/theme.styles.js';
+import { themeStyles } from '../shared/styles/theme.js';
 import { dialpadStyles } from './styles.js';
 
 /** Keys in reading order, with the letters printed under them. */

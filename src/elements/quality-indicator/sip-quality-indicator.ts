@@ -4,7 +4,7 @@ import { qualityLevel } from '../../engine/quality/levels.js';
 import type { QualitySample, QualityWarningName } from '../../engine/types.js';
 import { defineElement } from '../shared/define.js';
 import { LocalizedElement } from '../shared/localized-element.js';
-import { themeStyles } from '../shared/theme.styles.js';
+import { themeStyles } from '../shared/styles/theme.js';
 import { BARS, MAX_BARS } from './bars.js';
 import { formatMos, qualityFigures } from './format.js';
 import { qualityIndicatorStyles } from './styles.js';
