@@ -10,7 +10,7 @@ import {
 import { seededRandom } from '../../src/media/random.js';
 import { buildReport } from '../../src/media/rtcp.js';
 import { parseRtp, serializeRtp } from '../../src/media/rtp.js';
-import { ReceiveStats } from '../../src/media/rtpStats.js';
+import { ReceiveStats } from '../../src/media/rtp-stats.js';
 
 const FRAME_MS = 20;
 

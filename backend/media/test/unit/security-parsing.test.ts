@@ -19,7 +19,7 @@ import {
   SipParseError,
   type SipRequest,
 } from '../../src/sip/message.js';
-import { readSessionExpires } from '../../src/sip/sessionTimer.js';
+import { readSessionExpires } from '../../src/sip/session-timer.js';
 
 const UNLIMITED = {
   messageBytes: Number.POSITIVE_INFINITY,
