@@ -3,16 +3,19 @@
  * so that the phone (phone.ts) is its only owner and a test can stand in for it.
  */
 import type { SoundPlayer } from './audio';
-import type { Call } from './call';
 import type { ResolvedConfig } from './config';
 import type { CallReport, PhoneError } from './types';
 
-/** What a call needs from its phone. */
-export interface CallContext {
+/**
+ * What a call needs from its phone. `TCall` is the call itself (call.ts uses
+ * `CallContext<Call>`): a parameter rather than an import, so this seam does not import the
+ * module that imports it.
+ */
+export interface CallContext<TCall> {
   config: ResolvedConfig;
   sounds: SoundPlayer;
   /** The call is over: forget it. */
-  onEnded(call: Call): void;
+  onEnded(call: TCall): void;
   /** An error worth reporting on the phone too (microphone). */
   onError(error: PhoneError): void;
   /** The end-of-call report, after the call's own `report` event. */

@@ -4,7 +4,7 @@ import type { CallDirection, CallState } from './types';
 
 export class CallSounds {
   constructor(
-    private readonly context: Pick<CallContext, 'sounds' | 'config'>,
+    private readonly context: Pick<CallContext<unknown>, 'sounds' | 'config'>,
     private readonly direction: CallDirection,
     private readonly isEnded: () => boolean,
   ) {}

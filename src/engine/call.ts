@@ -63,7 +63,7 @@ export class Call implements CallHandle {
   constructor(
     readonly direction: CallDirection,
     remote: RemoteIdentity,
-    private readonly context: CallContext,
+    private readonly context: CallContext<Call>,
   ) {
     this.remoteValue = remote;
     this.stateValue = direction === 'incoming' ? 'ringing' : 'connecting';

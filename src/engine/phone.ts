@@ -664,7 +664,7 @@ export class Phone {
     this.events.emit('incoming', { call });
   }
 
-  private callContext(): CallContext {
+  private callContext(): CallContext<Call> {
     return {
       config: this.config!,
       sounds: this.sounds,
