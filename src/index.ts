@@ -7,7 +7,6 @@
 export { type CallButtonState, SipCallButton } from './elements/call-button/sip-call-button.js';
 export { type DialpadKey, SipDialpad } from './elements/dialpad/sip-dialpad.js';
 export { SipPhone } from './elements/phone/sip-phone.js';
-export type { QualityLevel } from './elements/quality-indicator/quality-level.js';
 export { SipQualityIndicator } from './elements/quality-indicator/sip-quality-indicator.js';
 export type { PhoneApi } from './elements/shared/engine-api.js';
 export type { SipEventDetails, SipEventName } from './elements/shared/events.js';

@@ -56,7 +56,7 @@ test('a visitor cannot REGISTER (403): visitors only place calls', async () => {
 });
 
 const rejected = (caller, callee, expect, domain = DOMAIN) =>
-  sipp('invite_rejected.xml', {
+  sipp('invite-rejected.xml', {
     vars: { EXPECT: expect, CALLER: caller, DOMAIN: domain },
     service: callee,
     auth: ephemeral(caller),

@@ -12,7 +12,7 @@ describe('a visitor calls the IVR, presses 1, holds and unholds', () => {
 
   before(async () => {
     const since = Date.now();
-    const result = await sipp('call_features.xml', {
+    const result = await sipp('call-features.xml', {
       vars: { CALLER: caller },
       service: 'ivr',
       auth: ephemeral(caller),
@@ -65,9 +65,9 @@ test('CANCEL before answer: the caller gets 487 and the ringing agent the CANCEL
   const registered = await registerCallee(60);
   assert.ok(registered.ok, registered.output);
   try {
-    const callee = sipp('uas_cancel.xml', { port: calleePort });
+    const callee = sipp('uas-cancel.xml', { port: calleePort });
     await poll(() => udpListening(calleePort), { what: 'the callee to listen' });
-    const caller = await sipp('uac_cancel.xml', {
+    const caller = await sipp('uac-cancel.xml', {
       vars: { CALLER: 'agent2' },
       service: 'agent3',
       auth: ephemeral('agent2'),

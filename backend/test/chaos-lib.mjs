@@ -72,7 +72,7 @@ export function startLoad({ calls, holdMs, service = 'echo', timeoutS }) {
   }
   const injection = join(scratch, `${caller}.csv`);
   writeFileSync(injection, `${lines.join('\n')}\n`);
-  const done = sipp('chaos_call.xml', {
+  const done = sipp('chaos-call.xml', {
     vars: { PAUSE: holdMs, AUDIO: toneFile() },
     service,
     calls,
@@ -153,7 +153,7 @@ export function sampleMedia(caller, intervalMs = 100) {
   };
 }
 
-/** PCMU at 20 ms per packet (what sipp streams, chaos_call.xml). */
+/** PCMU at 20 ms per packet (what sipp streams, chaos-call.xml). */
 export const PACKET_MS = 20;
 
 /**

@@ -299,19 +299,25 @@ export class QualityProof {
       until: rttSettled,
     });
     const reported = rttOf(step.samples) - base;
-    const server = (step.toCaller.meanAddedDelayMs ?? 0) + (step.fromCaller.meanAddedDelayMs ?? 0);
+    // The truth is what the stage really held the RTCP reports for: its timers fire late on
+    // a loaded machine, and the path is then longer than asked (seen: +21 ms at 500 ms,
+    // load 27). That it held them at least as long as asked is checked too.
+    const held = (step.toCaller.meanRtcpHeldMs ?? 0) + (step.fromCaller.meanRtcpHeldMs ?? 0);
     this.table.add({
       step: step.name,
       metric: 'RTT − baseline (median)',
       injected: `${roundTrip} ms round trip`,
-      server: millis(server),
+      server: `${millis(held)} RTCP held`,
       reported: millis(reported),
-      rule: `±${millis(tolerance)} of injected (20 ms + 3 × baseline deviation)`,
-      ok: Math.abs(reported - roundTrip) <= tolerance,
+      rule: `±${millis(tolerance)} of held (20 ms + 3 × baseline deviation)`,
+      ok: Math.abs(reported - held) <= tolerance && held > roundTrip - 2,
     });
     const series = step.samples.map((s) => s.rttMs?.toFixed(0)).join(', ');
     expect
-      .soft(Math.abs(reported - roundTrip), `${step.name}: RTT (samples ${series} ms)`)
+      .soft(held, `${step.name}: the stage held RTCP as long as asked`)
+      .toBeGreaterThan(roundTrip - 2);
+    expect
+      .soft(Math.abs(reported - held), `${step.name}: RTT (samples ${series} ms)`)
       .toBeLessThanOrEqual(tolerance);
     return step;
   }

@@ -1,8 +1,8 @@
-/** Plays parsed DTMF steps into a JsSIP session with the configured method. */
+/** Plays a call's DTMF sequence into its JsSIP session with the configured method. */
 import type { DTMF_TRANSPORT } from 'jssip/lib/Constants';
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import { chooseDtmfMethod, type DtmfMethod, type DtmfStep } from './dtmf';
-import type { DtmfMode, PhoneError } from './types';
+import { chooseDtmfMethod, type DtmfMethod, type DtmfStep, parseDtmfSequence } from './dtmf';
+import type { CallState, DtmfMode, PhoneError } from './types';
 
 export interface DtmfPlayOptions {
   mode: DtmfMode;
@@ -59,4 +59,28 @@ export async function playDtmf(
     await delay(options.durationMs + options.gapMs);
   }
   return undefined;
+}
+
+/** The far end hears digits in early media (IVR prompts) and once answered. */
+const CONNECTED: readonly CallState[] = ['early-media', 'active', 'on-hold'];
+
+/**
+ * Send `sequence` (`,` pauses 2 s) on a call in `state`; resolves once sent, with an error
+ * value for a bad sequence, a call not connected, or a tone that could not go.
+ */
+export async function sendDtmfSequence(
+  session: RTCSession | undefined,
+  state: CallState,
+  sequence: string,
+  options: DtmfPlayOptions,
+): Promise<PhoneError | undefined> {
+  const parsed = parseDtmfSequence(sequence);
+  if (!parsed.ok) return parsed.error;
+  if (!session || !CONNECTED.includes(state)) {
+    return {
+      code: 'dtmf-failed',
+      message: 'Digits can only be sent while the call is connected.',
+    };
+  }
+  return playDtmf(session, parsed.steps, options);
 }

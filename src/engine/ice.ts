@@ -39,6 +39,14 @@ export interface IceBoundOptions {
   hasIceServers: boolean;
 }
 
+/** The bounds a configuration sets. */
+export function iceBounds(config: {
+  iceGatheringTimeoutMs: number;
+  iceServers: readonly unknown[];
+}): IceBoundOptions {
+  return { timeoutMs: config.iceGatheringTimeoutMs, hasIceServers: config.iceServers.length > 0 };
+}
+
 /** Does this candidate let the SDP go out (after the grace)? */
 export function isUsableCandidate(type: RTCIceCandidateType | null, hasIceServers: boolean) {
   return !hasIceServers || type === 'srflx' || type === 'relay';

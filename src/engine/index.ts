@@ -1,16 +1,11 @@
-/** Public entry of the headless softphone engine. */
+/**
+ * Public entry of the headless softphone engine (`@helpline/softphone/engine`): the phone,
+ * the checks a host can run before it (configuration, DTMF sequences), the default quality
+ * thresholds, and the types. Everything else in this folder is internal.
+ */
 
-export { describeEnd, endMessage } from './causes';
 export { type ConfigResult, type ResolvedConfig, validateConfig } from './config';
 export { type DtmfParseResult, type DtmfStep, parseDtmfSequence } from './dtmf';
-export {
-  audioDirection,
-  deriveHoldState,
-  type HoldMusicInput,
-  type MediaDirection,
-  shouldPlayHoldMusic,
-} from './hold';
 export { Phone } from './phone';
-export { codecProfile, mosFromR, rFactor } from './quality/mos';
 export { DEFAULT_THRESHOLDS } from './quality/thresholds';
 export type * from './types';

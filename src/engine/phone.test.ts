@@ -1,6 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Phone } from './phone';
-import type { CallEventMap, PhoneError, PhoneEventMap, RegistrationState } from './types';
+import { FAKE_SBC_PHONE, FakeSbc, header } from './test-support/fake-sbc';
+import { reach, record } from './test-support/waits';
+import type {
+  CallEventMap,
+  CallHandle,
+  PhoneError,
+  PhoneEventMap,
+  RegistrationState,
+} from './types';
 
 // Nothing listens on port 9 (discard) inside the test's network namespace: connections
 // are refused at once, which is what a dead server looks like to the browser.
@@ -128,5 +136,102 @@ describe('Phone with an invalid configuration', () => {
     const error = await nextEvent<PhoneEventMap, 'error'>(phone.on.bind(phone), 'error');
     expect(error.code).toBe('config-invalid');
     expect(error.message).toMatch(/servers/);
+  });
+});
+
+/**
+ * Registration and incoming calls against the fake SBC (test-support/fake-sbc.ts): a real
+ * JsSIP UA over the engine's own socket, the SBC calling the agent as the media farm does.
+ */
+describe('Phone against the SBC', () => {
+  let sbc: FakeSbc;
+
+  function agent(): Phone {
+    sbc = new FakeSbc();
+    vi.stubGlobal('WebSocket', sbc.webSocketClass());
+    return makePhone({ ...FAKE_SBC_PHONE, user: 'agent1', password: 'pw', register: true });
+  }
+
+  /** A registered agent with the SBC's call ringing; the call and its final status. */
+  async function ringing(): Promise<{ phone: Phone; call: CallHandle; final: Promise<number> }> {
+    const phone = agent();
+    await phone.start();
+    const incoming = nextEvent<PhoneEventMap, 'incoming'>(phone.on.bind(phone), 'incoming');
+    const { final } = await sbc.ring('agent1');
+    const { call } = await incoming;
+    return { phone, call, final };
+  }
+
+  afterEach(async () => {
+    await Promise.all(phones.splice(0).map((phone) => phone.stop()));
+    sbc.close();
+    vi.unstubAllGlobals();
+  });
+
+  it('registers an agent: connecting, registering, registered', async () => {
+    const phone = agent();
+    const states = record<PhoneEventMap, 'registration'>(phone.on.bind(phone), 'registration');
+    await phone.start();
+    expect(states.map(({ state }) => state)).toEqual(['connecting', 'registering', 'registered']);
+    expect(sbc.requests('REGISTER').map((m) => header(m, 'to'))).toContain(
+      '<sip:agent1@helpline.test>',
+    );
+  });
+
+  it('a REGISTER refused for its credentials: failed (auth-rejected), not retried', async () => {
+    const phone = agent();
+    sbc.refuseRegister = 403;
+    await phone.start();
+    expect(phone.state).toBe('failed');
+    expect(phone.lastError).toEqual({
+      code: 'auth-rejected',
+      message: 'The phone service rejected the credentials (SIP 403).',
+    });
+    const signed = sbc.requests('REGISTER').filter((m) => header(m, 'authorization'));
+    expect(signed).toHaveLength(1);
+  });
+
+  it('a REGISTER refused by an unwell server: reconnecting, then registered on retry', async () => {
+    const phone = agent();
+    sbc.refuseRegister = 503;
+    await phone.start();
+    expect(phone.state).toBe('reconnecting');
+    expect(phone.lastError?.message).toMatch(
+      /^Registration failed \(SIP 503\); retrying in \d s\.$/,
+    );
+    sbc.refuseRegister = undefined;
+    await expect.poll(() => phone.state, { timeout: 5000, interval: 50 }).toBe('registered');
+  });
+
+  it('rings an agent; answered, the call is active; hung up, the SBC gets the BYE', async () => {
+    const { call, final } = await ringing();
+    expect(call.direction).toBe('incoming');
+    expect(call.state).toBe('ringing');
+    expect(call.remote.user).toBe('caller');
+
+    await call.answer();
+    expect(await final).toBe(200);
+    await reach(call, 'active');
+
+    call.hangup();
+    await reach(call, 'ended');
+    expect(call.endCause).toBe('hangup-local');
+    expect(sbc.requests('BYE')).toHaveLength(1);
+  });
+
+  it('a call rejected by the agent ends declined (603)', async () => {
+    const { call, final } = await ringing();
+    call.reject();
+    expect(await final).toBe(603);
+    expect(call.endCause).toBe('declined');
+  });
+
+  it('a second call while one is up gets 486 Busy Here', async () => {
+    const { phone, call } = await ringing();
+    const calls = record<PhoneEventMap, 'call'>(phone.on.bind(phone), 'call');
+    const second = await sbc.ring('agent1');
+    expect(await second.final).toBe(486);
+    expect(calls).toEqual([]);
+    expect(phone.calls).toEqual([call]);
   });
 });

@@ -6,7 +6,8 @@ import type { Socket } from 'jssip/lib/Socket';
 import type { RTCSessionEvent } from 'jssip/lib/UA';
 import { type SoundChannel, SoundPlayer } from './audio';
 import { Backoff } from './backoff';
-import { Call, type CallContext, identityFromUri } from './call';
+import { Call } from './call';
+import type { CallContext } from './call-context';
 import { endMessage, isAuthRejection } from './causes';
 import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
@@ -15,6 +16,7 @@ import { acquireMicrophone, stopStream } from './media';
 import { onPageExit } from './page-exit';
 import { sendReportBeacon } from './quality/beacon';
 import { redactUrl } from './redact';
+import { identityFromUri } from './session-facts';
 import { FailoverSocket } from './socket';
 import type {
   CallHandle,
@@ -662,7 +664,7 @@ export class Phone {
     this.events.emit('incoming', { call });
   }
 
-  private callContext(): CallContext {
+  private callContext(): CallContext<Call> {
     return {
       config: this.config!,
       sounds: this.sounds,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recoveryAction } from './call';
 import { validateConfig } from './config';
+import { recoveryAction } from './recovery';
 
 describe('recoveryAction', () => {
   it('keeps a call whose audio kept flowing through the outage', () => {

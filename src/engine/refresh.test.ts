@@ -14,6 +14,7 @@ import {
   type SipMessage,
   uriUser,
 } from './test-support/fake-sbc';
+import { reach } from './test-support/waits';
 import type { CallHandle, CallState, CredentialsEvent, PhoneConfig } from './types';
 
 const DOMAIN = 'helpline.test';
@@ -61,10 +62,6 @@ function states(call: CallHandle): CallState[] {
   const seen: CallState[] = [call.state];
   call.on('state', ({ state }) => seen.push(state));
   return seen;
-}
-
-async function reach(call: CallHandle, state: CallState, timeout = 5000): Promise<void> {
-  await expect.poll(() => call.state, { timeout, interval: 20 }).toBe(state);
 }
 
 async function hangUp(call: CallHandle): Promise<void> {

@@ -12,24 +12,7 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import { localDirection } from './hold';
-
-/** `sendRequest()` is public in JsSIP's RTCSession.js but missing from its typings. */
-interface DialogSession extends RTCSession {
-  sendRequest(
-    method: 'INVITE' | 'ACK',
-    options?: {
-      extraHeaders?: string[];
-      body?: string;
-      eventHandlers?: {
-        onSuccessResponse?: (response: IncomingResponse) => void;
-        onErrorResponse?: (response: IncomingResponse) => void;
-        onTransportError?: () => void;
-        onRequestTimeout?: () => void;
-        onDialogError?: () => void;
-      };
-    },
-  ): unknown;
-}
+import { type InDialogSession, inDialog } from './jssip-dialog';
 
 export type ReinviteResult =
   | { ok: true }
@@ -41,7 +24,7 @@ function audioTransceiver(pc: RTCPeerConnection): RTCRtpTransceiver | undefined 
     .find((t) => t.receiver.track.kind === 'audio' && t.direction !== 'stopped');
 }
 
-function sendOffer(session: DialogSession, sdp: string, pc: RTCPeerConnection) {
+function sendOffer(session: InDialogSession, sdp: string, pc: RTCPeerConnection) {
   return new Promise<ReinviteResult>((resolve) => {
     let answered = false;
     session.sendRequest('INVITE', {
@@ -98,7 +81,7 @@ export async function sendHoldReinvite(
     transceiver.direction = localDirection(hold);
     if (hold) await transceiver.sender.replaceTrack(null);
     await pc.setLocalDescription(await pc.createOffer());
-    const result = await sendOffer(session as DialogSession, pc.localDescription?.sdp ?? '', pc);
+    const result = await sendOffer(inDialog(session), pc.localDescription?.sdp ?? '', pc);
     if (result.ok) {
       if (!hold) await transceiver.sender.replaceTrack(track ?? null);
       return result;

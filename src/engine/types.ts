@@ -38,6 +38,12 @@ export type DtmfMode =
   /** SIP INFO (application/dtmf-relay) only. */
   | 'info';
 
+/**
+ * A key of a telephone keypad, each one DTMF tone. `call.sendDtmf` also takes A–D, which
+ * keypads lack.
+ */
+export type DtmfKey = '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '0' | '#';
+
 /** Engine configuration. Attributes of the elements map onto these fields. */
 export interface PhoneConfig {
   /** WebSocket URLs (`wss://…`), tried in order; the next one on failure. */

@@ -1,8 +1,8 @@
-import type { QualityLevel } from '../elements/quality-indicator/quality-level.js';
 import type {
   EndCause,
   ErrorCode,
   HoldState,
+  QualityLevel,
   QualityWarningName,
   RegistrationState,
 } from '../engine/types.js';

@@ -9,7 +9,7 @@ import type { HoldDirection } from './ivr/config.js';
 import type { Codec } from './media/g711.js';
 import type { ImpairDirection, ImpairmentSettings } from './media/impairment.js';
 import type { BoundPair } from './media/ports.js';
-import { type NegotiatedMedia, RtpSession, type StreamStats } from './media/rtpSession.js';
+import { type NegotiatedMedia, RtpSession, type StreamStats } from './media/rtp-session.js';
 import {
   type AudioOffer,
   answerDirection,
@@ -33,7 +33,7 @@ import {
   type SipRequest,
   type SipResponse,
 } from './sip/message.js';
-import { expiryDeadlineMs, readSessionExpires, supportsTimer } from './sip/sessionTimer.js';
+import { expiryDeadlineMs, readSessionExpires, supportsTimer } from './sip/session-timer.js';
 import type { ServerTransaction } from './sip/transactions.js';
 
 export type CallState = 'ringing' | 'answered' | 'ended';

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { ALLOW, Call, type CallService } from './call.js';
 import type { CallContext } from './context.js';
 import { lookupService } from './ivr/config.js';
-import type { NegotiatedMedia } from './media/rtpSession.js';
+import type { NegotiatedMedia } from './media/rtp-session.js';
 import { SdpError } from './media/sdp.js';
 import { safely, safeTimeout } from './safe.js';
 import { buildResponse, newBranch, randomToken } from './sip/builders.js';
@@ -24,7 +24,7 @@ import {
   type SipResponse,
   tagOf,
 } from './sip/message.js';
-import { readSessionExpires } from './sip/sessionTimer.js';
+import { readSessionExpires } from './sip/session-timer.js';
 import type { ServerTransaction } from './sip/transactions.js';
 import type { Endpoint } from './sip/transport.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
-import { RECOVERED_DISPLAY_MS } from '../shared/engine-controller.js';
+import { RECOVERED_DISPLAY_MS } from '../shared/controllers/engine-controller.js';
 import {
   axeViolations,
   buttonNamed,

@@ -1,13 +1,13 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { callControlsStyles } from '../shared/call-controls.styles.js';
-import { callStatusText } from '../shared/call-status.js';
 import { defineElement } from '../shared/define.js';
-import { formatDuration } from '../shared/format-duration.js';
-import { icons } from '../shared/icons.js';
 import { PhoneElement } from '../shared/phone-element.js';
-import { renderError } from '../shared/render-error.js';
-import { themeStyles } from '../shared/theme.styles.js';
+import { callStatusText } from '../shared/render/call-status.js';
+import { formatDuration } from '../shared/render/format-duration.js';
+import { icons } from '../shared/render/icons.js';
+import { renderError } from '../shared/render/render-error.js';
+import { callControlsStyles } from '../shared/styles/call-controls.js';
+import { themeStyles } from '../shared/styles/theme.js';
 import type { PhoneView } from '../shared/view-state.js';
 import { callButtonStyles } from './styles.js';
 
@@ -36,7 +36,7 @@ const LIVE_STATES: ReadonlySet<CallButtonState> = new Set(['connecting', 'ringin
 
 const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
 
-type InCallParts = typeof import('../shared/in-call.js');
+type InCallParts = typeof import('../shared/render/in-call.js');
 
 /**
  * The panel's call controls and quality indicator (with the keypad), loaded with the
@@ -45,7 +45,7 @@ type InCallParts = typeof import('../shared/in-call.js');
 let inCallParts: InCallParts | undefined;
 
 async function loadInCallParts(): Promise<void> {
-  inCallParts ??= await import('../shared/in-call.js');
+  inCallParts ??= await import('../shared/render/in-call.js');
 }
 
 /**

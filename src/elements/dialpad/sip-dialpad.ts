@@ -1,13 +1,14 @@
 import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import type { DtmfKey } from '../../engine/types.js';
 import { defineElement } from '../shared/define.js';
 import { emit } from '../shared/events.js';
 import { LocalizedElement } from '../shared/localized-element.js';
-import { themeStyles } from '../shared/theme.styles.js';
+import { themeStyles } from '../shared/styles/theme.js';
 import { dialpadStyles } from './styles.js';
 
 /** Keys in reading order, with the letters printed under them. */
-const KEYS = [
+const KEYS: readonly (readonly [key: DtmfKey, letters: string])[] = [
   ['1', ''],
   ['2', 'ABC'],
   ['3', 'DEF'],
@@ -20,9 +21,10 @@ const KEYS = [
   ['*', ''],
   ['0', '+'],
   ['#', ''],
-] as const;
+];
 
-export type DialpadKey = (typeof KEYS)[number][0];
+/** A key of the dialpad (the engine's {@link DtmfKey}). */
+export type DialpadKey = DtmfKey;
 
 const COLUMNS = 3;
 const KEY_SET = new Set<string>(KEYS.map(([key]) => key));

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
 import type { CallReport } from '../../engine/types.js';
-import { ENDED_DISPLAY_MS, RECOVERED_DISPLAY_MS } from '../shared/engine-controller.js';
+import { ENDED_DISPLAY_MS, RECOVERED_DISPLAY_MS } from '../shared/controllers/engine-controller.js';
 import {
   axeViolations,
   buttonNamed,
@@ -175,6 +175,22 @@ describe('<sip-phone> registration and calls', () => {
     expect((window as { __xss?: number }).__xss).toBeUndefined();
     expect(incoming).toHaveLength(1);
     expect(text(el, '[part="call-status"]')).toBe('Incoming call');
+  });
+
+  it('tells the page of a call once it holds it, and of its end once it let go of it', async () => {
+    const el = await phoneOnPage();
+    const seen: [string, unknown, unknown][] = [];
+    for (const type of ['sip-incoming-call', 'sip-dtmf', 'sip-call-ended'] as const) {
+      el.addEventListener(type, (event) => seen.push([type, event.detail.call, el.call]));
+    }
+    const call = lastPhone().ring({ uri: 'sip:ann@helpline.test', user: 'ann', displayName: '' });
+    call.emit('dtmf', { tone: '5', method: 'info' });
+    call.end('hangup-remote');
+    expect(seen).toEqual([
+      ['sip-incoming-call', call, call],
+      ['sip-dtmf', call, call],
+      ['sip-call-ended', call, undefined],
+    ]);
   });
 
   it('answers, then controls the call: mute, hold, keypad DTMF, hang up, back to idle', async () => {

@@ -3,7 +3,7 @@ import { userEvent } from 'vitest/browser';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
 import { axeViolations, cleanup, create, mount, shadow } from '../test-support/dom.js';
 import './sip-quality-indicator.js';
-import { qualityLevel } from './quality-level.js';
+import { BARS } from './bars.js';
 
 afterEach(cleanup);
 
@@ -22,14 +22,9 @@ function figures(el: Element): Record<string, string> {
   );
 }
 
-describe('qualityLevel', () => {
-  it('maps MOS bands to words and bars', () => {
-    expect(qualityLevel(4.4)).toEqual({ level: 'good', bars: 4 });
-    expect(qualityLevel(4.0)).toEqual({ level: 'good', bars: 4 });
-    expect(qualityLevel(3.7)).toEqual({ level: 'fair', bars: 3 });
-    expect(qualityLevel(3.2)).toEqual({ level: 'poor', bars: 2 });
-    expect(qualityLevel(1.5)).toEqual({ level: 'bad', bars: 1 });
-    expect(qualityLevel(null)).toEqual({ level: 'unknown', bars: 0 });
+describe('signal bars', () => {
+  it('light more bars for a better level', () => {
+    expect(BARS).toEqual({ good: 4, fair: 3, poor: 2, bad: 1, unknown: 0 });
   });
 });
 

@@ -1,11 +1,12 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { qualityLevel } from '../../engine/quality/levels.js';
 import type { QualitySample, QualityWarningName } from '../../engine/types.js';
 import { defineElement } from '../shared/define.js';
 import { LocalizedElement } from '../shared/localized-element.js';
-import { themeStyles } from '../shared/theme.styles.js';
+import { themeStyles } from '../shared/styles/theme.js';
+import { BARS, MAX_BARS } from './bars.js';
 import { formatMos, qualityFigures } from './format.js';
-import { MAX_BARS, qualityLevel } from './quality-level.js';
 import { qualityIndicatorStyles } from './styles.js';
 
 /**
@@ -65,7 +66,7 @@ export class SipQualityIndicator extends LocalizedElement {
   private label(): string {
     const t = this.locale.messages.quality;
     const mos = this.sample?.mos;
-    const { level } = qualityLevel(mos);
+    const level = qualityLevel(mos);
     const shown =
       mos === null || mos === undefined ? undefined : formatMos(mos, this.locale.language);
     return t.label(t.level[level], shown);
@@ -73,7 +74,8 @@ export class SipQualityIndicator extends LocalizedElement {
 
   protected override render(): TemplateResult {
     const t = this.locale.messages.quality;
-    const { level, bars } = qualityLevel(this.sample?.mos);
+    const level = qualityLevel(this.sample?.mos);
+    const bars = BARS[level];
     return html`<div part="base" class="indicator" @keydown=${this.onKeydown}>
       <button
         type="button"

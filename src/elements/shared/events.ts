@@ -3,12 +3,12 @@ import type {
   CallHandle,
   CallReport,
   CallState,
+  DtmfKey,
   ErrorCode,
   HoldState,
   PhoneEventMap,
   QualitySample,
 } from '../../engine/types.js';
-import type { DialpadKey } from '../dialpad/sip-dialpad.js';
 
 /** Payloads of the DOM events the elements dispatch (all bubble and cross shadow roots). */
 export interface SipEventDetails {
@@ -18,7 +18,7 @@ export interface SipEventDetails {
   'sip-call-ended': CallEventMap['ended'] & { call: CallHandle };
   'sip-dtmf': CallEventMap['dtmf'] & { call: CallHandle };
   'sip-error': { code: ErrorCode; message: string };
-  'sip-dialpad-press': { key: DialpadKey };
+  'sip-dialpad-press': { key: DtmfKey };
   'sip-quality': { call: CallHandle; sample: QualitySample };
   'sip-quality-warning': CallEventMap['quality-warning'] & { call: CallHandle };
   'sip-call-report': { call: CallHandle; report: CallReport };

@@ -1,5 +1,5 @@
 import { LitElement } from 'lit';
-import { LocaleController } from './locale-controller.js';
+import { LocaleController } from './controllers/locale-controller.js';
 
 /**
  * A LitElement that speaks the language of its place in the page. Languages other than

@@ -1,13 +1,13 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { CallHandle, PhoneConfig } from '../../engine/types.js';
-import type { CallControlActions, CallControlsInput } from './call-controls.js';
-import { ClockController } from './clock-controller.js';
 import { type ConfigAttributes, configFromAttributes } from './config-input.js';
+import { ClockController } from './controllers/clock-controller.js';
+import { EngineController, type EngineControllerOptions } from './controllers/engine-controller.js';
 import type { PhoneApi } from './engine-api.js';
-import { EngineController, type EngineControllerOptions } from './engine-controller.js';
-import { icons } from './icons.js';
 import { LocalizedElement } from './localized-element.js';
+import type { CallControlActions, CallControlsInput } from './render/call-controls.js';
+import { icons } from './render/icons.js';
 import { type CallView, isInCall } from './view-state.js';
 
 const CONFIG_PROPERTIES: readonly (keyof ConfigAttributes | 'config')[] = [

@@ -137,3 +137,12 @@ export function readSnapshot(report: ReadonlyMap<string, unknown>): StatsSnapsho
     candidatePairRtt: num(pair, 'currentRoundTripTime'),
   };
 }
+
+/**
+ * Inbound audio packets received so far on `pc` (0 without one): what connection recovery
+ * and the hold-music rule need to tell flowing audio from silence.
+ */
+export async function inboundAudioPackets(pc: RTCPeerConnection | undefined): Promise<number> {
+  if (!pc) return 0;
+  return readSnapshot(await pc.getStats()).inbound?.packetsReceived ?? 0;
+}

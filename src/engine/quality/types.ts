@@ -21,6 +21,12 @@ export type QualityWarningName =
   /** ICE connection `disconnected` or `failed`. */
   | 'ice-disconnected';
 
+/**
+ * A MOS in one word, for people: `good` 4.0 and up, `fair` from the default low-MOS
+ * threshold (3.5), `poor` from 3.0, else `bad`; `unknown` before the first rated sample.
+ */
+export type QualityLevel = 'good' | 'fair' | 'poor' | 'bad' | 'unknown';
+
 /** When a warning is raised; each applies to one sample (one interval). */
 export interface QualityThresholds {
   /** Round-trip time above this, ms. Default 400. */

@@ -7,13 +7,25 @@
  * not the one in the credentials gets 403 (autheph_check_from / autheph_check_to).
  * In-dialog requests are answered without a challenge, unless `challengeInDialog` is set
  * (Kamailio challenges them when the endpoint's address changed after a reconnect).
- * INVITEs are answered with a real SDP answer from an RTCPeerConnection, so JsSIP and the
- * engine see a normal call. Digest responses are not verified: the user name is the point.
+ * INVITEs are answered with a real SDP answer from an RTCPeerConnection that sends audio
+ * (the fake microphone, like the media server's prompts), so JsSIP and the engine see a
+ * normal call with packets flowing.
+ *
+ * It also plays the far end of a call: it calls the phone ({@link FakeSbc.ring}), holds
+ * and resumes it with its own re-INVITE ({@link FakeSbc.reoffer}), falls silent, hangs up,
+ * refuses re-INVITEs, REGISTERs or connections, and answers without RFC 4733 so the phone
+ * must send DTMF as SIP INFO. This is the engine's in-memory SIP transport fake: it sits
+ * under the real FailoverSocket (socket.ts), as a stand-in for the browser's WebSocket, so
+ * the engine's own socket, JsSIP's transactions and WebRTC all run as in the browser.
+ * Digest responses are not verified: the user name is the point.
  */
 import type { PhoneConfig } from '../types';
 
 export interface SipMessage {
+  /** The request's method; `SIP/2.0` for a response. */
   method: string;
+  /** A response's status code; 0 for a request. */
+  status: number;
   /** Header values by lower-case name. */
   headers: Map<string, string[]>;
   body: string;
@@ -63,11 +75,55 @@ function parse(raw: string): SipMessage {
     const name = line.slice(0, colon).trim().toLowerCase();
     headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
   }
-  return { method: startLine.split(' ')[0] ?? '', headers, body, raw };
+  const [method = '', status = ''] = startLine.split(' ');
+  return { method, status: method === 'SIP/2.0' ? Number(status) : 0, headers, body, raw };
 }
 
 function token(): string {
   return Math.random().toString(36).slice(2, 10);
+}
+
+/** The URI inside a header value's angle brackets (`"x" <sip:a@b>;tag=1` → `sip:a@b`). */
+function uriOf(value: string): string {
+  return /<([^>]+)>/.exec(value)?.[1] ?? value;
+}
+
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/**
+ * The SDP without RFC 4733 (`telephone-event`): a far end that cannot take DTMF in the
+ * audio, so a browser's RTCDTMFSender reports `canInsertDTMF` false.
+ */
+export function withoutTelephoneEvent(sdp: string): string {
+  const types = [...sdp.matchAll(/^a=rtpmap:(\d+) telephone-event\//gm)].map((m) => m[1]!);
+  const ofType = (line: string) =>
+    types.some((type) => new RegExp(`^a=(rtpmap|fmtp|rtcp-fb):${type}\\b`).test(line));
+  return sdp
+    .split('\r\n')
+    .filter((line) => !ofType(line))
+    .map((line) =>
+      line.startsWith('m=audio ')
+        ? line
+            .split(' ')
+            .filter((field, index) => index < 3 || !types.includes(field))
+            .join(' ')
+        : line,
+    )
+    .join('\r\n');
+}
+
+/** A dialog the SBC is in, seen from its side. */
+interface Dialog {
+  /** Our From (as caller) or To (as callee) header, with our tag. */
+  local: string;
+  /** The phone's header, with its tag. */
+  remote: string;
+  /** Where requests to the phone go: its Contact. */
+  target: string;
+  /** CSeq of our last request in the dialog. */
+  cseq: number;
 }
 
 export class FakeSbc {
@@ -79,15 +135,35 @@ export class FakeSbc {
   challengeInDialog = false;
   /** When set, every INVITE with credentials is refused with this status. */
   refuseAllInvites: 403 | 407 | undefined;
+  /** When set, every re-INVITE of the phone (hold, resume, ICE restart) is refused so. */
+  refuseReinvites: number | undefined;
+  /** When set, every REGISTER with valid credentials is refused with this status. */
+  refuseRegister: number | undefined;
+  /** While set, new connections fail as if the server were down. */
+  refuseConnections = false;
+  /** Answer without RFC 4733 (`telephone-event`): DTMF can only go as SIP INFO. */
+  noTelephoneEvent = false;
   private readonly sockets: FakeWebSocketLike[] = [];
-  private readonly answerers = new Map<string, RTCPeerConnection>();
+  /** The SBC's side of the media, per Call-ID. */
+  private readonly peers = new Map<string, RTCPeerConnection>();
   private readonly toTags = new Map<string, string>();
+  private readonly dialogs = new Map<string, Dialog>();
+  /** Our requests waiting for their final answer, by Via branch. */
+  private readonly transactions = new Map<string, (response: SipMessage) => void>();
+  private readonly streams: MediaStream[] = [];
 
   /** Requests of `method`, without the keepalive. */
   requests(method: string): SipMessage[] {
     return this.received.filter(
       (m) => m.method === method && !header(m, 'call-id').startsWith('keepalive-'),
     );
+  }
+
+  /** The Call-ID of the last call the phone placed. */
+  lastCallId(): string {
+    const invite = this.requests('INVITE').at(-1);
+    if (!invite) throw new Error('the phone placed no call');
+    return header(invite, 'call-id');
   }
 
   /** A WebSocket class to install with `vi.stubGlobal('WebSocket', sbc.webSocketClass())`. */
@@ -106,6 +182,10 @@ export class FakeSbc {
       constructor(readonly url: string) {
         sbc.sockets.push(this);
         setTimeout(() => {
+          if (sbc.refuseConnections) {
+            this.drop();
+            return;
+          }
           this.readyState = 1;
           this.onopen?.(new Event('open'));
         }, 0);
@@ -135,39 +215,96 @@ export class FakeSbc {
   }
 
   /**
-   * The far end hangs up the call `callId` answered: a BYE to the phone (its Contact), with
+   * The far end hangs up the call `callId`: a BYE to the phone (its Contact), with
    * `extra` header lines (e.g. a Reason).
    */
   hangUp(callId: string, extra: string[] = []): void {
-    const invite = this.requests('INVITE').find(
-      (m) => header(m, 'call-id') === callId && !/;\s*tag=/.test(header(m, 'to')),
-    );
-    if (!invite) throw new Error(`no INVITE ${callId}`);
-    const target = /<([^>]+)>/.exec(header(invite, 'contact'))?.[1] ?? '';
-    const bye = [
-      `BYE ${target} SIP/2.0`,
-      `Via: SIP/2.0/WSS sbc.test;branch=z9hG4bK${token()}`,
-      'Max-Forwards: 70',
-      `From: ${header(invite, 'to')};tag=${this.toTags.get(callId)}`,
-      `To: ${header(invite, 'from')}`,
-      `Call-ID: ${callId}`,
-      'CSeq: 1 BYE',
-      ...extra,
-      'Content-Length: 0',
-      '',
-      '',
-    ].join('\r\n');
-    for (const socket of this.sockets) socket.deliver(bye);
+    void this.inDialog(callId, 'BYE', extra);
   }
 
-  /** Close the answering peer connections. */
+  /**
+   * The far end calls `user`: an INVITE with a real SDP offer. Resolves with the Call-ID
+   * at once and the final status (200 once answered: the SBC then ACKs) when it comes.
+   */
+  async ring(user: string): Promise<{ callId: string; final: Promise<number> }> {
+    const callId = `incoming-${token()}`;
+    const pc = new RTCPeerConnection();
+    this.peers.set(callId, pc);
+    pc.addTransceiver(await this.audioTrack(), { direction: 'sendrecv' });
+    await pc.setLocalDescription(await pc.createOffer());
+    const from = `<sip:caller@helpline.test>;tag=${token()}`;
+    const invite = this.request(
+      'INVITE',
+      `sip:${user}@helpline.test`,
+      [
+        `From: ${from}`,
+        `To: <sip:${user}@helpline.test>`,
+        `Call-ID: ${callId}`,
+        'CSeq: 1 INVITE',
+        ...this.contact(),
+      ],
+      pc.localDescription?.sdp ?? '',
+    );
+    const final = invite.then(async (response) => {
+      if (response.status !== 200) return response.status;
+      this.dialogs.set(callId, {
+        local: from,
+        remote: header(response, 'to'),
+        target: uriOf(header(response, 'contact')),
+        cseq: 1,
+      });
+      this.ack(callId, 1);
+      await pc.setRemoteDescription({ type: 'answer', sdp: response.body });
+      return response.status;
+    });
+    return { callId, final };
+  }
+
+  /**
+   * The far end sends a re-INVITE whose audio is `direction` (`sendonly` or `inactive`
+   * holds the phone, `sendrecv` resumes); resolves with the phone's final status.
+   */
+  async reoffer(callId: string, direction: RTCRtpTransceiverDirection): Promise<number> {
+    const pc = this.peers.get(callId);
+    if (!pc) throw new Error(`no call ${callId}`);
+    for (const transceiver of pc.getTransceivers()) transceiver.direction = direction;
+    await pc.setLocalDescription(await pc.createOffer());
+    const response = await this.inDialog(
+      callId,
+      'INVITE',
+      this.contact(),
+      pc.localDescription?.sdp ?? '',
+    );
+    if (response.status === 200) {
+      this.ack(callId, this.dialogs.get(callId)?.cseq ?? 0);
+      await pc.setRemoteDescription({ type: 'answer', sdp: response.body });
+    } else {
+      await pc.setLocalDescription({ type: 'rollback' });
+    }
+    return response.status;
+  }
+
+  /** The far end stops sending audio on `callId` (its transceiver stays as it is). */
+  async fallSilent(callId: string): Promise<void> {
+    for (const transceiver of this.peers.get(callId)?.getTransceivers() ?? []) {
+      await transceiver.sender.replaceTrack(null);
+    }
+  }
+
+  /** Close the far end's peer connections and its microphone streams. */
   close(): void {
-    for (const pc of this.answerers.values()) pc.close();
-    this.answerers.clear();
+    for (const pc of this.peers.values()) pc.close();
+    this.peers.clear();
+    for (const stream of this.streams.splice(0)) {
+      for (const track of stream.getTracks()) track.stop();
+    }
   }
 
   private async receive(socket: FakeWebSocketLike, raw: string): Promise<void> {
-    if (raw.startsWith('SIP/2.0')) return; // answers of the phone (to nothing we send)
+    if (raw.startsWith('SIP/2.0')) {
+      this.answered(parse(raw));
+      return;
+    }
     const request = parse(raw);
     this.received.push(request);
     const reply = (status: number, reason: string, extra: string[] = [], body = '') =>
@@ -180,8 +317,13 @@ export class FakeSbc {
     }
     if (/;\s*tag=/.test(header(request, 'to'))) {
       if (this.challengeInDialog && !this.authorized(request, reply)) return;
-      if (method === 'INVITE') reply(200, 'OK', this.contact(), await this.answer(request));
-      else reply(200, 'OK');
+      if (method === 'INVITE' && this.refuseReinvites !== undefined) {
+        reply(this.refuseReinvites, 'Refused');
+      } else if (method === 'INVITE') {
+        reply(200, 'OK', this.contact(), await this.answer(request));
+      } else {
+        reply(200, 'OK');
+      }
       return;
     }
     if (method === 'CANCEL') {
@@ -189,13 +331,16 @@ export class FakeSbc {
       return;
     }
     if (!this.authorized(request, reply)) return;
-    const user = /^\d+:(.+)$/.exec(digestUser(request) ?? '')?.[1];
+    const username = digestUser(request) ?? '';
+    const user = /^\d+:(.+)$/.exec(username)?.[1] ?? username;
     if (method === 'REGISTER') {
       if (uriUser(header(request, 'to')) !== user) {
         reply(403, 'Forbidden To Identity');
-        return;
+      } else if (this.refuseRegister !== undefined) {
+        reply(this.refuseRegister, 'Refused');
+      } else {
+        reply(200, 'OK', [`Contact: ${header(request, 'contact')}`]);
       }
-      reply(200, 'OK', [`Contact: ${header(request, 'contact')}`]);
       return;
     }
     if (method !== 'INVITE') {
@@ -212,7 +357,24 @@ export class FakeSbc {
       reply(403, 'Forbidden');
       return;
     }
-    reply(200, 'OK', this.contact(), await this.answer(request));
+    const body = await this.answer(request);
+    reply(200, 'OK', this.contact(), body);
+    const callId = header(request, 'call-id');
+    this.dialogs.set(callId, {
+      local: `${header(request, 'to')};tag=${this.toTags.get(callId)}`,
+      remote: header(request, 'from'),
+      target: uriOf(header(request, 'contact')),
+      cseq: 0,
+    });
+  }
+
+  /** An answer of the phone to one of our requests. */
+  private answered(response: SipMessage): void {
+    const branch = /branch=([^;,\s]+)/.exec(header(response, 'via'))?.[1] ?? '';
+    const done = this.transactions.get(branch);
+    if (!done || response.status < 200) return;
+    this.transactions.delete(branch);
+    done(response);
   }
 
   /** autheph_proxy / autheph_www, then autheph_check_from; false once it replied. */
@@ -242,21 +404,93 @@ export class FakeSbc {
     return ['Contact: <sip:media@127.0.0.1:5060>', 'Content-Type: application/sdp'];
   }
 
-  /** An SDP answer from a peer connection kept per call, so re-INVITEs get answers too. */
+  /** The fake microphone, as the far end's voice. */
+  private async audioTrack(): Promise<MediaStreamTrack> {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    this.streams.push(stream);
+    const [track] = stream.getAudioTracks();
+    if (!track) throw new Error('the fake microphone has no audio track');
+    return track;
+  }
+
+  /**
+   * An SDP answer from a peer connection kept per call, so re-INVITEs get answers too;
+   * it sends the fake microphone, so the phone receives packets.
+   */
   private async answer(request: SipMessage): Promise<string> {
     const callId = header(request, 'call-id');
-    let pc = this.answerers.get(callId);
+    let pc = this.peers.get(callId);
     if (!pc) {
       pc = new RTCPeerConnection();
-      this.answerers.set(callId, pc);
+      this.peers.set(callId, pc);
     }
     await pc.setRemoteDescription({ type: 'offer', sdp: request.body });
     for (const transceiver of pc.getTransceivers()) {
       if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
+      if (!transceiver.sender.track) await transceiver.sender.replaceTrack(await this.audioTrack());
     }
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
-    return answer.sdp ?? '';
+    const sdp = answer.sdp ?? '';
+    return this.noTelephoneEvent ? withoutTelephoneEvent(sdp) : sdp;
+  }
+
+  /** Send a request to the phone; resolves with its final answer. */
+  private request(method: string, uri: string, headers: string[], body = ''): Promise<SipMessage> {
+    const branch = `z9hG4bK${token()}`;
+    return new Promise((resolve) => {
+      this.transactions.set(branch, resolve);
+      this.deliver(method, uri, branch, headers, body);
+    });
+  }
+
+  /** Send an in-dialog request of the call `callId` to the phone. */
+  private inDialog(
+    callId: string,
+    method: string,
+    extra: string[] = [],
+    body = '',
+  ): Promise<SipMessage> {
+    const dialog = this.dialogs.get(callId);
+    if (!dialog) throw new Error(`no dialog ${callId}`);
+    dialog.cseq += 1;
+    return this.request(
+      method,
+      dialog.target,
+      [
+        `From: ${dialog.local}`,
+        `To: ${dialog.remote}`,
+        `Call-ID: ${callId}`,
+        `CSeq: ${dialog.cseq} ${method}`,
+        ...extra,
+      ],
+      body,
+    );
+  }
+
+  /** The ACK of our INVITE number `cseq` (RFC 3261 §13.2.2.4: a new transaction). */
+  private ack(callId: string, cseq: number): void {
+    const dialog = this.dialogs.get(callId);
+    if (!dialog) return;
+    this.deliver('ACK', dialog.target, `z9hG4bK${token()}`, [
+      `From: ${dialog.local}`,
+      `To: ${dialog.remote}`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq} ACK`,
+    ]);
+  }
+
+  private deliver(method: string, uri: string, branch: string, headers: string[], body = ''): void {
+    const text = [
+      `${method} ${uri} SIP/2.0`,
+      `Via: SIP/2.0/WSS sbc.test;branch=${branch}`,
+      'Max-Forwards: 70',
+      ...headers,
+      `Content-Length: ${byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n');
+    for (const socket of this.sockets) socket.deliver(text);
   }
 
   private response(
@@ -281,7 +515,7 @@ export class FakeSbc {
       `Call-ID: ${callId}`,
       `CSeq: ${header(request, 'cseq')}`,
       ...extra,
-      `Content-Length: ${new TextEncoder().encode(body).length}`,
+      `Content-Length: ${byteLength(body)}`,
       '',
       body,
     ];

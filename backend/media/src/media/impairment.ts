@@ -105,12 +105,21 @@ export interface PathReport {
   meanAddedDelayMs: number | null;
   /** Mean of the RFC 3550 jitter estimator applied to the added delays, ms. */
   meanAddedJitterMs: number | null;
+  /**
+   * Mean time RTCP packets really spent in the stage, from arrival to delivery (timer
+   * lateness of a busy event loop included), null before any was delivered. The round trip
+   * a receiver measures (RFC 3550 §6.4.1) crosses one report each way, so the two
+   * directions' values add up to what the stage really added to the RTT.
+   */
+  meanRtcpHeldMs: number | null;
   /** Packets waiting in the stage now. */
   queued: number;
 }
 
 interface Queued {
   dueAt: number;
+  arrivedAt: number;
+  rtcp: boolean;
   packet: Buffer;
   deliver: (packet: Buffer) => void;
 }
@@ -126,6 +135,8 @@ export class ImpairedPath {
   private rtcpPassed = 0;
   private addedDelaySum = 0;
   private jitterSum = 0;
+  private rtcpDelivered = 0;
+  private rtcpHeldSum = 0;
   /** RFC 3550 estimator over added delays; kept across reconfiguration like a receiver's. */
   private jitter = 0;
   private lastAddedDelay: number | undefined;
@@ -147,6 +158,8 @@ export class ImpairedPath {
     this.rtcpPassed = 0;
     this.addedDelaySum = 0;
     this.jitterSum = 0;
+    this.rtcpDelivered = 0;
+    this.rtcpHeldSum = 0;
   }
 
   /**
@@ -186,11 +199,12 @@ export class ImpairedPath {
     const now = performance.now();
     const planned = this.plan(packet, now);
     if (!planned) return;
+    const queued = { ...planned, arrivedAt: now, rtcp: looksLikeRtcp(packet), deliver };
     if (planned.dueAt <= now && this.queue.length === 0) {
-      deliver(planned.packet);
+      this.deliver(queued, now);
       return;
     }
-    this.queue.push({ ...planned, deliver });
+    this.queue.push(queued);
     if (this.queue.length === 1) this.arm();
   }
 
@@ -206,6 +220,7 @@ export class ImpairedPath {
       lossFraction: rtpTotal > 0 ? Math.round((this.rtpDropped / rtpTotal) * 10000) / 10000 : null,
       meanAddedDelayMs: this.rtpPassed > 0 ? round(this.addedDelaySum / this.rtpPassed) : null,
       meanAddedJitterMs: this.rtpPassed > 0 ? round(this.jitterSum / this.rtpPassed) : null,
+      meanRtcpHeldMs: this.rtcpDelivered > 0 ? round(this.rtcpHeldSum / this.rtcpDelivered) : null,
       queued: this.queue.length,
     };
   }
@@ -231,10 +246,17 @@ export class ImpairedPath {
     this.timer = undefined;
     const now = performance.now();
     while (this.queue.length > 0 && this.queue[0]!.dueAt <= now) {
-      const { packet, deliver } = this.queue.shift()!;
-      deliver(packet);
+      this.deliver(this.queue.shift()!, now);
     }
     this.arm();
+  }
+
+  private deliver(queued: Queued, now: number): void {
+    if (queued.rtcp) {
+      this.rtcpDelivered++;
+      this.rtcpHeldSum += now - queued.arrivedAt;
+    }
+    queued.deliver(queued.packet);
   }
 }
 

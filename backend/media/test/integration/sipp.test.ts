@@ -53,7 +53,7 @@ describe('media server with sipp', () => {
   });
 
   it('moves the IVR with an RFC 4733 digit from a pcap (PT 101, as offered)', async () => {
-    const result = await runSipp('dtmf_rfc4733.xml', [
+    const result = await runSipp('dtmf-rfc4733.xml', [
       target(),
       '-s',
       'ivr',
@@ -72,7 +72,7 @@ describe('media server with sipp', () => {
   });
 
   it('takes a SIP INFO dtmf-relay digit and starts the echo test', async () => {
-    const result = await runSipp('dtmf_info.xml', [
+    const result = await runSipp('dtmf-info.xml', [
       target(),
       '-s',
       'ivr',
@@ -110,7 +110,7 @@ describe('RTP timeout', () => {
     const server = await startTestServer({ RTP_TIMEOUT_S: '1' });
     try {
       const started = Date.now();
-      const result = await runSipp('rtp_timeout.xml', [
+      const result = await runSipp('rtp-timeout.xml', [
         `127.0.0.1:${server.sipPort}`,
         '-s',
         'music',
@@ -135,10 +135,10 @@ describe('queue (B2BUA)', () => {
   it('calls the agent through the proxy, bridges, relays digits and ends both legs', async () => {
     const { freeUdpPort } = await import('../harness.js');
     const agentPort = await freeUdpPort();
-    const agent = runSipp('agent_uas.xml', ['-p', String(agentPort)]);
+    const agent = runSipp('agent-uas.xml', ['-p', String(agentPort)]);
     const server = await startTestServer({ PROXY: `127.0.0.1:${agentPort}` });
     try {
-      const caller = await runSipp('queue_caller.xml', [
+      const caller = await runSipp('queue-caller.xml', [
         `127.0.0.1:${server.sipPort}`,
         '-s',
         'queue',

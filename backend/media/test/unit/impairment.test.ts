@@ -10,7 +10,7 @@ import {
 import { seededRandom } from '../../src/media/random.js';
 import { buildReport } from '../../src/media/rtcp.js';
 import { parseRtp, serializeRtp } from '../../src/media/rtp.js';
-import { ReceiveStats } from '../../src/media/rtpStats.js';
+import { ReceiveStats } from '../../src/media/rtp-stats.js';
 
 const FRAME_MS = 20;
 
@@ -196,6 +196,31 @@ describe('impairment stage: delay and jitter', () => {
     // setTimeout may fire up to 1 ms before the rounded due time.
     for (const { seq, at } of arrivals) expect(at - sentAt.get(seq)!).toBeGreaterThanOrEqual(29);
     expect(stage.report().queued).toBe(0);
+  });
+
+  it('reports how long RTCP really stayed, timer lateness of a stalled event loop included', async () => {
+    const stage = path({ delayMs: 30 });
+    expect(stage.report().meanRtcpHeldMs).toBeNull();
+    const arrivedAt = performance.now();
+    let deliveredAt = 0;
+    const delivered = new Promise<void>((resolve) => {
+      stage.pass(rtcp, () => {
+        deliveredAt = performance.now();
+        resolve();
+      });
+    });
+    // The event loop is busy for 60 ms: the 30 ms timer cannot fire before it is free.
+    while (performance.now() - arrivedAt < 60) {
+      /* stalled */
+    }
+    await delivered;
+    const held = stage.report().meanRtcpHeldMs!;
+    expect(held).toBeGreaterThanOrEqual(60);
+    expect(held).toBeLessThanOrEqual(deliveredAt - arrivedAt + 0.01);
+    // RTP is not counted there, and nothing is counted before the first delivery.
+    stage.configure({ ...NO_IMPAIRMENT });
+    stage.pass(rtp(1), () => {});
+    expect(stage.report().meanRtcpHeldMs).toBeNull();
   });
 });
 

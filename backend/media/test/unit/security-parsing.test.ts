@@ -19,7 +19,7 @@ import {
   SipParseError,
   type SipRequest,
 } from '../../src/sip/message.js';
-import { readSessionExpires } from '../../src/sip/sessionTimer.js';
+import { readSessionExpires } from '../../src/sip/session-timer.js';
 
 const UNLIMITED = {
   messageBytes: Number.POSITIVE_INFINITY,
@@ -48,14 +48,17 @@ function expectLinear(make: (bytes: number) => string, parse: (input: string) =>
   const single = bestOf(1, () => parse(large));
   expect(single, `one ${LARGE}-byte input took ${single.toFixed(0)} ms`).toBeLessThan(HOPELESS_MS);
   const reps = 5;
-  const smallMs = bestOf(5, () => {
+  // Best of 9: other test files run beside this one, and a busy machine can stall any one
+  // run; the fastest of nine is what the code costs.
+  const smallMs = bestOf(9, () => {
     for (let i = 0; i < reps * 10; i++) parse(small);
   });
-  const largeMs = bestOf(5, () => {
+  const largeMs = bestOf(9, () => {
     for (let i = 0; i < reps; i++) parse(large);
   });
-  // Same bytes either way: ~1 when linear, ~10 when quadratic. 3 leaves room for noise.
-  expect(largeMs / smallMs, `${largeMs.toFixed(2)} ms vs ${smallMs.toFixed(2)} ms`).toBeLessThan(3);
+  // Same bytes either way: ~1 when linear, ~10 when quadratic. 4 leaves room for noise (a
+  // whole-suite run at load 30 once measured above 3) and still catches quadratic code.
+  expect(largeMs / smallMs, `${largeMs.toFixed(2)} ms vs ${smallMs.toFixed(2)} ms`).toBeLessThan(4);
 }
 
 const spaces = (bytes: number): string => ' '.repeat(bytes);

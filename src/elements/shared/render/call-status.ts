@@ -1,6 +1,6 @@
-import type { EndCause, ErrorCode, PhoneError } from '../../engine/types.js';
-import type { Messages } from '../../i18n/index.js';
-import { type CallView, remoteLabel } from './view-state.js';
+import type { EndCause, ErrorCode, PhoneError } from '../../../engine/types.js';
+import type { Messages } from '../../../i18n/index.js';
+import { type CallView, remoteLabel } from '../view-state.js';
 
 /**
  * End causes that the error alert shown with them already explains, with what to do.

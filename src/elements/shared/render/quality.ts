@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import '../quality-indicator/sip-quality-indicator.js';
-import { type CallView, isInCall } from './view-state.js';
+import '../../quality-indicator/sip-quality-indicator.js';
+import { type CallView, isInCall } from '../view-state.js';
 
 /** The quality indicator of an answered call (nothing before answer or after the end). */
 export function renderQualityIndicator(

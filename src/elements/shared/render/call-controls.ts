@@ -1,9 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Messages } from '../../i18n/index.js';
-import '../dialpad/sip-dialpad.js';
+import type { Messages } from '../../../i18n/index.js';
+import '../../dialpad/sip-dialpad.js';
+import { type CallView, isInCall } from '../view-state.js';
 import { formatDuration } from './format-duration.js';
 import { icon, icons } from './icons.js';
-import { type CallView, isInCall } from './view-state.js';
 
 const MIC =
   'M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5.3-3a5.3 5.3 0 0 1-10.6 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11z';

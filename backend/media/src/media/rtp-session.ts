@@ -13,7 +13,7 @@ import { Impairment } from './impairment.js';
 import type { BoundPair } from './ports.js';
 import { buildReport, compactNtp, parseReports, type ReportBlock, roundTripMs } from './rtcp.js';
 import { looksLikeRtcp, parseRtp, serializeRtp } from './rtp.js';
-import { ReceiveStats } from './rtpStats.js';
+import { ReceiveStats } from './rtp-stats.js';
 import { FRAME_SAMPLES, SAMPLE_RATE } from './sounds.js';
 import { type FrameSource, silence } from './sources.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, compactNtp, parseReports, roundTripMs } from '../../src/media/rtcp.js';
-import { ReceiveStats } from '../../src/media/rtpStats.js';
+import { ReceiveStats } from '../../src/media/rtp-stats.js';
 
 describe('RFC 3550 receive statistics', () => {
   it('counts lost packets across a sequence wrap', () => {

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { type ConfigResult, validateConfig } from '../../engine/config.js';
+import { type ConfigResult, validateConfig } from '../../../engine/config.js';
 import type {
   CallConnectionEvent,
   CallEventMap,
@@ -7,11 +7,12 @@ import type {
   PhoneConfig,
   PhoneError,
   Unsubscribe,
-} from '../../engine/types.js';
-import type { EngineLoader, PhoneApi } from './engine-api.js';
-import { emit } from './events.js';
-import { loadEngine } from './load-engine.js';
-import { type CallView, callViewOf, INITIAL_VIEW, type PhoneView } from './view-state.js';
+} from '../../../engine/types.js';
+import type { EngineLoader, PhoneApi } from '../engine-api.js';
+import { emit } from '../events.js';
+import { loadEngine } from '../load-engine.js';
+import { type CallView, callViewOf, INITIAL_VIEW, type PhoneView } from '../view-state.js';
+import { CALL_EVENTS, forwardEvents, PHONE_EVENTS } from './engine-events.js';
 
 /** How long an ended call stays on screen with its cause before the idle view returns. */
 export const ENDED_DISPLAY_MS = 4000;
@@ -40,7 +41,8 @@ type Host = ReactiveControllerHost & HTMLElement;
 /**
  * Connects an element to one engine `Phone`: validates the element's configuration,
  * loads the engine on demand, turns engine state into a {@link PhoneView}, re-dispatches
- * engine events as DOM events, and forwards the user's intents. Protocol decisions stay
+ * engine events as DOM events (the tables in engine-events.ts), and forwards the user's
+ * intents. Protocol decisions stay
  * in the engine.
  */
 export class EngineController implements ReactiveController {
@@ -235,17 +237,17 @@ export class EngineController implements ReactiveController {
     this.phoneKey = this.configKey;
     this.prepared = false;
     this.phoneSubscriptions = [
-      phone.on('registration', (change) => {
-        if (change.state === 'registered') this.clearRuntimeError();
-        else if (change.error) this.runtimeError = change.error;
-        emit(this.host, 'sip-registration-change', change);
-        this.refresh();
+      ...forwardEvents(this.host, phone, PHONE_EVENTS, {
+        registration: {
+          before: (change) => {
+            if (change.state === 'registered') this.clearRuntimeError();
+            else if (change.error) this.runtimeError = change.error;
+          },
+          after: () => this.refresh(),
+        },
+        incoming: { before: ({ call }) => this.track(call) },
       }),
       phone.on('call', ({ call }) => this.track(call)),
-      phone.on('incoming', ({ call }) => {
-        this.track(call);
-        emit(this.host, 'sip-incoming-call', { call });
-      }),
       phone.on('error', (error) => {
         // Blocked audio has its own control (the unlock button), not an alert.
         if (error.code === 'autoplay-blocked') emit(this.host, 'sip-error', toDetail(error));
@@ -287,25 +289,19 @@ export class EngineController implements ReactiveController {
     this.activeCall = call;
     clearTimeout(this.endedTimer);
     this.endedCall = undefined;
+    const refresh = { after: () => this.refresh() };
     this.callSubscriptions = [
-      call.on('state', (change) => {
-        emit(this.host, 'sip-call-state', { call, ...change });
-        this.refresh();
+      ...forwardEvents(this.host, call, CALL_EVENTS, {
+        state: refresh,
+        quality: refresh,
+        'quality-warning': refresh,
+        // The page hears of the end once the element let go of the call; a configuration
+        // change that waited for the call to end applies after that.
+        ended: { before: (ended) => this.onEnded(call, ended), after: () => this.sync() },
       }),
       call.on('muted', () => this.refresh()),
-      call.on('dtmf', (dtmf) => emit(this.host, 'sip-dtmf', { call, ...dtmf })),
-      call.on('quality', (sample) => {
-        emit(this.host, 'sip-quality', { call, sample });
-        this.refresh();
-      }),
-      call.on('quality-warning', (change) => {
-        emit(this.host, 'sip-quality-warning', { call, ...change });
-        this.refresh();
-      }),
-      call.on('report', (report) => emit(this.host, 'sip-call-report', { call, report })),
       call.on('error', (error) => this.fail(error)),
       call.on('connection', ({ state }) => this.onCallConnection(state)),
-      call.on('ended', (ended) => this.onEnded(call, ended)),
     ];
     this.refresh();
   }
@@ -341,9 +337,6 @@ export class EngineController implements ReactiveController {
       this.endedCall = undefined;
       this.refresh();
     }, ENDED_DISPLAY_MS);
-    emit(this.host, 'sip-call-ended', { call, ...ended });
-    // A configuration change that waited for the call to end applies now.
-    this.sync();
   }
 
   private refresh(): void {

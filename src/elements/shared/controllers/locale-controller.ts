@@ -6,7 +6,7 @@ import {
   loadMessages,
   type Messages,
   messagesFor,
-} from '../../i18n/index.js';
+} from '../../../i18n/index.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 

@@ -1,6 +1,6 @@
 import { html, type TemplateResult } from 'lit';
-import type { PhoneError } from '../../engine/types.js';
-import type { Messages } from '../../i18n/index.js';
+import type { PhoneError } from '../../../engine/types.js';
+import type { Messages } from '../../../i18n/index.js';
 
 /**
  * The error alert: what went wrong and what to do, in the caller's language. The

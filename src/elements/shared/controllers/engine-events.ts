@@ -1,0 +1,68 @@
+import type {
+  CallEventMap,
+  CallHandle,
+  PhoneEventMap,
+  Unsubscribe,
+} from '../../../engine/types.js';
+import type { PhoneApi } from '../engine-api.js';
+import { emit, type SipEventDetails, type SipEventName } from '../events.js';
+
+/** Dispatches one engine event on the element as its DOM event. */
+type Forward<Payload, Source> = (host: EventTarget, payload: Payload, source: Source) => void;
+
+/** For each engine event re-dispatched on the element, how. */
+type ForwardTable<Events, Source> = { readonly [K in keyof Events]?: Forward<Events[K], Source> };
+
+function as<Name extends SipEventName, Payload, Source>(
+  name: Name,
+  detail: (payload: Payload, source: Source) => SipEventDetails[Name],
+): Forward<Payload, Source> {
+  return (host, payload, source) => emit(host, name, detail(payload, source));
+}
+
+/**
+ * The phone's events that reach the page as DOM events. (`sip-error` is not a plain
+ * re-dispatch: the controller announces each error once, and configuration errors too.)
+ */
+export const PHONE_EVENTS: ForwardTable<PhoneEventMap, PhoneApi> = {
+  registration: as('sip-registration-change', (change) => change),
+  incoming: as('sip-incoming-call', ({ call }) => ({ call })),
+};
+
+/** The call's events that reach the page as DOM events; each names its call. */
+export const CALL_EVENTS: ForwardTable<CallEventMap, CallHandle> = {
+  state: as('sip-call-state', (change, call) => ({ call, ...change })),
+  dtmf: as('sip-dtmf', (dtmf, call) => ({ call, ...dtmf })),
+  quality: as('sip-quality', (sample, call) => ({ call, sample })),
+  'quality-warning': as('sip-quality-warning', (change, call) => ({ call, ...change })),
+  report: as('sip-call-report', (report, call) => ({ call, report })),
+  ended: as('sip-call-ended', (ended, call) => ({ call, ...ended })),
+};
+
+/** The element's own work on a forwarded event: before the page hears of it, and after. */
+export interface Around<Payload> {
+  before?(payload: Payload): void;
+  after?(payload: Payload): void;
+}
+
+interface EventSource<Events> {
+  on<K extends keyof Events>(event: K, handler: (payload: Events[K]) => void): Unsubscribe;
+}
+
+/** Subscribes to every event of `table` on `source`, re-dispatching each on `host`. */
+export function forwardEvents<Events, Source extends EventSource<Events>>(
+  host: EventTarget,
+  source: Source,
+  table: ForwardTable<Events, Source>,
+  around: { readonly [K in keyof Events]?: Around<Events[K]> } = {},
+): Unsubscribe[] {
+  return (Object.keys(table) as (keyof Events)[]).map((event) => {
+    const forward = table[event]!;
+    const own = around[event];
+    return source.on(event, (payload) => {
+      own?.before?.(payload);
+      forward(host, payload, source);
+      own?.after?.(payload);
+    });
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * The seam between a call and its phone: everything a {@link Call} needs from outside,
+ * so that the phone (phone.ts) is its only owner and a test can stand in for it.
+ */
+import type { SoundPlayer } from './audio';
+import type { ResolvedConfig } from './config';
+import type { CallReport, PhoneError } from './types';
+
+/**
+ * What a call needs from its phone. `TCall` is the call itself (call.ts uses
+ * `CallContext<Call>`): a parameter rather than an import, so this seam does not import the
+ * module that imports it.
+ */
+export interface CallContext<TCall> {
+  config: ResolvedConfig;
+  sounds: SoundPlayer;
+  /** The call is over: forget it. */
+  onEnded(call: TCall): void;
+  /** An error worth reporting on the phone too (microphone). */
+  onError(error: PhoneError): void;
+  /** The end-of-call report, after the call's own `report` event. */
+  onReport(report: CallReport): void;
+  /** The WebSocket server the phone is connected to now. */
+  serverUrl(): string | undefined;
+  /** The region serving the connection now, when the server tells. */
+  region(): string | undefined;
+}

@@ -1,0 +1,263 @@
+/**
+ * A call's state machines, driven through the fake SBC (test-support/fake-sbc.ts): a real
+ * Phone, JsSIP and WebRTC in the page, the SBC playing the far end. Our hold and its
+ * rollback, the far end's hold and our hold music, DTMF and its SIP INFO fallback, and
+ * keeping the call across a lost connection (recovery.ts).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SILENT_HOLD_AFTER_MS } from './hold';
+import { Phone } from './phone';
+import { inboundAudioPackets } from './quality/stats-snapshot';
+import { FAKE_SBC_PHONE, FakeSbc, header, type SipMessage } from './test-support/fake-sbc';
+import { reach, record } from './test-support/waits';
+import type { CallEventMap, CallHandle, PhoneConfig } from './types';
+
+let sbc: FakeSbc;
+const phones: Phone[] = [];
+
+beforeEach(() => {
+  sbc = new FakeSbc();
+  vi.stubGlobal('WebSocket', sbc.webSocketClass());
+});
+
+afterEach(async () => {
+  await Promise.all(phones.splice(0).map((phone) => phone.stop()));
+  sbc.close();
+  vi.unstubAllGlobals();
+});
+
+/** A visitor's phone with an answered call to the SBC; the call's Call-ID. */
+async function answeredCall(
+  config: Partial<PhoneConfig> = {},
+): Promise<{ phone: Phone; call: CallHandle; callId: string }> {
+  const phone = new Phone({ ...FAKE_SBC_PHONE, user: 'visitor-1', password: 'pw', ...config });
+  phones.push(phone);
+  const call = phone.call('echo');
+  await reach(call, 'active');
+  return { phone, call, callId: sbc.lastCallId() };
+}
+
+/** The phone's re-INVITEs (in-dialog INVITEs) so far. */
+function reinvites(): SipMessage[] {
+  return sbc.requests('INVITE').filter((m) => /;\s*tag=/.test(header(m, 'to')));
+}
+
+function audioTransceiver(call: CallHandle): RTCRtpTransceiver | undefined {
+  return call.peerConnection?.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
+}
+
+describe('our hold', () => {
+  it('counts once the far end accepted, and resumes with the microphone back', async () => {
+    const { call } = await answeredCall();
+    const states = record<CallEventMap, 'state'>(call.on.bind(call), 'state');
+
+    await call.setHold(true);
+    expect(call.hold).toBe('local');
+    expect(call.state).toBe('on-hold');
+    expect(reinvites().at(-1)?.body).toMatch(/a=sendonly/);
+    expect(audioTransceiver(call)?.sender.track).toBeNull();
+
+    await call.setHold(false);
+    expect(call.hold).toBe('none');
+    expect(call.state).toBe('active');
+    expect(reinvites().at(-1)?.body).toMatch(/a=sendrecv/);
+    expect(audioTransceiver(call)?.sender.track?.kind).toBe('audio');
+    expect(states.map(({ state, hold }) => [state, hold])).toEqual([
+      ['on-hold', 'local'],
+      ['active', 'none'],
+    ]);
+  });
+
+  it('refused by the far end: rolled back, the call as it was, and an error says why', async () => {
+    const { call } = await answeredCall();
+    const states = record<CallEventMap, 'state'>(call.on.bind(call), 'state');
+    const errors = record<CallEventMap, 'error'>(call.on.bind(call), 'error');
+    sbc.refuseReinvites = 488;
+
+    await call.setHold(true);
+
+    expect(call.hold).toBe('none');
+    expect(call.state).toBe('active');
+    expect(states).toEqual([]);
+    expect(errors.map(({ code, message }) => [code, message])).toEqual([
+      ['hold-failed', 'Could not hold the call: the far end answered 488 Refused.'],
+    ]);
+    expect(call.peerConnection?.signalingState).toBe('stable');
+    expect(audioTransceiver(call)?.direction).toBe('sendrecv');
+    expect(audioTransceiver(call)?.sender.track?.kind).toBe('audio');
+
+    // The next attempt starts from a clean state.
+    sbc.refuseReinvites = undefined;
+    await call.setHold(true);
+    expect(call.hold).toBe('local');
+  });
+});
+
+describe('the far end holding the call', () => {
+  it('without audio (inactive): on hold, our music plays until it resumes', async () => {
+    const { call, callId } = await answeredCall();
+    const music = record<CallEventMap, 'hold-music'>(call.on.bind(call), 'hold-music');
+
+    expect(await sbc.reoffer(callId, 'inactive')).toBe(200);
+    expect(call.hold).toBe('remote');
+    expect(call.state).toBe('on-hold');
+    expect(music).toEqual([{ playing: true }]);
+
+    expect(await sbc.reoffer(callId, 'sendrecv')).toBe(200);
+    expect(call.hold).toBe('none');
+    expect(call.state).toBe('active');
+    expect(music).toEqual([{ playing: true }, { playing: false }]);
+  });
+
+  it('with its own music (sendonly): ours only once its audio stopped', async () => {
+    const { call, callId } = await answeredCall();
+    const music = record<CallEventMap, 'hold-music'>(call.on.bind(call), 'hold-music');
+
+    expect(await sbc.reoffer(callId, 'sendonly')).toBe(200);
+    expect(call.hold).toBe('remote');
+    // The far end's music plays for longer than the silence that would start ours.
+    const atHold = await inboundAudioPackets(call.peerConnection);
+    const packetsPerMs = 1 / 20;
+    await expect
+      .poll(async () => (await inboundAudioPackets(call.peerConnection)) - atHold, {
+        timeout: 5000,
+        interval: 100,
+      })
+      .toBeGreaterThan(2 * SILENT_HOLD_AFTER_MS * packetsPerMs);
+    expect(music).toEqual([]);
+
+    await sbc.fallSilent(callId);
+    const silentSince = Date.now();
+    await expect.poll(() => music, { timeout: 5000, interval: 50 }).toEqual([{ playing: true }]);
+    expect(Date.now() - silentSince).toBeGreaterThanOrEqual(SILENT_HOLD_AFTER_MS);
+
+    expect(await sbc.reoffer(callId, 'sendrecv')).toBe(200);
+    expect(music).toEqual([{ playing: true }, { playing: false }]);
+  });
+
+  it('held by both sides: on hold until both resumed', async () => {
+    const { call, callId } = await answeredCall();
+    await call.setHold(true);
+    await sbc.reoffer(callId, 'inactive');
+    expect(call.hold).toBe('both');
+
+    await sbc.reoffer(callId, 'sendrecv');
+    expect(call.hold).toBe('local');
+    expect(call.state).toBe('on-hold');
+    await call.setHold(false);
+    expect(call.state).toBe('active');
+  });
+});
+
+describe('DTMF', () => {
+  it('goes in the audio (RFC 4733) when the far end takes it', async () => {
+    const { call } = await answeredCall();
+    const tones = record<CallEventMap, 'dtmf'>(call.on.bind(call), 'dtmf');
+    await call.sendDtmf('1#');
+    expect(tones).toEqual([
+      { tone: '1', method: 'rfc4733' },
+      { tone: '#', method: 'rfc4733' },
+    ]);
+    expect(sbc.requests('INFO')).toEqual([]);
+  });
+
+  it('falls back to SIP INFO when the far end cannot take RFC 4733', async () => {
+    sbc.noTelephoneEvent = true;
+    const { call } = await answeredCall();
+    const tones = record<CallEventMap, 'dtmf'>(call.on.bind(call), 'dtmf');
+    await call.sendDtmf('5');
+    expect(tones).toEqual([{ tone: '5', method: 'info' }]);
+    const [info] = sbc.requests('INFO');
+    expect(header(info!, 'content-type')).toBe('application/dtmf-relay');
+    expect(info?.body).toMatch(/^Signal=5\r\n/);
+  });
+
+  it("is refused without RFC 4733 when dtmfMode is 'rfc4733' (no fallback)", async () => {
+    sbc.noTelephoneEvent = true;
+    const { call } = await answeredCall({ dtmfMode: 'rfc4733' });
+    const errors = record<CallEventMap, 'error'>(call.on.bind(call), 'error');
+    await call.sendDtmf('5');
+    expect(errors.map(({ code }) => code)).toEqual(['dtmf-failed']);
+    expect(sbc.requests('INFO')).toEqual([]);
+  });
+
+  it('is refused before the call is connected', async () => {
+    const phone = new Phone({ ...FAKE_SBC_PHONE, user: 'visitor-1', password: 'pw' });
+    phones.push(phone);
+    const call = phone.call('echo');
+    const errors = record<CallEventMap, 'error'>(call.on.bind(call), 'error');
+    await call.sendDtmf('5');
+    expect(errors.map(({ message }) => message)).toEqual([
+      'Digits can only be sent while the call is connected.',
+    ]);
+  });
+});
+
+describe('a lost connection under an answered call', () => {
+  // A keepalive answer tells the region once the connection is back (see phone.ts).
+  const RECONNECTS = { keepaliveIntervalMs: 60_000 };
+
+  it('is kept as it was when its audio kept flowing: no re-INVITE', async () => {
+    const { call } = await answeredCall(RECONNECTS);
+    const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
+    sbc.dropConnections();
+    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    expect(connection[0]).toEqual({ state: 'reconnecting' });
+    expect(connection[1]).toMatchObject({ state: 'recovered', how: 'media-kept', region: 'test' });
+    expect(call.reconnecting).toBe(false);
+    expect(reinvites()).toEqual([]);
+    expect(call.state).toBe('active');
+  });
+
+  it('moves its media with an ICE restart when its audio stopped', async () => {
+    const { call, callId } = await answeredCall(RECONNECTS);
+    const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
+    await sbc.fallSilent(callId);
+    sbc.dropConnections();
+    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    expect(connection[1]).toMatchObject({ state: 'recovered', how: 'ice-restart' });
+    const ufrag = (m: SipMessage | undefined) => /a=ice-ufrag:(\S+)/.exec(m?.body ?? '')?.[1];
+    const [first] = sbc.requests('INVITE');
+    expect(reinvites()).toHaveLength(1);
+    expect(ufrag(reinvites()[0])).not.toBe(ufrag(first));
+    expect(call.state).toBe('active');
+  });
+
+  it('on hold (silence proves nothing): ICE restart, and still on hold after', async () => {
+    const { call } = await answeredCall(RECONNECTS);
+    await call.setHold(true);
+    const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
+    sbc.dropConnections();
+    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    expect(connection[1]).toMatchObject({ state: 'recovered', how: 'ice-restart' });
+    expect(reinvites().at(-1)?.body).toMatch(/a=sendonly/);
+    expect(call.hold).toBe('local');
+  });
+
+  it("ends as lost, with the server's status, when its re-INVITE is refused", async () => {
+    const { call, callId } = await answeredCall(RECONNECTS);
+    const ended = new Promise<CallEventMap['ended']>((resolve) => call.on('ended', resolve));
+    await sbc.fallSilent(callId);
+    sbc.refuseReinvites = 503;
+    sbc.dropConnections();
+    expect(await ended).toEqual({
+      cause: 'connection-lost',
+      message:
+        "The call was lost: the server refused the call's re-INVITE after reconnecting (SIP 503).",
+      sipStatus: 503,
+    });
+  });
+
+  it('ends as lost when the connection does not come back in time', async () => {
+    const { call } = await answeredCall({ ...RECONNECTS, callRecoveryTimeoutMs: 1000 });
+    const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
+    const ended = new Promise<CallEventMap['ended']>((resolve) => call.on('ended', resolve));
+    sbc.refuseConnections = true;
+    sbc.dropConnections();
+    expect(await ended).toEqual({
+      cause: 'connection-lost',
+      message: 'The call was lost: the connection did not come back within 1 s.',
+    });
+    expect(connection).toEqual([{ state: 'reconnecting' }, { state: 'failed' }]);
+  });
+});

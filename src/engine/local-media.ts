@@ -1,0 +1,59 @@
+/**
+ * Our side of a call's media: the microphone stream, its mute, and our hold (the
+ * re-INVITE itself is reinvite.ts). The call decides when; this keeps the state and
+ * applies it to the stream and to JsSIP.
+ */
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import { stopStream } from './media';
+import { type ReinviteResult, sendHoldReinvite } from './reinvite';
+
+export class LocalMedia {
+  /** The microphone, once we have it. */
+  stream: MediaStream | undefined;
+  /** Do we hold the call? Set once the far end accepted. */
+  held = false;
+  private mutedValue = false;
+  private holdBusy = false;
+
+  /** Is our microphone muted? */
+  get muted(): boolean {
+    return this.mutedValue;
+  }
+
+  /** Mute or unmute the microphone (in JsSIP too once `session` has media). */
+  setMuted(muted: boolean, session: RTCSession | undefined): void {
+    this.mutedValue = muted;
+    this.applyMute(session);
+  }
+
+  /** A new stream or session: muted before, it starts muted too. */
+  keepMuted(session: RTCSession | undefined): void {
+    if (this.mutedValue) this.applyMute(session);
+  }
+
+  /**
+   * Send the hold (`true`) or resume re-INVITE; undefined when nothing was sent (already
+   * so, or another change is under way).
+   */
+  async reinviteHold(session: RTCSession, hold: boolean): Promise<ReinviteResult | undefined> {
+    if (this.held === hold || this.holdBusy) return undefined;
+    this.holdBusy = true;
+    const result = await sendHoldReinvite(session, hold, this.stream?.getAudioTracks()[0]);
+    this.holdBusy = false;
+    return result;
+  }
+
+  /** Release the microphone. */
+  stop(): void {
+    stopStream(this.stream);
+  }
+
+  private applyMute(session: RTCSession | undefined): void {
+    for (const track of this.stream?.getAudioTracks() ?? []) track.enabled = !this.mutedValue;
+    // JsSIP keeps its own flag so that a remote unhold does not re-enable the track; its
+    // mute() needs the peer connection (an incoming call has none before answer()).
+    if (!session?.connection) return;
+    if (this.mutedValue) session.mute({ audio: true });
+    else session.unmute({ audio: true });
+  }
+}
