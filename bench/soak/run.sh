@@ -44,7 +44,7 @@ bash "$LAB" exec -- env SOAK_CALLS="$CALLS" SOAK_MINUTES="$MINUTES" SOAK_RESULTS
 step "BENCHMARKS.md"
 if [[ -f "$OUT/result.md" ]]; then
   {
-    echo "## Soak: calls through the lab for $MINUTES minutes"
+    echo "## Soak: $CALLS calls through the lab, over at least $MINUTES minutes"
     echo
     echo "\`npm run bench -- soak\` (bench/soak/run.sh): e2e/soak/soak.spec.ts with SOAK_CALLS=$CALLS"
     echo "SOAK_MINUTES=$MINUTES, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src backend e2e || echo ' with local changes')."
