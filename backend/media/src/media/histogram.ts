@@ -1,7 +1,9 @@
-/** Fixed-bucket histogram of intervals (0.1 ms resolution up to 1 s) for cheap percentiles. */
-
-const BUCKET_MS = 0.1;
-const BUCKETS = 10_000;
+/**
+ * Percentiles of intervals (the media clock's send intervals) from Node's HDR histogram
+ * (node:perf_hooks `createHistogram`), which records integers: intervals go in as whole
+ * microseconds and come out as milliseconds.
+ */
+import { createHistogram } from 'node:perf_hooks';
 
 export interface IntervalSummary {
   count: number;
@@ -12,47 +14,30 @@ export interface IntervalSummary {
   maxMs: number;
 }
 
+const US_PER_MS = 1000;
+
 export class IntervalHistogram {
-  private buckets = new Uint32Array(BUCKETS + 1);
-  private count = 0;
-  private sum = 0;
-  private max = 0;
+  private readonly histogram = createHistogram();
 
   record(ms: number): void {
-    const index = Math.min(BUCKETS, Math.max(0, Math.round(ms / BUCKET_MS)));
-    this.buckets[index]!++;
-    this.count++;
-    this.sum += ms;
-    if (ms > this.max) this.max = ms;
+    // The histogram takes integers ≥ 1: a zero interval counts as 1 µs.
+    this.histogram.record(Math.max(1, Math.round(ms * US_PER_MS)));
   }
 
   reset(): void {
-    this.buckets.fill(0);
-    this.count = 0;
-    this.sum = 0;
-    this.max = 0;
-  }
-
-  percentile(p: number): number {
-    if (this.count === 0) return 0;
-    const rank = Math.ceil((p / 100) * this.count);
-    let seen = 0;
-    for (let i = 0; i <= BUCKETS; i++) {
-      seen += this.buckets[i]!;
-      if (seen >= rank) return i * BUCKET_MS;
-    }
-    return BUCKETS * BUCKET_MS;
+    this.histogram.reset();
   }
 
   summary(): IntervalSummary {
-    const round = (v: number): number => Math.round(v * 100) / 100;
+    const h = this.histogram;
+    const ms = (us: number): number => (h.count === 0 ? 0 : Math.round(us / 10) / 100);
     return {
-      count: this.count,
-      meanMs: round(this.count ? this.sum / this.count : 0),
-      p50Ms: round(this.percentile(50)),
-      p99Ms: round(this.percentile(99)),
-      p999Ms: round(this.percentile(99.9)),
-      maxMs: round(this.max),
+      count: h.count,
+      meanMs: ms(h.mean),
+      p50Ms: ms(h.percentile(50)),
+      p99Ms: ms(h.percentile(99)),
+      p999Ms: ms(h.percentile(99.9)),
+      maxMs: ms(h.max),
     };
   }
 }
