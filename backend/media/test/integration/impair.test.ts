@@ -2,6 +2,7 @@
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Impairment } from '../../src/media/impairment.js';
 import { parseRtp, type RtpPacket } from '../../src/media/rtp.js';
 import { getHeader, type SipMessage } from '../../src/sip/message.js';
 import { inDialogText, inviteText, RawSip, startTestServer, waitFor } from '../harness.js';
@@ -126,7 +127,8 @@ describe('impairment through the control API', () => {
     expect((await server.api.post('/calls/nope/impair', {})).status).toBe(404);
     const cleared = await server.api.fetch(path, { method: 'DELETE' });
     expect(cleared.status).toBe(200);
-    const { toCaller, fromCaller } = (await cleared.json()).impairment;
+    const body = (await cleared.json()) as { impairment: ReturnType<Impairment['report']> };
+    const { toCaller, fromCaller } = body.impairment;
     for (const side of [toCaller, fromCaller]) {
       expect(side.settings).toEqual({ loss: 0, delayMs: 0, jitterMs: 0, mute: false, seed: 1 });
     }

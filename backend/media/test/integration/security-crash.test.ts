@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { StreamStats } from '../../src/media/rtp-session.js';
 import { parseWav } from '../../src/media/wav.js';
 import { getHeader } from '../../src/sip/message.js';
 import {
@@ -106,7 +107,7 @@ describe('recordings survive a killed server', { timeout: 60_000 }, () => {
         const response = await fetch(`http://127.0.0.1:${first.httpPort}/calls/killed-1`, {
           headers: AUTH,
         });
-        const call = response.ok ? await response.json() : undefined;
+        const call = response.ok ? ((await response.json()) as { rtp: StreamStats }) : undefined;
         return (call?.rtp.packetsSent ?? 0) >= 120 || undefined;
       }, 20_000);
       first.process.kill('SIGKILL');

@@ -130,7 +130,11 @@ function bind(address: string, port: number): Promise<dgram.Socket> {
   });
 }
 
-function rtpPacket(payloadType: number, sequence: number, payload = Buffer.alloc(160, 0xff)) {
+function rtpPacket(
+  payloadType: number,
+  sequence: number,
+  payload: Buffer = Buffer.alloc(160, 0xff),
+) {
   return serializeRtp({
     payloadType,
     marker: false,
