@@ -5,6 +5,7 @@
  * Widget `<sip-phone>` (agent) against the minimal JsSIP page registering the same agent.
  */
 import type { Browser, Page } from 'playwright-core';
+import type { SipPhone } from '../../src/elements/phone/sip-phone';
 import {
   enableMetrics,
   heapAfterGc,
@@ -42,10 +43,13 @@ const COST_PAGES = {
     name: 'widget `<sip-phone>`',
     html: (url: string) => pages.phone(url),
     call: async (page: Page, target: string) => {
-      await page.evaluate((t) => void document.querySelector('sip-phone')?.phone?.call(t), target);
+      await page.evaluate(
+        (t) => void document.querySelector<SipPhone>('sip-phone')?.phone?.call(t),
+        target,
+      );
     },
     hangup: async (page: Page) => {
-      await page.evaluate(() => document.querySelector('sip-phone')?.call?.hangup());
+      await page.evaluate(() => document.querySelector<SipPhone>('sip-phone')?.call?.hangup());
     },
   },
   jssip: {
@@ -134,7 +138,9 @@ async function transactionsReleased(page: Page): Promise<void> {
     () => {
       const w = window as unknown as { minimal?: { ua(): HeldTransactions | undefined } };
       // The widget's UA is a private field of its Phone: the benchmark reaches in on purpose.
-      const phone = document.querySelector('sip-phone')?.phone as { ua?: HeldTransactions };
+      const phone = document.querySelector<SipPhone>('sip-phone')?.phone as {
+        ua?: HeldTransactions;
+      };
       const ua = w.minimal?.ua() ?? phone?.ua;
       if (!ua) return false;
       return Object.values(ua._transactions).every((kind) => Object.keys(kind).length === 0);
