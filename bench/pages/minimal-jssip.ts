@@ -5,7 +5,7 @@
  */
 import { C, UA, WebSocketInterface } from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import { announceCallEnded, announceRegistered, fetchCredentials } from './page-config';
+import { announceCallEnded, announceReady, fetchCredentials } from './page-config';
 
 const config = window.benchConfig;
 const remoteAudio = new Audio();
@@ -22,8 +22,8 @@ async function start(): Promise<UA> {
     register: config.register,
   });
   // Ready to call: registered (agent), or connected (visitor), like the widget's state.
-  if (config.register) ua.on('registered', announceRegistered);
-  else ua.on('connected', announceRegistered);
+  if (config.register) ua.on('registered', () => announceReady(true));
+  else ua.on('connected', () => announceReady(false));
   ua.start();
   return ua;
 }

@@ -27,13 +27,12 @@ export async function fetchCredentials(url: string): Promise<Credentials> {
 }
 
 /**
- * Tell the probe the page is ready to call (registered, or connected for a visitor), with
- * the event the widget elements emit.
+ * Tell the probe the page is ready to call, with the event and state the widget elements
+ * emit: `registered` for an agent, `connected` for a visitor (who never registers).
  */
-export function announceRegistered(): void {
-  window.dispatchEvent(
-    new CustomEvent('sip-registration-change', { detail: { state: 'registered' } }),
-  );
+export function announceReady(register: boolean): void {
+  const state = register ? 'registered' : 'connected';
+  window.dispatchEvent(new CustomEvent('sip-registration-change', { detail: { state } }));
 }
 
 /** Tell the probe the call is over, with the event the widget elements emit. */

@@ -114,7 +114,8 @@ export interface PhoneOptions {
 
 /**
  * Starts a Phone in the page as `window.phone`, recording its `connection` and
- * `registration` events (with `Date.now()`) in `window.log`.
+ * `registration` events (with `Date.now()`) in `window.log`; resolves once it is
+ * `registered` (or `connected`, with `register: false`).
  */
 export async function startPhone(page: Page, options: PhoneOptions): Promise<void> {
   await page.goto('/');
@@ -150,9 +151,12 @@ export async function startPhone(page: Page, options: PhoneOptions): Promise<voi
       recovery: RECOVERY,
     },
   );
+  // Ready: an agent once registered; a phone with `register: false` never registers and
+  // is ready once connected.
+  const ready = (options.register ?? true) ? 'registered' : 'connected';
   await page.waitForFunction(
-    () => (window as unknown as LabWindow).phone.state === 'registered',
-    null,
+    (ready) => (window as unknown as LabWindow).phone.state === ready,
+    ready,
     { polling: 50 },
   );
 }

@@ -313,7 +313,7 @@ export class Call implements CallHandle {
       this.finish(lostEnd('the connection was lost while the call was being set up'));
   }
 
-  /** The phone is connected (and registered) again: keep the call, or move its media. */
+  /** The phone is connected (and registered, for agents) again: keep the call or move its media. */
   async connectionRestored(region: string | undefined): Promise<void> {
     await this.recovery.restored(region);
   }

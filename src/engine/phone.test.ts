@@ -5,6 +5,7 @@ import { reach, record } from './test-support/waits';
 import type {
   CallEventMap,
   CallHandle,
+  PhoneConfig,
   PhoneError,
   PhoneEventMap,
   RegistrationState,
@@ -152,6 +153,13 @@ describe('Phone against the SBC', () => {
     return makePhone({ ...FAKE_SBC_PHONE, user: 'agent1', password: 'pw', register: true });
   }
 
+  /** A visitor's phone (`register: false`, as FAKE_SBC_PHONE has it). */
+  function visitor(config: Partial<PhoneConfig> = {}): Phone {
+    sbc = new FakeSbc();
+    vi.stubGlobal('WebSocket', sbc.webSocketClass());
+    return makePhone({ ...FAKE_SBC_PHONE, user: 'visitor-1', password: 'pw', ...config });
+  }
+
   /** A registered agent with the SBC's call ringing; the call and its final status. */
   async function ringing(): Promise<{ phone: Phone; call: CallHandle; final: Promise<number> }> {
     const phone = agent();
@@ -176,6 +184,47 @@ describe('Phone against the SBC', () => {
     expect(sbc.requests('REGISTER').map((m) => header(m, 'to'))).toContain(
       '<sip:agent1@helpline.test>',
     );
+  });
+
+  it('connects a visitor without registering: connecting, connected (never registered)', async () => {
+    const phone = visitor();
+    const states = record<PhoneEventMap, 'registration'>(phone.on.bind(phone), 'registration');
+    await phone.start();
+    expect(states.map(({ state }) => state)).toEqual(['connecting', 'connected']);
+    expect(phone.state).toBe('connected');
+    expect(sbc.requests('REGISTER')).toEqual([]);
+  });
+
+  it("places a visitor's call from connected, as the button does: prepare, then call", async () => {
+    const phone = visitor();
+    await phone.prepare();
+    expect(phone.state).toBe('connected');
+    const call = phone.call('echo');
+    await reach(call, 'active');
+    expect(header(sbc.requests('INVITE').at(-1)!, 'to')).toBe('<sip:echo@helpline.test>');
+    expect(phone.state).toBe('connected');
+    call.hangup();
+    await reach(call, 'ended');
+    expect(sbc.requests('REGISTER')).toEqual([]);
+  });
+
+  it('a visitor whose connection dropped: reconnecting, then connected again, still no REGISTER', async () => {
+    // A keepalive answer tells the region once the connection is back (see phone.ts).
+    const phone = visitor({ keepaliveIntervalMs: 60_000 });
+    await phone.start();
+    const states = record<PhoneEventMap, 'registration'>(phone.on.bind(phone), 'registration');
+    const connection = record<PhoneEventMap, 'connection'>(phone.on.bind(phone), 'connection');
+    sbc.dropConnections();
+    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    // `connected` counted as up: the drop is told (and calls would wait for the line).
+    expect(connection.map(({ state }) => state)).toEqual(['reconnecting', 'recovered']);
+    expect(connection[1]).toMatchObject({ region: 'test' });
+    expect(phone.state).toBe('connected');
+    expect(new Set(states.map(({ state }) => state))).toEqual(
+      new Set(['reconnecting', 'connected']),
+    );
+    expect(states.at(-1)?.state).toBe('connected');
+    expect(sbc.requests('REGISTER')).toEqual([]);
   });
 
   it('a REGISTER refused for its credentials: failed (auth-rejected), not retried', async () => {

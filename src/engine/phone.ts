@@ -143,7 +143,8 @@ export class Phone {
 
   /**
    * Get credentials, connect, and register unless `register: false`. Resolves once the
-   * first attempt settled (registered, reconnecting or failed); never rejects.
+   * first attempt settled (`registered`, or `connected` without registering;
+   * `reconnecting` or `failed`); never rejects.
    */
   async start(): Promise<void> {
     if (!this.config) return;
@@ -383,7 +384,12 @@ export class Phone {
     }
     const settled = new Promise<void>((resolve) => {
       const off = this.events.on('registration', ({ state }) => {
-        if (state === 'registered' || state === 'reconnecting' || state === 'failed') {
+        if (
+          state === 'registered' ||
+          state === 'connected' ||
+          state === 'reconnecting' ||
+          state === 'failed'
+        ) {
           off();
           resolve();
         }
@@ -460,9 +466,10 @@ export class Phone {
         if (this.registerAsked === ua) this.setState('registering');
         else queueMicrotask(() => this.ua === ua && ua.isConnected() && this.register());
       } else {
-        this.setState('registered');
-        // A visitor is whole again once connected; the region comes with the keepalive
-        // answer, a moment later.
+        // `connected`, not `registered`: no REGISTER went out, so no call can reach this
+        // phone, but it can place calls. A visitor is whole again once connected; the
+        // region comes with the keepalive answer, a moment later.
+        this.setState('connected');
         void this.recovered();
       }
     });
@@ -474,7 +481,11 @@ export class Phone {
         code: 'connection-failed',
         message: `Lost or could not open the connection to the phone service (${url}${code ? `, code ${code}` : ''}${reason ? `: ${reason}` : ''}); retrying.`,
       };
-      const wasUp = this.stateValue === 'registered' || this.stateValue === 'registering';
+      // Up: ready to call (registered, or connected for a visitor), or re-registering.
+      const wasUp =
+        this.stateValue === 'registered' ||
+        this.stateValue === 'connected' ||
+        this.stateValue === 'registering';
       this.setState('reconnecting', error);
       if (wasUp && !this.outage) this.lostConnection(error);
     });

@@ -15,7 +15,13 @@ import {
   uriUser,
 } from './test-support/fake-sbc';
 import { reach } from './test-support/waits';
-import type { CallHandle, CallState, CredentialsEvent, PhoneConfig } from './types';
+import type {
+  CallHandle,
+  CallState,
+  CredentialsEvent,
+  PhoneConfig,
+  RegistrationState,
+} from './types';
 
 const DOMAIN = 'helpline.test';
 const CREDENTIALS_URL = 'https://credentials.test/credentials/visitor?session=s3cret';
@@ -274,6 +280,8 @@ describe('an agent registering', () => {
   it('sends one REGISTER per connect, the first time and after a reconnect', async () => {
     serveCredentials(600, 'agent1');
     const phone = makePhone({ register: true });
+    const registration: RegistrationState[] = [];
+    phone.on('registration', ({ state }) => registration.push(state));
     await phone.start();
     expect(phone.state).toBe('registered');
     const unsigned = () => sbc.requests('REGISTER').filter((m) => !digestUser(m)).length;
@@ -283,6 +291,8 @@ describe('an agent registering', () => {
     await expect.poll(() => phone.state, { interval: 20 }).not.toBe('registered');
     await expect.poll(() => phone.state, { timeout: 5000, interval: 20 }).toBe('registered');
     expect(unsigned()).toBe(2);
+    // `connected` is for phones that do not register: an agent goes through `registering`.
+    expect(registration).not.toContain('connected');
   });
 });
 

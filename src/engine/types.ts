@@ -20,9 +20,16 @@ export type RegistrationState =
   | 'unregistered'
   /** WebSocket connecting (first attempt). */
   | 'connecting'
+  /**
+   * Connected to the server and ready to call, without a registration (`register: false`,
+   * visitors): no REGISTER was sent, so no call can reach the phone. A phone that registers
+   * goes through `registering` instead (it is `connected` only between `prepare()` and
+   * `start()`).
+   */
+  | 'connected'
   /** Connected; REGISTER sent, waiting for 200. */
   | 'registering'
-  /** Registered (agent), or connected and ready to call (visitor, `register: false`). */
+  /** Registered (`register: true`, agents): ready to call and to receive calls. */
   | 'registered'
   /** Lost the connection or the registration; retrying with backoff. */
   | 'reconnecting'

@@ -4,6 +4,7 @@ export const en: Messages = {
   registration: {
     unregistered: 'Offline',
     connecting: 'Connecting…',
+    connected: 'Ready',
     registering: 'Signing in…',
     registered: 'Ready',
     reconnecting: 'Connection lost, reconnecting…',

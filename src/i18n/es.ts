@@ -4,6 +4,7 @@ export const es: Messages = {
   registration: {
     unregistered: 'Desconectado',
     connecting: 'Conectando…',
+    connected: 'Listo',
     registering: 'Iniciando sesión…',
     registered: 'Listo',
     reconnecting: 'Conexión perdida, reconectando…',

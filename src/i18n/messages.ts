@@ -56,7 +56,7 @@ export interface Messages {
    */
   callLost: string;
   enableSound: string;
-  /** Under the disabled Call button of `<sip-phone>` while it is not registered. */
+  /** Under the disabled Call button of `<sip-phone>` while it is not ready to call. */
   callWhenReady: string;
   callControls: string;
   quality: {

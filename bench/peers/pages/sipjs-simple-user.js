@@ -5,7 +5,7 @@
  * bench/peers/tsconfig.json, because sip.js is installed only under bench/peers.
  */
 import { Web } from 'sip.js';
-import { announceRegistered, fetchCredentials } from '../../pages/page-config';
+import { announceReady, fetchCredentials } from '../../pages/page-config';
 
 const config = window.benchConfig;
 const remoteAudio = new Audio();
@@ -21,8 +21,8 @@ async function start() {
     },
     // Ready to call: registered (agent), or connected (visitor), like the widget's state.
     delegate: config.register
-      ? { onRegistered: announceRegistered }
-      : { onServerConnect: announceRegistered },
+      ? { onRegistered: () => announceReady(true) }
+      : { onServerConnect: () => announceReady(false) },
   });
   await user.connect();
   if (config.register) await user.register();

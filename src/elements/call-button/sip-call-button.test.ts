@@ -270,6 +270,26 @@ describe('<sip-call-button> configuration and errors', () => {
     expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
   });
 
+  it('clears a connection error once its phone is connected again', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { el } = await buttonOnPage();
+    main(el).focus();
+    await expect.poll(() => el.phone).toBeDefined();
+    lastPhone().setRegistration('connecting');
+    lastPhone().setRegistration('failed', {
+      code: 'connection-failed',
+      message: 'Could not open the connection to the phone service.',
+    });
+    await el.updateComplete;
+    expect(el.getAttribute('state')).toBe('error');
+
+    // A visitor's phone never registers: `connected` is its ready state.
+    lastPhone().setRegistration('connected');
+    await el.updateComplete;
+    expect(el.getAttribute('state')).toBe('idle');
+    expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+  });
+
   it('uses the slotted label, or a localized default', async () => {
     const custom = create('sip-call-button', VISITOR);
     custom.textContent = 'Talk to sales';

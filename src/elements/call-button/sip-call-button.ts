@@ -53,7 +53,9 @@ async function loadInCallParts(): Promise<void> {
  * @summary Click-to-call button for public pages. Loads the phone engine only when the
  * visitor shows intent, then calls `target`; a compact panel controls the call.
  *
- * @event sip-registration-change - Connection state changed. `detail: { state, previous, error? }`.
+ * @event sip-registration-change - Connection state changed. `detail: { state, previous, error? }`;
+ * `state`: `unregistered`, `connecting`, `connected` (ready to call; the button never
+ * registers), `reconnecting`, `failed`.
  * @event sip-call-state - The call changed state. `detail: { call, state, previous, hold }`.
  * @event sip-call-ended - The call ended. `detail: { call, cause, message, sipStatus? }`.
  * @event sip-dtmf - A keypad tone was sent. `detail: { call, tone, method }`.

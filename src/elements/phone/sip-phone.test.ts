@@ -354,6 +354,24 @@ describe('<sip-phone> registration and calls', () => {
     expect(el.shadowRoot?.querySelector('[part="call-hint"]')).toBeNull();
   });
 
+  it('is ready to call when connected without registering (config register: false)', async () => {
+    const el = await phoneOnPage();
+    lastPhone().setRegistration('failed', {
+      code: 'connection-failed',
+      message: 'Could not open the connection to the phone service.',
+    });
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[role="alert"]')).not.toBeNull();
+    lastPhone().setRegistration('connected');
+    await el.updateComplete;
+    expect(text(el, '[part="status"]')).toBe('Ready');
+    expect(shadow(el, '.dot').getAttribute('data-state')).toBe('connected');
+    expect(buttonNamed(el, 'Call').disabled).toBe(false);
+    expect(el.shadowRoot?.querySelector('[part="call-hint"]')).toBeNull();
+    // Ready again: the connection error no longer stands.
+    expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+  });
+
   it('keeps socket codes off the screen: the status says reconnecting, then a plain alert', async () => {
     const el = await readyPhone();
     const changes = collect<{ error?: { message: string } }>(el, 'sip-registration-change');

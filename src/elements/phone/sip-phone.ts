@@ -10,7 +10,7 @@ import { renderCallControls, renderQualityIndicator } from '../shared/render/in-
 import { renderError } from '../shared/render/render-error.js';
 import { callControlsStyles } from '../shared/styles/call-controls.js';
 import { themeStyles } from '../shared/styles/theme.js';
-import type { CallView, PhoneView } from '../shared/view-state.js';
+import { type CallView, isReadyToCall, type PhoneView } from '../shared/view-state.js';
 import { phoneStyles } from './styles.js';
 
 /**
@@ -18,7 +18,10 @@ import { phoneStyles } from './styles.js';
  * @summary Agent phone: registers, rings for incoming calls, places calls, and controls
  * the call (mute, hold, keypad, hang up).
  *
- * @event sip-registration-change - Registration state changed. `detail: { state, previous, error? }`.
+ * @event sip-registration-change - Registration state changed. `detail: { state, previous, error? }`;
+ * `state`: `unregistered`, `connecting`, `registering`, `registered` (ready to call and be
+ * called), `reconnecting`, `failed`; `connected` (ready to call, not registered) only when
+ * the `config` property sets `register: false`.
  * @event sip-incoming-call - A call is ringing. `detail: { call }`.
  * @event sip-call-state - The call changed state. `detail: { call, state, previous, hold }`.
  * @event sip-call-ended - The call ended. `detail: { call, cause, message, sipStatus? }`.
@@ -114,9 +117,10 @@ export class SipPhone extends PhoneElement {
   private renderDialForm(view: PhoneView): TemplateResult {
     const t = this.locale.messages;
     const configured = view.error?.code !== 'config-invalid';
-    // Calls go through the registered connection: without it a call could only fail.
-    // A configuration error has its own alert; otherwise the hint says why.
-    const notReady = configured && view.registration !== 'registered';
+    // Calls go through the connection (registered, or connected for a `config` with
+    // `register: false`): without it a call could only fail. A configuration error has its
+    // own alert; otherwise the hint says why.
+    const notReady = configured && !isReadyToCall(view.registration);
     return html`<form part="dial-form" @submit=${this.onSubmit}>
       <label for="target">${t.target}</label>
       <input

@@ -37,7 +37,8 @@ export const phoneStyles = css`
     flex: none;
   }
 
-  .dot[data-state='registered'] {
+  .dot[data-state='registered'],
+  .dot[data-state='connected'] {
     background: var(--_success);
   }
 

@@ -78,6 +78,14 @@ export function callViewOf(call: CallHandle, recentlyRecovered = false): CallVie
   };
 }
 
+/**
+ * The phone can place calls: registered (agents), or connected without registering
+ * (`register: false`, visitors).
+ */
+export function isReadyToCall(registration: RegistrationState): boolean {
+  return registration === 'registered' || registration === 'connected';
+}
+
 /** Answered and not over: the call has a running timer and in-call controls. */
 export function isInCall(call: CallView | undefined): boolean {
   return call?.state === 'active' || call?.state === 'on-hold';

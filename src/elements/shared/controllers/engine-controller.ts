@@ -11,7 +11,13 @@ import type {
 import type { EngineLoader, PhoneApi } from '../engine-api.js';
 import { emit } from '../events.js';
 import { loadEngine } from '../load-engine.js';
-import { type CallView, callViewOf, INITIAL_VIEW, type PhoneView } from '../view-state.js';
+import {
+  type CallView,
+  callViewOf,
+  INITIAL_VIEW,
+  isReadyToCall,
+  type PhoneView,
+} from '../view-state.js';
 import { CALL_EVENTS, forwardEvents, PHONE_EVENTS } from './engine-events.js';
 
 /** How long an ended call stays on screen with its cause before the idle view returns. */
@@ -240,7 +246,8 @@ export class EngineController implements ReactiveController {
       ...forwardEvents(this.host, phone, PHONE_EVENTS, {
         registration: {
           before: (change) => {
-            if (change.state === 'registered') this.clearRuntimeError();
+            // Ready to call again: a connection error no longer stands.
+            if (isReadyToCall(change.state)) this.clearRuntimeError();
             else if (change.error) this.runtimeError = change.error;
           },
           after: () => this.refresh(),
