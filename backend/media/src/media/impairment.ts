@@ -166,7 +166,7 @@ export class ImpairedPath {
    * Decides one packet's fate at `now` (ms, monotonic): undefined when dropped, else the
    * packet to deliver (silenced when muted) and when. Pure bookkeeping, no timers.
    */
-  plan(packet: Buffer, now: number): { dueAt: number; packet: Buffer } | undefined {
+  plan(packet: Buffer, now: number): { dueAt: number; packet: Buffer; rtcp: boolean } | undefined {
     const s = this.settings;
     const rtp = !looksLikeRtcp(packet);
     if (rtp && s.loss > 0 && this.lossRandom() < s.loss) {
@@ -178,7 +178,7 @@ export class ImpairedPath {
     this.lastDueAt = dueAt;
     if (!rtp) {
       this.rtcpPassed++;
-      return { dueAt, packet };
+      return { dueAt, packet, rtcp: true };
     }
     this.rtpPassed++;
     const added = dueAt - now;
@@ -188,7 +188,7 @@ export class ImpairedPath {
     }
     this.lastAddedDelay = added;
     this.jitterSum += this.jitter;
-    return { dueAt, packet: s.mute ? silenced(packet) : packet };
+    return { dueAt, packet: s.mute ? silenced(packet) : packet, rtcp: false };
   }
 
   /**
@@ -199,7 +199,7 @@ export class ImpairedPath {
     const now = performance.now();
     const planned = this.plan(packet, now);
     if (!planned) return;
-    const queued = { ...planned, arrivedAt: now, rtcp: looksLikeRtcp(packet), deliver };
+    const queued = { ...planned, arrivedAt: now, deliver };
     if (planned.dueAt <= now && this.queue.length === 0) {
       this.deliver(queued, now);
       return;
