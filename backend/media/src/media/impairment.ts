@@ -137,6 +137,8 @@ export class ImpairedPath {
   private jitterSum = 0;
   private rtcpDelivered = 0;
   private rtcpHeldSum = 0;
+  /** performance.now() of the last configuration: RTCP queued before it is not counted. */
+  private configuredAt = Number.NEGATIVE_INFINITY;
   /** RFC 3550 estimator over added delays; kept across reconfiguration like a receiver's. */
   private jitter = 0;
   private lastAddedDelay: number | undefined;
@@ -160,6 +162,7 @@ export class ImpairedPath {
     this.jitterSum = 0;
     this.rtcpDelivered = 0;
     this.rtcpHeldSum = 0;
+    this.configuredAt = performance.now();
   }
 
   /**
@@ -252,7 +255,8 @@ export class ImpairedPath {
   }
 
   private deliver(queued: Queued, now: number): void {
-    if (queued.rtcp) {
+    // A report queued under the previous settings keeps its old delay: it belongs to them.
+    if (queued.rtcp && queued.arrivedAt >= this.configuredAt) {
       this.rtcpDelivered++;
       this.rtcpHeldSum += now - queued.arrivedAt;
     }

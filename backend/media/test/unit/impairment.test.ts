@@ -217,6 +217,12 @@ describe('impairment stage: delay and jitter', () => {
     const held = stage.report().meanRtcpHeldMs!;
     expect(held).toBeGreaterThanOrEqual(60);
     expect(held).toBeLessThanOrEqual(deliveredAt - arrivedAt + 0.01);
+    // A report queued before a reconfiguration is not counted under the new settings.
+    stage.configure({ ...NO_IMPAIRMENT, delayMs: 5 });
+    const early = new Promise<void>((resolve) => stage.pass(rtcp, () => resolve()));
+    stage.configure({ ...NO_IMPAIRMENT, delayMs: 50 });
+    await early;
+    expect(stage.report().meanRtcpHeldMs).toBeNull();
     // RTP is not counted there, and nothing is counted before the first delivery.
     stage.configure({ ...NO_IMPAIRMENT });
     stage.pass(rtp(1), () => {});
