@@ -249,7 +249,8 @@ export async function waitRecovered({ at, before, container }, timeoutMs = 12000
         restartedAt ??= state.startedAt;
       return restartedAt !== undefined && state.health === 'healthy';
     },
-    { timeoutMs, intervalMs: 100, what: `${container} restarted and healthy` },
+    // Each poll is a docker CLI process: at 100 ms they were a busy process of their own.
+    { timeoutMs, intervalMs: 250, what: `${container} restarted and healthy` },
   );
   return { restartedMs: restartedAt - at, healthyMs: Date.now() - at };
 }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -68,6 +69,38 @@ for (const service of SERVICES) {
 test('the whole stack is checked', () => {
   for (const service of ['kamailio', 'rtpengine', 'media1', 'media2', 'credentials']) {
     assert.ok(SERVICES.includes(service), `${service} runs (found ${SERVICES.join(' ')})`);
+  }
+});
+
+/** The CPU weight of the cgroup a process's cgroup sits in, as cpu.shares (v1) or cpu.weight (v2). */
+function parentCpuWeight(pid) {
+  const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n');
+  const v1 = lines.find((line) => /^\d+:([^:]*,)?cpu(,[^:]*)?:/.test(line));
+  if (v1) {
+    const parent = v1.split(':')[2].split('/').slice(0, -1).join('/');
+    return { shares: Number(readFileSync(`/sys/fs/cgroup/cpu${parent}/cpu.shares`, 'utf8')) };
+  }
+  const parent = lines
+    .find((line) => line.startsWith('0::'))
+    .slice(3)
+    .split('/')
+    .slice(0, -1)
+    .join('/');
+  return {
+    shares: (Number(readFileSync(`/sys/fs/cgroup${parent}/cpu.weight`, 'utf8')) * 1024) / 100,
+  };
+}
+
+// backend_cgroup in backend/lab/common.sh: at the weight of one process (dockerd's default
+// parent), a loaded 2-core machine starved the whole backend (a Kamailio restart took a minute).
+test('the backend weighs as a service on the CPU, not as one process among many', async () => {
+  for (const service of SERVICES) {
+    const { State: state } = await inspect(service);
+    const { shares } = parentCpuWeight(state.Pid);
+    assert.ok(
+      shares >= 2048 * availableParallelism(),
+      `${service}: its parent's cpu.shares is ${shares}`,
+    );
   }
 });
 
