@@ -12,6 +12,7 @@
  * packet arrived for {@link SILENT_HOLD_AFTER_MS} (an endpoint that holds with
  * `sendonly` without playing anything). Never while the far end sends media.
  */
+import { parse } from 'sdp-transform';
 import type { HoldState } from './types';
 
 /** SDP media direction. */
@@ -28,34 +29,16 @@ export function deriveHoldState(local: boolean, remote: boolean): HoldState {
   return 'none';
 }
 
-const DIRECTIONS: readonly MediaDirection[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
-
 /**
  * Direction of the first audio stream of an SDP body (a media-level attribute wins over
- * a session-level one; none means `sendrecv`). A port of 0 disables the stream.
+ * a session-level one; none means `sendrecv`). A port of 0 disables the stream. Parsed
+ * with sdp-transform, the parser JsSIP itself uses (so it costs the bundle nothing).
  */
 export function audioDirection(sdp: string): MediaDirection {
-  let section: 'session' | 'audio' | 'other' = 'session';
-  let session: MediaDirection | undefined;
-  let audio: MediaDirection | undefined;
-  for (const raw of sdp.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line.startsWith('m=')) {
-      if (section === 'audio') break;
-      if (!line.startsWith('m=audio ')) {
-        section = 'other';
-        continue;
-      }
-      if (/^m=audio 0 /.test(line)) return 'inactive';
-      section = 'audio';
-      continue;
-    }
-    const attr = line.startsWith('a=') ? (line.slice(2) as MediaDirection) : undefined;
-    if (!attr || !DIRECTIONS.includes(attr)) continue;
-    if (section === 'audio') audio = attr;
-    else if (section === 'session') session = attr;
-  }
-  return audio ?? session ?? 'sendrecv';
+  const session = parse(sdp);
+  const audio = session.media.find((media) => media.type === 'audio');
+  if (audio?.port === 0) return 'inactive';
+  return audio?.direction ?? session.direction ?? 'sendrecv';
 }
 
 export interface HoldMusicInput {
