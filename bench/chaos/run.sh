@@ -21,7 +21,7 @@ step() { printf '\n\033[1m== %s\033[0m  (load: %s)\n' "$*" "$(cut -d' ' -f1-3 /p
 mkdir -p "$OUT"
 if [[ "${1:-}" == report ]]; then
   # `bash bench/chaos/run.sh report`: the section again from the last run's results.json.
-  CHAOS_FROM="$OUT/results.json" node bench/chaos/run.mjs >"$OUT/table.md"
+  CHAOS_FROM="$OUT/results.json" node --import tsx bench/chaos/run.mjs >"$OUT/table.md"
   load_before="$(cat "$OUT/load-before")"
   load_after="$(cat "$OUT/load-after")"
 else
@@ -35,7 +35,7 @@ else
   step "chaos: ${CHAOS_CALLS:-20} calls, ${CHAOS_TRIALS:-3} crashes per component"
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$load_before" >"$OUT/load-before"
-  bash "$LAB" exec -- env CHAOS_RESULTS="$PWD/$OUT/results.json" node bench/chaos/run.mjs >"$OUT/table.md"
+  bash "$LAB" exec -- env CHAOS_RESULTS="$PWD/$OUT/results.json" node --import tsx bench/chaos/run.mjs >"$OUT/table.md"
   load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$load_after" >"$OUT/load-after"
 fi

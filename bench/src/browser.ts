@@ -12,7 +12,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { chromiumArgs } from '../../e2e/support/browser';
-import { CHROMIUM_PATH } from '../../tools/chromium';
+import { CHROMIUM_PATH } from '../../testkit/chromium';
 import { BUILD_DIR } from './config';
 import { AUDIBLE_RMS, installProbe, PAGE_MARKS, type ProbeMarks, STATS_POLL_MS } from './probe';
 

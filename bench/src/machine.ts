@@ -1,7 +1,7 @@
 /** The machine a run happened on, stated with every result. */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { CHROMIUM_PATH } from '../../tools/chromium';
+import { CHROMIUM_PATH } from '../../testkit/chromium';
 
 export interface Machine {
   cpu: string;

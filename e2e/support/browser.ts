@@ -1,6 +1,6 @@
 /** Debian's Chromium with the flags that make WebRTC work on loopback with a fake microphone. */
 import { type Browser, chromium } from '@playwright/test';
-import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from '../../tools/chromium';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from '../../testkit/chromium';
 
 export { CHROMIUM_PATH };
 

@@ -1,0 +1,22 @@
+/**
+ * auth_ephemeral credentials (the TURN REST API scheme Kamailio's auth_ephemeral module
+ * checks, and backend/credentials mints): username `<expiry>:<user>`, password the
+ * base64 HMAC-SHA1 of the username under the shared secret. Tests and benchmarks mint
+ * their own with the lab's secret (backend/run/secret).
+ */
+import { createHmac } from 'node:crypto';
+
+export interface EphemeralCredentials {
+  username: string;
+  password: string;
+}
+
+/** Credentials for `user` valid for `ttlS` seconds (a negative ttl gives expired ones). */
+export function ephemeralCredentials(
+  secret: string,
+  user: string,
+  ttlS = 600,
+): EphemeralCredentials {
+  const username = `${Math.floor(Date.now() / 1000) + ttlS}:${user}`;
+  return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
+}
