@@ -166,20 +166,10 @@ export async function udpListening(port) {
   return stdout.trim() !== '';
 }
 
-/** Polls `probe` until it returns a truthy value, or fails after timeoutMs. */
-export async function poll(
-  probe,
-  { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {},
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+// The one poller (testkit/poll.ts): resolves with the first truthy value of `probe`,
+// `poll(probe, { timeoutMs = 10000, intervalMs = 100, what })`. Re-exported so the suites
+// keep importing it from here.
+export { poll } from '../../testkit/poll.ts';
 
 /** Calls (with timelines) both media servers handled since `since`, tagged by server. */
 export async function mediaHistory(since) {
