@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { poll } from '../../../testkit/poll';
 import { loadConfig, type ServerConfig } from '../src/config.js';
 import { type MediaServer, startMediaServer } from '../src/server.js';
 import { parseSipMessage, type SipMessage } from '../src/sip/message.js';
@@ -123,18 +124,20 @@ export class Api {
   }
 }
 
-/** Polls until `probe` yields a value; fails with the last state after `timeoutMs`. */
-export async function waitFor<T>(
+/**
+ * Polls `probe` every 25 ms (testkit/poll.ts) until it yields a value: anything but
+ * `undefined` or `false` (so `null`, `0` and `''` count); fails with the last value after
+ * `timeoutMs`.
+ */
+export function waitFor<T>(
   probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 5000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  return poll(probe, {
+    timeoutMs,
+    intervalMs: 25,
+    done: (value) => value !== undefined && value !== false,
+  }) as Promise<T>;
 }
 
 export function freeUdpPort(count = 1): Promise<number> {
