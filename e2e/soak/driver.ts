@@ -16,6 +16,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
+import { PollTimeout, poll } from '../../testkit/poll';
 import { findCall, type MediaCall, type TimelineEntry } from '../support/media-server';
 import { median } from '../support/quality-table';
 import { readAudioStats } from '../support/rtc-stats';
@@ -80,9 +81,9 @@ export interface CallOutcome {
 class StepFailed extends Error {}
 
 /**
- * Polls `probe` until `done` holds; throws a StepFailed naming `what` after `timeoutMs`. A
- * probe that throws (a media server API request refused for a moment) counts as "not yet":
- * only the deadline decides, and the last error is in the message.
+ * Polls `probe` (testkit/poll.ts) until `done` holds; throws a StepFailed naming `what` after
+ * `timeoutMs`. A probe that throws (a media server API request refused for a moment) counts
+ * as "not yet": only the deadline decides, and the last error is in the message.
  */
 async function until<T>(
   what: string,
@@ -91,20 +92,12 @@ async function until<T>(
   timeoutMs = STEP_TIMEOUT_MS,
   intervalMs = POLL_MS,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let last: string;
-    try {
-      const value = await probe();
-      if (done(value)) return value;
-      last = show(value);
-    } catch (error) {
-      last = `error ${causeOf(error)}`;
-    }
-    if (Date.now() > deadline) {
-      throw new StepFailed(`${what}: not after ${timeoutMs / 1000} s (last: ${last})`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  try {
+    return await poll(probe, { timeoutMs, intervalMs, what, done, retryErrors: true });
+  } catch (error) {
+    if (!(error instanceof PollTimeout)) throw error;
+    const last = error.last instanceof Error ? `error ${causeOf(error.last)}` : show(error.last);
+    throw new StepFailed(`${what}: not after ${timeoutMs / 1000} s (last: ${last})`);
   }
 }
 
