@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { poll } from '../../testkit/poll.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -43,15 +44,6 @@ const api = async (path, method = 'GET') =>
       headers: { authorization: `Bearer ${TOKEN}` },
     })
   ).json();
-
-async function until(probe, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -117,7 +109,11 @@ async function runLevel(calls, priority) {
   const exited = new Promise((resolve) => server.on('exit', resolve));
   let stopSipp = () => {};
   try {
-    await until(async () => (await api('/health')).status === 'ok', 5000, 'server start');
+    await poll(async () => (await api('/health')).status === 'ok', {
+      timeoutMs: 5000,
+      what: 'server start',
+      retryErrors: true,
+    });
     const idleRss = rssBytes(server.pid);
     const holdMs = Math.ceil((calls / CALL_RATE) * 1000) + WINDOW_MS + 8000;
     // sipp echoes RTP on one thread per process: past ~300 calls (15k pps) one process
@@ -157,7 +153,11 @@ async function runLevel(calls, priority) {
     stopSipp = () => {
       for (const sipp of sipps) if (sipp.exitCode === null) sipp.kill('SIGKILL');
     };
-    await until(async () => (await api('/stats')).calls >= calls, 60_000, `${calls} calls up`);
+    await poll(async () => (await api('/stats')).calls >= calls, {
+      timeoutMs: 60_000,
+      what: `${calls} calls up`,
+      retryErrors: true,
+    });
     await sleep(2000); // let the ramp's setup burst settle before measuring
     await api('/stats/reset', 'POST');
     const cpuStart = cpuSeconds(server.pid);
@@ -170,7 +170,11 @@ async function runLevel(calls, priority) {
     const elapsed = (Date.now() - startedAt) / 1000;
     const stats = await api('/stats');
     const rss = rssBytes(server.pid);
-    await until(async () => (await api('/stats')).calls === 0, holdMs + 30_000, 'calls to end');
+    await poll(async () => (await api('/stats')).calls === 0, {
+      timeoutMs: holdMs + 30_000,
+      what: 'calls to end',
+      retryErrors: true,
+    });
     const history = await api('/history?since=0');
     const ended = history.filter((c) => c.service === 'music');
     // sipp exits 0 only when every call succeeded; the server's side must agree.
