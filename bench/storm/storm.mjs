@@ -6,6 +6,7 @@
 // backend/test/storm.test.mjs (100).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { PollTimeout, poll } from '../../testkit/poll.ts';
 import { registeredCount, sockets, startFleet } from './fleet.mjs';
 
 const run = promisify(execFile);
@@ -32,16 +33,6 @@ export async function kamailioRegistered() {
 
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `probe` every SAMPLE_MS until it is truthy; false after `timeoutMs`. */
-async function waitFor(probe, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return true;
-    await delay(SAMPLE_MS);
-  }
-  return false;
-}
-
 /**
  * Runs the storm. `restart()` takes the SBC down and back (resolves once the command
  * returned). Resolves with the curve and the key times (seconds from the restart command).
@@ -50,9 +41,16 @@ export async function runStorm({ count, prefix, runDir, restart, timeoutS = 90, 
   const fleet = startFleet({ count, prefix, runDir });
   const startedAt = Date.now();
   await fleet.start({ batch: 25, everyMs: 500 });
-  const initialOk = await waitFor(
+  // false (reported, not thrown) when the fleet does not register in time
+  const initialOk = await poll(
     async () => registeredCount(fleet.phones) === count && (await kamailioRegistered()) === count,
-    120_000,
+    { timeoutMs: 120_000, intervalMs: SAMPLE_MS, what: 'the initial registrations' },
+  ).then(
+    () => true,
+    (error) => {
+      if (error instanceof PollTimeout) return false;
+      throw error;
+    },
   );
   const initial = {
     seconds: (Date.now() - startedAt) / 1000,
