@@ -1,6 +1,7 @@
 /** Reads call timelines from the media servers' event API (docs/CONTRACTS.md). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { poll } from '../../testkit/poll';
 import { MEDIA_SERVER_URLS, REPO_ROOT } from './config';
 
 let token: string | undefined;
@@ -32,19 +33,16 @@ export async function timelineOf(callId: string): Promise<TimelineEntry[]> {
 }
 
 /** Polls every `intervalMs` until the call's timeline has `count` digit entries. */
-export async function waitForDigits(
+export function waitForDigits(
   callId: string,
   count: number,
   timeoutMs = 5000,
   intervalMs = 10,
 ): Promise<TimelineEntry[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const digits = (await timelineOf(callId)).filter((e) => e.type === 'digit');
-    if (digits.length >= count) return digits;
-    if (Date.now() > deadline) {
-      throw new Error(`media server saw ${digits.length} of ${count} digits on ${callId}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  return poll(async () => (await timelineOf(callId)).filter((e) => e.type === 'digit'), {
+    timeoutMs,
+    intervalMs,
+    what: `the media server to see ${count} digits on ${callId}`,
+    done: (digits) => digits.length >= count,
+  });
 }

@@ -12,6 +12,7 @@ import type { Page } from '@playwright/test';
 import type { SipCallButton } from '../../src/elements/call-button/sip-call-button';
 import type { Phone } from '../../src/engine/phone';
 import type { CallEventMap, CallHandle } from '../../src/engine/types';
+import { poll } from '../../testkit/poll';
 import { BACKEND_RUN_DIR, REPO_ROOT } from '../support/paths';
 
 export const REGIONS_SCRIPT = path.join(REPO_ROOT, 'backend', 'regions', 'regions.sh');
@@ -49,13 +50,17 @@ export function haproxyState(): Promise<Record<string, boolean>> {
 }
 
 /** Polls HAProxy every 20 ms until `region` is in `up` state; resolves with Date.now(). */
-export async function whenHaproxySees(region: Region, up: boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await haproxyState())[region] === up) return Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`HAProxy did not see ${region} ${up ? 'up' : 'down'} within ${timeoutMs} ms`);
+export async function whenHaproxySees(
+  region: Region,
+  up: boolean,
+  timeoutMs = 20_000,
+): Promise<number> {
+  await poll(async () => (await haproxyState())[region] === up, {
+    timeoutMs,
+    intervalMs: 20,
+    what: `HAProxy to see ${region} ${up ? 'up' : 'down'}`,
+  });
+  return Date.now();
 }
 
 /** auth_ephemeral credentials for `user`, valid for 10 minutes. */
