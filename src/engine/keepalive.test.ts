@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { poll } from '../../testkit/poll';
 import { Keepalive } from './keepalive';
 
-/** Resolves once `condition` holds, polling every 5 ms (fails the test after 2 s). */
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 2 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** The keepalive's timers run in tens of ms: poll every 5 ms, fail the test after 2 s. */
+const QUICK = { timeoutMs: 2000, intervalMs: 5 };
 
 const running: Keepalive[] = [];
 afterEach(() => {
@@ -34,7 +29,7 @@ describe('Keepalive', () => {
     const { keepalive, seen } = watch(40, 60);
     const started = Date.now();
     keepalive.start();
-    await until(() => seen.dead.length > 0);
+    await poll(() => seen.dead.length > 0, QUICK);
     expect(seen.pings).toBe(1);
     // Dead after the idle interval plus the answer timeout, not before.
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
@@ -52,7 +47,7 @@ describe('Keepalive', () => {
     keepalive.start();
     // Answer each ping (the OPTIONS 200) as it goes out.
     while (answered < 5) {
-      await until(() => seen.pings > answered);
+      await poll(() => seen.pings > answered, QUICK);
       answered += 1;
       keepalive.received();
     }
@@ -77,7 +72,7 @@ describe('Keepalive', () => {
     keepalive.pingNow();
     keepalive.pingNow();
     expect(seen.pings).toBe(1);
-    await until(() => seen.dead.length === 1);
+    await poll(() => seen.dead.length === 1, QUICK);
   });
 
   it('stop() cancels everything', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { poll } from '../../testkit/poll';
 import { Backoff } from './backoff';
 import { FailoverSocket, keepaliveAnswer, keepaliveRequest, regionHeader } from './socket';
 
@@ -48,10 +49,12 @@ describe('FailoverSocket reconnection', () => {
     const tried: string[] = [];
     socket.ondisconnect = () => tried.push(socket.url);
     socket.connect();
-    const deadline = Date.now() + 3000;
-    while (tried.length < 4 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await poll(() => tried, {
+      timeoutMs: 3000,
+      intervalMs: 10,
+      what: 'four connection attempts',
+      done: (urls) => urls.length >= 4,
+    });
     expect(tried.slice(0, 4)).toEqual([servers[0], servers[1], servers[0], servers[1]]);
   });
 
@@ -64,10 +67,7 @@ describe('FailoverSocket reconnection', () => {
       socket.disconnect();
     };
     socket.connect();
-    const deadline = Date.now() + 2000;
-    while (drops === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await poll(() => drops > 0, { timeoutMs: 2000, intervalMs: 10, what: 'the first drop' });
     expect(drops).toBe(1);
     // Several backoff periods later, still one attempt and nothing pending.
     await new Promise((resolve) => setTimeout(resolve, 200));
