@@ -11,4 +11,5 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 node "$root/backend/media/build.mjs" >/dev/null
 # Parse time on pathological SIP (issue 10): must stay linear in the input size.
 node "$root/bench/media/parse.mjs"
-exec unshare -n bash -c "ip link set lo up && node '$root/bench/media/bench.mjs' $*"
+# tsx: bench.mjs runs sipp through testkit/sipp.ts (resolved from the repository root).
+exec unshare -n bash -c "ip link set lo up && cd '$root' && node --import tsx '$root/bench/media/bench.mjs' $*"
