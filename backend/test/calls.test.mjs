@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { ephemeral, freePorts, mediaHistory, poll, sipp, udpListening } from './lib.mjs';
+import { freePort } from '../../testkit/ports.ts';
+import { ephemeral, mediaHistory, poll, sipp, udpListening } from './lib.mjs';
 
 const visitor = () => `visitor-${randomBytes(4).toString('hex')}`;
 
@@ -53,7 +54,7 @@ describe('a visitor calls the IVR, presses 1, holds and unholds', () => {
 });
 
 test('CANCEL before answer: the caller gets 487 and the ringing agent the CANCEL', async () => {
-  const [calleePort] = freePorts(1);
+  const calleePort = await freePort();
   // agent3's phone: registered on the port where the UAS below will answer.
   const registerCallee = (expires) =>
     sipp('register.xml', {

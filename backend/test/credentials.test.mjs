@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { freePort } from '../../testkit/ports.ts';
 import { BACKEND, CA, RUN_DIR } from './lib.mjs';
 
 const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
@@ -87,11 +88,10 @@ async function signIn(agent, password = PASSWORDS[agent], options = {}) {
 // CREDENTIALS_BUNDLE runs these tests against another build (e.g. an older version).
 const BUNDLE = process.env.CREDENTIALS_BUNDLE ?? join(BACKEND, 'credentials/dist/server.mjs');
 const instances = [];
-let nextPort = 18440 + (process.pid % 50) * 4;
 
 /** Starts the service with `env` on a fresh port; resolves once it listens (or exited). */
-function startService(env) {
-  const port = nextPort++;
+async function startService(env) {
+  const port = await freePort();
   const child = spawn(process.execPath, [BUNDLE], {
     env: {
       PATH: process.env.PATH,

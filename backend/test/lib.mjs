@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
+import { runSipp } from '../../testkit/sipp.ts';
 
 const run = promisify(execFile);
 
@@ -30,25 +31,16 @@ export function ephemeral(user, { ttl = 600, secret = SECRET } = {}) {
   return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
 }
 
-// Ports 10000-19999 are free in the lab: the media servers use 20000-29999, rtpengine
-// 40000-49999, and Linux hands out ephemeral ports from 32768 up (Kamailio's rtpengine
-// and dispatcher sockets among them), so sipp must stay below that. The pid spreads
-// concurrent test processes apart.
-let nextPort = 10000 + (process.pid % 90) * 100;
-export function freePorts(count) {
-  const first = nextPort;
-  nextPort += count;
-  return Array.from({ length: count }, (_, i) => first + i);
-}
-
 const scratch = mkdtempSync(join(tmpdir(), 'backend-test-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+let scenarios = 0;
 
 /**
  * Runs a sipp scenario from backend/test/sipp against the SBC. `vars` replace
  * upper-case placeholders in the XML (sipp has no parameters for response codes).
- * Resolves with { ok, output } where ok means every call succeeded. `port` fixes the
- * local SIP port (e.g. to register a contact that a later UAS run will answer on).
+ * Resolves with testkit/sipp.ts's result ({ ok, output, ... }) where ok means every call
+ * succeeded. `port` fixes the local SIP port (e.g. to register a contact that a later
+ * UAS run will answer on); the other ports come from the test range.
  */
 export async function sipp(
   file,
@@ -68,30 +60,25 @@ export async function sipp(
   let xml = readFileSync(join(BACKEND, 'test/sipp', file), 'utf8');
   for (const [key, value] of Object.entries({ EXPIRES: 60, ...vars }))
     xml = xml.replaceAll(key, String(value));
-  const scenario = join(scratch, `${process.pid}-${nextPort}-${file}`);
+  scenarios += 1;
+  const scenario = join(scratch, `${scenarios}-${file}`);
   writeFileSync(scenario, xml);
-  // sipp's media uses a few ports above -mp (RTP, RTCP, pcap playback).
-  const [base] = freePorts(30);
-  const sipPort = port ?? base;
-  const mediaPort = base + 10;
-  const controlPort = base + 20;
-  const argv = [
-    `${SBC.host}:${SBC.sipPort}`,
-    ...['-sf', scenario, '-m', String(calls), '-i', bind, '-p', String(sipPort)],
-    ...['-mp', String(mediaPort), '-cp', String(controlPort), '-nostdin'],
-    ...['-timeout', `${timeoutS}s`, '-timeout_error', '-max_recv_loops', '10000'],
-    ...(service ? ['-s', service] : []),
-    ...(auth ? ['-au', auth.username, '-ap', auth.password] : []),
-    ...(rate ? ['-r', String(rate)] : []),
-    ...(limit ? ['-l', String(limit)] : []),
-    ...args,
-  ];
-  try {
-    const { stdout, stderr } = await run('sipp', argv, { maxBuffer: 1 << 24 });
-    return { ok: true, output: stdout + stderr };
-  } catch (error) {
-    return { ok: false, output: `${error.stdout ?? ''}${error.stderr ?? ''}${error.message}` };
-  }
+  return runSipp({
+    scenario,
+    target: `${SBC.host}:${SBC.sipPort}`,
+    host: bind,
+    ports: { sip: port },
+    timeoutS,
+    maxBuffer: 1 << 24,
+    args: [
+      ...['-m', String(calls), '-max_recv_loops', '10000'],
+      ...(service ? ['-s', service] : []),
+      ...(auth ? ['-au', auth.username, '-ap', auth.password] : []),
+      ...(rate ? ['-r', String(rate)] : []),
+      ...(limit ? ['-l', String(limit)] : []),
+      ...args,
+    ],
+  });
 }
 
 /** Sends one raw SIP datagram from `bind` and resolves with the first reply's status (or null). */

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { poll } from '../../testkit/poll.ts';
+import { runSipp } from '../../testkit/sipp.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -107,7 +108,8 @@ async function runLevel(calls, priority) {
     },
   );
   const exited = new Promise((resolve) => server.on('exit', resolve));
-  let stopSipp = () => {};
+  // Aborting kills every sipp still running (a level that fails part way).
+  const sippStop = new AbortController();
   try {
     await poll(async () => (await api('/health')).status === 'ok', {
       timeoutMs: 5000,
@@ -117,42 +119,26 @@ async function runLevel(calls, priority) {
     const idleRss = rssBytes(server.pid);
     const holdMs = Math.ceil((calls / CALL_RATE) * 1000) + WINDOW_MS + 8000;
     // sipp echoes RTP on one thread per process: past ~300 calls (15k pps) one process
-    // starts dropping, so the load is spread over several instances.
+    // starts dropping, so the load is spread over several instances, each on ports of
+    // its own from the test range.
     const instances = Math.ceil(calls / CALLS_PER_SIPP);
-    const sipps = Array.from({ length: instances }, (_, i) => {
-      const share = Math.floor(calls / instances) + (i < calls % instances ? 1 : 0);
-      return spawn(
-        'sipp',
-        [
-          `127.0.0.1:${SIP_PORT}`,
-          ...['-sf', join(root, 'backend/media/test/sipp/call.xml'), '-s', 'music'],
-          ...['-i', '127.0.0.1', '-p', String(5090 + i), '-cp', String(9001 + i)],
-          ...['-mi', '127.0.0.1', '-mp', String(6000 + 10 * i), '-rtp_echo'],
-          ...[
-            '-l',
-            String(share),
-            '-m',
-            String(share),
-            '-r',
-            String(Math.ceil(CALL_RATE / instances)),
-          ],
-          ...[
-            '-d',
-            String(holdMs),
-            '-timeout',
-            String(Math.ceil(holdMs / 1000) + 30),
-            '-timeout_error',
-          ],
-        ],
-        { stdio: 'ignore' },
-      );
-    });
     const sippDone = Promise.all(
-      sipps.map((sipp) => new Promise((resolve) => sipp.on('exit', resolve))),
+      Array.from({ length: instances }, (_, i) => {
+        const share = Math.floor(calls / instances) + (i < calls % instances ? 1 : 0);
+        return runSipp({
+          scenario: join(root, 'backend/media/test/sipp/call.xml'),
+          target: `127.0.0.1:${SIP_PORT}`,
+          mediaHost: '127.0.0.1',
+          timeoutS: Math.ceil(holdMs / 1000) + 30,
+          signal: sippStop.signal,
+          args: [
+            ...['-s', 'music', '-rtp_echo'],
+            ...['-l', String(share), '-m', String(share)],
+            ...['-r', String(Math.ceil(CALL_RATE / instances)), '-d', String(holdMs)],
+          ],
+        });
+      }),
     );
-    stopSipp = () => {
-      for (const sipp of sipps) if (sipp.exitCode === null) sipp.kill('SIGKILL');
-    };
     await poll(async () => (await api('/stats')).calls >= calls, {
       timeoutMs: 60_000,
       what: `${calls} calls up`,
@@ -178,7 +164,7 @@ async function runLevel(calls, priority) {
     const history = await api('/history?since=0');
     const ended = history.filter((c) => c.service === 'music');
     // sipp exits 0 only when every call succeeded; the server's side must agree.
-    const sippExits = await sippDone;
+    const sippExits = (await sippDone).map((sipp) => sipp.code);
     const sippExit = sippExits.find((code) => code !== 0) ?? 0;
     const reasons = {};
     for (const call of ended) reasons[call.reason] = (reasons[call.reason] ?? 0) + 1;
@@ -204,7 +190,7 @@ async function runLevel(calls, priority) {
       socketDropsSinceStart: drops,
     };
   } finally {
-    stopSipp();
+    sippStop.abort();
     if (server.exitCode === null) server.kill('SIGTERM');
     await exited;
   }

@@ -11,5 +11,5 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 node "$root/backend/media/build.mjs" >/dev/null
 # Parse time on pathological SIP (issue 10): must stay linear in the input size.
 node "$root/bench/media/parse.mjs"
-# tsx: bench.mjs imports the test kit's poller (testkit/poll.ts); --import resolves from the cwd.
+# tsx: bench.mjs imports the test kit (testkit/poll.ts, testkit/sipp.ts); --import resolves from the cwd.
 exec unshare -n bash -c "ip link set lo up && cd '$root' && node --import tsx bench/media/bench.mjs $*"

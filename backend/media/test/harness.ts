@@ -1,11 +1,13 @@
 /** Starts real media servers on free loopback ports and drives them with sipp or raw UDP. */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poll } from '../../../testkit/poll';
+import { freePorts } from '../../../testkit/ports';
+import { runSipp as runSippKit, type SippPorts } from '../../../testkit/sipp';
 import { loadConfig, type ServerConfig } from '../src/config.js';
 import { type MediaServer, startMediaServer } from '../src/server.js';
 import { parseSipMessage, type SipMessage } from '../src/sip/message.js';
@@ -42,8 +44,6 @@ export function writeTestIvr(edit: IvrEdit = () => {}): string {
   return file;
 }
 
-let nextRtpBase = 36000 + (process.pid % 20) * 100;
-
 /** The API token of every test server (a file, as in production: MEDIA_API_TOKEN_FILE). */
 export const TEST_TOKEN = randomBytes(32).toString('hex');
 export const TOKEN_FILE = join(mkdtempSync(join(tmpdir(), 'media-token-')), 'token');
@@ -54,8 +54,7 @@ export async function startTestServer(
   env: Record<string, string> = {},
   edit?: IvrEdit,
 ): Promise<MediaServer & { api: Api; config: ServerConfig }> {
-  const rtpBase = nextRtpBase;
-  nextRtpBase += 100;
+  const [rtpBase] = await freePorts(100);
   const config = loadConfig(
     {
       SIP_HOST: '127.0.0.1',
@@ -140,82 +139,28 @@ export function waitFor<T>(
   }) as Promise<T>;
 }
 
-export function freeUdpPort(count = 1): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      const port = socket.address().port;
-      socket.close();
-      // sipp's media port also uses port+2 (video); keep the whole block under 65535.
-      if (port + count > 65535) resolve(freeUdpPort(count));
-      else resolve(port - (port % 2));
-    });
-  });
-}
-
 export interface SippResult {
   code: number | null;
   errors: string;
 }
 
-/** sipp 3.6 logs harmless warnings (an epoll one whenever a call's socket closes): not errors. */
-function sippErrors(log: string): string {
-  return (
-    log
-      .split(/(?=\d{4}-\d\d-\d\d\t)|\n/)
-      .filter((line) => line.trim() !== '' && !line.startsWith('The following events occurred:'))
-      .filter((line) => !line.includes('Failed to delete FD from epoll'))
-      // On a busy machine sipp notes that its own timers ran late: about sipp, not the server
-      // (the scenario's verdict still covers every message).
-      .filter((line) => !line.includes('Overload warning: the minor watchdog timer'))
-      .join('\n')
-  );
-}
-
-/** Runs one sipp instance as a UAC (or UAS) on loopback with its own ports. */
-export async function runSipp(scenario: string, args: string[]): Promise<SippResult> {
-  const errorFile = join(mkdtempSync(join(tmpdir(), 'sipp-')), 'errors.log');
-  const [sipPort, controlPort, mediaPort] = await Promise.all([
-    freeUdpPort(),
-    freeUdpPort(),
-    freeUdpPort(4),
-  ]);
-  const child = spawn(
-    'sipp',
-    [
-      '-sf',
-      join(SIPP_DIR, scenario),
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(sipPort),
-      '-cp',
-      String(controlPort),
-      '-mi',
-      '127.0.0.1',
-      '-mp',
-      String(mediaPort),
-      '-m',
-      '1',
-      '-timeout',
-      '20',
-      '-timeout_error',
-      '-trace_err',
-      '-error_file',
-      errorFile,
-      ...args,
-    ],
-    { stdio: 'ignore' },
-  );
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  let log = '';
-  try {
-    log = readFileSync(errorFile, 'utf8');
-  } catch {
-    // No error file means sipp had nothing to complain about.
-  }
-  return { code, errors: sippErrors(log) };
+/**
+ * Runs one sipp instance from test/sipp as a UAC (or UAS) on loopback, one call; `args`
+ * name the target. Ports not given come from the test range (testkit/ports.ts).
+ */
+export async function runSipp(
+  scenario: string,
+  args: string[],
+  ports: Partial<SippPorts> = {},
+): Promise<SippResult> {
+  const { code, errors } = await runSippKit({
+    scenario: join(SIPP_DIR, scenario),
+    mediaHost: '127.0.0.1',
+    ports,
+    timeoutS: 20,
+    args: ['-m', '1', ...args],
+  });
+  return { code, errors };
 }
 
 /** A bare UDP SIP endpoint for the cases sipp cannot express (no ACK, garbage, ...). */

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../../../../testkit/ports';
 import type { StreamStats } from '../../src/media/rtp-session.js';
 import { parseWav } from '../../src/media/wav.js';
 import { getHeader } from '../../src/sip/message.js';
 import {
   AUTH,
   ensureSounds,
-  freeUdpPort,
   inDialogText,
   inviteText,
   MEDIA_DIR,
@@ -45,8 +45,8 @@ interface Child {
 }
 
 async function startChild(server: string, recordingsDir: string): Promise<Child> {
-  const [sipPort, httpPort] = await Promise.all([freeUdpPort(), freeUdpPort()]);
-  const rtpBase = 34000 + (process.pid % 50) * 20;
+  const [sipPort, httpPort] = await freePorts(2);
+  const [rtpBase] = await freePorts(20);
   const child = spawn(process.execPath, [server], {
     env: {
       SIP_HOST: '127.0.0.1',

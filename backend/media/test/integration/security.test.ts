@@ -13,6 +13,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../../../../testkit/ports';
 import { MAX_SSE_SUBSCRIBERS } from '../../src/api/http.js';
 import { MAX_TIMELINE_ENTRIES } from '../../src/call.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -559,7 +560,7 @@ describe('bad input never takes the process down', { timeout: 20_000 }, () => {
 describe('resource limits refuse new calls, keep existing ones', { timeout: 20_000 }, () => {
   it('answers 503 when the RTP ports run out, and the calls up keep their media', async () => {
     // Two port pairs only.
-    const min = 33000 + (process.pid % 100) * 8;
+    const [min] = await freePorts(4);
     const server = await startTestServer({
       RTP_PORT_MIN: String(min),
       RTP_PORT_MAX: String(min + 3),

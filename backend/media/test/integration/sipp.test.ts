@@ -1,5 +1,6 @@
 /** The server against sipp as a real UAC (and as the agent's UAS for the queue). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../../testkit/ports';
 import { type Json, runSipp, startTestServer } from '../harness.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -133,9 +134,8 @@ describe('RTP timeout', () => {
 
 describe('queue (B2BUA)', () => {
   it('calls the agent through the proxy, bridges, relays digits and ends both legs', async () => {
-    const { freeUdpPort } = await import('../harness.js');
-    const agentPort = await freeUdpPort();
-    const agent = runSipp('agent-uas.xml', ['-p', String(agentPort)]);
+    const agentPort = await freePort();
+    const agent = runSipp('agent-uas.xml', [], { sip: agentPort });
     const server = await startTestServer({ PROXY: `127.0.0.1:${agentPort}` });
     try {
       const caller = await runSipp('queue-caller.xml', [
