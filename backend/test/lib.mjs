@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
+import { MediaApi, tokenFromFile } from '../../testkit/media-api.ts';
 import { runSipp } from '../../testkit/sipp.ts';
 
 const run = promisify(execFile);
@@ -161,20 +162,21 @@ export { poll } from '../../testkit/poll.ts';
 /** Calls (with timelines) both media servers handled since `since`, tagged by server. */
 export async function mediaHistory(since) {
   const all = [];
-  for (const [server, port] of Object.entries(MEDIA_HTTP)) {
+  for (const server of Object.keys(MEDIA_HTTP)) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/history?since=${since}`, {
-        headers: MEDIA_AUTH,
-      });
-      if (!res.ok) continue;
-      const body = await res.json();
-      const calls = Array.isArray(body) ? body : (body.calls ?? []);
-      for (const call of calls) all.push({ ...call, server });
+      for (const call of await mediaServerApi(server).history(since)) all.push({ ...call, server });
     } catch {
       // a stopped media server simply contributes nothing
     }
   }
   return all;
+}
+
+const mediaToken = tokenFromFile(join(RUN_DIR, 'media-api-token'));
+
+/** The control API of media server `server` ('media1', 'media2'): testkit/media-api.ts. */
+export function mediaServerApi(server, options = {}) {
+  return new MediaApi(`http://127.0.0.1:${MEDIA_HTTP[server]}`, mediaToken, options);
 }
 
 /** Dispatcher destinations as { uri: flags } ("AP" active, "IP"/"TP" down). */

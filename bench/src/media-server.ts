@@ -1,33 +1,29 @@
-/** Reads call timelines from the media servers' event API (docs/CONTRACTS.md). */
-import { readFileSync } from 'node:fs';
+/** Reads call timelines from the media servers' control API (docs/CONTRACTS.md). */
 import path from 'node:path';
+import {
+  MediaApi,
+  MediaApiError,
+  type TimelineEntry,
+  tokenFromFile,
+} from '../../testkit/media-api';
 import { poll } from '../../testkit/poll';
 import { MEDIA_SERVER_URLS, REPO_ROOT } from './config';
 
-let token: string | undefined;
+export type { TimelineEntry };
 
 /** The media API's bearer token, written by the lab at first start (read when first needed). */
-function authHeaders(): Record<string, string> {
-  token ??= readFileSync(path.join(REPO_ROOT, 'backend/run/media-api-token'), 'utf8').trim();
-  return { authorization: `Bearer ${token}` };
-}
-
-export interface TimelineEntry {
-  /** Epoch ms on the media server (same machine clock as the browser). */
-  t: number;
-  type: string;
-  digit?: string;
-}
+const token = tokenFromFile(path.join(REPO_ROOT, 'backend/run/media-api-token'));
+const servers = MEDIA_SERVER_URLS.map((url) => new MediaApi(url, token));
 
 /** The call's timeline from whichever media server has it, or [] if none has it yet. */
 export async function timelineOf(callId: string): Promise<TimelineEntry[]> {
-  for (const base of MEDIA_SERVER_URLS) {
-    const response = await fetch(`${base}/calls/${encodeURIComponent(callId)}`, {
-      headers: authHeaders(),
-    });
-    if (!response.ok) continue;
-    const call = (await response.json()) as { timeline?: TimelineEntry[] };
-    return call.timeline ?? [];
+  for (const api of servers) {
+    try {
+      return (await api.call(callId)).timeline;
+    } catch (error) {
+      // Not on this server (404), or not yet: try the next one.
+      if (!(error instanceof MediaApiError)) throw error;
+    }
   }
   return [];
 }

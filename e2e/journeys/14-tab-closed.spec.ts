@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { type JsonSchema, schemaProblems } from '../../testkit/json-schema';
 import { BEACON_PATH, receivedBeacons } from '../support/beacon-collector';
 import { expect, test } from '../support/fixtures';
-import { type Schema, validate } from '../support/json-schema';
 import { entryOfType, waitForTimelineEntry } from '../support/media-server';
 import { REPO_ROOT } from '../support/paths';
 
@@ -55,8 +55,8 @@ test('a visitor closes the tab mid-call: the far end gets a BYE and the report r
     )
     .toBe(true);
   const report: unknown = JSON.parse(beacon!.body);
-  const schema = JSON.parse(readFileSync(REPORT_SCHEMA, 'utf8')) as Schema;
-  expect(validate(schema, report), 'beacon against report.schema.json').toEqual([]);
+  const schema = JSON.parse(readFileSync(REPORT_SCHEMA, 'utf8')) as JsonSchema;
+  expect(schemaProblems(schema, report), 'beacon against report.schema.json').toEqual([]);
   expect(report).toMatchObject({ callId: engineCallId });
   test.info().annotations.push({
     type: 'tab closed → report beacon at stats-url',

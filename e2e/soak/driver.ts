@@ -17,7 +17,12 @@
 import { cpus, loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import { PollTimeout, poll } from '../../testkit/poll';
-import { findCall, type MediaCall, type TimelineEntry } from '../support/media-server';
+import {
+  findCall,
+  type MediaCall,
+  type ServerRtp,
+  type TimelineEntry,
+} from '../support/media-server';
 import { median } from '../support/quality-table';
 import { readAudioStats } from '../support/rtc-stats';
 import type { Widget } from '../support/widget';
@@ -157,11 +162,6 @@ async function timelineEntry(
     SERVER_POLL_MS,
   );
   return call!.timeline.find(match)!;
-}
-
-interface ServerRtp {
-  packetsReceived: number;
-  packetsSent: number;
 }
 
 /** The server ended the call for `reason` and counted media both ways on it. */

@@ -1,54 +1,40 @@
 /**
- * Client of the media servers' control and event API (CONTRACTS.md). A call may land on
- * either media server, so reads query both and merge.
+ * The media servers' control and event API (CONTRACTS.md) as the journeys use it, on the
+ * typed client testkit/media-api.ts. A call may land on either media server, so reads query
+ * both and merge.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from '@playwright/test';
+import {
+  type CallDetail,
+  MediaApi,
+  type StreamStats,
+  type TimelineEntry,
+  tokenFromFile,
+} from '../../testkit/media-api';
 import { BACKEND_RUN_DIR, MEDIA_SERVER_URLS } from './paths';
 
-let token: string | undefined;
+export type { TimelineEntry };
 
-/**
- * The bearer token every media API request needs (all but /health): the lab writes it to
- * backend/run/media-api-token at first start. Read when first used.
- */
-export function mediaApiHeaders(): Record<string, string> {
-  token ??= readFileSync(path.join(BACKEND_RUN_DIR, 'media-api-token'), 'utf8').trim();
-  return { authorization: `Bearer ${token}` };
-}
+/** The bearer token every media API request needs (all but /health), read when first used. */
+const token = tokenFromFile(path.join(BACKEND_RUN_DIR, 'media-api-token'));
 
-export interface TimelineEntry {
-  t: number;
-  callId: string;
-  type: string;
-  [field: string]: unknown;
-}
-
-export interface MediaCall {
-  callId: string;
-  timeline: TimelineEntry[];
+/** A call as a media server reports it, with the server that did. */
+export interface MediaCall extends CallDetail {
   /** Which media server reported it (its base URL). */
   server: string;
-  [field: string]: unknown;
 }
 
-async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { headers: mediaApiHeaders() });
-  if (!response.ok) throw new Error(`GET ${url} → ${response.status}`);
-  return response.json();
-}
-
-function asCalls(body: unknown, server: string): MediaCall[] {
-  const list = Array.isArray(body) ? body : ((body as { calls?: unknown[] }).calls ?? []);
-  return (list as Omit<MediaCall, 'server'>[]).map((call) => ({ ...call, server }) as MediaCall);
+/** The API of the media server that holds `call` (or a recording). */
+export function mediaApiOf(call: { server: string }): MediaApi {
+  return new MediaApi(call.server, token);
 }
 
 /** Calls (ended too) both media servers saw since `sinceMs`. */
 export async function history(sinceMs = 0): Promise<MediaCall[]> {
   const perServer = await Promise.all(
     MEDIA_SERVER_URLS.map(async (base) =>
-      asCalls(await getJson(`${base}/history?since=${sinceMs}`), base),
+      (await new MediaApi(base, token).history(sinceMs)).map((call) => ({ ...call, server: base })),
     ),
   );
   return perServer.flat();
@@ -86,10 +72,7 @@ export const entryOfType =
     entry.type === type && Object.entries(fields).every(([k, v]) => entry[k] === v);
 
 /** Packet counters the server keeps for a call (live while it is up). */
-export interface ServerRtp {
-  packetsReceived: number;
-  packetsSent: number;
-}
+export type ServerRtp = Pick<StreamStats, 'packetsReceived' | 'packetsSent'>;
 
 /** Waits until the server both received and sent `minPackets` more packets on the call. */
 export async function expectServerPacketsRising(callId: string, minPackets = 25): Promise<void> {
@@ -116,13 +99,8 @@ export async function control(
   action: 'hold' | 'unhold',
   body?: { direction: 'sendonly' | 'inactive' },
 ): Promise<void> {
-  const url = `${call.server}/calls/${encodeURIComponent(call.callId)}/${action}`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { ...mediaApiHeaders(), 'content-type': 'application/json' },
-    body: JSON.stringify(body ?? {}),
-  });
-  if (!response.ok) throw new Error(`POST ${url} → ${response.status} ${await response.text()}`);
+  const api = mediaApiOf(call);
+  await (action === 'hold' ? api.hold(call.callId, body) : api.unhold(call.callId));
 }
 
 /** A recording file (named by the call's `recording` timeline entry) from its server. */
@@ -130,10 +108,7 @@ export async function downloadRecording(recording: {
   file: string;
   server: string;
 }): Promise<Buffer> {
-  const url = `${recording.server}/recordings/${encodeURIComponent(recording.file)}`;
-  const response = await fetch(url, { headers: mediaApiHeaders() });
-  if (!response.ok) throw new Error(`GET ${url} → ${response.status}`);
-  return Buffer.from(await response.arrayBuffer());
+  return mediaApiOf(recording).recording(recording.file);
 }
 
 /** Waits until a media server answered the call with this SIP Call-ID and returns it. */

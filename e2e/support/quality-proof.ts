@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CallReport, QualitySample } from '../../src/engine/quality/types';
+import { type JsonSchema, schemaProblems } from '../../testkit/json-schema';
 import { BEACON_PATH, receivedBeacons } from './beacon-collector';
 import { expect } from './fixtures';
 import {
@@ -16,7 +17,6 @@ import {
   impairmentReport,
   type PathReport,
 } from './impairment';
-import { type Schema, validate } from './json-schema';
 import { answeredCall, type MediaCall } from './media-server';
 import { REPO_ROOT } from './paths';
 import {
@@ -419,8 +419,8 @@ export class QualityProof {
       )
       .toBe(true);
     const parsed: unknown = JSON.parse(beacon!.body);
-    const schema = JSON.parse(readFileSync(REPORT_SCHEMA, 'utf8')) as Schema;
-    const problems = validate(schema, parsed);
+    const schema = JSON.parse(readFileSync(REPORT_SCHEMA, 'utf8')) as JsonSchema;
+    const problems = schemaProblems(schema, parsed);
     const changes = report.warnings.map((w) => `${w.warning}:${w.raised ? 'up' : 'down'}`);
     this.table.add({
       step: 'end of call',

@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MediaApi } from '../../../testkit/media-api';
 import { poll } from '../../../testkit/poll';
 import { freePorts } from '../../../testkit/ports';
 import { runSipp as runSippKit, type SippPorts } from '../../../testkit/sipp';
@@ -78,15 +79,18 @@ export async function startTestServer(
   return { ...server, config, api: new Api(server.httpPort) };
 }
 
+/** Path-level helpers for the tests, on the typed client every suite shares. */
 export class Api {
-  constructor(readonly port: number) {}
+  /** The typed client (testkit/media-api.ts) of this server. */
+  readonly client: MediaApi;
+
+  constructor(readonly port: number) {
+    this.client = new MediaApi(`http://127.0.0.1:${port}`, TEST_TOKEN);
+  }
 
   /** A request with the token, as every client must send it. */
   fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`http://127.0.0.1:${this.port}${path}`, {
-      ...init,
-      headers: { ...AUTH, ...(init.headers as Record<string, string> | undefined) },
-    });
+    return this.client.fetch(path, init);
   }
 
   async get(path: string): Promise<Json> {
@@ -106,8 +110,8 @@ export class Api {
 
   /** The call (active or ended) whose Call-ID starts with `prefix`. */
   async call(prefix: string): Promise<Json | undefined> {
-    const calls: Json[] = await this.get('/history?since=0');
-    return calls.find((call) => String(call.callId).startsWith(prefix));
+    const calls = await this.client.history();
+    return calls.find((call) => call.callId.startsWith(prefix));
   }
 
   /** Waits until the call has a timeline entry matching `match`, and returns the call. */

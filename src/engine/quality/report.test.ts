@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { schemaProblems } from '../../../testkit/json-schema';
 import { sendReportBeacon } from './beacon';
 import { type CallFacts, ReportCollector, summarize } from './report';
 import schema from './report.schema.json';
-import { schemaProblems } from './test-support/json-schema';
 import { makeSample } from './test-support/samples';
 
 const facts: CallFacts = {
@@ -57,7 +57,7 @@ describe('ReportCollector', () => {
       { warning: 'high-rtt', raised: true, value: 500, at: 10_000 },
     ]);
     expect(report.server).toBe('wss://127.0.0.1:8443');
-    expect(schemaProblems(report, schema)).toEqual([]);
+    expect(schemaProblems(schema, report)).toEqual([]);
   });
 
   it('reports an unanswered call without samples', () => {
@@ -74,15 +74,17 @@ describe('ReportCollector', () => {
       codec: null,
       metrics: { rttMs: null, jitterMs: null, lossFraction: null, mos: null },
     });
-    expect(schemaProblems(report, schema)).toEqual([]);
+    expect(schemaProblems(schema, report)).toEqual([]);
   });
 
   it('is checked by the schema: a wrong field is reported', () => {
     const report = new ReportCollector().build(facts);
-    expect(schemaProblems({ ...report, schemaVersion: 2 }, schema)).toEqual([
-      '$.schemaVersion: must be 1',
+    expect(schemaProblems(schema, { ...report, schemaVersion: 2 })).toEqual([
+      '$.schemaVersion: must be equal to constant: 1, got 2',
     ]);
-    expect(schemaProblems({ ...report, extra: true }, schema)).toEqual(['$: unexpected extra']);
+    expect(schemaProblems(schema, { ...report, extra: true })).toEqual([
+      '$: must NOT have additional properties: extra',
+    ]);
   });
 });
 
@@ -103,7 +105,7 @@ describe('sendReportBeacon', () => {
       expect(sent[0]!.url).toBe('https://stats.example/calls');
       const payload: unknown = JSON.parse(sent[0]!.body as string);
       expect(payload).toEqual(report);
-      expect(schemaProblems(payload, schema)).toEqual([]);
+      expect(schemaProblems(schema, payload)).toEqual([]);
     } finally {
       navigator.sendBeacon = original;
     }

@@ -13,11 +13,20 @@ import http from 'node:http';
 import { join } from 'node:path';
 import type { Call } from '../call.js';
 import type { TimelineBus, TimelineEntry } from '../context.js';
+import type { RefusalReason } from '../limits.js';
 import type { MediaClock } from '../media/clock.js';
 import { ImpairmentError, NO_IMPAIRMENT, parseImpairRequest } from '../media/impairment.js';
 import { guard, safeInterval } from '../safe.js';
 import type { DropCounters } from '../sip/transport.js';
 import type { UserAgent } from '../ua.js';
+import type {
+  CallDetail,
+  CallSummary,
+  HealthResponse,
+  RecordingInfo,
+  StatsResetResponse,
+  StatsResponse,
+} from './types.js';
 
 const MAX_BODY_BYTES = 16 * 1024;
 const SSE_HEARTBEAT_MS = 15_000;
@@ -41,7 +50,7 @@ export interface ApiDeps {
   corsOrigins: string[];
   /** Datagrams the SIP transport dropped, and the calls refused for lack of resources. */
   sipDropped: DropCounters;
-  refusedCalls: () => Record<string, number>;
+  refusedCalls: () => Record<RefusalReason, number>;
 }
 
 class HttpError extends Error {
@@ -53,7 +62,10 @@ class HttpError extends Error {
   }
 }
 
-export function summarize(call: Call, withTimeline: boolean): Record<string, unknown> {
+/** A call as the API shows it; with its timeline for `/calls/:id` and `/history`. */
+export function summarize(call: Call, withTimeline: true): CallDetail;
+export function summarize(call: Call, withTimeline: false): CallSummary;
+export function summarize(call: Call, withTimeline: boolean): CallSummary | CallDetail {
   return {
     callId: call.id,
     service: call.serviceName,
@@ -88,12 +100,20 @@ export function createApiServer(deps: ApiDeps): http.Server {
     RegExp,
     (match: RegExpExecArray, req: http.IncomingMessage, url: URL) => Promise<unknown> | unknown,
   ][] = [
-    ['GET', /^\/calls$/, () => [...deps.ua.calls.values()].map((call) => summarize(call, false))],
-    ['GET', /^\/calls\/([^/]+)$/, (m) => summarize(findCall(deps.ua, m[1]!, true), true)],
+    [
+      'GET',
+      /^\/calls$/,
+      (): CallSummary[] => [...deps.ua.calls.values()].map((call) => summarize(call, false)),
+    ],
+    [
+      'GET',
+      /^\/calls\/([^/]+)$/,
+      (m): CallDetail => summarize(findCall(deps.ua, m[1]!, true), true),
+    ],
     [
       'GET',
       /^\/history$/,
-      (_m, _req, url) => {
+      (_m, _req, url): CallDetail[] => {
         const since = Number(url.searchParams.get('since') ?? 0);
         if (!Number.isFinite(since))
           throw new HttpError(400, 'since must be a number (ms since epoch)');
@@ -105,7 +125,7 @@ export function createApiServer(deps: ApiDeps): http.Server {
     [
       'POST',
       /^\/calls\/([^/]+)\/hold$/,
-      async (m, req) => {
+      async (m, req): Promise<CallSummary> => {
         const body = await readJson(req);
         const direction = (body as { direction?: unknown }).direction ?? 'sendonly';
         if (direction !== 'sendonly' && direction !== 'inactive') {
@@ -121,7 +141,7 @@ export function createApiServer(deps: ApiDeps): http.Server {
     [
       'POST',
       /^\/calls\/([^/]+)\/unhold$/,
-      async (m) => {
+      async (m): Promise<CallSummary> => {
         const call = findCall(deps.ua, m[1]!, false);
         await call.unhold().catch((error: Error) => {
           throw new HttpError(409, error.message);
@@ -132,7 +152,7 @@ export function createApiServer(deps: ApiDeps): http.Server {
     [
       'POST',
       /^\/calls\/([^/]+)\/hangup$/,
-      (m) => {
+      (m): CallSummary => {
         const call = findCall(deps.ua, m[1]!, false);
         call.hangup('api');
         return summarize(call, false);
@@ -141,7 +161,7 @@ export function createApiServer(deps: ApiDeps): http.Server {
     [
       'POST',
       /^\/calls\/([^/]+)\/impair$/,
-      async (m, req) => {
+      async (m, req): Promise<CallSummary> => {
         const body = await readJson(req);
         const call = findCall(deps.ua, m[1]!, false);
         try {
@@ -157,17 +177,17 @@ export function createApiServer(deps: ApiDeps): http.Server {
     [
       'DELETE',
       /^\/calls\/([^/]+)\/impair$/,
-      (m) => {
+      (m): CallSummary => {
         const call = findCall(deps.ua, m[1]!, false);
         call.impair('both', { ...NO_IMPAIRMENT });
         return summarize(call, false);
       },
     ],
-    ['GET', /^\/recordings$/, () => listRecordings(deps.recordingsDir)],
+    ['GET', /^\/recordings$/, (): RecordingInfo[] => listRecordings(deps.recordingsDir)],
     [
       'GET',
       /^\/stats$/,
-      () => {
+      (): StatsResponse => {
         const now = process.hrtime.bigint();
         const cpu = process.cpuUsage(cpuMark);
         const elapsedUs = Number(now - cpuMarkAt) / 1000;
@@ -186,7 +206,7 @@ export function createApiServer(deps: ApiDeps): http.Server {
     [
       'POST',
       /^\/stats\/reset$/,
-      () => {
+      (): StatsResetResponse => {
         deps.clock.sendIntervals.reset();
         cpuMark = process.cpuUsage();
         cpuMarkAt = process.hrtime.bigint();
@@ -219,7 +239,7 @@ export function createApiServer(deps: ApiDeps): http.Server {
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/health') {
-      sendJson(res, 200, { status: 'ok' });
+      sendJson(res, 200, { status: 'ok' } satisfies HealthResponse);
       return;
     }
     if (!authorized(req.headers.authorization, tokenDigest)) {
@@ -396,7 +416,7 @@ function readJson(req: http.IncomingMessage): Promise<unknown> {
   });
 }
 
-function listRecordings(dir: string): { file: string; bytes: number; modified: number }[] {
+function listRecordings(dir: string): RecordingInfo[] {
   let names: string[];
   try {
     names = readdirSync(dir);
