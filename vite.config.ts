@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { build, defineConfig, type Plugin, type UserConfig } from 'vite';
+// The JSON itself, not testkit/topology.ts: Vite's config loader wants explicit extensions,
+// which tsc refuses for .ts files.
+import topology from './testkit/topology.json' with { type: 'json' };
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -132,6 +135,6 @@ const cdnBuild: UserConfig = {
 
 export default defineConfig(({ command, mode }) => {
   if (command === 'build') return mode === 'cdn' ? cdnBuild : npmBuild;
-  // Dev server for the demo page (index.html).
-  return { server: { host: '127.0.0.1', port: 5173, strictPort: true } };
+  // Dev server for the demo page (index.html), at the lab's demo origin.
+  return { server: { host: topology.host, port: topology.demo.port, strictPort: true } };
 });

@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source backend/lab/common.sh
+# The demo's addresses (TOPOLOGY_*): testkit/topology.json.
+source testkit/topology.sh
 
 DEMO_NAME=demo
 DEMO_DIR="/run/softphone-$DEMO_NAME"
@@ -59,9 +61,10 @@ cmd_stop() {
 start_vite() {
   stop_vite
   mkdir -p "$DEMO_DIR"
-  setsid npx vite --host 127.0.0.1 --port 5173 --strictPort >"$VITE_LOG" 2>&1 </dev/null &
+  setsid npx vite --host "$TOPOLOGY_HOST" --port "$TOPOLOGY_DEMO_PORT" --strictPort >"$VITE_LOG" 2>&1 </dev/null &
   echo $! >"$VITE_PID"
-  wait_for 60 "the demo page on :5173 (log: $VITE_LOG)" curl -fsS -o /dev/null http://127.0.0.1:5173/
+  wait_for 60 "the demo page on :$TOPOLOGY_DEMO_PORT (log: $VITE_LOG)" \
+    curl -fsS -o /dev/null "http://$TOPOLOGY_HOST:$TOPOLOGY_DEMO_PORT/"
 }
 
 cmd_start() {
@@ -87,7 +90,7 @@ cmd_start() {
   log "demo up in $(elapsed "$t0") s"
   cat <<INFO
 
-  Demo page:     http://localhost:5173/
+  Demo page:     http://localhost:$TOPOLOGY_DEMO_PORT/
     visitor:     just open it and press the call button (service numbers only)
     agent:       sign in on the same page as agent1 … agent9, each with its own password:
 $(sed 's/^/                   /' "$RUN_DIR/agent-passwords")
@@ -97,11 +100,11 @@ $(sed 's/^/                   /' "$RUN_DIR/agent-passwords")
   The backend uses a dev certificate. Either trust the dev CA
       $RUN_DIR/certs/ca.pem
   in your browser (Settings → Certificates → Authorities → Import), or open
-      https://127.0.0.1:8443/   (SIP over WebSocket; a 404 page is fine)
-      https://127.0.0.1:8444/health   (credentials service)
+      https://$TOPOLOGY_HOST:$TOPOLOGY_SBC_WSS_PORT/   (SIP over WebSocket; a 404 page is fine)
+      https://$TOPOLOGY_HOST:$TOPOLOGY_CREDENTIALS_PORT/health   (credentials service)
   once each and accept the warning.
 
-  Logs:  ${DOCKER_HOST:+DOCKER_HOST=$DOCKER_HOST }docker-compose -p softphone -f backend/compose.yml logs -f
+  Logs:  ${DOCKER_HOST:+DOCKER_HOST=$DOCKER_HOST }docker-compose -p $TOPOLOGY_COMPOSE_PROJECT -f backend/compose.yml logs -f
          $VITE_LOG
   Stop:  npm run demo:stop   (or scripts/demo.sh stop)
 

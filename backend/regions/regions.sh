@@ -35,6 +35,10 @@ HC_INTER_MS="${HC_INTER_MS:-500}"
 HC_FALL="${HC_FALL:-2}"
 HC_RISE="${HC_RISE:-2}"
 
+# Ports and domain (TOPOLOGY_*, testkit/topology.json): the same in every region. Loaded by
+# the commands that start things only, so `fail` (timed by the journeys) starts no node.
+load_topology() { source "$REPO_DIR/testkit/topology.sh"; }
+
 region_ip() { case "$1" in region-a) echo 10.77.1.2 ;; region-b) echo 10.77.2.2 ;; *) die "no region $1" ;; esac; }
 peer_of() { case "$1" in region-a) echo region-b ;; region-b) echo region-a ;; esac; }
 netns() { echo "$STATE/$1.netns"; }
@@ -155,7 +159,7 @@ start_kamailio() {
   local etc="$STATE/$region/etc-kamailio" run="$STATE/$region/run-kamailio"
   mkdir -p "$etc" "$run"
   cp "$BACKEND_DIR/kamailio/kamailio.cfg" "$BACKEND_DIR/kamailio/tls.cfg" "$etc/"
-  printf '1 sip:%s:5071 0 0 name=%s-media1\n' "$ip" "$region" >"$etc/dispatcher.list"
+  printf '1 sip:%s:%s 0 0 name=%s-media1\n' "$ip" "$TOPOLOGY_MEDIA1_SIP_PORT" "$region" >"$etc/dispatcher.list"
   # Every WebSocket client comes through the accelerator's address (see backend/README.md).
   spawn "$region" "$region-kamailio" env REGION="$region" LISTEN_IP="$ip" PEER_IPS="$peer" \
     DMQ_PEER="${DMQ:-1}" PIKE_EXEMPT="127.0.0.1 10.77.1.1 10.77.2.1" PIKE_BAN_SECONDS=6 \
@@ -183,10 +187,13 @@ start_region() {
   ip="$(region_ip "$region")"
   mkdir -p "$STATE/$region/recordings"
   spawn "$region" "$region-rtpengine" rtpengine --config-file=none --table=-1 --foreground \
-    --log-stderr --log-level-control=5 --interface="$ip" --listen-ng=127.0.0.1:2223 \
-    --port-min=40000 --port-max=49999
-  spawn "$region" "$region-media1" env SERVER_NAME="$region-media1" SIP_HOST="$ip" SIP_PORT=5071 \
-    HTTP_PORT=8071 RTP_PORT_MIN=20000 RTP_PORT_MAX=24999 PROXY="$ip:5060" DOMAIN=helpline.test \
+    --log-stderr --log-level-control=5 --interface="$ip" \
+    --listen-ng="127.0.0.1:$TOPOLOGY_RTPENGINE_NG_PORT" \
+    --port-min="$TOPOLOGY_RTPENGINE_RTP_MIN" --port-max="$TOPOLOGY_RTPENGINE_RTP_MAX"
+  spawn "$region" "$region-media1" env SERVER_NAME="$region-media1" SIP_HOST="$ip" \
+    SIP_PORT="$TOPOLOGY_MEDIA1_SIP_PORT" HTTP_PORT="$TOPOLOGY_MEDIA1_HTTP_PORT" \
+    RTP_PORT_MIN="$TOPOLOGY_MEDIA1_RTP_MIN" RTP_PORT_MAX="$TOPOLOGY_MEDIA1_RTP_MAX" \
+    PROXY="$ip:$TOPOLOGY_SBC_SIP_PORT" DOMAIN="$TOPOLOGY_DOMAIN" \
     RECORDINGS_DIR="$STATE/$region/recordings" NODE_ENV=production \
     MEDIA_API_TOKEN_FILE="$RUN_DIR/media-api-token" \
     node --enable-source-maps "$BACKEND_DIR/media/dist/server.js"
@@ -215,7 +222,7 @@ defaults
   option redispatch
 
 frontend wss
-  bind 10.77.0.1:8443
+  bind 10.77.0.1:$TOPOLOGY_SBC_WSS_PORT
   default_backend regions
 
 backend regions
@@ -227,9 +234,9 @@ backend regions
   http-check expect string "ok"
   # A region marked down loses its sessions at once, so clients reconnect without
   # waiting for TCP to notice; one marked up again takes new connections only.
-  default-server inter $inter fastinter $inter downinter $inter fall $HC_FALL rise $HC_RISE port 8080 on-marked-down shutdown-sessions
-  server region-a 10.77.1.2:8443 check
-  server region-b 10.77.2.2:8443 check backup
+  default-server inter $inter fastinter $inter downinter $inter fall $HC_FALL rise $HC_RISE port $TOPOLOGY_SBC_HEALTH_PORT on-marked-down shutdown-sessions
+  server region-a 10.77.1.2:$TOPOLOGY_SBC_WSS_PORT check
+  server region-b 10.77.2.2:$TOPOLOGY_SBC_WSS_PORT check backup
 CFG
   haproxy -c -q -f "$STATE/haproxy.cfg" || die "bad haproxy config"
   spawn accelerator haproxy haproxy -W -db -f "$STATE/haproxy.cfg"
@@ -252,12 +259,13 @@ cmd_status() {
 }
 
 region_healthy() {
-  on "$1" bash -c "exec 3<>/dev/tcp/$(region_ip "$1")/8080 && printf 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n' >&3 && grep -q ok <&3"
+  on "$1" bash -c "exec 3<>/dev/tcp/$(region_ip "$1")/$TOPOLOGY_SBC_HEALTH_PORT && printf 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n' >&3 && grep -q ok <&3"
 }
 
 cmd_up() {
   local t0 region
   t0="$(date +%s.%N)"
+  load_topology
   ensure_run_material
   # A second `up` would start a second set of daemons and lose the first one's pids.
   if compgen -G "$STATE/*.pid" >/dev/null; then cmd_down; fi
@@ -267,7 +275,7 @@ cmd_up() {
   start_accelerator
   for region in "${REGIONS[@]}"; do wait_for 60 "$region health" region_healthy "$region"; done
   wait_for 30 "HAProxy to see both regions up" bash -c "[[ \$('$0' status | grep -c UP) == 2 ]]"
-  log "regions up in $(elapsed "$t0") s; entry point wss://10.77.0.1:8443 (from the client host)"
+  log "regions up in $(elapsed "$t0") s; entry point wss://10.77.0.1:$TOPOLOGY_SBC_WSS_PORT (from the client host)"
 }
 
 cmd_down() {
@@ -297,6 +305,7 @@ cmd_fail() {
 
 cmd_recover() {
   local region="$1"
+  load_topology
   on "$region" ip link set "to-accelerator" up
   on "$region" ip route replace default via "${2:-$( [[ $region == region-a ]] && echo 10.77.1.1 || echo 10.77.2.1)}"
   if [[ ! -s "$STATE/$region-kamailio.pid" ]]; then start_kamailio "$region"; fi

@@ -16,18 +16,18 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { containerName } from '../../testkit/topology.ts';
 import { ephemeral, MEDIA_AUTH, MEDIA_HTTP, poll, sipp } from './lib.mjs';
 
 const run = promisify(execFile);
 
-export const CONTAINER = {
-  rtpengine: 'softphone_rtpengine_1',
-  kamailio: 'softphone_kamailio_1',
-  media1: 'softphone_media1_1',
-  media2: 'softphone_media2_1',
-  credentials: 'softphone_credentials_1',
-  redis: 'softphone_redis_1',
-};
+/** The lab's containers, by component (names from testkit/topology.json's compose project). */
+export const CONTAINER = Object.fromEntries(
+  ['rtpengine', 'kamailio', 'media1', 'media2', 'credentials', 'redis'].map((service) => [
+    service,
+    containerName(service),
+  ]),
+);
 
 const scratch = mkdtempSync(join(tmpdir(), 'chaos-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));

@@ -9,10 +9,14 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../testkit/ports.ts';
+import { ALLOWED_ORIGINS, CREDENTIALS_ORIGIN, DOMAIN } from '../../testkit/topology.ts';
 import { BACKEND, CA, RUN_DIR } from './lib.mjs';
 
 const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
-const ALLOWED = 'http://localhost:5173';
+/** An origin the lab allows (compose.yml's ALLOWED_ORIGINS, the service's dev default). */
+const ALLOWED = ALLOWED_ORIGINS[0];
+/** The lab's credentials container. */
+const LAB_PORT = Number(new URL(CREDENTIALS_ORIGIN).port);
 /** `agent1 <password>` lines written at first start (backend/credentials/agents.mjs). */
 const PASSWORDS = Object.fromEntries(
   readFileSync(join(RUN_DIR, 'agent-passwords'), 'utf8')
@@ -33,7 +37,7 @@ const SECURITY_HEADERS = {
  */
 function call(
   path,
-  { origin, method = 'GET', body, cookie, contentType, port = 8444, local } = {},
+  { origin, method = 'GET', body, cookie, contentType, port = LAB_PORT, local } = {},
 ) {
   return new Promise((resolve, reject) => {
     const headers = {};
@@ -162,7 +166,7 @@ test('visitor credentials: fresh visitor name, valid HMAC, TTL, no-store, CORS',
   const ttl = body.expires - Date.now() / 1000;
   assert.ok(ttl > 500 && ttl <= 600, `ttl ${ttl}`);
   assert.equal(body.password, createHmac('sha1', SECRET).update(body.username).digest('base64'));
-  assert.equal(body.uri, `sip:${user}@helpline.test`);
+  assert.equal(body.uri, `sip:${user}@${DOMAIN}`);
   const again = (await call('/credentials/visitor', { origin: ALLOWED })).json();
   assert.notEqual(again.username.split(':')[1], user, 'each visitor gets a new name');
 });

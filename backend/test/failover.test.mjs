@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
+import { HOST, MEDIA_SERVERS } from '../../testkit/topology.ts';
 import {
   compose,
   dispatcherState,
@@ -12,6 +13,7 @@ import {
   kamcmd,
   mediaHistory,
   poll,
+  SBC,
   sipp,
 } from './lib.mjs';
 import {
@@ -24,8 +26,10 @@ import {
   udpEndpoint,
 } from './security/sbc-lib.mjs';
 
-const MEDIA1 = 'sip:127.0.0.1:5071';
-const MEDIA2 = 'sip:127.0.0.1:5072';
+/** The media servers' SIP ports, by name (testkit/topology.json). */
+const MEDIA_SIP = Object.fromEntries(MEDIA_SERVERS.map((server) => [server.name, server.sipPort]));
+const MEDIA1 = `sip:${HOST}:${MEDIA_SIP.media1}`;
+const MEDIA2 = `sip:${HOST}:${MEDIA_SIP.media2}`;
 const isUp = (flags) => flags?.startsWith('A');
 
 async function echoCalls(count) {
@@ -74,7 +78,10 @@ test('calls to a freshly killed media server fail over to the other', async () =
   // that INVITE times out and failure_route moves it to media2.
   const servers = await echoCalls(2);
   assert.deepEqual(servers, ['media2', 'media2']);
-  assert.match(await kamailioLog(since), /media server failed, trying sip:127\.0\.0\.1:5072/);
+  assert.match(
+    await kamailioLog(since),
+    new RegExp(`media server failed, trying ${MEDIA2.replaceAll('.', '\\.')}`),
+  );
 });
 
 test('OPTIONS probing marks the stopped server down; new calls avoid it', async () => {
@@ -102,7 +109,7 @@ test('a restarted server is probed back up and takes calls again', async () => {
  * a server too loaded to answer within tm's 2 s fr_timer, then answering anyway.
  */
 async function lateServer() {
-  const sip = await udpEndpoint('127.0.0.1', 5071);
+  const sip = await udpEndpoint(HOST, MEDIA_SIP.media1);
   const answered = new Set();
   const serve = setInterval(() => {
     for (const { text, from } of sip.received) {
@@ -128,13 +135,13 @@ async function lateServer() {
         'SIP/2.0 200 OK',
         ...copied,
         `To: ${header(invite, 'To')};tag=late-${token()}`,
-        'Contact: <sip:late@127.0.0.1:5071>',
+        `Contact: <sip:late@${HOST}:${MEDIA_SIP.media1}>`,
         'Content-Type: application/sdp',
         `Content-Length: ${Buffer.byteLength(body)}`,
         '',
         body,
       ];
-      return sip.send(lines.join('\r\n'), 5060, '127.0.0.1');
+      return sip.send(lines.join('\r\n'), SBC.sipPort, SBC.host);
     },
     close() {
       clearInterval(serve);

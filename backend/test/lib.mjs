@@ -2,23 +2,24 @@
 // Kamailio control socket and the media servers' event API. Tests run inside the
 // lab namespace (backend/lab/lab.sh exec), where the stack listens on 127.0.0.1.
 import { execFile, spawn } from 'node:child_process';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
+import { ephemeralCredentials } from '../../testkit/ephemeral.ts';
 import { MediaApi, tokenFromFile } from '../../testkit/media-api.ts';
 import { runSipp } from '../../testkit/sipp.ts';
+import { containerName, DOMAIN, MEDIA_HTTP, RTPENGINE, SBC } from '../../testkit/topology.ts';
 
 const run = promisify(execFile);
 
 export const BACKEND = new URL('..', import.meta.url).pathname;
 export const RUN_DIR = join(BACKEND, 'run');
-export const DOMAIN = 'helpline.test';
-export const SBC = { host: '127.0.0.1', sipPort: 5060, wssPort: 8443, healthPort: 8080 };
-export const MEDIA_HTTP = { media1: 8071, media2: 8072 };
+/** The lab's domain, SBC address and media servers' HTTP ports (testkit/topology.json). */
+export { DOMAIN, MEDIA_HTTP, SBC };
 /** Every media API request but /health carries this token (backend/lab/common.sh makes it). */
 export const MEDIA_AUTH = {
   authorization: `Bearer ${readFileSync(join(RUN_DIR, 'media-api-token'), 'utf8').trim()}`,
@@ -28,8 +29,7 @@ const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
 
 /** auth_ephemeral credentials minted locally (ttl < 0 gives expired ones). */
 export function ephemeral(user, { ttl = 600, secret = SECRET } = {}) {
-  const username = `${Math.floor(Date.now() / 1000) + ttl}:${user}`;
-  return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
+  return ephemeralCredentials(secret, user, ttl);
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'backend-test-'));
@@ -125,7 +125,7 @@ export function options() {
 /** kamcmd through the control socket inside the Kamailio container. */
 export async function kamcmd(...args) {
   const { stdout } = await run('docker', [
-    ...['exec', 'softphone_kamailio_1', 'kamcmd', '-s', 'unix:/run/kamailio/kamailio_ctl'],
+    ...['exec', containerName('kamailio'), 'kamcmd', '-s', 'unix:/run/kamailio/kamailio_ctl'],
     ...args,
   ]);
   return stdout;
@@ -138,7 +138,7 @@ export async function kamailioLog(sinceMs) {
     'logs',
     '--since',
     since,
-    'softphone_kamailio_1',
+    containerName('kamailio'),
   ]);
   return stdout + stderr;
 }
@@ -303,14 +303,15 @@ function bencodedValue(text, key) {
 }
 
 /**
- * What is sent to rtpengine's ng control port (2223) from now on, captured with tcpdump on
- * lo: `commands()` gives each datagram so far as { cookie, command, callId }; `stop()` ends
- * the capture. Kamailio's cookies are "<server_id>_<pid>_<seq>"; the health probe's differ.
+ * What is sent to rtpengine's ng control port (RTPENGINE.ngPort) from now on, captured with
+ * tcpdump on lo: `commands()` gives each datagram so far as { cookie, command, callId };
+ * `stop()` ends the capture. Kamailio's cookies are "<server_id>_<pid>_<seq>"; the health
+ * probe's differ.
  */
 export async function captureNg() {
   const dump = spawn(
     'tcpdump',
-    ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', '-', 'udp dst port 2223'],
+    ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', '-', `udp dst port ${RTPENGINE.ngPort}`],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const chunks = [];

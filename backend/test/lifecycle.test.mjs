@@ -22,6 +22,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import { containerName, RTPENGINE } from '../../testkit/topology.ts';
 import {
   captureNg,
   compose,
@@ -36,7 +37,7 @@ import {
 
 const execFileAsync = promisify(execFile);
 
-const NG = { host: '127.0.0.1', port: 2223 };
+const NG = { host: RTPENGINE.host, port: RTPENGINE.ngPort };
 
 // ----- bencode, just enough for ng messages -----
 function encode(value) {
@@ -182,7 +183,7 @@ test('a restarted Kamailio never reuses the previous instance’s rtpengine cook
 // OpenSSL key loads, about a third of a start's CPU. What the running SBC was given:
 test('the SBC loads its TLS key for its server domain only: its client domain has none', async () => {
   const { stdout } = await execFileAsync('docker', [
-    ...['exec', 'softphone_kamailio_1', 'cat', '/etc/kamailio/tls.cfg'],
+    ...['exec', containerName('kamailio'), 'cat', '/etc/kamailio/tls.cfg'],
   ]);
   const section = (name) => stdout.split(`[${name}]`)[1]?.split(/^\[/m)[0] ?? '';
   assert.match(
@@ -203,11 +204,11 @@ test('an orphaned process in the Kamailio container does not take Kamailio down'
   const before = await uptime();
   // The subshell exits at once; its `sleep` is re-parented to the container's PID 1.
   await execFileAsync('docker', [
-    ...['exec', 'softphone_kamailio_1', 'sh', '-c', '(sleep 1 >/dev/null 2>&1 &)'],
+    ...['exec', containerName('kamailio'), 'sh', '-c', '(sleep 1 >/dev/null 2>&1 &)'],
   ]);
   await poll(
     async () => {
-      const { stdout } = await execFileAsync('docker', ['top', 'softphone_kamailio_1']);
+      const { stdout } = await execFileAsync('docker', ['top', containerName('kamailio')]);
       return !/\bsleep 1\b/.test(stdout);
     },
     { timeoutMs: 15000, what: 'the orphan to exit' },

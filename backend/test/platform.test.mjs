@@ -8,24 +8,37 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { dispatcherState, poll, RUN_DIR } from './lib.mjs';
+import topology from '../../testkit/topology.json' with { type: 'json' };
+import {
+  ALLOWED_ORIGINS,
+  CREDENTIALS_ORIGIN,
+  containerName,
+  DOMAIN,
+  HOST,
+  MEDIA_SERVERS,
+  REDIS,
+  RTPENGINE,
+  SBC,
+} from '../../testkit/topology.ts';
+import { BACKEND, dispatcherState, poll, RUN_DIR } from './lib.mjs';
 
 const run = promisify(execFile);
 /** Every service of the running stack (a service added later is checked too). */
 const SERVICES = (
   await run('docker', [
-    ...['ps', '--filter', 'label=com.docker.compose.project=softphone'],
+    ...['ps', '--filter', `label=com.docker.compose.project=${topology.composeProject}`],
     ...['--format', '{{.Label "com.docker.compose.service"}}'],
   ])
 ).stdout
   .split('\n')
   .filter(Boolean)
   .sort();
+const MEDIA2_SIP_PORT = MEDIA_SERVERS.find((server) => server.name === 'media2').sipPort;
 /** SECRETS_GID in backend/lab/common.sh, group_add in backend/compose.yml. */
 const SECRETS_GID = 10500;
 
 async function inspect(service) {
-  const { stdout } = await run('docker', ['inspect', `softphone_${service}_1`]);
+  const { stdout } = await run('docker', ['inspect', containerName(service)]);
   return JSON.parse(stdout)[0];
 }
 
@@ -170,8 +183,102 @@ test('a media server killed from outside comes back by itself', async () => {
   await poll(
     async () =>
       Object.entries(await dispatcherState()).some(
-        ([uri, flags]) => uri.includes(':5072') && flags.startsWith('A'),
+        ([uri, flags]) => uri.includes(`:${MEDIA2_SIP_PORT}`) && flags.startsWith('A'),
       ),
     { timeoutMs: 60_000, intervalMs: 500, what: 'dispatcher marks media2 active' },
   );
+});
+
+/** compose.yml's service `name`: the lines from `  name:` to the next service. */
+function composeService(compose, name) {
+  const start = compose.indexOf(`\n  ${name}:\n`);
+  assert.notEqual(start, -1, `compose.yml has a service ${name}`);
+  const rest = compose.slice(start + 1);
+  const next = rest.slice(1).search(/\n {2}[\w-]+:\n/);
+  return next === -1 ? rest : rest.slice(0, next + 1);
+}
+
+/** The value of `key:` in a compose service's environment, without quotes. */
+function composeEnv(service, key) {
+  return new RegExp(`^ +${key}: "?([^"\\n]*?)"?$`, 'm').exec(service)?.[1];
+}
+
+// Tests, benchmarks, the demo page and the shell labs take the lab's ports, domain and
+// origins from testkit/topology.json; the services take theirs from their own files. This
+// keeps the two in step: a port changed on one side only fails here, not as a timeout.
+test('the deployment agrees with testkit/topology.json', () => {
+  const compose = readFileSync(join(BACKEND, 'compose.yml'), 'utf8');
+  const cfg = readFileSync(join(BACKEND, 'kamailio/kamailio.cfg'), 'utf8');
+  const dispatcher = readFileSync(join(BACKEND, 'kamailio/dispatcher.list'), 'utf8');
+  const define = (name) => new RegExp(`^#!define ${name} (.+)$`, 'm').exec(cfg)?.[1];
+
+  // Kamailio: the SBC's listeners, its domain and its rtpengine.
+  assert.equal(define('SIP_DOMAIN'), `"${DOMAIN}"`, 'kamailio.cfg SIP_DOMAIN');
+  assert.equal(define('WSS_PORT'), String(SBC.wssPort), 'kamailio.cfg WSS_PORT');
+  assert.equal(define('HEALTH_PORT'), String(SBC.healthPort), 'kamailio.cfg HEALTH_PORT');
+  for (const listen of [
+    'tls:PUBLIC_IP:WSS_PORT',
+    'tcp:INTERNAL_IP:HEALTH_PORT',
+    `udp:INTERNAL_IP:${SBC.sipPort}`,
+  ]) {
+    assert.ok(cfg.split('\n').includes(`listen=${listen}`), `kamailio.cfg listen=${listen}`);
+  }
+  assert.ok(
+    cfg.includes(`"rtpengine_sock", "udp:${RTPENGINE.host}:${RTPENGINE.ngPort}"`),
+    'kamailio.cfg rtpengine_sock',
+  );
+
+  // The dispatcher's media farm: the media servers, in order.
+  const farm = dispatcher
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [, uri, , , attrs] = line.trim().split(/\s+/);
+      return { uri, attrs };
+    });
+  assert.deepEqual(
+    farm,
+    MEDIA_SERVERS.map((server) => ({
+      uri: `sip:${HOST}:${server.sipPort}`,
+      attrs: `name=${server.name}`,
+    })),
+  );
+
+  // The compose project (backend/lab/common.sh) names the containers.
+  const common = readFileSync(join(BACKEND, 'lab/common.sh'), 'utf8');
+  assert.ok(
+    common.includes(`docker-compose -p ${topology.composeProject} `),
+    'common.sh compose project',
+  );
+
+  // compose.yml: each service's environment and health probe.
+  const kamailio = composeService(compose, 'kamailio');
+  const credentials = composeService(compose, 'credentials');
+  const allowedOrigins = (service) =>
+    /ALLOWED_ORIGINS: \$\{ALLOWED_ORIGINS:-([^}]*)\}/.exec(service)?.[1].split(' ');
+  assert.deepEqual(allowedOrigins(kamailio), ALLOWED_ORIGINS, 'kamailio ALLOWED_ORIGINS');
+  assert.deepEqual(allowedOrigins(credentials), ALLOWED_ORIGINS, 'credentials ALLOWED_ORIGINS');
+  assert.ok(kamailio.includes(`/dev/tcp/${SBC.host}/${SBC.healthPort} `), 'kamailio health');
+  assert.ok(credentials.includes(`'${CREDENTIALS_ORIGIN}/health'`), 'credentials health');
+  for (const name of ['kamailio', 'rtpengine', 'redis']) {
+    const service = composeService(compose, name);
+    assert.equal(composeEnv(service, 'REDIS_PORT'), String(REDIS.port), `${name} REDIS_PORT`);
+  }
+  // media2 takes media1's environment (&media-env) and overrides its ports.
+  const media1 = composeService(compose, 'media1');
+  assert.equal(composeEnv(media1, 'SIP_HOST'), HOST, 'media1 SIP_HOST');
+  assert.equal(composeEnv(media1, 'PROXY'), `${SBC.host}:${SBC.sipPort}`, 'media1 PROXY');
+  assert.equal(composeEnv(media1, 'DOMAIN'), DOMAIN, 'media1 DOMAIN');
+  for (const server of MEDIA_SERVERS) {
+    const service = composeService(compose, server.name);
+    const [rtpMin, rtpMax] = server.rtpPorts;
+    assert.deepEqual(
+      ['SIP_PORT', 'HTTP_PORT', 'RTP_PORT_MIN', 'RTP_PORT_MAX'].map((key) =>
+        composeEnv(service, key),
+      ),
+      [server.sipPort, server.httpPort, rtpMin, rtpMax].map(String),
+      `${server.name} ports`,
+    );
+    assert.ok(service.includes(`/dev/tcp/${HOST}/${server.httpPort} `), `${server.name} health`);
+  }
 });

@@ -3,11 +3,12 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { ALLOWED_ORIGINS, DEMO } from '../../testkit/topology.ts';
 import { DOMAIN, ephemeral, kamcmd, options, SBC, sipRequest, websocket } from './lib.mjs';
 
 const md5 = (text) => createHash('md5').update(text).digest('hex');
 
-test('GET /health on 8080 answers 200 JSON with the region', async () => {
+test(`GET /health on ${SBC.healthPort} answers 200 JSON with the region`, async () => {
   const res = await fetch(`http://${SBC.host}:${SBC.healthPort}/health`);
   assert.equal(res.status, 200);
   const body = await res.json();
@@ -16,7 +17,7 @@ test('GET /health on 8080 answers 200 JSON with the region', async () => {
 });
 
 test('WebSocket handshake from an allowed Origin gets 101', async () => {
-  const { status, acceptValid, ws } = await websocket('http://localhost:5173');
+  const { status, acceptValid, ws } = await websocket(ALLOWED_ORIGINS[0]);
   ws.close();
   assert.equal(status, 101);
   assert.ok(acceptValid, 'Sec-WebSocket-Accept does not match the key');
@@ -52,7 +53,7 @@ function register(user, callId, cseq, contactHost, authorization) {
 }
 
 test('REGISTER over WSS: challenged, then 200 with the NATed contact', async () => {
-  const { status, ws } = await websocket('http://127.0.0.1:5173');
+  const { status, ws } = await websocket(DEMO.origin);
   assert.equal(status, 101);
   try {
     const user = 'agent7';
@@ -82,7 +83,7 @@ test('REGISTER over WSS: challenged, then 200 with the NATed contact', async () 
     assert.ok(ok.includes(`<sip:${user}@${contactHost};transport=ws>`), ok);
     const location = await kamcmd('ul.lookup', 'location', `${user}@${DOMAIN}`);
     assert.match(location, /Received: sip:127\.0\.0\.1:\d+;transport=ws/);
-    assert.match(location, /Socket: tls:127\.0\.0\.1:8443/);
+    assert.ok(location.includes(`Socket: tls:${SBC.host}:${SBC.wssPort}`), location);
   } finally {
     ws.close();
   }

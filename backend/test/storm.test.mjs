@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { buildStorm } from '../../bench/storm/build.mjs';
+import { containerName, PAGES } from '../../testkit/topology.ts';
 import { compose, kamailioLog, kamcmd, RUN_DIR, websocket } from './lib.mjs';
 
 const run = promisify(execFile);
@@ -26,7 +27,7 @@ const GOAL_S = 30;
 /** Simultaneous handshakes per burst, and bursts: 300 once was enough to crash 5.6.3. */
 const BURST = 300;
 const BURSTS = 3;
-const ORIGIN = 'http://127.0.0.1:4173';
+const ORIGIN = PAGES.origin;
 const bundle = join(tmpdir(), `storm-test-${process.pid}.mjs`);
 after(() => rmSync(bundle, { force: true }));
 
@@ -34,7 +35,7 @@ after(() => rmSync(bundle, { force: true }));
 async function kamailioLife() {
   const upSince = /up_since:\s*(.+)/.exec(await kamcmd('core.uptime'))?.[1].trim();
   const { stdout } = await run('docker', [
-    ...['inspect', '-f', '{{.RestartCount}} {{.State.StartedAt}}', 'softphone_kamailio_1'],
+    ...['inspect', '-f', '{{.RestartCount}} {{.State.StartedAt}}', containerName('kamailio')],
   ]);
   return { upSince, container: stdout.trim() };
 }

@@ -13,6 +13,8 @@
 # bench/results/backend-<time>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The lab's addresses (TOPOLOGY_*): testkit/topology.json.
+source testkit/topology.sh
 
 export LAB_NAME="${LAB_NAME:-backend-bench}"
 # The benchmarks place hundreds of calls as one caller; the SBC's per-user limit (4 in
@@ -51,7 +53,7 @@ load() {
   local stats="$work/stats-$port.csv"
   # sipp has been seen idling forever when it could not start a step: bound it.
   timeout --kill-after=5 $((STEP_SECONDS * 4 + 40)) \
-    sipp 127.0.0.1:5060 -sf "$scenario" -r "$rate" -m $((rate * STEP_SECONDS)) -l $((rate * 3 + 100)) \
+    sipp "$TOPOLOGY_HOST:$TOPOLOGY_SBC_SIP_PORT" -sf "$scenario" -r "$rate" -m $((rate * STEP_SECONDS)) -l $((rate * 3 + 100)) \
     -i 127.0.0.1 -p "$port" -mp $((port + 10)) -cp $((port + 5)) -nostdin \
     -recv_timeout 10s -timeout $((STEP_SECONDS * 4 + 20))s -max_socket 1000 \
     -trace_stat -stf "$stats" -fd 3600 "$@" >/dev/null 2>&1 || true
@@ -86,7 +88,7 @@ measure() {
 {
   echo "Backend benchmark $(date -u +%FT%TZ)"
   echo "machine: $(nproc) x $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GB RAM, $(uname -r)"
-  echo "kamailio: $(docker exec softphone_kamailio_1 kamailio -v | head -1)"
+  echo "kamailio: $(docker exec "${TOPOLOGY_COMPOSE_PROJECT}_kamailio_1" kamailio -v | head -1)"
   echo "sipp: $(sipp -v 2>&1 | awk '/SIPp/ { print $2; exit }'), over UDP on the lab loopback; sipp, Kamailio, rtpengine and the media servers share the machine"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   measure "OPTIONS (ceiling)" bench/backend/sipp/options.xml 0 OPTIONS_RATES

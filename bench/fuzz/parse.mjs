@@ -5,10 +5,11 @@
 // busy machine's pauses do not land on one message; prints the worst, p99 and whether
 // anything threw other than the parser's own refusal (which would be a bug).
 //
-//   node bench/fuzz/parse.mjs [seed] [count]
+//   node --import tsx bench/fuzz/parse.mjs [seed] [count]
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DOMAIN, HOST, MEDIA_SERVERS, SBC } from '../../testkit/topology.ts';
 import { loadSipParser } from '../media/sip-parser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,23 +22,25 @@ const { fuzzMessage, inDialog, percentile, wire } = await import(
 
 const seed = Number(process.argv[2] ?? 1);
 const count = Number(process.argv[3] ?? 20_000);
+/** The lab's media1, to which the SBC relays what the corpus models. */
+const MEDIA1 = `${HOST}:${MEDIA_SERVERS.find((server) => server.name === 'media1').sipPort}`;
 const call = {
-  target: 'sip:media1@127.0.0.1:5071',
+  target: `sip:media1@${MEDIA1}`,
   routes: [],
   fromTag: 'from',
-  to: '<sip:echo@helpline.test>;tag=to',
+  to: `<sip:echo@${DOMAIN}>;tag=to`,
   callId: 'fuzz-parse',
 };
 const corpus = Array.from({ length: count }, (_, i) =>
   wire(
     (i % 2
-      ? fuzzMessage(seed, 'sbc', i, { target: '127.0.0.1:5071' })
+      ? fuzzMessage(seed, 'sbc', i, { target: MEDIA1 })
       : fuzzMessage(seed, 'dialog', i, {
           methods: ['INFO', 'INFO', 'OPTIONS', 'INVITE', 'MESSAGE'],
           build: inDialog(call, 'visitor-fuzz'),
         })
     ).text,
-    '127.0.0.1:5060',
+    `${SBC.host}:${SBC.sipPort}`,
   ),
 );
 
@@ -51,7 +54,7 @@ function handle(bytes) {
   for (const name of ['from', 'to', 'contact']) {
     const value = header(name);
     const nameAddr = value === undefined ? undefined : sip.parseNameAddr(value);
-    if (nameAddr) sip.resolveUri(nameAddr.uri, { address: '127.0.0.1', port: 5060 });
+    if (nameAddr) sip.resolveUri(nameAddr.uri, { address: SBC.host, port: SBC.sipPort });
   }
   sip.parseSipUri(message.uri);
   sip.parseCSeq(header('cseq'));

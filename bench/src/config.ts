@@ -3,6 +3,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
+import {
+  AGENT_CREDENTIALS_URL,
+  CREDENTIALS_ORIGIN,
+  DOMAIN,
+  PAGES,
+  SBC_WSS_URL,
+} from '../../testkit/topology';
+
+export { MEDIA_SERVER_URLS, VISITOR_CREDENTIALS_URL } from '../../testkit/topology';
 
 /** The harness runs as bench/results/build/harness.mjs; the repository is three levels up. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -16,25 +25,22 @@ export const CDN_DIR = path.join(REPO_ROOT, 'dist', 'cdn');
 /** What the pages load: a copy, so a rebuild of dist/ during a run cannot break it. */
 export const CDN_SNAPSHOT_DIR = path.join(RESULTS_DIR, 'cdn');
 
-/** Origin of the benchmark pages: on Kamailio's and the credentials service's allowlist. */
-export const PAGES_HOST = '127.0.0.1';
-export const PAGES_PORT = 4173;
-export const PAGES_ORIGIN = `http://${PAGES_HOST}:${PAGES_PORT}`;
+/** Origin of the benchmark pages: on Kamailio's and the credentials service's allowlist.
+ * These and the lab's URLs come from the one topology, testkit/topology.json. */
+export const PAGES_HOST = PAGES.host;
+export const PAGES_PORT = PAGES.port;
+export const PAGES_ORIGIN = PAGES.origin;
 
-export const SIP_SERVER = 'wss://127.0.0.1:8443';
-export const SIP_DOMAIN = 'helpline.test';
-export const CREDENTIALS_BASE = 'https://127.0.0.1:8444/credentials';
-export const MEDIA_SERVER_URLS = ['http://127.0.0.1:8071', 'http://127.0.0.1:8072'];
+export const SIP_SERVER = SBC_WSS_URL;
+export const SIP_DOMAIN = DOMAIN;
 /** The service number every call benchmark dials (answers at once, plays a prompt, echoes). */
 export const CALL_TARGET = 'echo';
 /** The agent both registration pages log in as (one page at a time). */
 export const BENCH_AGENT = 'agent9';
 
-export const VISITOR_CREDENTIALS_URL = `${CREDENTIALS_BASE}/visitor`;
-
 /** The agent credentials endpoint: whose credentials it mints comes from the session cookie. */
 export function agentCredentialsUrl(): string {
-  return `${CREDENTIALS_BASE}/agent`;
+  return AGENT_CREDENTIALS_URL;
 }
 
 /** The agent's own password, written at first start by backend/credentials/agents.mjs. */
@@ -67,7 +73,7 @@ export async function signInAgent(context: BrowserContext, agent = BENCH_AGENT):
           })
         ).status,
       {
-        url: CREDENTIALS_BASE.replace(/\/credentials$/, '/session'),
+        url: `${CREDENTIALS_ORIGIN}/session`,
         body: JSON.stringify({ agent, password: agentPassword(agent) }),
       },
     );

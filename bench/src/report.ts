@@ -2,6 +2,7 @@
  * Turns the results into Markdown: the console summary of `npm run bench` and BENCHMARKS.md.
  * Budgets from the issue are checked here, each printed next to its measured value.
  */
+import { PAGES, SBC } from '../../testkit/topology';
 import type { CallSetupResult, CallSetupResults, DtmfResults } from './bench-call';
 import type { CostResults } from './bench-cost';
 import type { RegistrationResults } from './bench-registration';
@@ -99,9 +100,9 @@ function machineSection({ machine, runs, warmup }: BrowserResults): string {
 | load average (1 min) | ${machine.loadAtStart.toFixed(2)} at start, ${machine.loadAtEnd?.toFixed(2) ?? '?'} at end (2 cores shared with other work) |
 
 - Everything runs inside the lab's private network namespace (only \`lo\`), against the
-  dockerized backend (\`backend/lab/lab.sh\`, \`LAB_NAME=bench\`): Kamailio WSS 8443,
+  dockerized backend (\`backend/lab/lab.sh\`, \`LAB_NAME=bench\`): Kamailio WSS ${SBC.wssPort},
   rtpengine, two media servers, the credentials service. Pages come from a plain HTTP/1.1
-  server on 127.0.0.1:4173 (no compression, \`no-store\`); the widget is \`dist/cdn\` as built.
+  server on ${PAGES.host}:${PAGES.port} (no compression, \`no-store\`); the widget is \`dist/cdn\` as built.
 - Each browser measurement is repeated **${runs} times after ${warmup} warm-up run(s)**;
   tables give the **median** and the p10–p90 range in brackets. Every run uses a fresh
   browser context (empty cache, new connections), like a first-time visitor; the compared

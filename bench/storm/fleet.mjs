@@ -3,24 +3,17 @@
 // Node 20 has no WebSocket global, so the thinnest shim gives it the `ws` package's, with
 // the two things a browser supplies by itself: an Origin (Kamailio only upgrades
 // allowlisted ones) and trust in the lab's CA. Bundled by esbuild (bench/storm/build.mjs).
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocketImpl from 'ws';
 import { Phone } from '../../src/engine/phone';
+import { ephemeralCredentials } from '../../testkit/ephemeral.ts';
+import { DOMAIN, PAGES, SBC_WSS_URL } from '../../testkit/topology.ts';
 
-export const ORIGIN = 'http://127.0.0.1:4173';
-export const SERVER = 'wss://127.0.0.1:8443';
-export const DOMAIN = 'helpline.test';
-
-/**
- * auth_ephemeral credentials minted from the lab's secret exactly as backend/test/lib.mjs
- * `ephemeral()` does: username "<unix-expiry>:<user>", password base64(HMAC-SHA1).
- */
-export function ephemeral(secret, user, ttlS) {
-  const username = `${Math.floor(Date.now() / 1000) + ttlS}:${user}`;
-  return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
-}
+/** The engines' page origin (on Kamailio's allowlist), the SBC and the domain: the lab's. */
+export const ORIGIN = PAGES.origin;
+export const SERVER = SBC_WSS_URL;
+export { DOMAIN };
 
 /** Counts every WebSocket the engines open, and how each attempt ended. */
 export const sockets = { opened: 0, handshakes: 0, failed: 0, closed: 0 };
@@ -59,7 +52,7 @@ export function startFleet({ count, prefix, runDir, ttlS = 3600 }) {
   const refusals = [];
   const phones = [];
   for (let i = 1; i <= count; i += 1) {
-    const credentials = ephemeral(secret, `${prefix}-${i}`, ttlS);
+    const credentials = ephemeralCredentials(secret, `${prefix}-${i}`, ttlS);
     const phone = new Phone({
       servers: [SERVER],
       domain: DOMAIN,

@@ -3,15 +3,16 @@
 // on a shared 2-core machine one run says little), each run's key times and the first run's
 // curve in bench/results/storm.json and in BENCHMARKS.md between the storm markers.
 //
-//   node bench/storm/main.mjs                        run the storm, write the section
-//   node bench/storm/main.mjs extract|insert FILE    keep the section across a full
-//                                                    `npm run bench` (bench/run.sh rewrites
-//                                                    BENCHMARKS.md whole)
+//   node --import tsx bench/storm/main.mjs                      run the storm, write the section
+//   node --import tsx bench/storm/main.mjs extract|insert FILE  keep the section across a full
+//                                                               `npm run bench` (bench/run.sh
+//                                                               rewrites BENCHMARKS.md whole)
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { containerName } from '../../testkit/topology.ts';
 import { buildStorm } from './build.mjs';
 
 const run = promisify(execFile);
@@ -146,7 +147,7 @@ ${curve}
 /** The Kamailio the lab runs (`kamailio -v`), e.g. "kamailio 6.0.1". */
 async function kamailioVersion() {
   try {
-    const { stdout } = await run('docker', ['exec', 'softphone_kamailio_1', 'kamailio', '-v']);
+    const { stdout } = await run('docker', ['exec', containerName('kamailio'), 'kamailio', '-v']);
     return /version:\s*(kamailio \S+)/.exec(stdout)?.[1] ?? 'version unknown';
   } catch {
     return 'version unknown';

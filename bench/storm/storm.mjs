@@ -7,11 +7,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PollTimeout, poll } from '../../testkit/poll.ts';
+import { containerName } from '../../testkit/topology.ts';
 import { registeredCount, sockets, startFleet } from './fleet.mjs';
 
 const run = promisify(execFile);
 const SAMPLE_MS = 500;
-const KAMAILIO = 'softphone_kamailio_1';
+const KAMAILIO = containerName('kamailio');
 
 /** Kamailio's `usrloc:registered_users`, or undefined while it cannot answer (restarting). */
 export async function kamailioRegistered() {

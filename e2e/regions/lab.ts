@@ -4,7 +4,6 @@
  * secret (what the credentials service does), and phones driven in pages.
  */
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -12,15 +11,17 @@ import type { Page } from '@playwright/test';
 import type { SipCallButton } from '../../src/elements/call-button/sip-call-button';
 import type { Phone } from '../../src/engine/phone';
 import type { CallEventMap, CallHandle } from '../../src/engine/types';
+import { ephemeralCredentials } from '../../testkit/ephemeral';
 import { poll } from '../../testkit/poll';
+import { DOMAIN, SBC } from '../../testkit/topology';
 import { BACKEND_RUN_DIR, REPO_ROOT } from '../support/paths';
 
 export const REGIONS_SCRIPT = path.join(REPO_ROOT, 'backend', 'regions', 'regions.sh');
 const STATE = process.env.REGIONS_STATE ?? '/run/softphone-regions';
-/** The accelerator's one static entry point. */
-export const ENTRY = 'wss://10.77.0.1:8443';
+/** The accelerator's one static entry point (regions.sh's addresses, the SBC's WSS port). */
+export const ENTRY = `wss://10.77.0.1:${SBC.wssPort}`;
 /** Region B's own SBC, for a caller that enters there. */
-export const REGION_B_DIRECT = 'wss://10.77.2.2:8443';
+export const REGION_B_DIRECT = `wss://10.77.2.2:${SBC.wssPort}`;
 export type Region = 'region-a' | 'region-b';
 
 export function regions(...args: string[]): void {
@@ -66,8 +67,8 @@ export async function whenHaproxySees(
 /** auth_ephemeral credentials for `user`, valid for 10 minutes. */
 export function credentials(user: string): { user: string; password: string } {
   const secret = readFileSync(path.join(BACKEND_RUN_DIR, 'secret'), 'utf8').trim();
-  const username = `${Math.floor(Date.now() / 1000) + 600}:${user}`;
-  return { user: username, password: createHmac('sha1', secret).update(username).digest('base64') };
+  const { username, password } = ephemeralCredentials(secret, user, 600);
+  return { user: username, password };
 }
 
 /** Appends one measurement (JSON line) for bench/regions when REGIONS_RESULTS is set. */
@@ -127,12 +128,12 @@ export async function startPhone(page: Page, options: PhoneOptions): Promise<voi
   await page.waitForFunction(() => (window as unknown as LabWindow).ready === true);
   const { user, password } = credentials(options.user);
   await page.evaluate(
-    async ({ user, password, servers, register, recovery }) => {
+    async ({ user, password, servers, domain, register, recovery }) => {
       const w = window as unknown as LabWindow;
       w.log = [];
       const phone = new w.engine.Phone({
         servers,
-        domain: 'helpline.test',
+        domain,
         user,
         password,
         register,
@@ -152,6 +153,7 @@ export async function startPhone(page: Page, options: PhoneOptions): Promise<voi
       user,
       password,
       servers: options.servers ?? [ENTRY],
+      domain: DOMAIN,
       register: options.register ?? true,
       recovery: RECOVERY,
     },
@@ -230,7 +232,7 @@ export async function callFromButton(
     {
       attributes: {
         server: ENTRY,
-        domain: 'helpline.test',
+        domain: DOMAIN,
         user,
         password,
         target: options.target,

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { PAGES } from '../../testkit/topology';
 import { CHROMIUM_PATH, chromiumArgs } from '../support/browser';
 
 /**
@@ -19,7 +20,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: PAGES.origin,
     ignoreHTTPSErrors: true,
     launchOptions: {
       executablePath: CHROMIUM_PATH,

@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { PAGES } from '../../testkit/topology';
 import { REPO_ROOT } from '../support/paths';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>regions</title>
@@ -37,6 +38,6 @@ export default async function setup(): Promise<() => Promise<void>> {
       res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     }
   });
-  await new Promise<void>((resolve) => server.listen(4173, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(PAGES.port, PAGES.host, resolve));
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }

@@ -2,6 +2,9 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DOMAIN, PAGES, SBC_WSS_URL } from '../../testkit/topology';
+
+export { CREDENTIALS_ORIGIN, MEDIA_SERVER_URLS } from '../../testkit/topology';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'e2e', 'artifacts');
@@ -21,12 +24,11 @@ export const LAB_SCRIPT = path.join(REPO_ROOT, 'backend', 'lab', 'lab.sh');
 export const TONE_BURSTS_WAV = path.join(ARTIFACTS_DIR, 'mic-tone-bursts.wav');
 export const SILENCE_WAV = path.join(ARTIFACTS_DIR, 'mic-silence.wav');
 
-/** The test pages' origin: on Kamailio's and the credentials service's Origin allowlist. */
-export const PAGES_HOST = '127.0.0.1';
-export const PAGES_PORT = 4173;
-export const PAGES_ORIGIN = `http://${PAGES_HOST}:${PAGES_PORT}`;
+/** The test pages' origin: on Kamailio's and the credentials service's Origin allowlist.
+ * These and the lab's URLs come from the one topology, testkit/topology.json. */
+export const PAGES_HOST = PAGES.host;
+export const PAGES_PORT = PAGES.port;
+export const PAGES_ORIGIN = PAGES.origin;
 
-export const SIP_SERVER = 'wss://127.0.0.1:8443';
-export const SIP_DOMAIN = 'helpline.test';
-export const CREDENTIALS_ORIGIN = 'https://127.0.0.1:8444';
-export const MEDIA_SERVER_URLS = ['http://127.0.0.1:8071', 'http://127.0.0.1:8072'];
+export const SIP_SERVER = SBC_WSS_URL;
+export const SIP_DOMAIN = DOMAIN;

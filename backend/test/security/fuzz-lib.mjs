@@ -6,7 +6,11 @@
 // with (seed, L, i), so a failure names seed, lane and index, and `fuzzMessage()` rebuilds
 // exactly that message for a reproduction.
 import { createSocket } from 'node:dgram';
-import { DOMAIN, SBC, websocket } from '../lib.mjs';
+import { HOST, MEDIA_SERVERS } from '../../../testkit/topology.ts';
+import { DOMAIN, MEDIA_HTTP, SBC, websocket } from '../lib.mjs';
+
+/** The lab's media1, which injected requests try to reach past the SBC. */
+const MEDIA1_SIP = `${HOST}:${MEDIA_SERVERS.find((server) => server.name === 'media1').sipPort}`;
 
 /** mulberry32: tiny, fast, good enough for choosing mutations (not for anything secret). */
 export function prng(seed) {
@@ -151,12 +155,12 @@ const BAD_URIS = [
   'sip:',
   'sips:fuzz@256.256.256.256',
   'tel:+1-%00',
-  'http://127.0.0.1:8071/calls',
-  'sip:fuzz@127.0.0.1;transport=ws;alias=127.0.0.1~8071~1',
+  `http://${HOST}:${MEDIA_HTTP.media1}/calls`,
+  `sip:fuzz@127.0.0.1;transport=ws;alias=${HOST}~${MEDIA_HTTP.media1}~1`,
   'sip:fuzz@127.0.0.1;lr;lr;lr;maddr=127.0.0.1',
   'sip:a%00b@127.0.0.1',
-  'sip:constructor@helpline.test',
-  'sip:__proto__@helpline.test',
+  `sip:constructor@${DOMAIN}`,
+  `sip:__proto__@${DOMAIN}`,
 ];
 
 export const MUTATIONS = {
@@ -229,9 +233,9 @@ export const MUTATIONS = {
     const lines = headerLines(text);
     const at = someHeader(rng, lines);
     const injected = rng.pick([
-      '\r\nVia: SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bKinjected',
-      '\r\n\r\nINVITE sip:echo@127.0.0.1:5071 SIP/2.0',
-      '\r\nRoute: <sip:127.0.0.1:5071;lr>',
+      `\r\nVia: SIP/2.0/UDP ${MEDIA1_SIP};branch=z9hG4bKinjected`,
+      `\r\n\r\nINVITE sip:echo@${MEDIA1_SIP} SIP/2.0`,
+      `\r\nRoute: <sip:${MEDIA1_SIP};lr>`,
       '\r',
       '\n',
       '\r\r\n',

@@ -16,6 +16,7 @@ import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { ALLOWED_ORIGINS, containerName, DOMAIN } from '../../../testkit/topology.ts';
 import { ephemeral, kamcmd, MEDIA_AUTH, MEDIA_HTTP, options, SBC, sipRequest } from '../lib.mjs';
 import {
   describe,
@@ -35,8 +36,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const COUNTS = { sbc: 3000 * SCALE, wss: 300 * SCALE, dialog: 240 * SCALE, media: 2000 * SCALE };
 const DIALOGS = 4;
-const ORIGIN = 'http://localhost:5173';
-const CONTAINERS = ['kamailio', 'rtpengine', 'media1', 'media2'].map((s) => `softphone_${s}_1`);
+const ORIGIN = ALLOWED_ORIGINS[0];
+const CONTAINERS = ['kamailio', 'rtpengine', 'media1', 'media2'].map((s) => containerName(s));
 /**
  * No single message may stall a server longer than this (keepalive answer, RTP gap). The
  * stalls issue 10 found were seconds per message and added up; on this shared 2-core
@@ -369,7 +370,7 @@ test('no process crashed or restarted: containers, Kamailio uptime, health check
     assert.equal(res.status, 200);
   }
   // rtpengine's own health check (the compose healthcheck's command).
-  await run('docker', ['exec', 'softphone_rtpengine_1', '/usr/local/bin/rtpengine-healthcheck']);
+  await run('docker', ['exec', containerName('rtpengine'), '/usr/local/bin/rtpengine-healthcheck']);
 });
 
 test('the call in progress is unaffected: RTP both ways during and after the fuzzing', () => {
@@ -438,7 +439,7 @@ const dialogHead =
     `${method} ${call.target} SIP/2.0`,
     `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${token()}`,
     ...call.routes.map((route) => `Route: ${route}`),
-    `From: <sip:${caller}@helpline.test>;tag=${call.fromTag}`,
+    `From: <sip:${caller}@${DOMAIN}>;tag=${call.fromTag}`,
     `To: ${call.to}`,
     `Call-ID: ${call.callId}`,
     `CSeq: ${cseq} ${method}`,
@@ -495,8 +496,8 @@ test('finding (SBC): a re-INVITE whose SDP parses but that rtpengine refuses get
 
 test('summary (BENCHMARKS.md "SIP fuzzing")', () => {
   const lanes = {
-    sbc: 'SBC, UDP 5060',
-    wss: 'SBC, WSS 8443',
+    sbc: `SBC, UDP ${SBC.sipPort}`,
+    wss: `SBC, WSS ${SBC.wssPort}`,
     dialog: 'in dialog, via SBC to media',
     media: `${result.server} direct, non-SBC source`,
   };

@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { request } from 'node:http';
 import { test } from 'node:test';
+import { MEDIA_SERVERS } from '../../../testkit/topology.ts';
 import { DOMAIN, MEDIA_AUTH, MEDIA_HTTP, poll } from '../lib.mjs';
 import { token } from './sbc-lib.mjs';
 
-const MEDIA_SIP = { media1: 5071, media2: 5072 };
+/** The media servers' SIP ports, by name (testkit/topology.json). */
+const MEDIA_SIP = Object.fromEntries(MEDIA_SERVERS.map((server) => [server.name, server.sipPort]));
 
 /** One HTTP request with chosen headers (fetch cannot forge Host). */
 function get(port, path, headers = {}, method = 'GET') {

@@ -2,6 +2,7 @@
 // ever parses them), and a visitor cannot hold more than two calls at once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ALLOWED_ORIGINS } from '../../../testkit/topology.ts';
 import { DOMAIN, ephemeral, SBC, websocket } from '../lib.mjs';
 import { finalResponse, placeCall, rtpFlows, statusOf, token, udpEndpoint } from './sbc-lib.mjs';
 
@@ -64,7 +65,7 @@ test('a message with a stack of 20 Vias is dropped', async () => {
 });
 
 test('a 12 KB message over WSS is dropped, the WebSocket keeps working', async () => {
-  const { status, ws } = await websocket('http://localhost:5173');
+  const { status, ws } = await websocket(ALLOWED_ORIGINS[0]);
   assert.equal(status, 101);
   try {
     const big = `OPTIONS sip:${SBC.host}:${SBC.wssPort} SIP/2.0\r\nVia: SIP/2.0/WSS x.invalid;branch=z9hG4bK${token()}\r\nMax-Forwards: 70\r\nFrom: <sip:probe@${DOMAIN}>;tag=1\r\nTo: <sip:${SBC.host}>\r\nCall-ID: big-${token()}\r\nCSeq: 1 OPTIONS\r\nX-Pad: ${'p'.repeat(12_000)}\r\nContent-Length: 0\r\n\r\n`;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { ALLOWED_ORIGINS, HOST, MEDIA_SERVERS } from '../../../testkit/topology.ts';
 import { DOMAIN, ephemeral, SBC, websocket } from '../lib.mjs';
 import {
   digest,
@@ -22,7 +23,8 @@ import {
 
 const METHODS = ['MESSAGE', 'OPTIONS', 'BYE', 'INVITE', 'REFER'];
 const REFUSED = [403, 404];
-const ORIGIN = 'http://localhost:5173';
+const ORIGIN = ALLOWED_ORIGINS[0];
+const MEDIA1_SIP_PORT = MEDIA_SERVERS.find((server) => server.name === 'media1').sipPort;
 
 describe('forged in-dialog requests over UDP are answered, never relayed', () => {
   let trap;
@@ -57,7 +59,7 @@ describe('forged in-dialog requests over UDP are answered, never relayed', () =>
   }
 
   test('OPTIONS aimed at a media server is answered by the SBC, not the media server', async () => {
-    const forged = forgedInDialog('OPTIONS', { target: 'sip:ivr@127.0.0.1:5071' });
+    const forged = forgedInDialog('OPTIONS', { target: `sip:ivr@${HOST}:${MEDIA1_SIP_PORT}` });
     await attacker.send(forged.text);
     const reply = await attacker.waitFor(finalResponse(forged.callId, 'OPTIONS'));
     assert.ok(reply, 'no answer');

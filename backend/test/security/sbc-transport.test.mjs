@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connect } from 'node:tls';
+import { ALLOWED_ORIGINS, MEDIA_SERVERS } from '../../../testkit/topology.ts';
 import { CA, DOMAIN, SBC, websocket } from '../lib.mjs';
 import { statusOf, token } from './sbc-lib.mjs';
 
@@ -98,7 +99,8 @@ test('raw SIP over TLS on the WSS port (no WebSocket handshake) gets no SIP answ
 test("a WebSocket from the media server's address and port is not trusted (challenged)", async () => {
   // The lab's media1 speaks SIP on UDP 127.0.0.1:5071; TCP port 5071 is free for a
   // client to bind. Trust by address must not extend to the public port.
-  const { status, ws } = await websocket('http://localhost:5173', { localPort: 5071 });
+  const media1 = MEDIA_SERVERS.find((server) => server.name === 'media1');
+  const { status, ws } = await websocket(ALLOWED_ORIGINS[0], { localPort: media1.sipPort });
   assert.equal(status, 101);
   try {
     const callId = token();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import { SBC_WSS_URL } from '../../../testkit/topology.js';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
 import { RECOVERED_DISPLAY_MS } from '../shared/controllers/engine-controller.js';
 import {
@@ -230,7 +231,7 @@ describe('<sip-call-button> configuration and errors', () => {
     await userEvent.click(main(el));
     expect(el.phone).toBeUndefined();
 
-    el.setAttribute('server', 'wss://127.0.0.1:8443');
+    el.setAttribute('server', SBC_WSS_URL);
     await el.updateComplete;
     expect(el.getAttribute('state')).toBe('idle');
     expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();

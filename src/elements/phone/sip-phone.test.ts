@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
+import { DOMAIN, SBC_WSS_URL, VISITOR_CREDENTIALS_URL } from '../../../testkit/topology.js';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
 import type { CallReport } from '../../engine/types.js';
 import { ENDED_DISPLAY_MS, RECOVERED_DISPLAY_MS } from '../shared/controllers/engine-controller.js';
@@ -72,7 +73,7 @@ describe('<sip-phone> configuration', () => {
     expect(el.phone).toBeUndefined();
     expect(buttonNamed(el, 'Call').disabled).toBe(true);
 
-    el.setAttribute('server', 'wss://127.0.0.1:8443');
+    el.setAttribute('server', SBC_WSS_URL);
     await expect.poll(() => el.phone).toBeDefined();
     await el.updateComplete;
     expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
@@ -80,7 +81,7 @@ describe('<sip-phone> configuration', () => {
     await el.updateComplete;
     expect(buttonNamed(el, 'Call').disabled).toBe(false);
     expect(lastPhone().commands).toContain('start');
-    expect(lastPhone().config.servers).toEqual(['wss://127.0.0.1:8443']);
+    expect(lastPhone().config.servers).toEqual([SBC_WSS_URL]);
   });
 
   it('reports a missing configuration without loading the engine', async () => {
@@ -107,8 +108,8 @@ describe('<sip-phone> configuration', () => {
     await expect.poll(() => el.phone).toBeDefined();
     expect(lastPhone().config).toMatchObject({
       servers: ['wss://a.test', 'wss://b.test'],
-      domain: 'helpline.test',
-      credentialsUrl: 'https://127.0.0.1:8444/credentials/visitor',
+      domain: DOMAIN,
+      credentialsUrl: VISITOR_CREDENTIALS_URL,
       displayName: 'Agent One',
       dtmfMode: 'info',
       holdMusicUrl: null,

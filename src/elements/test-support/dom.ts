@@ -1,6 +1,7 @@
 /** Mounting helpers for element tests. */
 import axe from 'axe-core';
 import { userEvent } from 'vitest/browser';
+import { DOMAIN, SBC_WSS_URL, VISITOR_CREDENTIALS_URL } from '../../../testkit/topology.js';
 import { FakePhone, fakeLoader } from './fake-engine.js';
 
 /** Appends `el` to a fresh container in the document and waits for its first render. */
@@ -29,11 +30,11 @@ export function create<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** Attributes of a valid configuration. */
+/** Attributes of a valid configuration: the lab's (testkit/topology.json). */
 export const VALID_CONFIG = {
-  server: 'wss://127.0.0.1:8443',
-  domain: 'helpline.test',
-  'credentials-url': 'https://127.0.0.1:8444/credentials/visitor',
+  server: SBC_WSS_URL,
+  domain: DOMAIN,
+  'credentials-url': VISITOR_CREDENTIALS_URL,
 } as const;
 
 /** Element in `el`'s shadow root, failing clearly when it is missing. */

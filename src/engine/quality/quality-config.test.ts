@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DOMAIN, SBC_WSS_URL } from '../../../testkit/topology';
 import { validateConfig } from '../config';
 import { DEFAULT_THRESHOLDS } from './thresholds';
 
-const base = { servers: ['wss://127.0.0.1:8443'], domain: 'helpline.test', user: 'agent1' };
+const base = { servers: [SBC_WSS_URL], domain: DOMAIN, user: 'agent1' };
 
 function errorOf(extra: Record<string, unknown>): string | undefined {
   const result = validateConfig({ ...base, ...extra });

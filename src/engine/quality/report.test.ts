@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { schemaProblems } from '../../../testkit/json-schema';
+import { SBC_WSS_URL } from '../../../testkit/topology';
 import { sendReportBeacon } from './beacon';
 import { type CallFacts, ReportCollector, summarize } from './report';
 import schema from './report.schema.json';
@@ -13,7 +14,7 @@ const facts: CallFacts = {
   answeredAt: 2_500,
   endedAt: 62_500,
   endCause: 'hangup-local',
-  server: 'wss://127.0.0.1:8443',
+  server: SBC_WSS_URL,
   region: undefined,
 };
 
@@ -56,7 +57,7 @@ describe('ReportCollector', () => {
     expect(report.warnings).toEqual([
       { warning: 'high-rtt', raised: true, value: 500, at: 10_000 },
     ]);
-    expect(report.server).toBe('wss://127.0.0.1:8443');
+    expect(report.server).toBe(SBC_WSS_URL);
     expect(schemaProblems(schema, report)).toEqual([]);
   });
 
