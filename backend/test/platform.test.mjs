@@ -111,7 +111,7 @@ test('the backend weighs as a service on the CPU, not as one process among many'
     const { State: state } = await inspect(service);
     const { shares } = parentCpuWeight(state.Pid);
     assert.ok(
-      shares >= 2048 * availableParallelism(),
+      shares >= 1024 * availableParallelism(),
       `${service}: its parent's cpu.shares is ${shares}`,
     );
   }

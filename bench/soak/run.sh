@@ -38,7 +38,7 @@ step "soak: ≥ $CALLS calls over ≥ $MINUTES min"
 rm -rf "$OUT"
 mkdir -p "$OUT"
 status=0
-bash "$LAB" exec -- env SOAK_CALLS="$CALLS" SOAK_MINUTES="$MINUTES" SOAK_RESULTS="$PWD/$OUT/result" \
+bash "$LAB" exec -- env SOAK_CALLS="$CALLS" SOAK_MINUTES="$MINUTES" SOAK_QUEUE_PAGES=2 SOAK_RESULTS="$PWD/$OUT/result" \
   npx playwright test e2e/soak --reporter=line || status=$?
 
 step "BENCHMARKS.md"
