@@ -20,3 +20,17 @@ export function ephemeralCredentials(
   const username = `${Math.floor(Date.now() / 1000) + ttlS}:${user}`;
   return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
 }
+
+// Run as a script (`node --import tsx testkit/ephemeral.ts <user> [ttl-seconds]`), for shell
+// benchmarks: prints "<username> <password>" minted with the lab's secret (backend/run/secret).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { readFileSync } = await import('node:fs');
+  const [user, ttl = '600'] = process.argv.slice(2);
+  if (!user) {
+    console.error('usage: ephemeral.ts <user> [ttl-seconds]');
+    process.exit(2);
+  }
+  const secret = readFileSync(new URL('../backend/run/secret', import.meta.url), 'utf8').trim();
+  const { username, password } = ephemeralCredentials(secret, user, Number(ttl));
+  console.log(`${username} ${password}`);
+}

@@ -1,7 +1,7 @@
 // Registration and call authorisation with auth_ephemeral credentials.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DOMAIN, ephemeral, sipp } from './lib.mjs';
+import { DOMAIN, ephemeral, sipp } from './lib';
 
 const expectOk = (result) => assert.ok(result.ok, result.output);
 

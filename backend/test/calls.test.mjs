@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { freePort } from '../../testkit/ports.ts';
-import { ephemeral, mediaHistory, poll, sipp, udpListening } from './lib.mjs';
+import { ephemeral, mediaHistory, poll, sipp, udpListening } from './lib';
 
 const visitor = () => `visitor-${randomBytes(4).toString('hex')}`;
 

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { containerName } from '../../testkit/topology.ts';
-import { ephemeral, MEDIA_AUTH, MEDIA_HTTP, poll, sipp } from './lib.mjs';
+import { ephemeral, MEDIA_AUTH, MEDIA_HTTP, poll, sipp } from './lib';
 
 const run = promisify(execFile);
 

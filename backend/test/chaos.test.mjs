@@ -30,7 +30,7 @@ import {
   poll,
   RUN_DIR,
   sipp,
-} from './lib.mjs';
+} from './lib';
 import { header, placeCall, requestOf, responseTo, udpEndpoint } from './security/sbc-lib.mjs';
 
 // issue 11 §3 asks for "0 calls dropped, media gap ≤ 2 s". The gap is the time the

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../testkit/ports.ts';
 import { ALLOWED_ORIGINS, CREDENTIALS_ORIGIN, DOMAIN } from '../../testkit/topology.ts';
-import { BACKEND, CA, RUN_DIR } from './lib.mjs';
+import { BACKEND, CA, RUN_DIR } from './lib';
 
 const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
 /** An origin the lab allows (compose.yml's ALLOWED_ORIGINS, the service's dev default). */

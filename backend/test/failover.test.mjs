@@ -15,7 +15,7 @@ import {
   poll,
   SBC,
   sipp,
-} from './lib.mjs';
+} from './lib';
 import {
   header,
   placeCall,

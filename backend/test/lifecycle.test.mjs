@@ -33,7 +33,7 @@ import {
   RUN_DIR,
   sipp,
   sipRequest,
-} from './lib.mjs';
+} from './lib';
 
 const execFileAsync = promisify(execFile);
 

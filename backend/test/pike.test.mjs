@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { test } from 'node:test';
-import { kamcmd, options, poll, SBC, sipRequest } from './lib.mjs';
+import { kamcmd, options, poll, SBC, sipRequest } from './lib';
 
 const FLOODER = '127.0.0.2';
 const BYSTANDER = '127.0.0.3';

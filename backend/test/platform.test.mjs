@@ -20,7 +20,7 @@ import {
   RTPENGINE,
   SBC,
 } from '../../testkit/topology.ts';
-import { BACKEND, dispatcherState, poll, RUN_DIR } from './lib.mjs';
+import { BACKEND, dispatcherState, poll, RUN_DIR } from './lib';
 
 const run = promisify(execFile);
 /** Every service of the running stack (a service added later is checked too). */

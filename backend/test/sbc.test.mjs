@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { ALLOWED_ORIGINS, DEMO } from '../../testkit/topology.ts';
-import { DOMAIN, ephemeral, kamcmd, options, SBC, sipRequest, websocket } from './lib.mjs';
+import { DOMAIN, ephemeral, kamcmd, options, SBC, sipRequest, websocket } from './lib';
 
 const md5 = (text) => createHash('md5').update(text).digest('hex');
 

@@ -19,7 +19,7 @@ import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { buildStorm } from '../../bench/storm/build.mjs';
 import { containerName, PAGES } from '../../testkit/topology.ts';
-import { compose, kamailioLog, kamcmd, RUN_DIR, websocket } from './lib.mjs';
+import { compose, kamailioLog, kamcmd, RUN_DIR, websocket } from './lib';
 
 const run = promisify(execFile);
 const ENGINES = 100;

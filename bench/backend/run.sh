@@ -34,9 +34,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p bench/results
 report="bench/results/backend-$(date +%Y%m%dT%H%M%S).txt"
 
-secret="$(cat backend/run/secret)"
-ephemeral_password() { printf '%s' "$1" | openssl dgst -sha1 -hmac "$secret" -binary | base64; }
-expiry=$(($(date +%s) + 3600))
+# Credentials valid for an hour, minted with the lab's secret (testkit/ephemeral.ts): sets
+# USERNAME and PASSWORD.
+mint() { read -r USERNAME PASSWORD < <(node --import tsx testkit/ephemeral.ts "$1" 3600); }
 
 # The backend tests' scenarios, with their placeholders filled in.
 sed -e 's/EXPECT/200/' -e 's/EXPIRES/300/' backend/test/sipp/register.xml >"$work/register.xml"
@@ -56,7 +56,7 @@ load() {
     sipp "$TOPOLOGY_HOST:$TOPOLOGY_SBC_SIP_PORT" -sf "$scenario" -r "$rate" -m $((rate * STEP_SECONDS)) -l $((rate * 3 + 100)) \
     -i 127.0.0.1 -p "$port" -mp $((port + 10)) -cp $((port + 5)) -nostdin \
     -recv_timeout 10s -timeout $((STEP_SECONDS * 4 + 20))s -max_socket 1000 \
-    -trace_stat -stf "$stats" -fd 3600 "$@" >/dev/null 2>&1 || true
+    -trace_stat -stf "$stats" -fd 3600 -key domain "$TOPOLOGY_DOMAIN" "$@" >/dev/null 2>&1 || true
   # CSV columns: 1 StartTime, 3 CurrentTime (each "date<TAB>time<TAB>epoch"),
   # 16 SuccessfulCall(C), 18 FailedCall(C)
   RESULT="$(awk -F';' -v target="$rate" -v hold="$hold" 'END {
@@ -92,9 +92,11 @@ measure() {
   echo "sipp: $(sipp -v 2>&1 | awk '/SIPp/ { print $2; exit }'), over UDP on the lab loopback; sipp, Kamailio, rtpengine and the media servers share the machine"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   measure "OPTIONS (ceiling)" bench/backend/sipp/options.xml 0 OPTIONS_RATES
+  mint agent8
   measure "authenticated REGISTER" "$work/register.xml" 0 REGISTER_RATES \
-    -s agent8 -au "$expiry:agent8" -ap "$(ephemeral_password "$expiry:agent8")"
+    -s agent8 -au "$USERNAME" -ap "$PASSWORD"
+  mint bench-caller
   measure "call setups to echo via rtpengine (1 s calls)" "$work/call.xml" 1 CALL_RATES \
-    -s echo -au "$expiry:bench-caller" -ap "$(ephemeral_password "$expiry:bench-caller")"
+    -s echo -au "$USERNAME" -ap "$PASSWORD"
 } | tee "$report"
 echo "saved to $report"

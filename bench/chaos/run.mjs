@@ -30,7 +30,7 @@ import {
   poll,
   RUN_DIR,
   sipp,
-} from '../../backend/test/lib.mjs';
+} from '../../backend/test/lib';
 
 const CALLS = Number(process.env.CHAOS_CALLS ?? 20);
 const TRIALS = Number(process.env.CHAOS_TRIALS ?? 3);

@@ -7,7 +7,7 @@
 // exactly that message for a reproduction.
 import { createSocket } from 'node:dgram';
 import { HOST, MEDIA_SERVERS } from '../../../testkit/topology.ts';
-import { DOMAIN, MEDIA_HTTP, SBC, websocket } from '../lib.mjs';
+import { DOMAIN, MEDIA_HTTP, SBC, websocket } from '../lib';
 
 /** The lab's media1, which injected requests try to reach past the SBC. */
 const MEDIA1_SIP = `${HOST}:${MEDIA_SERVERS.find((server) => server.name === 'media1').sipPort}`;

@@ -17,7 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ALLOWED_ORIGINS, containerName, DOMAIN } from '../../../testkit/topology.ts';
-import { ephemeral, kamcmd, MEDIA_AUTH, MEDIA_HTTP, options, SBC, sipRequest } from '../lib.mjs';
+import { ephemeral, kamcmd, MEDIA_AUTH, MEDIA_HTTP, options, SBC, sipRequest } from '../lib';
 import {
   describe,
   fuzzMessage,

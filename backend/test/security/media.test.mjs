@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { request } from 'node:http';
 import { test } from 'node:test';
 import { MEDIA_SERVERS } from '../../../testkit/topology.ts';
-import { DOMAIN, MEDIA_AUTH, MEDIA_HTTP, poll } from '../lib.mjs';
+import { DOMAIN, MEDIA_AUTH, MEDIA_HTTP, poll } from '../lib';
 import { token } from './sbc-lib.mjs';
 
 /** The media servers' SIP ports, by name (testkit/topology.json). */

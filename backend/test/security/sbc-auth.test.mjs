@@ -3,7 +3,7 @@
 // ephemeral credentials it was made with.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DOMAIN, ephemeral, kamcmd } from '../lib.mjs';
+import { DOMAIN, ephemeral, kamcmd } from '../lib';
 import { digest, finalResponse, header, statusOf, token, udpEndpoint } from './sbc-lib.mjs';
 
 function register(user, { callId, cseq, expires, authorization, contactExpires }) {

@@ -3,7 +3,7 @@
 // the SBC relays to it, and SIP message builders.
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { DOMAIN, SBC } from '../lib.mjs';
+import { DOMAIN, SBC } from '../lib';
 
 const md5 = (text) => createHash('md5').update(text).digest('hex');
 export const token = () => randomBytes(6).toString('hex');

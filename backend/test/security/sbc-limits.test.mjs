@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALLOWED_ORIGINS } from '../../../testkit/topology.ts';
-import { DOMAIN, ephemeral, SBC, websocket } from '../lib.mjs';
+import { DOMAIN, ephemeral, SBC, websocket } from '../lib';
 import { finalResponse, placeCall, rtpFlows, statusOf, token, udpEndpoint } from './sbc-lib.mjs';
 
 /** A keepalive OPTIONS (answered 200 by the SBC itself) with extra header lines. */

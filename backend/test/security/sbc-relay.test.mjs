@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { ALLOWED_ORIGINS, HOST, MEDIA_SERVERS } from '../../../testkit/topology.ts';
-import { DOMAIN, ephemeral, SBC, websocket } from '../lib.mjs';
+import { DOMAIN, ephemeral, SBC, websocket } from '../lib';
 import {
   digest,
   finalResponse,

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALLOWED_ORIGINS } from '../../../testkit/topology.ts';
-import { ephemeral, SBC, websocket } from '../lib.mjs';
+import { ephemeral, SBC, websocket } from '../lib';
 import { header, placeCall, registerOverWebSocket, token, udpEndpoint } from './sbc-lib.mjs';
 
 test("a call to a browser shows it neither the caller's SIP address nor the internal listener", async () => {

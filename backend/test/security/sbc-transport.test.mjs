@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connect } from 'node:tls';
 import { ALLOWED_ORIGINS, MEDIA_SERVERS } from '../../../testkit/topology.ts';
-import { CA, DOMAIN, SBC, websocket } from '../lib.mjs';
+import { CA, DOMAIN, SBC, websocket } from '../lib';
 import { statusOf, token } from './sbc-lib.mjs';
 
 /** Resolves with the negotiated cipher name, or the handshake error's message. */

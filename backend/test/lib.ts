@@ -5,14 +5,27 @@ import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
-import { ephemeralCredentials } from '../../testkit/ephemeral.ts';
-import { MediaApi, tokenFromFile } from '../../testkit/media-api.ts';
-import { runSipp } from '../../testkit/sipp.ts';
-import { containerName, DOMAIN, MEDIA_HTTP, RTPENGINE, SBC } from '../../testkit/topology.ts';
+import { type EphemeralCredentials, ephemeralCredentials } from '../../testkit/ephemeral';
+import {
+  type CallDetail,
+  MediaApi,
+  type MediaApiOptions,
+  tokenFromFile,
+} from '../../testkit/media-api';
+import { runSipp, type SippResult } from '../../testkit/sipp';
+import {
+  containerName,
+  DOMAIN,
+  MEDIA_HTTP,
+  type MediaServerName,
+  RTPENGINE,
+  SBC,
+} from '../../testkit/topology';
 
 const run = promisify(execFile);
 
@@ -28,7 +41,10 @@ export const CA = readFileSync(join(RUN_DIR, 'certs/ca.pem'));
 const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
 
 /** auth_ephemeral credentials minted locally (ttl < 0 gives expired ones). */
-export function ephemeral(user, { ttl = 600, secret = SECRET } = {}) {
+export function ephemeral(
+  user: string,
+  { ttl = 600, secret = SECRET }: { ttl?: number; secret?: string } = {},
+): EphemeralCredentials {
   return ephemeralCredentials(secret, user, ttl);
 }
 
@@ -43,8 +59,29 @@ let scenarios = 0;
  * succeeded. `port` fixes the local SIP port (e.g. to register a contact that a later
  * UAS run will answer on); the other ports come from the test range.
  */
+export interface SippRun {
+  /** Upper-case placeholders in the XML and their values (EXPIRES defaults to 60). */
+  vars?: Record<string, string | number>;
+  /** The request URI's user (-s): a service or an agent. */
+  service?: string;
+  /** Digest credentials (-au/-ap). */
+  auth?: EphemeralCredentials;
+  /** Local SIP port; the other ports come from the test range. */
+  port?: number;
+  /** Calls to place (-m). */
+  calls?: number;
+  /** Calls per second (-r). */
+  rate?: number;
+  /** Calls at once (-l). */
+  limit?: number;
+  /** Local address. */
+  bind?: string;
+  args?: readonly string[];
+  timeoutS?: number;
+}
+
 export async function sipp(
-  file,
+  file: string,
   {
     vars = {},
     service,
@@ -56,8 +93,8 @@ export async function sipp(
     bind = '127.0.0.1',
     args = [],
     timeoutS = 20,
-  },
-) {
+  }: SippRun,
+): Promise<SippResult> {
   let xml = readFileSync(join(BACKEND, 'test/sipp', file), 'utf8');
   for (const [key, value] of Object.entries({ EXPIRES: 60, ...vars }))
     xml = xml.replaceAll(key, String(value));
@@ -68,11 +105,13 @@ export async function sipp(
     scenario,
     target: `${SBC.host}:${SBC.sipPort}`,
     host: bind,
-    ports: { sip: port },
+    ...(port === undefined ? {} : { ports: { sip: port } }),
     timeoutS,
     maxBuffer: 1 << 24,
     args: [
       ...['-m', String(calls), '-max_recv_loops', '10000'],
+      // The scenarios' [domain] (sipp -key): the lab's SIP domain.
+      ...['-key', 'domain', DOMAIN],
       ...(service ? ['-s', service] : []),
       ...(auth ? ['-au', auth.username, '-ap', auth.password] : []),
       ...(rate ? ['-r', String(rate)] : []),
@@ -83,11 +122,14 @@ export async function sipp(
 }
 
 /** Sends one raw SIP datagram from `bind` and resolves with the first reply's status (or null). */
-export function sipRequest(message, { bind = '127.0.0.1', timeoutMs = 1000 } = {}) {
+export function sipRequest(
+  message: string,
+  { bind = '127.0.0.1', timeoutMs = 1000 }: { bind?: string; timeoutMs?: number } = {},
+): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     const timer = setTimeout(() => done(null), timeoutMs);
-    const done = (status) => {
+    const done = (status: number | null) => {
       clearTimeout(timer);
       socket.close();
       resolve(status);
@@ -106,7 +148,7 @@ export function sipRequest(message, { bind = '127.0.0.1', timeoutMs = 1000 } = {
 
 let sequence = 0;
 /** An OPTIONS to the SBC itself, with a Via that points back at the sender. */
-export function options() {
+export function options(): string {
   sequence += 1;
   return [
     `OPTIONS sip:${SBC.host}:${SBC.sipPort} SIP/2.0`,
@@ -123,7 +165,7 @@ export function options() {
 }
 
 /** kamcmd through the control socket inside the Kamailio container. */
-export async function kamcmd(...args) {
+export async function kamcmd(...args: string[]): Promise<string> {
   const { stdout } = await run('docker', [
     ...['exec', containerName('kamailio'), 'kamcmd', '-s', 'unix:/run/kamailio/kamailio_ctl'],
     ...args,
@@ -132,7 +174,7 @@ export async function kamcmd(...args) {
 }
 
 /** Kamailio's log lines since `sinceMs` (epoch ms). */
-export async function kamailioLog(sinceMs) {
+export async function kamailioLog(sinceMs: number): Promise<string> {
   const since = new Date(sinceMs).toISOString();
   const { stdout, stderr } = await run('docker', [
     'logs',
@@ -144,25 +186,25 @@ export async function kamailioLog(sinceMs) {
 }
 
 /** docker-compose against the running lab (stop/start services). */
-export async function compose(...args) {
+export async function compose(...args: string[]): Promise<void> {
   await run('bash', [join(BACKEND, 'lab/lab.sh'), 'compose', ...args]);
 }
 
 /** True once something listens on UDP `port` (a sipp UAS started in the background). */
-export async function udpListening(port) {
+export async function udpListening(port: number): Promise<boolean> {
   const { stdout } = await run('ss', ['-Hunl', `sport = :${port}`]);
   return stdout.trim() !== '';
 }
 
-// The one poller (testkit/poll.ts): resolves with the first truthy value of `probe`,
-// `poll(probe, { timeoutMs = 10000, intervalMs = 100, what })`. Re-exported so the suites
-// keep importing it from here.
-export { poll } from '../../testkit/poll.ts';
+// Transitional: the suites still import the poller from here.
+export { poll } from '../../testkit/poll';
 
 /** Calls (with timelines) both media servers handled since `since`, tagged by server. */
-export async function mediaHistory(since) {
-  const all = [];
-  for (const server of Object.keys(MEDIA_HTTP)) {
+export async function mediaHistory(
+  since: number,
+): Promise<(CallDetail & { server: MediaServerName })[]> {
+  const all: (CallDetail & { server: MediaServerName })[] = [];
+  for (const server of Object.keys(MEDIA_HTTP) as MediaServerName[]) {
     try {
       for (const call of await mediaServerApi(server).history(since)) all.push({ ...call, server });
     } catch {
@@ -175,15 +217,16 @@ export async function mediaHistory(since) {
 const mediaToken = tokenFromFile(join(RUN_DIR, 'media-api-token'));
 
 /** The control API of media server `server` ('media1', 'media2'): testkit/media-api.ts. */
-export function mediaServerApi(server, options = {}) {
+export function mediaServerApi(server: MediaServerName, options: MediaApiOptions = {}): MediaApi {
   return new MediaApi(`http://127.0.0.1:${MEDIA_HTTP[server]}`, mediaToken, options);
 }
 
 /** Dispatcher destinations as { uri: flags } ("AP" active, "IP"/"TP" down). */
-export async function dispatcherState() {
+export async function dispatcherState(): Promise<Record<string, string>> {
   const out = await kamcmd('dispatcher.list');
-  const state = {};
-  for (const match of out.matchAll(/URI: (sip:[^\s]+)\s+FLAGS: (\w+)/g)) state[match[1]] = match[2];
+  const state: Record<string, string> = {};
+  for (const [, uri, flags] of out.matchAll(/URI: (sip:[^\s]+)\s+FLAGS: (\w+)/g))
+    state[uri as string] = flags as string;
   return state;
 }
 
@@ -193,9 +236,37 @@ export async function dispatcherState() {
  * client that sends and receives SIP text frames. The socket is dropped after `timeoutMs`
  * without data (a handshake stuck in a busy SBC's queue included).
  */
-export function websocket(origin, { path = '/', localPort, timeoutMs = 5000 } = {}) {
+export interface WebSocketClient {
+  /** The client's own TCP port: the SBC sees the WebSocket as 127.0.0.1:localPort. */
+  localPort: number;
+  send(text: string): void;
+  /** The next text message; rejects after `timeoutMs` without one. */
+  next(timeoutMs?: number): Promise<string>;
+  close(): void;
+}
+
+export interface WebSocketUpgrade {
+  status: number;
+  /** Sec-WebSocket-Accept matched the key (RFC 6455 §4.2.2). */
+  acceptValid: boolean;
+  ws: WebSocketClient;
+}
+
+export function websocket(
+  origin: string | null,
+  {
+    path = '/',
+    localPort,
+    timeoutMs = 5000,
+  }: { path?: string; localPort?: number; timeoutMs?: number } = {},
+): Promise<WebSocketUpgrade> {
   return new Promise((resolve, reject) => {
-    const options = { host: SBC.host, port: SBC.wssPort, ca: CA, localPort };
+    const options = {
+      host: SBC.host,
+      port: SBC.wssPort,
+      ca: CA,
+      ...(localPort === undefined ? {} : { localPort }),
+    };
     const socket = tlsConnect(options, () => {
       const key = randomBytes(16).toString('base64');
       const lines = [
@@ -210,7 +281,7 @@ export function websocket(origin, { path = '/', localPort, timeoutMs = 5000 } = 
       ];
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
       let buffer = Buffer.alloc(0);
-      const onHandshake = (chunk) => {
+      const onHandshake = (chunk: Buffer) => {
         buffer = Buffer.concat([buffer, chunk]);
         const end = buffer.indexOf('\r\n\r\n');
         if (end < 0) return;
@@ -237,14 +308,14 @@ export function websocket(origin, { path = '/', localPort, timeoutMs = 5000 } = 
 }
 
 // Minimal RFC 6455 text framing: clients mask, the server does not.
-function frames(socket, initial) {
+function frames(socket: Socket, initial: Buffer): WebSocketClient {
   let buffer = initial;
-  const waiting = [];
-  const messages = [];
+  const waiting: ((message: string) => void)[] = [];
+  const messages: string[] = [];
   const drain = () => {
     for (;;) {
       if (buffer.length < 2) return;
-      let length = buffer[1] & 0x7f;
+      let length = (buffer[1] as number) & 0x7f;
       let offset = 2;
       if (length === 126) {
         if (buffer.length < 4) return;
@@ -252,7 +323,7 @@ function frames(socket, initial) {
         offset = 4;
       }
       if (buffer.length < offset + length) return;
-      const opcode = buffer[0] & 0x0f;
+      const opcode = (buffer[0] as number) & 0x0f;
       const payload = buffer.subarray(offset, offset + length).toString();
       buffer = buffer.subarray(offset + length);
       if (opcode !== 1) continue;
@@ -261,13 +332,12 @@ function frames(socket, initial) {
       else messages.push(payload);
     }
   };
-  socket.on('data', (chunk) => {
+  socket.on('data', (chunk: Buffer) => {
     buffer = Buffer.concat([buffer, chunk]);
     drain();
   });
   return {
-    /** The client's own TCP port: the SBC sees the WebSocket as 127.0.0.1:localPort. */
-    localPort: socket.localPort,
+    localPort: socket.localPort as number,
     send(text) {
       const payload = Buffer.from(text);
       const mask = randomBytes(4);
@@ -275,11 +345,12 @@ function frames(socket, initial) {
         payload.length < 126
           ? Buffer.from([0x81, 0x80 | payload.length])
           : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
-      const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]));
+      const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)));
       socket.write(Buffer.concat([header, mask, masked]));
     },
     next(timeoutMs = 3000) {
-      if (messages.length) return Promise.resolve(messages.shift());
+      const queued = messages.shift();
+      if (queued !== undefined) return Promise.resolve(queued);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no websocket message')), timeoutMs);
         waiting.push((message) => {
@@ -295,7 +366,7 @@ function frames(socket, initial) {
 }
 
 /** A bencoded string value of an ng message (`7:call-id17:...`), or undefined. */
-function bencodedValue(text, key) {
+function bencodedValue(text: string, key: string): string | undefined {
   const match = new RegExp(`${key.length}:${key}(\\d+):`).exec(text);
   if (!match) return undefined;
   const start = match.index + match[0].length;
@@ -308,17 +379,23 @@ function bencodedValue(text, key) {
  * `stop()` ends the capture. Kamailio's cookies are "<server_id>_<pid>_<seq>"; the health
  * probe's differ.
  */
-export async function captureNg() {
+export interface NgCommand {
+  cookie: string;
+  command: string | undefined;
+  callId: string | undefined;
+}
+
+export async function captureNg(): Promise<{ commands(): NgCommand[]; stop(): Promise<void> }> {
   const dump = spawn(
     'tcpdump',
     ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', '-', `udp dst port ${RTPENGINE.ngPort}`],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const chunks = [];
-  dump.stdout.on('data', (chunk) => chunks.push(chunk));
+  const chunks: Buffer[] = [];
+  dump.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
   const exited = new Promise((resolve) => dump.once('close', resolve));
-  await new Promise((resolve, reject) => {
-    dump.stderr.on('data', (line) => String(line).includes('listening on') && resolve());
+  await new Promise<void>((resolve, reject) => {
+    dump.stderr.on('data', (line: Buffer) => String(line).includes('listening on') && resolve());
     dump.once('error', reject);
     dump.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}`)));
   });
@@ -326,14 +403,14 @@ export async function captureNg() {
     commands() {
       // A pcap stream: a 24-byte header, then records of 16 bytes + the frame.
       const pcap = Buffer.concat(chunks);
-      const commands = [];
+      const commands: NgCommand[] = [];
       for (let at = 24; at + 16 <= pcap.length; ) {
         const length = pcap.readUInt32LE(at + 8);
         if (at + 16 + length > pcap.length) break; // a record still arriving
         const frame = pcap.subarray(at + 16, at + 16 + length);
         at += 16 + length;
         // On lo: an Ethernet header, the IPv4 header, 8 bytes of UDP, then "<cookie> <bencode>".
-        const ipHeader = (frame[14] & 0x0f) * 4;
+        const ipHeader = ((frame[14] as number) & 0x0f) * 4;
         const payload = frame.subarray(14 + ipHeader + 8).toString('latin1');
         const body = payload.slice(payload.indexOf(' ') + 1);
         commands.push({
