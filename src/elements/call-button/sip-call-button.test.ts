@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { SBC_WSS_URL } from '../../../testkit/topology.js';
 import { makeSample } from '../../engine/quality/test-support/samples.js';
+import type { QualityWarningName } from '../../engine/types.js';
 import { RECOVERED_DISPLAY_MS } from '../shared/controllers/engine-controller.js';
 import {
   axeViolations,
@@ -358,6 +359,29 @@ describe('<sip-call-button> call quality', () => {
     await userEvent.keyboard('{Escape}');
     await el.updateComplete;
     expect(el.shadowRoot?.querySelector('[part="panel"]')).toBeNull();
+  });
+  it('keeps the keypad still while quality warnings come and go', async () => {
+    const { el, call } = await inCall();
+    await userEvent.click(buttonNamed(el, 'Keypad'));
+    await el.updateComplete;
+    const keypad = shadow(el, 'sip-dialpad');
+    const before = keypad.getBoundingClientRect().toJSON();
+    const show = async (warnings: QualityWarningName[]) => {
+      const sample = makeSample({ mos: 2.1 });
+      call.quality = { sample, warnings, report: null };
+      call.emit('quality', sample);
+      await el.updateComplete;
+      await shadow<HTMLElementTagNameMap['sip-quality-indicator']>(el, 'sip-quality-indicator')
+        .updateComplete;
+    };
+
+    await show(['high-loss', 'no-inbound-audio']);
+    expect(
+      shadow(el, 'sip-quality-indicator').shadowRoot?.querySelectorAll('[part="warning"]'),
+    ).toHaveLength(2);
+    expect(keypad.getBoundingClientRect().toJSON()).toEqual(before);
+    await show([]);
+    expect(keypad.getBoundingClientRect().toJSON()).toEqual(before);
   });
 });
 

@@ -262,16 +262,21 @@ export class SipCallButton extends PhoneElement {
       tabindex="-1"
       @keydown=${this.onPanelKeydown}
     >
-      ${view.error ? renderError(view.error, t) : nothing} ${this.renderUnlockAudio()}
       ${
         call && callStatus === undefined
           ? nothing
-          : html`<div class="panel-status">
-              <p part="call-status" class="call-status">${callStatus ?? t.buttonState.connecting}</p>
-              ${inCallParts?.renderQualityIndicator(call, this.theme)}
-            </div>`
+          : html`<p part="call-status" class="call-status" title=${callStatus ?? t.buttonState.connecting}>${
+              callStatus ?? t.buttonState.connecting
+            }</p>`
       }
       ${call && call.state !== 'ended' ? inCallParts?.renderCallControls(this.callControlsInput(call)) : nothing}
+      ${
+        // What comes and goes during a call (quality, its warnings, an alert, the audio
+        // unlock) goes under the controls: above them it would move the keypad under a
+        // finger that is about to press it.
+        inCallParts?.renderQualityIndicator(call, this.theme)
+      }
+      ${view.error ? renderError(view.error, t) : nothing} ${this.renderUnlockAudio()}
     </div>`;
   }
 }

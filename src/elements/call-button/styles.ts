@@ -96,16 +96,14 @@ export const callButtonStyles = css`
   }
 
   /* Centred: the indicator is a 44px touch target, taller than the line of text. */
-  .panel-status {
-    display: flex;
-    align-items: center;
-    justify-content: space-between;
-    gap: 0.5rem;
-  }
-
+  /* One line whatever it says, so the controls under it never move (the button's live
+     region speaks the whole text; the title shows it). */
   .call-status {
     margin: 0;
     font-weight: 600;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
   }
 
   .error-anchor {
