@@ -1,6 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from './testkit/chromium';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from './testkit/chromium.js';
 
 export default defineConfig({
   server: { host: '127.0.0.1' },
