@@ -17,6 +17,14 @@ sox -n "${fmt[@]}" /tmp/ringback-on.wav synth 2 sine 440 sine 480 remix 1,2 fade
 sox -n "${fmt[@]}" /tmp/ringback-off.wav trim 0 4
 sox /tmp/ringback-on.wav /tmp/ringback-off.wav ringback.wav
 
+# Call waiting: two short 440 Hz beeps, then quiet, a 5 s loop: heard over the call in
+# progress, so it is brief and soft (the ITU-T E.180 call-waiting tone is 440 Hz too).
+sox -n "${fmt[@]}" /tmp/ring-wait-beep.wav synth 0.2 sine 440 fade q 0.02 0.2 0.04 vol 0.3
+sox -n "${fmt[@]}" /tmp/ring-wait-gap.wav trim 0 0.15
+sox -n "${fmt[@]}" /tmp/ring-wait-rest.wav trim 0 4.45
+# 8 kHz: a beep needs no more, and the loop stays under 100 KB.
+sox /tmp/ring-wait-beep.wav /tmp/ring-wait-gap.wav /tmp/ring-wait-beep.wav /tmp/ring-wait-rest.wav -r 8000 call-waiting.wav
+
 # Hold music: a slow arpeggio over four chords (C, Am, F, G), plucked notes with fades,
 # 16 notes of 0.75 s = 12 s, loopable (starts and ends on silence-faded notes).
 notes=(C4 E4 G4 E4  A3 C4 E4 C4  F3 A3 C4 A3  G3 B3 D4 B3)
@@ -29,4 +37,4 @@ done
 # 11025 Hz keeps the 12 s loop under 300 KB.
 sox "${parts[@]}" -r 11025 hold-music.wav reverb 30 gain -n -6
 rm -f /tmp/ring-*.wav /tmp/ringback-*.wav /tmp/hold-note-*.wav
-ls -l ringtone.wav ringback.wav hold-music.wav
+ls -l ringtone.wav ringback.wav hold-music.wav call-waiting.wav

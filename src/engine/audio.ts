@@ -1,5 +1,6 @@
 /**
- * Sound output of the engine: ringtone, ringback, hold music and the far end's voice,
+ * Sound output of the engine: ringtone, call-waiting tone, ringback, hold music and the
+ * far end's voice,
  * each through its own detached `Audio` element (nothing is added to the page).
  *
  * Browsers may refuse to start audio before the visitor interacted with the page
@@ -9,7 +10,7 @@
  */
 
 /** What is playing: one channel per kind of sound. */
-export type SoundChannel = 'ringtone' | 'ringback' | 'hold-music' | 'remote-audio';
+export type SoundChannel = 'ringtone' | 'call-waiting' | 'ringback' | 'hold-music' | 'remote-audio';
 
 export interface SoundPlayerEvents {
   onBlocked(channel: SoundChannel): void;
@@ -44,6 +45,14 @@ export class SoundPlayer {
       element.srcObject = stream;
     }
     this.start(channel, element);
+  }
+
+  /**
+   * Stop `channel` if it plays `stream`: a call's end must not silence the voice of
+   * another call that took the channel since.
+   */
+  stopStream(channel: SoundChannel, stream: MediaStream): void {
+    if (this.elements.get(channel)?.srcObject === stream) this.stop(channel);
   }
 
   /** Stop `channel` and forget it as pending. */

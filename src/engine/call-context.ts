@@ -16,6 +16,13 @@ export interface CallContext<TCall> {
   sounds: SoundPlayer;
   /** The call is over: forget it. */
   onEnded(call: TCall): void;
+  /** The call's state changed, or answer was pressed: what rings may change (ringer.ts). */
+  onChange(call: TCall): void;
+  /**
+   * Hold every other answered call, before `call` takes the line (answered, placed or
+   * resumed); resolves once their holds settled, whatever the outcome.
+   */
+  holdOthers(call: TCall): Promise<void>;
   /** An error worth reporting on the phone too (microphone). */
   onError(error: PhoneError): void;
   /** The end-of-call report, after the call's own `report` event. */

@@ -1,41 +1,38 @@
-/** The sounds of one call: ringback or ringtone while it rings, the far end's voice. */
-import type { CallContext } from './call-context';
-import type { CallDirection, CallState } from './types';
+/**
+ * The far end's voice of one call, on the phone's one voice channel: it plays while the
+ * call is the one being talked on. (What rings is the phone's decision: ringer.ts.)
+ */
+import type { SoundPlayer } from './audio';
+import type { CallState } from './types';
 
 export class CallSounds {
+  /** The far end's audio, once its track arrived. */
+  private remote: MediaStream | undefined;
+
   constructor(
-    private readonly context: Pick<CallContext<unknown>, 'sounds' | 'config'>,
-    private readonly direction: CallDirection,
+    private readonly sounds: SoundPlayer,
     private readonly isEnded: () => boolean,
   ) {}
 
-  /** Ringback while an outgoing call rings, ringtone while an incoming one does. */
+  /**
+   * The voice plays again when the call is active: while it was held, the channel may
+   * have gone to a call taken meanwhile (call waiting).
+   */
   sync(state: CallState): void {
-    const { sounds, config } = this.context;
-    const ringing = state === 'ringing';
-    if (ringing && this.direction === 'outgoing') sounds.playFile('ringback', config.ringbackUrl);
-    else sounds.stop('ringback');
-    if (ringing && this.direction === 'incoming') sounds.playFile('ringtone', config.ringtoneUrl);
-    else sounds.stop('ringtone');
+    if (state === 'active' && this.remote) this.sounds.playStream('remote-audio', this.remote);
   }
 
   /** Play the far end's audio as it arrives on `pc`, unless the call is over by then. */
   playRemote(pc: RTCPeerConnection): void {
     pc.addEventListener('track', (event) => {
       if (event.track.kind !== 'audio' || this.isEnded()) return;
-      const stream = event.streams[0] ?? new MediaStream([event.track]);
-      this.context.sounds.playStream('remote-audio', stream);
+      this.remote = event.streams[0] ?? new MediaStream([event.track]);
+      this.sounds.playStream('remote-audio', this.remote);
     });
   }
 
-  /** The call is over: silence all of it. */
+  /** The call is over: silence its voice (and not another call's). */
   stop(): void {
-    this.sync('ended');
-    this.context.sounds.stop('remote-audio');
-  }
-
-  /** The ringtone stops as soon as the agent answers, before the call is set up. */
-  stopRingtone(): void {
-    this.context.sounds.stop('ringtone');
+    if (this.remote) this.sounds.stopStream('remote-audio', this.remote);
   }
 }

@@ -45,6 +45,8 @@ export class Call implements CallHandle {
   private endCauseValue: EndCause | undefined;
   private readonly local = new LocalMedia();
   private earlyMedia = false;
+  /** Answer was pressed; the call is being set up. */
+  private answeringValue = false;
   /** Set before we end a session ourselves, when JsSIP's cause would be less precise. */
   private pendingEnd: EndDescription | undefined;
   /** The server the call's INVITE went through (for the report). */
@@ -75,12 +77,13 @@ export class Call implements CallHandle {
     });
     // The configuration is read only when needed: a phone without one still makes calls
     // that end at once (phone.ts place()).
-    this.sounds = new CallSounds(context, direction, () => this.ended);
+    this.sounds = new CallSounds(context.sounds, () => this.ended);
     this.remoteHold = new RemoteHold({
       sounds: context.sounds,
       musicUrl: () => context.config.holdMusicUrl,
       peerConnection: () => this.peerConnection,
       isEnded: () => this.ended,
+      isLocallyHeld: () => this.local.held,
       onMusic: (playing) => this.events.emit('hold-music', { playing }),
     });
     this.recovery = new CallRecovery({
@@ -116,6 +119,10 @@ export class Call implements CallHandle {
   /** Why the call ended; undefined while it lasts. */
   get endCause(): EndCause | undefined {
     return this.endCauseValue;
+  }
+  /** Answer was pressed and the call is being set up (it no longer rings). */
+  get answering(): boolean {
+    return this.answeringValue && this.stateValue === 'ringing';
   }
   /** Waiting for the connection under the answered call to come back? */
   get reconnecting(): boolean {
@@ -192,14 +199,20 @@ export class Call implements CallHandle {
     );
     session.on('ended', (event) => this.sessionEnded(session, event));
     session.on('failed', (event) => this.sessionEnded(session, event));
-    this.sounds.sync(this.stateValue);
+    this.context.onChange(this);
   }
 
-  /** Answer an incoming call: microphone first; without one the call is refused. */
+  /**
+   * Answer an incoming call: microphone first (without one the call is refused), then the
+   * other calls are held, then the answer goes out.
+   */
   async answer(): Promise<void> {
     const session = this.session;
     if (this.direction !== 'incoming' || this.stateValue !== 'ringing' || !session) return;
-    this.sounds.stopRingtone();
+    if (this.answeringValue) return;
+    this.answeringValue = true;
+    // The ring stops at the press, before the call is set up.
+    this.context.onChange(this);
     const microphone = await acquireMicrophone();
     if (this.ended) {
       if (microphone.ok) stopStream(microphone.stream);
@@ -214,6 +227,8 @@ export class Call implements CallHandle {
       return;
     }
     this.local.stream = microphone.stream;
+    await this.context.holdOthers(this);
+    if (this.ended) return;
     try {
       session.answer({
         mediaStream: microphone.stream,
@@ -256,16 +271,22 @@ export class Call implements CallHandle {
     this.events.emit('muted', { muted });
   }
 
-  /** Hold (`true`) or resume (`false`); the state changes only once the far end accepted. */
+  /**
+   * Hold (`true`) or resume (`false`); the state changes only once the far end accepted.
+   * Resuming holds the other calls first: one call has the line at a time.
+   */
   async setHold(held: boolean): Promise<void> {
     const session = this.session;
     const answered = this.stateValue === 'active' || this.stateValue === 'on-hold';
     if (!session || !answered) return;
+    if (!held) await this.context.holdOthers(this);
+    if (this.ended) return;
     const result = await this.local.reinviteHold(session, held);
     if (!result || this.ended) return;
     if (result.ok) {
       this.local.held = held;
       this.refreshAnsweredState();
+      this.remoteHold.update();
       return;
     }
     this.events.emit('error', {
@@ -362,6 +383,7 @@ export class Call implements CallHandle {
     if (previous === 'ended' || (previous === next && !holdChanged)) return;
     this.stateValue = next;
     this.sounds.sync(next);
+    this.context.onChange(this);
     this.events.emit('state', { state: next, previous, hold: this.hold });
   }
 
@@ -413,6 +435,7 @@ export class Call implements CallHandle {
     this.sounds.stop();
     this.local.stop();
     this.context.onEnded(this);
+    this.context.onChange(this);
     this.events.emit('state', { state: 'ended', previous, hold: this.hold });
     const payload: CallEventMap['ended'] = { cause: end.cause, message: end.message };
     if (end.sipStatus !== undefined) payload.sipStatus = end.sipStatus;

@@ -29,6 +29,8 @@ describe('validateConfig', () => {
       holdMusicUrl: '/sounds/hold-music.wav',
       ringtoneUrl: '/sounds/ringtone.wav',
       ringbackUrl: '/sounds/ringback.wav',
+      callWaitingUrl: '/sounds/call-waiting.wav',
+      maxCalls: 1,
       registerExpires: 300,
       statsIntervalMs: 1000,
       qualityThresholds: {
@@ -113,6 +115,9 @@ describe('validateConfig', () => {
     [{ ...GOOD, register: 'yes' }, "register must be true or false: got 'yes'"],
     [{ ...GOOD, iceServers: [{ urls: 'http://stun' }] }, /^iceServers\[0\] must have urls/],
     [{ ...GOOD, ringtoneUrl: 5 }, 'ringtoneUrl must be a URL or null: got 5'],
+    [{ ...GOOD, maxCalls: 0 }, 'maxCalls must be a whole number from 1 to 4: got 0'],
+    [{ ...GOOD, maxCalls: 1.5 }, 'maxCalls must be a whole number from 1 to 4: got 1.5'],
+    [{ ...GOOD, maxCalls: '2' }, "maxCalls must be a whole number from 1 to 4: got '2'"],
     [{ ...GOOD, displayName: {} }, 'displayName must be text: got an object'],
   ])('refuses %o', (input, expected) => {
     const message = errorOf(input);

@@ -26,6 +26,8 @@ export interface ResolvedConfig {
   holdMusicUrl: string | null;
   ringtoneUrl: string | null;
   ringbackUrl: string | null;
+  callWaitingUrl: string | null;
+  maxCalls: number;
   registerExpires: number;
   statsIntervalMs: number;
   qualityThresholds: QualityThresholds;
@@ -49,7 +51,11 @@ export const DEFAULTS = {
   keepaliveIntervalMs: 10_000,
   keepaliveTimeoutMs: 3000,
   callRecoveryTimeoutMs: 10_000,
+  maxCalls: 1,
 } as const;
+
+/** More calls than this at once is no longer a phone an agent can follow. */
+export const MAX_CALLS_LIMIT = 4;
 
 const DTMF_MODES: readonly DtmfMode[] = ['auto', 'rfc4733', 'info'];
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -234,6 +240,19 @@ function checkThresholds(value: unknown): QualityThresholds {
   };
 }
 
+function checkMaxCalls(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULTS.maxCalls;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > MAX_CALLS_LIMIT
+  ) {
+    fail(`maxCalls must be a whole number from 1 to ${MAX_CALLS_LIMIT}: got ${shown(value)}`);
+  }
+  return value;
+}
+
 /** An explicit URL wins; `null` turns the sound off; otherwise the default file under soundsBase. */
 function soundUrl(input: Record<string, unknown>, key: string, base: string, file: string) {
   const value = input[key];
@@ -266,6 +285,8 @@ function resolve(input: Record<string, unknown>): ResolvedConfig {
     holdMusicUrl: soundUrl(input, 'holdMusicUrl', soundsBase, 'hold-music.wav'),
     ringtoneUrl: soundUrl(input, 'ringtoneUrl', soundsBase, 'ringtone.wav'),
     ringbackUrl: soundUrl(input, 'ringbackUrl', soundsBase, 'ringback.wav'),
+    callWaitingUrl: soundUrl(input, 'callWaitingUrl', soundsBase, 'call-waiting.wav'),
+    maxCalls: checkMaxCalls(input.maxCalls),
     registerExpires: Math.round(
       positiveNumber(input, 'registerExpires', DEFAULTS.registerExpires, 86_400),
     ),

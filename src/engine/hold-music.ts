@@ -17,6 +17,8 @@ export interface RemoteHoldContext {
   musicUrl(): string | null;
   peerConnection(): RTCPeerConnection | undefined;
   isEnded(): boolean;
+  /** We hold the call too (then it gets no music: another call has the line). */
+  isLocallyHeld(): boolean;
   /** The music started or stopped. */
   onMusic(playing: boolean): void;
 }
@@ -78,7 +80,12 @@ export class RemoteHold {
   private apply(inboundSilentMs: number | undefined): void {
     const play =
       !this.context.isEnded() &&
-      shouldPlayHoldMusic({ remoteHold: this.heldValue, offered: this.offered, inboundSilentMs });
+      shouldPlayHoldMusic({
+        remoteHold: this.heldValue,
+        localHold: this.context.isLocallyHeld(),
+        offered: this.offered,
+        inboundSilentMs,
+      });
     if (play === this.playing) return;
     this.playing = play;
     const { sounds } = this.context;

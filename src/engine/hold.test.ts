@@ -58,7 +58,20 @@ describe('hold offers and music', () => {
   ] as const)(
     'remote hold %s, offered %s, silent %s ms → play %s',
     (remoteHold, offered, silent, play) => {
-      expect(shouldPlayHoldMusic({ remoteHold, offered, inboundSilentMs: silent })).toBe(play);
+      expect(
+        shouldPlayHoldMusic({ remoteHold, localHold: false, offered, inboundSilentMs: silent }),
+      ).toBe(play);
     },
   );
+
+  it('plays no music for a call we hold too (another call has the line)', () => {
+    expect(
+      shouldPlayHoldMusic({
+        remoteHold: true,
+        localHold: true,
+        offered: 'inactive',
+        inboundSilentMs: undefined,
+      }),
+    ).toBe(false);
+  });
 });

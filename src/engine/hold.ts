@@ -44,6 +44,8 @@ export function audioDirection(sdp: string): MediaDirection {
 export interface HoldMusicInput {
   /** The far end holds us. */
   remoteHold: boolean;
+  /** We hold the call too: nobody listens to it (another call has the line). */
+  localHold: boolean;
   /** What the far end offered for audio. */
   offered: MediaDirection;
   /** Time since the last inbound RTP packet, ms (undefined when unknown). */
@@ -52,7 +54,7 @@ export interface HoldMusicInput {
 
 /** Decide whether to play local hold music (see the module comment for the rule). */
 export function shouldPlayHoldMusic(input: HoldMusicInput): boolean {
-  if (!input.remoteHold) return false;
+  if (!input.remoteHold || input.localHold) return false;
   if (input.offered === 'inactive' || input.offered === 'recvonly') return true;
   return input.inboundSilentMs !== undefined && input.inboundSilentMs > SILENT_HOLD_AFTER_MS;
 }

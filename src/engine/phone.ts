@@ -16,6 +16,7 @@ import { acquireMicrophone, stopStream } from './media';
 import { onPageExit } from './page-exit';
 import { sendReportBeacon } from './quality/beacon';
 import { redactUrl } from './redact';
+import { type RingerSound, ringerSound } from './ringer';
 import { identityFromUri } from './session-facts';
 import { FailoverSocket } from './socket';
 import type {
@@ -118,7 +119,7 @@ export class Phone {
     return this.stateValue;
   }
 
-  /** Calls that are not over yet (at most one). */
+  /** Calls that are not over yet (at most `maxCalls`), oldest first. */
   get calls(): readonly CallHandle[] {
     return [...this.liveCalls];
   }
@@ -231,8 +232,11 @@ export class Phone {
       call.fail({ cause: 'failed', message }, { code: 'call-failed', message });
       return;
     }
-    if (this.liveCalls.some((other) => other !== call)) {
-      const message = 'Another call is already in progress.';
+    if (this.liveCalls.length > this.config.maxCalls) {
+      const message =
+        this.config.maxCalls === 1
+          ? 'Another call is already in progress.'
+          : `The phone is already in ${this.config.maxCalls} calls, the most it takes.`;
       call.fail({ cause: 'failed', message }, { code: 'call-failed', message });
       return;
     }
@@ -259,6 +263,12 @@ export class Phone {
       return;
     }
     if (current.ok) this.applyCredentials(current.credentials, 'refresh', call);
+    // One call has the line: the others are held before this one goes out.
+    await this.holdOthers(call);
+    if (call.ended) {
+      stopStream(microphone.stream);
+      return;
+    }
     const stream = microphone.stream;
     try {
       call.attach(this.newSession(uri, stream), stream, () => this.renewCall(call, uri, stream));
@@ -617,8 +627,8 @@ export class Phone {
    * call other than `placing` is up: the SBC may challenge that call's in-dialog requests
    * (backend/kamailio/kamailio.cfg challenges an endpoint whose address changed, after a
    * reconnect), and JsSIP answers with the UA's credentials, which must then still be
-   * those of the dialog's From. A phone has one call at a time, so nothing else needs the
-   * new identity meanwhile; they apply as the call ends.
+   * those of the dialog's From. Visitors (whose identity changes) have one call at a time,
+   * so nothing else needs the new identity meanwhile; they apply as the last call ends.
    */
   private applyCredentials(
     credentials: SipCredentials,
@@ -663,8 +673,9 @@ export class Phone {
     });
   }
 
+  /** A call rings here; during another call it rings as call waiting, up to `maxCalls`. */
   private incoming(session: RTCSession): void {
-    if (this.liveCalls.length > 0) {
+    if (this.liveCalls.length >= (this.config?.maxCalls ?? 1)) {
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
@@ -673,6 +684,31 @@ export class Phone {
     call.attach(session);
     this.events.emit('call', { call });
     this.events.emit('incoming', { call });
+  }
+
+  /** Hold every answered call but `call` that we do not hold yet. */
+  private async holdOthers(call: Call): Promise<void> {
+    const others = this.liveCalls.filter(
+      (other) =>
+        other !== call &&
+        (other.state === 'active' || other.state === 'on-hold') &&
+        (other.hold === 'none' || other.hold === 'remote'),
+    );
+    await Promise.all(others.map((other) => other.setHold(true)));
+  }
+
+  /** Play what the calls' states call for: ringtone, call-waiting tone, ringback or nothing. */
+  private syncRinger(): void {
+    const sound = ringerSound(this.liveCalls);
+    const urls: Record<RingerSound, string | null> = {
+      ringtone: this.config?.ringtoneUrl ?? null,
+      'call-waiting': this.config?.callWaitingUrl ?? null,
+      ringback: this.config?.ringbackUrl ?? null,
+    };
+    for (const channel of Object.keys(urls) as RingerSound[]) {
+      if (channel !== sound) this.sounds.stop(channel);
+    }
+    if (sound) this.sounds.playFile(sound, urls[sound]);
   }
 
   private callContext(): CallContext<Call> {
@@ -686,6 +722,8 @@ export class Phone {
           this.applyCredentials(deferred.credentials, deferred.reason);
         }
       },
+      onChange: () => this.syncRinger(),
+      holdOthers: (call) => this.holdOthers(call),
       onError: (error) => this.reportError(error),
       onReport: (report) => {
         this.events.emit('report', report);

@@ -83,10 +83,22 @@ export interface PhoneConfig {
   ringtoneUrl?: string | null;
   /** Ringback for outgoing calls without early media. `null` turns it off. */
   ringbackUrl?: string | null;
+  /**
+   * The short tone played instead of the ringtone when a call comes in during another
+   * (call waiting). `null` turns it off.
+   */
+  callWaitingUrl?: string | null;
+  /**
+   * How many calls the phone handles at once, 1 to 4. Default 1: a call arriving during
+   * another is refused as busy (486). Above 1, it rings as call waiting; answering it,
+   * placing a call or resuming a held one holds the others first.
+   */
+  maxCalls?: number;
   /** Registration expiry requested, seconds. Default 300. */
   registerExpires?: number;
   /**
-   * Base URL of the default sounds (`ringtone.wav`, `ringback.wav`, `hold-music.wav`),
+   * Base URL of the default sounds (`ringtone.wav`, `ringback.wav`, `hold-music.wav`,
+   * `call-waiting.wav`),
    * used for each sound URL that is not set explicitly. Default `'/sounds/'`.
    */
   soundsBase?: string;
@@ -221,7 +233,9 @@ export interface PhoneEventMap {
   call: { call: CallHandle };
   error: PhoneError;
   /** Browser blocked audio playback; call `unlockAudio()` from a user gesture. */
-  'autoplay-blocked': { what: 'ringtone' | 'ringback' | 'hold-music' | 'remote-audio' };
+  'autoplay-blocked': {
+    what: 'ringtone' | 'call-waiting' | 'ringback' | 'hold-music' | 'remote-audio';
+  };
   'autoplay-unlocked': Record<string, never>;
   /** A call's end-of-call report (same as the call's `report` event). */
   report: CallReport;
