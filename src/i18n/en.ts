@@ -96,6 +96,13 @@ export const en: Messages = {
   enableSound: 'Click to enable sound',
   callWhenReady: 'You can place calls once the phone is ready.',
   callControls: 'Call controls',
+  otherCalls: 'Other calls',
+  callWaiting: 'Call waiting',
+  answerCall: (who) => `Answer ${who}`,
+  declineCall: (who) => `Decline ${who}`,
+  switchCall: 'Switch',
+  switchToCall: (who) => `Switch to ${who}`,
+  hangUpCall: (who) => `Hang up ${who}`,
   quality: {
     label: (level, mos) => `Call quality: ${level}${mos ? ` (MOS ${mos})` : ''}`,
     level: {

@@ -96,6 +96,13 @@ export const es: Messages = {
   enableSound: 'Haz clic para activar el sonido',
   callWhenReady: 'Podrás llamar cuando el teléfono esté listo.',
   callControls: 'Controles de la llamada',
+  otherCalls: 'Otras llamadas',
+  callWaiting: 'Llamada en espera',
+  answerCall: (who) => `Contestar a ${who}`,
+  declineCall: (who) => `Rechazar a ${who}`,
+  switchCall: 'Cambiar',
+  switchToCall: (who) => `Cambiar a ${who}`,
+  hangUpCall: (who) => `Colgar a ${who}`,
   quality: {
     label: (level, mos) => `Calidad de la llamada: ${level}${mos ? ` (MOS ${mos})` : ''}`,
     level: {

@@ -59,6 +59,17 @@ export interface Messages {
   /** Under the disabled Call button of `<sip-phone>` while it is not ready to call. */
   callWhenReady: string;
   callControls: string;
+  /** `<sip-phone>` with several calls: the list of the calls not on screen. */
+  otherCalls: string;
+  /** Status of a call ringing during another. */
+  callWaiting: string;
+  /** Accessible names of an other call's buttons, with the caller's name. */
+  answerCall: (who: string) => string;
+  declineCall: (who: string) => string;
+  /** Take a held call back (the call on screen is held meanwhile). */
+  switchCall: string;
+  switchToCall: (who: string) => string;
+  hangUpCall: (who: string) => string;
   quality: {
     /** Accessible name of the indicator: "Call quality: good (MOS 4.3)". */
     label: (level: string, mos: string | undefined) => string;

@@ -462,7 +462,9 @@ describe('<sip-phone> language and accessibility', () => {
       error: undefined,
       autoplayBlocked: false,
       placing: false,
+      otherCalls: [],
       call: {
+        id: 'call-1',
         direction: 'outgoing',
         state: 'early-media',
         hold: 'none',
@@ -629,5 +631,132 @@ describe('<sip-phone> connection recovery', () => {
     call.loseConnection();
     await el.updateComplete;
     expect(text(el, '[part="call-status"]')).toBe(WORDS.en.reconnecting);
+  });
+});
+
+describe('<sip-phone> several calls', () => {
+  const ANN = { uri: 'sip:ann@helpline.test', user: 'ann', displayName: 'Ann' };
+  const BOB = { uri: 'sip:bob@helpline.test', user: 'bob', displayName: 'Bob' };
+
+  /** A phone talking to Ann, with Bob's call waiting. */
+  async function callWaiting(attributes: Record<string, string> = VALID_CONFIG) {
+    const el = await readyPhone(attributes);
+    const ann = lastPhone().ring(ANN);
+    await ann.answer();
+    const bob = lastPhone().ring(BOB);
+    await el.updateComplete;
+    return { el, ann, bob };
+  }
+
+  it('takes two calls by default; max-calls sets how many', async () => {
+    await readyPhone();
+    expect(lastPhone().config.maxCalls).toBe(2);
+    resetElements();
+    await readyPhone({ ...VALID_CONFIG, 'max-calls': '1' });
+    expect(lastPhone().config.maxCalls).toBe(1);
+  });
+
+  it('an invalid max-calls is a clear configuration error', async () => {
+    const errors = collect<{ code: string; message: string }>(document, 'sip-error');
+    const { el } = await mountWithFakeEngine('sip-phone', { ...VALID_CONFIG, 'max-calls': '9' });
+    await el.updateComplete;
+    expect(errors.at(-1)?.message).toBe('maxCalls must be a whole number from 1 to 4: got 9');
+  });
+
+  it('shows a call waiting under the call on screen, and says it', async () => {
+    const { el } = await callWaiting();
+
+    expect(text(el, '[part="call"] [part="caller-name"]')).toBe('Ann');
+    expect(text(el, '[part="other-call"]')).toContain('Bob');
+    expect(text(el, '[part="other-call-status"]')).toBe('Call waiting');
+    expect(text(el, '[role="status"].visually-hidden')).toBe('Call waiting: Bob');
+    expect(buttonNamed(el, 'Answer Bob')).toBeDefined();
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('answers the waiting call: it takes the screen, the first shows held with Switch', async () => {
+    const { el, ann, bob } = await callWaiting();
+
+    await userEvent.click(buttonNamed(el, 'Answer Bob'));
+    // The engine holds Ann's call before answering Bob's.
+    ann.setState('on-hold', 'local');
+    await el.updateComplete;
+
+    expect(bob.state).toBe('active');
+    expect(text(el, '[part="call"] [part="caller-name"]')).toBe('Bob');
+    expect(text(el, '[part="other-call-status"]')).toBe('On hold');
+    expect(el.call).toBe(bob);
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('switches back: resumes the held call, whose place the other takes', async () => {
+    const { el, ann, bob } = await callWaiting();
+    await userEvent.click(buttonNamed(el, 'Answer Bob'));
+    ann.setState('on-hold', 'local');
+    await el.updateComplete;
+
+    await userEvent.click(buttonNamed(el, 'Switch to Ann'));
+    bob.setState('on-hold', 'local');
+    await el.updateComplete;
+
+    expect(ann.holdRequests).toEqual([false]);
+    expect(text(el, '[part="call"] [part="caller-name"]')).toBe('Ann');
+    expect(text(el, '[part="other-call"] [part="other-caller-name"]')).toBe('Bob');
+  });
+
+  it('declines the waiting call; the call on screen goes on', async () => {
+    const { el, ann, bob } = await callWaiting();
+
+    await userEvent.click(buttonNamed(el, 'Decline Bob'));
+    await el.updateComplete;
+
+    expect(bob.endCause).toBe('declined');
+    expect(ann.state).toBe('active');
+    expect(el.shadowRoot?.querySelector('[part="other-calls"]')).toBeNull();
+    // The last call's end is not shown while another call lasts.
+    expect(text(el, '[part="call"] [part="caller-name"]')).toBe('Ann');
+  });
+
+  it('hangs up a held call from its row', async () => {
+    const { el, ann, bob } = await callWaiting();
+    await userEvent.click(buttonNamed(el, 'Answer Bob'));
+    ann.setState('on-hold', 'local');
+    await el.updateComplete;
+
+    await userEvent.click(buttonNamed(el, 'Hang up Ann'));
+    await el.updateComplete;
+
+    expect(ann.endCause).toBe('hangup-local');
+    expect(bob.state).toBe('active');
+    expect(el.shadowRoot?.querySelector('[part="other-calls"]')).toBeNull();
+  });
+
+  it('offers the dial form while the call on screen is held and there is room', async () => {
+    const el = await readyPhone();
+    const ann = lastPhone().ring(ANN);
+    await ann.answer();
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="dial-form"]')).toBeNull();
+
+    await userEvent.click(buttonNamed(el, 'Hold'));
+    await el.updateComplete;
+    const input = shadow<HTMLInputElement>(el, '[part="target-input"]');
+    await userEvent.type(input, 'agent2');
+    await userEvent.click(shadow(el, '[part="call-button"]'));
+    await el.updateComplete;
+
+    expect(lastPhone().commands).toContain('call agent2');
+    expect(text(el, '[part="call"] [part="caller-name"]')).toBe('agent2');
+    expect(text(el, '[part="other-call"] [part="other-caller-name"]')).toBe('Ann');
+  });
+
+  it('speaks Spanish for the calls waiting and held', async () => {
+    const { el, ann } = await callWaiting({ ...VALID_CONFIG, lang: 'es' });
+    expect(text(el, '[part="other-call-status"]')).toBe('Llamada en espera');
+    await userEvent.click(buttonNamed(el, 'Contestar a Bob'));
+    ann.setState('on-hold', 'local');
+    await el.updateComplete;
+    expect(text(el, '[part="other-call-status"]')).toBe('En espera');
+    expect(buttonNamed(el, 'Cambiar a Ann')).toBeDefined();
   });
 });

@@ -1,7 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import '../dialpad/sip-dialpad.js';
-import type { PhoneError } from '../../engine/types.js';
+import type { PhoneConfig, PhoneError } from '../../engine/types.js';
 import { defineElement } from '../shared/define.js';
 import { PhoneElement } from '../shared/phone-element.js';
 import { callStatusText } from '../shared/render/call-status.js';
@@ -10,19 +11,26 @@ import { renderCallControls, renderQualityIndicator } from '../shared/render/in-
 import { renderError } from '../shared/render/render-error.js';
 import { callControlsStyles } from '../shared/styles/call-controls.js';
 import { themeStyles } from '../shared/styles/theme.js';
-import { type CallView, isReadyToCall, type PhoneView } from '../shared/view-state.js';
+import {
+  type CallView,
+  isHeldByUs,
+  isReadyToCall,
+  type PhoneView,
+  remoteLabel,
+} from '../shared/view-state.js';
 import { phoneStyles } from './styles.js';
 
 /**
  * @tagname sip-phone
  * @summary Agent phone: registers, rings for incoming calls, places calls, and controls
- * the call (mute, hold, keypad, hang up).
+ * the call (mute, hold, keypad, hang up). With `max-calls` above 1 (default 2), a call
+ * arriving during another rings as call waiting, and the agent switches between calls.
  *
  * @event sip-registration-change - Registration state changed. `detail: { state, previous, error? }`;
  * `state`: `unregistered`, `connecting`, `registering`, `registered` (ready to call and be
  * called), `reconnecting`, `failed`; `connected` (ready to call, not registered) only when
  * the `config` property sets `register: false`.
- * @event sip-incoming-call - A call is ringing. `detail: { call }`.
+ * @event sip-incoming-call - A call is ringing (during another: call waiting). `detail: { call }`.
  * @event sip-call-state - The call changed state. `detail: { call, state, previous, hold }`.
  * @event sip-call-ended - The call ended. `detail: { call, cause, message, sipStatus? }`.
  * @event sip-dtmf - A keypad tone was sent. `detail: { call, tone, method }`.
@@ -46,6 +54,14 @@ import { phoneStyles } from './styles.js';
  * @csspart call-button - The call button.
  * @csspart call-hint - Why the call button is disabled (the phone is not ready).
  * @csspart incoming - The incoming-call banner.
+ * @csspart other-calls - The list of the other calls (call waiting, held).
+ * @csspart other-call - Each other call (`data-state`: its call state).
+ * @csspart other-caller-name - An other call's remote name.
+ * @csspart other-call-status - An other call's status ("Call waiting", "On hold").
+ * @csspart answer-waiting - Answers a waiting call (the call on screen is held).
+ * @csspart decline-waiting - Declines a waiting call.
+ * @csspart switch - Takes a held call back (the call on screen is held).
+ * @csspart hangup-other - Hangs up an other call.
  * @csspart answer - Answer button.
  * @csspart decline - Decline button.
  * @csspart call - The current call area.
@@ -77,10 +93,22 @@ import { phoneStyles } from './styles.js';
 export class SipPhone extends PhoneElement {
   static override styles = [themeStyles, callControlsStyles, phoneStyles];
 
+  /**
+   * How many calls the phone handles at once, 1 to 4. Above 1, a call during another
+   * rings as call waiting; at 1 it is refused as busy.
+   */
+  @property({ attribute: 'max-calls', type: Number }) maxCalls = 2;
+
   @state() private target = '';
+
+  protected override readonly extraConfigProperties = ['maxCalls'];
 
   constructor() {
     super({ register: true, startOnConnect: true });
+  }
+
+  protected override elementConfig(): Partial<PhoneConfig> {
+    return { maxCalls: this.maxCalls };
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -110,8 +138,90 @@ export class SipPhone extends PhoneElement {
         >
       </header>
       ${error ? renderError(error, t) : nothing} ${this.renderUnlockAudio()}
-      ${view.call ? this.renderCall(view.call, error) : this.renderDialForm(view)}
+      ${view.call ? this.renderCall(view.call, error) : nothing}
+      ${
+        // With the call on screen held and room for another, the agent can place one.
+        !view.call || (isHeldByUs(view.call) && view.otherCalls.length + 1 < this.maxCalls)
+          ? this.renderDialForm(view)
+          : nothing
+      }
+      ${this.renderOtherCalls(view.otherCalls)}
     </section>`;
+  }
+
+  /**
+   * The calls not on screen, under it (a banner appearing above would move the controls
+   * under the agent's finger), with a live region that says a call is waiting.
+   */
+  private renderOtherCalls(calls: readonly CallView[]): TemplateResult {
+    const t = this.locale.messages;
+    const waiting = calls.filter(isWaiting).map((call) => `${t.callWaiting}: ${remoteLabel(call)}`);
+    return html`<p class="visually-hidden" role="status">${waiting.join('. ')}</p>
+      ${
+        calls.length === 0
+          ? nothing
+          : html`<ul part="other-calls" class="other-calls" aria-label=${t.otherCalls}>
+              ${repeat(
+                calls,
+                (call) => call.id,
+                (call) => this.renderOtherCall(call),
+              )}
+            </ul>`
+      }`;
+  }
+
+  private renderOtherCall(call: CallView): TemplateResult {
+    const t = this.locale.messages;
+    const who = remoteLabel(call);
+    const waiting = isWaiting(call);
+    const status = waiting ? t.callWaiting : (callStatusText(call, t, undefined) ?? '');
+    return html`<li part="other-call" class="other-call" data-state=${call.state}>
+      <p class="other-caller">
+        <span part="other-caller-name" class="caller-name">${who}</span>
+        <span part="other-call-status" class="other-status">${status}</span>
+      </p>
+      <div class="other-actions">
+        ${
+          waiting
+            ? html`<button
+                  type="button"
+                  class="btn success"
+                  part="answer-waiting"
+                  aria-label=${t.answerCall(who)}
+                  @click=${() => this.engine.answer(call.id)}
+                >
+                  ${icons.phone()}<span>${t.answer}</span>
+                </button>
+                <button
+                  type="button"
+                  class="btn danger"
+                  part="decline-waiting"
+                  aria-label=${t.declineCall(who)}
+                  @click=${() => this.engine.decline(call.id)}
+                >
+                  ${icons.hangUp()}<span>${t.decline}</span>
+                </button>`
+            : html`<button
+                  type="button"
+                  class="btn"
+                  part="switch"
+                  aria-label=${t.switchToCall(who)}
+                  @click=${() => this.engine.resume(call.id)}
+                >
+                  <span>${t.switchCall}</span>
+                </button>
+                <button
+                  type="button"
+                  class="btn danger"
+                  part="hangup-other"
+                  aria-label=${t.hangUpCall(who)}
+                  @click=${() => this.engine.hangup(call.id)}
+                >
+                  ${icons.hangUp()}<span>${t.hangUp}</span>
+                </button>`
+        }
+      </div>
+    </li>`;
   }
 
   private renderDialForm(view: PhoneView): TemplateResult {
@@ -189,6 +299,11 @@ export class SipPhone extends PhoneElement {
       </button>
     </div>`;
   }
+}
+
+/** A call ringing here while another call is on screen. */
+function isWaiting(call: CallView): boolean {
+  return call.direction === 'incoming' && call.state === 'ringing';
 }
 
 /**

@@ -123,4 +123,51 @@ export const phoneStyles = css`
   .answer-row .btn {
     flex: 1;
   }
+
+  .other-calls {
+    display: flex;
+    flex-direction: column;
+    gap: 0.5rem;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  .other-call {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    padding: 0.5rem 0.75rem;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
+  }
+
+  /* A waiting call asks for an answer: it stands out like the incoming banner. */
+  .other-call[data-state='ringing'] {
+    border: 2px solid var(--_accent);
+  }
+
+  .other-caller {
+    display: flex;
+    flex-direction: column;
+    flex: 1;
+    min-width: 8rem;
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+
+  .other-caller .caller-name {
+    font-size: 1rem;
+  }
+
+  .other-status {
+    color: var(--_muted-fg);
+    font-size: 0.875rem;
+  }
+
+  .other-actions {
+    display: flex;
+    gap: 0.5rem;
+  }
 `;

@@ -85,7 +85,8 @@ export abstract class PhoneElement extends LocalizedElement implements ConfigAtt
     super();
     this.engine = new EngineController(this, {
       ...role,
-      readConfig: () => configFromAttributes(this, role.register, this.config),
+      readConfig: () =>
+        configFromAttributes(this, role.register, { ...this.elementConfig(), ...this.config }),
     });
     // The call timer ticks once a second while a call is answered.
     new ClockController(this, () => isInCall(this.engine.view.call));
@@ -112,6 +113,11 @@ export abstract class PhoneElement extends LocalizedElement implements ConfigAtt
     super.disconnectedCallback();
     this.removeEventListener('click', this.unlockOnGesture, { capture: true });
     this.removeEventListener('keydown', this.unlockOnGesture, { capture: true });
+  }
+
+  /** The element's own configuration (e.g. `<sip-phone>`'s `max-calls`), under `config`. */
+  protected elementConfig(): Partial<PhoneConfig> {
+    return {};
   }
 
   /** Properties besides the shared configuration whose change needs a new check. */

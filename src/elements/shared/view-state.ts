@@ -12,6 +12,8 @@ import type {
 
 /** What an element shows about one call: plain data, copied from the engine's handle. */
 export interface CallView {
+  /** The engine's id of the call (`CallHandle.id`): what commands on it name. */
+  id: string;
   direction: CallDirection;
   state: CallState;
   hold: HoldState;
@@ -46,8 +48,13 @@ export interface PhoneView {
   autoplayBlocked: boolean;
   /** A call was requested and waits for the engine to load or connect. */
   placing: boolean;
-  /** The call on screen, including an ended call while its cause is shown. */
+  /**
+   * The call on screen (the one the call controls act on), including an ended call while
+   * its cause is shown. With several calls: the one with the line (see `focusedCall`).
+   */
   call: CallView | undefined;
+  /** The phone's other calls (ringing as call waiting, or held), oldest first. */
+  otherCalls: readonly CallView[];
 }
 
 export const INITIAL_VIEW: PhoneView = {
@@ -56,6 +63,7 @@ export const INITIAL_VIEW: PhoneView = {
   autoplayBlocked: false,
   placing: false,
   call: undefined,
+  otherCalls: [],
 };
 
 /**
@@ -64,6 +72,7 @@ export const INITIAL_VIEW: PhoneView = {
  */
 export function callViewOf(call: CallHandle, recentlyRecovered = false): CallView {
   return {
+    id: call.id,
     direction: call.direction,
     state: call.state,
     hold: call.hold,
@@ -89,6 +98,32 @@ export function isReadyToCall(registration: RegistrationState): boolean {
 /** Answered and not over: the call has a running timer and in-call controls. */
 export function isInCall(call: CallView | undefined): boolean {
   return call?.state === 'active' || call?.state === 'on-hold';
+}
+
+/** Did we hold the call (it is answered and another call may have the line)? */
+export function isHeldByUs(call: CallView | CallHandle): boolean {
+  return call.hold === 'local' || call.hold === 'both';
+}
+
+/**
+ * Of the phone's live calls, the one on screen with the call controls: a call being
+ * placed; else the answered call that has the line; else a lone call ringing here; else
+ * the newest answered call (all held); else the first of calls ringing here at once.
+ * The others show as call waiting or held (`PhoneView.otherCalls`).
+ */
+export function focusedCall<C extends CallView | CallHandle>(calls: readonly C[]): C | undefined {
+  const newest = [...calls].reverse();
+  const answered = (call: C) => call.state === 'active' || call.state === 'on-hold';
+  const ringingHere = (call: C) => call.direction === 'incoming' && call.state === 'ringing';
+  return (
+    newest.find(
+      (call) => call.direction === 'outgoing' && !answered(call) && call.state !== 'ended',
+    ) ??
+    newest.find((call) => answered(call) && !isHeldByUs(call)) ??
+    (calls.length === 1 && ringingHere(calls[0] as C) ? calls[0] : undefined) ??
+    newest.find(answered) ??
+    calls.find(ringingHere)
+  );
 }
 
 /** How a call is named on screen: its display name, else its user. */

@@ -14,7 +14,9 @@ import { loadEngine } from '../load-engine.js';
 import {
   type CallView,
   callViewOf,
+  focusedCall,
   INITIAL_VIEW,
+  isHeldByUs,
   isReadyToCall,
   type PhoneView,
 } from '../view-state.js';
@@ -77,11 +79,13 @@ export class EngineController implements ReactiveController {
   private phoneSubscriptions: Unsubscribe[] = [];
   private prepared = false;
 
-  private activeCall: CallHandle | undefined;
-  private callSubscriptions: Unsubscribe[] = [];
+  /** `maxCalls` of the accepted configuration: how many calls the element follows. */
+  private maxCalls = 1;
+  /** Every live call, oldest first, with its subscriptions. */
+  private readonly calls = new Map<CallHandle, Unsubscribe[]>();
   private endedCall: CallView | undefined;
   private endedTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Runs while the active call shows that its connection came back. */
+  /** Runs while the focused call shows that its connection came back. */
   private recoveredTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -105,8 +109,14 @@ export class EngineController implements ReactiveController {
     return this.phoneApi;
   }
 
+  /** The call on screen: the one the call controls act on (see `focusedCall`). */
   get call(): CallHandle | undefined {
-    return this.activeCall;
+    return focusedCall([...this.calls.keys()]);
+  }
+
+  /** Every live call, oldest first. */
+  get liveCalls(): readonly CallHandle[] {
+    return [...this.calls.keys()];
   }
 
   hostConnected(): void {
@@ -136,6 +146,7 @@ export class EngineController implements ReactiveController {
       // Checked just above; the engine resolves defaults again from the same input.
       this.config = input as unknown as PhoneConfig;
       this.configKey = JSON.stringify(result.config);
+      this.maxCalls = result.config.maxCalls;
     } else {
       const isNew = this.configError?.message !== result.error.message;
       this.configError = result.error;
@@ -160,15 +171,18 @@ export class EngineController implements ReactiveController {
     });
   }
 
-  /** Places a call unless one is already up or being placed (a second click is a no-op). */
+  /**
+   * Places a call unless one is being placed or the phone has all the calls it takes (a
+   * second click is a no-op). The engine holds the calls in progress first.
+   */
   async placeCall(target: string): Promise<void> {
-    if (this.activeCall || this.placing || !this.config) return;
+    if (this.calls.size >= this.maxCalls || this.placing || !this.config) return;
     this.placing = true;
     this.clearRuntimeError();
     this.refresh();
     try {
       const phone = await this.ensurePhone();
-      if (phone && !this.activeCall) this.track(phone.call(target));
+      if (phone && this.calls.size < this.maxCalls) this.track(phone.call(target));
     } catch (cause) {
       this.fail({ code: 'call-failed', message: describeError(cause), cause });
     } finally {
@@ -177,31 +191,44 @@ export class EngineController implements ReactiveController {
     }
   }
 
-  answer(): void {
-    if (this.activeCall) this.settle(this.activeCall.answer());
+  /** Answers the call `id` (default: the one on screen); the engine holds the others. */
+  answer(id?: string): void {
+    const call = this.callById(id);
+    if (call) this.settle(call.answer());
   }
 
-  decline(): void {
-    this.activeCall?.reject();
+  decline(id?: string): void {
+    this.callById(id)?.reject();
   }
 
-  hangup(): void {
-    this.activeCall?.hangup();
+  hangup(id?: string): void {
+    this.callById(id)?.hangup();
+  }
+
+  /** Takes the held call `id` back; the engine holds the one that had the line (swap). */
+  resume(id: string): void {
+    const call = this.callById(id);
+    if (call) this.settle(call.setHold(false));
   }
 
   toggleMute(): void {
-    this.activeCall?.setMuted(!this.activeCall.muted);
+    const call = this.call;
+    call?.setMuted(!call.muted);
   }
 
   toggleHold(): void {
-    const call = this.activeCall;
-    if (!call) return;
-    const heldByUs = call.hold === 'local' || call.hold === 'both';
-    this.settle(call.setHold(!heldByUs));
+    const call = this.call;
+    if (call) this.settle(call.setHold(!isHeldByUs(call)));
   }
 
   sendDtmf(tones: string): void {
-    if (this.activeCall) this.settle(this.activeCall.sendDtmf(tones));
+    const call = this.call;
+    if (call) this.settle(call.sendDtmf(tones));
+  }
+
+  private callById(id: string | undefined): CallHandle | undefined {
+    if (id === undefined) return this.call;
+    return [...this.calls.keys()].find((call) => call.id === id);
   }
 
   unlockAudio(): void {
@@ -210,7 +237,9 @@ export class EngineController implements ReactiveController {
 
   /** Brings the phone in line with the configuration without ever cutting a live call. */
   private sync(): void {
-    if (!this.activeCall && this.phoneApi && this.phoneKey !== this.configKey) this.dropPhone();
+    if (this.calls.size === 0 && this.phoneApi && this.phoneKey !== this.configKey) {
+      this.dropPhone();
+    }
     if (this.options.startOnConnect) void this.ensurePhone();
     this.refresh();
   }
@@ -275,12 +304,11 @@ export class EngineController implements ReactiveController {
   }
 
   private dropPhone(): void {
-    for (const unsubscribe of [...this.phoneSubscriptions, ...this.callSubscriptions]) {
+    for (const unsubscribe of [...this.phoneSubscriptions, ...[...this.calls.values()].flat()]) {
       unsubscribe();
     }
     this.phoneSubscriptions = [];
-    this.callSubscriptions = [];
-    this.activeCall = undefined;
+    this.calls.clear();
     this.clearRecovered();
     const phone = this.phoneApi;
     this.phoneApi = undefined;
@@ -290,14 +318,13 @@ export class EngineController implements ReactiveController {
     this.refresh();
   }
 
-  /** Follows one call at a time; a second simultaneous call is left to the engine. */
+  /** Follows a call until it ends (the engine refuses calls beyond `maxCalls`). */
   private track(call: CallHandle): void {
-    if (this.activeCall) return;
-    this.activeCall = call;
+    if (this.calls.has(call)) return;
     clearTimeout(this.endedTimer);
     this.endedCall = undefined;
     const refresh = { after: () => this.refresh() };
-    this.callSubscriptions = [
+    this.calls.set(call, [
       ...forwardEvents(this.host, call, CALL_EVENTS, {
         state: refresh,
         quality: refresh,
@@ -309,7 +336,7 @@ export class EngineController implements ReactiveController {
       call.on('muted', () => this.refresh()),
       call.on('error', (error) => this.fail(error)),
       call.on('connection', ({ state }) => this.onCallConnection(state)),
-    ];
+    ]);
     this.refresh();
   }
 
@@ -334,10 +361,13 @@ export class EngineController implements ReactiveController {
   }
 
   private onEnded(call: CallHandle, ended: CallEventMap['ended']): void {
-    for (const unsubscribe of this.callSubscriptions) unsubscribe();
-    this.callSubscriptions = [];
-    this.clearRecovered();
-    this.activeCall = undefined;
+    const wasFocused = call === this.call;
+    for (const unsubscribe of this.calls.get(call) ?? []) unsubscribe();
+    this.calls.delete(call);
+    if (wasFocused) this.clearRecovered();
+    // With other calls left, one of them takes the screen; the last call's end stays on
+    // screen a while with its cause.
+    if (this.calls.size > 0) return;
     this.endedCall = { ...callViewOf(call), state: 'ended', endCause: ended.cause };
     clearTimeout(this.endedTimer);
     this.endedTimer = setTimeout(() => {
@@ -347,14 +377,16 @@ export class EngineController implements ReactiveController {
   }
 
   private refresh(): void {
+    const focused = this.call;
     this.currentView = {
       registration: this.phoneApi?.state ?? 'unregistered',
       error: this.configError ?? this.runtimeError,
       autoplayBlocked: this.autoplayBlocked,
       placing: this.placing,
-      call: this.activeCall
-        ? callViewOf(this.activeCall, this.recoveredTimer !== undefined)
-        : this.endedCall,
+      call: focused ? callViewOf(focused, this.recoveredTimer !== undefined) : this.endedCall,
+      otherCalls: [...this.calls.keys()]
+        .filter((call) => call !== focused)
+        .map((call) => callViewOf(call)),
     };
     this.host.requestUpdate();
   }
