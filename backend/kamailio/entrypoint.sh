@@ -45,7 +45,7 @@ check DMQ_PEER "${DMQ_PEER:=}"
 # "<server_id>_<pid>_<seq>", and rtpengine answers a cookie it saw in the last 30-60 s from
 # its cache without running the command; a restarted container reuses the same small pids
 # from seq 0, so without this a new call's offer could get an old call's reply
-# (backend/test/lifecycle.test.mjs).
+# (backend/test/lifecycle.test.ts).
 server_id=$(($(od -An -N4 -tu4 /dev/urandom) % 2147483647))
 
 mkdir -p /run/kamailio

@@ -2,7 +2,7 @@
 # `npm run bench -- chaos` (bench/run.sh hands over to this script): the chaos stage of
 # issue 11 §3. In a lab namespace, with CHAOS_CALLS sipp calls streaming RTP (default
 # 20), crashes rtpengine, Kamailio, media1 and the credentials service CHAOS_TRIALS
-# times each (default 3; bench/chaos/run.mjs) and writes the "Faults" section of
+# times each (default 3; bench/chaos/run.ts) and writes the "Faults" section of
 # BENCHMARKS.md between the chaos markers.
 #
 #   bash bench/chaos/run.sh          lab up, chaos, BENCHMARKS.md
@@ -21,7 +21,7 @@ step() { printf '\n\033[1m== %s\033[0m  (load: %s)\n' "$*" "$(cut -d' ' -f1-3 /p
 mkdir -p "$OUT"
 if [[ "${1:-}" == report ]]; then
   # `bash bench/chaos/run.sh report`: the section again from the last run's results.json.
-  CHAOS_FROM="$OUT/results.json" node --import tsx bench/chaos/run.mjs >"$OUT/table.md"
+  CHAOS_FROM="$OUT/results.json" node --import tsx bench/chaos/run.ts >"$OUT/table.md"
   load_before="$(cat "$OUT/load-before")"
   load_after="$(cat "$OUT/load-after")"
 else
@@ -35,14 +35,14 @@ else
   step "chaos: ${CHAOS_CALLS:-20} calls, ${CHAOS_TRIALS:-3} crashes per component"
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$load_before" >"$OUT/load-before"
-  bash "$LAB" exec -- env CHAOS_RESULTS="$PWD/$OUT/results.json" node --import tsx bench/chaos/run.mjs >"$OUT/table.md"
+  bash "$LAB" exec -- env CHAOS_RESULTS="$PWD/$OUT/results.json" node --import tsx bench/chaos/run.ts >"$OUT/table.md"
   load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "$load_after" >"$OUT/load-after"
 fi
 {
   echo "## Faults: components crashed under load"
   echo
-  echo "\`npm run bench -- chaos\` (bench/chaos/run.sh, bench/chaos/run.mjs), $(date -u +%FT%TZ),"
+  echo "\`npm run bench -- chaos\` (bench/chaos/run.sh, bench/chaos/run.ts), $(date -u +%FT%TZ),"
   echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- backend bench/chaos || echo ' with local changes'),"
   echo "load average before/after: $load_before / $load_after on 2 cores shared with other work."
   echo "${CHAOS_CALLS:-20} sipp calls streaming PCMU (rtp_stream) through rtpengine to the media servers, then the"

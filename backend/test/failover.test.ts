@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
-import { HOST, MEDIA_SERVERS } from '../../testkit/topology.ts';
+import { poll } from '../../testkit/poll';
+import { HOST, MEDIA_SERVERS, type MediaServerName } from '../../testkit/topology';
 import {
   compose,
   dispatcherState,
@@ -12,7 +13,6 @@ import {
   kamailioLog,
   kamcmd,
   mediaHistory,
-  poll,
   SBC,
   sipp,
 } from './lib';
@@ -24,15 +24,18 @@ import {
   statusOf,
   token,
   udpEndpoint,
-} from './security/sbc-lib.mjs';
+} from './security/sbc-lib';
 
 /** The media servers' SIP ports, by name (testkit/topology.json). */
 const MEDIA_SIP = Object.fromEntries(MEDIA_SERVERS.map((server) => [server.name, server.sipPort]));
 const MEDIA1 = `sip:${HOST}:${MEDIA_SIP.media1}`;
 const MEDIA2 = `sip:${HOST}:${MEDIA_SIP.media2}`;
-const isUp = (flags) => flags?.startsWith('A');
+const isUp = (flags: string | undefined) => flags?.startsWith('A');
 
-async function echoCalls(count) {
+type PlacedCall = Awaited<ReturnType<typeof placeCall>>;
+type UdpEndpoint = Awaited<ReturnType<typeof udpEndpoint>>;
+
+async function echoCalls(count: number): Promise<MediaServerName[]> {
   // Not a visitor: the SBC allows a visitor 2 calls at once, and this places up to 4.
   const caller = `failover-${randomBytes(4).toString('hex')}`;
   const since = Date.now();
@@ -46,13 +49,14 @@ async function echoCalls(count) {
     limit: count,
   });
   assert.ok(result.ok, result.output);
-  const calls = await poll(
+  // poll resolves with a truthy value only: the calls.
+  const calls = (await poll(
     async () => {
       const mine = (await mediaHistory(since)).filter((c) => String(c.from).includes(caller));
       return mine.length === count && mine;
     },
     { what: `${count} calls from ${caller} in the media history` },
-  );
+  )) as Awaited<ReturnType<typeof mediaHistory>>;
   return calls.map((c) => c.server);
 }
 
@@ -110,7 +114,7 @@ test('a restarted server is probed back up and takes calls again', async () => {
  */
 async function lateServer() {
   const sip = await udpEndpoint(HOST, MEDIA_SIP.media1);
-  const answered = new Set();
+  const answered = new Set<string>();
   const serve = setInterval(() => {
     for (const { text, from } of sip.received) {
       const key = `${header(text, 'Call-ID')} ${header(text, 'CSeq')} ${header(text, 'Via')}`;
@@ -123,9 +127,12 @@ async function lateServer() {
   }, 20);
   return {
     sip,
-    invites: () => sip.received.map((r) => r.text).filter((t) => t.startsWith('INVITE ')),
+    invites: (): string[] =>
+      sip.received
+        .map((r: { text: string }) => r.text)
+        .filter((t: string) => t.startsWith('INVITE ')),
     /** The 200 the SBC gave up waiting for, with an answer of its own. */
-    answer(invite) {
+    answer(invite: string) {
       const body =
         'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 23456 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
       const copied = invite
@@ -158,10 +165,10 @@ async function lateServer() {
 test('a media server that answers after the failover is hung up by the SBC; the caller gets one answer', async () => {
   await compose('stop', 'media1');
   const late = await lateServer();
-  const calls = [];
+  const calls: (PlacedCall & { rtp: UdpEndpoint })[] = [];
   try {
     // Round robin: place calls until one is offered to the late server first.
-    let call;
+    let call: PlacedCall | undefined;
     while (!call) {
       assert.ok(calls.length < 6, 'a call went to the late server first');
       await poll(async () => isUp((await dispatcherState())[MEDIA1]), {
@@ -180,17 +187,18 @@ test('a media server that answers after the failover is hung up by the SBC; the 
       if (late.invites().some((t) => header(t, 'Call-ID') === placed.callId)) call = placed;
       else assert.equal(await placed.status('BYE'), 200);
     }
-    const invite = late.invites().find((t) => header(t, 'Call-ID') === call.callId);
+    // The call was chosen for its INVITE to the late server.
+    const invite = late.invites().find((t) => header(t, 'Call-ID') === call.callId) as string;
     const answers = () =>
       call.ua.received
-        .map((r) => r.text)
-        .filter((t) => statusOf(t) === 200 && / INVITE$/.test(header(t, 'CSeq') ?? ''))
-        .map((t) => header(t, 'To'));
+        .map((r: { text: string }) => r.text)
+        .filter((t: string) => statusOf(t) === 200 && / INVITE$/.test(header(t, 'CSeq') ?? ''))
+        .map((t: string) => header(t, 'To'));
     // The caller has media2's answer (the failover); now the late server answers too.
     await late.answer(invite);
     const ack = await late.sip.waitFor(requestOf(call.callId, 'ACK'), { timeoutMs: 10000 });
     assert.ok(ack, `the SBC acknowledged the late answer (the caller got ${answers().length})`);
-    assert.equal(header(ack, 'CSeq'), header(invite, 'CSeq').replace('INVITE', 'ACK'));
+    assert.equal(header(ack, 'CSeq'), (header(invite, 'CSeq') as string).replace('INVITE', 'ACK'));
     const bye = await late.sip.waitFor(requestOf(call.callId, 'BYE'), { timeoutMs: 10000 });
     assert.ok(bye, 'the SBC hung up the late answer');
     assert.equal(new Set(answers()).size, 1, `the caller got one answer: ${answers()}`);

@@ -8,62 +8,81 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import {
   CONTAINER,
+  type Component,
   containerState,
   crash,
   liveCalls,
   longestStall,
   mediaLostMs,
   probeCalls,
+  type Recovery,
   resumed,
+  type Sample,
   sampleMedia,
   spread,
   startLoad,
   waitAnswered,
   waitRecovered,
   wavSeconds,
-} from '../../backend/test/chaos-lib.mjs';
-import {
-  dispatcherState,
-  ephemeral,
-  MEDIA_AUTH,
-  MEDIA_HTTP,
-  poll,
-  RUN_DIR,
-  sipp,
-} from '../../backend/test/lib';
+} from '../../backend/test/chaos-lib';
+import { dispatcherState, ephemeral, mediaServerApi, RUN_DIR, sipp } from '../../backend/test/lib';
+import { type CallDetail, MediaApiError } from '../../testkit/media-api';
+import { poll, sleep } from '../../testkit/poll';
+import type { MediaServerName } from '../../testkit/topology';
 
 const CALLS = Number(process.env.CHAOS_CALLS ?? 20);
 const TRIALS = Number(process.env.CHAOS_TRIALS ?? 3);
 const HOLD_MS = Number(process.env.CHAOS_HOLD_MS ?? 30000);
-const FAULTS = (process.env.CHAOS_FAULTS ?? 'rtpengine kamailio media1 credentials').split(/\s+/);
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const log = (...args) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
+// Components by their lab service names (chaos-lib's CONTAINER); not checked here: an
+// unknown one fails at its first docker inspect.
+const FAULTS = (process.env.CHAOS_FAULTS ?? 'rtpengine kamailio media1 credentials').split(
+  /\s+/,
+) as Component[];
+const log = (...args: unknown[]) =>
+  console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+/** Calls sipp counted as successful and failed; undefined when its output has no such row. */
+interface SippCounts {
+  ok: number | undefined;
+  failed: number | undefined;
+}
 
 /** sipp's final counts ("Successful call" / "Failed call" rows of its statistics screen). */
-function sippCounts(output) {
-  const count = (label) => {
+function sippCounts(output: string): SippCounts {
+  const count = (label: string) => {
     const rows = [...output.matchAll(new RegExp(`${label}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`, 'g'))];
-    return rows.length ? Number(rows.at(-1)[1]) : undefined;
+    return rows.length ? Number((rows.at(-1) as RegExpExecArray)[1]) : undefined;
   };
   return { ok: count('Successful call'), failed: count('Failed call') };
 }
 
+/** A recording file on media1 and when it started (ms since epoch, from its call's timeline). */
+interface Media1Recording {
+  file: string;
+  startedAt: number;
+}
+
 /** Recording files of the calls on media1 and when each started (from their timelines). */
-async function media1Recordings(caller) {
-  const files = [];
+async function media1Recordings(caller: string): Promise<Media1Recording[]> {
+  const files: Media1Recording[] = [];
   for (const call of await liveCalls()) {
     if (call.server !== 'media1' || !String(call.from).includes(caller)) continue;
-    const res = await fetch(`http://127.0.0.1:${MEDIA_HTTP.media1}/calls/${call.callId}`, {
-      headers: MEDIA_AUTH,
-    });
-    const event = (await res.json()).timeline?.find((e) => e.type === 'recording');
-    if (event) files.push({ file: event.file, startedAt: event.t });
+    let detail: CallDetail;
+    try {
+      detail = await mediaServerApi('media1').call(call.callId);
+    } catch (error) {
+      // An error status (the call already gone): no timeline, no recording.
+      if (error instanceof MediaApiError) continue;
+      throw error;
+    }
+    const event = detail.timeline?.find((e) => e.type === 'recording');
+    if (event) files.push({ file: String(event.file), startedAt: event.t });
   }
   return files;
 }
 
 /** Every component healthy and both media servers taking calls: a trial starts from a whole system. */
-async function settle() {
+async function settle(): Promise<void> {
   await poll(
     async () => {
       for (const container of Object.values(CONTAINER)) {
@@ -82,7 +101,56 @@ async function settle() {
   );
 }
 
-async function trial(fault) {
+/** One call of a trial up when the component was killed. */
+interface CallStat {
+  server: string;
+  /** The call was on the media server that was killed: its media cannot come back. */
+  killedWithServer: boolean;
+  lostMs: number | undefined;
+  stallMs: number | undefined;
+  baselineStallMs: number;
+  resumed: boolean;
+}
+
+/** A media1 recording across the kill, in seconds of audio. */
+interface RecordingLoss {
+  file: string;
+  /** Wall-clock time from the recording's start to the kill. */
+  expected: number;
+  /** What the file's header declared right after the kill. */
+  atKill: number;
+  /** What it declares after the restart (the restarted server repairs the header). */
+  afterRestart: number;
+  lostSeconds: number;
+}
+
+/** One trial's figures: what goes to CHAOS_RESULTS and what CHAOS_FROM reads back. */
+interface TrialResult {
+  fault: Component;
+  callsUp: number;
+  onServer: Record<MediaServerName, number>;
+  dropped: number;
+  maxLostMs: number;
+  maxStallMs: number;
+  baselineMaxStallMs: number;
+  /** Undefined when the component did not recover (recoveryError says why). */
+  restartedMs: number | undefined;
+  healthyMs: number | undefined;
+  recoveryError: string | undefined;
+  firstNewCallMs: number | undefined;
+  newCalls: number;
+  newCallsFailed: number;
+  newCallsFailedAfterHealthy: number;
+  newCallFailures: (string | undefined)[];
+  registeredBefore: boolean;
+  registeredDuring: boolean;
+  sipp: SippCounts;
+  recordings: RecordingLoss[];
+  /** The 1-minute load average after the trial. */
+  load?: number;
+}
+
+async function trial(fault: Component): Promise<TrialResult> {
   await settle();
   // Recordings on the media server fault: the recordings are the data that must survive.
   const service = fault === 'media1' ? 'record' : 'echo';
@@ -90,12 +158,13 @@ async function trial(fault) {
   await waitAnswered(load.caller, CALLS);
   const sampler = sampleMedia(load.caller);
   // Normal media first (and, for recordings, past the prompt and a few header updates).
-  await wait(fault === 'media1' ? 6000 : 3000);
+  await sleep(fault === 'media1' ? 6000 : 3000);
   const before = (await liveCalls()).filter((c) => String(c.from).includes(load.caller));
   // Every media1 call recording (past its prompt) and a few header updates in.
-  const recordings =
+  const recordings: Media1Recording[] =
     fault === 'media1'
-      ? await poll(
+      ? // poll resolves with a truthy value only: the files.
+        ((await poll(
           async () => {
             const files = await media1Recordings(load.caller);
             const onMedia1 = (await liveCalls()).filter(
@@ -104,9 +173,9 @@ async function trial(fault) {
             return onMedia1 > 0 && files.length === onMedia1 && files;
           },
           { timeoutMs: 60000, intervalMs: 500, what: 'every media1 call recording' },
-        )
+        )) as Media1Recording[])
       : [];
-  if (fault === 'media1') await wait(3000);
+  if (fault === 'media1') await sleep(3000);
   const registeredBefore = await sipp('register.xml', {
     vars: { EXPECT: 200, EXPIRES: 60 },
     service: 'agent3',
@@ -115,7 +184,11 @@ async function trial(fault) {
   const crashed = await crash(fault);
   log(`${fault} killed with ${before.length} calls up`);
   // New calls keep coming while the component is down, as they would in production.
-  const recovering = waitRecovered(crashed).catch((error) => ({ error: error.message }));
+  const recovering: Promise<Partial<Recovery> & { error?: string }> = waitRecovered(crashed).catch(
+    (error: unknown) => ({
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
   const attempts = await probeCalls(crashed.at);
   // Phones re-register while the component is down (or just restarted).
   const registeredDuring = await sipp('register.xml', {
@@ -131,9 +204,9 @@ async function trial(fault) {
   const recovered = await recovering;
   const result = await load.done;
   const series = await sampler.stop();
-  const stats = [];
+  const stats: CallStat[] = [];
   for (const [key, samples] of series) {
-    const last = samples.at(-1);
+    const last = samples.at(-1) as Sample;
     const server = key.split('/')[0];
     const upAtKill = samples.some(([at, , state]) => at <= crashed.at && state === 'answered');
     if (!upAtKill) continue;
@@ -148,7 +221,7 @@ async function trial(fault) {
       resumed: killedWithServer ? false : resumed(samples, crashed.at),
     });
   }
-  const dataLost = [];
+  const dataLost: RecordingLoss[] = [];
   for (const r of atKill) {
     const after = wavSeconds(join(RUN_DIR, 'recordings/media1', r.file));
     const expected = (crashed.at - r.startedAt) / 1000;
@@ -176,15 +249,17 @@ async function trial(fault) {
     restartedMs: recovered.restartedMs,
     healthyMs: recovered.healthyMs,
     recoveryError: recovered.error,
-    // New calls: a short call every 500 ms from the kill on (probeCalls, backend/test/chaos-lib.mjs).
+    // New calls: a short call every 500 ms from the kill on (probeCalls, backend/test/chaos-lib.ts).
     firstNewCallMs: (() => {
       const ok = attempts.filter((a) => a.ok).map((a) => a.startMs + a.setupMs);
       return ok.length ? Math.min(...ok) : undefined;
     })(),
     newCalls: attempts.length,
     newCallsFailed: attempts.filter((a) => !a.ok).length,
-    newCallsFailedAfterHealthy: attempts.filter((a) => !a.ok && a.startMs >= recovered.healthyMs)
-      .length,
+    // None when the component never got healthy (healthyMs undefined).
+    newCallsFailedAfterHealthy: attempts.filter(
+      (a) => !a.ok && recovered.healthyMs !== undefined && a.startMs >= recovered.healthyMs,
+    ).length,
     newCallFailures: attempts.filter((a) => !a.ok).map((a) => a.why),
     registeredBefore: registeredBefore.ok,
     registeredDuring: registeredDuring.ok,
@@ -193,15 +268,15 @@ async function trial(fault) {
   };
 }
 
-const fmt = (v) => (v === undefined ? '–' : String(Math.round(v)));
-const triple = (values) => {
+const fmt = (v: number | undefined) => (v === undefined ? '–' : String(Math.round(v)));
+const triple = (values: readonly (number | undefined)[]) => {
   const s = spread(values);
   return `${fmt(s.min)} / ${fmt(s.median)} / ${fmt(s.max)}`;
 };
 
 // CHAOS_FROM=results.json: only print the table of an earlier run.
-const results = process.env.CHAOS_FROM
-  ? JSON.parse(readFileSync(process.env.CHAOS_FROM, 'utf8'))
+const results: TrialResult[] = process.env.CHAOS_FROM
+  ? (JSON.parse(readFileSync(process.env.CHAOS_FROM, 'utf8')) as TrialResult[])
   : [];
 for (const fault of process.env.CHAOS_FROM ? [] : FAULTS) {
   for (let i = 0; i < TRIALS; i++) {
@@ -211,7 +286,7 @@ for (const fault of process.env.CHAOS_FROM ? [] : FAULTS) {
     log(JSON.stringify(r));
     results.push(r);
     // Let media1's callers' hang-ups and the restarted component settle.
-    await wait(2000);
+    await sleep(2000);
   }
 }
 if (process.env.CHAOS_RESULTS && !process.env.CHAOS_FROM)

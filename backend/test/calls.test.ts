@@ -2,14 +2,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { freePort } from '../../testkit/ports.ts';
-import { ephemeral, mediaHistory, poll, sipp, udpListening } from './lib';
+import type { CallDetail, TimelineEntry } from '../../testkit/media-api';
+import { poll } from '../../testkit/poll';
+import { freePort } from '../../testkit/ports';
+import { ephemeral, mediaHistory, sipp, udpListening } from './lib';
 
 const visitor = () => `visitor-${randomBytes(4).toString('hex')}`;
 
 describe('a visitor calls the IVR, presses 1, holds and unholds', () => {
   const caller = visitor();
-  let timeline = [];
+  let timeline: TimelineEntry[] = [];
 
   before(async () => {
     const since = Date.now();
@@ -19,13 +21,14 @@ describe('a visitor calls the IVR, presses 1, holds and unholds', () => {
       auth: ephemeral(caller),
     });
     assert.ok(result.ok, result.output);
-    const call = await poll(
+    // poll resolves with a truthy value only: the call.
+    const call = (await poll(
       async () =>
-        (await mediaHistory(since)).find(
-          (c) => String(c.from).includes(caller) && c.state === 'ended',
-        ),
+        (
+          await mediaHistory(since)
+        ).find((c) => String(c.from).includes(caller) && c.state === 'ended'),
       { what: `the media farm to report the call from ${caller}` },
-    );
+    )) as CallDetail;
     timeline = call.timeline;
   });
 
@@ -56,7 +59,7 @@ describe('a visitor calls the IVR, presses 1, holds and unholds', () => {
 test('CANCEL before answer: the caller gets 487 and the ringing agent the CANCEL', async () => {
   const calleePort = await freePort();
   // agent3's phone: registered on the port where the UAS below will answer.
-  const registerCallee = (expires) =>
+  const registerCallee = (expires: number) =>
     sipp('register.xml', {
       vars: { EXPECT: 200, EXPIRES: expires },
       service: 'agent3',

@@ -1,9 +1,10 @@
 // Registration and call authorisation with auth_ephemeral credentials.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { SippResult } from '../../testkit/sipp';
 import { DOMAIN, ephemeral, sipp } from './lib';
 
-const expectOk = (result) => assert.ok(result.ok, result.output);
+const expectOk = (result: SippResult) => assert.ok(result.ok, result.output);
 
 test('REGISTER with valid ephemeral credentials gets 200', async () => {
   expectOk(
@@ -55,7 +56,7 @@ test('a visitor cannot REGISTER (403): visitors only place calls', async () => {
   );
 });
 
-const rejected = (caller, callee, expect, domain = DOMAIN) =>
+const rejected = (caller: string, callee: string, expect: number, domain = DOMAIN) =>
   sipp('invite-rejected.xml', {
     vars: { EXPECT: expect, CALLER: caller, DOMAIN: domain },
     service: callee,

@@ -1,5 +1,7 @@
 // node:test reporter printing one PASS/FAIL line per test (with the failure reason).
-export default async function* reporter(source) {
+import type { TestEvent } from 'node:test/reporters';
+
+export default async function* reporter(source: AsyncIterable<TestEvent>): AsyncGenerator<string> {
   for await (const event of source) {
     const { type, data } = event;
     if ((type !== 'test:pass' && type !== 'test:fail') || data.details?.type === 'suite') continue;
@@ -8,7 +10,12 @@ export default async function* reporter(source) {
       yield `PASS ${data.name} (${ms} ms)\n`;
     } else {
       const error = data.details?.error;
-      const reason = String(error?.cause?.message ?? error?.cause ?? error?.message ?? error);
+      // What the test threw (any value), by its message when it has one.
+      const cause: unknown = error?.cause;
+      const hasMessage = typeof cause === 'object' && cause !== null && 'message' in cause;
+      const reason = String(
+        (hasMessage ? cause.message : undefined) ?? cause ?? error?.message ?? error,
+      );
       yield `FAIL ${data.name} (${ms} ms)\n${reason.replace(/^/gm, '     ')}\n`;
     }
   }

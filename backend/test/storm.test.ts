@@ -5,7 +5,7 @@
 //    freed TLS memory twice (`qm_free(): BUG: freeing already freed pointer ... tls_init.c:
 //    ser_free`) and died of signal 6 or 11, Kamailio restarted and every registration was lost
 //    (kamailio/kamailio#3791). Kamailio 6.0 with `tls_threads_mode=2` (kamailio.cfg) does not.
-// 2. 100 engines (src/engine Phone on JsSIP in Node, bench/storm/fleet.mjs) registered to the
+// 2. 100 engines (src/engine Phone on JsSIP in Node, bench/storm/fleet.ts) registered to the
 //    SBC lose it at once when the Kamailio container restarts. Within 30 s of Kamailio's
 //    return every engine is registered again, in the engines' own state and in Kamailio's
 //    usrloc, and the SBC refused no REGISTER.
@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { buildStorm } from '../../bench/storm/build.mjs';
-import { containerName, PAGES } from '../../testkit/topology.ts';
+import { buildStorm } from '../../bench/storm/build';
+import { containerName, PAGES } from '../../testkit/topology';
 import { compose, kamailioLog, kamcmd, RUN_DIR, websocket } from './lib';
 
 const run = promisify(execFile);
@@ -31,8 +31,44 @@ const ORIGIN = PAGES.origin;
 const bundle = join(tmpdir(), `storm-test-${process.pid}.mjs`);
 after(() => rmSync(bundle, { force: true }));
 
+/** What the storm bundle (bench/storm/storm.ts, built by buildStorm) gives this test. */
+interface StormBundle {
+  runStorm(options: {
+    count: number;
+    prefix: string;
+    runDir: string;
+    /** Takes the SBC down and back; resolves once the command returned. */
+    restart: () => Promise<void>;
+    timeoutS?: number;
+  }): Promise<StormResult>;
+}
+
+/** The storm's curve and key times (seconds from the restart command; undefined: never). */
+interface StormResult {
+  initialOk: boolean;
+  /** The first registration of the fleet: time taken and counts. */
+  initial: unknown;
+  /** Every 0.5 s: registered engines by their own state, and registrations Kamailio holds. */
+  samples: { t: number; engines: number; kamailio: number }[];
+  lostAt?: number;
+  kamailioBackAt?: number;
+  enginesBackAt?: number;
+  kamailioAllAt?: number;
+  /** Registration refusals with a SIP status (or a phone giving up) after the restart. */
+  refusals: unknown[];
+  /** Engines that gave up; absent when the fleet did not register first. */
+  failedPhones?: number;
+}
+
+/** A round of handshakes: how many were upgraded, how long it took, and why the others failed. */
+interface Round {
+  upgraded: number;
+  ms: number;
+  failures: Record<string, number>;
+}
+
 /** Kamailio's start time (`kamcmd core.uptime`) and the container's restart count. */
-async function kamailioLife() {
+async function kamailioLife(): Promise<{ upSince: string | undefined; container: string }> {
   const upSince = /up_since:\s*(.+)/.exec(await kamcmd('core.uptime'))?.[1].trim();
   const { stdout } = await run('docker', [
     ...['inspect', '-f', '{{.RestartCount}} {{.State.StartedAt}}', containerName('kamailio')],
@@ -43,7 +79,7 @@ async function kamailioLife() {
 test(`${BURST} simultaneous WSS handshakes, ${BURSTS} times: the SBC upgrades them all and does not crash`, async (t) => {
   const since = Date.now();
   const before = await kamailioLife();
-  const rounds = [];
+  const rounds: Round[] = [];
   for (let i = 0; i < BURSTS; i += 1) {
     const started = Date.now();
     // 30 s: a handshake may wait in a busy TCP worker's queue, it must not be dropped.
@@ -51,10 +87,15 @@ test(`${BURST} simultaneous WSS handshakes, ${BURSTS} times: the SBC upgrades th
       Array.from({ length: BURST }, () => websocket(ORIGIN, { timeoutMs: 30_000 })),
     );
     const upgraded = results.filter((r) => r.status === 'fulfilled' && r.value.status === 101);
-    const failures = {};
+    const failures: Record<string, number> = {};
     for (const r of results) {
       if (r.status === 'fulfilled' && r.value.status === 101) continue;
-      const why = r.status === 'fulfilled' ? `HTTP ${r.value.status}` : r.reason.message;
+      const why =
+        r.status === 'fulfilled'
+          ? `HTTP ${r.value.status}`
+          : r.reason instanceof Error
+            ? r.reason.message
+            : String(r.reason);
       failures[why] = (failures[why] ?? 0) + 1;
     }
     for (const r of results) if (r.status === 'fulfilled') r.value.ws.close();
@@ -71,7 +112,7 @@ test(`${BURST} simultaneous WSS handshakes, ${BURSTS} times: the SBC upgrades th
 });
 
 test(`${ENGINES} engines are all registered again within ${GOAL_S} s of a Kamailio restart`, async () => {
-  const { runStorm } = await import(await buildStorm(bundle));
+  const { runStorm } = (await import(await buildStorm(bundle))) as StormBundle;
   const result = await runStorm({
     count: ENGINES,
     prefix: `storm-${process.pid}`,

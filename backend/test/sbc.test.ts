@@ -3,15 +3,15 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { ALLOWED_ORIGINS, DEMO } from '../../testkit/topology.ts';
+import { ALLOWED_ORIGINS, DEMO } from '../../testkit/topology';
 import { DOMAIN, ephemeral, kamcmd, options, SBC, sipRequest, websocket } from './lib';
 
-const md5 = (text) => createHash('md5').update(text).digest('hex');
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 test(`GET /health on ${SBC.healthPort} answers 200 JSON with the region`, async () => {
   const res = await fetch(`http://${SBC.host}:${SBC.healthPort}/health`);
   assert.equal(res.status, 200);
-  const body = await res.json();
+  const body = (await res.json()) as { status: string; region: string };
   assert.equal(body.status, 'ok');
   assert.equal(body.region, process.env.REGION ?? 'local');
 });
@@ -35,7 +35,13 @@ test('WebSocket handshake without an Origin is refused (403)', async () => {
   assert.equal(status, 403);
 });
 
-function register(user, callId, cseq, contactHost, authorization) {
+function register(
+  user: string,
+  callId: string,
+  cseq: number,
+  contactHost: string,
+  authorization?: string,
+): string {
   return [
     `REGISTER sip:${DOMAIN} SIP/2.0`,
     `Via: SIP/2.0/WSS ${contactHost};branch=z9hG4bK${randomBytes(6).toString('hex')}`,
@@ -64,8 +70,8 @@ test('REGISTER over WSS: challenged, then 200 with the NATed contact', async () 
     ws.send(register(user, callId, 1, contactHost));
     const challenge = await ws.next();
     assert.match(challenge, /^SIP\/2\.0 401/);
-    const realm = /realm="([^"]+)"/.exec(challenge)[1];
-    const nonce = /nonce="([^"]+)"/.exec(challenge)[1];
+    const realm = (/realm="([^"]+)"/.exec(challenge) as RegExpExecArray)[1];
+    const nonce = (/nonce="([^"]+)"/.exec(challenge) as RegExpExecArray)[1];
     const uri = `sip:${DOMAIN}`;
     const ha1 = md5(`${username}:${realm}:${password}`);
     const response = md5(`${ha1}:${nonce}:${md5(`REGISTER:${uri}`)}`);

@@ -5,33 +5,30 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { CallSummary } from '../../testkit/media-api';
+import { poll, sleep } from '../../testkit/poll';
 import {
+  type Attempt,
+  type Component,
   crash,
+  type LiveCall,
   liveCalls,
   longestStall,
   mediaLostMs,
   newCaller,
   probeCalls,
+  type Recording,
   recordingOf,
   resumed,
+  type Sample,
   sampleMedia,
   startLoad,
   waitAnswered,
   waitRecovered,
   wavSeconds,
-} from './chaos-lib.mjs';
-import {
-  captureNg,
-  ephemeral,
-  kamcmd,
-  MEDIA_AUTH,
-  MEDIA_HTTP,
-  mediaHistory,
-  poll,
-  RUN_DIR,
-  sipp,
-} from './lib';
-import { header, placeCall, requestOf, responseTo, udpEndpoint } from './security/sbc-lib.mjs';
+} from './chaos-lib';
+import { captureNg, ephemeral, kamcmd, mediaHistory, mediaServerApi, RUN_DIR, sipp } from './lib';
+import { header, placeCall, requestOf, responseTo, udpEndpoint } from './security/sbc-lib';
 
 // issue 11 §3 asks for "0 calls dropped, media gap ≤ 2 s". The gap is the time the
 // crashed process is away, which on a loaded 2-core machine is longer than on a quiet one
@@ -41,12 +38,15 @@ import { header, placeCall, requestOf, responseTo, udpEndpoint } from './securit
 const MARGIN_MS = 1000;
 
 /** Calls up, `component` crashed mid-call; returns each call's gap and the load's outcome. */
-async function crashUnderCalls(component, { calls = 4, holdMs = 14000 } = {}) {
+async function crashUnderCalls(
+  component: Component,
+  { calls = 4, holdMs = 14000 }: { calls?: number; holdMs?: number } = {},
+) {
   const load = startLoad({ calls, holdMs });
   await waitAnswered(load.caller, calls);
   const sampler = sampleMedia(load.caller);
   // A stretch of normal media first, so the series show the counters moving before the fault.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await sleep(1500);
   const crashed = await crash(component);
   // New calls keep coming while the component is down, as they would in production.
   const [recovered, attempts] = await Promise.all([waitRecovered(crashed), probeCalls(crashed.at)]);
@@ -56,14 +56,15 @@ async function crashUnderCalls(component, { calls = 4, holdMs = 14000 } = {}) {
   // counter still moving at the end, not stalled since the kill).
   const gaps = [...series.values()].map((samples) => mediaLostMs(samples, crashed.at));
   const stalls = [...series.values()].map((samples) =>
-    longestStall(samples, crashed.at, samples.at(-1)[0]),
+    longestStall(samples, crashed.at, (samples.at(-1) as Sample)[0]),
   );
   const dropped = [...series.values()].filter((samples) => !resumed(samples, crashed.at)).length;
   return { crashed, recovered, attempts, result, series, gaps, stalls, dropped };
 }
 
 /** New calls placed once the component was healthy again that failed. */
-const failedAfter = (attempts, ms) => attempts.filter((a) => a.startMs >= ms && !a.ok);
+const failedAfter = (attempts: readonly Attempt[], ms: number): Attempt[] =>
+  attempts.filter((a) => a.startMs >= ms && !a.ok);
 
 test('rtpengine crash: calls in progress keep their media (state restored from Redis)', async () => {
   const { gaps, result, series, stalls, dropped, attempts, recovered } =
@@ -97,17 +98,24 @@ test('Kamailio crash: calls in progress keep their media, new calls work again o
 });
 
 /**
- * A call to `service` from a caller of its own over raw SIP (security/sbc-lib.mjs), so that
+ * A call to `service` from a caller of its own over raw SIP (security/sbc-lib.ts), so that
  * the test sends its in-dialog requests and sees what the SBC relays to it; with the media
  * server that has it.
  */
-async function udpCall({ service = 'echo', direction } = {}) {
+async function udpCall({
+  service = 'echo',
+  direction,
+}: {
+  service?: string;
+  direction?: CallSummary['localDirection'];
+} = {}) {
   const caller = newCaller();
   const rtp = await udpEndpoint();
   const call = await placeCall({ caller, service, credentials: ephemeral(caller), rtp, direction });
-  const media = await poll(async () => (await liveCalls()).find((c) => c.callId === call.callId), {
+  // poll resolves with a truthy value only: the call.
+  const media = (await poll(async () => (await liveCalls()).find((c) => c.callId === call.callId), {
     what: `${call.callId} on a media server`,
-  });
+  })) as LiveCall;
   return {
     ...call,
     caller,
@@ -119,14 +127,18 @@ async function udpCall({ service = 'echo', direction } = {}) {
   };
 }
 
-const knownDialog = async (callId) => (await kamcmd('dlg.list')).includes(`call-id: ${callId}\n`);
+type UdpCall = Awaited<ReturnType<typeof udpCall>>;
+
+const knownDialog = async (callId: string): Promise<boolean> =>
+  (await kamcmd('dlg.list')).includes(`call-id: ${callId}\n`);
 
 /** The media server's record of a call once it ended there (its history). */
-const endedOnMediaServer = (since, callId) =>
-  poll(
+const endedOnMediaServer = async (since: number, callId: string): Promise<CallSummary> =>
+  // poll resolves with a truthy value only: the call.
+  (await poll(
     async () => (await mediaHistory(since)).find((c) => c.callId === callId && c.state === 'ended'),
     { timeoutMs: 15000, what: `${callId} ended on its media server` },
-  );
+  )) as CallSummary;
 
 // Kamailio keeps its dialogs in SQLite (kamailio.cfg, dialog db_mode) and reads them back
 // when it starts: without that, every BYE after the restart got 404 Dialog Not Found.
@@ -147,9 +159,9 @@ test('Kamailio crash: calls in progress are restored from its database and can b
       assert.equal((await endedOnMediaServer(since, byCaller.callId)).reason, 'remote-bye');
       // The media server hangs up: its BYE reaches the caller.
       const mark = byServer.ua.received.length;
-      const hangup = await fetch(
-        `http://127.0.0.1:${MEDIA_HTTP[byServer.server]}/calls/${byServer.callId}/hangup`,
-        { method: 'POST', headers: MEDIA_AUTH },
+      const hangup = await mediaServerApi(byServer.server).fetch(
+        `/calls/${byServer.callId}/hangup`,
+        { method: 'POST' },
       );
       assert.equal(hangup.status, 200);
       const bye = await byServer.ua.waitFor(requestOf(byServer.callId, 'BYE'), {
@@ -159,7 +171,7 @@ test('Kamailio crash: calls in progress are restored from its database and can b
       assert.ok(bye, "the media server's BYE reached the caller");
       await byServer.ua.send(responseTo(bye, 200, 'OK'));
       assert.equal((await endedOnMediaServer(since, byServer.callId)).reason, 'api');
-      const deleted = (call) =>
+      const deleted = (call: UdpCall) =>
         ng.commands().some((c) => c.command === 'delete' && c.callId === call.callId);
       await poll(() => deleted(byCaller) && deleted(byServer), {
         what: 'rtpengine told to delete both calls',
@@ -182,13 +194,14 @@ test('media server crash: new calls go to the other server at once, it comes bac
   // Two recordings at once: round robin puts one on each server.
   const load = startLoad({ calls: 2, holdMs: 12000, service: 'record' });
   // The recording starts after the prompt: wait until a server has a file open.
-  const recording = await poll(() => recordingOf(load.caller), {
+  // poll resolves with a truthy value only: the recording.
+  const recording = (await poll(() => recordingOf(load.caller), {
     timeoutMs: 30000,
     intervalMs: 200,
     what: 'a recording in progress',
-  });
+  })) as Recording;
   // Some audio first: the header is brought up to date every second (backend/media/src/media/wav.ts).
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await sleep(2500);
   const crashed = await crash(recording.server);
   const file = join(RUN_DIR, 'recordings', recording.server, recording.file);
   // Valid right after the kill, before the restarted server repairs anything.
@@ -215,13 +228,14 @@ test('media server crash: new calls go to the other server at once, it comes bac
 test("media server crash: its callers get a BYE that says why, the other server's calls stay up", async () => {
   // One call on each server (round robin), callers that only listen: nobody waits for RTP
   // from them for the minute or more this takes.
-  const calls = [];
+  const calls: UdpCall[] = [];
   while (new Set(calls.map((c) => c.server)).size < 2) {
     assert.ok(calls.length < 6, 'round robin put calls on both media servers');
     calls.push(await udpCall({ service: 'music', direction: 'recvonly' }));
   }
-  const victim = calls.find((c) => c.server === 'media1');
-  const survivor = calls.find((c) => c.server === 'media2');
+  // The loop above put a call on each.
+  const victim = calls.find((c) => c.server === 'media1') as UdpCall;
+  const survivor = calls.find((c) => c.server === 'media2') as UdpCall;
   const extra = calls.filter((c) => c !== victim && c !== survivor);
   const ng = await captureNg();
   try {
@@ -244,9 +258,7 @@ test("media server crash: its callers get a BYE that says why, the other server'
     );
     assert.ok(!(await liveCalls()).some((c) => c.callId === victim.callId));
     // The other server answered its keep-alives all along and its call goes on.
-    const kept = await fetch(`http://127.0.0.1:${MEDIA_HTTP.media2}/calls/${survivor.callId}`, {
-      headers: MEDIA_AUTH,
-    }).then((res) => res.json());
+    const kept = await mediaServerApi('media2').call(survivor.callId);
     assert.equal(kept.state, 'answered');
     assert.ok(kept.timeline.filter((e) => e.type === 'keepalive').length >= 1, 'keep-alives seen');
     assert.ok(await knownDialog(survivor.callId));

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import topology from '../../testkit/topology.json' with { type: 'json' };
+import { poll } from '../../testkit/poll';
 import {
   ALLOWED_ORIGINS,
   CREDENTIALS_ORIGIN,
@@ -16,11 +16,13 @@ import {
   DOMAIN,
   HOST,
   MEDIA_SERVERS,
+  type MediaServerAddress,
   REDIS,
   RTPENGINE,
   SBC,
-} from '../../testkit/topology.ts';
-import { BACKEND, dispatcherState, poll, RUN_DIR } from './lib';
+} from '../../testkit/topology';
+import topology from '../../testkit/topology.json' with { type: 'json' };
+import { BACKEND, dispatcherState, RUN_DIR } from './lib';
 
 const run = promisify(execFile);
 /** Every service of the running stack (a service added later is checked too). */
@@ -33,17 +35,45 @@ const SERVICES = (
   .split('\n')
   .filter(Boolean)
   .sort();
-const MEDIA2_SIP_PORT = MEDIA_SERVERS.find((server) => server.name === 'media2').sipPort;
+const MEDIA2_SIP_PORT = (
+  MEDIA_SERVERS.find((server) => server.name === 'media2') as MediaServerAddress
+).sipPort;
 /** SECRETS_GID in backend/lab/common.sh, group_add in backend/compose.yml. */
 const SECRETS_GID = 10500;
 
-async function inspect(service) {
+/** The parts of `docker inspect`'s answer for one container that this suite reads. */
+interface ContainerInfo {
+  Config: { User: string };
+  HostConfig: {
+    CapDrop: string[] | null;
+    CapAdd: string[] | null;
+    SecurityOpt: string[] | null;
+    ReadonlyRootfs: boolean;
+    /** Bytes; 0 without a limit. */
+    Memory: number;
+    /** null without a limit. */
+    PidsLimit: number | null;
+    RestartPolicy: { Name: string };
+    Privileged: boolean;
+  };
+  State: {
+    Running: boolean;
+    /** The container's main process, as the host sees it. */
+    Pid: number;
+    /** Absent without a health check. */
+    Health?: { Status: string };
+  };
+  RestartCount: number;
+  Mounts: { Source: string; RW: boolean }[];
+}
+
+async function inspect(service: string): Promise<ContainerInfo> {
   const { stdout } = await run('docker', ['inspect', containerName(service)]);
-  return JSON.parse(stdout)[0];
+  return (JSON.parse(stdout) as ContainerInfo[])[0] as ContainerInfo;
 }
 
 /** Uid and effective capabilities of a host process, from /proc (the lab shares the pid namespace). */
-function processIdentity(pid) {
+function processIdentity(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const uids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
   const capEff = /^CapEff:\s+([0-9a-f]+)/m.exec(status)?.[1];
@@ -70,7 +100,9 @@ for (const service of SERVICES) {
     assert.ok(host.SecurityOpt?.includes('no-new-privileges:true'), `${host.SecurityOpt}`);
     assert.equal(host.ReadonlyRootfs, true, 'read-only root filesystem');
     assert.ok(host.Memory > 0 && host.Memory <= 1024 ** 3, `memory limit ${host.Memory}`);
-    assert.ok(host.PidsLimit > 0 && host.PidsLimit <= 256, `pids limit ${host.PidsLimit}`);
+    // No limit (null) fails as 0 does.
+    const pidsLimit = host.PidsLimit ?? 0;
+    assert.ok(pidsLimit > 0 && pidsLimit <= 256, `pids limit ${host.PidsLimit}`);
     assert.ok(
       ['unless-stopped', 'always'].includes(host.RestartPolicy?.Name),
       `restart policy ${host.RestartPolicy?.Name}`,
@@ -86,15 +118,14 @@ test('the whole stack is checked', () => {
 });
 
 /** The CPU weight of the cgroup a process's cgroup sits in, as cpu.shares (v1) or cpu.weight (v2). */
-function parentCpuWeight(pid) {
+function parentCpuWeight(pid: number): { shares: number } {
   const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n');
   const v1 = lines.find((line) => /^\d+:([^:]*,)?cpu(,[^:]*)?:/.test(line));
   if (v1) {
     const parent = v1.split(':')[2].split('/').slice(0, -1).join('/');
     return { shares: Number(readFileSync(`/sys/fs/cgroup/cpu${parent}/cpu.shares`, 'utf8')) };
   }
-  const parent = lines
-    .find((line) => line.startsWith('0::'))
+  const parent = (lines.find((line) => line.startsWith('0::')) as string)
     .slice(3)
     .split('/')
     .slice(0, -1)
@@ -169,7 +200,8 @@ test('a media server killed from outside comes back by itself', async () => {
   const before = await inspect('media2');
   // SIGKILL to the server's process, as the kernel's OOM killer would do: no clean exit.
   process.kill(before.State.Pid, 'SIGKILL');
-  const after = await poll(
+  // poll resolves with a truthy value only: the restarted container.
+  const after = (await poll(
     async () => {
       const info = await inspect('media2');
       return info.RestartCount > before.RestartCount && info.State.Health?.Status === 'healthy'
@@ -177,7 +209,7 @@ test('a media server killed from outside comes back by itself', async () => {
         : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 500, what: 'media2 restarted and healthy' },
-  );
+  )) as ContainerInfo;
   assert.notEqual(after.State.Pid, before.State.Pid);
   // The SBC sees it again before the next suite places calls.
   await poll(
@@ -190,7 +222,7 @@ test('a media server killed from outside comes back by itself', async () => {
 });
 
 /** compose.yml's service `name`: the lines from `  name:` to the next service. */
-function composeService(compose, name) {
+function composeService(compose: string, name: string): string {
   const start = compose.indexOf(`\n  ${name}:\n`);
   assert.notEqual(start, -1, `compose.yml has a service ${name}`);
   const rest = compose.slice(start + 1);
@@ -199,7 +231,7 @@ function composeService(compose, name) {
 }
 
 /** The value of `key:` in a compose service's environment, without quotes. */
-function composeEnv(service, key) {
+function composeEnv(service: string, key: string): string | undefined {
   return new RegExp(`^ +${key}: "?([^"\\n]*?)"?$`, 'm').exec(service)?.[1];
 }
 
@@ -210,7 +242,7 @@ test('the deployment agrees with testkit/topology.json', () => {
   const compose = readFileSync(join(BACKEND, 'compose.yml'), 'utf8');
   const cfg = readFileSync(join(BACKEND, 'kamailio/kamailio.cfg'), 'utf8');
   const dispatcher = readFileSync(join(BACKEND, 'kamailio/dispatcher.list'), 'utf8');
-  const define = (name) => new RegExp(`^#!define ${name} (.+)$`, 'm').exec(cfg)?.[1];
+  const define = (name: string) => new RegExp(`^#!define ${name} (.+)$`, 'm').exec(cfg)?.[1];
 
   // Kamailio: the SBC's listeners, its domain and its rtpengine.
   assert.equal(define('SIP_DOMAIN'), `"${DOMAIN}"`, 'kamailio.cfg SIP_DOMAIN');
@@ -254,7 +286,7 @@ test('the deployment agrees with testkit/topology.json', () => {
   // compose.yml: each service's environment and health probe.
   const kamailio = composeService(compose, 'kamailio');
   const credentials = composeService(compose, 'credentials');
-  const allowedOrigins = (service) =>
+  const allowedOrigins = (service: string) =>
     /ALLOWED_ORIGINS: \$\{ALLOWED_ORIGINS:-([^}]*)\}/.exec(service)?.[1].split(' ');
   assert.deepEqual(allowedOrigins(kamailio), ALLOWED_ORIGINS, 'kamailio ALLOWED_ORIGINS');
   assert.deepEqual(allowedOrigins(credentials), ALLOWED_ORIGINS, 'credentials ALLOWED_ORIGINS');

@@ -22,25 +22,19 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { containerName, RTPENGINE } from '../../testkit/topology.ts';
-import {
-  captureNg,
-  compose,
-  ephemeral,
-  kamcmd,
-  options,
-  poll,
-  RUN_DIR,
-  sipp,
-  sipRequest,
-} from './lib';
+import { poll } from '../../testkit/poll';
+import { containerName, RTPENGINE } from '../../testkit/topology';
+import { captureNg, compose, ephemeral, kamcmd, options, RUN_DIR, sipp, sipRequest } from './lib';
 
 const execFileAsync = promisify(execFile);
 
 const NG = { host: RTPENGINE.host, port: RTPENGINE.ngPort };
 
 // ----- bencode, just enough for ng messages -----
-function encode(value) {
+/** What bencode can carry: integers, strings, lists and dictionaries of them. */
+type Bencoded = number | string | Bencoded[] | { [key: string]: Bencoded };
+
+function encode(value: Bencoded): string {
   if (typeof value === 'number') return `i${value}e`;
   if (typeof value === 'string') return `${Buffer.byteLength(value)}:${value}`;
   if (Array.isArray(value)) return `l${value.map(encode).join('')}e`;
@@ -49,8 +43,8 @@ function encode(value) {
 }
 
 /** Decodes the string values of a flat bencoded dictionary (enough to read result/sdp). */
-function decodeStrings(text) {
-  const out = {};
+function decodeStrings(text: string): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
   const re = /(\d+):/y;
   let i = 1;
   const readString = () => {
@@ -70,7 +64,7 @@ function decodeStrings(text) {
   return out;
 }
 
-function ng(cookie, message) {
+function ng(cookie: string, message: Bencoded): Promise<Record<string, string | null>> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     const timer = setTimeout(() => {
@@ -87,7 +81,7 @@ function ng(cookie, message) {
   });
 }
 
-const sdp = (port) =>
+const sdp = (port: number) =>
   [
     'v=0',
     'o=- 1 1 IN IP4 127.0.0.1',
@@ -102,7 +96,7 @@ test('rtpengine answers a repeated cookie from its cache, even for another call'
   const cookie = `cookie-test-${randomBytes(4).toString('hex')}`;
   const callA = `a-${randomBytes(6).toString('hex')}`;
   const callB = `b-${randomBytes(6).toString('hex')}`;
-  const offer = (callId) => ({
+  const offer = (callId: string) => ({
     command: 'offer',
     'call-id': callId,
     'from-tag': 'tag1',
@@ -122,11 +116,12 @@ test('rtpengine answers a repeated cookie from its cache, even for another call'
 });
 
 /** Kamailio's ng cookies for one call (offer, answer, delete), captured on lo. */
-async function cookiesOfOneCall(call) {
+async function cookiesOfOneCall(call: () => Promise<void>): Promise<string[]> {
   const capture = await captureNg();
   try {
     await call();
-    return await poll(
+    // poll resolves with a truthy value only: the cookies.
+    return (await poll(
       () => {
         // The health probe's pings carry their own cookies; Kamailio's are "<server_id>_<pid>_<seq>".
         const cookies = capture
@@ -136,13 +131,13 @@ async function cookiesOfOneCall(call) {
         return cookies.length >= 3 && cookies;
       },
       { what: 'the offer, answer and delete of the call on the ng socket' },
-    );
+    )) as string[];
   } finally {
     await capture.stop();
   }
 }
 
-async function echoCall() {
+async function echoCall(): Promise<void> {
   const caller = `visitor-${randomBytes(4).toString('hex')}`;
   const result = await sipp('call.xml', {
     vars: { CALLER: caller, PAUSE: 200 },
@@ -152,9 +147,9 @@ async function echoCall() {
   assert.ok(result.ok, result.output);
 }
 
-const serverIds = (cookies) => new Set(cookies.map((c) => c.split('_')[0]));
+const serverIds = (cookies: readonly string[]) => new Set(cookies.map((c) => c.split('_')[0]));
 
-async function restartKamailio() {
+async function restartKamailio(): Promise<void> {
   await compose('restart', '--timeout', '2', 'kamailio');
   await poll(async () => (await sipRequest(options())) === 200, {
     timeoutMs: 60000,
@@ -185,7 +180,7 @@ test('the SBC loads its TLS key for its server domain only: its client domain ha
   const { stdout } = await execFileAsync('docker', [
     ...['exec', containerName('kamailio'), 'cat', '/etc/kamailio/tls.cfg'],
   ]);
-  const section = (name) => stdout.split(`[${name}]`)[1]?.split(/^\[/m)[0] ?? '';
+  const section = (name: string) => stdout.split(`[${name}]`)[1]?.split(/^\[/m)[0] ?? '';
   assert.match(
     section('server:default'),
     /^private_key = \/etc\/softphone\/certs\/server-key\.pem$/m,
@@ -222,7 +217,7 @@ test('an orphaned process in the Kamailio container does not take Kamailio down'
 test('during a secret rotation the previous secret still verifies, and not after it', async () => {
   const previousFile = join(RUN_DIR, 'secret.previous');
   const previous = `rotated-out-${randomBytes(8).toString('hex')}`;
-  const register = (expect) =>
+  const register = (expect: number) =>
     sipp('register.xml', {
       vars: { EXPECT: expect },
       service: 'agent8',

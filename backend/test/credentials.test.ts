@@ -2,14 +2,15 @@
 // running container as deployed, plus private instances of the same bundle started
 // here with other settings (production mode, the production rate limits).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort } from '../../testkit/ports.ts';
-import { ALLOWED_ORIGINS, CREDENTIALS_ORIGIN, DOMAIN } from '../../testkit/topology.ts';
+import { freePort } from '../../testkit/ports';
+import { ALLOWED_ORIGINS, CREDENTIALS_ORIGIN, DOMAIN } from '../../testkit/topology';
 import { BACKEND, CA, RUN_DIR } from './lib';
 
 const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
@@ -22,25 +23,61 @@ const PASSWORDS = Object.fromEntries(
   readFileSync(join(RUN_DIR, 'agent-passwords'), 'utf8')
     .trim()
     .split('\n')
-    .map((line) => line.split(' ')),
+    .map((line) => line.split(' ') as [string, string]),
 );
-const SECURITY_HEADERS = {
+const SECURITY_HEADERS: Record<string, string | RegExp> = {
   'cache-control': 'no-store',
   'strict-transport-security': /^max-age=\d{7,}/,
   'x-content-type-options': 'nosniff',
   'content-security-policy': /^default-src 'none'/,
 };
 
+/** What /credentials/visitor and /credentials/agent answer. */
+interface MintedCredentials {
+  /** `<expiry>:<user>` (auth_ephemeral). */
+  username: string;
+  password: string;
+  /** Epoch seconds. */
+  expires: number;
+  uri: string;
+}
+
+/** What /session answers: the signed-in agent. */
+interface SessionAnswer {
+  agent: string;
+}
+
+interface CallOptions {
+  origin?: string;
+  method?: string;
+  /** Sent as is when a string, as JSON otherwise. */
+  body?: unknown;
+  cookie?: string;
+  /** Default application/json (when there is a body). */
+  contentType?: string;
+  port?: number;
+  /** The source address. */
+  local?: string;
+}
+
+interface Answer {
+  status: number | undefined;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** The body parsed as JSON, taken to be a `T`. */
+  json<T>(): T;
+}
+
 /**
  * One HTTPS request. `cookie` is sent as is; `local` picks the source address (every
  * 127.x.y.z is on the lab's `lo`), which is how per-address limits are told apart.
  */
 function call(
-  path,
-  { origin, method = 'GET', body, cookie, contentType, port = LAB_PORT, local } = {},
-) {
+  path: string,
+  { origin, method = 'GET', body, cookie, contentType, port = LAB_PORT, local }: CallOptions = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const headers = {};
+    const headers: Record<string, string> = {};
     if (origin) headers.Origin = origin;
     if (cookie) headers.Cookie = cookie;
     if (body !== undefined) headers['Content-Type'] = contentType ?? 'application/json';
@@ -48,7 +85,7 @@ function call(
       { host: '127.0.0.1', port, path, method, ca: CA, headers, localAddress: local },
       (res) => {
         let text = '';
-        res.on('data', (chunk) => {
+        res.on('data', (chunk: Buffer) => {
           text += chunk;
         });
         res.on('end', () =>
@@ -56,7 +93,7 @@ function call(
             status: res.statusCode,
             headers: res.headers,
             text,
-            json: () => JSON.parse(text),
+            json: <T>() => JSON.parse(text) as T,
           }),
         );
       },
@@ -68,15 +105,20 @@ function call(
   });
 }
 
-function assertSecurityHeaders(res, what) {
+function assertSecurityHeaders(res: Answer, what: string): void {
   for (const [name, expected] of Object.entries(SECURITY_HEADERS)) {
-    const value = res.headers[name];
+    // Each of them is a single-valued header.
+    const value = res.headers[name] as string | undefined;
     if (expected instanceof RegExp) assert.match(value ?? '', expected, `${what}: ${name}`);
     else assert.equal(value, expected, `${what}: ${name}`);
   }
 }
 
-async function signIn(agent, password = PASSWORDS[agent], options = {}) {
+async function signIn(
+  agent: string,
+  password = PASSWORDS[agent],
+  options: CallOptions = {},
+): Promise<{ res: Answer; setCookie: string | undefined; cookie: string | undefined }> {
   const res = await call('/session', {
     origin: ALLOWED,
     method: 'POST',
@@ -91,10 +133,17 @@ async function signIn(agent, password = PASSWORDS[agent], options = {}) {
 
 // CREDENTIALS_BUNDLE runs these tests against another build (e.g. an older version).
 const BUNDLE = process.env.CREDENTIALS_BUNDLE ?? join(BACKEND, 'credentials/dist/server.mjs');
-const instances = [];
+const instances: ChildProcess[] = [];
+
+/** A private instance of the service; exitCode null while it runs. */
+interface Service {
+  port: number;
+  output: string;
+  exitCode: number | null;
+}
 
 /** Starts the service with `env` on a fresh port; resolves once it listens (or exited). */
-async function startService(env) {
+async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
   const port = await freePort();
   const child = spawn(process.execPath, [BUNDLE], {
     env: {
@@ -111,7 +160,7 @@ async function startService(env) {
   instances.push(child);
   let output = '';
   return new Promise((resolve) => {
-    const onData = (chunk) => {
+    const onData = (chunk: Buffer) => {
       output += chunk;
       if (output.includes('credentials: https://')) resolve({ port, output, exitCode: null });
     };
@@ -126,7 +175,7 @@ before(async () => {
   const build = spawn(process.execPath, [join(BACKEND, 'credentials/build.mjs')], {
     stdio: 'inherit',
   });
-  const code = await new Promise((resolve) => build.on('exit', resolve));
+  const code = await new Promise<number | null>((resolve) => build.on('exit', resolve));
   assert.equal(code, 0, 'credentials bundle builds');
 });
 
@@ -159,7 +208,7 @@ test('visitor credentials: fresh visitor name, valid HMAC, TTL, no-store, CORS',
   const res = await call('/credentials/visitor', { origin: ALLOWED });
   assert.equal(res.status, 200);
   assert.equal(res.headers['access-control-allow-origin'], ALLOWED);
-  const body = res.json();
+  const body = res.json<MintedCredentials>();
   const [expires, user] = body.username.split(':');
   assert.match(user, /^visitor-[0-9a-f]+$/);
   assert.equal(Number(expires), body.expires);
@@ -167,14 +216,14 @@ test('visitor credentials: fresh visitor name, valid HMAC, TTL, no-store, CORS',
   assert.ok(ttl > 500 && ttl <= 600, `ttl ${ttl}`);
   assert.equal(body.password, createHmac('sha1', SECRET).update(body.username).digest('base64'));
   assert.equal(body.uri, `sip:${user}@${DOMAIN}`);
-  const again = (await call('/credentials/visitor', { origin: ALLOWED })).json();
+  const again = (await call('/credentials/visitor', { origin: ALLOWED })).json<MintedCredentials>();
   assert.notEqual(again.username.split(':')[1], user, 'each visitor gets a new name');
 });
 
 test('?ttl=N asks for a shorter lifetime, from 10 s up to TTL_SECONDS', async () => {
   const res = await call('/credentials/visitor?ttl=20', { origin: ALLOWED });
   assert.equal(res.status, 200);
-  const ttl = res.json().expires - Date.now() / 1000;
+  const ttl = res.json<MintedCredentials>().expires - Date.now() / 1000;
   assert.ok(ttl > 17 && ttl <= 20, `ttl ${ttl}`);
   for (const bad of ['9', '601', '20.5', 'abc', '-20', '']) {
     const rejected = await call(`/credentials/visitor?ttl=${bad}`, { origin: ALLOWED });
@@ -201,8 +250,8 @@ test('CORS preflight from an allowed Origin gets 204 for GET and POST', async ()
   assert.equal(res.status, 204);
   assert.equal(res.headers['access-control-allow-origin'], ALLOWED);
   assert.equal(res.headers['access-control-allow-credentials'], 'true');
-  assert.match(res.headers['access-control-allow-methods'], /GET/);
-  assert.match(res.headers['access-control-allow-methods'], /POST/);
+  assert.match(res.headers['access-control-allow-methods'] as string, /GET/);
+  assert.match(res.headers['access-control-allow-methods'] as string, /POST/);
 });
 
 test('the old shared agent key in the URL mints nothing', async () => {
@@ -230,24 +279,28 @@ test('agent credentials without a session: 401', async () => {
 test('an agent signs in with its own password: an HttpOnly, Secure, SameSite=None session cookie', async () => {
   const { res, setCookie, cookie } = await signIn('agent1');
   assert.equal(res.status, 200);
-  assert.equal(res.json().agent, 'agent1');
+  assert.equal(res.json<SessionAnswer>().agent, 'agent1');
   assert.equal(res.headers['access-control-allow-credentials'], 'true');
-  assert.match(setCookie, /^__Host-helpline-session=[\w-]{40,};/);
+  // Passed as they are: assert.match fails on a missing header.
+  assert.match(setCookie as string, /^__Host-helpline-session=[\w-]{40,};/);
   for (const attribute of ['HttpOnly', 'Secure', 'SameSite=None', 'Path=/']) {
-    assert.ok(setCookie.split('; ').includes(attribute), `${attribute} in ${setCookie}`);
+    assert.ok(
+      (setCookie as string).split('; ').includes(attribute),
+      `${attribute} in ${setCookie}`,
+    );
   }
-  const maxAge = Number(/Max-Age=(\d+)/.exec(setCookie)?.[1]);
+  const maxAge = Number(/Max-Age=(\d+)/.exec(setCookie as string)?.[1]);
   assert.ok(maxAge > 0 && maxAge <= 24 * 3600, `a bounded lifetime, got Max-Age=${maxAge}`);
 
   const minted = await call('/credentials/agent', { origin: ALLOWED, cookie });
   assert.equal(minted.status, 200);
-  const body = minted.json();
+  const body = minted.json<MintedCredentials>();
   assert.match(body.username, /^\d+:agent1$/);
   assert.equal(body.password, createHmac('sha1', SECRET).update(body.username).digest('base64'));
   const session = await call('/session', { origin: ALLOWED, cookie });
-  assert.equal(session.json().agent, 'agent1');
+  assert.equal(session.json<SessionAnswer>().agent, 'agent1');
   const short = await call('/credentials/agent?ttl=30', { origin: ALLOWED, cookie });
-  assert.ok(short.json().expires - Date.now() / 1000 <= 30);
+  assert.ok(short.json<MintedCredentials>().expires - Date.now() / 1000 <= 30);
 });
 
 test("a session for agent1 cannot mint agent2's credentials", async () => {

@@ -4,14 +4,15 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { test } from 'node:test';
-import { kamcmd, options, poll, SBC, sipRequest } from './lib';
+import { poll } from '../../testkit/poll';
+import { kamcmd, options, SBC, sipRequest } from './lib';
 
 const FLOODER = '127.0.0.2';
 const BYSTANDER = '127.0.0.3';
 
-async function flood(from, count) {
+async function flood(from: string, count: number): Promise<void> {
   const socket = createSocket('udp4');
-  await new Promise((resolve) => socket.bind(0, from, resolve));
+  await new Promise<void>((resolve) => socket.bind(0, from, resolve));
   const { port } = socket.address();
   for (let i = 0; i < count; i++) {
     await new Promise((resolve) =>
