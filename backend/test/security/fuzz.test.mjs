@@ -29,7 +29,7 @@ import {
   sendWebSocket,
   tally,
 } from './fuzz-lib.mjs';
-import { finalResponse, placeCall, token } from './sbc-lib.mjs';
+import { finalResponse, placeCall, token } from './sbc-lib';
 
 const run = promisify(execFile);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
