@@ -17,7 +17,7 @@ const sip = await loadSipParser();
 // fuzz-lib imports the lab's secrets through backend/test/lib.mjs only for its senders;
 // the corpus itself needs none, but the import must resolve: run where backend/run exists.
 const { fuzzMessage, inDialog, percentile, wire } = await import(
-  pathToFileURL(join(root, 'backend/test/security/fuzz-lib.mjs')).href
+  pathToFileURL(join(root, 'backend/test/security/fuzz-lib.ts')).href
 );
 
 const seed = Number(process.argv[2] ?? 1);
