@@ -18,7 +18,7 @@ report="$(mktemp /tmp/fuzz-report.XXXXXX)"
 trap 'rm -f "$report"' EXIT
 # The media server's parser alone on a larger corpus: parse time per message, nothing thrown.
 status=0
-node --import tsx bench/fuzz/parse.mjs "${FUZZ_SEED:-1}" 20000 || status=$?
+node --import tsx bench/fuzz/parse.ts "${FUZZ_SEED:-1}" 20000 || status=$?
 echo
 # The test's own output (seed, failures) goes to stderr; the table to stdout.
 FUZZ_SCALE="${FUZZ_SCALE:-3}" FUZZ_REPORT="$report" \
