@@ -239,7 +239,8 @@ export async function dispatcherState(): Promise<Record<string, string>> {
 export interface WebSocketClient {
   /** The client's own TCP port: the SBC sees the WebSocket as 127.0.0.1:localPort. */
   localPort: number;
-  send(text: string): void;
+  /** Sends one text frame: a string as UTF-8, or bytes as they are (the fuzzer's non-UTF-8). */
+  send(text: string | Buffer): void;
   /** The next text message; rejects after `timeoutMs` without one. */
   next(timeoutMs?: number): Promise<string>;
   close(): void;

@@ -3,9 +3,9 @@
 // Record-Route and Contact headers of what it receives.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ALLOWED_ORIGINS } from '../../../testkit/topology.ts';
+import { ALLOWED_ORIGINS } from '../../../testkit/topology';
 import { ephemeral, SBC, websocket } from '../lib';
-import { header, placeCall, registerOverWebSocket, token, udpEndpoint } from './sbc-lib.mjs';
+import { header, placeCall, registerOverWebSocket, token, udpEndpoint } from './sbc-lib';
 
 test("a call to a browser shows it neither the caller's SIP address nor the internal listener", async () => {
   const { status, ws } = await websocket(ALLOWED_ORIGINS[0]);

@@ -2,34 +2,53 @@
 // call with digest authentication, RFC 3261 / RFC 2617), a trap that records anything
 // the SBC relays to it, and SIP message builders.
 import { createHash, randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
-import { DOMAIN, SBC } from '../lib';
+import { createSocket, type RemoteInfo } from 'node:dgram';
+import type { EphemeralCredentials } from '../../../testkit/ephemeral';
+import { DOMAIN, SBC, type WebSocketClient } from '../lib';
 
-const md5 = (text) => createHash('md5').update(text).digest('hex');
-export const token = () => randomBytes(6).toString('hex');
+const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+export const token = (): string => randomBytes(6).toString('hex');
 
-/** A header's value from a SIP message (first occurrence), or undefined. */
-export function header(message, name) {
-  const match = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(message);
+/** A test on a received message's text (finalResponse(), requestOf(), ...). */
+export type Match = (text: string) => boolean;
+
+/** A header's value from a SIP message (first occurrence), or undefined (also for no message). */
+export function header(message: string | null, name: string): string | undefined {
+  const match = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(message ?? '');
   return match?.[1].trim();
 }
 
 /** All values of a header, comma-separated lists split (Record-Route). */
-export function headers(message, name) {
-  const values = [];
+export function headers(message: string, name: string): string[] {
+  const values: string[] = [];
   for (const match of message.matchAll(new RegExp(`^${name}:[ \\t]*(.*)$`, 'gim')))
     values.push(...match[1].split(/,(?=\s*<)/).map((v) => v.trim()));
   return values;
 }
 
-export const statusOf = (message) => Number(/^SIP\/2\.0 (\d{3})/.exec(message)?.[1] ?? 0);
+/** A response's status code; 0 for a request, or for no message (null). */
+export const statusOf = (message: string | null): number =>
+  Number(/^SIP\/2\.0 (\d{3})/.exec(message ?? '')?.[1] ?? 0);
+
+/** What a digest answer is computed over: the request and the credentials. */
+export interface DigestRequest extends EphemeralCredentials {
+  method: string;
+  uri: string;
+  /** The nonce count sent with qop=auth (default 1). */
+  nc?: number;
+}
 
 /**
  * The Authorization value answering a digest challenge (WWW-/Proxy-Authenticate value),
- * with qop=auth when offered (RFC 2617 section 3.2.2).
+ * with qop=auth when offered (RFC 2617 section 3.2.2). An undefined challenge (a reply
+ * without the header) gives an answer without realm or nonce.
  */
-export function digest(challenge, { method, uri, username, password, nc = 1 }) {
-  const param = (name) => new RegExp(`${name}="?([^",]+)"?`, 'i').exec(challenge)?.[1];
+export function digest(
+  challenge: string | undefined,
+  { method, uri, username, password, nc = 1 }: DigestRequest,
+): string {
+  const param = (name: string) =>
+    new RegExp(`${name}="?([^",]+)"?`, 'i').exec(challenge ?? '')?.[1];
   const realm = param('realm');
   const nonce = param('nonce');
   const qop = param('qop');
@@ -44,17 +63,47 @@ export function digest(challenge, { method, uri, username, password, nc = 1 }) {
   return `${base}, response="${response}", algorithm=MD5, qop=auth, nc=${ncValue}, cnonce="${cnonce}"`;
 }
 
+/** A datagram an endpoint received: its text and its sender. */
+export interface Datagram {
+  text: string;
+  from: RemoteInfo;
+}
+
+export interface WaitForOptions {
+  /** Give up (resolve with null) after this long; default 3000 ms. */
+  timeoutMs?: number;
+  /** The index in `received` to look from (default 0: everything received so far). */
+  start?: number;
+}
+
+/**
+ * A UDP socket that keeps every datagram it receives: udpEndpoint() here, fuzz-lib's
+ * rawEndpoint(), and what placeCall() runs a call over. `LOCAL` in a sent text stands for
+ * the endpoint's own host:port.
+ */
+export interface SipEndpoint {
+  readonly port: number;
+  readonly host: string;
+  /** Every datagram received so far, in arrival order. */
+  readonly received: readonly Datagram[];
+  /** Sends `text` (LOCAL filled in) to port/host, by default the SBC's SIP port. */
+  send(text: string, port?: number, host?: string): Promise<void>;
+  /** The first received text (from `start` on) that matches, or null after `timeoutMs`. */
+  waitFor(match: Match, options?: WaitForOptions): Promise<string | null>;
+  close(): void;
+}
+
 /** A UDP socket that queues every datagram it receives. */
-export async function udpEndpoint(bind = '127.0.0.1', port = 0) {
+export async function udpEndpoint(bind = '127.0.0.1', port = 0): Promise<SipEndpoint> {
   const socket = createSocket('udp4');
-  const received = [];
-  const waiters = [];
+  const received: Datagram[] = [];
+  const waiters: (() => void)[] = [];
   socket.on('message', (buf, rinfo) => {
     const item = { text: buf.toString(), from: rinfo };
     received.push(item);
     for (const waiter of [...waiters]) waiter();
   });
-  await new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(port, bind, resolve);
   });
@@ -65,7 +114,9 @@ export async function udpEndpoint(bind = '127.0.0.1', port = 0) {
     received,
     send(text, port = SBC.sipPort, host = SBC.host) {
       return new Promise((resolve) =>
-        socket.send(text.replaceAll('LOCAL', `${bind}:${address.port}`), port, host, resolve),
+        socket.send(text.replaceAll('LOCAL', `${bind}:${address.port}`), port, host, () =>
+          resolve(),
+        ),
       );
     },
     /** Resolves with the first received item (from `start` on) that matches, or null on timeout. */
@@ -82,7 +133,7 @@ export async function udpEndpoint(bind = '127.0.0.1', port = 0) {
         };
         const waiter = () => check();
         const timer = setTimeout(() => finish(null), timeoutMs);
-        const finish = (value) => {
+        const finish = (value: string | null) => {
           clearTimeout(timer);
           const at = waiters.indexOf(waiter);
           if (at >= 0) waiters.splice(at, 1);
@@ -99,27 +150,50 @@ export async function udpEndpoint(bind = '127.0.0.1', port = 0) {
 }
 
 /** The response a UAS gives `request` (the text of one): its Vias, From, To, Call-ID, CSeq. */
-export function responseTo(request, status, reason) {
+export function responseTo(request: string, status: number, reason: string): string {
   const copied = request.split('\r\n').filter((line) => /^(Via|From|To|Call-ID|CSeq):/i.test(line));
   return [`SIP/2.0 ${status} ${reason}`, ...copied, 'Content-Length: 0', '', ''].join('\r\n');
 }
 
 /** An in-dialog request with this method and Call-ID (e.g. a BYE the SBC relays to us). */
-export const requestOf = (callId, method) => (text) =>
-  text.startsWith(`${method} `) && header(text, 'Call-ID') === callId;
+export const requestOf =
+  (callId: string, method: string): Match =>
+  (text) =>
+    text.startsWith(`${method} `) && header(text, 'Call-ID') === callId;
 
 /** A final response (not 100) to the request with this Call-ID and CSeq method. */
-export const finalResponse = (callId, method) => (text) =>
-  statusOf(text) >= 180 &&
-  header(text, 'Call-ID') === callId &&
-  new RegExp(`^\\d+ ${method}$`).test(header(text, 'CSeq') ?? '') &&
-  (method !== 'INVITE' || statusOf(text) >= 200);
+export const finalResponse =
+  (callId: string, method: string): Match =>
+  (text) =>
+    statusOf(text) >= 180 &&
+    header(text, 'Call-ID') === callId &&
+    new RegExp(`^\\d+ ${method}$`).test(header(text, 'CSeq') ?? '') &&
+    (method !== 'INVITE' || statusOf(text) >= 200);
+
+export interface ForgeOptions {
+  /** The Request-URI: where the attacker wants the request relayed. */
+  target: string;
+  /** The Via's protocol and sent-by (default `SIP/2.0/UDP LOCAL`). */
+  via?: string;
+  /** The Route header's value (default `<sip:SBC-host;lr>`). */
+  route?: string;
+  callId?: string;
+}
+
+/** A forged request's text (LOCAL still in it) and its Call-ID. */
+export interface ForgedRequest {
+  callId: string;
+  text: string;
+}
 
 /**
  * An in-dialog request an attacker makes up: a To-tag that belongs to no dialog, a Route
  * through the SBC and a Request-URI pointing wherever the attacker wants it relayed.
  */
-export function forgedInDialog(method, { target, via = 'SIP/2.0/UDP LOCAL', route, callId }) {
+export function forgedInDialog(
+  method: string,
+  { target, via = 'SIP/2.0/UDP LOCAL', route, callId }: ForgeOptions,
+): ForgedRequest {
   const id = callId ?? `forged-${token()}`;
   const lines = [
     `${method} ${target} SIP/2.0`,
@@ -141,7 +215,10 @@ export function forgedInDialog(method, { target, via = 'SIP/2.0/UDP LOCAL', rout
   return { callId: id, text: [...lines, 'Content-Length: 0', '', ''].join('\r\n') };
 }
 
-function sdp(rtpPort, direction = 'sendrecv') {
+/** An SDP offer's media direction (RFC 4566 section 6). */
+export type SdpDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+function sdp(rtpPort: number, direction: SdpDirection = 'sendrecv'): string {
   return [
     'v=0',
     `o=- 1 1 IN IP4 127.0.0.1`,
@@ -156,12 +233,66 @@ function sdp(rtpPort, direction = 'sendrecv') {
   ].join('\r\n');
 }
 
+/** The call placeCall() sets up. */
+export interface CallSetup {
+  /** The caller's user part (From and Contact), whose credentials authenticate it. */
+  caller: string;
+  /** The callee: the Request-URI's user (a service or an agent). */
+  service: string;
+  credentials: EphemeralCredentials;
+  /** Where the caller receives media: the SDP offer names its port. */
+  rtp: { readonly port: number };
+  /** The offer's direction (default sendrecv). */
+  direction?: SdpDirection;
+}
+
+/** An in-dialog request's sender and extra header lines (Call.request()). */
+export interface InDialogOptions {
+  /** The endpoint that sends it (default the call's own `ua`). */
+  from?: SipEndpoint;
+  /** Header lines added after CSeq. */
+  extra?: readonly string[];
+}
+
+/** An established call (placeCall()): its dialog and its in-dialog requests. */
+export interface Call<E extends SipEndpoint = SipEndpoint> {
+  /** The caller's endpoint, the call's own. */
+  ua: E;
+  callId: string;
+  fromTag: string;
+  /** The 200's To header, with the callee's tag. */
+  to: string;
+  /** The route set: the 200's Record-Route, reversed. */
+  routes: string[];
+  /** The remote target (the 200's Contact URI): every in-dialog request's Request-URI. */
+  target: string;
+  /**
+   * An in-dialog request as this call's caller would send it, from `from` (default the
+   * UA itself), with `extra` header lines. Resolves with the final reply's text or null.
+   */
+  request(method: string, options?: InDialogOptions): Promise<string | null>;
+  /** The final status of an in-dialog request (see `request`), or null. */
+  status(method: string, options?: InDialogOptions): Promise<number | null>;
+  /** Closes the UA's socket (it sends nothing: a BYE is `status('BYE')`). */
+  close(): void;
+}
+
 /**
  * A real call over UDP: INVITE, 407, authenticated INVITE, 200, ACK. Returns the dialog
  * (Call-ID, tags, route set, remote target) and helpers for in-dialog requests. A caller
  * that offers `direction: 'recvonly'` only listens (the media server then expects no RTP).
+ * `ua` is the endpoint to call from (default: a new udpEndpoint()).
  */
-export async function placeCall({ caller, service, credentials, rtp, ua: given, direction }) {
+export function placeCall<E extends SipEndpoint>(setup: CallSetup & { ua: E }): Promise<Call<E>>;
+export function placeCall(setup: CallSetup & { ua?: undefined }): Promise<Call>;
+export async function placeCall({
+  caller,
+  service,
+  credentials,
+  rtp,
+  ua: given,
+  direction,
+}: CallSetup & { ua?: SipEndpoint | undefined }): Promise<Call> {
   const ua = given ?? (await udpEndpoint());
   try {
     return await setUpCall(ua, { caller, service, credentials, rtp, direction });
@@ -172,11 +303,14 @@ export async function placeCall({ caller, service, credentials, rtp, ua: given, 
   }
 }
 
-async function setUpCall(ua, { caller, service, credentials, rtp, direction }) {
+async function setUpCall(
+  ua: SipEndpoint,
+  { caller, service, credentials, rtp, direction }: CallSetup,
+): Promise<Call> {
   const callId = `call-${token()}`;
   const fromTag = token();
   const uri = `sip:${service}@${DOMAIN}`;
-  const invite = (cseq, auth) => {
+  const invite = (cseq: number, auth?: string) => {
     const body = sdp(rtp.port, direction);
     return [
       `INVITE ${uri} SIP/2.0`,
@@ -194,7 +328,12 @@ async function setUpCall(ua, { caller, service, credentials, rtp, direction }) {
       body,
     ].join('\r\n');
   };
-  const ack = (cseq, toHeader, requestUri, routes) =>
+  const ack = (
+    cseq: number,
+    toHeader: string | undefined,
+    requestUri: string,
+    routes: readonly string[],
+  ) =>
     [
       `ACK ${requestUri} SIP/2.0`,
       `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${token()}`,
@@ -211,7 +350,8 @@ async function setUpCall(ua, { caller, service, credentials, rtp, direction }) {
 
   await ua.send(invite(1));
   const challenge = await ua.waitFor(finalResponse(callId, 'INVITE'));
-  if (statusOf(challenge ?? '') !== 407) throw new Error(`expected 407, got ${challenge}`);
+  if (challenge === null || statusOf(challenge) !== 407)
+    throw new Error(`expected 407, got ${challenge}`);
   await ua.send(ack(1, header(challenge, 'To'), uri, []));
   const auth = digest(header(challenge, 'Proxy-Authenticate'), {
     method: 'INVITE',
@@ -221,10 +361,12 @@ async function setUpCall(ua, { caller, service, credentials, rtp, direction }) {
   const start = ua.received.length;
   await ua.send(invite(2, auth));
   const answer = await ua.waitFor(finalResponse(callId, 'INVITE'), { timeoutMs: 15000, start });
-  if (statusOf(answer ?? '') !== 200) throw new Error(`call not answered: ${answer}`);
+  if (answer === null || statusOf(answer) !== 200) throw new Error(`call not answered: ${answer}`);
   const to = header(answer, 'To');
   const routes = headers(answer, 'Record-Route').reverse();
-  const target = /<([^>]+)>/.exec(header(answer, 'Contact'))[1];
+  const target = /<([^>]+)>/.exec(header(answer, 'Contact') ?? '')?.[1];
+  if (to === undefined || target === undefined)
+    throw new Error(`answer without To or Contact URI: ${answer}`);
   await ua.send(ack(2, to, target, routes));
 
   let cseq = 2;
@@ -232,7 +374,10 @@ async function setUpCall(ua, { caller, service, credentials, rtp, direction }) {
    * An in-dialog request as this call's caller would send it, from `from` (default the
    * UA itself), with `extra` header lines. Resolves with the final reply's text or null.
    */
-  const request = async (method, { from = ua, extra = [] } = {}) => {
+  const request = async (
+    method: string,
+    { from = ua, extra = [] }: InDialogOptions = {},
+  ): Promise<string | null> => {
     cseq += 1;
     const text = [
       `${method} ${target} SIP/2.0`,
@@ -253,7 +398,7 @@ async function setUpCall(ua, { caller, service, credentials, rtp, direction }) {
     return from.waitFor(finalResponse(callId, method), { start: mark });
   };
   /** The final status of an in-dialog request (see `request`), or null. */
-  const status = async (method, options) => {
+  const status = async (method: string, options?: InDialogOptions): Promise<number | null> => {
     const reply = await request(method, options);
     return reply ? statusOf(reply) : null;
   };
@@ -261,7 +406,10 @@ async function setUpCall(ua, { caller, service, credentials, rtp, direction }) {
 }
 
 /** Resolves once `count` RTP packets arrived at `rtp` after this call, false on timeout. */
-export async function rtpFlows(rtp, { count = 10, timeoutMs = 10000 } = {}) {
+export async function rtpFlows(
+  rtp: SipEndpoint,
+  { count = 10, timeoutMs = 10000 }: { count?: number; timeoutMs?: number } = {},
+): Promise<boolean> {
   const start = rtp.received.length;
   const deadline = Date.now() + timeoutMs;
   while (rtp.received.length - start < count) {
@@ -271,10 +419,15 @@ export async function rtpFlows(rtp, { count = 10, timeoutMs = 10000 } = {}) {
   return true;
 }
 
-/** Registers `user` on an open WebSocket (lib.mjs websocket()) with digest authentication. */
-export async function registerOverWebSocket(ws, user, credentials, contactHost) {
+/** Registers `user` on an open WebSocket (lib.ts websocket()) with digest authentication. */
+export async function registerOverWebSocket(
+  ws: WebSocketClient,
+  user: string,
+  credentials: EphemeralCredentials,
+  contactHost: string,
+): Promise<string> {
   const callId = token();
-  const register = (cseq, authorization) =>
+  const register = (cseq: number, authorization?: string) =>
     [
       `REGISTER sip:${DOMAIN} SIP/2.0`,
       `Via: SIP/2.0/WSS ${contactHost};branch=z9hG4bK${token()}`,

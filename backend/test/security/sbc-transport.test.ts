@@ -4,20 +4,22 @@
 // media server's address and port as its own.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connect } from 'node:tls';
-import { ALLOWED_ORIGINS, MEDIA_SERVERS } from '../../../testkit/topology.ts';
+import { type ConnectionOptions, connect } from 'node:tls';
+import { ALLOWED_ORIGINS, MEDIA_SERVERS } from '../../../testkit/topology';
 import { CA, DOMAIN, SBC, websocket } from '../lib';
-import { statusOf, token } from './sbc-lib.mjs';
+import { statusOf, token } from './sbc-lib';
 
 /** Resolves with the negotiated cipher name, or the handshake error's message. */
-function handshake(options) {
+function handshake(options: ConnectionOptions): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect({ host: SBC.host, port: SBC.wssPort, ca: CA, ...options }, () => {
       const { name } = socket.getCipher();
       socket.end();
       resolve(name);
     });
-    socket.on('error', (error) => resolve(`error: ${error.code ?? error.message}`));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      resolve(`error: ${error.code ?? error.message}`),
+    );
     socket.setTimeout(5000, () => {
       socket.destroy();
       resolve('error: timeout');
@@ -57,7 +59,7 @@ test('TLS 1.3 is accepted', async () => {
 });
 
 test('raw SIP over TLS on the WSS port (no WebSocket handshake) gets no SIP answer', async () => {
-  const reply = await new Promise((resolve) => {
+  const reply = await new Promise<string | null>((resolve) => {
     const socket = connect({ host: SBC.host, port: SBC.wssPort, ca: CA }, () => {
       const callId = token();
       socket.write(
@@ -99,7 +101,7 @@ test('raw SIP over TLS on the WSS port (no WebSocket handshake) gets no SIP answ
 test("a WebSocket from the media server's address and port is not trusted (challenged)", async () => {
   // The lab's media1 speaks SIP on UDP 127.0.0.1:5071; TCP port 5071 is free for a
   // client to bind. Trust by address must not extend to the public port.
-  const media1 = MEDIA_SERVERS.find((server) => server.name === 'media1');
+  const media1 = MEDIA_SERVERS.find((server) => server.name === 'media1')!;
   const { status, ws } = await websocket(ALLOWED_ORIGINS[0], { localPort: media1.sipPort });
   assert.equal(status, 101);
   try {

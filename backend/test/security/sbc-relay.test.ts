@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { ALLOWED_ORIGINS, HOST, MEDIA_SERVERS } from '../../../testkit/topology.ts';
-import { DOMAIN, ephemeral, SBC, websocket } from '../lib';
+import { ALLOWED_ORIGINS, HOST, MEDIA_SERVERS } from '../../../testkit/topology';
+import { DOMAIN, ephemeral, SBC, type WebSocketClient, websocket } from '../lib';
 import {
+  type Call,
   digest,
   finalResponse,
   forgedInDialog,
@@ -16,19 +17,20 @@ import {
   placeCall,
   registerOverWebSocket,
   rtpFlows,
+  type SipEndpoint,
   statusOf,
   token,
   udpEndpoint,
-} from './sbc-lib.mjs';
+} from './sbc-lib';
 
 const METHODS = ['MESSAGE', 'OPTIONS', 'BYE', 'INVITE', 'REFER'];
 const REFUSED = [403, 404];
 const ORIGIN = ALLOWED_ORIGINS[0];
-const MEDIA1_SIP_PORT = MEDIA_SERVERS.find((server) => server.name === 'media1').sipPort;
+const MEDIA1_SIP_PORT = MEDIA_SERVERS.find((server) => server.name === 'media1')!.sipPort;
 
 describe('forged in-dialog requests over UDP are answered, never relayed', () => {
-  let trap;
-  let attacker;
+  let trap: SipEndpoint;
+  let attacker: SipEndpoint;
   before(async () => {
     trap = await udpEndpoint();
     attacker = await udpEndpoint();
@@ -121,8 +123,8 @@ describe("an ;alias= Request-URI does not reach an agent's WebSocket", () => {
 });
 
 describe('forged in-dialog requests over WSS are answered, never relayed', () => {
-  let trap;
-  let client;
+  let trap: SipEndpoint;
+  let client: WebSocketClient;
   before(async () => {
     trap = await udpEndpoint();
     const { status, ws } = await websocket(ORIGIN);
@@ -158,8 +160,8 @@ describe('forged in-dialog requests over WSS are answered, never relayed', () =>
 });
 
 describe("someone else's BYE does not end a real call", () => {
-  let rtp;
-  let call;
+  let rtp: SipEndpoint;
+  let call: Call;
   before(async () => {
     rtp = await udpEndpoint();
     const caller = `visitor-${token()}`;

@@ -3,10 +3,34 @@
 // ephemeral credentials it was made with.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { EphemeralCredentials } from '../../../testkit/ephemeral';
 import { DOMAIN, ephemeral, kamcmd } from '../lib';
-import { digest, finalResponse, header, statusOf, token, udpEndpoint } from './sbc-lib.mjs';
+import {
+  digest,
+  finalResponse,
+  header,
+  type SipEndpoint,
+  statusOf,
+  token,
+  udpEndpoint,
+} from './sbc-lib';
 
-function register(user, { callId, cseq, expires, authorization, contactExpires }) {
+/** What a REGISTER asks for: the Expires header, or the Contact's expires parameter. */
+interface Expiry {
+  expires?: number;
+  contactExpires?: number;
+}
+
+function register(
+  user: string,
+  {
+    callId,
+    cseq,
+    expires,
+    authorization,
+    contactExpires,
+  }: Expiry & { callId: string; cseq: number; authorization?: string },
+): string {
   return [
     `REGISTER sip:${DOMAIN} SIP/2.0`,
     `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${token()}`,
@@ -25,7 +49,12 @@ function register(user, { callId, cseq, expires, authorization, contactExpires }
 }
 
 /** REGISTER, answer the challenge; resolves with the challenge and the final reply. */
-async function registerWith(client, user, credentials, options = {}) {
+async function registerWith(
+  client: SipEndpoint,
+  user: string,
+  credentials: EphemeralCredentials,
+  options: Expiry = {},
+): Promise<{ challenge: string | null; request: string; reply: string | null; callId: string }> {
   const callId = `reg-${token()}`;
   let mark = client.received.length;
   await client.send(register(user, { callId, cseq: 1, ...options }));
@@ -49,8 +78,8 @@ test('challenges offer qop=auth', async () => {
     const { challenge, reply } = await registerWith(client, 'agent4', ephemeral('agent4'), {
       expires: 0,
     });
-    assert.match(header(challenge, 'WWW-Authenticate'), /qop="?auth/);
-    assert.equal(statusOf(reply), 200, reply);
+    assert.match(header(challenge, 'WWW-Authenticate') ?? '', /qop="?auth/);
+    assert.equal(statusOf(reply), 200, reply ?? undefined);
   } finally {
     client.close();
   }
@@ -62,7 +91,7 @@ test('a replayed REGISTER with the same Authorization is refused (nonce used onc
     const { request, reply, callId } = await registerWith(client, 'agent4', ephemeral('agent4'), {
       expires: 0,
     });
-    assert.equal(statusOf(reply), 200, reply);
+    assert.equal(statusOf(reply), 200, reply ?? undefined);
     // The captured request, sent again as it was (a new branch, so it is not a
     // retransmission the transaction layer would absorb).
     const replay = request.replace(/branch=z9hG4bK\w+/, `branch=z9hG4bK${token()}`);
@@ -80,7 +109,7 @@ test('a replayed INVITE Proxy-Authorization is refused (407)', async () => {
   const visitor = `visitor-${token()}`;
   try {
     const callId = `inv-${token()}`;
-    const invite = (cseq, auth, branch = token()) =>
+    const invite = (cseq: number, auth?: string, branch = token()) =>
       [
         `INVITE sip:nobody@example.com SIP/2.0`,
         `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${branch}`,
@@ -119,13 +148,13 @@ test('a replayed INVITE Proxy-Authorization is refused (407)', async () => {
 });
 
 /** The Expires the location table holds for the user's contact. */
-async function storedExpires(user) {
+async function storedExpires(user: string): Promise<number | null> {
   const out = await kamcmd('ul.lookup', 'location', `${user}@${DOMAIN}`);
   const match = /Expires: (\d+)/.exec(out);
   return match ? Number(match[1]) : null;
 }
 
-for (const [what, options] of Object.entries({
+for (const [what, options] of Object.entries<Expiry>({
   'the Expires header': { expires: 3600 },
   "the Contact's expires parameter": { contactExpires: 3600 },
 })) {
@@ -134,8 +163,8 @@ for (const [what, options] of Object.entries({
     const user = 'agent6';
     try {
       const { reply } = await registerWith(client, user, ephemeral(user, { ttl: 90 }), options);
-      assert.equal(statusOf(reply), 200, reply);
-      const granted = Number(/;expires=(\d+)/.exec(header(reply, 'Contact'))?.[1]);
+      assert.equal(statusOf(reply), 200, reply ?? undefined);
+      const granted = Number(/;expires=(\d+)/.exec(header(reply, 'Contact') ?? '')?.[1]);
       assert.ok(granted > 0 && granted <= 90, `granted ${granted} s: ${reply}`);
       const stored = await storedExpires(user);
       assert.ok(stored !== null && stored <= 90, `stored ${stored} s`);
@@ -153,8 +182,8 @@ test('a registration shorter than the credentials is left as asked', async () =>
     const { reply } = await registerWith(client, user, ephemeral(user, { ttl: 600 }), {
       expires: 120,
     });
-    assert.equal(statusOf(reply), 200, reply);
-    const granted = Number(/;expires=(\d+)/.exec(header(reply, 'Contact'))?.[1]);
+    assert.equal(statusOf(reply), 200, reply ?? undefined);
+    const granted = Number(/;expires=(\d+)/.exec(header(reply, 'Contact') ?? '')?.[1]);
     assert.ok(granted > 100 && granted <= 120, `granted ${granted}`);
   } finally {
     await registerWith(client, user, ephemeral(user), { expires: 0 });

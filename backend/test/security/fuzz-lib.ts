@@ -6,14 +6,29 @@
 // with (seed, L, i), so a failure names seed, lane and index, and `fuzzMessage()` rebuilds
 // exactly that message for a reproduction.
 import { createSocket } from 'node:dgram';
-import { HOST, MEDIA_SERVERS } from '../../../testkit/topology.ts';
-import { DOMAIN, MEDIA_HTTP, SBC, websocket } from '../lib';
+import { sleep } from '../../../testkit/poll';
+import { HOST, MEDIA_SERVERS } from '../../../testkit/topology';
+import { DOMAIN, MEDIA_HTTP, SBC, type WebSocketClient, websocket } from '../lib';
+import type { Call, Datagram, SipEndpoint } from './sbc-lib';
 
 /** The lab's media1, which injected requests try to reach past the SBC. */
-const MEDIA1_SIP = `${HOST}:${MEDIA_SERVERS.find((server) => server.name === 'media1').sipPort}`;
+const MEDIA1_SIP = `${HOST}:${MEDIA_SERVERS.find((server) => server.name === 'media1')!.sipPort}`;
+
+/** What prng() gives: draws from one seeded sequence. */
+export interface Rng {
+  /** A number from 0 (inclusive) to 1 (exclusive). */
+  next(): number;
+  /** An integer from 0 to n - 1. */
+  int(n: number): number;
+  /** An integer from min to max inclusive, log-uniform so small and huge sizes both occur. */
+  size(min: number, max: number): number;
+  pick<T>(items: readonly T[]): T;
+  /** True with probability p. */
+  chance(p: number): boolean;
+}
 
 /** mulberry32: tiny, fast, good enough for choosing mutations (not for anything secret). */
-export function prng(seed) {
+export function prng(seed: number): Rng {
   let state = seed >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -22,7 +37,7 @@ export function prng(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const int = (n) => Math.floor(next() * n);
+  const int = (n: number) => Math.floor(next() * n);
   return {
     next,
     int,
@@ -35,7 +50,7 @@ export function prng(seed) {
 }
 
 /** A 32-bit seed for message `index` of `lane`, from the run's seed (FNV-1a over the three). */
-function messageSeed(seed, lane, index) {
+function messageSeed(seed: number, lane: string, index: number): number {
   let hash = 0x811c9dc5;
   for (const ch of `${seed}/${lane}/${index}`) {
     hash ^= ch.charCodeAt(0);
@@ -66,33 +81,53 @@ const DTMF = 'Signal=5\r\nDuration=160\r\n';
 
 /** Out-of-dialog request templates aimed at `target` (host:port), `marker` in Call-ID and branch. */
 const TEMPLATES = {
-  INVITE: (m) =>
+  INVITE: (m: string) =>
     request('INVITE', `sip:echo@${DOMAIN}`, m, {
       contact: true,
       type: 'application/sdp',
       body: SDP,
     }),
-  REGISTER: (m) =>
+  REGISTER: (m: string) =>
     request('REGISTER', `sip:${DOMAIN}`, m, {
       contact: true,
       to: `<sip:fuzz@${DOMAIN}>`,
       extra: ['Expires: 60'],
     }),
-  OPTIONS: (m, t) => request('OPTIONS', `sip:${t}`, m, { to: `<sip:${t}>` }),
-  BYE: (m) => request('BYE', `sip:echo@${DOMAIN}`, m, { toTag: true }),
-  MESSAGE: (m) =>
+  OPTIONS: (m: string, t: string) => request('OPTIONS', `sip:${t}`, m, { to: `<sip:${t}>` }),
+  BYE: (m: string) => request('BYE', `sip:echo@${DOMAIN}`, m, { toTag: true }),
+  MESSAGE: (m: string) =>
     request('MESSAGE', `sip:agent1@${DOMAIN}`, m, { type: 'text/plain', body: 'hello' }),
-  INFO: (m) =>
+  INFO: (m: string) =>
     request('INFO', `sip:echo@${DOMAIN}`, m, {
       toTag: true,
       type: 'application/dtmf-relay',
       body: DTMF,
     }),
-  ACK: (m) => request('ACK', `sip:echo@${DOMAIN}`, m, { toTag: true }),
+  ACK: (m: string) => request('ACK', `sip:echo@${DOMAIN}`, m, { toTag: true }),
 };
-export const METHODS = Object.keys(TEMPLATES);
+/** A method with an out-of-dialog template. */
+export type TemplateMethod = keyof typeof TEMPLATES;
+export const METHODS = Object.keys(TEMPLATES) as TemplateMethod[];
 
-function request(method, uri, marker, { contact, to, toTag, type, body = '', extra = [] }) {
+interface TemplateParts {
+  /** A Contact header (the sender's own address). */
+  contact?: boolean;
+  /** The To header's value (default the Request-URI in angle brackets). */
+  to?: string;
+  /** A To-tag, as in a dialog. */
+  toTag?: boolean;
+  /** The body's Content-Type. */
+  type?: string;
+  body?: string;
+  extra?: readonly string[];
+}
+
+function request(
+  method: string,
+  uri: string,
+  marker: string,
+  { contact, to, toTag, type, body = '', extra = [] }: TemplateParts,
+): string {
   const lines = [
     `${method} ${uri} SIP/2.0`,
     `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${marker}`,
@@ -109,7 +144,7 @@ function request(method, uri, marker, { contact, to, toTag, type, body = '', ext
 }
 
 /** Header lines plus Content-Type / Content-Length and the body, as one message. */
-export function framed(lines, type, body = '') {
+export function framed(lines: readonly string[], type: string | undefined, body = ''): string {
   const head = [
     ...lines,
     ...(type ? [`Content-Type: ${type}`] : []),
@@ -120,22 +155,25 @@ export function framed(lines, type, body = '') {
 
 // ---- mutations: each takes a message and the PRNG and returns the mutated message ----
 
-const lineBreak = (text) => {
+const lineBreak = (text: string): number => {
   const end = text.indexOf('\r\n\r\n');
   return end < 0 ? text.length : end;
 };
-const headerLines = (text) => text.slice(0, lineBreak(text)).split('\r\n');
-const withHeaders = (text, lines) => lines.join('\r\n') + text.slice(lineBreak(text));
-const randomBytes = (rng, n, from = 0, to = 256) =>
+const headerLines = (text: string): string[] => text.slice(0, lineBreak(text)).split('\r\n');
+const withHeaders = (text: string, lines: readonly string[]): string =>
+  lines.join('\r\n') + text.slice(lineBreak(text));
+const randomBytes = (rng: Rng, n: number, from = 0, to = 256): string =>
   Array.from({ length: n }, () => String.fromCharCode(from + rng.int(to - from))).join('');
 /** A header line's index (not the start line, unless that is all there is). */
-const someHeader = (rng, lines) => (lines.length > 1 ? 1 + rng.int(lines.length - 1) : 0);
-const whitespace = (rng, n) =>
+const someHeader = (rng: Rng, lines: readonly string[]): number =>
+  lines.length > 1 ? 1 + rng.int(lines.length - 1) : 0;
+const whitespace = (rng: Rng, n: number): string =>
   Array.from({ length: n }, () => rng.pick([' ', '\t', ' ', ' \t'])).join('');
 /** Sizes from a few bytes up to UDP's limit, and often just under the SBC's 8 KB cap. */
-const bigSize = (rng) => (rng.chance(0.4) ? rng.size(1000, 7800) : rng.size(8, 60_000));
+const bigSize = (rng: Rng): number =>
+  rng.chance(0.4) ? rng.size(1000, 7800) : rng.size(8, 60_000);
 
-function replaceHeader(text, name, value) {
+function replaceHeader(text: string, name: string, value: string): string {
   const lines = headerLines(text);
   const at = lines.findIndex((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   if (at < 0) return text;
@@ -162,6 +200,9 @@ const BAD_URIS = [
   `sip:constructor@${DOMAIN}`,
   `sip:__proto__@${DOMAIN}`,
 ];
+
+/** A mutation: the message (latin1) broken in one way, drawing from `rng`. */
+export type Mutation = (text: string, rng: Rng) => string;
 
 export const MUTATIONS = {
   byteFlip(text, rng) {
@@ -364,41 +405,99 @@ export const MUTATIONS = {
     ])();
     return framedBody(text, 'application/dtmf-relay', body);
   },
-};
-export const MUTATION_NAMES = Object.keys(MUTATIONS);
+} satisfies Record<string, Mutation>;
+export type MutationName = keyof typeof MUTATIONS;
+export const MUTATION_NAMES = Object.keys(MUTATIONS) as MutationName[];
 
 /** The message with `body` and the matching Content-Type / Content-Length. */
-function framedBody(text, type, body) {
+function framedBody(text: string, type: string, body: string): string {
   const lines = headerLines(text).filter((line) => !/^content-(type|length):/i.test(line));
   return framed(lines, type, body);
 }
+
+/** Builds a lane's requests inside a dialog (inDialog()): the lines to keep, the part to mutate. */
+export type DialogBuilder = (
+  method: string,
+  marker: string,
+  index: number,
+) => { kept: string; text: string };
+
+/** Where fuzzMessage()'s messages go: out of dialog at `target`, or inside a dialog (`build`). */
+export type FuzzOptions =
+  | {
+      /** The host:port the template addresses. */
+      target: string;
+      /** The templates to choose from (default: METHODS). */
+      methods?: readonly TemplateMethod[];
+      build?: undefined;
+    }
+  | {
+      /** The methods to choose from (default: METHODS). */
+      methods?: readonly string[];
+      /** Replaces the template: requests inside a real dialog. */
+      build: DialogBuilder;
+    };
+
+/** One fuzz message, named by seed, lane and index. */
+export interface FuzzMessage {
+  lane: string;
+  index: number;
+  method: string;
+  /** `fz<seed>x<lane>x<index>`, in its Call-ID, branch and tags (or X-Fuzz in a dialog). */
+  marker: string;
+  mutations: MutationName[];
+  /** The message as latin1 text; LOCAL stands for the sender's host:port. */
+  text: string;
+}
+
+/** What came back for one message. */
+export interface Reply {
+  /** The first final status (100 if only a provisional came), null if nothing came. */
+  status: number | null;
+  /** Time to the first reply of any kind (ms), null if none came. */
+  latencyMs: number | null;
+  /** The final reply's text (or the provisional's), null if none came. */
+  reply: string | null;
+}
+
+/** A message sent and what came back. */
+export interface FuzzRecord extends FuzzMessage, Reply {}
 
 /**
  * Message `index` of `lane`: a template (out of `methods`) with one to three mutations.
  * `target` is the host:port the template addresses; `build` (optional) replaces the
  * template for lanes that send requests inside a real dialog.
  */
-export function fuzzMessage(seed, lane, index, { target, methods = METHODS, build } = {}) {
+export function fuzzMessage(
+  seed: number,
+  lane: string,
+  index: number,
+  options: FuzzOptions,
+): FuzzMessage {
   const rng = prng(messageSeed(seed, lane, index));
   const marker = `fz${seed}x${lane}x${index}`;
-  const method = rng.pick(methods);
+  const method = rng.pick<string>(options.methods ?? METHODS);
   const mutations = Array.from({ length: 1 + rng.int(3) }, () => rng.pick(MUTATION_NAMES));
   // A dialog's own lines (`build` returns them as `kept`) stay intact, so the SBC relays the
   // request to the media server and the mutations reach the media server's parser.
-  const { kept = '', text: template } = build
-    ? build(method, marker, index)
-    : { text: TEMPLATES[method](marker, target) };
+  // Without `build`, `methods` are templates' (FuzzOptions).
+  const { kept = '', text: template }: { kept?: string; text: string } = options.build
+    ? options.build(method, marker, index)
+    : { text: TEMPLATES[method as TemplateMethod](marker, options.target) };
   let text = template;
   for (const name of mutations) text = MUTATIONS[name](text, rng);
   return { lane, index, method, marker, mutations, text: kept + text };
 }
 
+/** What inDialog() needs of a call (placeCall() in sbc-lib.ts, or one made up). */
+export type DialogCall = Pick<Call, 'target' | 'routes' | 'fromTag' | 'to' | 'callId'>;
+
 /**
- * Builds in-dialog requests of `call` (placeCall() in sbc-lib.mjs) for fuzzMessage():
+ * Builds in-dialog requests of `call` (placeCall() in sbc-lib.ts) for fuzzMessage():
  * request line, Via, Route set, From, To, Call-ID and CSeq (increasing with the index, as
  * RFC 3261 section 12.2.1.1 wants) are kept; the rest is the part to mutate.
  */
-export function inDialog(call, caller) {
+export function inDialog(call: DialogCall, caller: string): DialogBuilder {
   return (method, marker, index) => {
     const kept = [
       `${method} ${call.target} SIP/2.0`,
@@ -411,11 +510,12 @@ export function inDialog(call, caller) {
       '',
     ].join('\r\n');
     const rest = ['Max-Forwards: 70', `Contact: <sip:${caller}@LOCAL>`, `X-Fuzz: ${marker}`];
-    const body = {
+    const bodies: Partial<Record<string, [type: string, body: string]>> = {
       INFO: ['application/dtmf-relay', DTMF],
       INVITE: ['application/sdp', SDP],
       MESSAGE: ['text/plain', 'hello'],
-    }[method];
+    };
+    const body = bodies[method];
     return { kept, text: framed(rest, body?.[0], body?.[1]) };
   };
 }
@@ -425,19 +525,25 @@ export function inDialog(call, caller) {
  * in-dialog requests only from the dialog's endpoints). The reply to a message is the one
  * with the call's Call-ID and the message's CSeq number. A 2xx to a re-INVITE is ACKed.
  */
-export async function sendInDialog(call, caller, messages, { windowMs = 1500 } = {}) {
-  const records = [];
+export async function sendInDialog(
+  call: Call<RawEndpoint>,
+  caller: string,
+  messages: readonly FuzzMessage[],
+  { windowMs = 1500 }: { windowMs?: number } = {},
+): Promise<FuzzRecord[]> {
+  const records: FuzzRecord[] = [];
   for (const message of messages) {
     const cseq = 100 + message.index;
-    const mine = (text) =>
+    const mine = (text: string) =>
       text.includes(`Call-ID: ${call.callId}`) && new RegExp(`^CSeq: ${cseq} `, 'm').test(text);
     const start = call.ua.received.length;
     const sentAt = performance.now();
     await call.ua.send(message.text);
-    const record = { ...message, status: null, latencyMs: null, reply: null };
+    const record: FuzzRecord = { ...message, status: null, latencyMs: null, reply: null };
     const first = await call.ua.waitFor(mine, { timeoutMs: windowMs, start });
     if (first) {
-      record.latencyMs = call.ua.received.find((r, i) => i >= start && mine(r.text)).at - sentAt;
+      // (there is one: `first` is its text)
+      record.latencyMs = call.ua.received.find((r, i) => i >= start && mine(r.text))!.at - sentAt;
       const final = await call.ua.waitFor((t) => mine(t) && Number(statusOf(t)) >= 200, {
         timeoutMs: Math.max(0, sentAt + windowMs - performance.now()),
         start,
@@ -468,11 +574,11 @@ export async function sendInDialog(call, caller, messages, { windowMs = 1500 } =
 }
 
 /** `text` with LOCAL filled in, as bytes, capped at what one datagram / frame can carry. */
-export function wire(text, local, maxBytes = 65_000) {
+export function wire(text: string, local: string, maxBytes = 65_000): Buffer {
   return Buffer.from(text.replaceAll('LOCAL', local), 'latin1').subarray(0, maxBytes);
 }
 
-const statusOf = (reply) => /^SIP\/2\.0 (\d{3})/.exec(reply)?.[1];
+const statusOf = (reply: string): string | undefined => /^SIP\/2\.0 (\d{3})/.exec(reply)?.[1];
 
 /**
  * Sends each message over UDP from its own socket (so a reply can only belong to it) to
@@ -480,22 +586,35 @@ const statusOf = (reply) => /^SIP\/2\.0 (\d{3})/.exec(reply)?.[1];
  * Resolves with one record per message: status (first final reply, 100 if only a
  * provisional came, null if none), latency of the first reply of any kind (ms).
  */
-export async function sendUdp(messages, { host, port, rate = 250, windowMs = 1500 }) {
+export async function sendUdp(
+  messages: readonly FuzzMessage[],
+  {
+    host,
+    port,
+    rate = 250,
+    windowMs = 1500,
+  }: { host: string; port: number; rate?: number; windowMs?: number },
+): Promise<FuzzRecord[]> {
   const started = performance.now();
   return Promise.all(
     messages.map(async (message, i) => {
       const due = started + (i * 1000) / rate;
       const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait);
       return sendOne(message, host, port, windowMs);
     }),
   );
 }
 
-function sendOne(message, host, port, windowMs) {
+function sendOne(
+  message: FuzzMessage,
+  host: string,
+  port: number,
+  windowMs: number,
+): Promise<FuzzRecord> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
-    const record = { ...message, status: null, latencyMs: null, reply: null };
+    const record: FuzzRecord = { ...message, status: null, latencyMs: null, reply: null };
     let sentAt = 0;
     const finish = () => {
       clearTimeout(timer);
@@ -537,7 +656,20 @@ function sendOne(message, host, port, windowMs) {
  * without a reply, a keepalive OPTIONS tells whether the connection still works; if the
  * SBC closed it, a new one is opened (counted in `reopened`).
  */
-export async function sendWebSocket(messages, { connections = 8, windowMs = 600, origin }) {
+/** sendWebSocket()'s records, and how many connections the SBC closed (and were reopened). */
+export interface WebSocketLane {
+  records: FuzzRecord[];
+  reopened: number;
+}
+
+export async function sendWebSocket(
+  messages: readonly FuzzMessage[],
+  {
+    connections = 8,
+    windowMs = 600,
+    origin,
+  }: { connections?: number; windowMs?: number; origin: string | null },
+): Promise<WebSocketLane> {
   const queues = Array.from({ length: connections }, (_, c) =>
     messages.filter((_, i) => i % connections === c),
   );
@@ -551,7 +683,7 @@ export async function sendWebSocket(messages, { connections = 8, windowMs = 600,
 }
 
 /** A new WebSocket to the SBC; a handshake that times out on a busy machine is tried again. */
-async function openWebSocket(origin, attempts = 3) {
+async function openWebSocket(origin: string | null, attempts = 3): Promise<WebSocketClient> {
   for (let attempt = 1; ; attempt++) {
     try {
       const { status, ws } = await websocket(origin);
@@ -564,19 +696,24 @@ async function openWebSocket(origin, attempts = 3) {
 }
 
 /** Waits up to `windowMs` for the reply to `marker` on `ws`: { status, latencyMs, reply }. */
-async function awaitReply(ws, marker, sentAt, windowMs) {
-  const result = { status: null, latencyMs: null, reply: null };
+async function awaitReply(
+  ws: WebSocketClient,
+  marker: string,
+  sentAt: number,
+  windowMs: number,
+): Promise<Reply> {
+  const result: Reply = { status: null, latencyMs: null, reply: null };
   const deadline = sentAt + windowMs;
   for (;;) {
     const left = deadline - performance.now();
     if (left <= 0) return result;
-    let reply;
+    let reply: string;
     try {
       reply = await ws.next(left);
     } catch {
       return result; // nothing within the window
     }
-    const markers = reply.match(/fz\d+x\w+?x\d+/g) ?? [];
+    const markers: readonly string[] = reply.match(/fz\d+x\w+?x\d+/g) ?? [];
     if (markers.length && !markers.includes(marker)) continue; // a late reply to an earlier one
     const status = Number(statusOf(reply) ?? 0);
     if (!status) continue;
@@ -587,8 +724,12 @@ async function awaitReply(ws, marker, sentAt, windowMs) {
   }
 }
 
-async function webSocketWorker(queue, windowMs, origin) {
-  const records = [];
+async function webSocketWorker(
+  queue: readonly FuzzMessage[],
+  windowMs: number,
+  origin: string | null,
+): Promise<WebSocketLane> {
+  const records: FuzzRecord[] = [];
   let ws = await openWebSocket(origin);
   let reopened = 0;
   for (const message of queue) {
@@ -623,20 +764,33 @@ async function webSocketWorker(queue, windowMs, origin) {
   return { records, reopened };
 }
 
+/** A datagram rawEndpoint() received, also as bytes, with its arrival time (performance.now()). */
+export interface RawDatagram extends Datagram {
+  bytes: Buffer;
+  at: number;
+}
+
+/** rawEndpoint(): a SipEndpoint whose texts are latin1 and whose send() also takes bytes. */
+export interface RawEndpoint extends SipEndpoint {
+  readonly received: readonly RawDatagram[];
+  /** Sends a message (LOCAL filled in, as latin1 bytes) or bytes as they are. */
+  send(message: string | Buffer, port?: number, host?: string): Promise<void>;
+}
+
 /**
- * A UDP endpoint with the interface placeCall() (sbc-lib.mjs) expects, whose send() puts the
+ * A UDP endpoint with the interface placeCall() (sbc-lib.ts) expects, whose send() puts the
  * message's bytes on the wire exactly (latin1), so non-UTF-8 mutations stay non-UTF-8.
  * Every datagram is kept with its arrival time in `received`.
  */
-export async function rawEndpoint() {
+export async function rawEndpoint(): Promise<RawEndpoint> {
   const socket = createSocket('udp4');
-  const received = [];
-  const waiters = new Set();
+  const received: RawDatagram[] = [];
+  const waiters = new Set<() => void>();
   socket.on('message', (buf, from) => {
     received.push({ text: buf.toString('latin1'), bytes: buf, from, at: performance.now() });
     for (const waiter of [...waiters]) waiter();
   });
-  await new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(0, '127.0.0.1', resolve);
   });
@@ -647,7 +801,7 @@ export async function rawEndpoint() {
     received,
     send(message, toPort = SBC.sipPort, toHost = SBC.host) {
       const bytes = Buffer.isBuffer(message) ? message : wire(message, `127.0.0.1:${port}`);
-      return new Promise((resolve) => socket.send(bytes, toPort, toHost, resolve));
+      return new Promise((resolve) => socket.send(bytes, toPort, toHost, () => resolve()));
     },
     /** The first item from `start` on whose text matches, or null after timeoutMs. */
     waitFor(match, { timeoutMs = 3000, start = 0 } = {}) {
@@ -659,7 +813,7 @@ export async function rawEndpoint() {
           }
         };
         const timer = setTimeout(() => finish(null), timeoutMs);
-        const finish = (value) => {
+        const finish = (value: string | null) => {
           clearTimeout(timer);
           waiters.delete(check);
           resolve(value);
@@ -675,20 +829,35 @@ export async function rawEndpoint() {
 }
 
 /** Sorted-sample percentile (nearest rank). */
-export function percentile(values, p) {
+export function percentile(values: readonly number[], p: number): number | null {
   if (!values.length) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** tally()'s counts (latencies in ms, null without any reply). */
+export interface Tally {
+  sent: number;
+  ok2xx: number;
+  rejected4xx: number;
+  /** Final replies that are neither 2xx nor 4xx. */
+  other: number;
+  /** Only a 100 Trying came. */
+  provisionalOnly: number;
+  /** Nothing came. */
+  dropped: number;
+  maxLatencyMs: number | null;
+  p99LatencyMs: number | null;
+}
+
 /** Counts of one lane's records: sent, by status class, dropped, latency max and p99. */
-export function tally(records) {
+export function tally(records: readonly Reply[]): Tally {
   const latencies = records.map((r) => r.latencyMs).filter((v) => v !== null);
-  const count = (test) => records.filter(test).length;
+  const count = (test: (r: Reply) => boolean) => records.filter(test).length;
   return {
     sent: records.length,
-    ok2xx: count((r) => r.status >= 200 && r.status < 300),
-    rejected4xx: count((r) => r.status >= 400 && r.status < 500),
+    ok2xx: count((r) => r.status !== null && r.status >= 200 && r.status < 300),
+    rejected4xx: count((r) => r.status !== null && r.status >= 400 && r.status < 500),
     other: count(
       (r) =>
         r.status !== null &&
@@ -704,7 +873,7 @@ export function tally(records) {
 }
 
 /** One message, shortened and escaped for an assertion message. */
-export function describe(record) {
+export function describe(record: FuzzRecord): string {
   const shown =
     record.text.length > 600
       ? `${record.text.slice(0, 600)}… (${record.text.length} bytes)`

@@ -2,12 +2,21 @@
 // ever parses them), and a visitor cannot hold more than two calls at once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ALLOWED_ORIGINS } from '../../../testkit/topology.ts';
+import { ALLOWED_ORIGINS } from '../../../testkit/topology';
 import { DOMAIN, ephemeral, SBC, websocket } from '../lib';
-import { finalResponse, placeCall, rtpFlows, statusOf, token, udpEndpoint } from './sbc-lib.mjs';
+import {
+  type Call,
+  finalResponse,
+  placeCall,
+  rtpFlows,
+  type SipEndpoint,
+  statusOf,
+  token,
+  udpEndpoint,
+} from './sbc-lib';
 
 /** A keepalive OPTIONS (answered 200 by the SBC itself) with extra header lines. */
-function keepalive(callId, extra = []) {
+function keepalive(callId: string, extra: readonly string[] = []): string {
   return [
     `OPTIONS sip:${SBC.host}:${SBC.sipPort} SIP/2.0`,
     `Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK${token()}`,
@@ -23,7 +32,7 @@ function keepalive(callId, extra = []) {
   ].join('\r\n');
 }
 
-async function answerTo(extra) {
+async function answerTo(extra: readonly string[]): Promise<number | null> {
   const client = await udpEndpoint();
   try {
     const callId = `size-${token()}`;
@@ -84,8 +93,8 @@ test('a 12 KB message over WSS is dropped, the WebSocket keeps working', async (
 test("a visitor's third concurrent call is refused (403), the first two are unaffected", async () => {
   const visitor = `visitor-${token()}`;
   const credentials = ephemeral(visitor);
-  const calls = [];
-  const rtps = [];
+  const calls: Call[] = [];
+  const rtps: SipEndpoint[] = [];
   try {
     for (let i = 0; i < 2; i++) {
       const rtp = await udpEndpoint();
@@ -109,7 +118,7 @@ test("a visitor's third concurrent call is refused (403), the first two are unaf
     assert.ok(await rtpFlows(rtps[0]), 'first call lost its media');
     assert.ok(await rtpFlows(rtps[1]), 'second call lost its media');
     // Once a call ends, the visitor may call again.
-    const ended = calls.shift();
+    const ended = calls.shift()!; // the first of the two calls above
     assert.equal(await ended.status('BYE'), 200);
     ended.close();
     calls.push(await placeCall({ caller: visitor, service: 'music', credentials, rtp }));
@@ -125,8 +134,8 @@ test("a visitor's third concurrent call is refused (403), the first two are unaf
 test("an agent's fifth concurrent call is refused (403)", async () => {
   const agent = 'agent9';
   const credentials = ephemeral(agent);
-  const calls = [];
-  const rtps = [];
+  const calls: Call[] = [];
+  const rtps: SipEndpoint[] = [];
   try {
     for (let i = 0; i < 4; i++) {
       const rtp = await udpEndpoint();
