@@ -12,5 +12,5 @@ node "$root/backend/media/build.mjs" >/dev/null
 # Parse time on pathological SIP (issue 10): must stay linear in the input size.
 # Under tsx (it imports the TypeScript sip-parser.ts), from the repository root as below.
 (cd "$root" && node --import tsx bench/media/parse.ts)
-# tsx: bench.mjs imports the test kit (testkit/poll.ts, testkit/sipp.ts); --import resolves from the cwd.
-exec unshare -n bash -c "ip link set lo up && cd '$root' && node --import tsx bench/media/bench.mjs $*"
+# tsx: bench.ts imports the test kit (testkit/poll.ts, testkit/sipp.ts, testkit/media-api.ts); --import resolves from the cwd.
+exec unshare -n bash -c "ip link set lo up && cd '$root' && node --import tsx bench/media/bench.ts $*"
