@@ -108,8 +108,8 @@ step "report"
 # The report rewrites BENCHMARKS.md whole: keep the stages' own sections (soak, chaos, storm) in it.
 node --import tsx bench/section.ts extract soak BENCHMARKS.md "$RESULTS/soak-section.md"
 node --import tsx bench/section.ts extract chaos BENCHMARKS.md "$RESULTS/chaos-section.md"
-node --import tsx bench/storm/main.mjs extract "$RESULTS/storm-section.md"
+node --import tsx bench/storm/main.ts extract "$RESULTS/storm-section.md"
 node "$HARNESS" report
 node --import tsx bench/section.ts insert soak BENCHMARKS.md "$RESULTS/soak-section.md"
 node --import tsx bench/section.ts insert chaos BENCHMARKS.md "$RESULTS/chaos-section.md"
-node --import tsx bench/storm/main.mjs insert "$RESULTS/storm-section.md"
+node --import tsx bench/storm/main.ts insert "$RESULTS/storm-section.md"
