@@ -106,10 +106,10 @@ fi
 
 step "report"
 # The report rewrites BENCHMARKS.md whole: keep the stages' own sections (soak, chaos, storm) in it.
-node bench/section.mjs extract soak BENCHMARKS.md "$RESULTS/soak-section.md"
-node bench/section.mjs extract chaos BENCHMARKS.md "$RESULTS/chaos-section.md"
-node --import tsx bench/storm/main.mjs extract "$RESULTS/storm-section.md"
+node --import tsx bench/section.ts extract soak BENCHMARKS.md "$RESULTS/soak-section.md"
+node --import tsx bench/section.ts extract chaos BENCHMARKS.md "$RESULTS/chaos-section.md"
+node --import tsx bench/storm/main.ts extract "$RESULTS/storm-section.md"
 node "$HARNESS" report
-node bench/section.mjs insert soak BENCHMARKS.md "$RESULTS/soak-section.md"
-node bench/section.mjs insert chaos BENCHMARKS.md "$RESULTS/chaos-section.md"
-node --import tsx bench/storm/main.mjs insert "$RESULTS/storm-section.md"
+node --import tsx bench/section.ts insert soak BENCHMARKS.md "$RESULTS/soak-section.md"
+node --import tsx bench/section.ts insert chaos BENCHMARKS.md "$RESULTS/chaos-section.md"
+node --import tsx bench/storm/main.ts insert "$RESULTS/storm-section.md"

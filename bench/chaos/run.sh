@@ -59,5 +59,5 @@ fi
   cat "$OUT/table.md"
   if [[ -f bench/chaos/notes.md ]]; then echo; cat bench/chaos/notes.md; fi
 } >"$OUT/section.md"
-node bench/section.mjs insert chaos BENCHMARKS.md "$OUT/section.md"
+node --import tsx bench/section.ts insert chaos BENCHMARKS.md "$OUT/section.md"
 echo "chaos section written to BENCHMARKS.md"

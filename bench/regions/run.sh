@@ -11,5 +11,5 @@ REGIONS=backend/regions/regions.sh
 bash "$REGIONS" status 2>/dev/null | grep -q UP || bash "$REGIONS" up >&2
 rm -f "$RAW"
 REGIONS_ROUNDS="$ROUNDS" REGIONS_RESULTS="$PWD/$RAW" bash "$REGIONS" test -g "round" >&2 || true
-node bench/regions/summarize.mjs "$RAW" "$ROUNDS" >bench/regions/RESULTS.md
+node --import tsx bench/regions/summarize.ts "$RAW" "$ROUNDS" >bench/regions/RESULTS.md
 cat bench/regions/RESULTS.md

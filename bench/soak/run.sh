@@ -55,7 +55,7 @@ if [[ -f "$OUT/result.md" ]]; then
     cat "$OUT/result.md"
     ((status == 0)) || { echo; echo "> The run failed (exit code $status): see the failed calls above."; }
   } >"$OUT/section.md"
-  node bench/section.mjs insert soak BENCHMARKS.md "$OUT/section.md"
+  node --import tsx bench/section.ts insert soak BENCHMARKS.md "$OUT/section.md"
   echo "soak section written to BENCHMARKS.md"
 else
   echo "the soak wrote no result (exit code $status): BENCHMARKS.md left as it was"

@@ -23,4 +23,4 @@ fi
 bash "$LAB" up
 
 step "reconnect storm: ${STORM_ENGINES:-1000} engines, Kamailio restarted, ${STORM_RUNS:-3} runs"
-bash "$LAB" exec -- node --import tsx bench/storm/main.mjs
+bash "$LAB" exec -- node --import tsx bench/storm/main.ts

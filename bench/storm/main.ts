@@ -3,17 +3,24 @@
 // on a shared 2-core machine one run says little), each run's key times and the first run's
 // curve in bench/results/storm.json and in BENCHMARKS.md between the storm markers.
 //
-//   node --import tsx bench/storm/main.mjs                      run the storm, write the section
-//   node --import tsx bench/storm/main.mjs extract|insert FILE  keep the section across a full
-//                                                               `npm run bench` (bench/run.sh
-//                                                               rewrites BENCHMARKS.md whole)
+//   node --import tsx bench/storm/main.ts                      run the storm, write the section
+//   node --import tsx bench/storm/main.ts extract|insert FILE  keep the section across a full
+//                                                              `npm run bench` (bench/run.sh
+//                                                              rewrites BENCHMARKS.md whole)
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { containerName } from '../../testkit/topology.ts';
-import { buildStorm } from './build.mjs';
+import { containerName } from '../../testkit/topology';
+import { buildStorm } from './build';
+import type { StormResult, StormRun, StormSample } from './storm';
+
+/** One run as storm.json keeps it: its result, and the 1-minute load average it ended at. */
+interface RunRecord {
+  result: StormResult;
+  load: string;
+}
 
 const run = promisify(execFile);
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -23,13 +30,13 @@ const END = '<!-- storm:end -->';
 /** The goal (issue 11 §3): every engine registered again within this long. */
 const GOAL_S = 30;
 
-function section(text) {
+function section(text: string): { start: number; end: number } | undefined {
   const start = text.indexOf(START);
   const end = text.indexOf(END, start);
   return start === -1 || end === -1 ? undefined : { start, end: end + END.length };
 }
 
-function insertSection(body) {
+function insertSection(body: string): void {
   const text = existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, 'utf8') : '';
   const at = section(text);
   const block = `${START}\n${body.trim()}\n${END}`;
@@ -39,13 +46,14 @@ function insertSection(body) {
   );
 }
 
-const seconds = (value) => (value === undefined ? 'never' : `${value.toFixed(1)} s`);
+const seconds = (value: number | undefined): string =>
+  value === undefined ? 'never' : `${value.toFixed(1)} s`;
 
 /** The curve, compacted: a row whenever a count changed (the first and last always). */
-function curveTable(samples) {
+function curveTable(samples: readonly StormSample[]): string {
   const rows = ['| t (s) | engines registered | Kamailio usrloc | sockets opened in the 0.5 s |'];
   rows.push('|---:|---:|---:|---:|');
-  let previous;
+  let previous: StormSample | undefined;
   samples.forEach((s, i) => {
     const changed =
       !previous ||
@@ -60,7 +68,7 @@ function curveTable(samples) {
 }
 
 /** Met: every engine and Kamailio's usrloc back within GOAL_S of Kamailio's return, no refusal. */
-function met(result) {
+function met(result: StormRun): boolean {
   const back = result.kamailioBackAt;
   return (
     result.enginesBackAt !== undefined &&
@@ -73,7 +81,7 @@ function met(result) {
 }
 
 /** One row per run: what the goal is about, and the load it ran at. */
-function runsTable(runs) {
+function runsTable(runs: readonly RunRecord[]): string {
   const rows = [
     "| run | load (1 min) | initial registration | Kamailio back | all registered again | after Kamailio's return | sockets opened | refusals | goal |",
     '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -100,10 +108,14 @@ function runsTable(runs) {
   return rows.join('\n');
 }
 
-function report(runs, when, kamailio) {
-  const { result, load } = runs.find((r) => r.result.initialOk) ?? runs[0];
+function report(runs: readonly RunRecord[], when: string, kamailio: string): string {
+  // main reports only when a run got past the initial registration.
+  const shown = runs.find((r): r is RunRecord & { result: StormRun } => r.result.initialOk);
+  if (!shown) throw new Error('no run got past the initial registration: nothing to report');
+  const { result, load } = shown;
   const back = result.kamailioBackAt;
-  const fromBack = (t) => (t === undefined || back === undefined ? undefined : t - back);
+  const fromBack = (t: number | undefined): number | undefined =>
+    t === undefined || back === undefined ? undefined : t - back;
   const metCount = runs.filter((r) => r.result.initialOk && met(r.result)).length;
   const verdict = `**${metCount === runs.length ? 'Met' : 'Missed'} in ${metCount} of ${runs.length} runs** (goal: all ${result.count} registered again within ${GOAL_S} s of the SBC's return, no refusal).`;
   const refusals = result.refusals.length
@@ -145,7 +157,7 @@ ${curve}
 }
 
 /** The Kamailio the lab runs (`kamailio -v`), e.g. "kamailio 6.0.1". */
-async function kamailioVersion() {
+async function kamailioVersion(): Promise<string> {
   try {
     const { stdout } = await run('docker', ['exec', containerName('kamailio'), 'kamailio', '-v']);
     return /version:\s*(kamailio \S+)/.exec(stdout)?.[1] ?? 'version unknown';
@@ -154,7 +166,7 @@ async function kamailioVersion() {
   }
 }
 
-async function main() {
+async function main(): Promise<void> {
   const [command, file] = process.argv.slice(2);
   if (command === 'extract') {
     const text = existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, 'utf8') : '';
@@ -176,10 +188,11 @@ async function main() {
     throw new Error(`STORM_RUNS must be a positive whole number: got ${runsWanted}`);
   }
   const bundle = await buildStorm(join(tmpdir(), `storm-${process.pid}.mjs`));
-  const { runStorm } = await import(bundle);
+  // The bundle is storm.ts built with its dependencies: storm.ts's exports.
+  const { runStorm } = (await import(bundle)) as typeof import('./storm');
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const kamailio = await kamailioVersion();
-  const runs = [];
+  const runs: RunRecord[] = [];
   for (let i = 1; i <= runsWanted; i += 1) {
     console.log(`run ${i} of ${runsWanted} (load ${loadAverage()})`);
     const result = await runStorm({
@@ -206,7 +219,7 @@ async function main() {
   insertSection(text);
 }
 
-const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 
 await main();
 // The engines' timers (keepalive, JsSIP) are stopped, but do not wait for stragglers.

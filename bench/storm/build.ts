@@ -1,4 +1,4 @@
-// Bundles the storm (bench/storm/storm.mjs with the engine from src/engine) for Node with
+// Bundles the storm (bench/storm/storm.ts with the engine from src/engine) for Node with
 // esbuild: the engine is TypeScript and imports JsSIP. Everything goes into the bundle (it
 // may live outside the repository, away from node_modules); `ws` and JsSIP's dependencies
 // are CommonJS and require Node's built-ins, hence the `require` the banner provides.
@@ -9,9 +9,9 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Builds the bundle to `outfile` and returns its path. */
-export async function buildStorm(outfile) {
+export async function buildStorm(outfile: string): Promise<string> {
   await build({
-    entryPoints: [join(here, 'storm.mjs')],
+    entryPoints: [join(here, 'storm.ts')],
     outfile,
     bundle: true,
     platform: 'node',

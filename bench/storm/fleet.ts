@@ -2,26 +2,62 @@
 // SBC from Node: the engine's own registration, reconnection and backoff code, unchanged.
 // Node 20 has no WebSocket global, so the thinnest shim gives it the `ws` package's, with
 // the two things a browser supplies by itself: an Origin (Kamailio only upgrades
-// allowlisted ones) and trust in the lab's CA. Bundled by esbuild (bench/storm/build.mjs).
+// allowlisted ones) and trust in the lab's CA. Bundled by esbuild (bench/storm/build.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocketImpl from 'ws';
 import { Phone } from '../../src/engine/phone';
-import { ephemeralCredentials } from '../../testkit/ephemeral.ts';
-import { DOMAIN, PAGES, SBC_WSS_URL } from '../../testkit/topology.ts';
+import type { RegistrationState } from '../../src/engine/types';
+import { ephemeralCredentials } from '../../testkit/ephemeral';
+import { sleep } from '../../testkit/poll';
+import { DOMAIN, PAGES, SBC_WSS_URL } from '../../testkit/topology';
 
 /** The engines' page origin (on Kamailio's allowlist), the SBC and the domain: the lab's. */
 export const ORIGIN = PAGES.origin;
 export const SERVER = SBC_WSS_URL;
 export { DOMAIN };
 
+/** How many WebSockets were opened, upgraded, failed before the upgrade, closed after it. */
+export interface SocketCounts {
+  opened: number;
+  handshakes: number;
+  failed: number;
+  closed: number;
+}
+
 /** Counts every WebSocket the engines open, and how each attempt ended. */
-export const sockets = { opened: 0, handshakes: 0, failed: 0, closed: 0 };
+export const sockets: SocketCounts = { opened: 0, handshakes: 0, failed: 0, closed: 0 };
+
+/** A registration failure an engine reported (with a SIP status), or an engine giving up. */
+export interface Refusal {
+  /** Epoch ms. */
+  at: number;
+  /** The engine's number (its user is `${prefix}-<phone>`). */
+  phone: number;
+  state: RegistrationState;
+  message: string;
+}
+
+export interface FleetOptions {
+  count: number;
+  prefix: string;
+  /** The lab's backend/run: its `secret` and `certs/ca.pem`. */
+  runDir: string;
+  /** Lifetime of the engines' credentials. */
+  ttlS?: number;
+}
+
+export interface Fleet {
+  phones: Phone[];
+  /** Appended to as engines report refusals. */
+  refusals: Refusal[];
+  start(options?: { batch?: number; everyMs?: number }): Promise<void>;
+}
 
 /** Installs the WebSocket global the engine expects (socket.ts uses `new WebSocket(url, 'sip')`). */
-export function installWebSocket(ca) {
+export function installWebSocket(ca: Buffer): void {
   class LabWebSocket extends WebSocketImpl {
-    constructor(url, protocols) {
+    constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols, { origin: ORIGIN, ca, perMessageDeflate: false });
       sockets.opened += 1;
       let open = false;
@@ -39,18 +75,20 @@ export function installWebSocket(ca) {
       this.on('error', () => {});
     }
   }
-  globalThis.WebSocket = LabWebSocket;
+  // `ws` has the browser WebSocket's interface the engine uses (the constructor, on* handlers,
+  // send, close, readyState, the state constants) but is not the DOM's class: hence the cast.
+  globalThis.WebSocket = LabWebSocket as unknown as typeof WebSocket;
 }
 
 /**
  * Starts `count` engines, each registering as its own user `${prefix}-<i>`. Returns the
  * phones and the refusals they reported (registration failures with a SIP status).
  */
-export function startFleet({ count, prefix, runDir, ttlS = 3600 }) {
+export function startFleet({ count, prefix, runDir, ttlS = 3600 }: FleetOptions): Fleet {
   const secret = readFileSync(join(runDir, 'secret'), 'utf8').trim();
   installWebSocket(readFileSync(join(runDir, 'certs/ca.pem')));
-  const refusals = [];
-  const phones = [];
+  const refusals: Refusal[] = [];
+  const phones: Phone[] = [];
   for (let i = 1; i <= count; i += 1) {
     const credentials = ephemeralCredentials(secret, `${prefix}-${i}`, ttlS);
     const phone = new Phone({
@@ -74,10 +112,10 @@ export function startFleet({ count, prefix, runDir, ttlS = 3600 }) {
    * several hundred TLS handshakes at once; BENCHMARKS.md, "Reconnect storm: from Kamailio
    * 5.6.3 to 6.0").
    */
-  const start = async ({ batch = count, everyMs = 0 } = {}) => {
-    const started = [];
+  const start = async ({ batch = count, everyMs = 0 } = {}): Promise<void> => {
+    const started: Promise<void>[] = [];
     for (let i = 0; i < phones.length; i += batch) {
-      if (i > 0) await new Promise((resolve) => setTimeout(resolve, everyMs));
+      if (i > 0) await sleep(everyMs);
       started.push(...phones.slice(i, i + batch).map((p) => p.start()));
     }
     await Promise.all(started);
@@ -86,7 +124,7 @@ export function startFleet({ count, prefix, runDir, ttlS = 3600 }) {
 }
 
 /** How many engines say they are registered. */
-export function registeredCount(phones) {
+export function registeredCount(phones: readonly Phone[]): number {
   let n = 0;
   for (const phone of phones) if (phone.state === 'registered') n += 1;
   return n;

@@ -7,27 +7,34 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { poll } from '../../testkit/poll.ts';
-import { runSipp } from '../../testkit/sipp.ts';
+import { MediaApi, type StatsResponse } from '../../testkit/media-api';
+import { poll, sleep } from '../../testkit/poll';
+import { runSipp } from '../../testkit/sipp';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 // A level is "calls" or "priority:calls"; priority "rt" runs the server under SCHED_RR 10
 // (as FreeSWITCH does with -rp: on a shared, busy machine the pacing otherwise measures the
 // neighbours), "normal" under the default scheduler. MEDIA_PRIORITY sets the default.
-const DEFAULT_PRIORITY = process.env.MEDIA_PRIORITY === 'normal' ? 'normal' : 'rt';
+type Priority = 'rt' | 'normal';
+const isPriority = (value: string | undefined): value is Priority =>
+  value === 'rt' || value === 'normal';
+const DEFAULT_PRIORITY: Priority = process.env.MEDIA_PRIORITY === 'normal' ? 'normal' : 'rt';
 const LEVELS = (
   args.length > 0 ? args : ['rt:200', 'rt:400', 'rt:600', 'rt:800', 'normal:200']
-).map((arg) => {
+).map((arg): { priority: Priority; calls: number } => {
   const [priority, calls] = arg.includes(':') ? arg.split(':') : [DEFAULT_PRIORITY, arg];
-  if (!['rt', 'normal'].includes(priority) || !(Number(calls) > 0))
-    throw new Error(`bad level "${arg}"`);
+  if (!isPriority(priority) || !(Number(calls) > 0)) throw new Error(`bad level "${arg}"`);
   return { priority, calls: Number(calls) };
 });
-const SCHEDULING = { rt: 'SCHED_RR 10 (chrt -r 10)', normal: 'default (SCHED_OTHER)' };
+const SCHEDULING: Record<Priority, string> = {
+  rt: 'SCHED_RR 10 (chrt -r 10)',
+  normal: 'default (SCHED_OTHER)',
+};
 const WINDOW_MS = 20_000;
 const CALL_RATE = 100;
 const CALLS_PER_SIPP = 150;
+// The server's own ports, fixed: the network namespace (run.sh, unshare -n) is this run's.
 const SIP_PORT = 5071;
 const HTTP_PORT = 8071;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -37,29 +44,22 @@ const TOKEN = randomBytes(32).toString('hex');
 const TOKEN_FILE = join(mkdtempSync(join(os.tmpdir(), 'media-bench-')), 'token');
 writeFileSync(TOKEN_FILE, TOKEN, { mode: 0o600 });
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const api = async (path, method = 'GET') =>
-  (
-    await fetch(`http://127.0.0.1:${HTTP_PORT}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}` },
-    })
-  ).json();
+const api = new MediaApi(`http://127.0.0.1:${HTTP_PORT}`, TOKEN);
 
-function cpuSeconds(pid) {
+function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
 }
 
-function rssBytes(pid) {
+function rssBytes(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'));
-  return Number(line.split(/\s+/)[1]) * 1024;
+  return Number(line!.split(/\s+/)[1]) * 1024;
 }
 
 /** UDP counters of this network namespace (server and sipp are its only users). */
-function udpCounters() {
+function udpCounters(): Record<string, number> {
   const lines = readFileSync('/proc/net/snmp', 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('Udp:'));
@@ -68,8 +68,33 @@ function udpCounters() {
   return Object.fromEntries(names.map((name, i) => [name, values[i]]));
 }
 
+/** Receive-buffer drops at the server's RTP sockets and at the others (sipp's). */
+interface SocketDrops {
+  server: number;
+  others: number;
+}
+
+/** One level's measurements, as media.json keeps them (with its priority and load). */
+interface LevelResult {
+  calls: number;
+  sippExit: number;
+  sippInstances: number;
+  endReasons: Record<string, number>;
+  activeDuringWindow: number;
+  failed: number;
+  sendInterval: StatsResponse['sendInterval'];
+  cpuPercent: number;
+  cpuPercentPerCall: number;
+  rssMB: number;
+  rssPerCallKB: number;
+  rtpReceived: number;
+  rtpLost: number;
+  udpRcvbufErrorsInWindow: number;
+  socketDropsSinceStart: SocketDrops;
+}
+
 /** Receive-buffer drops per socket from /proc/net/udp, split into the server's RTP ports and the rest (sipp). */
-function socketDrops() {
+function socketDrops(): SocketDrops {
   let server = 0;
   let others = 0;
   for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
@@ -83,7 +108,7 @@ function socketDrops() {
   return { server, others };
 }
 
-async function runLevel(calls, priority) {
+async function runLevel(calls: number, priority: Priority): Promise<LevelResult> {
   const command = priority === 'rt' ? ['chrt', '-r', '10', 'node'] : ['node'];
   const server = spawn(
     command[0],
@@ -111,12 +136,15 @@ async function runLevel(calls, priority) {
   // Aborting kills every sipp still running (a level that fails part way).
   const sippStop = new AbortController();
   try {
-    await poll(async () => (await api('/health')).status === 'ok', {
+    await poll(async () => (await api.health()).status === 'ok', {
       timeoutMs: 5000,
       what: 'server start',
       retryErrors: true,
     });
-    const idleRss = rssBytes(server.pid);
+    // It answered, so it was spawned and has a pid (a failed spawn emits an 'error' nobody
+    // listens to, which ends this process).
+    const pid = server.pid!;
+    const idleRss = rssBytes(pid);
     const holdMs = Math.ceil((calls / CALL_RATE) * 1000) + WINDOW_MS + 8000;
     // sipp echoes RTP on one thread per process: past ~300 calls (15k pps) one process
     // starts dropping, so the load is spread over several instances, each on ports of
@@ -139,35 +167,39 @@ async function runLevel(calls, priority) {
         });
       }),
     );
-    await poll(async () => (await api('/stats')).calls >= calls, {
+    await poll(async () => (await api.stats()).calls >= calls, {
       timeoutMs: 60_000,
       what: `${calls} calls up`,
       retryErrors: true,
     });
     await sleep(2000); // let the ramp's setup burst settle before measuring
-    await api('/stats/reset', 'POST');
-    const cpuStart = cpuSeconds(server.pid);
+    await api.resetStats();
+    const cpuStart = cpuSeconds(pid);
     const udpStart = udpCounters();
     const startedAt = Date.now();
     await sleep(WINDOW_MS);
-    const cpuUsed = cpuSeconds(server.pid) - cpuStart;
+    const cpuUsed = cpuSeconds(pid) - cpuStart;
     const udpEnd = udpCounters();
     const drops = socketDrops();
     const elapsed = (Date.now() - startedAt) / 1000;
-    const stats = await api('/stats');
-    const rss = rssBytes(server.pid);
-    await poll(async () => (await api('/stats')).calls === 0, {
+    const stats = await api.stats();
+    const rss = rssBytes(pid);
+    await poll(async () => (await api.stats()).calls === 0, {
       timeoutMs: holdMs + 30_000,
       what: 'calls to end',
       retryErrors: true,
     });
-    const history = await api('/history?since=0');
+    const history = await api.history(0);
     const ended = history.filter((c) => c.service === 'music');
     // sipp exits 0 only when every call succeeded; the server's side must agree.
     const sippExits = (await sippDone).map((sipp) => sipp.code);
     const sippExit = sippExits.find((code) => code !== 0) ?? 0;
-    const reasons = {};
-    for (const call of ended) reasons[call.reason] = (reasons[call.reason] ?? 0) + 1;
+    const reasons: Record<string, number> = {};
+    for (const call of ended) {
+      // A call without a reason (null) counts under the key "null".
+      const reason = String(call.reason);
+      reasons[reason] = (reasons[reason] ?? 0) + 1;
+    }
     const failed =
       ended.filter((c) => c.reason !== 'remote-bye').length + Math.max(0, calls - ended.length);
     const lost = ended.reduce((sum, c) => sum + (c.rtp.lost ?? 0), 0);
@@ -204,7 +236,7 @@ console.log(
 console.log(
   `        ${WINDOW_MS / 1000} s window after all calls are up; send intervals measured per stream inside the server.`,
 );
-const results = [];
+const results: (LevelResult & { priority: Priority; loadAverage: number })[] = [];
 for (const { calls, priority } of LEVELS) {
   const load = os.loadavg()[0].toFixed(1);
   const result = { priority, loadAverage: Number(load), ...(await runLevel(calls, priority)) };
