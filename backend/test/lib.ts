@@ -33,10 +33,6 @@ export const BACKEND = new URL('..', import.meta.url).pathname;
 export const RUN_DIR = join(BACKEND, 'run');
 /** The lab's domain, SBC address and media servers' HTTP ports (testkit/topology.json). */
 export { DOMAIN, MEDIA_HTTP, SBC };
-/** Every media API request but /health carries this token (backend/lab/common.sh makes it). */
-export const MEDIA_AUTH = {
-  authorization: `Bearer ${readFileSync(join(RUN_DIR, 'media-api-token'), 'utf8').trim()}`,
-};
 export const CA = readFileSync(join(RUN_DIR, 'certs/ca.pem'));
 const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
 
@@ -195,9 +191,6 @@ export async function udpListening(port: number): Promise<boolean> {
   const { stdout } = await run('ss', ['-Hunl', `sport = :${port}`]);
   return stdout.trim() !== '';
 }
-
-// Transitional: the suites still import the poller from here.
-export { poll } from '../../testkit/poll';
 
 /** Calls (with timelines) both media servers handled since `since`, tagged by server. */
 export async function mediaHistory(
