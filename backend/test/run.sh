@@ -15,7 +15,7 @@ failed=0
 started=$SECONDS
 for suite in "${suites[@]}"; do
   printf '\n== %s\n' "$suite"
-  node --import tsx --test --test-reporter="$here/reporter.ts" "$here/$suite.test.ts" || failed=1
+  node --import tsx --test --test-reporter="$here/reporter.mjs" "$here/$suite.test.ts" || failed=1
 done
 
 if ((failed)); then

@@ -1,7 +1,12 @@
 // node:test reporter printing one PASS/FAIL line per test (with the failure reason).
-import type { TestEvent } from 'node:test/reporters';
+// Plain JavaScript: Node 20 loads a --test-reporter module without the --import hooks
+// (tsx), so it cannot be TypeScript (seen: ERR_UNKNOWN_FILE_EXTENSION for reporter.ts).
 
-export default async function* reporter(source: AsyncIterable<TestEvent>): AsyncGenerator<string> {
+/**
+ * @param {AsyncIterable<import('node:test/reporters').TestEvent>} source
+ * @returns {AsyncGenerator<string>}
+ */
+export default async function* reporter(source) {
   for await (const event of source) {
     const { type, data } = event;
     if ((type !== 'test:pass' && type !== 'test:fail') || data.details?.type === 'suite') continue;
@@ -11,7 +16,7 @@ export default async function* reporter(source: AsyncIterable<TestEvent>): Async
     } else {
       const error = data.details?.error;
       // What the test threw (any value), by its message when it has one.
-      const cause: unknown = error?.cause;
+      const cause = error?.cause;
       const hasMessage = typeof cause === 'object' && cause !== null && 'message' in cause;
       const reason = String(
         (hasMessage ? cause.message : undefined) ?? cause ?? error?.message ?? error,
