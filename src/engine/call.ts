@@ -2,6 +2,7 @@
 import type { EndEvent, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
 import type { CallContext } from './call-context';
 import { CallSounds } from './call-sounds';
+import type { CallerContext } from './caller-context';
 import { type EndDescription, endMessage } from './causes';
 import { sendDtmfSequence } from './dtmf-sender';
 import { Emitter } from './emitter';
@@ -61,11 +62,14 @@ export class Call implements CallHandle {
   /**
    * @param direction who placed the call
    * @param remote who is at the other end (as far as known)
+   * @param owner the phone, through the seam call-context.ts
+   * @param callerContext what the caller's page tells about the caller (caller-context.ts)
    */
   constructor(
     readonly direction: CallDirection,
     remote: RemoteIdentity,
-    private readonly context: CallContext<Call>,
+    private readonly owner: CallContext<Call>,
+    private readonly callerContext?: CallerContext,
   ) {
     this.remoteValue = remote;
     this.stateValue = direction === 'incoming' ? 'ringing' : 'connecting';
@@ -77,17 +81,17 @@ export class Call implements CallHandle {
     });
     // The configuration is read only when needed: a phone without one still makes calls
     // that end at once (phone.ts place()).
-    this.sounds = new CallSounds(context.sounds, () => this.ended);
+    this.sounds = new CallSounds(owner.sounds, () => this.ended);
     this.remoteHold = new RemoteHold({
-      sounds: context.sounds,
-      musicUrl: () => context.config.holdMusicUrl,
+      sounds: owner.sounds,
+      musicUrl: () => owner.config.holdMusicUrl,
       peerConnection: () => this.peerConnection,
       isEnded: () => this.ended,
       isLocallyHeld: () => this.local.held,
       onMusic: (playing) => this.events.emit('hold-music', { playing }),
     });
     this.recovery = new CallRecovery({
-      timeoutMs: () => context.config.callRecoveryTimeoutMs,
+      timeoutMs: () => owner.config.callRecoveryTimeoutMs,
       session: () => this.session,
       isHeld: () => this.hold !== 'none',
       isEnded: () => this.ended,
@@ -120,6 +124,11 @@ export class Call implements CallHandle {
   get endCause(): EndCause | undefined {
     return this.endCauseValue;
   }
+  /** The caller's context: sent with an outgoing call, received with an incoming one. */
+  get context(): CallerContext | undefined {
+    return this.callerContext;
+  }
+
   /** Answer was pressed and the call is being set up (it no longer rings). */
   get answering(): boolean {
     return this.answeringValue && this.stateValue === 'ringing';
@@ -166,11 +175,11 @@ export class Call implements CallHandle {
     this.local.stream = localStream;
     this.renew = renew;
     this.remoteValue = sessionIdentity(session);
-    this.server = this.context.serverUrl();
+    this.server = this.owner.serverUrl();
     this.local.keepMuted(session);
     if (session.connection) this.sounds.playRemote(session.connection);
     session.on('peerconnection', ({ peerconnection }) => this.sounds.playRemote(peerconnection));
-    session.on('icecandidate', boundIceGathering(iceBounds(this.context.config)));
+    session.on('icecandidate', boundIceGathering(iceBounds(this.owner.config)));
     session.on('progress', (event: IncomingEvent | OutgoingEvent) => {
       if (this.direction !== 'outgoing') return;
       const response = 'response' in event ? event.response : undefined;
@@ -181,7 +190,7 @@ export class Call implements CallHandle {
     session.on('accepted', () => {
       this.answeredAtValue = Date.now();
       this.setState('active');
-      const { statsIntervalMs, qualityThresholds } = this.context.config;
+      const { statsIntervalMs, qualityThresholds } = this.owner.config;
       this.monitor.start({ intervalMs: statsIntervalMs, thresholds: qualityThresholds });
     });
     session.on('sdp', ({ originator, type, sdp }) => {
@@ -199,7 +208,7 @@ export class Call implements CallHandle {
     );
     session.on('ended', (event) => this.sessionEnded(session, event));
     session.on('failed', (event) => this.sessionEnded(session, event));
-    this.context.onChange(this);
+    this.owner.onChange(this);
   }
 
   /**
@@ -212,7 +221,7 @@ export class Call implements CallHandle {
     if (this.answeringValue) return;
     this.answeringValue = true;
     // The ring stops at the press, before the call is set up.
-    this.context.onChange(this);
+    this.owner.onChange(this);
     const microphone = await acquireMicrophone();
     if (this.ended) {
       if (microphone.ok) stopStream(microphone.stream);
@@ -227,12 +236,12 @@ export class Call implements CallHandle {
       return;
     }
     this.local.stream = microphone.stream;
-    await this.context.holdOthers(this);
+    await this.owner.holdOthers(this);
     if (this.ended) return;
     try {
       session.answer({
         mediaStream: microphone.stream,
-        pcConfig: { iceServers: this.context.config.iceServers },
+        pcConfig: { iceServers: this.owner.config.iceServers },
       });
       this.local.keepMuted(session);
     } catch (error) {
@@ -279,7 +288,7 @@ export class Call implements CallHandle {
     const session = this.session;
     const answered = this.stateValue === 'active' || this.stateValue === 'on-hold';
     if (!session || !answered) return;
-    if (!held) await this.context.holdOthers(this);
+    if (!held) await this.owner.holdOthers(this);
     if (this.ended) return;
     const result = await this.local.reinviteHold(session, held);
     if (!result || this.ended) return;
@@ -299,7 +308,7 @@ export class Call implements CallHandle {
 
   /** Send digits (`,` pauses 2 s); resolves when sent; failures arrive as `error` events. */
   async sendDtmf(sequence: string): Promise<void> {
-    const { dtmfMode, dtmfDurationMs, dtmfGapMs } = this.context.config;
+    const { dtmfMode, dtmfDurationMs, dtmfGapMs } = this.owner.config;
     const error = await sendDtmfSequence(this.session, this.stateValue, sequence, {
       mode: dtmfMode,
       durationMs: dtmfDurationMs,
@@ -352,7 +361,7 @@ export class Call implements CallHandle {
   /** Report a microphone failure on the call and the phone. */
   reportMicrophone(error: PhoneError): void {
     this.events.emit('error', error);
-    this.context.onError(error);
+    this.owner.onError(error);
   }
 
   private terminate(
@@ -383,7 +392,7 @@ export class Call implements CallHandle {
     if (previous === 'ended' || (previous === next && !holdChanged)) return;
     this.stateValue = next;
     this.sounds.sync(next);
-    this.context.onChange(this);
+    this.owner.onChange(this);
     this.events.emit('state', { state: next, previous, hold: this.hold });
   }
 
@@ -434,8 +443,8 @@ export class Call implements CallHandle {
     this.remoteHold.stop();
     this.sounds.stop();
     this.local.stop();
-    this.context.onEnded(this);
-    this.context.onChange(this);
+    this.owner.onEnded(this);
+    this.owner.onChange(this);
     this.events.emit('state', { state: 'ended', previous, hold: this.hold });
     const payload: CallEventMap['ended'] = { cause: end.cause, message: end.message };
     if (end.sipStatus !== undefined) payload.sipStatus = end.sipStatus;
@@ -454,9 +463,9 @@ export class Call implements CallHandle {
       endedAt: Date.now(),
       endCause: cause,
       server: this.server,
-      region: this.context.region(),
+      region: this.owner.region(),
     });
     this.events.emit('report', report);
-    this.context.onReport(report);
+    this.owner.onReport(report);
   }
 }

@@ -1,13 +1,19 @@
 /** The phone: connection, registration and calls, on a JsSIP UA. */
 import { UA } from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
-import type { IncomingResponse } from 'jssip/lib/SIPMessage';
+import type { IncomingRequest, IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { Socket } from 'jssip/lib/Socket';
 import type { RTCSessionEvent } from 'jssip/lib/UA';
 import { type SoundChannel, SoundPlayer } from './audio';
 import { Backoff } from './backoff';
 import { Call } from './call';
 import type { CallContext } from './call-context';
+import {
+  type CallerContext,
+  CONTEXT_HEADER,
+  decodeCallerContext,
+  encodeCallerContext,
+} from './caller-context';
 import { endMessage, isAuthRejection } from './causes';
 import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
@@ -21,6 +27,7 @@ import { identityFromUri } from './session-facts';
 import { FailoverSocket } from './socket';
 import type {
   CallHandle,
+  CallOptions,
   ConnectionEvent,
   PhoneConfig,
   PhoneError,
@@ -184,12 +191,18 @@ export class Phone {
   }
 
   /**
-   * Call a user (`'ivr'`, `'agent1'`) or a SIP URI. Returns at once, in `connecting`; starts
-   * the phone if needed. Failures arrive as the call's `ended` event, never as exceptions.
+   * Call a user (`'ivr'`, `'agent1'`) or a SIP URI, with the caller's context if given.
+   * Returns at once, in `connecting`; starts the phone if needed. Failures arrive as the
+   * call's `ended` event, never as exceptions.
    */
-  call(target: string): CallHandle {
+  call(target: string, options: CallOptions = {}): CallHandle {
     const uri = this.targetUri(target);
-    const call = new Call('outgoing', identityFromUri(uri ?? String(target)), this.callContext());
+    const call = new Call(
+      'outgoing',
+      identityFromUri(uri ?? String(target)),
+      this.callContext(),
+      options.context,
+    );
     this.liveCalls.push(call);
     this.events.emit('call', { call });
     void this.place(call, uri, target);
@@ -232,6 +245,12 @@ export class Phone {
       call.fail({ cause: 'failed', message }, { code: 'call-failed', message });
       return;
     }
+    const headers = contextHeaders(call.context);
+    if (!headers.ok) {
+      const message = `The call was not placed: ${headers.message}.`;
+      call.fail({ cause: 'failed', message }, { code: 'call-failed', message });
+      return;
+    }
     if (this.liveCalls.length > this.config.maxCalls) {
       const message =
         this.config.maxCalls === 1
@@ -271,7 +290,10 @@ export class Phone {
     }
     const stream = microphone.stream;
     try {
-      call.attach(this.newSession(uri, stream), stream, () => this.renewCall(call, uri, stream));
+      const extraHeaders = headers.lines;
+      call.attach(this.newSession(uri, stream, extraHeaders), stream, () =>
+        this.renewCall(call, uri, stream, extraHeaders),
+      );
     } catch (error) {
       stopStream(microphone.stream);
       const message = `${endMessage('failed')} (${String(error)})`;
@@ -279,11 +301,12 @@ export class Phone {
     }
   }
 
-  private newSession(uri: string, stream: MediaStream): RTCSession {
+  private newSession(uri: string, stream: MediaStream, extraHeaders: string[]): RTCSession {
     if (!this.ua || !this.config) throw new Error('the phone was stopped');
     return this.ua.call(uri, {
       mediaStream: stream,
       pcConfig: { iceServers: this.config.iceServers },
+      extraHeaders,
     });
   }
 
@@ -297,6 +320,7 @@ export class Phone {
     call: Call,
     uri: string,
     stream: MediaStream,
+    extraHeaders: string[],
   ): Promise<RTCSession | undefined> {
     if (!this.credentials?.refreshable) return undefined;
     const fresh = await this.credentials.fetch();
@@ -306,7 +330,7 @@ export class Phone {
     }
     if (call.ended || !this.ua?.isConnected()) return undefined;
     this.applyCredentials(fresh.credentials, 'rejected', call);
-    return this.newSession(uri, stream);
+    return this.newSession(uri, stream, extraHeaders);
   }
 
   /** Resolves when the socket is up, or with an error when it cannot be brought up. */
@@ -511,7 +535,7 @@ export class Phone {
       this.registrationFailed(statusOf(response), String(cause)),
     );
     ua.on('newRTCSession', (event: RTCSessionEvent) => {
-      if (event.originator === 'remote') this.incoming(event.session);
+      if (event.originator === 'remote') this.incoming(event.session, event.request);
     });
     return ua;
   }
@@ -674,12 +698,13 @@ export class Phone {
   }
 
   /** A call rings here; during another call it rings as call waiting, up to `maxCalls`. */
-  private incoming(session: RTCSession): void {
+  private incoming(session: RTCSession, request: IncomingRequest): void {
     if (this.liveCalls.length >= (this.config?.maxCalls ?? 1)) {
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
-    const call = new Call('incoming', identityFromUri(''), this.callContext());
+    const context = decodeCallerContext(request.getHeader(CONTEXT_HEADER));
+    const call = new Call('incoming', identityFromUri(''), this.callContext(), context);
     this.liveCalls.push(call);
     call.attach(session);
     this.events.emit('call', { call });
@@ -755,4 +780,15 @@ export class Phone {
     if (error) payload.error = error;
     this.events.emit('registration', payload);
   }
+}
+
+/** The INVITE's header lines for a caller context (none without one), or why not. */
+function contextHeaders(
+  context: CallerContext | undefined,
+): { ok: true; lines: string[] } | { ok: false; message: string } {
+  if (context === undefined) return { ok: true, lines: [] };
+  const encoded = encodeCallerContext(context);
+  return encoded.ok
+    ? { ok: true, lines: [`${CONTEXT_HEADER}: ${encoded.header}`] }
+    : { ok: false, message: encoded.message };
 }

@@ -215,6 +215,17 @@ export type EndCause =
   | 'service-lost'
   | 'failed';
 
+/** Options of one call placed with `phone.call()`. */
+export interface CallOptions {
+  /**
+   * What the agent should know about the caller (an order number, the page): names of
+   * letters, digits, `_`, `.` or `-`, text values, at most 1 KB as JSON. Sent in the
+   * INVITE's `X-Context` header; a context that breaks the rules fails the call with the
+   * reason.
+   */
+  context?: Readonly<Record<string, string>>;
+}
+
 export interface RemoteIdentity {
   /** SIP URI, e.g. `sip:agent1@helpline.example`. */
   uri: string;
@@ -291,6 +302,11 @@ export interface CallHandle {
   readonly endCause: EndCause | undefined;
   /** The connection under the answered call dropped and the call waits for it. */
   readonly reconnecting: boolean;
+  /**
+   * The caller's context (see {@link CallOptions.context}): what we sent, or what the
+   * caller's page sent with an incoming call. Untrusted text: render it as text only.
+   */
+  readonly context: Readonly<Record<string, string>> | undefined;
   /** The media connection, for stats; undefined before media is set up. */
   readonly peerConnection: RTCPeerConnection | undefined;
   /** Latest quality sample, active warnings, and the report once the call ended. */

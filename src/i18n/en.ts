@@ -96,6 +96,7 @@ export const en: Messages = {
   enableSound: 'Click to enable sound',
   callWhenReady: 'You can place calls once the phone is ready.',
   callControls: 'Call controls',
+  callerDetails: 'Caller details',
   otherCalls: 'Other calls',
   callWaiting: 'Call waiting',
   answerCall: (who) => `Answer ${who}`,

@@ -96,6 +96,7 @@ export const es: Messages = {
   enableSound: 'Haz clic para activar el sonido',
   callWhenReady: 'Podrás llamar cuando el teléfono esté listo.',
   callControls: 'Controles de la llamada',
+  callerDetails: 'Datos del llamante',
   otherCalls: 'Otras llamadas',
   callWaiting: 'Llamada en espera',
   answerCall: (who) => `Contestar a ${who}`,

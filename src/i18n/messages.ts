@@ -59,6 +59,8 @@ export interface Messages {
   /** Under the disabled Call button of `<sip-phone>` while it is not ready to call. */
   callWhenReady: string;
   callControls: string;
+  /** The caller's context (what the caller's page sent), as a list of names and values. */
+  callerDetails: string;
   /** `<sip-phone>` with several calls: the list of the calls not on screen. */
   otherCalls: string;
   /** Status of a call ringing during another. */

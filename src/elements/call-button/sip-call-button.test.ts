@@ -249,6 +249,36 @@ describe('<sip-call-button> configuration and errors', () => {
     expect(el.getAttribute('state')).toBe('idle');
   });
 
+  it('sends the caller context from context, data-context-* and share-page-url', async () => {
+    const { el } = await buttonOnPage({
+      ...VISITOR,
+      context: '{"orderId":"A-17"}',
+      'data-context-plan': 'gold',
+      'share-page-url': '',
+    });
+    await userEvent.click(main(el));
+    await expect.poll(() => lastPhone().callOptions.length).toBe(1);
+    expect(lastPhone().callOptions[0]).toEqual({
+      context: { plan: 'gold', orderId: 'A-17', page: `${location.origin}${location.pathname}` },
+    });
+  });
+
+  it('refuses a wrong context when the page loads, with what is wrong; nothing is called', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const errors = collect<{ code: string; message: string }>(document, 'sip-error');
+    const { el } = await buttonOnPage({ ...VISITOR, context: '{"orderId": 17}' });
+    expect(el.getAttribute('state')).toBe('error');
+    expect(errors.at(-1)).toEqual({
+      code: 'config-invalid',
+      message: "context values must be text: 'orderId' is not",
+    });
+    await userEvent.click(main(el));
+    expect(callCount()).toBe(0);
+    el.context = '{"orderId":"17"}';
+    await el.updateComplete;
+    expect(el.getAttribute('state')).toBe('idle');
+  });
+
   it('says a denied microphone once, with what to do, and a new click retries', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { el } = await buttonOnPage();

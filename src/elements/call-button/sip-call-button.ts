@@ -9,6 +9,7 @@ import { renderError } from '../shared/render/render-error.js';
 import { callControlsStyles } from '../shared/styles/call-controls.js';
 import { themeStyles } from '../shared/styles/theme.js';
 import type { PhoneView } from '../shared/view-state.js';
+import { callerContextFrom } from './caller-context-input.js';
 import { callButtonStyles } from './styles.js';
 
 export type CallButtonState = 'idle' | 'connecting' | 'ringing' | 'in-call' | 'ended' | 'error';
@@ -109,10 +110,24 @@ export class SipCallButton extends PhoneElement {
    */
   @property() preload: 'intent' | 'idle' = 'intent';
 
+  /**
+   * What the agent should know about the caller, sent with the call: a JSON object of
+   * text values (`'{"orderId":"A-17"}'`), or an object set as the property.
+   * `data-context-*` attributes add to it (`data-context-order-id` gives `orderId`); at
+   * most 1 KB in all. The agent sees it as plain text.
+   */
+  @property() context: string | Readonly<Record<string, string>> | undefined;
+
+  /**
+   * Send the page's address (origin and path: no query or fragment, which may carry
+   * tokens) in the caller context, as `page`. Off by default.
+   */
+  @property({ attribute: 'share-page-url', type: Boolean }) sharePageUrl = false;
+
   /** What the button shows (read-only, reflected). */
   @property({ reflect: true }) state: CallButtonState = 'idle';
 
-  protected override readonly extraConfigProperties = ['target'];
+  protected override readonly extraConfigProperties = ['target', 'context', 'sharePageUrl'];
 
   @state() private panelOpen = false;
 
@@ -127,10 +142,21 @@ export class SipCallButton extends PhoneElement {
       register: false,
       startOnConnect: false,
       loadParts: loadInCallParts,
-      checkElement: () =>
-        this.target?.trim()
-          ? undefined
-          : 'target is required: the number to call, e.g. target="sales"',
+      checkElement: () => {
+        if (!this.target?.trim())
+          return 'target is required: the number to call, e.g. target="sales"';
+        const context = this.callerContext();
+        return context.ok ? undefined : context.message;
+      },
+    });
+  }
+
+  private callerContext() {
+    return callerContextFrom({
+      context: this.context,
+      dataset: this.dataset,
+      sharePageUrl: this.sharePageUrl,
+      location,
     });
   }
 
@@ -178,11 +204,12 @@ export class SipCallButton extends PhoneElement {
       return;
     }
     const target = this.target?.trim();
-    // Without a target the configuration check already shows the error.
-    if (!target) return;
+    const context = this.callerContext();
+    // Without a target, or with a wrong context, the configuration check shows the error.
+    if (!target || !context.ok) return;
     this.panelOpen = true;
     this.focusPanelOnOpen = true;
-    void this.engine.placeCall(target);
+    void this.engine.placeCall(target, context.context ? { context: context.context } : {});
   }
 
   private onPanelKeydown(event: KeyboardEvent): void {

@@ -178,6 +178,30 @@ describe('<sip-phone> registration and calls', () => {
     expect(text(el, '[part="call-status"]')).toBe('Incoming call');
   });
 
+  it("shows the caller's context as text, names and values, in the incoming banner", async () => {
+    const el = await phoneOnPage();
+    const attack = '<img src=x onerror="window.__xss=1">';
+    lastPhone().ring(
+      { uri: 'sip:visitor-1@helpline.test', user: 'visitor-1', displayName: 'Maria' },
+      { orderId: 'A-17', note: attack, page: 'https://shop.example/help' },
+    );
+    await el.updateComplete;
+
+    const context = shadow(el, '[part="incoming"] [part="context"]');
+    expect(context.getAttribute('aria-label')).toBe('Caller details');
+    const pairs = [...context.querySelectorAll('dt')].map((dt) => [
+      dt.textContent?.trim(),
+      dt.nextElementSibling?.textContent?.trim(),
+    ]);
+    expect(pairs).toEqual([
+      ['orderId', 'A-17'],
+      ['note', attack],
+      ['page', 'https://shop.example/help'],
+    ]);
+    expect(el.shadowRoot?.querySelector('img')).toBeNull();
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
   it('tells the page of a call once it holds it, and of its end once it let go of it', async () => {
     const el = await phoneOnPage();
     const seen: [string, unknown, unknown][] = [];
@@ -465,6 +489,7 @@ describe('<sip-phone> language and accessibility', () => {
       otherCalls: [],
       call: {
         id: 'call-1',
+        context: undefined,
         direction: 'outgoing',
         state: 'early-media',
         hold: 'none',

@@ -67,6 +67,9 @@ import { phoneStyles } from './styles.js';
  * @csspart call - The current call area.
  * @csspart caller-name - Remote display name.
  * @csspart caller-user - Remote user.
+ * @csspart context - The caller's details sent by the caller's page (`context` of the call), as text.
+ * @csspart context-name - A detail's name.
+ * @csspart context-value - A detail's value.
  * @csspart call-status - What the call is doing, in words.
  * @csspart timer - Call duration.
  * @csspart controls - The call control buttons.
@@ -180,6 +183,7 @@ export class SipPhone extends PhoneElement {
         <span part="other-caller-name" class="caller-name">${who}</span>
         <span part="other-call-status" class="other-status">${status}</span>
       </p>
+      ${this.renderContext(call)}
       <div class="other-actions">
         ${
           waiting
@@ -278,6 +282,7 @@ export class SipPhone extends PhoneElement {
             : nothing
         }
       </p>
+      ${this.renderContext(call)}
       ${
         status === undefined
           ? nothing
@@ -286,6 +291,20 @@ export class SipPhone extends PhoneElement {
       ${incoming ? this.renderAnswerRow() : nothing}
       ${!incoming && call.state !== 'ended' ? renderCallControls(this.callControlsInput(call)) : nothing}
     </div>`;
+  }
+
+  /** What the caller's page sent about the caller: names and values, as text only. */
+  private renderContext(call: CallView): TemplateResult | typeof nothing {
+    const entries = Object.entries(call.context ?? {});
+    if (entries.length === 0) return nothing;
+    return html`<dl part="context" class="context" aria-label=${this.locale.messages.callerDetails}>
+      ${entries.map(
+        ([name, value]) => html`<div class="context-entry">
+          <dt part="context-name">${name}</dt>
+          <dd part="context-value">${value}</dd>
+        </div>`,
+      )}
+    </dl>`;
   }
 
   private renderAnswerRow(): TemplateResult {

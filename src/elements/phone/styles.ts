@@ -124,6 +124,32 @@ export const phoneStyles = css`
     flex: 1;
   }
 
+  .context {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: 0.15rem 0.75rem;
+    margin: 0;
+    font-size: 0.875rem;
+  }
+
+  /* Each name and value pair is one grid row (a div inside dl is valid HTML). */
+  .context-entry {
+    display: contents;
+  }
+
+  .context dt {
+    color: var(--_muted-fg);
+  }
+
+  .context dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+
+  .other-call .context {
+    flex-basis: 100%;
+  }
+
   .other-calls {
     display: flex;
     flex-direction: column;

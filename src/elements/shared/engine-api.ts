@@ -1,5 +1,6 @@
 import type {
   CallHandle,
+  CallOptions,
   PhoneConfig,
   PhoneError,
   PhoneEventMap,
@@ -19,7 +20,7 @@ export interface PhoneApi {
   stop(): Promise<void> | void;
   /** Warm up (connect) on visitor intent, before the call is placed. */
   prepare(): Promise<void> | void;
-  call(target: string): CallHandle;
+  call(target: string, options?: CallOptions): CallHandle;
   unlockAudio(): Promise<void> | void;
   on<K extends keyof PhoneEventMap>(
     event: K,

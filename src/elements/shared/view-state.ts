@@ -21,6 +21,8 @@ export interface CallView {
   /** Untrusted text from the network: render as text only. */
   remoteName: string;
   remoteUser: string;
+  /** The caller's context from the caller's page: untrusted text, render as text only. */
+  context: Readonly<Record<string, string>> | undefined;
   answeredAt: number | undefined;
   endCause: EndCause | undefined;
   /** Latest stats sample (null until the first one, a second after answer). */
@@ -79,6 +81,7 @@ export function callViewOf(call: CallHandle, recentlyRecovered = false): CallVie
     muted: call.muted,
     remoteName: call.remote.displayName,
     remoteUser: call.remote.user,
+    context: call.context,
     answeredAt: call.answeredAt,
     endCause: call.endCause,
     quality: call.quality.sample,

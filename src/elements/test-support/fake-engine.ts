@@ -8,6 +8,7 @@ import type {
   CallDirection,
   CallEventMap,
   CallHandle,
+  CallOptions,
   CallQuality,
   CallState,
   EndCause,
@@ -42,6 +43,7 @@ export class FakeCall implements CallHandle {
   constructor(
     readonly direction: CallDirection,
     readonly remote: RemoteIdentity,
+    readonly context: Readonly<Record<string, string>> | undefined = undefined,
   ) {
     this.state = direction === 'incoming' ? 'ringing' : 'connecting';
   }
@@ -169,21 +171,25 @@ export class FakePhone implements PhoneApi {
     this.commands.push('unlockAudio');
   }
 
-  call(target: string): FakeCall {
+  /** The options of each call placed, in order. */
+  readonly callOptions: CallOptions[] = [];
+
+  call(target: string, options: CallOptions = {}): FakeCall {
     this.commands.push(`call ${target}`);
-    const call = new FakeCall('outgoing', {
-      uri: `sip:${target}@test`,
-      user: target,
-      displayName: '',
-    });
+    this.callOptions.push(options);
+    const call = new FakeCall(
+      'outgoing',
+      { uri: `sip:${target}@test`, user: target, displayName: '' },
+      options.context,
+    );
     this.calls.push(call);
     this.events.emit('call', { call });
     return call;
   }
 
-  /** Simulates an incoming call from `remote`. */
-  ring(remote: RemoteIdentity): FakeCall {
-    const call = new FakeCall('incoming', remote);
+  /** Simulates an incoming call from `remote`, with the caller's page's context if any. */
+  ring(remote: RemoteIdentity, context?: Readonly<Record<string, string>>): FakeCall {
+    const call = new FakeCall('incoming', remote, context);
     this.calls.push(call);
     this.events.emit('call', { call });
     this.events.emit('incoming', { call });

@@ -223,10 +223,14 @@ export class FakeSbc {
   }
 
   /**
-   * The far end calls `user`: an INVITE with a real SDP offer. Resolves with the Call-ID
-   * at once and the final status (200 once answered: the SBC then ACKs) when it comes.
+   * The far end calls `user`: an INVITE with a real SDP offer and `extra` header lines.
+   * Resolves with the Call-ID at once and the final status (200 once answered: the SBC
+   * then ACKs) when it comes.
    */
-  async ring(user: string): Promise<{ callId: string; final: Promise<number> }> {
+  async ring(
+    user: string,
+    extra: string[] = [],
+  ): Promise<{ callId: string; final: Promise<number> }> {
     const callId = `incoming-${token()}`;
     const pc = new RTCPeerConnection();
     this.peers.set(callId, pc);
@@ -242,6 +246,7 @@ export class FakeSbc {
         `Call-ID: ${callId}`,
         'CSeq: 1 INVITE',
         ...this.contact(),
+        ...extra,
       ],
       pc.localDescription?.sdp ?? '',
     );

@@ -4,6 +4,7 @@ import type {
   CallConnectionEvent,
   CallEventMap,
   CallHandle,
+  CallOptions,
   PhoneConfig,
   PhoneError,
   Unsubscribe,
@@ -175,14 +176,14 @@ export class EngineController implements ReactiveController {
    * Places a call unless one is being placed or the phone has all the calls it takes (a
    * second click is a no-op). The engine holds the calls in progress first.
    */
-  async placeCall(target: string): Promise<void> {
+  async placeCall(target: string, options: CallOptions = {}): Promise<void> {
     if (this.calls.size >= this.maxCalls || this.placing || !this.config) return;
     this.placing = true;
     this.clearRuntimeError();
     this.refresh();
     try {
       const phone = await this.ensurePhone();
-      if (phone && this.calls.size < this.maxCalls) this.track(phone.call(target));
+      if (phone && this.calls.size < this.maxCalls) this.track(phone.call(target, options));
     } catch (cause) {
       this.fail({ code: 'call-failed', message: describeError(cause), cause });
     } finally {
