@@ -62,6 +62,8 @@ export interface CallInit {
   to: string;
   ports: BoundPair;
   media: NegotiatedMedia;
+  /** The caller's context header (X-Context), passed on to an agent the call is bridged to. */
+  callerContext?: string | undefined;
 }
 
 export class Call implements FrameSource {
@@ -70,6 +72,8 @@ export class Call implements FrameSource {
   readonly serviceName: string;
   readonly from: string;
   readonly to: string;
+  /** The caller's context (the INVITE's X-Context, see callerContextOf in ua.ts). */
+  readonly callerContext: string | undefined;
   readonly timeline: TimelineEntry[] = [];
   readonly startedAt = Date.now();
   readonly rtp: RtpSession;
@@ -111,6 +115,7 @@ export class Call implements FrameSource {
     this.serviceName = init.serviceName;
     this.from = init.from;
     this.to = init.to;
+    this.callerContext = init.callerContext;
     this.ports = init.ports;
     this.rtp = new RtpSession(init.ports, init.media, ctx.clock, ctx.settings.rtcpIntervalMs);
     this.rtp.source = this;

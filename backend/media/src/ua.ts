@@ -32,6 +32,22 @@ import type { Endpoint } from './sip/transport.js';
 const CANCEL_HEADERS = new Set(['via', 'max-forwards', 'from', 'to', 'call-id', 'cseq']);
 
 const HOUSEKEEPING_MS = 250;
+/** The SBC refuses a larger X-Context (backend/kamailio/kamailio.cfg, MAX_CONTEXT_BYTES). */
+const MAX_CONTEXT_BYTES = 1024;
+
+/**
+ * The caller's context header of an INVITE, passed on as it came, as FreeSWITCH would with
+ * `sip_h_X-Context` (the agent's phone checks what it holds, src/engine/caller-context.ts).
+ * Only one, printable ASCII and within the SBC's cap: anything else is not passed on.
+ */
+export function callerContextOf(request: SipRequest): string | undefined {
+  // Not getHeaderValues: the JSON's commas are not a list.
+  const headers = request.headers.filter((header) => header.name === 'x-context');
+  const value = headers[0]?.value;
+  if (headers.length !== 1 || value === undefined) return undefined;
+  if (value.length > MAX_CONTEXT_BYTES || !/^[\x20-\x7e]+$/.test(value)) return undefined;
+  return value;
+}
 const UNNEGOTIATED: NegotiatedMedia = {
   remote: { address: '127.0.0.1', port: 0 },
   remoteRtcp: { address: '127.0.0.1', port: 0 },
@@ -226,10 +242,16 @@ export class UserAgent {
       to: getHeader(request, 'to')!,
       ports,
       media: UNNEGOTIATED,
+      callerContext: callerContextOf(request),
     });
     call.dialog = Dialog.asUas(request, randomToken());
     this.track(call);
-    call.record('invite', { from: call.from, to: call.to, service: serviceName });
+    call.record('invite', {
+      from: call.from,
+      to: call.to,
+      service: serviceName,
+      ...(call.callerContext === undefined ? {} : { context: call.callerContext }),
+    });
     if (tx.cancelled) {
       call.reject(tx, 487, 'cancelled');
       return;
@@ -296,8 +318,16 @@ export class UserAgent {
     });
   }
 
-  /** Calls `sip:<user>@<domain>` through the proxy, offering plain G.711 RTP. */
-  async dialOut(user: string, displayName: string, handlers: DialOutHandlers): Promise<DialOut> {
+  /**
+   * Calls `sip:<user>@<domain>` through the proxy, offering plain G.711 RTP, with the
+   * caller's context header when the call carries one.
+   */
+  async dialOut(
+    user: string,
+    displayName: string,
+    handlers: DialOutHandlers,
+    callerContext?: string,
+  ): Promise<DialOut> {
     const { local, settings } = this.ctx;
     const ports = await this.ctx.ports.allocate();
     const callId = `${randomToken(12)}@${settings.serverName}`;
@@ -312,9 +342,15 @@ export class UserAgent {
       to,
       ports,
       media: UNNEGOTIATED,
+      callerContext,
     });
     this.track(call);
-    call.record('invite', { from, to, service: 'agent' });
+    call.record('invite', {
+      from,
+      to,
+      service: 'agent',
+      ...(callerContext === undefined ? {} : { context: callerContext }),
+    });
     const via = `SIP/2.0/UDP ${local.host}:${local.port};branch=${newBranch()};rport`;
     const invite: SipRequest = {
       kind: 'request',
@@ -330,6 +366,7 @@ export class UserAgent {
         { name: 'contact', value: call.contact() },
         { name: 'allow', value: ALLOW },
         { name: 'supported', value: 'timer' },
+        ...(callerContext === undefined ? [] : [{ name: 'x-context', value: callerContext }]),
         { name: 'content-type', value: 'application/sdp' },
       ],
       body: Buffer.from(call.offerSdp('sendrecv')),

@@ -244,6 +244,8 @@ export interface CallSetup {
   rtp: { readonly port: number };
   /** The offer's direction (default sendrecv). */
   direction?: SdpDirection;
+  /** Header lines added to the INVITE (both of them: before and after the challenge). */
+  extra?: readonly string[];
 }
 
 /** An in-dialog request's sender and extra header lines (Call.request()). */
@@ -292,10 +294,11 @@ export async function placeCall({
   rtp,
   ua: given,
   direction,
+  extra,
 }: CallSetup & { ua?: SipEndpoint | undefined }): Promise<Call> {
   const ua = given ?? (await udpEndpoint());
   try {
-    return await setUpCall(ua, { caller, service, credentials, rtp, direction });
+    return await setUpCall(ua, { caller, service, credentials, rtp, direction, extra });
   } catch (error) {
     // A refused call leaves no socket behind (it would keep the test process alive).
     if (!given) ua.close();
@@ -305,7 +308,7 @@ export async function placeCall({
 
 async function setUpCall(
   ua: SipEndpoint,
-  { caller, service, credentials, rtp, direction }: CallSetup,
+  { caller, service, credentials, rtp, direction, extra = [] }: CallSetup,
 ): Promise<Call> {
   const callId = `call-${token()}`;
   const fromTag = token();
@@ -322,6 +325,7 @@ async function setUpCall(
       `CSeq: ${cseq} INVITE`,
       `Contact: <sip:${caller}@LOCAL>`,
       ...(auth ? [`Proxy-Authorization: ${auth}`] : []),
+      ...extra,
       'Content-Type: application/sdp',
       `Content-Length: ${Buffer.byteLength(body)}`,
       '',

@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { poll } from '../../../testkit/poll';
 import { ALLOWED_ORIGINS, HOST, MEDIA_SERVERS } from '../../../testkit/topology';
-import { DOMAIN, ephemeral, SBC, type WebSocketClient, websocket } from '../lib';
+import { DOMAIN, ephemeral, mediaHistory, SBC, type WebSocketClient, websocket } from '../lib';
 import {
   type Call,
   digest,
@@ -16,6 +17,7 @@ import {
   header,
   placeCall,
   registerOverWebSocket,
+  responseTo,
   rtpFlows,
   type SipEndpoint,
   statusOf,
@@ -254,4 +256,100 @@ test('forged requests do not disturb the SBC: a keepalive is still answered', as
   } finally {
     probe.close();
   }
+});
+
+// Issue 13: the caller context (X-Context) a visitor's page sends reaches the media farm,
+// capped and once; nobody but the farm delivers one to an agent.
+describe('caller context (X-Context)', () => {
+  const context = (bytes: number) => {
+    const head = '{"note":"';
+    return `${head}${'x'.repeat(bytes - head.length - 2)}"}`;
+  };
+
+  async function visitorCall(extra: readonly string[]) {
+    const caller = `visitor-${token()}`;
+    const rtp = await udpEndpoint();
+    try {
+      return await placeCall({
+        caller,
+        service: 'echo',
+        credentials: ephemeral(caller),
+        rtp,
+        extra,
+      });
+    } finally {
+      rtp.close();
+    }
+  }
+
+  test('a visitor’s context of 1 KB reaches the media server as it was sent', async () => {
+    const sent = context(1024);
+    const since = Date.now();
+    const call = await visitorCall([`X-Context: ${sent}`]);
+    try {
+      const received = await poll(
+        async () =>
+          (await mediaHistory(since))
+            .find((c) => c.callId === call.callId)
+            ?.timeline.find((entry) => entry.type === 'invite')?.context,
+        { what: 'the invite on the media server' },
+      );
+      assert.equal(received, sent);
+    } finally {
+      await call.status('BYE');
+      call.close();
+    }
+  });
+
+  /** How a visitor's call with `extra` headers ends: refused (the reply), or answered. */
+  async function refusal(extra: readonly string[]): Promise<string> {
+    return visitorCall(extra).then(
+      async (call) => {
+        await call.status('BYE');
+        call.close();
+        return 'answered';
+      },
+      (error: Error) => error.message,
+    );
+  }
+
+  test('a context over 1 KB is refused with 400 before it reaches the farm', async () => {
+    assert.match(await refusal([`X-Context: ${context(1025)}`]), /SIP\/2\.0 400 Context Too Large/);
+  });
+
+  test('two contexts are refused with 400', async () => {
+    assert.match(
+      await refusal(['X-Context: {"a":"1"}', 'X-Context: {"b":"2"}']),
+      /SIP\/2\.0 400 One Context Only/,
+    );
+  });
+
+  test("an agent's context towards another agent is dropped", async () => {
+    const { ws } = await websocket(ORIGIN);
+    const rtp = await udpEndpoint();
+    try {
+      const callee = 'agent7';
+      assert.match(
+        await registerOverWebSocket(ws, callee, ephemeral(callee), `${token()}.invalid`),
+        /^SIP\/2\.0 200/,
+      );
+      const caller = 'agent6';
+      const placing = placeCall({
+        caller,
+        service: callee,
+        credentials: ephemeral(caller),
+        rtp,
+        extra: ['X-Context: {"orderId":"forged"}'],
+      });
+      let invite = await ws.next(10_000);
+      while (!invite.startsWith('INVITE ')) invite = await ws.next(10_000);
+      // Refused before any assertion: a failed one must not leave the call ringing.
+      ws.send(responseTo(invite, 486, 'Busy Here'));
+      await assert.rejects(placing, /486/);
+      assert.equal(header(invite, 'X-Context'), undefined, invite);
+    } finally {
+      ws.close();
+      rtp.close();
+    }
+  });
 });

@@ -64,10 +64,15 @@ export class QueueService implements CallService {
     const agent = agents[this.next++]!;
     this.call.record('queue-dial', { agent });
     this.ua
-      .dialOut(agent, this.callerName(), {
-        onAnswered: (agentCall) => this.answered(agent, agentCall),
-        onFailed: (status, reason) => this.failed(agent, status, reason),
-      })
+      .dialOut(
+        agent,
+        this.callerName(),
+        {
+          onAnswered: (agentCall) => this.answered(agent, agentCall),
+          onFailed: (status, reason) => this.failed(agent, status, reason),
+        },
+        this.call.callerContext,
+      )
       .then((attempt) => {
         this.attempt = attempt;
         if (!this.active) attempt.cancel();

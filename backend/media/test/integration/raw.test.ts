@@ -400,9 +400,15 @@ describe('queue against a scripted proxy', () => {
   const agentInvite = (agent: string) => (m: SipMessage) =>
     m.kind === 'request' && m.method === 'INVITE' && m.uri === `sip:${agent}@helpline.test`;
 
-  async function callQueue(callId: string): Promise<SipMessage> {
+  async function callQueue(callId: string, headers: string[] = []): Promise<SipMessage> {
     caller.send(
-      inviteText({ service: 'queue', callId, serverPort: server.sipPort, clientPort: caller.port }),
+      inviteText({
+        service: 'queue',
+        callId,
+        serverPort: server.sipPort,
+        clientPort: caller.port,
+        headers,
+      }),
       server.sipPort,
     );
     const ok = await caller.next(isResponse(callId, 200));
@@ -453,6 +459,26 @@ describe('queue against a scripted proxy', () => {
       (e) => e.type === 'ended',
     );
     expect(agentLeg.reason).toBe('bridge-peer-ended');
+  });
+
+  it("passes the caller's context to the agent's leg as it came; a malformed one not at all", async () => {
+    const context = '{"orderId":"A-17","page":"https://shop.example/help"}';
+    const ok = await callQueue('q-context', [`X-Context: ${context}`]);
+    const ringing = await proxy.next(agentInvite('agent1'));
+    expect(getHeader(ringing, 'x-context')).toBe(context);
+    const invite = await server.api.waitForEntry('q-context', (e) => e.type === 'invite');
+    expect(invite.timeline.find((e: Json) => e.type === 'invite')?.context).toBe(context);
+    proxy.send(responseText(ringing, 486, 'Busy Here', { toTag: 'c1' }), server.sipPort);
+    caller.send(inDialogText('BYE', ok, caller.port, 2, 'z9hG4bKbyectx'), server.sipPort);
+    await caller.next(isResponse('q-context', 200, 'BYE'));
+
+    // Two headers, or bytes past printable ASCII: nothing reaches the agent.
+    const twice = await callQueue('q-context-2', ['X-Context: {"a":"1"}', 'X-Context: {"b":"2"}']);
+    const second = await proxy.next(agentInvite('agent1'));
+    expect(getHeader(second, 'x-context')).toBeUndefined();
+    proxy.send(responseText(second, 486, 'Busy Here', { toTag: 'c2' }), server.sipPort);
+    caller.send(inDialogText('BYE', twice, caller.port, 2, 'z9hG4bKbyectx2'), server.sipPort);
+    await caller.next(isResponse('q-context-2', 200, 'BYE'));
   });
 
   it('CANCELs the ringing agent when the caller hangs up', async () => {
