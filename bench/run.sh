@@ -16,6 +16,8 @@
 # backend/media script, default 900).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# step, build_widget, lab_up; LAB_NAME (default bench) and LAB.
+source bench/lib.sh
 
 # `npm run bench -- soak`: the long soak (≥ 1,000 calls over ≥ 15 min) has its own script.
 if [[ "${1:-}" == soak ]]; then
@@ -33,22 +35,13 @@ if [[ "${1:-}" == chaos ]]; then
   exec bash bench/chaos/run.sh "$@"
 fi
 
-export LAB_NAME="${LAB_NAME:-bench}"
 # The benchmarks place hundreds of calls as one caller; the SBC's per-user limit (4 in
 # production, backend/compose.yml) would refuse them, so their lab raises it.
 export CALLS_PER_USER="${CALLS_PER_USER:-1000}"
 RESULTS=bench/results
 HARNESS="$RESULTS/build/harness.mjs"
-LAB=backend/lab/lab.sh
 
-step() { printf '\n\033[1m== %s\033[0m  (load: %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
-
-step "build the widget"
-if [[ "${BENCH_SKIP_BUILD:-}" == 1 && -f dist/cdn/softphone.js ]]; then
-  echo "BENCH_SKIP_BUILD=1: using dist/ as it is"
-else
-  npm run --silent build
-fi
+build_widget
 
 step "peer SDKs (bench/peers) and the harness"
 npm ci --prefix bench/peers --no-audit --no-fund --silent
@@ -56,13 +49,7 @@ npx tsc -p bench/peers/tsconfig.json
 npx esbuild bench/src/main.ts --bundle --platform=node --format=esm --target=node20 \
   --packages=external --outfile="$HARNESS" --log-level=warning
 
-step "backend up (lab '$LAB_NAME')"
-if [[ "${BENCH_KEEP_LAB:-}" != 1 ]]; then
-  # A lab left running would keep images built from older sources: start from scratch.
-  bash "$LAB" down >/dev/null 2>&1 || true
-  trap 'bash "$LAB" down >/dev/null 2>&1 || true' EXIT
-fi
-bash "$LAB" up
+lab_up
 
 step "browser benchmarks"
 bash "$LAB" exec -- node "$HARNESS" run "$@"

@@ -1,12 +1,11 @@
 // The SBC's edges: health endpoint, WebSocket handshake policy, SIP over WSS with
 // NAT handling, and robustness against malformed SIP.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { ALLOWED_ORIGINS, DEMO } from '../../testkit/topology';
 import { DOMAIN, ephemeral, kamcmd, options, SBC, sipRequest, websocket } from './lib';
-
-const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+import { registerOverWebSocket } from './security/sbc-lib';
 
 test(`GET /health on ${SBC.healthPort} answers 200 JSON with the region`, async () => {
   const res = await fetch(`http://${SBC.host}:${SBC.healthPort}/health`);
@@ -35,56 +34,15 @@ test('WebSocket handshake without an Origin is refused (403)', async () => {
   assert.equal(status, 403);
 });
 
-function register(
-  user: string,
-  callId: string,
-  cseq: number,
-  contactHost: string,
-  authorization?: string,
-): string {
-  return [
-    `REGISTER sip:${DOMAIN} SIP/2.0`,
-    `Via: SIP/2.0/WSS ${contactHost};branch=z9hG4bK${randomBytes(6).toString('hex')}`,
-    'Max-Forwards: 70',
-    `From: <sip:${user}@${DOMAIN}>;tag=${callId}`,
-    `To: <sip:${user}@${DOMAIN}>`,
-    `Call-ID: ${callId}`,
-    `CSeq: ${cseq} REGISTER`,
-    `Contact: <sip:${user}@${contactHost};transport=ws>;expires=60`,
-    ...(authorization ? [`Authorization: ${authorization}`] : []),
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
-}
-
 test('REGISTER over WSS: challenged, then 200 with the NATed contact', async () => {
   const { status, ws } = await websocket(DEMO.origin);
   assert.equal(status, 101);
   try {
     const user = 'agent7';
-    const { username, password } = ephemeral(user);
     // Browsers put a made-up host in Contact; the SBC must route to the socket instead.
     const contactHost = `${randomBytes(4).toString('hex')}.invalid`;
-    const callId = randomBytes(8).toString('hex');
-    ws.send(register(user, callId, 1, contactHost));
-    const challenge = await ws.next();
-    assert.match(challenge, /^SIP\/2\.0 401/);
-    const realm = (/realm="([^"]+)"/.exec(challenge) as RegExpExecArray)[1];
-    const nonce = (/nonce="([^"]+)"/.exec(challenge) as RegExpExecArray)[1];
-    const uri = `sip:${DOMAIN}`;
-    const ha1 = md5(`${username}:${realm}:${password}`);
-    const response = md5(`${ha1}:${nonce}:${md5(`REGISTER:${uri}`)}`);
-    ws.send(
-      register(
-        user,
-        callId,
-        2,
-        contactHost,
-        `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}"`,
-      ),
-    );
-    const ok = await ws.next();
+    // It answers the 401's challenge: without one it could not register at all.
+    const ok = await registerOverWebSocket(ws, user, ephemeral(user), contactHost);
     assert.match(ok, /^SIP\/2\.0 200/);
     assert.ok(ok.includes(`<sip:${user}@${contactHost};transport=ws>`), ok);
     const location = await kamcmd('ul.lookup', 'location', `${user}@${DOMAIN}`);

@@ -11,12 +11,10 @@
 # bench), BENCH_KEEP_LAB=1 (use a running lab and leave it up).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# step, build_widget, lab_up; LAB_NAME (default bench) and LAB.
+source bench/lib.sh
 
-export LAB_NAME="${LAB_NAME:-bench}"
-LAB=backend/lab/lab.sh
 OUT=bench/results/chaos
-
-step() { printf '\n\033[1m== %s\033[0m  (load: %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
 
 mkdir -p "$OUT"
 if [[ "${1:-}" == report ]]; then
@@ -25,12 +23,7 @@ if [[ "${1:-}" == report ]]; then
   load_before="$(cat "$OUT/load-before")"
   load_after="$(cat "$OUT/load-after")"
 else
-  step "backend up (lab '$LAB_NAME')"
-  if [[ "${BENCH_KEEP_LAB:-}" != 1 ]]; then
-    bash "$LAB" down >/dev/null 2>&1 || true
-    trap 'bash "$LAB" down >/dev/null 2>&1 || true' EXIT
-  fi
-  bash "$LAB" up
+  lab_up
 
   step "chaos: ${CHAOS_CALLS:-20} calls, ${CHAOS_TRIALS:-3} crashes per component"
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"

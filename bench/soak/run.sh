@@ -11,28 +11,16 @@
 # dist/ as it is), BENCH_KEEP_LAB=1 (use a running lab and leave it up).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# step, build_widget, lab_up; LAB_NAME (default bench) and LAB.
+source bench/lib.sh
 
-export LAB_NAME="${LAB_NAME:-bench}"
-LAB=backend/lab/lab.sh
 OUT=bench/results/soak
 CALLS="${SOAK_CALLS:-1000}"
 MINUTES="${SOAK_MINUTES:-15}"
 
-step() { printf '\n\033[1m== %s\033[0m  (load: %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
+build_widget
 
-step "build the widget"
-if [[ "${BENCH_SKIP_BUILD:-}" == 1 && -f dist/cdn/softphone.js ]]; then
-  echo "BENCH_SKIP_BUILD=1: using dist/ as it is"
-else
-  npm run --silent build
-fi
-
-step "backend up (lab '$LAB_NAME')"
-if [[ "${BENCH_KEEP_LAB:-}" != 1 ]]; then
-  bash "$LAB" down >/dev/null 2>&1 || true
-  trap 'bash "$LAB" down >/dev/null 2>&1 || true' EXIT
-fi
-bash "$LAB" up
+lab_up
 
 step "soak: ≥ $CALLS calls over ≥ $MINUTES min"
 rm -rf "$OUT"

@@ -9,18 +9,10 @@
 # running lab and leave it up).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# step, build_widget, lab_up; LAB_NAME (default bench) and LAB.
+source bench/lib.sh
 
-export LAB_NAME="${LAB_NAME:-bench}"
-LAB=backend/lab/lab.sh
-
-step() { printf '\n\033[1m== %s\033[0m  (load: %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
-
-step "backend up (lab '$LAB_NAME')"
-if [[ "${BENCH_KEEP_LAB:-}" != 1 ]]; then
-  bash "$LAB" down >/dev/null 2>&1 || true
-  trap 'bash "$LAB" down >/dev/null 2>&1 || true' EXIT
-fi
-bash "$LAB" up
+lab_up
 
 step "reconnect storm: ${STORM_ENGINES:-1000} engines, Kamailio restarted, ${STORM_RUNS:-3} runs"
 bash "$LAB" exec -- node --import tsx bench/storm/main.ts

@@ -1,45 +1,33 @@
 /**
- * A call's state machines, driven through the fake SBC (test-support/fake-sbc.ts): a real
+ * A call's state machines, driven through the fake SBC (test-support/fake-fake.sbc.ts): a real
  * Phone, JsSIP and WebRTC in the page, the SBC playing the far end. Our hold and its
  * rollback, the far end's hold and our hold music, DTMF and its SIP INFO fallback, and
  * keeping the call across a lost connection (recovery.ts).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SILENT_HOLD_AFTER_MS } from './hold';
-import { Phone } from './phone';
+import type { Phone } from './phone';
 import { inboundAudioPackets } from './quality/stats-snapshot';
-import { FAKE_SBC_PHONE, FakeSbc, header, type SipMessage } from './test-support/fake-sbc';
+import { header, type SipMessage } from './test-support/fake-sbc';
+import { useFakeSbc } from './test-support/fake-sbc-suite';
 import { reach, record } from './test-support/waits';
 import type { CallEventMap, CallHandle, PhoneConfig } from './types';
 
-let sbc: FakeSbc;
-const phones: Phone[] = [];
-
-beforeEach(() => {
-  sbc = new FakeSbc();
-  vi.stubGlobal('WebSocket', sbc.webSocketClass());
-});
-
-afterEach(async () => {
-  await Promise.all(phones.splice(0).map((phone) => phone.stop()));
-  sbc.close();
-  vi.unstubAllGlobals();
-});
+const fake = useFakeSbc();
 
 /** A visitor's phone with an answered call to the SBC; the call's Call-ID. */
 async function answeredCall(
   config: Partial<PhoneConfig> = {},
 ): Promise<{ phone: Phone; call: CallHandle; callId: string }> {
-  const phone = new Phone({ ...FAKE_SBC_PHONE, user: 'visitor-1', password: 'pw', ...config });
-  phones.push(phone);
+  const phone = fake.phone(config);
   const call = phone.call('echo');
   await reach(call, 'active');
-  return { phone, call, callId: sbc.lastCallId() };
+  return { phone, call, callId: fake.sbc.lastCallId() };
 }
 
 /** The phone's re-INVITEs (in-dialog INVITEs) so far. */
 function reinvites(): SipMessage[] {
-  return sbc.requests('INVITE').filter((m) => /;\s*tag=/.test(header(m, 'to')));
+  return fake.sbc.requests('INVITE').filter((m) => /;\s*tag=/.test(header(m, 'to')));
 }
 
 function audioTransceiver(call: CallHandle): RTCRtpTransceiver | undefined {
@@ -72,7 +60,7 @@ describe('our hold', () => {
     const { call } = await answeredCall();
     const states = record<CallEventMap, 'state'>(call.on.bind(call), 'state');
     const errors = record<CallEventMap, 'error'>(call.on.bind(call), 'error');
-    sbc.refuseReinvites = 488;
+    fake.sbc.refuseReinvites = 488;
 
     await call.setHold(true);
 
@@ -87,7 +75,7 @@ describe('our hold', () => {
     expect(audioTransceiver(call)?.sender.track?.kind).toBe('audio');
 
     // The next attempt starts from a clean state.
-    sbc.refuseReinvites = undefined;
+    fake.sbc.refuseReinvites = undefined;
     await call.setHold(true);
     expect(call.hold).toBe('local');
   });
@@ -98,12 +86,12 @@ describe('the far end holding the call', () => {
     const { call, callId } = await answeredCall();
     const music = record<CallEventMap, 'hold-music'>(call.on.bind(call), 'hold-music');
 
-    expect(await sbc.reoffer(callId, 'inactive')).toBe(200);
+    expect(await fake.sbc.reoffer(callId, 'inactive')).toBe(200);
     expect(call.hold).toBe('remote');
     expect(call.state).toBe('on-hold');
     expect(music).toEqual([{ playing: true }]);
 
-    expect(await sbc.reoffer(callId, 'sendrecv')).toBe(200);
+    expect(await fake.sbc.reoffer(callId, 'sendrecv')).toBe(200);
     expect(call.hold).toBe('none');
     expect(call.state).toBe('active');
     expect(music).toEqual([{ playing: true }, { playing: false }]);
@@ -113,7 +101,7 @@ describe('the far end holding the call', () => {
     const { call, callId } = await answeredCall();
     const music = record<CallEventMap, 'hold-music'>(call.on.bind(call), 'hold-music');
 
-    expect(await sbc.reoffer(callId, 'sendonly')).toBe(200);
+    expect(await fake.sbc.reoffer(callId, 'sendonly')).toBe(200);
     expect(call.hold).toBe('remote');
     // The far end's music plays for longer than the silence that would start ours.
     const atHold = await inboundAudioPackets(call.peerConnection);
@@ -126,22 +114,22 @@ describe('the far end holding the call', () => {
       .toBeGreaterThan(2 * SILENT_HOLD_AFTER_MS * packetsPerMs);
     expect(music).toEqual([]);
 
-    await sbc.fallSilent(callId);
+    await fake.sbc.fallSilent(callId);
     const silentSince = Date.now();
     await expect.poll(() => music, { timeout: 5000, interval: 50 }).toEqual([{ playing: true }]);
     expect(Date.now() - silentSince).toBeGreaterThanOrEqual(SILENT_HOLD_AFTER_MS);
 
-    expect(await sbc.reoffer(callId, 'sendrecv')).toBe(200);
+    expect(await fake.sbc.reoffer(callId, 'sendrecv')).toBe(200);
     expect(music).toEqual([{ playing: true }, { playing: false }]);
   });
 
   it('held by both sides: on hold until both resumed', async () => {
     const { call, callId } = await answeredCall();
     await call.setHold(true);
-    await sbc.reoffer(callId, 'inactive');
+    await fake.sbc.reoffer(callId, 'inactive');
     expect(call.hold).toBe('both');
 
-    await sbc.reoffer(callId, 'sendrecv');
+    await fake.sbc.reoffer(callId, 'sendrecv');
     expect(call.hold).toBe('local');
     expect(call.state).toBe('on-hold');
     await call.setHold(false);
@@ -158,32 +146,31 @@ describe('DTMF', () => {
       { tone: '1', method: 'rfc4733' },
       { tone: '#', method: 'rfc4733' },
     ]);
-    expect(sbc.requests('INFO')).toEqual([]);
+    expect(fake.sbc.requests('INFO')).toEqual([]);
   });
 
   it('falls back to SIP INFO when the far end cannot take RFC 4733', async () => {
-    sbc.noTelephoneEvent = true;
+    fake.sbc.noTelephoneEvent = true;
     const { call } = await answeredCall();
     const tones = record<CallEventMap, 'dtmf'>(call.on.bind(call), 'dtmf');
     await call.sendDtmf('5');
     expect(tones).toEqual([{ tone: '5', method: 'info' }]);
-    const [info] = sbc.requests('INFO');
+    const [info] = fake.sbc.requests('INFO');
     expect(header(info!, 'content-type')).toBe('application/dtmf-relay');
     expect(info?.body).toMatch(/^Signal=5\r\n/);
   });
 
   it("is refused without RFC 4733 when dtmfMode is 'rfc4733' (no fallback)", async () => {
-    sbc.noTelephoneEvent = true;
+    fake.sbc.noTelephoneEvent = true;
     const { call } = await answeredCall({ dtmfMode: 'rfc4733' });
     const errors = record<CallEventMap, 'error'>(call.on.bind(call), 'error');
     await call.sendDtmf('5');
     expect(errors.map(({ code }) => code)).toEqual(['dtmf-failed']);
-    expect(sbc.requests('INFO')).toEqual([]);
+    expect(fake.sbc.requests('INFO')).toEqual([]);
   });
 
   it('is refused before the call is connected', async () => {
-    const phone = new Phone({ ...FAKE_SBC_PHONE, user: 'visitor-1', password: 'pw' });
-    phones.push(phone);
+    const phone = fake.phone();
     const call = phone.call('echo');
     const errors = record<CallEventMap, 'error'>(call.on.bind(call), 'error');
     await call.sendDtmf('5');
@@ -200,7 +187,7 @@ describe('a lost connection under an answered call', () => {
   it('is kept as it was when its audio kept flowing: no re-INVITE', async () => {
     const { call } = await answeredCall(RECONNECTS);
     const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
-    sbc.dropConnections();
+    fake.sbc.dropConnections();
     await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
     expect(connection[0]).toEqual({ state: 'reconnecting' });
     expect(connection[1]).toMatchObject({ state: 'recovered', how: 'media-kept', region: 'test' });
@@ -212,12 +199,12 @@ describe('a lost connection under an answered call', () => {
   it('moves its media with an ICE restart when its audio stopped', async () => {
     const { call, callId } = await answeredCall(RECONNECTS);
     const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
-    await sbc.fallSilent(callId);
-    sbc.dropConnections();
+    await fake.sbc.fallSilent(callId);
+    fake.sbc.dropConnections();
     await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
     expect(connection[1]).toMatchObject({ state: 'recovered', how: 'ice-restart' });
     const ufrag = (m: SipMessage | undefined) => /a=ice-ufrag:(\S+)/.exec(m?.body ?? '')?.[1];
-    const [first] = sbc.requests('INVITE');
+    const [first] = fake.sbc.requests('INVITE');
     expect(reinvites()).toHaveLength(1);
     expect(ufrag(reinvites()[0])).not.toBe(ufrag(first));
     expect(call.state).toBe('active');
@@ -227,7 +214,7 @@ describe('a lost connection under an answered call', () => {
     const { call } = await answeredCall(RECONNECTS);
     await call.setHold(true);
     const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
-    sbc.dropConnections();
+    fake.sbc.dropConnections();
     await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
     expect(connection[1]).toMatchObject({ state: 'recovered', how: 'ice-restart' });
     expect(reinvites().at(-1)?.body).toMatch(/a=sendonly/);
@@ -237,9 +224,9 @@ describe('a lost connection under an answered call', () => {
   it("ends as lost, with the server's status, when its re-INVITE is refused", async () => {
     const { call, callId } = await answeredCall(RECONNECTS);
     const ended = new Promise<CallEventMap['ended']>((resolve) => call.on('ended', resolve));
-    await sbc.fallSilent(callId);
-    sbc.refuseReinvites = 503;
-    sbc.dropConnections();
+    await fake.sbc.fallSilent(callId);
+    fake.sbc.refuseReinvites = 503;
+    fake.sbc.dropConnections();
     expect(await ended).toEqual({
       cause: 'connection-lost',
       message:
@@ -252,8 +239,8 @@ describe('a lost connection under an answered call', () => {
     const { call } = await answeredCall({ ...RECONNECTS, callRecoveryTimeoutMs: 1000 });
     const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
     const ended = new Promise<CallEventMap['ended']>((resolve) => call.on('ended', resolve));
-    sbc.refuseConnections = true;
-    sbc.dropConnections();
+    fake.sbc.refuseConnections = true;
+    fake.sbc.dropConnections();
     expect(await ended).toEqual({
       cause: 'connection-lost',
       message: 'The call was lost: the connection did not come back within 1 s.',

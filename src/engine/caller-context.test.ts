@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeCallerContext, encodeCallerContext, MAX_CONTEXT_BYTES } from './caller-context';
-import { Phone } from './phone';
-import { FAKE_SBC_PHONE, FakeSbc, header } from './test-support/fake-sbc';
+import type { Phone } from './phone';
+import { header } from './test-support/fake-sbc';
+import { useFakeSbc } from './test-support/fake-sbc-suite';
 import { reach } from './test-support/waits';
 import type { PhoneConfig } from './types';
 
@@ -56,30 +57,13 @@ describe('caller context', () => {
 });
 
 describe('caller context on the wire (fake SBC)', () => {
-  let sbc: FakeSbc;
-  const phones: Phone[] = [];
-
-  beforeEach(() => {
-    sbc = new FakeSbc();
-    vi.stubGlobal('WebSocket', sbc.webSocketClass());
-  });
-
-  afterEach(async () => {
-    await Promise.all(phones.splice(0).map((phone) => phone.stop()));
-    sbc.close();
-    vi.unstubAllGlobals();
-  });
-
-  function phone(config: Partial<PhoneConfig> = {}): Phone {
-    const made = new Phone({ ...FAKE_SBC_PHONE, user: 'visitor-1', password: 'pw', ...config });
-    phones.push(made);
-    return made;
-  }
+  const fake = useFakeSbc();
+  const phone = (config: Partial<PhoneConfig> = {}): Phone => fake.phone(config);
 
   it('sends the context in the INVITE, also when the INVITE is sent again after a challenge', async () => {
     const call = phone().call('queue', { context: { orderId: 'A-17', plan: 'gold' } });
     await reach(call, 'active');
-    const invites = sbc.requests('INVITE');
+    const invites = fake.sbc.requests('INVITE');
     expect(invites.length).toBeGreaterThanOrEqual(2);
     for (const invite of invites) {
       expect(header(invite, 'x-context')).toBe('{"orderId":"A-17","plan":"gold"}');
@@ -93,20 +77,22 @@ describe('caller context on the wire (fake SBC)', () => {
     expect((await ended).message).toBe(
       "The call was not placed: context names are letters, digits, '_', '.' or '-' (at most 64): got 'bad name'.",
     );
-    expect(sbc.requests('INVITE')).toEqual([]);
+    expect(fake.sbc.requests('INVITE')).toEqual([]);
   });
 
   it("reads an incoming call's context; a malformed one is no context", async () => {
     const agent = phone({ user: 'agent1', register: true, maxCalls: 2 });
     await agent.start();
-    await sbc.ring('agent1', ['X-Context: {"orderId":"A-17","page":"https://shop.example/help"}']);
+    await fake.sbc.ring('agent1', [
+      'X-Context: {"orderId":"A-17","page":"https://shop.example/help"}',
+    ]);
     await expect.poll(() => agent.calls.length).toBe(1);
     expect(agent.calls[0]?.context).toEqual({
       orderId: 'A-17',
       page: 'https://shop.example/help',
     });
 
-    await sbc.ring('agent1', ['X-Context: {"orderId":{"nested":true}}']);
+    await fake.sbc.ring('agent1', ['X-Context: {"orderId":{"nested":true}}']);
     await expect.poll(() => agent.calls.length).toBe(2);
     expect(agent.calls[1]?.context).toBeUndefined();
   });

@@ -1,23 +1,21 @@
 /**
- * Several calls at once (`maxCalls`), driven through the fake SBC (test-support/fake-sbc.ts):
+ * Several calls at once (`maxCalls`), driven through the fake SBC (test-support/fake-fake.sbc.ts):
  * a call arriving during another rings as call waiting, and one call has the line at a
  * time: answering, placing or resuming a call holds the others first.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Phone } from './phone';
-import { FAKE_SBC_PHONE, FakeSbc, header, type SipMessage } from './test-support/fake-sbc';
+import type { Phone } from './phone';
+import { header, type SipMessage } from './test-support/fake-sbc';
+import { useFakeSbc } from './test-support/fake-sbc-suite';
 import { reach } from './test-support/waits';
 import type { CallHandle, PhoneConfig } from './types';
 
-let sbc: FakeSbc;
-const phones: Phone[] = [];
+const fake = useFakeSbc();
 /** The sound files the phone started, and stopped, in order. */
 let played: string[];
 let stopped: string[];
 
 beforeEach(() => {
-  sbc = new FakeSbc();
-  vi.stubGlobal('WebSocket', sbc.webSocketClass());
   played = [];
   stopped = [];
   vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(function (
@@ -33,43 +31,49 @@ beforeEach(() => {
   });
 });
 
-afterEach(async () => {
-  await Promise.all(phones.splice(0).map((phone) => phone.stop()));
-  sbc.close();
-  vi.unstubAllGlobals();
+afterEach(() => {
   vi.restoreAllMocks();
 });
 
 /** A registered agent taking up to `maxCalls` calls, with sounds to tell apart. */
 async function agent(config: Partial<PhoneConfig> = {}): Promise<Phone> {
-  const phone = new Phone({
-    ...FAKE_SBC_PHONE,
+  const phone = fake.phone({
     user: 'agent1',
-    password: 'pw',
     register: true,
     ringtoneUrl: '/ringtone.wav',
     callWaitingUrl: '/call-waiting.wav',
     maxCalls: 2,
     ...config,
   });
-  phones.push(phone);
   await phone.start();
   return phone;
 }
 
 /** The SBC calls the agent; resolves with the ringing call and the INVITE's final status. */
-async function ring(
-  phone: Phone,
-): Promise<{ call: CallHandle; callId: string; final: Promise<number> }> {
+async function ring(phone: Phone): Promise<Ringing> {
   const before = phone.calls.length;
-  const { callId, final } = await sbc.ring('agent1');
+  const { callId, final } = await fake.sbc.ring('agent1');
   await expect.poll(() => phone.calls.length).toBe(before + 1);
   return { call: phone.calls.at(-1) as CallHandle, callId, final };
 }
 
+interface Ringing {
+  call: CallHandle;
+  callId: string;
+  final: Promise<number>;
+}
+
+/** The SBC calls the agent and the agent answers; resolves once the call is active. */
+async function answered(phone: Phone): Promise<Ringing> {
+  const call = await ring(phone);
+  await call.call.answer();
+  await reach(call.call, 'active');
+  return call;
+}
+
 /** The phone's re-INVITEs within the dialog `callId`. */
 function reinvites(callId: string): SipMessage[] {
-  return sbc
+  return fake.sbc
     .requests('INVITE')
     .filter((m) => header(m, 'call-id') === callId && /;\s*tag=/.test(header(m, 'to')));
 }
@@ -90,9 +94,7 @@ describe('call waiting', () => {
 
   it('answering the waiting call holds the first, then answers', async () => {
     const phone = await agent();
-    const first = await ring(phone);
-    await first.call.answer();
-    await reach(first.call, 'active');
+    const first = await answered(phone);
     const second = await ring(phone);
 
     await second.call.answer();
@@ -106,12 +108,8 @@ describe('call waiting', () => {
 
   it('resuming the held call holds the other one first (swap)', async () => {
     const phone = await agent();
-    const first = await ring(phone);
-    await first.call.answer();
-    await reach(first.call, 'active');
-    const second = await ring(phone);
-    await second.call.answer();
-    await reach(second.call, 'active');
+    const first = await answered(phone);
+    const second = await answered(phone);
 
     await first.call.setHold(false);
 
@@ -120,7 +118,7 @@ describe('call waiting', () => {
     expect(reinvites(second.callId).at(-1)?.body).toMatch(/a=sendonly/);
     expect(reinvites(first.callId).at(-1)?.body).toMatch(/a=sendrecv/);
     // Hold before resume: never two calls hearing the agent at once.
-    const order = sbc
+    const order = fake.sbc
       .requests('INVITE')
       .map((m) => `${header(m, 'call-id')} ${m.body.match(/a=(sendonly|sendrecv)/)?.[1]}`);
     expect(order.lastIndexOf(`${second.callId} sendonly`)).toBeLessThan(
@@ -130,12 +128,8 @@ describe('call waiting', () => {
 
   it('hanging up one call leaves the other as it was', async () => {
     const phone = await agent();
-    const first = await ring(phone);
-    await first.call.answer();
-    await reach(first.call, 'active');
-    const second = await ring(phone);
-    await second.call.answer();
-    await reach(second.call, 'active');
+    const first = await answered(phone);
+    const second = await answered(phone);
 
     second.call.hangup();
     await reach(second.call, 'ended');
@@ -148,12 +142,10 @@ describe('call waiting', () => {
 
   it('a call beyond maxCalls gets 486 Busy Here', async () => {
     const phone = await agent();
-    const first = await ring(phone);
-    await first.call.answer();
-    await reach(first.call, 'active');
+    await answered(phone);
     await ring(phone);
 
-    const third = await sbc.ring('agent1');
+    const third = await fake.sbc.ring('agent1');
 
     expect(await third.final).toBe(486);
     expect(phone.calls).toHaveLength(2);
@@ -161,9 +153,7 @@ describe('call waiting', () => {
 
   it('declining the waiting call stops the tone and leaves the first call talking', async () => {
     const phone = await agent();
-    const first = await ring(phone);
-    await first.call.answer();
-    await reach(first.call, 'active');
+    const first = await answered(phone);
     const second = await ring(phone);
 
     await expect.poll(() => played.at(-1)).toBe('/call-waiting.wav');
@@ -179,25 +169,21 @@ describe('call waiting', () => {
 describe('placing a call during another', () => {
   it('holds the answered call before the new INVITE goes out', async () => {
     const phone = await agent();
-    const first = await ring(phone);
-    await first.call.answer();
-    await reach(first.call, 'active');
+    const first = await answered(phone);
 
     const second = phone.call('echo');
     await reach(second, 'active');
 
     expect(first.call.hold).toBe('local');
-    const invites = sbc.requests('INVITE').map((m) => header(m, 'call-id'));
+    const invites = fake.sbc.requests('INVITE').map((m) => header(m, 'call-id'));
     const holdAt = invites.lastIndexOf(first.callId);
-    const newCallAt = invites.findIndex((id) => id === sbc.lastCallId());
+    const newCallAt = invites.findIndex((id) => id === fake.sbc.lastCallId());
     expect(holdAt).toBeLessThan(newCallAt);
   });
 
   it('with maxCalls 1, fails at once and leaves the call alone', async () => {
     const phone = await agent({ maxCalls: 1 });
-    const first = await ring(phone);
-    await first.call.answer();
-    await reach(first.call, 'active');
+    const first = await answered(phone);
 
     const second = phone.call('echo');
     await reach(second, 'ended');

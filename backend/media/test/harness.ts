@@ -11,7 +11,7 @@ import { freePorts } from '../../../testkit/ports';
 import { runSipp as runSippKit, type SippPorts } from '../../../testkit/sipp';
 import { loadConfig, type ServerConfig } from '../src/config.js';
 import { type MediaServer, startMediaServer } from '../src/server.js';
-import { parseSipMessage, type SipMessage } from '../src/sip/message.js';
+import { getHeader, parseSipMessage, type SipMessage } from '../src/sip/message.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON fixtures and API responses are checked field by field
 export type Json = any;
@@ -236,6 +236,18 @@ export interface InviteOptions {
   /** The Contact header's value (default: the raw client itself). */
   contact?: string;
 }
+
+/**
+ * Matches one call's final (or given) responses only: other tests' retransmissions may
+ * still be in the inbox.
+ */
+export const isResponse =
+  (callId: string, status: number, method = 'INVITE') =>
+  (m: SipMessage): boolean =>
+    m.kind === 'response' &&
+    m.status === status &&
+    getHeader(m, 'call-id') === callId &&
+    (getHeader(m, 'cseq') ?? '').endsWith(method);
 
 export function inviteText(o: InviteOptions): string {
   const sdp = [

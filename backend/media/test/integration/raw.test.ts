@@ -7,6 +7,7 @@ import { getHeader, type SipMessage } from '../../src/sip/message.js';
 import {
   inDialogText,
   inviteText,
+  isResponse,
   type Json,
   RawSip,
   responseText,
@@ -15,15 +16,6 @@ import {
 } from '../harness.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
-/** Matches one call's responses only: other tests' retransmissions may still be in the inbox. */
-const isResponse =
-  (callId: string, status: number, method = 'INVITE') =>
-  (m: SipMessage) =>
-    m.kind === 'response' &&
-    m.status === status &&
-    getHeader(m, 'call-id') === callId &&
-    (getHeader(m, 'cseq') ?? '').endsWith(method);
-
 describe('SIP robustness (raw UDP)', () => {
   let server: Server;
   let sip: RawSip;

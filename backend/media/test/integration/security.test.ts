@@ -26,6 +26,7 @@ import {
   AUTH,
   inDialogText,
   inviteText,
+  isResponse,
   type Json,
   MEDIA_DIR,
   RawSip,
@@ -36,14 +37,6 @@ import {
 } from '../harness.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-const isResponse =
-  (callId: string, status: number, method = 'INVITE') =>
-  (m: SipMessage) =>
-    m.kind === 'response' &&
-    m.status === status &&
-    getHeader(m, 'call-id') === callId &&
-    (getHeader(m, 'cseq') ?? '').endsWith(method);
 
 interface RawResponse {
   status: number;
