@@ -144,7 +144,15 @@ export function sipRequest(
 
 let sequence = 0;
 /** An OPTIONS to the SBC itself, with a Via that points back at the sender. */
-export function options(): string {
+export function options({
+  callId,
+  extra = [],
+}: {
+  /** Default: one of its own. */
+  callId?: string;
+  /** Header lines added after CSeq. */
+  extra?: readonly string[];
+} = {}): string {
   sequence += 1;
   return [
     `OPTIONS sip:${SBC.host}:${SBC.sipPort} SIP/2.0`,
@@ -152,8 +160,9 @@ export function options(): string {
     'Max-Forwards: 70',
     `From: <sip:probe@${DOMAIN}>;tag=${sequence}`,
     `To: <sip:${SBC.host}:${SBC.sipPort}>`,
-    `Call-ID: opt-${process.pid}-${sequence}-${Date.now()}`,
+    `Call-ID: ${callId ?? `opt-${process.pid}-${sequence}-${Date.now()}`}`,
     'CSeq: 1 OPTIONS',
+    ...extra,
     'Content-Length: 0',
     '',
     '',

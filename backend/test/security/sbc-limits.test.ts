@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ALLOWED_ORIGINS } from '../../../testkit/topology';
-import { DOMAIN, ephemeral, SBC, websocket } from '../lib';
+import { DOMAIN, ephemeral, options, SBC, websocket } from '../lib';
 import {
   type Call,
   finalResponse,
@@ -15,28 +15,11 @@ import {
   udpEndpoint,
 } from './sbc-lib';
 
-/** A keepalive OPTIONS (answered 200 by the SBC itself) with extra header lines. */
-function keepalive(callId: string, extra: readonly string[] = []): string {
-  return [
-    `OPTIONS sip:${SBC.host}:${SBC.sipPort} SIP/2.0`,
-    `Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK${token()}`,
-    'Max-Forwards: 70',
-    `From: <sip:probe@${DOMAIN}>;tag=${token()}`,
-    `To: <sip:${SBC.host}:${SBC.sipPort}>`,
-    `Call-ID: ${callId}`,
-    'CSeq: 1 OPTIONS',
-    ...extra,
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
-}
-
 async function answerTo(extra: readonly string[]): Promise<number | null> {
   const client = await udpEndpoint();
   try {
     const callId = `size-${token()}`;
-    await client.send(keepalive(callId, extra));
+    await client.send(options({ callId, extra }));
     const reply = await client.waitFor(finalResponse(callId, 'OPTIONS'), { timeoutMs: 1500 });
     return reply ? statusOf(reply) : null;
   } finally {

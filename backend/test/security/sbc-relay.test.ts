@@ -8,7 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { poll } from '../../../testkit/poll';
 import { ALLOWED_ORIGINS, HOST, MEDIA_SERVERS } from '../../../testkit/topology';
-import { DOMAIN, ephemeral, mediaHistory, SBC, type WebSocketClient, websocket } from '../lib';
+import {
+  DOMAIN,
+  ephemeral,
+  mediaHistory,
+  options,
+  type WebSocketClient,
+  websocket,
+} from '../lib';
 import {
   type Call,
   digest,
@@ -238,20 +245,7 @@ test('forged requests do not disturb the SBC: a keepalive is still answered', as
   const probe = await udpEndpoint();
   try {
     const callId = `probe-${token()}`;
-    await probe.send(
-      [
-        `OPTIONS sip:${SBC.host}:${SBC.sipPort} SIP/2.0`,
-        `Via: SIP/2.0/UDP LOCAL;branch=z9hG4bK${token()}`,
-        'Max-Forwards: 70',
-        `From: <sip:probe@${DOMAIN}>;tag=${token()}`,
-        `To: <sip:${SBC.host}:${SBC.sipPort}>`,
-        `Call-ID: ${callId}`,
-        'CSeq: 1 OPTIONS',
-        'Content-Length: 0',
-        '',
-        '',
-      ].join('\r\n'),
-    );
+    await probe.send(options({ callId }));
     assert.equal(statusOf((await probe.waitFor(finalResponse(callId, 'OPTIONS'))) ?? ''), 200);
   } finally {
     probe.close();
