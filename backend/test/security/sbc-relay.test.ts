@@ -8,14 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { poll } from '../../../testkit/poll';
 import { ALLOWED_ORIGINS, HOST, MEDIA_SERVERS } from '../../../testkit/topology';
-import {
-  DOMAIN,
-  ephemeral,
-  mediaHistory,
-  options,
-  type WebSocketClient,
-  websocket,
-} from '../lib';
+import { DOMAIN, ephemeral, mediaHistory, options, type WebSocketClient, websocket } from '../lib';
 import {
   type Call,
   digest,
