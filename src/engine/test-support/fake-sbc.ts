@@ -133,8 +133,10 @@ export class FakeSbc {
   readonly stale = new Set<string>();
   /** Challenge in-dialog requests too (and check them like out-of-dialog ones). */
   challengeInDialog = false;
-  /** When set, every INVITE with credentials is refused with this status. */
+  /** When set, every INVITE with credentials is refused with this status… */
   refuseAllInvites: 403 | 407 | undefined;
+  /** …this many times at most: then they are answered again. */
+  invitesToRefuse = Number.POSITIVE_INFINITY;
   /** When set, every re-INVITE of the phone (hold, resume, ICE restart) is refused so. */
   refuseReinvites: number | undefined;
   /** When set, every REGISTER with valid credentials is refused with this status. */
@@ -143,6 +145,12 @@ export class FakeSbc {
   refuseConnections = false;
   /** Answer without RFC 4733 (`telephone-event`): DTMF can only go as SIP INFO. */
   noTelephoneEvent = false;
+  /**
+   * How a REFER (blind transfer) goes: refused with `status` other than 202, or accepted
+   * (202) and then NOTIFYs with 100 Trying and the status line `outcome` (e.g.
+   * `'SIP/2.0 200 OK'`, `'SIP/2.0 486 Busy Here'`), as the media server does.
+   */
+  refer: { status: number; outcome?: string } = { status: 202, outcome: 'SIP/2.0 200 OK' };
   private readonly sockets: FakeWebSocketLike[] = [];
   /** The SBC's side of the media, per Call-ID. */
   private readonly peers = new Map<string, RTCPeerConnection>();
@@ -296,6 +304,23 @@ export class FakeSbc {
     }
   }
 
+  /** The NOTIFYs of an accepted REFER: 100 Trying, then the outcome (RFC 3515 §2.4.5). */
+  private async notifyTransfer(callId: string): Promise<void> {
+    const notify = (state: string, statusLine: string) =>
+      this.inDialog(
+        callId,
+        'NOTIFY',
+        [
+          'Event: refer',
+          `Subscription-State: ${state}`,
+          'Content-Type: message/sipfrag;version=2.0',
+        ],
+        `${statusLine}\r\n`,
+      );
+    await notify('active;expires=60', 'SIP/2.0 100 Trying');
+    if (this.refer.outcome) await notify('terminated;reason=noresource', this.refer.outcome);
+  }
+
   /** Close the far end's peer connections and its microphone streams. */
   close(): void {
     for (const pc of this.peers.values()) pc.close();
@@ -326,6 +351,9 @@ export class FakeSbc {
         reply(this.refuseReinvites, 'Refused');
       } else if (method === 'INVITE') {
         reply(200, 'OK', this.contact(), await this.answer(request));
+      } else if (method === 'REFER') {
+        reply(this.refer.status, this.refer.status === 202 ? 'Accepted' : 'Refused');
+        if (this.refer.status === 202) void this.notifyTransfer(header(request, 'call-id'));
       } else {
         reply(200, 'OK');
       }
@@ -352,13 +380,15 @@ export class FakeSbc {
       reply(405, 'Method Not Allowed');
       return;
     }
-    if (this.refuseAllInvites === 407) {
+    const refusal = this.invitesToRefuse > 0 ? this.refuseAllInvites : undefined;
+    if (refusal !== undefined) this.invitesToRefuse -= 1;
+    if (refusal === 407) {
       reply(407, 'Proxy Authentication Required', [
         `Proxy-Authenticate: Digest realm="helpline.test", nonce="${token()}"`,
       ]);
       return;
     }
-    if (this.refuseAllInvites === 403) {
+    if (refusal === 403) {
       reply(403, 'Forbidden');
       return;
     }
