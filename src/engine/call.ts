@@ -19,6 +19,7 @@ import {
   refusedForCredentials,
   sessionIdentity,
 } from './session-facts';
+import { transferCall, transferError } from './transfer';
 import type {
   CallDirection,
   CallEventMap,
@@ -29,6 +30,7 @@ import type {
   HoldState,
   PhoneError,
   RemoteIdentity,
+  TransferEvent,
   Unsubscribe,
 } from './types';
 
@@ -48,6 +50,7 @@ export class Call implements CallHandle {
   private earlyMedia = false;
   /** Answer was pressed; the call is being set up. */
   private answeringValue = false;
+  private transferring = false;
   /** Set before we end a session ourselves, when JsSIP's cause would be less precise. */
   private pendingEnd: EndDescription | undefined;
   /** The server the call's INVITE went through (for the report). */
@@ -317,6 +320,28 @@ export class Call implements CallHandle {
       onTone: (tone, method) => this.events.emit('dtmf', { tone, method }),
     });
     if (error) this.events.emit('error', error);
+  }
+
+  /** Blind transfer (transfer.ts): once transferred the call ends; a failure leaves it. */
+  async transfer(target: string): Promise<TransferEvent> {
+    if (this.transferring) return { state: 'failed', target, reason: 'a transfer is under way' };
+    this.transferring = true;
+    const answered = this.stateValue === 'active' || this.stateValue === 'on-hold';
+    const outcome = await transferCall(
+      {
+        session: answered ? this.session : undefined,
+        domain: this.owner.config.domain,
+        onEnded: (handler) => this.events.on('ended', handler),
+        emit: (event) => this.events.emit('transfer', event),
+      },
+      target,
+    );
+    this.transferring = false;
+    // RFC 5589 §6: the transferor leaves once the target answered.
+    if (outcome.state === 'transferred') {
+      this.terminate({}, { cause: 'transferred', message: endMessage('transferred') });
+    } else if (!this.ended) this.events.emit('error', transferError(outcome));
+    return outcome;
   }
 
   /** End the call without a SIP exchange (it never reached the far end). */

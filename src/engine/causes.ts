@@ -34,6 +34,7 @@ const MESSAGES: Record<EndCause, string> = {
   microphone: 'The microphone is not available.',
   'connection-lost': 'The connection to the phone service was lost.',
   'service-lost': 'The phone service lost the call (not your connection).',
+  transferred: 'You transferred the call.',
   failed: 'The call failed.',
 };
 

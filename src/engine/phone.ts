@@ -25,6 +25,7 @@ import { redactUrl } from './redact';
 import { type RingerSound, ringerSound } from './ringer';
 import { identityFromUri } from './session-facts';
 import { FailoverSocket } from './socket';
+import { targetUri } from './target';
 import type {
   CallHandle,
   CallOptions,
@@ -41,8 +42,6 @@ import { applyCredentialsToUa, identityUri } from './ua-identity';
 export const CALL_CONNECT_TIMEOUT_MS = 15_000;
 /** `stop()` waits at most this long for the un-REGISTER and the socket to close. */
 const STOP_TIMEOUT_MS = 3000;
-/** A call target: a user part (digits, names) or a full SIP URI. */
-const TARGET_USER = /^[a-z0-9_.!~*'()&=+$,;?/%-]+$/i;
 
 type Ready = { ok: true } | { ok: false; error: PhoneError };
 
@@ -196,7 +195,7 @@ export class Phone {
    * call's `ended` event, never as exceptions.
    */
   call(target: string, options: CallOptions = {}): CallHandle {
-    const uri = this.targetUri(target);
+    const uri = this.config ? targetUri(target, this.config.domain) : undefined;
     const call = new Call(
       'outgoing',
       identityFromUri(uri ?? String(target)),
@@ -225,14 +224,6 @@ export class Phone {
   /** Retry sounds the browser blocked. Call it from a user gesture (click, key press). */
   async unlockAudio(): Promise<void> {
     await this.sounds.unlock();
-  }
-
-  private targetUri(target: string): string | undefined {
-    if (typeof target !== 'string' || !this.config) return undefined;
-    const trimmed = target.trim();
-    if (/^sips?:[^@\s]+@[^@\s]+$/i.test(trimmed)) return trimmed;
-    if (TARGET_USER.test(trimmed)) return `sip:${trimmed}@${this.config.domain}`;
-    return undefined;
   }
 
   private async place(call: Call, uri: string | undefined, target: string): Promise<void> {

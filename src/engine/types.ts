@@ -168,6 +168,7 @@ export type ErrorCode =
   | 'call-busy'
   | 'dtmf-failed'
   | 'hold-failed'
+  | 'transfer-failed'
   | 'autoplay-blocked'
   | 'insecure-credentials';
 
@@ -213,6 +214,8 @@ export type EndCause =
   | 'microphone'
   | 'connection-lost'
   | 'service-lost'
+  /** We transferred the call and left it (see {@link CallHandle.transfer}). */
+  | 'transferred'
   | 'failed';
 
 /** Options of one call placed with `phone.call()`. */
@@ -284,6 +287,23 @@ export interface CallEventMap {
   report: CallReport;
   /** The connection under the call dropped, came back, or did not in time. */
   connection: CallConnectionEvent;
+  /** A transfer was accepted by the far end, then succeeded or failed. */
+  transfer: TransferEvent;
+}
+
+/**
+ * How a transfer goes: `trying` once the far end took it on, then `transferred` (the
+ * target answered; the call then ends with cause `transferred`) or `failed` (the call
+ * stays as it was).
+ */
+export interface TransferEvent {
+  state: 'trying' | 'transferred' | 'failed';
+  /** The target as given. */
+  target: string;
+  /** `failed`: the refusal of the REFER, or the final status of the call to the target. */
+  sipStatus?: number;
+  /** `failed`: its reason phrase, or why nothing was sent. */
+  reason?: string;
 }
 
 export type Unsubscribe = () => void;
@@ -324,6 +344,13 @@ export interface CallHandle {
   setHold(held: boolean): Promise<void>;
   /** Send digits; `,` pauses. Resolves when all are sent. */
   sendDtmf(sequence: string): Promise<void>;
+  /**
+   * Blind transfer of the answered call to `target` (a user such as `'agent2'` or
+   * `'queue'`, or a SIP URI): resolves with the outcome (also `transfer` events). Once
+   * transferred the call ends (cause `transferred`); a failed transfer leaves it as it
+   * was and also emits `transfer-failed`.
+   */
+  transfer(target: string): Promise<TransferEvent>;
   on<K extends keyof CallEventMap>(
     event: K,
     handler: (payload: CallEventMap[K]) => void,

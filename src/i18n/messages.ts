@@ -59,6 +59,11 @@ export interface Messages {
   /** Under the disabled Call button of `<sip-phone>` while it is not ready to call. */
   callWhenReady: string;
   callControls: string;
+  /** `<sip-phone>`'s transfer: the button, the form's label and submit, and the status. */
+  transfer: string;
+  transferTo: string;
+  transferCall: string;
+  transferring: (who: string) => string;
   /** The caller's context (what the caller's page sent), as a list of names and values. */
   callerDetails: string;
   /** `<sip-phone>` with several calls: the list of the calls not on screen. */

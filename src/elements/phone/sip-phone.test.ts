@@ -490,6 +490,7 @@ describe('<sip-phone> language and accessibility', () => {
       call: {
         id: 'call-1',
         context: undefined,
+        transfer: undefined,
         direction: 'outgoing',
         state: 'early-media',
         hold: 'none',
@@ -783,5 +784,85 @@ describe('<sip-phone> several calls', () => {
     await el.updateComplete;
     expect(text(el, '[part="other-call-status"]')).toBe('En espera');
     expect(buttonNamed(el, 'Cambiar a Ann')).toBeDefined();
+  });
+});
+
+describe('<sip-phone> transfer', () => {
+  const ANN = { uri: 'sip:ann@helpline.test', user: 'ann', displayName: 'Ann' };
+
+  async function inCall(attributes: Record<string, string> = VALID_CONFIG) {
+    const el = await readyPhone(attributes);
+    const call = lastPhone().ring(ANN);
+    await call.answer();
+    await el.updateComplete;
+    return { el, call };
+  }
+
+  it('transfers the answered call to a typed target, and says it is transferring', async () => {
+    const events = collect<{ state: string; target: string }>(document, 'sip-call-transfer');
+    const { el, call } = await inCall();
+    const toggle = shadow(el, '[part="transfer-toggle"]');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+
+    await userEvent.click(toggle);
+    await el.updateComplete;
+    await userEvent.type(shadow<HTMLInputElement>(el, '[part="transfer-input"]'), 'agent2');
+    await userEvent.click(buttonNamed(el, 'Transfer the call'));
+    await el.updateComplete;
+
+    expect(call.transfers).toEqual(['agent2']);
+    expect(events.map((e) => [e.state, e.target])).toEqual([['trying', 'agent2']]);
+    expect(text(el, '[part="call-status"]')).toBe('Transferring to agent2…');
+    expect(shadow<HTMLButtonElement>(el, '[part="transfer-submit"]').disabled).toBe(true);
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('offers transfer-targets as one-press buttons', async () => {
+    const { el, call } = await inCall({ ...VALID_CONFIG, 'transfer-targets': 'agent2, queue' });
+    await userEvent.click(shadow(el, '[part="transfer-toggle"]'));
+    await el.updateComplete;
+    const targets = [...(el.shadowRoot?.querySelectorAll('[part="transfer-target"]') ?? [])];
+    expect(targets.map((b) => b.textContent?.trim())).toEqual(['agent2', 'queue']);
+
+    await userEvent.click(buttonNamed(el, 'queue'));
+    expect(call.transfers).toEqual(['queue']);
+  });
+
+  it('a failed transfer is explained and the call stays with the agent', async () => {
+    const { el, call } = await inCall();
+    await userEvent.click(shadow(el, '[part="transfer-toggle"]'));
+    await el.updateComplete;
+    await userEvent.click(buttonNamed(el, 'Transfer the call'));
+    // An empty target sends nothing: the input gets the focus.
+    expect(call.transfers).toEqual([]);
+    expect(el.shadowRoot?.activeElement?.id).toBe('transfer-target');
+
+    await el.call?.transfer('agent2');
+    const outcome = {
+      state: 'failed' as const,
+      target: 'agent2',
+      sipStatus: 486,
+      reason: 'Busy Here',
+    };
+    call.emit('transfer', outcome);
+    call.emit('error', {
+      code: 'transfer-failed',
+      message: 'Could not transfer the call to agent2 (SIP 486 Busy Here).',
+    });
+    await el.updateComplete;
+
+    expect(text(el, '[part="error"]')).toContain(
+      'The call could not be transferred; it is still with you.',
+    );
+    expect(text(el, '[part="call-status"]')).toBe('In call with Ann');
+    expect(shadow<HTMLButtonElement>(el, '[part="transfer-submit"]').disabled).toBe(false);
+  });
+
+  it('speaks Spanish', async () => {
+    const { el } = await inCall({ ...VALID_CONFIG, lang: 'es' });
+    await userEvent.click(buttonNamed(el, 'Transferir'));
+    await el.updateComplete;
+    expect(buttonNamed(el, 'Transferir la llamada')).toBeDefined();
+    expect(text(el, 'label[for="transfer-target"]')).toBe('Transferir a');
   });
 });

@@ -1,8 +1,9 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import '../dialpad/sip-dialpad.js';
 import type { PhoneConfig, PhoneError } from '../../engine/types.js';
+import { splitList } from '../shared/config-input.js';
 import { defineElement } from '../shared/define.js';
 import { PhoneElement } from '../shared/phone-element.js';
 import { callStatusText } from '../shared/render/call-status.js';
@@ -14,6 +15,7 @@ import { themeStyles } from '../shared/styles/theme.js';
 import {
   type CallView,
   isHeldByUs,
+  isInCall,
   isReadyToCall,
   type PhoneView,
   remoteLabel,
@@ -39,6 +41,8 @@ import { phoneStyles } from './styles.js';
  * @event sip-quality - A call-quality sample (every second while answered). `detail: { call, sample }`.
  * @event sip-quality-warning - A quality warning raised or cleared. `detail: { call, warning, raised, value }`.
  * @event sip-call-report - The end-of-call quality report. `detail: { call, report }`.
+ * @event sip-call-transfer - A transfer's step: `trying`, then `transferred` (the call then
+ * ends) or `failed`. `detail: { call, state, target, sipStatus?, reason? }`.
  *
  * @slot quality - Replaces the built-in call-quality indicator shown in the header during a call.
  *
@@ -75,6 +79,11 @@ import { phoneStyles } from './styles.js';
  * @csspart controls - The call control buttons.
  * @csspart control - Each call control button (also `mute`, `hold`, `keypad-toggle`, `hangup`).
  * @csspart keypad - The in-call keypad.
+ * @csspart transfer-toggle - Opens or closes the transfer form (answered calls).
+ * @csspart transfer-form - The transfer form.
+ * @csspart transfer-input - The transfer target input.
+ * @csspart transfer-target - Each one-press target of `transfer-targets`.
+ * @csspart transfer-submit - Transfers to the typed target.
  *
  * @cssproperty --sip-accent - Accent colour.
  * @cssproperty --sip-accent-fg - Text on the accent colour.
@@ -102,7 +111,20 @@ export class SipPhone extends PhoneElement {
    */
   @property({ attribute: 'max-calls', type: Number }) maxCalls = 2;
 
+  /**
+   * Where the agent usually transfers to, offered as one-press buttons in the transfer
+   * form: users or service numbers separated by spaces or commas
+   * (`transfer-targets="agent2, agent3, queue"`). Any other target can be typed.
+   */
+  @property({
+    attribute: 'transfer-targets',
+    converter: { fromAttribute: (value: string | null) => splitList(value ?? '') },
+  })
+  transferTargets: string[] = [];
+
   @state() private target = '';
+  @state() private transferOpen = false;
+  @state() private transferTarget = '';
 
   protected override readonly extraConfigProperties = ['maxCalls'];
 
@@ -112,6 +134,12 @@ export class SipPhone extends PhoneElement {
 
   protected override elementConfig(): Partial<PhoneConfig> {
     return { maxCalls: this.maxCalls };
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    // The transfer form belongs to the answered call on screen: gone with it.
+    if (!isInCall(this.engine.view.call)) this.transferOpen = false;
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -290,7 +318,80 @@ export class SipPhone extends PhoneElement {
       }
       ${incoming ? this.renderAnswerRow() : nothing}
       ${!incoming && call.state !== 'ended' ? renderCallControls(this.callControlsInput(call)) : nothing}
+      ${isInCall(call) ? this.renderTransfer(call) : nothing}
     </div>`;
+  }
+
+  /** The Transfer button, and its form: a target typed or picked from `transfer-targets`. */
+  private renderTransfer(call: CallView): TemplateResult {
+    const t = this.locale.messages;
+    const busy = call.transfer?.state === 'trying';
+    return html`<button
+        type="button"
+        class="btn"
+        part="transfer-toggle"
+        aria-expanded=${this.transferOpen ? 'true' : 'false'}
+        aria-controls="transfer-form"
+        @click=${() => {
+          this.transferOpen = !this.transferOpen;
+        }}
+      >
+        ${t.transfer}
+      </button>
+      ${
+        this.transferOpen
+          ? html`<form
+              id="transfer-form"
+              part="transfer-form"
+              class="transfer"
+              @submit=${(event: SubmitEvent) => {
+                event.preventDefault();
+                this.transferTo(this.transferTarget);
+              }}
+            >
+              <label for="transfer-target">${t.transferTo}</label>
+              <input
+                id="transfer-target"
+                part="transfer-input"
+                autocomplete="off"
+                spellcheck="false"
+                .value=${this.transferTarget}
+                @input=${(event: InputEvent) => {
+                  this.transferTarget = (event.target as HTMLInputElement).value;
+                }}
+              />
+              ${
+                this.transferTargets.length > 0
+                  ? html`<div class="transfer-targets" role="group" aria-label=${t.transferTo}>
+                      ${this.transferTargets.map(
+                        (target) => html`<button
+                          type="button"
+                          class="btn"
+                          part="transfer-target"
+                          ?disabled=${busy}
+                          @click=${() => this.transferTo(target)}
+                        >
+                          ${target}
+                        </button>`,
+                      )}
+                    </div>`
+                  : nothing
+              }
+              <button type="submit" class="btn accent" part="transfer-submit" ?disabled=${busy}>
+                ${t.transferCall}
+              </button>
+            </form>`
+          : nothing
+      }`;
+  }
+
+  private transferTo(target: string): void {
+    const trimmed = target.trim();
+    if (!trimmed) {
+      this.renderRoot.querySelector<HTMLInputElement>('#transfer-target')?.focus();
+      return;
+    }
+    this.engine.transfer(trimmed);
   }
 
   /** What the caller's page sent about the caller: names and values, as text only. */

@@ -124,6 +124,18 @@ export const phoneStyles = css`
     flex: 1;
   }
 
+  .transfer {
+    display: flex;
+    flex-direction: column;
+    gap: 0.5rem;
+  }
+
+  .transfer-targets {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+  }
+
   .context {
     display: grid;
     grid-template-columns: auto 1fr;

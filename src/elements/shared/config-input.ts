@@ -21,8 +21,8 @@ export function setDefaultSoundsBase(url: string): void {
   defaultSoundsBase = url;
 }
 
-/** `"wss://a, wss://b"` or `"wss://a wss://b"` → `['wss://a', 'wss://b']`. */
-export function splitServerList(value: string): string[] {
+/** A list attribute: `"wss://a, wss://b"` or `"wss://a wss://b"` → `['wss://a', 'wss://b']`. */
+export function splitList(value: string): string[] {
   return value.split(/[\s,]+/).filter((part) => part !== '');
 }
 
@@ -42,7 +42,7 @@ export function configFromAttributes(
   overrides: Partial<PhoneConfig> | undefined,
 ): Record<string, unknown> {
   const fromAttributes: Record<string, unknown> = {
-    servers: attributes.server === undefined ? undefined : splitServerList(attributes.server),
+    servers: attributes.server === undefined ? undefined : splitList(attributes.server),
     domain: attributes.domain,
     user: attributes.user,
     password: attributes.password,

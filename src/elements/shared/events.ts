@@ -22,6 +22,7 @@ export interface SipEventDetails {
   'sip-quality': { call: CallHandle; sample: QualitySample };
   'sip-quality-warning': CallEventMap['quality-warning'] & { call: CallHandle };
   'sip-call-report': { call: CallHandle; report: CallReport };
+  'sip-call-transfer': CallEventMap['transfer'] & { call: CallHandle };
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -46,5 +47,6 @@ declare global {
     'sip-quality': CustomEvent<SipEventDetails['sip-quality']>;
     'sip-quality-warning': CustomEvent<SipEventDetails['sip-quality-warning']>;
     'sip-call-report': CustomEvent<SipEventDetails['sip-call-report']>;
+    'sip-call-transfer': CustomEvent<SipEventDetails['sip-call-transfer']>;
   }
 }

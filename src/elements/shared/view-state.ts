@@ -8,6 +8,7 @@ import type {
   QualitySample,
   QualityWarningName,
   RegistrationState,
+  TransferEvent,
 } from '../../engine/types.js';
 
 /** What an element shows about one call: plain data, copied from the engine's handle. */
@@ -21,6 +22,8 @@ export interface CallView {
   /** Untrusted text from the network: render as text only. */
   remoteName: string;
   remoteUser: string;
+  /** The last step of a transfer of this call (`trying`, `failed`), if one was asked. */
+  transfer: TransferEvent | undefined;
   /** The caller's context from the caller's page: untrusted text, render as text only. */
   context: Readonly<Record<string, string>> | undefined;
   answeredAt: number | undefined;
@@ -69,10 +72,15 @@ export const INITIAL_VIEW: PhoneView = {
 };
 
 /**
+ * @param transfer the last step of the call's transfer, which the controller keeps
  * @param recentlyRecovered the call's connection came back a moment ago (the controller
  * keeps that news on screen for a while; the handle only knows whether it waits now)
  */
-export function callViewOf(call: CallHandle, recentlyRecovered = false): CallView {
+export function callViewOf(
+  call: CallHandle,
+  recentlyRecovered = false,
+  transfer?: TransferEvent,
+): CallView {
   return {
     id: call.id,
     direction: call.direction,
@@ -82,6 +90,7 @@ export function callViewOf(call: CallHandle, recentlyRecovered = false): CallVie
     remoteName: call.remote.displayName,
     remoteUser: call.remote.user,
     context: call.context,
+    transfer,
     answeredAt: call.answeredAt,
     endCause: call.endCause,
     quality: call.quality.sample,

@@ -18,6 +18,7 @@ import type {
   PhoneEventMap,
   RegistrationState,
   RemoteIdentity,
+  TransferEvent,
   Unsubscribe,
 } from '../../engine/types.js';
 import type { EngineLoader, PhoneApi } from '../shared/engine-api.js';
@@ -118,6 +119,16 @@ export class FakeCall implements CallHandle {
   async setHold(held: boolean): Promise<void> {
     this.holdRequests.push(held);
     this.setState(held ? 'on-hold' : 'active', held ? 'local' : 'none');
+  }
+
+  /** The targets of `transfer()`, in order; tests settle them with {@link emit}. */
+  readonly transfers: string[] = [];
+
+  async transfer(target: string): Promise<TransferEvent> {
+    this.transfers.push(target);
+    const event: TransferEvent = { state: 'trying', target };
+    this.events.emit('transfer', event);
+    return event;
   }
 
   async sendDtmf(sequence: string): Promise<void> {

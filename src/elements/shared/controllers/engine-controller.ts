@@ -7,6 +7,7 @@ import type {
   CallOptions,
   PhoneConfig,
   PhoneError,
+  TransferEvent,
   Unsubscribe,
 } from '../../../engine/types.js';
 import type { EngineLoader, PhoneApi } from '../engine-api.js';
@@ -84,6 +85,8 @@ export class EngineController implements ReactiveController {
   private maxCalls = 1;
   /** Every live call, oldest first, with its subscriptions. */
   private readonly calls = new Map<CallHandle, Unsubscribe[]>();
+  /** The last transfer step of each call that was asked to transfer. */
+  private readonly transfers = new Map<CallHandle, TransferEvent>();
   private endedCall: CallView | undefined;
   private endedTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs while the focused call shows that its connection came back. */
@@ -222,6 +225,12 @@ export class EngineController implements ReactiveController {
     if (call) this.settle(call.setHold(!isHeldByUs(call)));
   }
 
+  /** Blind transfer of the call on screen; the outcome arrives as `transfer` events. */
+  transfer(target: string): void {
+    const call = this.call;
+    if (call) this.settle(call.transfer(target).then(() => undefined));
+  }
+
   sendDtmf(tones: string): void {
     const call = this.call;
     if (call) this.settle(call.sendDtmf(tones));
@@ -330,6 +339,10 @@ export class EngineController implements ReactiveController {
         state: refresh,
         quality: refresh,
         'quality-warning': refresh,
+        transfer: {
+          before: (step) => this.transfers.set(call, step),
+          after: () => this.refresh(),
+        },
         // The page hears of the end once the element let go of the call; a configuration
         // change that waited for the call to end applies after that.
         ended: { before: (ended) => this.onEnded(call, ended), after: () => this.sync() },
@@ -365,6 +378,7 @@ export class EngineController implements ReactiveController {
     const wasFocused = call === this.call;
     for (const unsubscribe of this.calls.get(call) ?? []) unsubscribe();
     this.calls.delete(call);
+    this.transfers.delete(call);
     if (wasFocused) this.clearRecovered();
     // With other calls left, one of them takes the screen; the last call's end stays on
     // screen a while with its cause.
@@ -384,10 +398,12 @@ export class EngineController implements ReactiveController {
       error: this.configError ?? this.runtimeError,
       autoplayBlocked: this.autoplayBlocked,
       placing: this.placing,
-      call: focused ? callViewOf(focused, this.recoveredTimer !== undefined) : this.endedCall,
+      call: focused
+        ? callViewOf(focused, this.recoveredTimer !== undefined, this.transfers.get(focused))
+        : this.endedCall,
       otherCalls: [...this.calls.keys()]
         .filter((call) => call !== focused)
-        .map((call) => callViewOf(call)),
+        .map((call) => callViewOf(call, false, this.transfers.get(call))),
     };
     this.host.requestUpdate();
   }

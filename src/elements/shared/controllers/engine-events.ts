@@ -37,6 +37,7 @@ export const CALL_EVENTS: ForwardTable<CallEventMap, CallHandle> = {
   'quality-warning': as('sip-quality-warning', (change, call) => ({ call, ...change })),
   report: as('sip-call-report', (report, call) => ({ call, report })),
   ended: as('sip-call-ended', (ended, call) => ({ call, ...ended })),
+  transfer: as('sip-call-transfer', (transfer, call) => ({ call, ...transfer })),
 };
 
 /** The element's own work on a forwarded event: before the page hears of it, and after. */

@@ -28,6 +28,9 @@ export function callStatusText(
   // the caller hears silence and needs to know why.
   if (call.connection === 'reconnecting') return t.callReconnecting;
   if (call.connection === 'recovered') return t.callReconnected;
+  if (call.transfer?.state === 'trying' && call.state !== 'ended') {
+    return t.transferring(call.transfer.target);
+  }
   switch (call.state) {
     case 'connecting':
       return t.calling(who);

@@ -1,0 +1,104 @@
+/**
+ * Blind transfer of an answered call: a REFER in its dialog (RFC 3515); the far end says
+ * how the transfer goes in NOTIFYs whose body is the status line of its call to the
+ * target (message/sipfrag, RFC 5589 §6). JsSIP's ReferSubscriber reads those.
+ */
+import type { RTCSession } from 'jssip/lib/RTCSession';
+import { targetUri } from './target';
+import type { PhoneError, TransferEvent, Unsubscribe } from './types';
+
+/** What a transfer needs from its call. */
+export interface TransferContext {
+  /** The call's session, when it is answered (else nothing can be transferred). */
+  session: RTCSession | undefined;
+  /** The SIP domain a bare user (`'agent2'`) belongs to. */
+  domain: string;
+  /** Subscribes to the call's end: a transfer under way then cannot finish. */
+  onEnded(handler: () => void): Unsubscribe;
+  /** Reports each step (`trying`, then the outcome). */
+  emit(event: TransferEvent): void;
+}
+
+/** JsSIP's NOTIFY outcome: the status line of the far end's call to the target. */
+interface SipfragEvent {
+  status_line?: { status_code?: number | string; reason_phrase?: string };
+}
+
+/** JsSIP's answer to the REFER itself. */
+interface ReferReplyEvent {
+  response?: { status_code?: number; reason_phrase?: string } | null;
+  cause?: string;
+}
+
+function failure(target: string, sipStatus?: number, reason?: string): TransferEvent {
+  const event: TransferEvent = { state: 'failed', target };
+  if (sipStatus !== undefined && Number.isFinite(sipStatus)) event.sipStatus = sipStatus;
+  if (reason) event.reason = reason;
+  return event;
+}
+
+/**
+ * Transfers the call to `target` and resolves with the outcome: `transferred` once the
+ * target answered, `failed` when the REFER was refused, the target's call failed, or
+ * the call ended first. Every step is also emitted.
+ */
+export async function transferCall(
+  context: TransferContext,
+  target: string,
+): Promise<TransferEvent> {
+  const uri = targetUri(target, context.domain);
+  const { session } = context;
+  let outcome: TransferEvent;
+  if (!uri) outcome = failure(target, undefined, `'${target}' is not a number or SIP address`);
+  else if (!session)
+    outcome = failure(target, undefined, 'only an answered call can be transferred');
+  else outcome = await refer(context, session, uri, target);
+  context.emit(outcome);
+  return outcome;
+}
+
+function refer(
+  context: TransferContext,
+  session: RTCSession,
+  uri: string,
+  target: string,
+): Promise<TransferEvent> {
+  return new Promise((resolve) => {
+    const settle = (event: TransferEvent): void => {
+      stopWaiting();
+      resolve(event);
+    };
+    const stopWaiting = context.onEnded(() =>
+      settle(failure(target, undefined, 'the call ended before the transfer did')),
+    );
+    try {
+      session.refer(uri, {
+        eventHandlers: {
+          requestSucceeded: () => context.emit({ state: 'trying', target }),
+          requestFailed: ({ response, cause }: ReferReplyEvent) =>
+            settle(failure(target, response?.status_code, response?.reason_phrase ?? cause)),
+          accepted: () => settle({ state: 'transferred', target }),
+          failed: ({ status_line }: SipfragEvent) =>
+            settle(failure(target, Number(status_line?.status_code), status_line?.reason_phrase)),
+        },
+      });
+    } catch (error) {
+      settle(failure(target, undefined, String(error)));
+    }
+  });
+}
+
+/** The error a failed transfer reports, with the SIP status when there is one. */
+export function transferError(outcome: TransferEvent): PhoneError {
+  const why =
+    outcome.sipStatus !== undefined
+      ? ` (SIP ${outcome.sipStatus}${outcome.reason ? ` ${outcome.reason}` : ''})`
+      : outcome.reason
+        ? `: ${outcome.reason}`
+        : '';
+  return {
+    code: 'transfer-failed',
+    message: `Could not transfer the call to ${outcome.target}${why}.`,
+    cause: outcome,
+  };
+}
