@@ -50,7 +50,8 @@ export interface CallService {
   stop(): void;
 }
 
-export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
+/** What the server takes, in every Allow it sends: REFER to transfer (services/transfer.ts). */
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY';
 const GLARE_ATTEMPTS = 3;
 export const MAX_TIMELINE_ENTRIES = 10_000;
 const SDP_TYPE: SipHeader = { name: 'content-type', value: 'application/sdp' };
@@ -92,6 +93,8 @@ export class Call implements FrameSource {
   bridge: Bridge | undefined;
   /** Gives up a call that is not answered yet: a final response to the INVITE, or a CANCEL. */
   abortRinging: (() => void) | undefined;
+  /** The `ended` reason when the remote's BYE ends the call (`transferred` once it did). */
+  remoteByeReason = 'remote-bye';
 
   private service: CallService | undefined;
   private holdMusic: LoopPlayer | undefined;
@@ -377,7 +380,7 @@ export class Call implements FrameSource {
   handleBye(tx: ServerTransaction): void {
     tx.respond(200, { toTag: this.dialog?.localTag });
     this.record('bye', { by: 'remote' });
-    this.end('remote-bye');
+    this.end(this.remoteByeReason);
   }
 
   /** 2xx with our SDP; INVITE 2xx are retransmitted until the ACK (RFC 3261 13.3.1.4). */
