@@ -25,6 +25,7 @@ import {
 import type { Sound } from './media/sounds.js';
 import { type FrameSource, LoopPlayer, PromptPlayer, silence } from './media/sources.js';
 import { safeTimeout } from './safe.js';
+import type { Bridge } from './services/bridge.js';
 import type { Dialog } from './sip/dialog.js';
 import {
   getHeader,
@@ -49,7 +50,8 @@ export interface CallService {
   stop(): void;
 }
 
-export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
+/** What the server takes, in every Allow it sends: REFER to transfer (services/transfer.ts). */
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY';
 const GLARE_ATTEMPTS = 3;
 export const MAX_TIMELINE_ENTRIES = 10_000;
 const SDP_TYPE: SipHeader = { name: 'content-type', value: 'application/sdp' };
@@ -87,10 +89,12 @@ export class Call implements FrameSource {
   localHold: HoldDirection | undefined;
   /** Frames the service wants the remote to hear (overridden by music while we hold). */
   serviceSource: FrameSource = silence;
-  /** The other leg while bridged. */
-  peer: Call | undefined;
+  /** The bridge this leg is in (services/bridge.ts), until it is released. */
+  bridge: Bridge | undefined;
   /** Gives up a call that is not answered yet: a final response to the INVITE, or a CANCEL. */
   abortRinging: (() => void) | undefined;
+  /** The `ended` reason when the remote's BYE ends the call (`transferred` once it did). */
+  remoteByeReason = 'remote-bye';
 
   private service: CallService | undefined;
   private holdMusic: LoopPlayer | undefined;
@@ -126,6 +130,11 @@ export class Call implements FrameSource {
     this.rtp.onSkipped = (frames, now) => this.service?.onSkipped?.(frames, now);
   }
 
+  /** The other leg while bridged (still named once the call ended bridged). */
+  get peer(): Call | undefined {
+    return this.bridge?.peerOf(this);
+  }
+
   get localDirection(): Direction {
     return answerDirection(this.remoteDirection, this.localHold);
   }
@@ -159,9 +168,17 @@ export class Call implements FrameSource {
     this.ctx.bus.emit('entry', entry);
   }
 
-  onEnded(listener: (call: Call) => void): void {
-    if (this.state === 'ended') listener(this);
-    else this.endedListeners.push(listener);
+  /** Runs `listener` when the call ends (at once if it has); returns what takes it back. */
+  onEnded(listener: (call: Call) => void): () => void {
+    if (this.state === 'ended') {
+      listener(this);
+      return () => {};
+    }
+    this.endedListeners.push(listener);
+    return () => {
+      const index = this.endedListeners.indexOf(listener);
+      if (index >= 0) this.endedListeners.splice(index, 1);
+    };
   }
 
   setService(service: CallService): void {
@@ -363,7 +380,7 @@ export class Call implements FrameSource {
   handleBye(tx: ServerTransaction): void {
     tx.respond(200, { toTag: this.dialog?.localTag });
     this.record('bye', { by: 'remote' });
-    this.end('remote-bye');
+    this.end(this.remoteByeReason);
   }
 
   /** 2xx with our SDP; INVITE 2xx are retransmitted until the ACK (RFC 3261 13.3.1.4). */

@@ -34,6 +34,8 @@ export interface ServerConfig {
   minSessionExpires: number;
   historySize: number;
   t1Ms: number;
+  /** How long a transferor may take to hang up after a successful transfer. */
+  transferorByeTimeoutMs: number;
   logLevel: string;
 }
 
@@ -112,6 +114,13 @@ function defaultMaxRssMb(): number {
   return 1024;
 }
 
+/**
+ * After the NOTIFY that says a transfer succeeded, the transferor hangs up (RFC 5589 §6);
+ * one that has not within 64 × T1 at the default T1 (RFC 3261's Timer B, 32 s) is hung up
+ * by the server. Tests shorten it (TRANSFEROR_BYE_TIMEOUT_MS).
+ */
+export const DEFAULT_TRANSFEROR_BYE_TIMEOUT_MS = 32_000;
+
 /** Files default to the bundle's directory, where build.mjs puts ivr.json and sounds/. */
 export function loadConfig(
   env: Env,
@@ -147,6 +156,13 @@ export function loadConfig(
     minSessionExpires: integer(env, 'MIN_SE', 90, 1, 86400),
     historySize: integer(env, 'HISTORY_SIZE', 500, 0, 100_000),
     t1Ms: integer(env, 'SIP_T1_MS', 500, 10, 10000),
+    transferorByeTimeoutMs: integer(
+      env,
+      'TRANSFEROR_BYE_TIMEOUT_MS',
+      DEFAULT_TRANSFEROR_BYE_TIMEOUT_MS,
+      10,
+      600_000,
+    ),
     logLevel: env.LOG_LEVEL || 'info',
   };
   if (config.rtpPortMax - config.rtpPortMin < 3) {

@@ -29,6 +29,8 @@ export interface MediaSettings {
   minSessionExpires: number;
   /** Ended calls kept for /history. */
   historySize: number;
+  /** After a successful transfer, how long the transferor has to hang up (services/transfer.ts). */
+  transferorByeTimeoutMs: number;
 }
 
 /** Timeline entries of every call, for the SSE stream and anyone else listening. */

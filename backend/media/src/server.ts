@@ -65,6 +65,7 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
       rtcpIntervalMs: config.rtcpIntervalMs,
       minSessionExpires: config.minSessionExpires,
       historySize: config.historySize,
+      transferorByeTimeoutMs: config.transferorByeTimeoutMs,
     },
     local: { host: config.sipHost, port: sipPort, user: config.serverName },
     transport,

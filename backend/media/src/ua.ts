@@ -10,6 +10,7 @@ import { lookupService } from './ivr/config.js';
 import type { NegotiatedMedia } from './media/rtp-session.js';
 import { SdpError } from './media/sdp.js';
 import { safely, safeTimeout } from './safe.js';
+import { BlindTransfers } from './services/transfer.js';
 import { buildResponse, newBranch, randomToken } from './sip/builders.js';
 import { Dialog } from './sip/dialog.js';
 import { infoDigit } from './sip/info.js';
@@ -72,11 +73,13 @@ export class UserAgent {
   readonly calls = new Map<string, Call>();
   readonly history: Call[] = [];
   private readonly housekeepingTimer: NodeJS.Timeout;
+  private readonly transfers: BlindTransfers;
 
   constructor(
     private readonly ctx: CallContext,
     private readonly createService: ServiceFactory,
   ) {
+    this.transfers = new BlindTransfers(ctx, this);
     ctx.transport.onMessage = (message, source) => {
       try {
         this.receive(message, source);
@@ -152,6 +155,15 @@ export class UserAgent {
         return;
       case 'INFO':
         this.inDialog(tx, (call) => this.info(call, tx));
+        return;
+      case 'REFER':
+        this.inDialog(tx, (call) => this.transfers.refer(call, tx));
+        return;
+      case 'NOTIFY':
+        // In Allow beside REFER, as transfer-capable UAs list both (RFC 5589's examples), but
+        // this server subscribes to nothing and sends no REFER: no NOTIFY can match one of
+        // its subscriptions (RFC 6665 §4.1.3).
+        tx.respond(481, { reason: 'Subscription Does Not Exist' });
         return;
       default:
         tx.respond(405, { headers: [{ name: 'allow', value: ALLOW }] });

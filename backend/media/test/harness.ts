@@ -10,6 +10,7 @@ import { poll } from '../../../testkit/poll';
 import { freePorts } from '../../../testkit/ports';
 import { runSipp as runSippKit, type SippPorts } from '../../../testkit/sipp';
 import { loadConfig, type ServerConfig } from '../src/config.js';
+import { serializeRtp } from '../src/media/rtp.js';
 import { type MediaServer, startMediaServer } from '../src/server.js';
 import { getHeader, parseSipMessage, type SipMessage } from '../src/sip/message.js';
 
@@ -334,4 +335,75 @@ export function responseText(
 
 function getHeaderValue(message: SipMessage, name: string): string {
   return message.headers.find((h) => h.name === name)?.value ?? '';
+}
+
+/** A phone's RTP/RTCP socket pair on loopback, recording what arrives. */
+export class RtpPeer {
+  readonly rtpIn: Buffer[] = [];
+  readonly rtcpIn: Buffer[] = [];
+  private sequence = 1;
+
+  private constructor(
+    readonly rtp: dgram.Socket,
+    readonly rtcp: dgram.Socket,
+  ) {
+    rtp.on('message', (data) => this.rtpIn.push(data));
+    rtcp.on('message', (data) => this.rtcpIn.push(data));
+  }
+
+  /** Binds RTP on an even port and RTCP on the next one (retrying until both are free). */
+  static async open(address = '127.0.0.1'): Promise<RtpPeer> {
+    for (;;) {
+      const rtp = await bind(address, 0);
+      const port = rtp.address().port;
+      if (port % 2 === 0) {
+        const rtcp = await bind(address, port + 1).catch(() => undefined);
+        if (rtcp) return new RtpPeer(rtp, rtcp);
+      }
+      rtp.close();
+    }
+  }
+
+  get port(): number {
+    return this.rtp.address().port;
+  }
+
+  sendAudio(to: number, count = 1): void {
+    for (let i = 0; i < count; i++) {
+      this.rtp.send(rtpPacket(0, this.sequence++), to, '127.0.0.1');
+    }
+  }
+
+  close(): void {
+    this.rtp.close();
+    this.rtcp.close();
+  }
+}
+
+function bind(address: string, port: number): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(port, address, () => resolve(socket));
+  });
+}
+
+export function rtpPacket(
+  payloadType: number,
+  sequence: number,
+  payload: Buffer = Buffer.alloc(160, 0xff),
+) {
+  return serializeRtp({
+    payloadType,
+    marker: false,
+    sequence,
+    timestamp: sequence * 160,
+    ssrc: 0x1234,
+    payload,
+  });
+}
+
+/** The server's RTP port from the SDP of its 2xx. */
+export function serverRtpPort(ok: SipMessage): number {
+  return Number(/m=audio (\d+)/.exec(ok.body.toString())![1]);
 }

@@ -15,9 +15,9 @@
 import type { Call, CallService } from '../call.js';
 import type { IvrConfig } from '../ivr/config.js';
 import { safeTimeout } from '../safe.js';
-import { parseNameAddr, parseSipUri } from '../sip/message.js';
 import type { DialOut, UserAgent } from '../ua.js';
 import { bridge } from './bridge.js';
+import { callerName } from './caller-name.js';
 
 export class QueueService implements CallService {
   readonly name = 'queue';
@@ -66,7 +66,7 @@ export class QueueService implements CallService {
     this.ua
       .dialOut(
         agent,
-        this.callerName(),
+        callerName(this.call.from),
         {
           onAnswered: (agentCall) => this.answered(agent, agentCall),
           onFailed: (status, reason) => this.failed(agent, status, reason),
@@ -136,14 +136,5 @@ export class QueueService implements CallService {
         return true;
     }
     return false;
-  }
-
-  /** What the agent's phone shows: the caller's display name, else their user (e.g. visitor-1a2b). */
-  private callerName(): string {
-    // The linear parsers, not ad-hoc regexes: the From header is the caller's text.
-    const from = parseNameAddr(this.call.from);
-    const displayName = from?.display.trim();
-    const user = from ? parseSipUri(from.uri)?.user : undefined;
-    return displayName || user || 'Caller';
   }
 }

@@ -16,7 +16,9 @@ const REASONS: Record<number, string> = {
   100: 'Trying',
   180: 'Ringing',
   200: 'OK',
+  202: 'Accepted',
   400: 'Bad Request',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   408: 'Request Timeout',
@@ -29,8 +31,14 @@ const REASONS: Record<number, string> = {
   488: 'Not Acceptable Here',
   491: 'Request Pending',
   500: 'Server Internal Error',
+  501: 'Not Implemented',
   503: 'Service Unavailable',
 };
+
+/** The usual reason phrase of a status ("Unknown" for one this server never names). */
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? 'Unknown';
+}
 
 export interface ResponseOptions {
   reason?: string;
@@ -70,7 +78,7 @@ export function buildResponse(
   return {
     kind: 'response',
     status,
-    reason: options.reason ?? REASONS[status] ?? 'Unknown',
+    reason: options.reason ?? reasonPhrase(status),
     headers,
     body: options.body ?? Buffer.alloc(0),
   };

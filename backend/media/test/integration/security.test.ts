@@ -6,7 +6,6 @@
  * Generous per-test timeouts: every wait inside is for a condition, and a loaded machine
  * only makes the conditions arrive later.
  */
-import dgram from 'node:dgram';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -19,7 +18,6 @@ import { MAX_TIMELINE_ENTRIES } from '../../src/call.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { buildTelephoneEvent } from '../../src/media/dtmf.js';
 import { buildReport } from '../../src/media/rtcp.js';
-import { serializeRtp } from '../../src/media/rtp.js';
 import { parseWav } from '../../src/media/wav.js';
 import { getHeader, type SipMessage } from '../../src/sip/message.js';
 import {
@@ -30,6 +28,9 @@ import {
   type Json,
   MEDIA_DIR,
   RawSip,
+  RtpPeer,
+  rtpPacket,
+  serverRtpPort,
   startTestServer,
   TEST_TOKEN,
   TOKEN_FILE,
@@ -71,77 +72,6 @@ function request(
     req.on('error', reject);
     req.end();
   });
-}
-
-/** A phone's RTP/RTCP socket pair on loopback, recording what arrives. */
-class RtpPeer {
-  readonly rtpIn: Buffer[] = [];
-  readonly rtcpIn: Buffer[] = [];
-  private sequence = 1;
-
-  private constructor(
-    readonly rtp: dgram.Socket,
-    readonly rtcp: dgram.Socket,
-  ) {
-    rtp.on('message', (data) => this.rtpIn.push(data));
-    rtcp.on('message', (data) => this.rtcpIn.push(data));
-  }
-
-  /** Binds RTP on an even port and RTCP on the next one (retrying until both are free). */
-  static async open(address = '127.0.0.1'): Promise<RtpPeer> {
-    for (;;) {
-      const rtp = await bind(address, 0);
-      const port = rtp.address().port;
-      if (port % 2 === 0) {
-        const rtcp = await bind(address, port + 1).catch(() => undefined);
-        if (rtcp) return new RtpPeer(rtp, rtcp);
-      }
-      rtp.close();
-    }
-  }
-
-  get port(): number {
-    return this.rtp.address().port;
-  }
-
-  sendAudio(to: number, count = 1): void {
-    for (let i = 0; i < count; i++) {
-      this.rtp.send(rtpPacket(0, this.sequence++), to, '127.0.0.1');
-    }
-  }
-
-  close(): void {
-    this.rtp.close();
-    this.rtcp.close();
-  }
-}
-
-function bind(address: string, port: number): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(port, address, () => resolve(socket));
-  });
-}
-
-function rtpPacket(
-  payloadType: number,
-  sequence: number,
-  payload: Buffer = Buffer.alloc(160, 0xff),
-) {
-  return serializeRtp({
-    payloadType,
-    marker: false,
-    sequence,
-    timestamp: sequence * 160,
-    ssrc: 0x1234,
-    payload,
-  });
-}
-
-/** The server's RTP port from the SDP of its 2xx. */
-function serverRtpPort(ok: SipMessage): number {
-  return Number(/m=audio (\d+)/.exec(ok.body.toString())![1]);
 }
 
 /** Branches are unique per request: a reused one would be absorbed as a retransmission. */

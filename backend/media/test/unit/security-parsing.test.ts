@@ -19,6 +19,7 @@ import {
   SipParseError,
   type SipRequest,
 } from '../../src/sip/message.js';
+import { readReferTarget } from '../../src/sip/refer.js';
 import { readSessionExpires } from '../../src/sip/session-timer.js';
 
 const UNLIMITED = {
@@ -125,6 +126,21 @@ describe('linear-time parsing of attacker-controlled text', { timeout: 30_000 },
       (n) => `sip:${'a'.repeat(n)}`,
       (value) => parseSipUri(value),
     );
+  });
+
+  it('Refer-To: whitespace, a long user part, a long list', () => {
+    const refer = (value: string): SipRequest => ({
+      kind: 'request',
+      method: 'REFER',
+      uri: 'sip:media@127.0.0.1',
+      headers: [{ name: 'refer-to', value }],
+      body: Buffer.alloc(0),
+    });
+    const read = (value: string) => readReferTarget(refer(value), 'helpline.test');
+    expectLinear((n) => `${spaces(n)}sip:agent2@helpline.test${spaces(n)}`, read);
+    expectLinear((n) => `<sip:${'a'.repeat(n)}@helpline.test>`, read);
+    expectLinear((n) => `<sip:${'a:'.repeat(n / 2)}helpline.test;${'m;'.repeat(n / 4)}>`, read);
+    expectLinear((n) => '<sip:a@helpline.test>,'.repeat(n / 22), read);
   });
 
   it('a whole request with whitespace-stuffed headers (no size cap)', () => {

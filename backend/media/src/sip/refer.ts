@@ -1,0 +1,135 @@
+/**
+ * REFER (RFC 3515) as its recipient sees it: the one target its Refer-To may name, and the
+ * implicit subscription whose NOTIFYs tell the referrer how the referred call went.
+ */
+import { reasonPhrase } from './builders.js';
+import {
+  getHeaderValues,
+  parseNameAddr,
+  parseSipUri,
+  type SipHeader,
+  type SipRequest,
+  type SipResponse,
+} from './message.js';
+
+/** Why a REFER is refused instead of accepted: its final response. */
+export interface Refusal {
+  status: number;
+  reason: string;
+}
+
+/** The user a REFER may send a call to: `sip:<user>@<our domain>` and nothing more. */
+export type ReferTarget = { user: string } | { refusal: Refusal };
+
+/** A plain user name, as agents are named: letters, digits and `.`, `_`, `-`, `~`. */
+const PLAIN_USER = /^[A-Za-z0-9._~-]{1,64}$/;
+
+const refuse = (status: number, reason: string): ReferTarget => ({ refusal: { status, reason } });
+
+/**
+ * Reads the Refer-To of a REFER with the linear parsers of message.ts (the header is the
+ * referrer's text). Exactly one Refer-To (400), a `sip:` URI of `domain` naming a plain user
+ * and no port (403); headers in the URI (`?Replaces=…` asks for an attended transfer, RFC
+ * 3891) or a `method` parameter (a request other than INVITE, RFC 3515 §2.1) are not
+ * implemented (501).
+ */
+export function readReferTarget(request: SipRequest, domain: string): ReferTarget {
+  const values = getHeaderValues(request, 'refer-to');
+  if (values.length === 0) return refuse(400, 'Missing Refer-To');
+  if (values.length > 1) return refuse(400, 'More Than One Refer-To');
+  const uri = parseNameAddr(values[0]!)?.uri;
+  if (uri === undefined) return refuse(403, 'Bad Refer-To');
+  if (uri.includes('?')) return refuse(501, 'Attended Transfer Not Implemented');
+  const parsed = parseSipUri(uri);
+  if (!parsed || !/^sip:/i.test(uri)) return refuse(403, 'Refer-To Is Not A SIP URI');
+  if (parsed.params.has('method')) return refuse(501, 'Attended Transfer Not Implemented');
+  if (parsed.host.toLowerCase() !== domain.toLowerCase() || parsed.port !== undefined) {
+    return refuse(403, 'Refer-To Outside Our Domain');
+  }
+  const user = parsed.user;
+  // The decoded user must be what the URI says as written: no escapes, no password.
+  if (user === undefined || !PLAIN_USER.test(user) || !uri.startsWith(`${user}@`, 4)) {
+    return refuse(403, 'Refer-To Is Not A Plain User');
+  }
+  return { user };
+}
+
+/** Sends one NOTIFY in the REFER's dialog (Call.sendInDialog) and hands over its responses. */
+export type NotifySender = (
+  headers: SipHeader[],
+  body: Buffer,
+  onResponse: (response: SipResponse) => void,
+) => void;
+
+interface Notification {
+  subscriptionState: string;
+  body: Buffer;
+}
+
+/**
+ * The subscription a REFER creates (RFC 3515 §2.4.4): NOTIFYs whose message/sipfrag body is
+ * the status line of the referred request's latest response, the last one `terminated`.
+ *
+ * - `Event: refer;id=<the REFER's CSeq number>`: required from the second REFER of a dialog
+ *   on (RFC 3515 §2.4.6), allowed for the first, so an agent retrying a failed transfer
+ *   always knows which REFER a NOTIFY is about.
+ * - One NOTIFY at a time (RFC 6665 §4.2.2): a newer state waits for the answer to the
+ *   previous NOTIFY and replaces any state already waiting, so the referrer sees them in
+ *   order and always sees the last.
+ * - A NOTIFY that fails (481: the referrer has no such subscription any more, or no answer
+ *   at all) ends the subscription: nothing more is sent (RFC 6665 §4.2.2).
+ */
+export class ReferSubscription {
+  private inFlight = false;
+  private waiting: Notification | undefined;
+  private terminated = false;
+  private gone = false;
+
+  constructor(
+    private readonly referSeq: number,
+    private readonly expiresS: number,
+    private readonly send: NotifySender,
+  ) {}
+
+  /** The referred request is under way (a provisional status, 100 Trying at first). */
+  progress(status: number, reason: string): void {
+    this.notify(`active;expires=${this.expiresS}`, status, reason);
+  }
+
+  /** The referred request's final status: the last NOTIFY (RFC 3515 §2.4.7). */
+  finish(status: number, reason: string): void {
+    this.notify('terminated;reason=noresource', status, reason);
+    this.terminated = true;
+  }
+
+  private notify(subscriptionState: string, status: number, reason: string): void {
+    if (this.terminated || this.gone) return;
+    // An empty reason phrase is legal, but a referrer that trims the body before parsing it
+    // (JsSIP: node_modules/jssip/lib/RTCSession/ReferSubscriber.js) is left without one.
+    const phrase = reason.trim() || reasonPhrase(status);
+    this.waiting = { subscriptionState, body: Buffer.from(`SIP/2.0 ${status} ${phrase}\r\n`) };
+    this.flush();
+  }
+
+  private flush(): void {
+    const next = this.waiting;
+    if (this.inFlight || this.gone || !next) return;
+    this.waiting = undefined;
+    this.inFlight = true;
+    const headers: SipHeader[] = [
+      { name: 'event', value: `refer;id=${this.referSeq}` },
+      { name: 'subscription-state', value: next.subscriptionState },
+      { name: 'content-type', value: 'message/sipfrag;version=2.0' },
+    ];
+    this.send(headers, next.body, (response) => {
+      if (response.status < 200) return;
+      this.inFlight = false;
+      if (response.status >= 300) {
+        this.gone = true;
+        this.waiting = undefined;
+        return;
+      }
+      this.flush();
+    });
+  }
+}
