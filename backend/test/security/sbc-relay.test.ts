@@ -340,3 +340,55 @@ describe('caller context (X-Context)', () => {
     }
   });
 });
+
+// Issue 13: transfers. Only an agent may REFER, and only to an agent, the queue or a
+// service number of our domain; a visitor transferring its own call could send it anywhere.
+describe('transfers (REFER) inside a call', () => {
+  async function callAs(caller: string) {
+    const rtp = await udpEndpoint();
+    const call = await placeCall({ caller, service: 'echo', credentials: ephemeral(caller), rtp });
+    return {
+      call,
+      refer: (target: string) =>
+        call.request('REFER', { extra: [`Refer-To: <${target}>`, 'Referred-By: <sip:x@x>'] }),
+      close: async () => {
+        await call.status('BYE');
+        call.close();
+        rtp.close();
+      },
+    };
+  }
+
+  test("a visitor's REFER is refused by the SBC", async () => {
+    const visitor = await callAs(`visitor-${token()}`);
+    try {
+      const reply = await visitor.refer(`sip:agent2@${DOMAIN}`);
+      assert.match(reply ?? '', /^SIP\/2\.0 403 Transfer Not Allowed/);
+    } finally {
+      await visitor.close();
+    }
+  });
+
+  test("an agent's REFER to another domain or an unknown user is refused by the SBC", async () => {
+    const agent = await callAs('agent6');
+    try {
+      for (const target of ['sip:agent2@evil.example', `sip:+15550100@${DOMAIN}`]) {
+        const reply = await agent.refer(target);
+        assert.match(reply ?? '', /^SIP\/2\.0 403 Transfer Target Not Allowed/, target);
+      }
+    } finally {
+      await agent.close();
+    }
+  });
+
+  test("an agent's REFER to a colleague is relayed to the far end, which answers it", async () => {
+    const agent = await callAs('agent6');
+    try {
+      const reply = await agent.refer(`sip:agent2@${DOMAIN}`);
+      // The media server's own answer: an echo call is in no bridge to transfer.
+      assert.match(reply ?? '', /^SIP\/2\.0 403 Not Bridged/);
+    } finally {
+      await agent.close();
+    }
+  });
+});

@@ -1,0 +1,101 @@
+import { expect, test } from '../support/fixtures';
+import { type TimelineEntry, waitForTimelineEntry } from '../support/media-server';
+
+const isTransferEntry = (type: string, target: string) => (entry: TimelineEntry) =>
+  entry.type === type && entry.target === target;
+
+test('blind transfer: an agent hands a queue call to a colleague, who talks with the visitor', async ({
+  agent,
+  visitor,
+}) => {
+  const first = await agent('agent1', { 'transfer-targets': 'agent2, queue' });
+  const colleague = await agent('agent2');
+  await first.expectRegistration('registered');
+  await colleague.expectRegistration('registered');
+
+  const caller = await visitor({ target: 'queue', 'display-name': 'Ana' });
+  await caller.launcher.click();
+  const callId = await caller.outgoingCallId();
+  await first.expectCallState('ringing');
+  await first.button('Answer').click();
+  await first.expectCallState('active');
+  await caller.expectInboundAudio();
+
+  await first.element.locator('[part~="transfer-toggle"]').click();
+  await first.element.locator('[part~="transfer-target"]', { hasText: 'agent2' }).click();
+  await expect(first.element.locator('[part~="call-status"]')).toHaveText(
+    'Transferring to agent2…',
+  );
+
+  // The media server rings the colleague with the visitor's name, as the queue does.
+  await colleague.expectCallState('ringing');
+  await expect(colleague.element.locator('[part~="caller-name"]')).toHaveText('Ana');
+  await waitForTimelineEntry(callId, isTransferEntry('transfer', 'agent2'), 'transfer asked');
+  await colleague.button('Answer').click();
+  await colleague.expectCallState('active');
+
+  // The first agent leaves with the transfer done; the visitor never noticed a thing.
+  await first.expectEnded('transferred');
+  await expect(first.element).toContainText('Call ended: Transferred');
+  const answered = await waitForTimelineEntry(
+    callId,
+    isTransferEntry('transfer-answered', 'agent2'),
+    'the colleague answered',
+  );
+  expect(colleague.wire.incomingCallIds()).toEqual([answered.peerCallId]);
+  expect((await caller.call())?.state).toBe('active');
+  await colleague.expectPacketsFlowingBothWays();
+  await colleague.expectInboundAudio();
+  await caller.expectInboundAudio();
+  await colleague.screenshot('talking after the transfer');
+
+  await caller.button('Hang up').click();
+  await colleague.expectEnded('hangup-remote');
+});
+
+test('a transfer that cannot reach its target fails cleanly: the visitor stays with the agent', async ({
+  agent,
+  visitor,
+}) => {
+  const first = await agent('agent1');
+  const colleague = await agent('agent2');
+  await first.expectRegistration('registered');
+  await colleague.expectRegistration('registered');
+
+  const caller = await visitor({ target: 'queue' });
+  await caller.launcher.click();
+  const callId = await caller.outgoingCallId();
+  await first.expectCallState('ringing');
+  await first.button('Answer').click();
+  await first.expectCallState('active');
+
+  // Nobody is signed in as agent5: the SBC has no one to ring.
+  await first.element.locator('[part~="transfer-toggle"]').click();
+  await first.element.getByLabel('Transfer to').fill('agent5');
+  await first.button('Transfer the call').click();
+  await expect(first.element.locator('[part~="error"]')).toContainText(
+    'The call could not be transferred; it is still with you.',
+  );
+  const missing = await waitForTimelineEntry(
+    callId,
+    isTransferEntry('transfer-failed', 'agent5'),
+    'the transfer to agent5 failed',
+  );
+  expect(Number(missing.status)).toBeGreaterThanOrEqual(400);
+  const failed = (await first.events('sip-call-transfer')).at(-1)?.detail;
+  expect(failed).toMatchObject({ state: 'failed', target: 'agent5', sipStatus: missing.status });
+
+  // A colleague who declines: the same, and the call is still whole both ways.
+  await first.element.getByLabel('Transfer to').fill('agent2');
+  await first.button('Transfer the call').click();
+  await colleague.expectCallState('ringing');
+  await colleague.button('Decline').click();
+  await waitForTimelineEntry(callId, isTransferEntry('transfer-failed', 'agent2'), 'declined');
+  expect((await first.call())?.state).toBe('active');
+  await first.expectPacketsFlowingBothWays();
+  await first.expectInboundAudio();
+  await caller.expectInboundAudio();
+
+  await caller.button('Hang up').click();
+  await first.expectEnded('hangup-remote');
+});
