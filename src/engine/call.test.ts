@@ -25,6 +25,11 @@ async function answeredCall(
   return { phone, call, callId: fake.sbc.lastCallId() };
 }
 
+/** The ICE user fragment of an SDP: it changes only with an ICE restart. */
+function iceUfrag(sdp: string | undefined): string | undefined {
+  return /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
+}
+
 /** The phone's re-INVITEs (in-dialog INVITEs) so far. */
 function reinvites(): SipMessage[] {
   return fake.sbc.requests('INVITE').filter((m) => /;\s*tag=/.test(header(m, 'to')));
@@ -192,7 +197,12 @@ describe('a lost connection under an answered call', () => {
     expect(connection[0]).toEqual({ state: 'reconnecting' });
     expect(connection[1]).toMatchObject({ state: 'recovered', how: 'media-kept', region: 'test' });
     expect(call.reconnecting).toBe(false);
-    expect(reinvites()).toEqual([]);
+    // One re-INVITE from the new connection, the media as it was: the SBC learns where the
+    // call is now (without it, the far end's BYE would go to the dropped connection).
+    await expect.poll(() => reinvites().length).toBe(1);
+    const [refresh] = reinvites();
+    expect(refresh?.body).toMatch(/a=sendrecv/);
+    expect(iceUfrag(refresh?.body)).toBe(iceUfrag(fake.sbc.requests('INVITE')[0]?.body));
     expect(call.state).toBe('active');
   });
 

@@ -100,6 +100,7 @@ export class Call implements CallHandle {
       isEnded: () => this.ended,
       emit: (event) => this.events.emit('connection', event),
       fail: (reason) => this.connectionFailed(reason),
+      refreshTarget: async () => (this.session ? this.local.refresh(this.session) : undefined),
     });
   }
 

@@ -43,6 +43,18 @@ export class LocalMedia {
     return result;
   }
 
+  /**
+   * Offer the media again as it is: a target refresh (RFC 3261 §12.2), by which the SBC
+   * learns the call's new connection after a reconnect. Undefined while a hold is out.
+   */
+  async refresh(session: RTCSession): Promise<ReinviteResult | undefined> {
+    if (this.holdBusy) return undefined;
+    this.holdBusy = true;
+    const result = await sendHoldReinvite(session, this.held, this.stream?.getAudioTracks()[0]);
+    this.holdBusy = false;
+    return result;
+  }
+
   /** Release the microphone. */
   stop(): void {
     stopStream(this.stream);

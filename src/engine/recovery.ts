@@ -1,12 +1,14 @@
 /**
  * Keeping an answered call while the connection under it is away: wait for it (up to
- * `callRecoveryTimeoutMs`), then keep the media as it is or move it with a re-INVITE that
- * restarts ICE, and say why the call was lost when that fails.
+ * `callRecoveryTimeoutMs`), then keep the media as it is (telling the SBC the new
+ * connection) or move it with a re-INVITE that restarts ICE, and say why the call was
+ * lost when that fails.
  */
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { describeLostReinvite, type EndDescription, type LostReinvite } from './causes';
 import { onNextInviteStatus } from './jssip-dialog';
 import { inboundAudioPackets } from './quality/stats-snapshot';
+import type { ReinviteResult } from './reinvite';
 import type { CallEventMap } from './types';
 
 /** After a reconnect, inbound audio is counted over this window to see whether it flows. */
@@ -43,6 +45,12 @@ export interface RecoveryContext {
   emit(event: CallEventMap['connection']): void;
   /** Recovery is impossible: the call must end as lost, for `reason`. */
   fail(reason: string): void;
+  /**
+   * Re-offer the media as it is from the new connection. Until an in-dialog request
+   * comes from it, the SBC sends the far end's requests for the call (its BYE) to the
+   * connection that dropped (backend/kamailio/kamailio.cfg, DLG_MOVED).
+   */
+  refreshTarget(): Promise<ReinviteResult | undefined>;
 }
 
 export class CallRecovery {
@@ -88,6 +96,13 @@ export class CallRecovery {
     const packetsAfter = await inboundAudioPackets(pc);
     const held = this.context.isHeld();
     if (recoveryAction({ packetsBefore, packetsAfter, held }) === 'keep') {
+      void this.context.refreshTarget().then((result) => {
+        if (!result || result.ok) return;
+        // 481: the far end ended the call while we were away (its BYE went to the
+        // connection that dropped).
+        if (result.dialogGone) this.context.fail('the call ended while the connection was away');
+        else console.warn('[softphone] could not tell the SBC the new connection', result.reason);
+      });
       this.recovered('media-kept', region);
       return;
     }
