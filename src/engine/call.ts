@@ -1,5 +1,5 @@
 /** One call: a JsSIP RTCSession behind the {@link CallHandle} contract. */
-import type { EndEvent, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
+import type { EndEvent, RTCSession } from 'jssip/lib/RTCSession';
 import type { CallContext } from './call-context';
 import { CallSounds } from './call-sounds';
 import type { CallerContext } from './caller-context';
@@ -13,13 +13,14 @@ import { LocalMedia } from './local-media';
 import { acquireMicrophone, stopStream } from './media';
 import { QualityMonitor } from './quality/monitor';
 import { CallRecovery, lostEnd } from './recovery';
+import { followSession } from './session-events';
 import {
   describeSessionEnd,
   endStatus,
   refusedForCredentials,
   sessionIdentity,
 } from './session-facts';
-import { transferCall, transferError } from './transfer';
+import { CallTransfer } from './transfer';
 import type {
   CallDirection,
   CallEventMap,
@@ -50,7 +51,6 @@ export class Call implements CallHandle {
   private earlyMedia = false;
   /** Answer was pressed; the call is being set up. */
   private answeringValue = false;
-  private transferring = false;
   /** Set before we end a session ourselves, when JsSIP's cause would be less precise. */
   private pendingEnd: EndDescription | undefined;
   /** The server the call's INVITE went through (for the report). */
@@ -59,6 +59,15 @@ export class Call implements CallHandle {
   private readonly sounds: CallSounds;
   private readonly remoteHold: RemoteHold;
   private readonly recovery: CallRecovery;
+  private readonly transfers = new CallTransfer({
+    session: () => (this.answered ? this.session : undefined),
+    domain: () => this.owner.config.domain,
+    isEnded: () => this.ended,
+    onEnded: (handler) => this.events.on('ended', handler),
+    emit: (event) => this.events.emit('transfer', event),
+    leave: () => this.terminate({}, { cause: 'transferred', message: endMessage('transferred') }),
+    report: (error) => this.events.emit('error', error),
+  });
   /** Sends the call again with fresh credentials after an auth refusal; used once. */
   private renew: (() => Promise<RTCSession | undefined>) | undefined;
 
@@ -151,6 +160,11 @@ export class Call implements CallHandle {
     return this.monitor;
   }
 
+  /** Answered and not over (active or on hold). */
+  private get answered(): boolean {
+    return this.stateValue === 'active' || this.stateValue === 'on-hold';
+  }
+
   /** Over? (A getter, so that checks after an await are not narrowed away.) */
   get ended(): boolean {
     return this.stateValue === 'ended';
@@ -181,37 +195,23 @@ export class Call implements CallHandle {
     this.remoteValue = sessionIdentity(session);
     this.server = this.owner.serverUrl();
     this.local.keepMuted(session);
-    if (session.connection) this.sounds.playRemote(session.connection);
-    session.on('peerconnection', ({ peerconnection }) => this.sounds.playRemote(peerconnection));
-    session.on('icecandidate', boundIceGathering(iceBounds(this.owner.config)));
-    session.on('progress', (event: IncomingEvent | OutgoingEvent) => {
-      if (this.direction !== 'outgoing') return;
-      const response = 'response' in event ? event.response : undefined;
-      // A provisional answer with SDP means the far end already sends audio (IVR, prompts).
-      if (response?.body) this.earlyMedia = true;
-      this.setState(this.earlyMedia ? 'early-media' : 'ringing');
+    followSession(session, boundIceGathering(iceBounds(this.owner.config)), {
+      peerConnection: (pc) => this.sounds.playRemote(pc),
+      progress: (withSdp) => {
+        if (this.direction !== 'outgoing') return;
+        if (withSdp) this.earlyMedia = true;
+        this.setState(this.earlyMedia ? 'early-media' : 'ringing');
+      },
+      answered: () => {
+        this.answeredAtValue = Date.now();
+        this.setState('active');
+        const { statsIntervalMs, qualityThresholds } = this.owner.config;
+        this.monitor.start({ intervalMs: statsIntervalMs, thresholds: qualityThresholds });
+      },
+      remoteOffer: (sdp) => this.remoteHold.offer(sdp),
+      remoteHold: (held) => this.setRemoteHold(held),
+      ended: (event) => this.sessionEnded(session, event),
     });
-    session.on('accepted', () => {
-      this.answeredAtValue = Date.now();
-      this.setState('active');
-      const { statsIntervalMs, qualityThresholds } = this.owner.config;
-      this.monitor.start({ intervalMs: statsIntervalMs, thresholds: qualityThresholds });
-    });
-    session.on('sdp', ({ originator, type, sdp }) => {
-      if (originator === 'remote' && type === 'offer') this.remoteHold.offer(sdp);
-    });
-    session.on('hold', ({ originator }) => {
-      if (originator === 'remote') this.setRemoteHold(true);
-    });
-    session.on('unhold', ({ originator }) => {
-      if (originator === 'remote') this.setRemoteHold(false);
-    });
-    // JsSIP ends the call on these without saying why; the browser's reason helps debugging.
-    session.on('peerconnection:setremotedescriptionfailed', (error) =>
-      console.warn('[softphone] the far end SDP was refused', error),
-    );
-    session.on('ended', (event) => this.sessionEnded(session, event));
-    session.on('failed', (event) => this.sessionEnded(session, event));
     this.owner.onChange(this);
   }
 
@@ -290,8 +290,7 @@ export class Call implements CallHandle {
    */
   async setHold(held: boolean): Promise<void> {
     const session = this.session;
-    const answered = this.stateValue === 'active' || this.stateValue === 'on-hold';
-    if (!session || !answered) return;
+    if (!session || !this.answered) return;
     if (!held) await this.owner.holdOthers(this);
     if (this.ended) return;
     const result = await this.local.reinviteHold(session, held);
@@ -324,25 +323,8 @@ export class Call implements CallHandle {
   }
 
   /** Blind transfer (transfer.ts): once transferred the call ends; a failure leaves it. */
-  async transfer(target: string): Promise<TransferEvent> {
-    if (this.transferring) return { state: 'failed', target, reason: 'a transfer is under way' };
-    this.transferring = true;
-    const answered = this.stateValue === 'active' || this.stateValue === 'on-hold';
-    const outcome = await transferCall(
-      {
-        session: answered ? this.session : undefined,
-        domain: this.owner.config.domain,
-        onEnded: (handler) => this.events.on('ended', handler),
-        emit: (event) => this.events.emit('transfer', event),
-      },
-      target,
-    );
-    this.transferring = false;
-    // RFC 5589 §6: the transferor leaves once the target answered.
-    if (outcome.state === 'transferred') {
-      this.terminate({}, { cause: 'transferred', message: endMessage('transferred') });
-    } else if (!this.ended) this.events.emit('error', transferError(outcome));
-    return outcome;
+  transfer(target: string): Promise<TransferEvent> {
+    return this.transfers.run(target);
   }
 
   /** End the call without a SIP exchange (it never reached the far end). */
@@ -358,7 +340,7 @@ export class Call implements CallHandle {
    */
   connectionLost(): void {
     if (this.ended || this.recovery.waiting) return;
-    if (this.stateValue === 'active' || this.stateValue === 'on-hold') {
+    if (this.answered) {
       this.recovery.lost();
       return;
     }
@@ -409,7 +391,7 @@ export class Call implements CallHandle {
   }
 
   private refreshAnsweredState(): void {
-    if (this.stateValue !== 'active' && this.stateValue !== 'on-hold') return;
+    if (!this.answered) return;
     this.setState(this.hold === 'none' ? 'active' : 'on-hold', true);
   }
 

@@ -9,14 +9,36 @@ import type { PhoneError, TransferEvent, Unsubscribe } from './types';
 
 /** What a transfer needs from its call. */
 export interface TransferContext {
-  /** The call's session, when it is answered (else nothing can be transferred). */
-  session: RTCSession | undefined;
+  /** The call's session while it is answered (else nothing can be transferred). */
+  session(): RTCSession | undefined;
   /** The SIP domain a bare user (`'agent2'`) belongs to. */
-  domain: string;
+  domain(): string;
+  isEnded(): boolean;
   /** Subscribes to the call's end: a transfer under way then cannot finish. */
   onEnded(handler: () => void): Unsubscribe;
   /** Reports each step (`trying`, then the outcome). */
   emit(event: TransferEvent): void;
+  /** The target answered: the transferor leaves the call (RFC 5589 §6). */
+  leave(): void;
+  /** A transfer failed: the call stays, and this says why. */
+  report(error: PhoneError): void;
+}
+
+/** The transfers of one call, one at a time. */
+export class CallTransfer {
+  private busy = false;
+
+  constructor(private readonly context: TransferContext) {}
+
+  async run(target: string): Promise<TransferEvent> {
+    if (this.busy) return failure(target, undefined, 'a transfer is under way');
+    this.busy = true;
+    const outcome = await transferCall(this.context, target);
+    this.busy = false;
+    if (outcome.state === 'transferred') this.context.leave();
+    else if (!this.context.isEnded()) this.context.report(transferError(outcome));
+    return outcome;
+  }
 }
 
 /** JsSIP's NOTIFY outcome: the status line of the far end's call to the target. */
@@ -42,12 +64,9 @@ function failure(target: string, sipStatus?: number, reason?: string): TransferE
  * target answered, `failed` when the REFER was refused, the target's call failed, or
  * the call ended first. Every step is also emitted.
  */
-export async function transferCall(
-  context: TransferContext,
-  target: string,
-): Promise<TransferEvent> {
-  const uri = targetUri(target, context.domain);
-  const { session } = context;
+async function transferCall(context: TransferContext, target: string): Promise<TransferEvent> {
+  const uri = targetUri(target, context.domain());
+  const session = context.session();
   let outcome: TransferEvent;
   if (!uri) outcome = failure(target, undefined, `'${target}' is not a number or SIP address`);
   else if (!session)
@@ -89,7 +108,7 @@ function refer(
 }
 
 /** The error a failed transfer reports, with the SIP status when there is one. */
-export function transferError(outcome: TransferEvent): PhoneError {
+function transferError(outcome: TransferEvent): PhoneError {
   const why =
     outcome.sipStatus !== undefined
       ? ` (SIP ${outcome.sipStatus}${outcome.reason ? ` ${outcome.reason}` : ''})`

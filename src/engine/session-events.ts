@@ -1,0 +1,50 @@
+/**
+ * What a call hears from its JsSIP session, in the call's own terms: JsSIP's event
+ * names, originators and payloads stay here.
+ */
+import type { EndEvent, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
+import type { boundIceGathering } from './ice';
+
+export interface SessionListener {
+  /** The peer connection exists (now or later): where the far end's audio arrives. */
+  peerConnection(pc: RTCPeerConnection): void;
+  /** A provisional answer; `withSdp`: the far end already sends audio (IVR, prompts). */
+  progress(withSdp: boolean): void;
+  answered(): void;
+  /** An SDP offer of the far end (its audio direction says how it holds us). */
+  remoteOffer(sdp: string): void;
+  /** The far end held (`true`) or resumed the call. */
+  remoteHold(held: boolean): void;
+  /** The session is over (ended, or failed before it was answered). */
+  ended(event: EndEvent): void;
+}
+
+export function followSession(
+  session: RTCSession,
+  onIceCandidate: ReturnType<typeof boundIceGathering>,
+  listener: SessionListener,
+): void {
+  if (session.connection) listener.peerConnection(session.connection);
+  session.on('peerconnection', ({ peerconnection }) => listener.peerConnection(peerconnection));
+  session.on('icecandidate', onIceCandidate);
+  session.on('progress', (event: IncomingEvent | OutgoingEvent) => {
+    const response = 'response' in event ? event.response : undefined;
+    listener.progress(Boolean(response?.body));
+  });
+  session.on('accepted', () => listener.answered());
+  session.on('sdp', ({ originator, type, sdp }) => {
+    if (originator === 'remote' && type === 'offer') listener.remoteOffer(sdp);
+  });
+  session.on('hold', ({ originator }) => {
+    if (originator === 'remote') listener.remoteHold(true);
+  });
+  session.on('unhold', ({ originator }) => {
+    if (originator === 'remote') listener.remoteHold(false);
+  });
+  // JsSIP ends the call on these without saying why; the browser's reason helps debugging.
+  session.on('peerconnection:setremotedescriptionfailed', (error) =>
+    console.warn('[softphone] the far end SDP was refused', error),
+  );
+  session.on('ended', (event) => listener.ended(event));
+  session.on('failed', (event) => listener.ended(event));
+}
