@@ -332,13 +332,15 @@ export class UserAgent {
 
   /**
    * Calls `sip:<user>@<domain>` through the proxy, offering plain G.711 RTP, with the
-   * caller's context header when the call carries one.
+   * caller's context header when the call carries one, and `replaces` (RFC 3891) when it
+   * takes the place of a dialog the user has (an attended transfer, services/transfer.ts).
    */
   async dialOut(
     user: string,
     displayName: string,
     handlers: DialOutHandlers,
     callerContext?: string,
+    replaces?: string,
   ): Promise<DialOut> {
     const { local, settings } = this.ctx;
     const ports = await this.ctx.ports.allocate();
@@ -379,6 +381,7 @@ export class UserAgent {
         { name: 'allow', value: ALLOW },
         { name: 'supported', value: 'timer' },
         ...(callerContext === undefined ? [] : [{ name: 'x-context', value: callerContext }]),
+        ...(replaces === undefined ? [] : [{ name: 'replaces', value: replaces }]),
         { name: 'content-type', value: 'application/sdp' },
       ],
       body: Buffer.from(call.offerSdp('sendrecv')),

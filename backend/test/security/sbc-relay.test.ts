@@ -391,4 +391,45 @@ describe('transfers (REFER) inside a call', () => {
       await agent.close();
     }
   });
+
+  test("an agent's attended transfer (Refer-To with ?Replaces=) passes the same policy", async () => {
+    const agent = await callAs('agent6');
+    const replaces = '?Replaces=consult%40x%3Bto-tag%3D1%3Bfrom-tag%3D2';
+    try {
+      const relayed = await agent.refer(`sip:agent2@${DOMAIN}${replaces}`);
+      assert.match(relayed ?? '', /^SIP\/2\.0 403 Not Bridged/);
+      const elsewhere = await agent.refer(`sip:agent2@evil.example${replaces}`);
+      assert.match(elsewhere ?? '', /^SIP\/2\.0 403 Transfer Target Not Allowed/);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  // Replaces (RFC 3891) takes over a call in progress: only the media farm may send it, to
+  // complete an attended transfer whose REFER passed the policy above.
+  test("a browser's Replaces is refused, in a new call and inside one", async () => {
+    const rtp = await udpEndpoint();
+    const replaces = 'Replaces: someone-elses-call@x;to-tag=1;from-tag=2';
+    try {
+      await assert.rejects(
+        placeCall({
+          caller: 'agent6',
+          service: 'echo',
+          credentials: ephemeral('agent6'),
+          rtp,
+          extra: [replaces],
+        }),
+        /403 Replaces Not Allowed/,
+      );
+      const agent = await callAs('agent6');
+      try {
+        const reply = await agent.call.request('INFO', { extra: [replaces] });
+        assert.match(reply ?? '', /^SIP\/2\.0 403 Replaces Not Allowed/);
+      } finally {
+        await agent.close();
+      }
+    } finally {
+      rtp.close();
+    }
+  });
 });

@@ -8,6 +8,11 @@
  * first, the caller hears the bridge's hold music). When the colleague answers, the
  * caller's bridge moves to the colleague's leg and the agent is told to hang up; when the
  * colleague does not, the agent is told why and may try again.
+ *
+ * Attended transfer (RFC 5589 §7) is the same with a `Replaces` in the Refer-To: the agent
+ * consulted the colleague first (a call of their own, through the SBC), and the call to the
+ * colleague carries that Replaces, so the colleague's phone answers it in place of the
+ * consultation (RFC 3891) instead of ringing.
  */
 import type { Call } from '../call.js';
 import type { CallContext } from '../context.js';
@@ -34,6 +39,8 @@ interface Transfer {
   /** The transferor's bridge with the transferee, released when the target answers. */
   readonly bridge: Bridge;
   readonly target: string;
+  /** An attended transfer: the target's consultation with the transferor, which the call replaces. */
+  readonly replaces: string | undefined;
   readonly subscription: ReferSubscription;
   attempt: DialOut | undefined;
   ringTimer: NodeJS.Timeout | undefined;
@@ -59,9 +66,10 @@ export class BlindTransfers {
       return;
     }
     tx.respond(202, { toTag });
-    const { transferee, bridge: current, target } = accepted;
-    transferor.record('refer', { target });
-    transferee.record('transfer', { by: transferor.id, target });
+    const { transferee, bridge: current, target, replaces } = accepted;
+    const attended = replaces !== undefined;
+    transferor.record('refer', { target, attended });
+    transferee.record('transfer', { by: transferor.id, target, attended });
     const referSeq = parseCSeq(getHeader(tx.request, 'cseq'))?.seq ?? 0;
     const expires = Math.max(
       MIN_SUBSCRIPTION_EXPIRES_S,
@@ -77,6 +85,7 @@ export class BlindTransfers {
       transferee,
       bridge: current,
       target,
+      replaces,
       subscription,
       attempt: undefined,
       ringTimer: undefined,
@@ -98,7 +107,9 @@ export class BlindTransfers {
   private accept(
     transferor: Call,
     request: SipRequest,
-  ): { refusal: Refusal } | { transferee: Call; bridge: Bridge; target: string } {
+  ):
+    | { refusal: Refusal }
+    | { transferee: Call; bridge: Bridge; target: string; replaces: string | undefined } {
     const current = transferor.bridge;
     const transferee = current?.peerOf(transferor);
     if (
@@ -119,12 +130,16 @@ export class BlindTransfers {
     if (this.ringing.has(transferee)) {
       return { refusal: { status: 491, reason: 'Request Pending' } };
     }
-    return { transferee, bridge: current, target: target.user };
+    return { transferee, bridge: current, target: target.user, replaces: target.replaces };
   }
 
-  /** Rings the target as the queue rings an agent: the caller's name and context, a ring timeout. */
+  /**
+   * Rings the target as the queue rings an agent: the caller's name and context, a ring
+   * timeout. An attended transfer's call carries Replaces: the target's phone answers it in
+   * place of its consultation with the transferor, and ends that one (RFC 3891 §3).
+   */
   private dial(transfer: Transfer): void {
-    const { transferee, target } = transfer;
+    const { transferee, target, replaces } = transfer;
     this.ua
       .dialOut(
         target,
@@ -134,6 +149,7 @@ export class BlindTransfers {
           onFailed: (status, reason) => this.failed(transfer, status, reason),
         },
         transferee.callerContext,
+        replaces,
       )
       .then(
         (attempt) => safely('transfer dial', () => this.ringingFor(transfer, attempt)),

@@ -18,31 +18,42 @@ export interface Refusal {
   reason: string;
 }
 
-/** The user a REFER may send a call to: `sip:<user>@<our domain>` and nothing more. */
-export type ReferTarget = { user: string } | { refusal: Refusal };
+/**
+ * The user a REFER may send a call to: `sip:<user>@<our domain>` and nothing more, and for
+ * an attended transfer the dialog the new call replaces (RFC 3891), as the `Replaces` header
+ * value to send with it.
+ */
+export type ReferTarget = { user: string; replaces?: string } | { refusal: Refusal };
 
 /** A plain user name, as agents are named: letters, digits and `.`, `_`, `-`, `~`. */
 const PLAIN_USER = /^[A-Za-z0-9._~-]{1,64}$/;
+/** RFC 3261 §25.1 `word` (a Call-ID is `word ["@" word]`) and `token` (a tag). */
+const CALL_ID = /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+(?:@[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+)?$/;
+const TAG = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+/** A Replaces value longer than this is no dialog of ours (our Call-IDs and tags are short). */
+const MAX_REPLACES_LENGTH = 256;
 
 const refuse = (status: number, reason: string): ReferTarget => ({ refusal: { status, reason } });
 
 /**
  * Reads the Refer-To of a REFER with the linear parsers of message.ts (the header is the
  * referrer's text). Exactly one Refer-To (400), a `sip:` URI of `domain` naming a plain user
- * and no port (403); headers in the URI (`?Replaces=…` asks for an attended transfer, RFC
- * 3891) or a `method` parameter (a request other than INVITE, RFC 3515 §2.1) are not
- * implemented (501).
+ * and no port (403). The one header the URI may carry is `Replaces` (an attended transfer,
+ * RFC 5589 §7: the referrer consulted the target, and the new call replaces that
+ * consultation); any other header, or a `method` parameter (a request other than INVITE,
+ * RFC 3515 §2.1), is not implemented (501).
  */
 export function readReferTarget(request: SipRequest, domain: string): ReferTarget {
   const values = getHeaderValues(request, 'refer-to');
   if (values.length === 0) return refuse(400, 'Missing Refer-To');
   if (values.length > 1) return refuse(400, 'More Than One Refer-To');
-  const uri = parseNameAddr(values[0]!)?.uri;
-  if (uri === undefined) return refuse(403, 'Bad Refer-To');
-  if (uri.includes('?')) return refuse(501, 'Attended Transfer Not Implemented');
+  const written = parseNameAddr(values[0]!)?.uri;
+  if (written === undefined) return refuse(403, 'Bad Refer-To');
+  const query = written.indexOf('?');
+  const uri = query < 0 ? written : written.slice(0, query);
   const parsed = parseSipUri(uri);
   if (!parsed || !/^sip:/i.test(uri)) return refuse(403, 'Refer-To Is Not A SIP URI');
-  if (parsed.params.has('method')) return refuse(501, 'Attended Transfer Not Implemented');
+  if (parsed.params.has('method')) return refuse(501, 'Only INVITE Is Referred');
   if (parsed.host.toLowerCase() !== domain.toLowerCase() || parsed.port !== undefined) {
     return refuse(403, 'Refer-To Outside Our Domain');
   }
@@ -51,8 +62,46 @@ export function readReferTarget(request: SipRequest, domain: string): ReferTarge
   if (user === undefined || !PLAIN_USER.test(user) || !uri.startsWith(`${user}@`, 4)) {
     return refuse(403, 'Refer-To Is Not A Plain User');
   }
-  return { user };
+  if (query < 0) return { user };
+  const replaces = readReplaces(written.slice(query + 1));
+  return typeof replaces === 'string' ? { user, replaces } : replaces;
 }
+
+/**
+ * The URI headers of a Refer-To (`?Replaces=<escaped value>`, RFC 3891 §7.1): exactly one,
+ * `Replaces`, naming a whole dialog (Call-ID, to-tag and from-tag), returned as the header
+ * value to send. `early-only` and other parameters are dropped: only an answered
+ * consultation is replaced.
+ */
+function readReplaces(headers: string): string | { refusal: Refusal } {
+  if (headers.length > MAX_REPLACES_LENGTH * 3) return { refusal: TOO_LONG };
+  const [name, escaped, ...more] = headers.split('=');
+  if (more.length > 0 || headers.includes('&') || name?.toLowerCase() !== 'replaces') {
+    return { refusal: { status: 501, reason: 'Only Replaces Is Supported' } };
+  }
+  let value: string;
+  try {
+    value = decodeURIComponent(escaped ?? '');
+  } catch {
+    return { refusal: BAD_REPLACES };
+  }
+  if (value.length > MAX_REPLACES_LENGTH) return { refusal: TOO_LONG };
+  const [callId, ...params] = value.split(';').map((part) => part.trim());
+  const tags = new Map<string, string>();
+  for (const param of params) {
+    const [key, tag] = param.split('=').map((part) => part.trim());
+    if (key && tag !== undefined) tags.set(key.toLowerCase(), tag);
+  }
+  const toTag = tags.get('to-tag');
+  const fromTag = tags.get('from-tag');
+  if (!callId || !CALL_ID.test(callId) || !toTag || !TAG.test(toTag) || !fromTag || !TAG.test(fromTag)) {
+    return { refusal: BAD_REPLACES };
+  }
+  return `${callId};to-tag=${toTag};from-tag=${fromTag}`;
+}
+
+const BAD_REPLACES: Refusal = { status: 400, reason: 'Bad Replaces' };
+const TOO_LONG: Refusal = { status: 400, reason: 'Replaces Too Long' };
 
 /** Sends one NOTIFY in the REFER's dialog (Call.sendInDialog) and hands over its responses. */
 export type NotifySender = (

@@ -301,6 +301,66 @@ describe('blind transfer (REFER) of a queue call', { timeout: 20_000 }, () => {
     expect(targetLeg.reason).toBe('bridge-peer-ended');
   });
 
+  it('attended: the call to the consulted target replaces the consultation', async () => {
+    const { server, proxy } = scene;
+    const call = await scene.bridgedCall('xfer-attended');
+    const { agent } = call;
+    // agent1 consulted agent2 in a call of their own (Call-ID consult-1, tags c1 and c2).
+    const referTo =
+      'Refer-To: <sip:agent2@helpline.test?Replaces=consult-1%40phone%3Bto-tag%3Dc2%3Bfrom-tag%3Dc1>';
+    expect(await scene.refer(agent, [referTo])).toMatchObject({ status: 202 });
+    await scene.notify(agent, 'active');
+
+    const invite = await scene.agentInvite('agent2', 'xfer-attended');
+    expect(getHeader(invite, 'replaces')).toBe('consult-1@phone;to-tag=c2;from-tag=c1');
+    const target = await scene.answerAgent(invite, 't2');
+    const done = await scene.notify(agent, 'terminated');
+    expect(body(done).trim()).toBe('SIP/2.0 200 OK');
+
+    const visitor = await server.api.waitForEntry(
+      'xfer-attended',
+      (e) => e.type === 'bridge' && e.peerCallId === target.callId,
+    );
+    expect(visitor.timeline.find((e: Json) => e.type === 'transfer')).toMatchObject({
+      target: 'agent2',
+      attended: true,
+    });
+    expect(await scene.timeline(agent.callId)).toContainEqual(
+      expect.objectContaining({ type: 'refer', target: 'agent2', attended: true }),
+    );
+    proxy.send(scene.fromAgent('BYE', agent), server.sipPort);
+    await proxy.next(isResponse(agent.callId, 200, 'BYE'));
+    expect((await server.api.waitForEntry(agent.callId, (e) => e.type === 'ended')).reason).toBe(
+      'transferred',
+    );
+    await scene.visitorBye(call);
+    await scene.byeFromServer(target.callId);
+  });
+
+  it('attended: a target that no longer has the consultation (481) leaves the visitor with the agent', async () => {
+    const { server, proxy } = scene;
+    const call = await scene.bridgedCall('xfer-attended-gone');
+    const { agent } = call;
+    const referTo =
+      'Refer-To: <sip:agent2@helpline.test?Replaces=gone%3Bto-tag%3Dc2%3Bfrom-tag%3Dc1>';
+    expect(await scene.refer(agent, [referTo])).toMatchObject({ status: 202 });
+    await scene.notify(agent, 'active');
+    const invite = await scene.agentInvite('agent2', 'xfer-attended-gone');
+    proxy.send(
+      responseText(invite, 481, 'Call/Transaction Does Not Exist', { toTag: 'x' }),
+      server.sipPort,
+    );
+    const done = await scene.notify(agent, 'terminated');
+    expect(body(done).trim()).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
+    const visitor = await server.api.waitForEntry(
+      'xfer-attended-gone',
+      (e) => e.type === 'transfer-failed',
+    );
+    expect(visitor.peerCallId).toBe(agent.callId);
+    await scene.visitorBye(call);
+    await scene.byeFromServer(agent.callId);
+  });
+
   it('keeps the visitor with the agent when the target is busy, and tells the agent', async () => {
     const { server, proxy } = scene;
     const call = await scene.bridgedCall('xfer-busy');
@@ -338,11 +398,12 @@ describe('blind transfer (REFER) of a queue call', { timeout: 20_000 }, () => {
       const response = await scene.refer(agent, headers);
       return response.kind === 'response' ? `${response.status} ${response.reason}` : '';
     };
-    expect(
-      await refused([
-        'Refer-To: <sip:agent2@helpline.test?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>',
-      ]),
-    ).toBe('501 Attended Transfer Not Implemented');
+    expect(await refused(['Refer-To: <sip:agent2@helpline.test?Subject=hi>'])).toBe(
+      '501 Only Replaces Is Supported',
+    );
+    expect(await refused(['Refer-To: <sip:agent2@helpline.test?Replaces=abc>'])).toBe(
+      '400 Bad Replaces',
+    );
     expect(await refused(['Refer-To: <sip:agent2@elsewhere.example>'])).toMatch(/^403 /);
     expect(await refused([REFER_TO_AGENT2, 'Refer-To: <sip:agent3@helpline.test>'])).toMatch(
       /^400 /,

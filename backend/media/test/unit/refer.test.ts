@@ -41,14 +41,44 @@ describe('readReferTarget', () => {
     ).toMatchObject({ refusal: { status: 400 } });
   });
 
-  it('does not implement attended transfer or other methods (501)', () => {
-    const attended = '<sip:agent2@helpline.test?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>';
+  it('takes an attended transfer: the dialog to replace, as the Replaces header to send', () => {
+    const attended = '<sip:agent2@helpline.test?Replaces=abc%40host%3Bto-tag%3D1%3Bfrom-tag%3D2>';
     expect(readReferTarget(refer(attended), DOMAIN)).toEqual({
-      refusal: { status: 501, reason: 'Attended Transfer Not Implemented' },
+      user: 'agent2',
+      replaces: 'abc@host;to-tag=1;from-tag=2',
     });
+    // Header names are case-insensitive; the tags' order and early-only do not matter.
+    const reordered = '<sip:agent2@helpline.test?replaces=abc%3Bfrom-tag%3D2%3Bearly-only%3Bto-tag%3D1>';
+    expect(readReferTarget(refer(reordered), DOMAIN)).toEqual({
+      user: 'agent2',
+      replaces: 'abc;to-tag=1;from-tag=2',
+    });
+  });
+
+  it('refuses a Replaces that names no whole dialog, or could smuggle a header (400)', () => {
+    for (const value of [
+      'abc%3Bto-tag%3D1',
+      'abc%3Bfrom-tag%3D2',
+      '%3Bto-tag%3D1%3Bfrom-tag%3D2',
+      'abc%3Bto-tag%3D1%3Bfrom-tag%3D2%0D%0AVia%3A%20x',
+      'a%20b%3Bto-tag%3D1%3Bfrom-tag%3D2',
+      'abc%3Bto-tag%3D%3Bfrom-tag%3D2',
+      'abc%3Bto-tag%3D1%3Bfrom-tag%3D2%zz',
+      `${'a'.repeat(300)}%3Bto-tag%3D1%3Bfrom-tag%3D2`,
+    ]) {
+      expect(
+        readReferTarget(refer(`<sip:agent2@helpline.test?Replaces=${value}>`), DOMAIN),
+        value,
+      ).toMatchObject({ refusal: { status: 400 } });
+    }
+  });
+
+  it('does not implement other URI headers or methods (501)', () => {
     expect(readReferTarget(refer('<sip:agent2@helpline.test?Subject=hi>'), DOMAIN)).toMatchObject({
       refusal: { status: 501 },
     });
+    const two = '<sip:agent2@helpline.test?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2&Subject=hi>';
+    expect(readReferTarget(refer(two), DOMAIN)).toMatchObject({ refusal: { status: 501 } });
     expect(readReferTarget(refer('<sip:agent2@helpline.test;method=BYE>'), DOMAIN)).toMatchObject({
       refusal: { status: 501 },
     });

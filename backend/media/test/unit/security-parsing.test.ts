@@ -141,6 +141,8 @@ describe('linear-time parsing of attacker-controlled text', { timeout: 30_000 },
     expectLinear((n) => `<sip:${'a'.repeat(n)}@helpline.test>`, read);
     expectLinear((n) => `<sip:${'a:'.repeat(n / 2)}helpline.test;${'m;'.repeat(n / 4)}>`, read);
     expectLinear((n) => '<sip:a@helpline.test>,'.repeat(n / 22), read);
+    expectLinear((n) => `<sip:a@helpline.test?Replaces=${'x%3Bto-tag%3D'.repeat(n / 13)}>`, read);
+    expectLinear((n) => `<sip:a@helpline.test?Replaces=${'='.repeat(n)}>`, read);
   });
 
   it('a whole request with whitespace-stuffed headers (no size cap)', () => {
