@@ -269,6 +269,8 @@ export class Call implements FrameSource {
     if (this.state === 'answered') {
       if (this.remoteHeld && (!wasHeld || previous !== sdp.direction)) {
         this.record('hold', { direction: sdp.direction, by: 'remote' });
+        // The hold timeout counts from the hold.
+        this.rtp.resetReceiveTimer();
       }
       if (wasHeld && !this.remoteHeld) {
         this.record('unhold', { by: 'remote' });
@@ -552,7 +554,9 @@ export class Call implements FrameSource {
     if (this.state === 'ringing') this.abortRinging?.();
     if (this.state === 'answered' && this.dialog) {
       const cause =
-        reason === 'rtp-timeout' ? 'cause=102;text="RTP timeout"' : `cause=16;text="${reason}"`;
+        reason === 'rtp-timeout' || reason === 'rtp-hold-timeout'
+          ? 'cause=102;text="RTP timeout"'
+          : `cause=16;text="${reason}"`;
       this.sendInDialog('BYE', [{ name: 'reason', value: `Q.850;${cause}` }], undefined, () => {});
       this.record('bye', { by: 'local', reason });
     }
@@ -577,11 +581,18 @@ export class Call implements FrameSource {
 
   // ---- housekeeping and end ---------------------------------------------------------
 
-  /** Called about once a second by the user agent. */
+  /**
+   * Called about once a second by the user agent. A far end that holds the call may send
+   * nothing at all (a `sendonly` offer says it may send, not that it will: our widget sends
+   * no track while holding, src/engine/reinvite.ts), so while held only the much longer hold
+   * timeout applies, as FreeSWITCH keeps rtp-timeout-sec and rtp-hold-timeout-sec apart.
+   */
   housekeeping(now: number): void {
     if (this.state !== 'answered') return;
-    if (this.expectsMedia && now - this.rtp.lastReceivedAt > this.ctx.settings.rtpTimeoutMs) {
-      this.hangup('rtp-timeout');
+    const { rtpTimeoutMs, rtpHoldTimeoutMs } = this.ctx.settings;
+    const timeoutMs = this.remoteHeld ? rtpHoldTimeoutMs : rtpTimeoutMs;
+    if (this.expectsMedia && now - this.rtp.lastReceivedAt > timeoutMs) {
+      this.hangup(this.remoteHeld ? 'rtp-hold-timeout' : 'rtp-timeout');
       return;
     }
     if (now - this.lastStatsAt >= this.ctx.settings.statsIntervalMs) {

@@ -29,6 +29,8 @@ export interface ServerConfig {
   ivrFile: string;
   soundsDir: string;
   rtpTimeoutMs: number;
+  /** The RTP timeout while the far end holds the call (it may send nothing meanwhile). */
+  rtpHoldTimeoutMs: number;
   statsIntervalMs: number;
   rtcpIntervalMs: number;
   minSessionExpires: number;
@@ -151,6 +153,7 @@ export function loadConfig(
     ivrFile: resolve(env.IVR_FILE || join(baseDir, 'ivr.json')),
     soundsDir: resolve(env.SOUNDS_DIR || join(baseDir, 'sounds')),
     rtpTimeoutMs: integer(env, 'RTP_TIMEOUT_S', 30, 1, 3600) * 1000,
+    rtpHoldTimeoutMs: integer(env, 'RTP_HOLD_TIMEOUT_S', 1800, 1, 86400) * 1000,
     statsIntervalMs: integer(env, 'STATS_INTERVAL_S', 5, 1, 3600) * 1000,
     rtcpIntervalMs: integer(env, 'RTCP_INTERVAL_S', 1, 1, 60) * 1000,
     minSessionExpires: integer(env, 'MIN_SE', 90, 1, 86400),

@@ -23,6 +23,7 @@ export interface MediaSettings {
   /** Kamailio: where calls to agents go, and in-dialog requests without a routable hop. */
   proxy: Endpoint;
   rtpTimeoutMs: number;
+  rtpHoldTimeoutMs: number;
   statsIntervalMs: number;
   /** How often each stream sends its RTCP report. */
   rtcpIntervalMs: number;

@@ -61,6 +61,7 @@ export async function startMediaServer(config: ServerConfig): Promise<MediaServe
       domain: config.domain,
       proxy: config.proxy,
       rtpTimeoutMs: config.rtpTimeoutMs,
+      rtpHoldTimeoutMs: config.rtpHoldTimeoutMs,
       statsIntervalMs: config.statsIntervalMs,
       rtcpIntervalMs: config.rtcpIntervalMs,
       minSessionExpires: config.minSessionExpires,

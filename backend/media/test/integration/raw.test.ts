@@ -534,3 +534,45 @@ describe('late offer', () => {
     }
   });
 });
+
+describe('RTP timeout while the caller holds', () => {
+  it('a holder that sends nothing keeps the call until the hold timeout, not the RTP timeout', async () => {
+    const server = await startTestServer({ RTP_TIMEOUT_S: '1', RTP_HOLD_TIMEOUT_S: '3' });
+    const sip = await RawSip.open();
+    try {
+      const offer = (direction: string) =>
+        inviteText({
+          service: 'music',
+          callId: 'held-quiet',
+          serverPort: server.sipPort,
+          clientPort: sip.port,
+          direction,
+        });
+      sip.send(offer('sendrecv'), server.sipPort);
+      const ok = await sip.next(isResponse('held-quiet', 200));
+      sip.send(inDialogText('ACK', ok, sip.port, 1, 'z9hG4bKheldack1'), server.sipPort);
+      // The hold, as our widget sends it: sendonly, and then no RTP at all (nor before).
+      const body = offer('sendonly').split('\r\n\r\n')[1]!;
+      sip.send(
+        inDialogText('INVITE', ok, sip.port, 2, 'z9hG4bKheld2').replace(
+          'Content-Length: 0\r\n\r\n',
+          `Content-Type: application/sdp\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+        ),
+        server.sipPort,
+      );
+      const held = await sip.next(isResponse('held-quiet', 200, 'INVITE'));
+      sip.send(inDialogText('ACK', held, sip.port, 2, 'z9hG4bKheldack2'), server.sipPort);
+
+      const call = await server.api.waitForEntry('held-quiet', (e) => e.type === 'ended', 10_000);
+      expect(call.reason).toBe('rtp-hold-timeout');
+      const at = (type: string) => call.timeline.find((e: Json) => e.type === type)?.t as number;
+      // Ended by the hold timeout (3 s after the hold), not the RTP timeout (1 s).
+      expect(at('ended') - at('hold')).toBeGreaterThanOrEqual(3000);
+      const bye = await sip.next((m) => m.kind === 'request' && m.method === 'BYE');
+      expect(getHeader(bye, 'reason')).toBe('Q.850;cause=102;text="RTP timeout"');
+    } finally {
+      sip.close();
+      await server.stop();
+    }
+  });
+});
