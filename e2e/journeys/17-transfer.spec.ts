@@ -53,6 +53,79 @@ test('blind transfer: an agent hands a queue call to a colleague, who talks with
   await colleague.expectEnded('hangup-remote');
 });
 
+test('attended transfer: the agent consults a colleague first, then hands the visitor over', async ({
+  agent,
+  visitor,
+}) => {
+  // Two calls set up and a third taking over: more steps than the default test time allows
+  // on a busy machine.
+  test.setTimeout(90_000);
+  const first = await agent('agent1');
+  const colleague = await agent('agent2');
+  await first.expectRegistration('registered');
+  await colleague.expectRegistration('registered');
+
+  const caller = await visitor({ target: 'queue', 'display-name': 'Ana' });
+  await caller.launcher.click();
+  const callId = await caller.outgoingCallId();
+  await first.expectCallState('ringing');
+  await first.button('Answer').click();
+  await first.expectCallState('active');
+  await caller.expectInboundAudio();
+
+  // Consult: the visitor waits on hold while the agent calls the colleague.
+  await first.element.locator('[part~="transfer-toggle"]').click();
+  await first.element.getByLabel('Transfer to').fill('agent2');
+  await first.button('Consult first').click();
+  await colleague.expectCallState('ringing');
+  await colleague.button('Answer').click();
+  await colleague.expectCallState('active');
+  await expect(first.element.locator('[part~="other-call-status"]')).toHaveText('On hold');
+  const consultationId = first.wire.outgoingCallIds().at(-1)!;
+  expect(colleague.wire.incomingCallIds()).toEqual([consultationId]);
+  await colleague.expectInboundAudio();
+  await first.screenshot('consulting a colleague');
+
+  await first.button('Transfer to agent2, the call with Ana').click();
+
+  // The colleague's phone takes the visitor in place of the consultation, without ringing.
+  const answered = await waitForTimelineEntry(
+    callId,
+    isTransferEntry('transfer-answered', 'agent2'),
+    'the colleague took the call',
+  );
+  await expect(colleague.element.locator('[part~="caller-name"]')).toHaveText('Ana');
+  await colleague.expectCallState('active');
+  await colleague.expectEnded('replaced');
+  expect(colleague.wire.incomingCallIds()).toEqual([consultationId, answered.peerCallId]);
+  const takeover = colleague.wire.messages.find(
+    (m) => m.direction === 'received' && m.method === 'INVITE' && m.callId === answered.peerCallId,
+  );
+  expect(takeover?.raw).toMatch(new RegExp(`^Replaces: ${consultationId};`, 'mi'));
+  expect(await colleague.events('sip-incoming-call')).toHaveLength(1);
+  const asked = await waitForTimelineEntry(
+    callId,
+    isTransferEntry('transfer', 'agent2'),
+    'transfer asked',
+  );
+  expect(asked.attended).toBe(true);
+
+  // The agent's two calls are over, both as transferred; the visitor talks with the colleague.
+  await expect
+    .poll(async () =>
+      (await first.events('sip-call-ended')).map((event) => event.detail.cause).sort(),
+    )
+    .toEqual(['transferred', 'transferred']);
+  expect((await caller.call())?.state).toBe('active');
+  await colleague.expectPacketsFlowingBothWays();
+  await colleague.expectInboundAudio();
+  await caller.expectInboundAudio();
+  await colleague.screenshot('talking after the attended transfer');
+
+  await caller.button('Hang up').click();
+  await colleague.expectEnded('hangup-remote');
+});
+
 test('a transfer that cannot reach its target fails cleanly: the visitor stays with the agent', async ({
   agent,
   visitor,

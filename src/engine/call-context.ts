@@ -23,6 +23,11 @@ export interface CallContext<TCall> {
    * resumed); resolves once their holds settled, whatever the outcome.
    */
   holdOthers(call: TCall): Promise<void>;
+  /**
+   * A call transferred to us takes `call`'s place (Replaces): `accept` starts it, and the
+   * phone answers it without ringing.
+   */
+  replace(call: TCall, accept: () => void): void;
   /** An error worth reporting on the phone too (microphone). */
   onError(error: PhoneError): void;
   /** The end-of-call report, after the call's own `report` event. */

@@ -35,6 +35,13 @@ import type {
   Unsubscribe,
 } from './types';
 
+/**
+ * How long the consultation of a successful attended transfer waits for the target's
+ * phone to end it (RFC 3891 §3) before we do: 64×T1, a transaction's lifetime (RFC 3261
+ * §17.1.1.2), so a target that answered but whose BYE is still retransmitted gets there.
+ */
+const REPLACED_CALL_BYE_WAIT_MS = 32_000;
+
 export class Call implements CallHandle {
   /** Stable id of this call (not the SIP Call-ID). */
   readonly id = crypto.randomUUID();
@@ -76,12 +83,15 @@ export class Call implements CallHandle {
    * @param remote who is at the other end (as far as known)
    * @param owner the phone, through the seam call-context.ts
    * @param callerContext what the caller's page tells about the caller (caller-context.ts)
+   * @param replaces the call this one takes the place of (an attended transfer to us, RFC
+   *   3891): the phone answers this one at once, without holding that one first
    */
   constructor(
     readonly direction: CallDirection,
     remote: RemoteIdentity,
     private readonly owner: CallContext<Call>,
     private readonly callerContext?: CallerContext,
+    readonly replaces?: Call,
   ) {
     this.remoteValue = remote;
     this.stateValue = direction === 'incoming' ? 'ringing' : 'connecting';
@@ -211,6 +221,7 @@ export class Call implements CallHandle {
       remoteOffer: (sdp) => this.remoteHold.offer(sdp),
       remoteHold: (held) => this.setRemoteHold(held),
       ended: (event) => this.sessionEnded(session, event),
+      replaced: (accept, reject) => this.offerPlace(accept, reject),
     });
     this.owner.onChange(this);
   }
@@ -322,9 +333,43 @@ export class Call implements CallHandle {
     if (error) this.events.emit('error', error);
   }
 
-  /** Blind transfer (transfer.ts): once transferred the call ends; a failure leaves it. */
-  transfer(target: string): Promise<TransferEvent> {
-    return this.transfers.run(target);
+  /**
+   * Blind transfer to `target`, or attended to the party of another answered call of this
+   * phone (transfer.ts). Once transferred this call ends, and the consultation ends too: the
+   * target's phone hangs it up (RFC 3891 §3), or we do if it has not after a while.
+   */
+  async transfer(target: string | CallHandle): Promise<TransferEvent> {
+    if (typeof target === 'string') return this.transfers.run(target);
+    const consultation = target instanceof Call && target !== this ? target : undefined;
+    const outcome = await this.transfers.run(target.remote.uri, {
+      session: consultation?.answered ? consultation.session : undefined,
+      uri: target.remote.uri,
+    });
+    if (outcome.state === 'transferred') consultation?.endAsTransferred();
+    return outcome;
+  }
+
+  /** The consultation of an attended transfer that succeeded: over, as `transferred`. */
+  private endAsTransferred(): void {
+    const end: EndDescription = { cause: 'transferred', message: endMessage('transferred') };
+    this.pendingEnd = end;
+    const timer = setTimeout(() => this.terminate({}, end), REPLACED_CALL_BYE_WAIT_MS);
+    this.events.on('ended', () => clearTimeout(timer));
+  }
+
+  /** Only an answered call gives its place to a transferred one (the phone answers that). */
+  private offerPlace(accept: () => void, reject: () => void): void {
+    if (!this.answered) {
+      reject();
+      return;
+    }
+    this.pendingEnd = { cause: 'replaced', message: endMessage('replaced') };
+    this.owner.replace(this, accept);
+  }
+
+  /** The call meant to take this one's place did not get through: this one goes on. */
+  keepPlace(): void {
+    if (this.pendingEnd?.cause === 'replaced') this.pendingEnd = undefined;
   }
 
   /** End the call without a SIP exchange (it never reached the far end). */

@@ -35,6 +35,7 @@ const MESSAGES: Record<EndCause, string> = {
   'connection-lost': 'The connection to the phone service was lost.',
   'service-lost': 'The phone service lost the call (not your connection).',
   transferred: 'You transferred the call.',
+  replaced: 'Your colleague transferred their call to you in place of this one.',
   failed: 'The call failed.',
 };
 

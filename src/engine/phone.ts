@@ -63,6 +63,8 @@ export class Phone {
   private stateValue: RegistrationState = 'unregistered';
   private lastErrorValue: PhoneError | undefined;
   private liveCalls: Call[] = [];
+  /** The call a transferred call is about to replace, while JsSIP starts that one. */
+  private replacing: Call | undefined;
   private ua: UA | undefined;
   private socket: FailoverSocket | undefined;
   private wantRegister = false;
@@ -688,18 +690,43 @@ export class Phone {
     });
   }
 
-  /** A call rings here; during another call it rings as call waiting, up to `maxCalls`. */
+  /**
+   * A call rings here; during another call it rings as call waiting, up to `maxCalls`. A
+   * call that takes another's place (`replacing`, set by `replace()`) is answered at once.
+   */
   private incoming(session: RTCSession, request: IncomingRequest): void {
-    if (this.liveCalls.length >= (this.config?.maxCalls ?? 1)) {
+    const replaced = this.replacing;
+    this.replacing = undefined;
+    if (!replaced && this.liveCalls.length >= (this.config?.maxCalls ?? 1)) {
       session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
     const context = decodeCallerContext(request.getHeader(CONTEXT_HEADER));
-    const call = new Call('incoming', identityFromUri(''), this.callContext(), context);
+    const call = new Call('incoming', identityFromUri(''), this.callContext(), context, replaced);
     this.liveCalls.push(call);
     call.attach(session);
     this.events.emit('call', { call });
-    this.events.emit('incoming', { call });
+    if (!replaced) {
+      this.events.emit('incoming', { call });
+      return;
+    }
+    call.on('ended', () => {
+      if (call.answeredAt === undefined) replaced.keepPlace();
+    });
+    void call.answer();
+  }
+
+  /**
+   * An attended transfer to us: the transferred call takes `replaced`'s place. JsSIP starts
+   * it inside `accept` (newRTCSession, then `incoming`), and ends `replaced` once it is up.
+   */
+  private replace(replaced: Call, accept: () => void): void {
+    this.replacing = replaced;
+    try {
+      accept();
+    } finally {
+      this.replacing = undefined;
+    }
   }
 
   /** Hold every answered call but `call` that we do not hold yet. */
@@ -707,6 +734,7 @@ export class Phone {
     const others = this.liveCalls.filter(
       (other) =>
         other !== call &&
+        other !== call.replaces &&
         (other.state === 'active' || other.state === 'on-hold') &&
         (other.hold === 'none' || other.hold === 'remote'),
     );
@@ -740,6 +768,7 @@ export class Phone {
       },
       onChange: () => this.syncRinger(),
       holdOthers: (call) => this.holdOthers(call),
+      replace: (call, accept) => this.replace(call, accept),
       onError: (error) => this.reportError(error),
       onReport: (report) => {
         this.events.emit('report', report);

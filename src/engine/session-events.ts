@@ -17,6 +17,12 @@ export interface SessionListener {
   remoteHold(held: boolean): void;
   /** The session is over (ended, or failed before it was answered). */
   ended(event: EndEvent): void;
+  /**
+   * A new call asks to take this one's place (an INVITE with Replaces, RFC 3891): `accept`
+   * starts it as an incoming session of the phone, `reject` refuses it (486). JsSIP sends
+   * nothing until one of them is called.
+   */
+  replaced(accept: () => void, reject: () => void): void;
 }
 
 export function followSession(
@@ -44,6 +50,12 @@ export function followSession(
   // JsSIP ends the call on these without saying why; the browser's reason helps debugging.
   session.on('peerconnection:setremotedescriptionfailed', (error) =>
     console.warn('[softphone] the far end SDP was refused', error),
+  );
+  session.on('replaces', ({ accept, reject }) =>
+    listener.replaced(
+      () => accept(),
+      () => reject(),
+    ),
   );
   session.on('ended', (event) => listener.ended(event));
   session.on('failed', (event) => listener.ended(event));

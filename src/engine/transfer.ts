@@ -1,7 +1,10 @@
 /**
- * Blind transfer of an answered call: a REFER in its dialog (RFC 3515); the far end says
- * how the transfer goes in NOTIFYs whose body is the status line of its call to the
- * target (message/sipfrag, RFC 5589 §6). JsSIP's ReferSubscriber reads those.
+ * Transfer of an answered call: a REFER in its dialog (RFC 3515); the far end says how the
+ * transfer goes in NOTIFYs whose body is the status line of its call to the target
+ * (message/sipfrag, RFC 5589 §6). JsSIP's ReferSubscriber reads those. Blind: the REFER
+ * names the target. Attended (RFC 5589 §7): it names the party of another call (the
+ * consultation) with that call's dialog as `?Replaces=`, and the target's phone takes the
+ * transferred call in place of the consultation, which it then ends (RFC 3891).
  */
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { targetUri } from './target';
@@ -24,16 +27,27 @@ export interface TransferContext {
   report(error: PhoneError): void;
 }
 
+/** The other call of an attended transfer: the consultation with the target. */
+export interface Consultation {
+  /** Its session while it is answered (else there is nothing to replace). */
+  readonly session: RTCSession | undefined;
+  /** Who was consulted (the consultation's far end), where the REFER sends the call. */
+  readonly uri: string;
+}
+
 /** The transfers of one call, one at a time. */
 export class CallTransfer {
   private busy = false;
 
   constructor(private readonly context: TransferContext) {}
 
-  async run(target: string): Promise<TransferEvent> {
-    if (this.busy) return failure(target, undefined, 'a transfer is under way');
+  /** Blind transfer to `target`, or attended to the party of `consultation`. */
+  async run(target: string, consultation?: Consultation): Promise<TransferEvent> {
+    if (this.busy) return failure(target, undefined, 'a transfer is under way', consultation);
     this.busy = true;
-    const outcome = await transferCall(this.context, target);
+    const outcome = consultation
+      ? await attendedTransfer(this.context, consultation)
+      : await transferCall(this.context, target);
     this.busy = false;
     if (outcome.state === 'transferred') this.context.leave();
     else if (!this.context.isEnded()) this.context.report(transferError(outcome));
@@ -52,8 +66,14 @@ interface ReferReplyEvent {
   cause?: string;
 }
 
-function failure(target: string, sipStatus?: number, reason?: string): TransferEvent {
+function failure(
+  target: string,
+  sipStatus?: number,
+  reason?: string,
+  consultation?: Consultation,
+): TransferEvent {
   const event: TransferEvent = { state: 'failed', target };
+  if (consultation) event.attended = true;
   if (sipStatus !== undefined && Number.isFinite(sipStatus)) event.sipStatus = sipStatus;
   if (reason) event.reason = reason;
   return event;
@@ -76,24 +96,46 @@ async function transferCall(context: TransferContext, target: string): Promise<T
   return outcome;
 }
 
+/** Attended transfer to the far end of `consultation`, which the new call replaces. */
+async function attendedTransfer(
+  context: TransferContext,
+  consultation: Consultation,
+): Promise<TransferEvent> {
+  const session = context.session();
+  const target = consultation.uri;
+  let outcome: TransferEvent;
+  if (!session) {
+    outcome = failure(target, undefined, 'only an answered call can be transferred', consultation);
+  } else if (!consultation.session) {
+    outcome = failure(target, undefined, 'the consultation call is not answered', consultation);
+  } else {
+    outcome = await refer(context, session, target, target, consultation.session);
+  }
+  context.emit(outcome);
+  return outcome;
+}
+
 function refer(
   context: TransferContext,
   session: RTCSession,
   uri: string,
   target: string,
+  replaces?: RTCSession,
 ): Promise<TransferEvent> {
+  const attended = replaces ? ({ attended: true } as const) : {};
   return new Promise((resolve) => {
     const settle = (event: TransferEvent): void => {
       stopWaiting();
-      resolve(event);
+      resolve({ ...event, ...attended });
     };
     const stopWaiting = context.onEnded(() =>
       settle(failure(target, undefined, 'the call ended before the transfer did')),
     );
     try {
       session.refer(uri, {
+        ...(replaces ? { replaces } : {}),
         eventHandlers: {
-          requestSucceeded: () => context.emit({ state: 'trying', target }),
+          requestSucceeded: () => context.emit({ state: 'trying', target, ...attended }),
           requestFailed: ({ response, cause }: ReferReplyEvent) =>
             settle(failure(target, response?.status_code, response?.reason_phrase ?? cause)),
           accepted: () => settle({ state: 'transferred', target }),

@@ -216,6 +216,11 @@ export type EndCause =
   | 'service-lost'
   /** We transferred the call and left it (see {@link CallHandle.transfer}). */
   | 'transferred'
+  /**
+   * A call transferred to us took this one's place: the colleague who consulted us here
+   * handed us their caller (an attended transfer, RFC 3891 Replaces).
+   */
+  | 'replaced'
   | 'failed';
 
 /** Options of one call placed with `phone.call()`. */
@@ -298,8 +303,10 @@ export interface CallEventMap {
  */
 export interface TransferEvent {
   state: 'trying' | 'transferred' | 'failed';
-  /** The target as given. */
+  /** The target as given; for an attended transfer, the consulted party's URI. */
   target: string;
+  /** An attended transfer (to a consultation call). */
+  attended?: true;
   /** `failed`: the refusal of the REFER, or the final status of the call to the target. */
   sipStatus?: number;
   /** `failed`: its reason phrase, or why nothing was sent. */
@@ -345,12 +352,14 @@ export interface CallHandle {
   /** Send digits; `,` pauses. Resolves when all are sent. */
   sendDtmf(sequence: string): Promise<void>;
   /**
-   * Blind transfer of the answered call to `target` (a user such as `'agent2'` or
-   * `'queue'`, or a SIP URI): resolves with the outcome (also `transfer` events). Once
-   * transferred the call ends (cause `transferred`); a failed transfer leaves it as it
-   * was and also emits `transfer-failed`.
+   * Transfer the answered call and resolve with the outcome (also `transfer` events).
+   * Blind to `target` (a user such as `'agent2'` or `'queue'`, or a SIP URI), or attended
+   * to another answered call of this phone (a consultation with the target): the target's
+   * phone then takes this call in place of the consultation (RFC 3891 Replaces). Once
+   * transferred the call ends (cause `transferred`), and so does the consultation; a failed
+   * transfer leaves both as they were and also emits `transfer-failed`.
    */
-  transfer(target: string): Promise<TransferEvent>;
+  transfer(target: string | CallHandle): Promise<TransferEvent>;
   on<K extends keyof CallEventMap>(
     event: K,
     handler: (payload: CallEventMap[K]) => void,

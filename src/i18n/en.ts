@@ -24,6 +24,7 @@ export const en: Messages = {
     'connection-lost': 'Connection lost',
     'service-lost': 'The service lost the call',
     transferred: 'Transferred',
+    replaced: 'Transferred to you',
     failed: 'The call failed',
   },
   errorCode: {
@@ -103,6 +104,9 @@ export const en: Messages = {
   transferTo: 'Transfer to',
   transferCall: 'Transfer the call',
   transferring: (who) => `Transferring to ${who}…`,
+  consult: 'Consult first',
+  completeTransfer: (to) => `Transfer to ${to}`,
+  completeTransferCall: (who, to) => `Transfer to ${to}, the call with ${who}`,
   callerDetails: 'Caller details',
   otherCalls: 'Other calls',
   callWaiting: 'Call waiting',

@@ -24,6 +24,7 @@ export const es: Messages = {
     'connection-lost': 'Conexión perdida',
     'service-lost': 'El servicio perdió la llamada',
     transferred: 'Transferida',
+    replaced: 'Transferida a ti',
     failed: 'La llamada ha fallado',
   },
   errorCode: {
@@ -103,6 +104,9 @@ export const es: Messages = {
   transferTo: 'Transferir a',
   transferCall: 'Transferir la llamada',
   transferring: (who) => `Transfiriendo a ${who}…`,
+  consult: 'Consultar antes',
+  completeTransfer: (to) => `Transferir a ${to}`,
+  completeTransferCall: (who, to) => `Transferir a ${to} la llamada con ${who}`,
   callerDetails: 'Datos del llamante',
   otherCalls: 'Otras llamadas',
   callWaiting: 'Llamada en espera',

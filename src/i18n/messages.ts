@@ -64,6 +64,14 @@ export interface Messages {
   transferTo: string;
   transferCall: string;
   transferring: (who: string) => string;
+  /** Calls the typed target first, holding the call: an attended transfer's consultation. */
+  consult: string;
+  /**
+   * On a held call: transfer it to the party of the call on screen (`to`); the accessible
+   * name starts with the visible text (WCAG 2.5.3).
+   */
+  completeTransfer: (to: string) => string;
+  completeTransferCall: (who: string, to: string) => string;
   /** The caller's context (what the caller's page sent), as a list of names and values. */
   callerDetails: string;
   /** `<sip-phone>` with several calls: the list of the calls not on screen. */

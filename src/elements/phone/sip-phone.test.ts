@@ -858,11 +858,58 @@ describe('<sip-phone> transfer', () => {
     expect(shadow<HTMLButtonElement>(el, '[part="transfer-submit"]').disabled).toBe(false);
   });
 
+  /** Ann's call, held, while the agent consults agent2 (placed from the transfer form). */
+  async function consulting(attributes: Record<string, string> = VALID_CONFIG) {
+    const { el, call: ann } = await inCall(attributes);
+    await userEvent.click(shadow(el, '[part="transfer-toggle"]'));
+    await el.updateComplete;
+    await userEvent.type(shadow<HTMLInputElement>(el, '[part="transfer-input"]'), 'agent2');
+    await userEvent.click(shadow(el, '[part="transfer-consult"]'));
+    // The engine holds Ann's call before placing the consultation.
+    ann.setState('on-hold', 'local');
+    const consultation = lastPhone().calls.at(-1)!;
+    await consultation.answer();
+    await el.updateComplete;
+    return { el, ann, consultation };
+  }
+
+  it('consults first: calls the target while the call waits on hold, then transfers it there', async () => {
+    const events = collect<{ state: string; target: string }>(document, 'sip-call-transfer');
+    const { el, ann, consultation } = await consulting();
+
+    expect(lastPhone().commands).toContain('call agent2');
+    expect(ann.transfers).toEqual([]);
+    expect(text(el, '[part="call"] [part="caller-name"]')).toBe('agent2');
+    expect(text(el, '[part="other-call"] [part="other-caller-name"]')).toBe('Ann');
+    expect(await axeViolations(el)).toEqual([]);
+
+    await userEvent.click(buttonNamed(el, 'Transfer to agent2, the call with Ann'));
+    await el.updateComplete;
+
+    expect(ann.transfers).toEqual([`call:${consultation.id}`]);
+    expect(consultation.transfers).toEqual([]);
+    expect(events.at(-1)?.state).toBe('trying');
+    expect(shadow<HTMLButtonElement>(el, '[part="transfer-complete"]').disabled).toBe(true);
+  });
+
+  it('offers Consult only with room for another call', async () => {
+    const { el } = await inCall({ ...VALID_CONFIG, 'max-calls': '1' });
+    await userEvent.click(shadow(el, '[part="transfer-toggle"]'));
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="transfer-consult"]')).toBeNull();
+    expect(el.shadowRoot?.querySelector('[part="transfer-submit"]')).not.toBeNull();
+  });
+
   it('speaks Spanish', async () => {
+    const { el: consultingEl } = await consulting({ ...VALID_CONFIG, lang: 'es' });
+    expect(buttonNamed(consultingEl, 'Transferir a agent2 la llamada con Ann')).toBeDefined();
+    expect(text(consultingEl, '[part="transfer-complete"]')).toBe('Transferir a agent2');
+    resetElements();
     const { el } = await inCall({ ...VALID_CONFIG, lang: 'es' });
     await userEvent.click(buttonNamed(el, 'Transferir'));
     await el.updateComplete;
     expect(buttonNamed(el, 'Transferir la llamada')).toBeDefined();
+    expect(buttonNamed(el, 'Consultar antes')).toBeDefined();
     expect(text(el, 'label[for="transfer-target"]')).toBe('Transferir a');
   });
 });

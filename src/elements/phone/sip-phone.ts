@@ -84,6 +84,10 @@ import { phoneStyles } from './styles.js';
  * @csspart transfer-input - The transfer target input.
  * @csspart transfer-target - Each one-press target of `transfer-targets`.
  * @csspart transfer-submit - Transfers to the typed target.
+ * @csspart transfer-consult - Calls the typed target first (the call is held): an attended
+ *   transfer's consultation.
+ * @csspart transfer-complete - On a held call, while another is on screen: transfers the
+ *   held call to the party on screen (attended transfer), and both calls end.
  *
  * @cssproperty --sip-accent - Accent colour.
  * @cssproperty --sip-accent-fg - Text on the accent colour.
@@ -176,7 +180,7 @@ export class SipPhone extends PhoneElement {
           ? this.renderDialForm(view)
           : nothing
       }
-      ${this.renderOtherCalls(view.otherCalls)}
+      ${this.renderOtherCalls(view.otherCalls, view.call)}
     </section>`;
   }
 
@@ -184,7 +188,10 @@ export class SipPhone extends PhoneElement {
    * The calls not on screen, under it (a banner appearing above would move the controls
    * under the agent's finger), with a live region that says a call is waiting.
    */
-  private renderOtherCalls(calls: readonly CallView[]): TemplateResult {
+  private renderOtherCalls(
+    calls: readonly CallView[],
+    onScreen: CallView | undefined,
+  ): TemplateResult {
     const t = this.locale.messages;
     const waiting = calls.filter(isWaiting).map((call) => `${t.callWaiting}: ${remoteLabel(call)}`);
     return html`<p class="visually-hidden" role="status">${waiting.join('. ')}</p>
@@ -195,13 +202,13 @@ export class SipPhone extends PhoneElement {
               ${repeat(
                 calls,
                 (call) => call.id,
-                (call) => this.renderOtherCall(call),
+                (call) => this.renderOtherCall(call, onScreen),
               )}
             </ul>`
       }`;
   }
 
-  private renderOtherCall(call: CallView): TemplateResult {
+  private renderOtherCall(call: CallView, onScreen: CallView | undefined): TemplateResult {
     const t = this.locale.messages;
     const who = remoteLabel(call);
     const waiting = isWaiting(call);
@@ -242,6 +249,7 @@ export class SipPhone extends PhoneElement {
                 >
                   <span>${t.switchCall}</span>
                 </button>
+                ${this.renderCompleteTransfer(call, onScreen)}
                 <button
                   type="button"
                   class="btn danger"
@@ -254,6 +262,29 @@ export class SipPhone extends PhoneElement {
         }
       </div>
     </li>`;
+  }
+
+  /**
+   * Attended transfer, once the agent consulted the target in the call on screen: the held
+   * call goes to that party.
+   */
+  private renderCompleteTransfer(
+    call: CallView,
+    onScreen: CallView | undefined,
+  ): TemplateResult | typeof nothing {
+    if (!onScreen || !isInCall(onScreen) || !isInCall(call)) return nothing;
+    const t = this.locale.messages;
+    const to = remoteLabel(onScreen);
+    return html`<button
+      type="button"
+      class="btn accent"
+      part="transfer-complete"
+      aria-label=${t.completeTransferCall(remoteLabel(call), to)}
+      ?disabled=${call.transfer?.state === 'trying'}
+      @click=${() => this.engine.completeTransfer(call.id)}
+    >
+      <span>${t.completeTransfer(to)}</span>
+    </button>`;
   }
 
   private renderDialForm(view: PhoneView): TemplateResult {
@@ -326,6 +357,8 @@ export class SipPhone extends PhoneElement {
   private renderTransfer(call: CallView): TemplateResult {
     const t = this.locale.messages;
     const busy = call.transfer?.state === 'trying';
+    // A consultation is one more call: only with room for it.
+    const canConsult = this.engine.view.otherCalls.length + 1 < this.maxCalls;
     return html`<button
         type="button"
         class="btn"
@@ -377,21 +410,51 @@ export class SipPhone extends PhoneElement {
                     </div>`
                   : nothing
               }
-              <button type="submit" class="btn accent" part="transfer-submit" ?disabled=${busy}>
-                ${t.transferCall}
-              </button>
+              <div class="transfer-actions">
+                <button type="submit" class="btn accent" part="transfer-submit" ?disabled=${busy}>
+                  ${t.transferCall}
+                </button>
+                ${
+                  canConsult
+                    ? html`<button
+                        type="button"
+                        class="btn"
+                        part="transfer-consult"
+                        ?disabled=${busy}
+                        @click=${() => this.consult(this.transferTarget)}
+                      >
+                        ${t.consult}
+                      </button>`
+                    : nothing
+                }
+              </div>
             </form>`
           : nothing
       }`;
   }
 
   private transferTo(target: string): void {
+    const trimmed = this.transferTargetOrFocus(target);
+    if (trimmed) this.engine.transfer(trimmed);
+  }
+
+  /**
+   * Calls `target` while the call on screen is held (the engine holds it): the consultation
+   * of an attended transfer, completed from the held call's Transfer button.
+   */
+  private consult(target: string): void {
+    const trimmed = this.transferTargetOrFocus(target);
+    if (!trimmed) return;
+    this.transferOpen = false;
+    this.transferTarget = '';
+    void this.engine.placeCall(trimmed);
+  }
+
+  /** The trimmed target, or undefined after moving focus to the empty input. */
+  private transferTargetOrFocus(target: string): string | undefined {
     const trimmed = target.trim();
-    if (!trimmed) {
-      this.renderRoot.querySelector<HTMLInputElement>('#transfer-target')?.focus();
-      return;
-    }
-    this.engine.transfer(trimmed);
+    if (!trimmed) this.renderRoot.querySelector<HTMLInputElement>('#transfer-target')?.focus();
+    return trimmed || undefined;
   }
 
   /** What the caller's page sent about the caller: names and values, as text only. */

@@ -130,7 +130,8 @@ export const phoneStyles = css`
     gap: 0.5rem;
   }
 
-  .transfer-targets {
+  .transfer-targets,
+  .transfer-actions {
     display: flex;
     flex-wrap: wrap;
     gap: 0.5rem;
@@ -206,6 +207,7 @@ export const phoneStyles = css`
 
   .other-actions {
     display: flex;
+    flex-wrap: wrap;
     gap: 0.5rem;
   }
 `;

@@ -121,12 +121,16 @@ export class FakeCall implements CallHandle {
     this.setState(held ? 'on-hold' : 'active', held ? 'local' : 'none');
   }
 
-  /** The targets of `transfer()`, in order; tests settle them with {@link emit}. */
+  /**
+   * The targets of `transfer()`, in order (an attended transfer's as `call:<id>` of the
+   * consultation); tests settle them with {@link emit}.
+   */
   readonly transfers: string[] = [];
 
-  async transfer(target: string): Promise<TransferEvent> {
-    this.transfers.push(target);
-    const event: TransferEvent = { state: 'trying', target };
+  async transfer(target: string | CallHandle): Promise<TransferEvent> {
+    const named = typeof target === 'string' ? target : `call:${target.id}`;
+    this.transfers.push(named);
+    const event: TransferEvent = { state: 'trying', target: named };
     this.events.emit('transfer', event);
     return event;
   }

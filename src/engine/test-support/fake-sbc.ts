@@ -274,6 +274,21 @@ export class FakeSbc {
   }
 
   /**
+   * A Replaces header naming the dialog of `callId` (RFC 3891 §6.1), as the media server
+   * sends it to complete an attended transfer to this phone.
+   */
+  replaces(callId: string): string {
+    const dialog = this.dialogs.get(callId);
+    if (!dialog) throw new Error(`no call ${callId}`);
+    const tag = (value: string) => /;\s*tag=([^;\s]+)/.exec(value)?.[1] ?? '';
+    // Our side's tag is the From tag when we placed the call (ring), else the To tag.
+    const ours = dialog.local.startsWith('<sip:caller@') ? 'from' : 'to';
+    const [from, to] =
+      ours === 'from' ? [dialog.local, dialog.remote] : [dialog.remote, dialog.local];
+    return `Replaces: ${callId};to-tag=${tag(to)};from-tag=${tag(from)}`;
+  }
+
+  /**
    * The far end sends a re-INVITE whose audio is `direction` (`sendonly` or `inactive`
    * holds the phone, `sendrecv` resumes); resolves with the phone's final status.
    */

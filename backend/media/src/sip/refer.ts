@@ -28,7 +28,8 @@ export type ReferTarget = { user: string; replaces?: string } | { refusal: Refus
 /** A plain user name, as agents are named: letters, digits and `.`, `_`, `-`, `~`. */
 const PLAIN_USER = /^[A-Za-z0-9._~-]{1,64}$/;
 /** RFC 3261 §25.1 `word` (a Call-ID is `word ["@" word]`) and `token` (a tag). */
-const CALL_ID = /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+(?:@[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+)?$/;
+const CALL_ID =
+  /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+(?:@[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+)?$/;
 const TAG = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 /** A Replaces value longer than this is no dialog of ours (our Call-IDs and tags are short). */
 const MAX_REPLACES_LENGTH = 256;
@@ -94,7 +95,14 @@ function readReplaces(headers: string): string | { refusal: Refusal } {
   }
   const toTag = tags.get('to-tag');
   const fromTag = tags.get('from-tag');
-  if (!callId || !CALL_ID.test(callId) || !toTag || !TAG.test(toTag) || !fromTag || !TAG.test(fromTag)) {
+  if (
+    !callId ||
+    !CALL_ID.test(callId) ||
+    !toTag ||
+    !TAG.test(toTag) ||
+    !fromTag ||
+    !TAG.test(fromTag)
+  ) {
     return { refusal: BAD_REPLACES };
   }
   return `${callId};to-tag=${toTag};from-tag=${fromTag}`;

@@ -48,7 +48,8 @@ describe('readReferTarget', () => {
       replaces: 'abc@host;to-tag=1;from-tag=2',
     });
     // Header names are case-insensitive; the tags' order and early-only do not matter.
-    const reordered = '<sip:agent2@helpline.test?replaces=abc%3Bfrom-tag%3D2%3Bearly-only%3Bto-tag%3D1>';
+    const reordered =
+      '<sip:agent2@helpline.test?replaces=abc%3Bfrom-tag%3D2%3Bearly-only%3Bto-tag%3D1>';
     expect(readReferTarget(refer(reordered), DOMAIN)).toEqual({
       user: 'agent2',
       replaces: 'abc;to-tag=1;from-tag=2',

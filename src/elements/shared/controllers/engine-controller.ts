@@ -231,6 +231,19 @@ export class EngineController implements ReactiveController {
     if (call) this.settle(call.transfer(target).then(() => undefined));
   }
 
+  /**
+   * Attended transfer: the held call `id` goes to the party of the call on screen (the
+   * consultation), which then ends too; the outcome arrives as the held call's `transfer`
+   * events.
+   */
+  completeTransfer(id: string): void {
+    const call = this.callById(id);
+    const consultation = this.call;
+    if (call && consultation && call !== consultation) {
+      this.settle(call.transfer(consultation).then(() => undefined));
+    }
+  }
+
   sendDtmf(tones: string): void {
     const call = this.call;
     if (call) this.settle(call.sendDtmf(tones));
