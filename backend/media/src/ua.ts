@@ -389,8 +389,26 @@ export class UserAgent {
     let cancelRequested = false;
     let provisional = false;
     let finished = false;
+    /** No final response came within 64×T1 of the CANCEL: the attempt is over for us. */
+    let abandoned = false;
+    let abandonTimer: NodeJS.Timeout | undefined;
     let ack: SipRequest | undefined;
+    // RFC 3261 §9.1: without a final response 64×T1 after the CANCEL, the INVITE is as good
+    // as cancelled. A phone that vanished while ringing (its tab killed, its network gone)
+    // never answers either, and the queue would wait for it forever.
+    const abandon = (): void => {
+      if (finished) return;
+      finished = true;
+      abandoned = true;
+      call.end('agent-no-final-response');
+      handlers.onFailed(408, 'Request Timeout');
+    };
     const sendCancel = (): void => {
+      abandonTimer ??= safeTimeout(
+        'cancelled INVITE without a final response',
+        abandon,
+        64 * this.ctx.transactions.timers.t1,
+      );
       // RFC 3261 §9.1: a CANCEL repeats the INVITE's Request-URI, Via, From, To, Call-ID
       // and CSeq number.
       const cancel: SipRequest = {
@@ -412,6 +430,7 @@ export class UserAgent {
         provisional = true;
         return;
       }
+      clearTimeout(abandonTimer);
       if (response.status >= 300) {
         if (finished) return;
         finished = true;
@@ -422,6 +441,12 @@ export class UserAgent {
       if (!call.dialog) call.dialog = Dialog.asUac(invite, response);
       ack ??= call.dialog.createRequest('ACK', local, [], Buffer.alloc(0), 1);
       this.ctx.transport.send(ack, call.dialog.nextHop(settings.proxy));
+      if (abandoned) {
+        // A 200 after we gave up: the dialog exists after all, and is ended at once (once).
+        abandoned = false;
+        call.sendInDialog('BYE', [], undefined, () => {});
+        return;
+      }
       if (finished) return;
       finished = true;
       if (cancelRequested) {

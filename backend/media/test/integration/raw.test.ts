@@ -389,8 +389,22 @@ describe('queue against a scripted proxy', () => {
     await server.stop();
   });
 
-  const agentInvite = (agent: string) => (m: SipMessage) =>
-    m.kind === 'request' && m.method === 'INVITE' && m.uri === `sip:${agent}@helpline.test`;
+  /** Calls to agents already taken from the proxy's inbox: their retransmissions are not new. */
+  const dialled = new Set<string>();
+
+  /** The next new INVITE to `agent` (a retransmission of one taken before never matches). */
+  async function agentInvite(agent: string, timeoutMs?: number): Promise<SipMessage> {
+    const invite = await proxy.next(
+      (m) =>
+        m.kind === 'request' &&
+        m.method === 'INVITE' &&
+        m.uri === `sip:${agent}@helpline.test` &&
+        !dialled.has(getHeader(m, 'call-id') ?? ''),
+      timeoutMs,
+    );
+    dialled.add(getHeader(invite, 'call-id') ?? '');
+    return invite;
+  }
 
   async function callQueue(callId: string, headers: string[] = []): Promise<SipMessage> {
     caller.send(
@@ -410,7 +424,7 @@ describe('queue against a scripted proxy', () => {
 
   it('tries the next agent after 486, ACKs both finals, bridges and ends both legs', async () => {
     const ok = await callQueue('q-next');
-    const first = await proxy.next(agentInvite('agent1'));
+    const first = await agentInvite('agent1');
     expect(first.body.toString()).toMatch(/m=audio \d+ RTP\/AVP 0 8 101/);
     proxy.send(responseText(first, 486, 'Busy Here', { toTag: 'busy' }), server.sipPort);
     await proxy.next(
@@ -420,7 +434,7 @@ describe('queue against a scripted proxy', () => {
         getHeader(m, 'call-id') === getHeader(first, 'call-id'),
     );
 
-    const second = await proxy.next(agentInvite('agent2'));
+    const second = await agentInvite('agent2');
     proxy.send(responseText(second, 180, 'Ringing', { toTag: 'a2' }), server.sipPort);
     proxy.send(
       responseText(second, 200, 'OK', { toTag: 'a2', contactPort: proxy.port, sdpPort: 9 }),
@@ -453,10 +467,62 @@ describe('queue against a scripted proxy', () => {
     expect(agentLeg.reason).toBe('bridge-peer-ended');
   });
 
+  it('rings the next agent when a CANCELled one never sends a final response (64×T1, RFC 3261 §9.1)', {
+    timeout: 30_000,
+  }, async () => {
+    const ok = await callQueue('q-vanished');
+    const first = await agentInvite('agent1');
+    const firstCallId = getHeader(first, 'call-id')!;
+    proxy.send(responseText(first, 180, 'Ringing', { toTag: 'gone' }), server.sipPort);
+    // The ring timeout (2 s here) CANCELs it; the phone is gone: 200 to the CANCEL from the
+    // proxy, and never a 487.
+    const cancel = await proxy.next(
+      (m) =>
+        m.kind === 'request' && m.method === 'CANCEL' && getHeader(m, 'call-id') === firstCallId,
+    );
+    proxy.send(responseText(cancel, 200, 'OK'), server.sipPort);
+
+    const second = await agentInvite('agent2', 15_000);
+    const call = await server.api.waitForEntry(
+      'q-vanished',
+      (e) => e.type === 'queue-agent-failed',
+    );
+    expect(call.timeline.find((e: Json) => e.type === 'queue-agent-failed')).toMatchObject({
+      agent: 'agent1',
+      status: 408,
+    });
+    const firstLeg = await server.api.waitForEntry(firstCallId, (e) => e.type === 'ended');
+    expect(firstLeg.reason).toBe('agent-no-final-response');
+    // T1 is 100 ms in tests: the give-up came 64×T1 after the CANCEL (which the ring timeout
+    // sent 2 s after the dial, or later), not before.
+    const at = (entries: Json[], type: string) => entries.find((e) => e.type === type)?.t as number;
+    const dialled = at(call.timeline, 'queue-dial');
+    expect(at(firstLeg.timeline, 'ended') - dialled).toBeGreaterThanOrEqual(2000 + 64 * 100);
+
+    // A 200 that comes after all is ACKed and ended with a BYE.
+    proxy.send(
+      responseText(first, 200, 'OK', { toTag: 'gone', contactPort: proxy.port, sdpPort: 9 }),
+      server.sipPort,
+    );
+    await proxy.next(
+      (m) => m.kind === 'request' && m.method === 'ACK' && getHeader(m, 'call-id') === firstCallId,
+    );
+    const bye = await proxy.next(
+      (m) => m.kind === 'request' && m.method === 'BYE' && getHeader(m, 'call-id') === firstCallId,
+    );
+    proxy.send(responseText(bye, 200, 'OK'), server.sipPort);
+
+    // The caller leaves before agent2 answers: the queue stops, and rings no one else.
+    caller.send(inDialogText('BYE', ok, caller.port, 2, 'z9hG4bKbyevan'), server.sipPort);
+    await caller.next(isResponse('q-vanished', 200, 'BYE'));
+    proxy.send(responseText(second, 487, 'Request Terminated', { toTag: 'b2' }), server.sipPort);
+    await server.api.waitForEntry(getHeader(second, 'call-id')!, (e) => e.type === 'ended');
+  });
+
   it("passes the caller's context to the agent's leg as it came; a malformed one not at all", async () => {
     const context = '{"orderId":"A-17","page":"https://shop.example/help"}';
     const ok = await callQueue('q-context', [`X-Context: ${context}`]);
-    const ringing = await proxy.next(agentInvite('agent1'));
+    const ringing = await agentInvite('agent1');
     expect(getHeader(ringing, 'x-context')).toBe(context);
     const invite = await server.api.waitForEntry('q-context', (e) => e.type === 'invite');
     expect(invite.timeline.find((e: Json) => e.type === 'invite')?.context).toBe(context);
@@ -466,7 +532,7 @@ describe('queue against a scripted proxy', () => {
 
     // Two headers, or bytes past printable ASCII: nothing reaches the agent.
     const twice = await callQueue('q-context-2', ['X-Context: {"a":"1"}', 'X-Context: {"b":"2"}']);
-    const second = await proxy.next(agentInvite('agent1'));
+    const second = await agentInvite('agent1');
     expect(getHeader(second, 'x-context')).toBeUndefined();
     proxy.send(responseText(second, 486, 'Busy Here', { toTag: 'c2' }), server.sipPort);
     caller.send(inDialogText('BYE', twice, caller.port, 2, 'z9hG4bKbyectx2'), server.sipPort);
@@ -475,7 +541,7 @@ describe('queue against a scripted proxy', () => {
 
   it('CANCELs the ringing agent when the caller hangs up', async () => {
     const ok = await callQueue('q-cancel');
-    const ringing = await proxy.next(agentInvite('agent1'));
+    const ringing = await agentInvite('agent1');
     proxy.send(responseText(ringing, 180, 'Ringing', { toTag: 'r1' }), server.sipPort);
     await server.api.waitForEntry(getHeader(ringing, 'call-id')!, (e) => e.type === 'ringing');
     caller.send(inDialogText('BYE', ok, caller.port, 2, 'z9hG4bKbyec'), server.sipPort);
