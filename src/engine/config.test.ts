@@ -44,6 +44,7 @@ describe('validateConfig', () => {
       keepaliveIntervalMs: 10_000,
       keepaliveTimeoutMs: 3000,
       callRecoveryTimeoutMs: 10_000,
+      confirmPageExit: true,
     });
   });
 

@@ -35,6 +35,7 @@ export interface ResolvedConfig {
   keepaliveIntervalMs: number;
   keepaliveTimeoutMs: number;
   callRecoveryTimeoutMs: number;
+  confirmPageExit: boolean;
 }
 
 export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; error: PhoneError };
@@ -51,6 +52,7 @@ export const DEFAULTS = {
   keepaliveIntervalMs: 10_000,
   keepaliveTimeoutMs: 3000,
   callRecoveryTimeoutMs: 10_000,
+  confirmPageExit: true,
   maxCalls: 1,
 } as const;
 
@@ -310,6 +312,7 @@ function resolve(input: Record<string, unknown>): ResolvedConfig {
       DEFAULTS.callRecoveryTimeoutMs,
       120_000,
     ),
+    confirmPageExit: checkBoolean(input, 'confirmPageExit', DEFAULTS.confirmPageExit),
   };
 }
 

@@ -52,11 +52,13 @@ export class Keepalive {
     if (!this.running || this.deadTimer !== undefined) return;
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
-    this.options.ping();
+    // Armed before the ping goes: an answer that arrives within ping() itself (a transport
+    // that delivers at once) must find the timer to clear.
     this.deadTimer = setTimeout(() => {
       this.stop();
       this.options.dead(Date.now() - this.lastHeard);
     }, this.options.timeoutMs);
+    this.options.ping();
   }
 
   stop(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { onPageExit } from './page-exit';
+import { onLeaveAttempt, onPageExit } from './page-exit';
 
 describe('onPageExit', () => {
   it('runs the handler on pagehide, and no more once removed', () => {
@@ -32,5 +32,24 @@ describe('onPageExit', () => {
     window.dispatchEvent(new Event('pagehide'));
     remove();
     expect(leave).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('onLeaveAttempt', () => {
+  const attempt = (page: EventTarget): Event => {
+    const event = new Event('beforeunload', { cancelable: true });
+    page.dispatchEvent(event);
+    return event;
+  };
+
+  it('asks (cancels beforeunload) only while in a call, and no more once removed', () => {
+    const page = new EventTarget();
+    let inCall = false;
+    const remove = onLeaveAttempt(() => inCall, page);
+    expect(attempt(page).defaultPrevented).toBe(false);
+    inCall = true;
+    expect(attempt(page).defaultPrevented).toBe(true);
+    remove();
+    expect(attempt(page).defaultPrevented).toBe(false);
   });
 });

@@ -9,6 +9,9 @@
  * decides the page is being discarded), and `unload` is being removed from browsers:
  * https://developer.chrome.com/docs/web-platform/deprecating-unload
  * https://html.spec.whatwg.org/multipage/document-lifecycle.html#unloading-documents
+ *
+ * `beforeunload` still serves where it does fire: to ask before a call is lost to a
+ * mistaken close or reload (`onLeaveAttempt`).
  */
 
 /** What the hook needs from `window` (a test passes its own target). */
@@ -34,4 +37,24 @@ export function onPageExit(
   };
   target.addEventListener('pagehide', listener);
   return () => target.removeEventListener('pagehide', listener);
+}
+
+/**
+ * While `inCall()` says so, a close or reload of the page asks first: the browser shows its
+ * own "Leave site?" dialog when `beforeunload` is cancelled (HTML's "prompt to unload";
+ * `returnValue` is set too, for browsers that only look at that). Returns the function that
+ * removes the hook.
+ */
+export function onLeaveAttempt(
+  inCall: () => boolean,
+  target: PageExitTarget | undefined = typeof window === 'undefined' ? undefined : window,
+): () => void {
+  if (!target) return () => {};
+  const listener = (event: Event) => {
+    if (!inCall()) return;
+    event.preventDefault();
+    (event as BeforeUnloadEvent).returnValue = '';
+  };
+  target.addEventListener('beforeunload', listener);
+  return () => target.removeEventListener('beforeunload', listener);
 }

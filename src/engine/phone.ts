@@ -19,7 +19,8 @@ import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
 import { Emitter } from './emitter';
 import { acquireMicrophone, stopStream } from './media';
-import { onPageExit } from './page-exit';
+import { onNetworkChange } from './network-hints';
+import { onLeaveAttempt, onPageExit } from './page-exit';
 import { sendReportBeacon } from './quality/beacon';
 import { redactUrl } from './redact';
 import { type RingerSound, ringerSound } from './ringer';
@@ -72,6 +73,8 @@ export class Phone {
   private stopping = false;
   /** Removes the page-exit hook (set while the phone is connected or connecting). */
   private forgetPageExit?: () => void;
+  private forgetLeaveAttempt?: () => void;
+  private forgetNetwork?: () => void;
   private failedConnects = 0;
   private connecting: Promise<void> | undefined;
   /** Bumped by stop(): an openUa() still awaiting its credentials then knows it is stale. */
@@ -180,6 +183,10 @@ export class Phone {
     this.credentials?.stop();
     this.forgetPageExit?.();
     this.forgetPageExit = undefined;
+    this.forgetLeaveAttempt?.();
+    this.forgetLeaveAttempt = undefined;
+    this.forgetNetwork?.();
+    this.forgetNetwork = undefined;
     for (const call of [...this.liveCalls]) call.hangup();
     this.sounds.stopAll();
     const ua = this.ua;
@@ -375,6 +382,23 @@ export class Phone {
     // calls end with a BYE (and their reports are sent) as the page goes.
     this.forgetPageExit ??= onPageExit(() => {
       for (const call of [...this.liveCalls]) call.hangup();
+    });
+    // …and a close or reload by mistake asks first.
+    this.forgetLeaveAttempt ??= onLeaveAttempt(
+      () =>
+        this.config?.confirmPageExit === true &&
+        this.liveCalls.some(
+          (call) => call.direction === 'outgoing' || call.answeredAt !== undefined,
+        ),
+    );
+    // The browser's network events: check the connection now rather than at the next
+    // keepalive, and after `online` reconnect without waiting out the backoff.
+    this.forgetNetwork ??= onNetworkChange({
+      online: () => {
+        this.socket?.retryNow();
+        this.socket?.probe();
+      },
+      offline: () => this.socket?.probe(),
     });
     // `connecting` covers the credentials fetch, before `ua` exists: prepare() on hover and
     // call() on click must not open two UAs.

@@ -121,6 +121,11 @@ export interface PhoneConfig {
    * `connection-lost`, ms. Default 10000.
    */
   callRecoveryTimeoutMs?: number;
+  /**
+   * Ask before the page closes or reloads while a call is answered or being placed (the
+   * browser's own "Leave site?" dialog, `beforeunload`). Default true.
+   */
+  confirmPageExit?: boolean;
 }
 
 /** The connection's recovery, as the `connection` event tells it. */
