@@ -15,6 +15,12 @@ import { buildResponse, newBranch, randomToken } from './sip/builders.js';
 import { Dialog } from './sip/dialog.js';
 import { infoDigit } from './sip/info.js';
 import {
+  isQualityInfo,
+  QUALITY_INFO_TYPE,
+  qualityInfoBody,
+  readQualityInfo,
+} from './sip/quality-info.js';
+import {
   findRequestProblem,
   getHeader,
   getHeaderValues,
@@ -306,6 +312,11 @@ export class UserAgent {
   }
 
   private info(call: Call, tx: ServerTransaction): void {
+    const contentType = getHeader(tx.request, 'content-type') ?? '';
+    if (isQualityInfo(contentType)) {
+      this.qualityInfo(call, tx);
+      return;
+    }
     const parsed = infoDigit(
       getHeader(tx.request, 'content-type') ?? '',
       tx.request.body.toString('utf8'),
@@ -319,6 +330,29 @@ export class UserAgent {
     }
     tx.respond(200, { toTag: call.dialog?.localTag });
     if (parsed) call.digit(parsed.digit, 'info');
+  }
+
+  /**
+   * A phone's quality warnings (sip/quality-info.ts): recorded, and passed on to the other
+   * leg of its bridge, written again from what was read.
+   */
+  private qualityInfo(call: Call, tx: ServerTransaction): void {
+    const warnings = readQualityInfo(tx.request.body);
+    if (!warnings) {
+      tx.respond(400, { toTag: call.dialog?.localTag, reason: 'Bad Quality Report' });
+      return;
+    }
+    tx.respond(200, { toTag: call.dialog?.localTag });
+    call.record('remote-quality', { warnings });
+    const peer = call.bridge?.peerOf(call);
+    if (peer?.state === 'answered' && peer.dialog) {
+      peer.sendInDialog(
+        'INFO',
+        [{ name: 'content-type', value: QUALITY_INFO_TYPE }],
+        qualityInfoBody(warnings),
+        () => {},
+      );
+    }
   }
 
   private track(call: Call): void {

@@ -519,6 +519,51 @@ describe('queue against a scripted proxy', () => {
     await server.api.waitForEntry(getHeader(second, 'call-id')!, (e) => e.type === 'ended');
   });
 
+  it("passes the caller's quality warnings (INFO) to the agent's leg, rewritten; a malformed one not at all", async () => {
+    const ok = await callQueue('q-quality');
+    const ringing = await agentInvite('agent1');
+    proxy.send(
+      responseText(ringing, 200, 'OK', { toTag: 'aq', contactPort: proxy.port, sdpPort: 9 }),
+      server.sipPort,
+    );
+    await server.api.waitForEntry('q-quality', (e) => e.type === 'bridge');
+    const agentCallId = getHeader(ringing, 'call-id')!;
+    const info = (cseq: number, body: string) =>
+      inDialogText('INFO', ok, caller.port, cseq, `z9hG4bKqinfo${cseq}`).replace(
+        'Content-Length: 0\r\n\r\n',
+        `Content-Type: application/vnd.helpline.quality+json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
+
+    caller.send(info(2, '{ "warnings" : ["high-loss", "high-loss"] }'), server.sipPort);
+    await caller.next(isResponse('q-quality', 200, 'INFO'));
+    const relayed = await proxy.next(
+      (m) => m.kind === 'request' && m.method === 'INFO' && getHeader(m, 'call-id') === agentCallId,
+    );
+    expect(getHeader(relayed, 'content-type')).toBe('application/vnd.helpline.quality+json');
+    expect(relayed.body.toString()).toBe('{"warnings":["high-loss"]}');
+    proxy.send(responseText(relayed, 200, 'OK'), server.sipPort);
+    const visitor = await server.api.waitForEntry('q-quality', (e) => e.type === 'remote-quality');
+    expect(visitor.timeline.find((e: Json) => e.type === 'remote-quality')).toMatchObject({
+      warnings: ['high-loss'],
+    });
+
+    caller.send(info(3, '{"warnings":["<img src=x>"]}'), server.sipPort);
+    await caller.next(isResponse('q-quality', 400, 'INFO'));
+    caller.send(inDialogText('BYE', ok, caller.port, 4, 'z9hG4bKbyeq-quality'), server.sipPort);
+    await caller.next(isResponse('q-quality', 200, 'BYE'));
+    const bye = await proxy.next(
+      (m) => m.kind === 'request' && m.method === 'BYE' && getHeader(m, 'call-id') === agentCallId,
+    );
+    proxy.send(responseText(bye, 200, 'OK'), server.sipPort);
+    // Only the well-formed report reached the agent.
+    expect(
+      proxy.count(
+        (m) =>
+          m.kind === 'request' && m.method === 'INFO' && getHeader(m, 'call-id') === agentCallId,
+      ),
+    ).toBe(0);
+  });
+
   it("passes the caller's context to the agent's leg as it came; a malformed one not at all", async () => {
     const context = '{"orderId":"A-17","page":"https://shop.example/help"}';
     const ok = await callQueue('q-context', [`X-Context: ${context}`]);
