@@ -11,6 +11,7 @@ import { RemoteHold } from './hold-music';
 import { boundIceGathering, iceBounds } from './ice';
 import { LocalMedia } from './local-media';
 import { acquireMicrophone, stopStream } from './media';
+import { farEndReport, QUALITY_INFO_TYPE, readFarEndReport } from './quality/far-end';
 import { QualityMonitor } from './quality/monitor';
 import { CallRecovery, lostEnd } from './recovery';
 import { followSession } from './session-events';
@@ -99,7 +100,10 @@ export class Call implements CallHandle {
       peerConnection: () => this.peerConnection,
       isHeld: () => this.stateValue === 'on-hold',
       onSample: (sample) => this.events.emit('quality', sample),
-      onWarning: (change) => this.events.emit('quality-warning', change),
+      onWarning: (change) => {
+        this.events.emit('quality-warning', change);
+        this.shareWarnings();
+      },
     });
     // The configuration is read only when needed: a phone without one still makes calls
     // that end at once (phone.ts place()).
@@ -222,6 +226,12 @@ export class Call implements CallHandle {
       remoteHold: (held) => this.setRemoteHold(held),
       ended: (event) => this.sessionEnded(session, event),
       replaced: (accept, reject) => this.offerPlace(accept, reject),
+      info: (contentType, body) => {
+        const warnings = readFarEndReport(contentType, body);
+        if (warnings && this.monitor.setFarEnd(warnings)) {
+          this.events.emit('far-end-quality', { warnings });
+        }
+      },
     });
     this.owner.onChange(this);
   }
@@ -347,6 +357,17 @@ export class Call implements CallHandle {
     });
     if (outcome.state === 'transferred') consultation?.endAsTransferred();
     return outcome;
+  }
+
+  /** Tells the far end our warnings as they change (quality/far-end.ts). */
+  private shareWarnings(): void {
+    const session = this.session;
+    if (!session || !this.answered) return;
+    try {
+      session.sendInfo(QUALITY_INFO_TYPE, farEndReport(this.monitor.warnings));
+    } catch {
+      // JsSIP refuses while the session is being ended: there is no one left to tell.
+    }
   }
 
   /** The consultation of an attended transfer that succeeded: over, as `transferred`. */

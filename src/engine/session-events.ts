@@ -2,7 +2,14 @@
  * What a call hears from its JsSIP session, in the call's own terms: JsSIP's event
  * names, originators and payloads stay here.
  */
-import type { EndEvent, IncomingEvent, OutgoingEvent, RTCSession } from 'jssip/lib/RTCSession';
+import type {
+  EndEvent,
+  IncomingEvent,
+  IncomingInfoEvent,
+  OutgoingEvent,
+  OutgoingInfoEvent,
+  RTCSession,
+} from 'jssip/lib/RTCSession';
 import type { boundIceGathering } from './ice';
 
 export interface SessionListener {
@@ -23,6 +30,8 @@ export interface SessionListener {
    * nothing until one of them is called.
    */
   replaced(accept: () => void, reject: () => void): void;
+  /** The far end sent an INFO that is not DTMF (JsSIP has answered it 200). */
+  info(contentType: string | undefined, body: string | undefined): void;
 }
 
 export function followSession(
@@ -57,6 +66,9 @@ export function followSession(
       () => reject(),
     ),
   );
+  session.on('newInfo', (event: IncomingInfoEvent | OutgoingInfoEvent) => {
+    if (event.originator === 'remote') listener.info(event.info.contentType, event.info.body);
+  });
   session.on('ended', (event) => listener.ended(event));
   session.on('failed', (event) => listener.ended(event));
 }

@@ -10,6 +10,7 @@ import type {
   QualitySample,
   QualityThresholds,
   QualityWarningChange,
+  QualityWarningName,
 } from './quality/types';
 
 export type * from './quality/types';
@@ -293,6 +294,8 @@ export interface CallEventMap {
   quality: QualitySample;
   /** A quality warning raised or cleared. */
   'quality-warning': QualityWarningChange;
+  /** The far end's phone reported its quality warnings (`quality.farEndWarnings`). */
+  'far-end-quality': { warnings: readonly QualityWarningName[] };
   /** The end-of-call report, once, as the call ends (just before `ended`). */
   report: CallReport;
   /** The connection under the call dropped, came back, or did not in time. */

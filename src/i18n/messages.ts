@@ -91,6 +91,8 @@ export interface Messages {
     level: Record<QualityLevel, string>;
     /** Active warnings, in plain words for the caller. */
     warning: Record<QualityWarningName, string>;
+    /** The far end's warnings, as its phone reports them (`<sip-phone>`, for agents). */
+    farEnd: Record<QualityWarningName, string>;
     /** Title of the details popover. */
     details: string;
     rtt: string;

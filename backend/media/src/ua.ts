@@ -15,12 +15,6 @@ import { buildResponse, newBranch, randomToken } from './sip/builders.js';
 import { Dialog } from './sip/dialog.js';
 import { infoDigit } from './sip/info.js';
 import {
-  isQualityInfo,
-  QUALITY_INFO_TYPE,
-  qualityInfoBody,
-  readQualityInfo,
-} from './sip/quality-info.js';
-import {
   findRequestProblem,
   getHeader,
   getHeaderValues,
@@ -31,6 +25,12 @@ import {
   type SipResponse,
   tagOf,
 } from './sip/message.js';
+import {
+  isQualityInfo,
+  QUALITY_INFO_TYPE,
+  qualityInfoBody,
+  readQualityInfo,
+} from './sip/quality-info.js';
 import { readSessionExpires } from './sip/session-timer.js';
 import type { ServerTransaction } from './sip/transactions.js';
 import type { Endpoint } from './sip/transport.js';

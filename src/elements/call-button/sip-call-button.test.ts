@@ -362,7 +362,7 @@ describe('<sip-call-button> call quality', () => {
   it('shows the quality indicator in the panel; Escape closes its details before the panel', async () => {
     const { el, call } = await inCall();
     const sample = makeSample({ mos: 4.4 });
-    call.quality = { sample, warnings: ['no-inbound-audio'], report: null };
+    call.quality = { sample, warnings: ['no-inbound-audio'], farEndWarnings: [], report: null };
     call.emit('quality', sample);
     await el.updateComplete;
 
@@ -398,7 +398,7 @@ describe('<sip-call-button> call quality', () => {
     const before = keypad.getBoundingClientRect().toJSON();
     const show = async (warnings: QualityWarningName[]) => {
       const sample = makeSample({ mos: 2.1 });
-      call.quality = { sample, warnings, report: null };
+      call.quality = { sample, warnings, farEndWarnings: [], report: null };
       call.emit('quality', sample);
       await el.updateComplete;
       await shadow<HTMLElementTagNameMap['sip-quality-indicator']>(el, 'sip-quality-indicator')

@@ -501,6 +501,7 @@ describe('<sip-phone> language and accessibility', () => {
         endCause: undefined,
         quality: null,
         warnings: [],
+        farEndWarnings: [],
         connection: undefined,
       },
     };
@@ -532,7 +533,7 @@ describe('<sip-phone> call quality', () => {
     expect(bars()).toBe('Call quality: measuring…');
 
     const sample = makeSample({ mos: 3.2 });
-    call.quality = { sample, warnings: ['high-loss'], report: null };
+    call.quality = { sample, warnings: ['high-loss'], farEndWarnings: [], report: null };
     call.emit('quality', sample);
     call.emit('quality-warning', { warning: 'high-loss', raised: true, value: 0.08 });
     await el.updateComplete;
@@ -784,6 +785,50 @@ describe('<sip-phone> several calls', () => {
     await el.updateComplete;
     expect(text(el, '[part="other-call-status"]')).toBe('En espera');
     expect(buttonNamed(el, 'Cambiar a Ann')).toBeDefined();
+  });
+});
+
+describe("<sip-phone> the far end's line", () => {
+  it("says how the other side's connection is doing, worst warning first", async () => {
+    const events = collect<{ warnings: string[] }>(document, 'sip-far-end-quality');
+    const el = await readyPhone();
+    const call = lastPhone().ring({
+      uri: 'sip:ann@helpline.test',
+      user: 'ann',
+      displayName: 'Ann',
+    });
+    await call.answer();
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="far-end-quality"]')).toBeNull();
+
+    call.quality = { ...call.quality, farEndWarnings: ['high-jitter', 'high-loss'] };
+    call.emit('far-end-quality', { warnings: ['high-jitter', 'high-loss'] });
+    await el.updateComplete;
+    expect(text(el, '[part="far-end-quality"]')).toBe(
+      "The other side's connection is dropping audio",
+    );
+    expect(shadow(el, '[part="far-end-quality"]').getAttribute('role')).toBe('status');
+    expect(events.map((event) => event.warnings)).toEqual([['high-jitter', 'high-loss']]);
+    expect(await axeViolations(el)).toEqual([]);
+
+    call.quality = { ...call.quality, farEndWarnings: [] };
+    call.emit('far-end-quality', { warnings: [] });
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="far-end-quality"]')).toBeNull();
+  });
+
+  it('speaks Spanish', async () => {
+    const el = await readyPhone({ ...VALID_CONFIG, lang: 'es' });
+    const call = lastPhone().ring({
+      uri: 'sip:ann@helpline.test',
+      user: 'ann',
+      displayName: 'Ann',
+    });
+    await call.answer();
+    call.quality = { ...call.quality, farEndWarnings: ['no-inbound-audio'] };
+    call.emit('far-end-quality', { warnings: ['no-inbound-audio'] });
+    await el.updateComplete;
+    expect(text(el, '[part="far-end-quality"]')).toBe('La otra parte no te oye');
   });
 });
 

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import '../dialpad/sip-dialpad.js';
-import type { PhoneConfig, PhoneError } from '../../engine/types.js';
+import type { PhoneConfig, PhoneError, QualityWarningName } from '../../engine/types.js';
 import { splitList } from '../shared/config-input.js';
 import { defineElement } from '../shared/define.js';
 import { PhoneElement } from '../shared/phone-element.js';
@@ -43,6 +43,9 @@ import { phoneStyles } from './styles.js';
  * @event sip-call-report - The end-of-call quality report. `detail: { call, report }`.
  * @event sip-call-transfer - A transfer's step: `trying`, then `transferred` (the call then
  * ends) or `failed`. `detail: { call, state, target, sipStatus?, reason? }`.
+ *
+ * @event sip-far-end-quality - The far end's phone reported its quality warnings (the
+ *   caller's line, for an agent). `detail: { call, warnings }`.
  *
  * @slot quality - Replaces the built-in call-quality indicator shown in the header during a call.
  *
@@ -347,6 +350,7 @@ export class SipPhone extends PhoneElement {
           ? nothing
           : html`<p part="call-status" class="call-status" role="status">${status}</p>`
       }
+      ${this.renderFarEndQuality(call)}
       ${incoming ? this.renderAnswerRow() : nothing}
       ${!incoming && call.state !== 'ended' ? renderCallControls(this.callControlsInput(call)) : nothing}
       ${isInCall(call) ? this.renderTransfer(call) : nothing}
@@ -457,6 +461,18 @@ export class SipPhone extends PhoneElement {
     return trimmed || undefined;
   }
 
+  /**
+   * How the far end's line is doing, as its phone reports it: its worst warning, in a live
+   * region so the agent hears of it too.
+   */
+  private renderFarEndQuality(call: CallView): TemplateResult | typeof nothing {
+    const warning = FAR_END_PRIORITY.find((name) => call.farEndWarnings.includes(name));
+    if (!warning || !isInCall(call)) return nothing;
+    return html`<p part="far-end-quality" class="far-end-quality" role="status">
+      ${this.locale.messages.quality.farEnd[warning]}
+    </p>`;
+  }
+
   /** What the caller's page sent about the caller: names and values, as text only. */
   private renderContext(call: CallView): TemplateResult | typeof nothing {
     const entries = Object.entries(call.context ?? {});
@@ -483,6 +499,17 @@ export class SipPhone extends PhoneElement {
     </div>`;
   }
 }
+
+/** The far end's warnings, worst first: a broken connection, then no audio, then degraded audio. */
+const FAR_END_PRIORITY: readonly QualityWarningName[] = [
+  'ice-disconnected',
+  'no-inbound-packets',
+  'no-inbound-audio',
+  'high-loss',
+  'high-jitter',
+  'high-rtt',
+  'low-mos',
+];
 
 /** A call ringing here while another call is on screen. */
 function isWaiting(call: CallView): boolean {

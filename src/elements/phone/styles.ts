@@ -111,8 +111,14 @@ export const phoneStyles = css`
     color: var(--_muted-fg);
   }
 
-  .call-status {
+  .call-status,
+  .far-end-quality {
     margin: 0;
+  }
+
+  .far-end-quality {
+    font-size: 0.875rem;
+    font-weight: 600;
   }
 
   .answer-row {

@@ -32,6 +32,8 @@ export interface CallView {
   quality: QualitySample | null;
   /** Quality warnings up now. */
   warnings: readonly QualityWarningName[];
+  /** The far end's own warnings, as its phone reports them (the caller's line, for an agent). */
+  farEndWarnings: readonly QualityWarningName[];
   /**
    * The connection under the answered call: `reconnecting` while the engine waits for it,
    * `recovered` for a few seconds once the call is whole again, else undefined.
@@ -95,6 +97,7 @@ export function callViewOf(
     endCause: call.endCause,
     quality: call.quality.sample,
     warnings: call.quality.warnings,
+    farEndWarnings: call.quality.farEndWarnings,
     connection: call.reconnecting ? 'reconnecting' : recentlyRecovered ? 'recovered' : undefined,
   };
 }

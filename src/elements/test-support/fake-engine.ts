@@ -36,7 +36,7 @@ export class FakeCall implements CallHandle {
   reconnecting = false;
   readonly peerConnection = undefined;
   /** What `quality` returns; tests replace it and emit `quality` events with {@link emit}. */
-  quality: CallQuality = { sample: null, warnings: [], report: null };
+  quality: CallQuality = { sample: null, warnings: [], farEndWarnings: [], report: null };
   readonly sentDtmf: string[] = [];
   readonly holdRequests: boolean[] = [];
   private readonly events = new Emitter<CallEventMap>();

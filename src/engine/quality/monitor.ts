@@ -41,6 +41,7 @@ export class QualityMonitor implements CallQuality {
   private stopped = false;
   private latest: QualitySample | null = null;
   private finalReport: CallReport | null = null;
+  private farEnd: readonly QualityWarningName[] = [];
 
   constructor(private readonly options: QualityMonitorOptions) {}
 
@@ -50,6 +51,17 @@ export class QualityMonitor implements CallQuality {
 
   get warnings(): readonly QualityWarningName[] {
     return this.tracker?.active ?? [];
+  }
+
+  get farEndWarnings(): readonly QualityWarningName[] {
+    return this.farEnd;
+  }
+
+  /** The far end reported its warnings; true when they changed. */
+  setFarEnd(warnings: readonly QualityWarningName[]): boolean {
+    if (this.stopped || warnings.join() === this.farEnd.join()) return false;
+    this.farEnd = warnings;
+    return true;
   }
 
   get report(): CallReport | null {

@@ -188,5 +188,10 @@ export interface CallReport {
 export interface CallQuality {
   readonly sample: QualitySample | null;
   readonly warnings: readonly QualityWarningName[];
+  /**
+   * The far end's own warnings, as its phone last reported them (quality/far-end.ts): an
+   * agent sees the caller's line here. Empty when the far end reports nothing.
+   */
+  readonly farEndWarnings: readonly QualityWarningName[];
   readonly report: CallReport | null;
 }

@@ -273,6 +273,12 @@ export class FakeSbc {
     return { callId, final };
   }
 
+  /** The far end sends an INFO in the call `callId`; resolves with the phone's status. */
+  async info(callId: string, contentType: string, body: string): Promise<number> {
+    const response = await this.inDialog(callId, 'INFO', [`Content-Type: ${contentType}`], body);
+    return response.status;
+  }
+
   /**
    * A Replaces header naming the dialog of `callId` (RFC 3891 §6.1), as the media server
    * sends it to complete an attended transfer to this phone.

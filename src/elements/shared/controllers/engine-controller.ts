@@ -352,6 +352,7 @@ export class EngineController implements ReactiveController {
         state: refresh,
         quality: refresh,
         'quality-warning': refresh,
+        'far-end-quality': refresh,
         transfer: {
           before: (step) => this.transfers.set(call, step),
           after: () => this.refresh(),
