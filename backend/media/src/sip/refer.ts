@@ -34,6 +34,26 @@ const refuse = (status: number, reason: string): ReferTarget => ({ refusal: { st
  * implemented (501).
  */
 export function readReferTarget(request: SipRequest, domain: string): ReferTarget {
+  return readTarget(request, domain, undefined);
+}
+
+/**
+ * The participant a conference focus is asked to remove (RFC 4579 §5.5): a Refer-To whose
+ * URI carries `method=BYE`, otherwise checked as readReferTarget checks a transfer target
+ * (anything else there than BYE: 501).
+ */
+export function readDropTarget(request: SipRequest, domain: string): ReferTarget {
+  return readTarget(request, domain, 'BYE');
+}
+
+/** Whether the Refer-To of a REFER asks for a request other than INVITE (RFC 3515 §2.1). */
+export function refersWithMethod(request: SipRequest): boolean {
+  const values = getHeaderValues(request, 'refer-to');
+  const uri = values.length === 1 ? parseNameAddr(values[0]!)?.uri : undefined;
+  return uri !== undefined && parseSipUri(uri)?.params.has('method') === true;
+}
+
+function readTarget(request: SipRequest, domain: string, method: 'BYE' | undefined): ReferTarget {
   const values = getHeaderValues(request, 'refer-to');
   if (values.length === 0) return refuse(400, 'Missing Refer-To');
   if (values.length > 1) return refuse(400, 'More Than One Refer-To');
@@ -42,7 +62,13 @@ export function readReferTarget(request: SipRequest, domain: string): ReferTarge
   if (uri.includes('?')) return refuse(501, 'Attended Transfer Not Implemented');
   const parsed = parseSipUri(uri);
   if (!parsed || !/^sip:/i.test(uri)) return refuse(403, 'Refer-To Is Not A SIP URI');
-  if (parsed.params.has('method')) return refuse(501, 'Attended Transfer Not Implemented');
+  const asked = parsed.params.get('method');
+  if (method === undefined && asked !== undefined) {
+    return refuse(501, 'Attended Transfer Not Implemented');
+  }
+  if (method !== undefined && asked?.toUpperCase() !== method) {
+    return refuse(501, `Only method=${method}`);
+  }
   if (parsed.host.toLowerCase() !== domain.toLowerCase() || parsed.port !== undefined) {
     return refuse(403, 'Refer-To Outside Our Domain');
   }
