@@ -1,9 +1,10 @@
 /**
- * Blind transfer of an answered call: a REFER in its dialog (RFC 3515); the far end says
- * how the transfer goes in NOTIFYs whose body is the status line of its call to the
- * target (message/sipfrag, RFC 5589 §6). JsSIP's ReferSubscriber reads those.
+ * Blind transfer of an answered call: a REFER in its dialog (RFC 3515, refer.ts); the far
+ * end says how the transfer goes in NOTIFYs whose body is the status line of its call to
+ * the target (message/sipfrag, RFC 5589 §6).
  */
 import type { RTCSession } from 'jssip/lib/RTCSession';
+import { sendRefer } from './refer';
 import { targetUri } from './target';
 import type { PhoneError, TransferEvent, Unsubscribe } from './types';
 
@@ -41,17 +42,6 @@ export class CallTransfer {
   }
 }
 
-/** JsSIP's NOTIFY outcome: the status line of the far end's call to the target. */
-interface SipfragEvent {
-  status_line?: { status_code?: number | string; reason_phrase?: string };
-}
-
-/** JsSIP's answer to the REFER itself. */
-interface ReferReplyEvent {
-  response?: { status_code?: number; reason_phrase?: string } | null;
-  cause?: string;
-}
-
 function failure(target: string, sipStatus?: number, reason?: string): TransferEvent {
   const event: TransferEvent = { state: 'failed', target };
   if (sipStatus !== undefined && Number.isFinite(sipStatus)) event.sipStatus = sipStatus;
@@ -76,35 +66,20 @@ async function transferCall(context: TransferContext, target: string): Promise<T
   return outcome;
 }
 
-function refer(
+async function refer(
   context: TransferContext,
   session: RTCSession,
   uri: string,
   target: string,
 ): Promise<TransferEvent> {
-  return new Promise((resolve) => {
-    const settle = (event: TransferEvent): void => {
-      stopWaiting();
-      resolve(event);
-    };
-    const stopWaiting = context.onEnded(() =>
-      settle(failure(target, undefined, 'the call ended before the transfer did')),
-    );
-    try {
-      session.refer(uri, {
-        eventHandlers: {
-          requestSucceeded: () => context.emit({ state: 'trying', target }),
-          requestFailed: ({ response, cause }: ReferReplyEvent) =>
-            settle(failure(target, response?.status_code, response?.reason_phrase ?? cause)),
-          accepted: () => settle({ state: 'transferred', target }),
-          failed: ({ status_line }: SipfragEvent) =>
-            settle(failure(target, Number(status_line?.status_code), status_line?.reason_phrase)),
-        },
-      });
-    } catch (error) {
-      settle(failure(target, undefined, String(error)));
-    }
+  const outcome = await sendRefer(session, uri, {
+    onTrying: () => context.emit({ state: 'trying', target }),
+    onEnded: (handler) => context.onEnded(handler),
+    endedReason: 'the call ended before the transfer did',
   });
+  return outcome.ok
+    ? { state: 'transferred', target }
+    : failure(target, outcome.sipStatus, outcome.reason);
 }
 
 /** The error a failed transfer reports, with the SIP status when there is one. */

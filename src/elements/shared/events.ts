@@ -23,6 +23,7 @@ export interface SipEventDetails {
   'sip-quality-warning': CallEventMap['quality-warning'] & { call: CallHandle };
   'sip-call-report': { call: CallHandle; report: CallReport };
   'sip-call-transfer': CallEventMap['transfer'] & { call: CallHandle };
+  'sip-call-participant': CallEventMap['participant'] & { call: CallHandle };
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -48,5 +49,6 @@ declare global {
     'sip-quality-warning': CustomEvent<SipEventDetails['sip-quality-warning']>;
     'sip-call-report': CustomEvent<SipEventDetails['sip-call-report']>;
     'sip-call-transfer': CustomEvent<SipEventDetails['sip-call-transfer']>;
+    'sip-call-participant': CustomEvent<SipEventDetails['sip-call-participant']>;
   }
 }

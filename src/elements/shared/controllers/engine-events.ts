@@ -38,6 +38,7 @@ export const CALL_EVENTS: ForwardTable<CallEventMap, CallHandle> = {
   report: as('sip-call-report', (report, call) => ({ call, report })),
   ended: as('sip-call-ended', (ended, call) => ({ call, ...ended })),
   transfer: as('sip-call-transfer', (transfer, call) => ({ call, ...transfer })),
+  participant: as('sip-call-participant', (step, call) => ({ call, ...step })),
 };
 
 /** The element's own work on a forwarded event: before the page hears of it, and after. */
