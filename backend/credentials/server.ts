@@ -177,7 +177,12 @@ function mint(config: Config, user: string, ttlSeconds: number, role?: Role): Cr
   const expires = Math.floor(Date.now() / 1000) + ttlSeconds;
   const username = role === 'supervisor' ? `${expires}:${user}:${role}` : `${expires}:${user}`;
   const password = createHmac('sha1', config.secret).update(username).digest('base64');
-  const credentials: Credentials = { username, password, expires, uri: `sip:${user}@${config.domain}` };
+  const credentials: Credentials = {
+    username,
+    password,
+    expires,
+    uri: `sip:${user}@${config.domain}`,
+  };
   if (role) credentials.role = role;
   return credentials;
 }
@@ -297,6 +302,7 @@ function scryptAsync(password: string, account: AgentAccount): Promise<Buffer> {
 // Checked against when the agent does not exist, so a wrong name costs as much as a
 // wrong password and response times do not reveal which agents exist.
 const DECOY: AgentAccount = {
+  role: 'agent',
   n: 16384,
   r: 8,
   p: 1,

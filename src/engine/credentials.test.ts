@@ -97,7 +97,10 @@ describe('the role in the credentials', () => {
   });
   it('is supervisor when the username says so, and absent otherwise', () => {
     const supervisor = parseCredentials(body('1700000600:agent9:supervisor'), NOW);
-    expect(supervisor).toMatchObject({ ok: true, credentials: { user: 'agent9', role: 'supervisor' } });
+    expect(supervisor).toMatchObject({
+      ok: true,
+      credentials: { user: 'agent9', role: 'supervisor' },
+    });
     const agent = parseCredentials(body('1700000600:agent9'), NOW);
     expect(agent.ok && agent.credentials.role).toBe(undefined);
   });

@@ -49,9 +49,7 @@ export function sendRefer(
       stopWaiting();
       resolve(outcome);
     };
-    const stopWaiting = options.onEnded(() =>
-      settle(failed(undefined, options.endedReason)),
-    );
+    const stopWaiting = options.onEnded(() => settle(failed(undefined, options.endedReason)));
     try {
       session.refer(uri, {
         extraHeaders: options.extraHeaders ?? [],

@@ -70,7 +70,9 @@ export class Mixer {
   /** Counts so far of a member (a copy). */
   counts(id: string): MixCounts | undefined {
     const counts = this.members.get(id)?.counts;
-    return counts && { heard: { ...counts.heard }, mixedIn: counts.mixedIn, discarded: counts.discarded };
+    return (
+      counts && { heard: { ...counts.heard }, mixedIn: counts.mixedIn, discarded: counts.discarded }
+    );
   }
 
   /** One 20 ms frame a member sent: queued for every other member, unless it only listens. */

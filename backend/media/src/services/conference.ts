@@ -145,7 +145,12 @@ export class Conference {
     member.untie();
     const counts = this.mixer.leave(call.id);
     if (call.conference === this) call.conference = undefined;
-    const fields = { conferenceId: this.id, member: call.id, user: userOfLeg(call), role: member.role };
+    const fields = {
+      conferenceId: this.id,
+      member: call.id,
+      user: userOfLeg(call),
+      role: member.role,
+    };
     call.record('conference-leave', { ...fields, ...counts });
     for (const other of this.members.keys()) other.record('conference-leave', fields);
   }

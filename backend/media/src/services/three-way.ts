@@ -101,7 +101,10 @@ export class ThreeWayCalls {
    * Refer-To's own refusals, 403 for a party already in the call or a full call, 491 while
    * the agent's previous addition still rings.
    */
-  private acceptAdd(referrer: Call, request: SipRequest): { refusal: Refusal } | { target: string } {
+  private acceptAdd(
+    referrer: Call,
+    request: SipRequest,
+  ): { refusal: Refusal } | { target: string } {
     if (referrer.serviceName !== AGENT_SERVICE || referrer.state !== 'answered') {
       return { refusal: { status: 403, reason: 'Only Agents Add' } };
     }

@@ -78,7 +78,11 @@ export class BlindTransfers {
     const { transferee, bridge: current, target } = accepted;
     transferor.record('refer', { target });
     transferee.record('transfer', { by: transferor.id, target });
-    const subscription = referSubscription(transferor, tx.request, this.ctx.ivr.queue.ringTimeoutMs);
+    const subscription = referSubscription(
+      transferor,
+      tx.request,
+      this.ctx.ivr.queue.ringTimeoutMs,
+    );
     subscription.progress(100, 'Trying');
     const transfer: Transfer = {
       transferor,

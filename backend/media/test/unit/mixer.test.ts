@@ -84,7 +84,9 @@ describe('Mixer', () => {
     for (let i = 1; i <= 8; i++) mixer.hear('a', frame(i * 1000), 'PCMU');
     const heard: (number | undefined)[] = [];
     for (let i = 0; i < 6; i++) heard.push(level(mixer.frameFor('b', 'PCMU')));
-    expect(heard).toEqual([4000, 5000, 6000, 7000, 8000, undefined].map((v) => v && level(frame(v))));
+    expect(heard).toEqual(
+      [4000, 5000, 6000, 7000, 8000, undefined].map((v) => v && level(frame(v))),
+    );
   });
 
   it('forgets a member that leaves: its queued audio is not heard, its counts are returned', () => {

@@ -5,9 +5,9 @@ import type {
   CallEventMap,
   CallHandle,
   CallOptions,
+  ParticipantEvent,
   PhoneConfig,
   PhoneError,
-  ParticipantEvent,
   TransferEvent,
   Unsubscribe,
 } from '../../../engine/types.js';
