@@ -308,16 +308,21 @@ test('an agent signs in with its own password: an HttpOnly, Secure, SameSite=Non
 test("the account's role: a supervisor's username carries it under the HMAC, an agent's does not", async () => {
   // agents.mjs makes agent9 the lab's supervisor (the accounts file's role column).
   const supervisor = await signIn('agent9');
-  const minted = (await call('/credentials/agent', { origin: ALLOWED, cookie: supervisor.cookie }))
-    .json<MintedCredentials>();
+  const minted = (
+    await call('/credentials/agent', { origin: ALLOWED, cookie: supervisor.cookie })
+  ).json<MintedCredentials>();
   assert.match(minted.username, /^\d+:agent9:supervisor$/);
   assert.equal(minted.role, 'supervisor');
   assert.equal(minted.uri, 'sip:agent9@helpline.test');
-  assert.equal(minted.password, createHmac('sha1', SECRET).update(minted.username).digest('base64'));
+  assert.equal(
+    minted.password,
+    createHmac('sha1', SECRET).update(minted.username).digest('base64'),
+  );
 
   const agent = await signIn('agent2');
-  const plain = (await call('/credentials/agent', { origin: ALLOWED, cookie: agent.cookie }))
-    .json<MintedCredentials>();
+  const plain = (
+    await call('/credentials/agent', { origin: ALLOWED, cookie: agent.cookie })
+  ).json<MintedCredentials>();
   assert.match(plain.username, /^\d+:agent2$/);
   assert.equal(plain.role, 'agent');
 });
