@@ -137,9 +137,17 @@ describe('3-way calls and listen-in on a queue call', { timeout: 20_000 }, () =>
   it('refuses what it cannot do, with a final response and no NOTIFY', async () => {
     const call = await scene.bridgedCall('conf-refuse');
     const refusals: [string[], number, string][] = [
-      [['Refer-To: <sip:agent2@helpline.test>', 'X-Conference: merge'], 400, 'Unknown X-Conference'],
+      [
+        ['Refer-To: <sip:agent2@helpline.test>', 'X-Conference: merge'],
+        400,
+        'Unknown X-Conference',
+      ],
       [['Refer-To: <sip:agent1@helpline.test>', 'X-Conference: add'], 403, 'Already In The Call'],
-      [['Refer-To: <sip:agent2@elsewhere.example>', 'X-Conference: add'], 403, 'Refer-To Outside Our Domain'],
+      [
+        ['Refer-To: <sip:agent2@elsewhere.example>', 'X-Conference: add'],
+        403,
+        'Refer-To Outside Our Domain',
+      ],
       [DROP_AGENT2, 403, 'Not In A Conference'],
     ];
     for (const [headers, status, reason] of refusals) {
@@ -168,7 +176,7 @@ describe('3-way calls and listen-in on a queue call', { timeout: 20_000 }, () =>
     await scene.byeFromServer(party.callId);
   });
 
-  it("listens in: hears both legs, is never mixed in, and leaves the call as it was; 480 without a call", async () => {
+  it('listens in: hears both legs, is never mixed in, and leaves the call as it was; 480 without a call', async () => {
     const { server, caller } = scene;
     const listenInvite = (callId: string, mediaPort: number) =>
       inviteText({
@@ -179,7 +187,9 @@ describe('3-way calls and listen-in on a queue call', { timeout: 20_000 }, () =>
         mediaPort,
       });
     caller.send(listenInvite('listen-none', 9), server.sipPort);
-    const none = (await caller.next(isResponse('listen-none', 480))) as SipMessage & { reason: string };
+    const none = (await caller.next(isResponse('listen-none', 480))) as SipMessage & {
+      reason: string;
+    };
     expect(none.reason).toBe('Agent Not In A Call');
 
     const visitorRtp = await rtpPeer();
@@ -207,7 +217,10 @@ describe('3-way calls and listen-in on a queue call', { timeout: 20_000 }, () =>
 
     caller.send(inDialogText('BYE', ok, caller.port, 2, scene.branch()), server.sipPort);
     await caller.next(isResponse('listener', 200, 'BYE'));
-    const listener = await server.api.waitForEntry('listener', (e) => e.type === 'conference-leave');
+    const listener = await server.api.waitForEntry(
+      'listener',
+      (e) => e.type === 'conference-leave',
+    );
     const left = listener.timeline.find((e: Json) => e.type === 'conference-leave');
     expect(left).toMatchObject({ role: 'listener', mixedIn: 0 });
     expect(left.discarded).toBeGreaterThanOrEqual(5);

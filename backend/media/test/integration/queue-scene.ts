@@ -190,4 +190,3 @@ export class Scene {
     return this.server.api.call(callId).then((call: Json) => call.timeline);
   }
 }
-
