@@ -11,13 +11,18 @@ export interface EphemeralCredentials {
   password: string;
 }
 
-/** Credentials for `user` valid for `ttlS` seconds (a negative ttl gives expired ones). */
+/**
+ * Credentials for `user` valid for `ttlS` seconds (a negative ttl gives expired ones); a
+ * `role` is carried as the username's third field, as backend/credentials mints a supervisor's.
+ */
 export function ephemeralCredentials(
   secret: string,
   user: string,
   ttlS = 600,
+  role?: string,
 ): EphemeralCredentials {
-  const username = `${Math.floor(Date.now() / 1000) + ttlS}:${user}`;
+  const expiry = Math.floor(Date.now() / 1000) + ttlS;
+  const username = role === undefined ? `${expiry}:${user}` : `${expiry}:${user}:${role}`;
   return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
 }
 

@@ -34,7 +34,16 @@ interface Rate {
   burst: number;
 }
 
+/**
+ * What an account may do besides taking calls: a supervisor may also listen in on agents'
+ * calls. Kamailio enforces it (backend/kamailio/kamailio.cfg, route[LISTEN]) from the role
+ * the credentials' username carries (see mint()).
+ */
+export type Role = 'agent' | 'supervisor';
+const ROLES: readonly string[] = ['agent', 'supervisor'] satisfies Role[];
+
 interface AgentAccount {
+  role: Role;
   n: number;
   r: number;
   p: number;
@@ -64,6 +73,8 @@ interface Credentials {
   password: string;
   expires: number;
   uri: string;
+  /** Agents' credentials only: what the phone may offer (Kamailio decides from the username). */
+  role?: Role;
 }
 
 interface Session {
@@ -87,14 +98,19 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
-/** `agent:scrypt:N:r:p:salt:hash` lines (backend/credentials/agents.mjs writes them). */
+/**
+ * `agent:scrypt:N:r:p:salt:hash[:role]` lines (backend/credentials/agents.mjs writes them).
+ * The role column is optional: a line without it (files written before roles existed) is an
+ * agent.
+ */
 export function parseAgents(text: string, file: string): Map<string, AgentAccount> {
   const agents = new Map<string, AgentAccount>();
   for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const [name = '', kind, n, r, p, salt, hash, ...rest] = line.split(':');
+    const [name = '', kind, n, r, p, salt, hash, role = 'agent', ...rest] = line.split(':');
     const account = {
+      role: role as Role,
       n: Number(n),
       r: Number(r),
       p: Number(p),
@@ -104,11 +120,14 @@ export function parseAgents(text: string, file: string): Map<string, AgentAccoun
     const valid =
       AGENT_NAME.test(name) &&
       kind === 'scrypt' &&
+      ROLES.includes(role) &&
       rest.length === 0 &&
       [account.n, account.r, account.p].every((v) => Number.isInteger(v) && v > 0) &&
       account.salt.length >= 16 &&
       account.hash.length >= 16;
-    if (!valid) throw new Error(`${file}:${index + 1}: not an agent:scrypt:N:r:p:salt:hash line`);
+    if (!valid) {
+      throw new Error(`${file}:${index + 1}: not an agent:scrypt:N:r:p:salt:hash[:role] line`);
+    }
     agents.set(name, account);
   }
   return agents;
@@ -148,12 +167,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   };
 }
 
-/** auth_ephemeral: username "<expiry>:<user>", password base64(HMAC-SHA1(secret, username)). */
-function mint(config: Config, user: string, ttlSeconds: number): Credentials {
+/**
+ * auth_ephemeral: username "<expiry>:<user>", password base64(HMAC-SHA1(secret, username)).
+ * A supervisor's username carries the role as a third field, "<expiry>:<user>:supervisor":
+ * covered by the HMAC like the rest, so a browser cannot give itself the role, and read by
+ * Kamailio (route[CREDENTIAL_USER]). Other accounts' usernames are unchanged.
+ */
+function mint(config: Config, user: string, ttlSeconds: number, role?: Role): Credentials {
   const expires = Math.floor(Date.now() / 1000) + ttlSeconds;
-  const username = `${expires}:${user}`;
+  const username = role === 'supervisor' ? `${expires}:${user}:${role}` : `${expires}:${user}`;
   const password = createHmac('sha1', config.secret).update(username).digest('base64');
-  return { username, password, expires, uri: `sip:${user}@${config.domain}` };
+  const credentials: Credentials = {
+    username,
+    password,
+    expires,
+    uri: `sip:${user}@${config.domain}`,
+  };
+  if (role) credentials.role = role;
+  return credentials;
 }
 
 /**
@@ -271,6 +302,7 @@ function scryptAsync(password: string, account: AgentAccount): Promise<Buffer> {
 // Checked against when the agent does not exist, so a wrong name costs as much as a
 // wrong password and response times do not reveal which agents exist.
 const DECOY: AgentAccount = {
+  role: 'agent',
   n: 16384,
   r: 8,
   p: 1,
@@ -465,7 +497,8 @@ export function createHandler(config: Config) {
       case 'GET /credentials/agent': {
         const session = sessions.get(sessionId);
         if (!session) throw new HttpError(401, 'sign in first (POST /session)');
-        send(res, 200, mint(config, session.agent, requestedTtl(config, url)));
+        const role = config.agents.get(session.agent)?.role ?? 'agent';
+        send(res, 200, mint(config, session.agent, requestedTtl(config, url), role));
         return;
       }
       case 'POST /session':

@@ -34,12 +34,14 @@ const SECURITY_HEADERS: Record<string, string | RegExp> = {
 
 /** What /credentials/visitor and /credentials/agent answer. */
 interface MintedCredentials {
-  /** `<expiry>:<user>` (auth_ephemeral). */
+  /** `<expiry>:<user>` (auth_ephemeral), `<expiry>:<user>:supervisor` for a supervisor. */
   username: string;
   password: string;
   /** Epoch seconds. */
   expires: number;
   uri: string;
+  /** Agents' credentials only. */
+  role?: 'agent' | 'supervisor';
 }
 
 /** What /session answers: the signed-in agent. */
@@ -301,6 +303,28 @@ test('an agent signs in with its own password: an HttpOnly, Secure, SameSite=Non
   assert.equal(session.json<SessionAnswer>().agent, 'agent1');
   const short = await call('/credentials/agent?ttl=30', { origin: ALLOWED, cookie });
   assert.ok(short.json<MintedCredentials>().expires - Date.now() / 1000 <= 30);
+});
+
+test("the account's role: a supervisor's username carries it under the HMAC, an agent's does not", async () => {
+  // agents.mjs makes agent9 the lab's supervisor (the accounts file's role column).
+  const supervisor = await signIn('agent9');
+  const minted = (
+    await call('/credentials/agent', { origin: ALLOWED, cookie: supervisor.cookie })
+  ).json<MintedCredentials>();
+  assert.match(minted.username, /^\d+:agent9:supervisor$/);
+  assert.equal(minted.role, 'supervisor');
+  assert.equal(minted.uri, 'sip:agent9@helpline.test');
+  assert.equal(
+    minted.password,
+    createHmac('sha1', SECRET).update(minted.username).digest('base64'),
+  );
+
+  const agent = await signIn('agent2');
+  const plain = (
+    await call('/credentials/agent', { origin: ALLOWED, cookie: agent.cookie })
+  ).json<MintedCredentials>();
+  assert.match(plain.username, /^\d+:agent2$/);
+  assert.equal(plain.role, 'agent');
 });
 
 test("a session for agent1 cannot mint agent2's credentials", async () => {

@@ -39,9 +39,9 @@ const SECRET = readFileSync(join(RUN_DIR, 'secret'), 'utf8').trim();
 /** auth_ephemeral credentials minted locally (ttl < 0 gives expired ones). */
 export function ephemeral(
   user: string,
-  { ttl = 600, secret = SECRET }: { ttl?: number; secret?: string } = {},
+  { ttl = 600, secret = SECRET, role }: { ttl?: number; secret?: string; role?: string } = {},
 ): EphemeralCredentials {
-  return ephemeralCredentials(secret, user, ttl);
+  return ephemeralCredentials(secret, user, ttl, role);
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'backend-test-'));

@@ -11,6 +11,7 @@ import { RemoteHold } from './hold-music';
 import { boundIceGathering, iceBounds } from './ice';
 import { LocalMedia } from './local-media';
 import { acquireMicrophone, stopStream } from './media';
+import { CallParticipants } from './participants';
 import { farEndReport, QUALITY_INFO_TYPE, readFarEndReport } from './quality/far-end';
 import { QualityMonitor } from './quality/monitor';
 import { CallRecovery, lostEnd } from './recovery';
@@ -30,6 +31,7 @@ import type {
   CallState,
   EndCause,
   HoldState,
+  ParticipantEvent,
   PhoneError,
   RemoteIdentity,
   TransferEvent,
@@ -74,6 +76,15 @@ export class Call implements CallHandle {
     onEnded: (handler) => this.events.on('ended', handler),
     emit: (event) => this.events.emit('transfer', event),
     leave: () => this.terminate({}, { cause: 'transferred', message: endMessage('transferred') }),
+    report: (error) => this.events.emit('error', error),
+  });
+  private readonly parties = new CallParticipants({
+    session: () => (this.answered ? this.session : undefined),
+    domain: () => this.owner.config.domain,
+    isEnded: () => this.ended,
+    onEnded: (handler) => this.events.on('ended', handler),
+    emit: (event) => this.events.emit('participant', event),
+    changed: (participants) => this.events.emit('participants', { participants }),
     report: (error) => this.events.emit('error', error),
   });
   /** Sends the call again with fresh credentials after an auth refusal; used once. */
@@ -391,6 +402,21 @@ export class Call implements CallHandle {
   /** The call meant to take this one's place did not get through: this one goes on. */
   keepPlace(): void {
     if (this.pendingEnd?.cause === 'replaced') this.pendingEnd = undefined;
+  }
+
+  /** The parties added to the call (participants.ts). */
+  get participants(): readonly string[] {
+    return this.parties.participants;
+  }
+
+  /** 3-way call: adds a party to the answered call (participants.ts). */
+  addParticipant(target: string): Promise<ParticipantEvent> {
+    return this.parties.add(target);
+  }
+
+  /** Drops a party added before; this call goes on. */
+  removeParticipant(target: string): Promise<ParticipantEvent> {
+    return this.parties.remove(target);
   }
 
   /** End the call without a SIP exchange (it never reached the far end). */

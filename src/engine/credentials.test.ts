@@ -80,6 +80,30 @@ describe('userFromUsername', () => {
     expect(userFromUsername('agent1')).toBe('agent1');
     expect(userFromUsername('a:b')).toBe('a:b');
   });
+
+  it("takes a supervisor's role field off the user", () => {
+    expect(userFromUsername('1700000600:agent9:supervisor')).toBe('agent9');
+    // Only that role: anything else stays part of the (then refused) user.
+    expect(userFromUsername('1700000600:agent9:admin')).toBe('agent9:admin');
+  });
+});
+
+describe('the role in the credentials', () => {
+  const body = (username: string) => ({
+    username,
+    password: 'secret',
+    expires: NOW / 1000 + 600,
+    uri: 'sip:agent9@helpline.test',
+  });
+  it('is supervisor when the username says so, and absent otherwise', () => {
+    const supervisor = parseCredentials(body('1700000600:agent9:supervisor'), NOW);
+    expect(supervisor).toMatchObject({
+      ok: true,
+      credentials: { user: 'agent9', role: 'supervisor' },
+    });
+    const agent = parseCredentials(body('1700000600:agent9'), NOW);
+    expect(agent.ok && agent.credentials.role).toBe(undefined);
+  });
 });
 
 describe('refreshDelay', () => {

@@ -22,6 +22,12 @@ export interface SipCredentials {
   uri: string | undefined;
   /** When the credentials stop working, ms since epoch; undefined = never. */
   expiresAt: number | undefined;
+  /**
+   * `supervisor` when the username carries that role (`"<expiry>:<user>:supervisor"`, minted
+   * by backend/credentials): the phone may then listen in on agents' calls. Only a hint for
+   * what to offer: the SBC decides from the same, HMAC-covered, username.
+   */
+  role?: 'supervisor';
 }
 
 export type CredentialsResult =
@@ -43,7 +49,8 @@ export const MIN_REFRESH_DELAY_MS = 5000;
  */
 export const REFRESH_MARGIN_MS = 15_000;
 
-const EPHEMERAL_USERNAME = /^(\d+):(.+)$/;
+/** `<expiry>:<user>`, or `<expiry>:<user>:supervisor` for a supervisor. */
+const EPHEMERAL_USERNAME = /^(\d+):(.+?)(:supervisor)?$/;
 /** `sip:user@host[:port]`, nothing else (no parameters, no display name). */
 const SIP_URI = /^sips?:([^@:;?>\s]+)@([a-z0-9.-]+(?::\d+)?)$/i;
 
@@ -51,7 +58,10 @@ function failure(message: string, cause?: unknown): { ok: false; error: PhoneErr
   return { ok: false, error: { code: 'credentials-failed', message, cause } };
 }
 
-/** The SIP user inside a user name: `"1700000000:agent1"` → `"agent1"`. */
+/**
+ * The SIP user inside a user name: `"1700000000:agent1"` → `"agent1"`, also for a
+ * supervisor's `"1700000000:agent9:supervisor"` → `"agent9"`.
+ */
 export function userFromUsername(username: string): string {
   return EPHEMERAL_USERNAME.exec(username)?.[2] ?? username;
 }
@@ -83,10 +93,15 @@ export function parseCredentials(body: unknown, now: number): CredentialsResult 
       `The credentials service returned a uri that is not sip:${user}@<domain> (the user of the username): got ${typeof uri === 'string' ? `'${uri.slice(0, 120)}'` : typeof uri}.`,
     );
   }
-  return {
-    ok: true,
-    credentials: { username, password, user, uri: uri as string | undefined, expiresAt },
+  const credentials: SipCredentials = {
+    username,
+    password,
+    user,
+    uri: uri as string | undefined,
+    expiresAt,
   };
+  if (EPHEMERAL_USERNAME.exec(username)?.[3]) credentials.role = 'supervisor';
+  return { ok: true, credentials };
 }
 
 function identityMatches(uri: unknown, user: string): boolean {

@@ -218,6 +218,24 @@ export class Phone {
   }
 
   /**
+   * `supervisor` when the phone's credentials carry that role (backend/credentials mints it
+   * into the username): such a phone may {@link listen} in on agents' calls. The SBC checks
+   * the role itself; this only says what to offer.
+   */
+  get role(): 'supervisor' | undefined {
+    return this.applied?.role;
+  }
+
+  /**
+   * Supervisor listen-in: calls `listen-<agent>`, whose media server adds this call to the
+   * agent's call as a listener (hears both sides, is never heard). The SBC refuses it (403)
+   * unless the credentials carry the supervisor role; 480 when the agent has no call.
+   */
+  listen(agent: string): CallHandle {
+    return this.call(`listen-${agent.trim()}`);
+  }
+
+  /**
    * Fetch new credentials now (the host renewed its session, say) and use them for every
    * new request; calls in progress keep theirs, a registered phone re-registers. Resolves
    * once done; a failure arrives as an `error` event. The phone also does this by itself

@@ -1,5 +1,5 @@
 /**
- * Transfer of an answered call: a REFER in its dialog (RFC 3515); the far end says how the
+ * Transfer of an answered call: a REFER in its dialog (RFC 3515, refer.ts); the far end says how the
  * transfer goes in NOTIFYs whose body is the status line of its call to the target
  * (message/sipfrag, RFC 5589 §6). JsSIP's ReferSubscriber reads those. Blind: the REFER
  * names the target. Attended (RFC 5589 §7): it names the party of another call (the
@@ -7,6 +7,7 @@
  * transferred call in place of the consultation, which it then ends (RFC 3891).
  */
 import type { RTCSession } from 'jssip/lib/RTCSession';
+import { sendRefer } from './refer';
 import { targetUri } from './target';
 import type { PhoneError, TransferEvent, Unsubscribe } from './types';
 
@@ -53,17 +54,6 @@ export class CallTransfer {
     else if (!this.context.isEnded()) this.context.report(transferError(outcome));
     return outcome;
   }
-}
-
-/** JsSIP's NOTIFY outcome: the status line of the far end's call to the target. */
-interface SipfragEvent {
-  status_line?: { status_code?: number | string; reason_phrase?: string };
-}
-
-/** JsSIP's answer to the REFER itself. */
-interface ReferReplyEvent {
-  response?: { status_code?: number; reason_phrase?: string } | null;
-  cause?: string;
 }
 
 function failure(
@@ -115,7 +105,7 @@ async function attendedTransfer(
   return outcome;
 }
 
-function refer(
+async function refer(
   context: TransferContext,
   session: RTCSession,
   uri: string,
@@ -123,30 +113,15 @@ function refer(
   replaces?: RTCSession,
 ): Promise<TransferEvent> {
   const attended = replaces ? ({ attended: true } as const) : {};
-  return new Promise((resolve) => {
-    const settle = (event: TransferEvent): void => {
-      stopWaiting();
-      resolve({ ...event, ...attended });
-    };
-    const stopWaiting = context.onEnded(() =>
-      settle(failure(target, undefined, 'the call ended before the transfer did')),
-    );
-    try {
-      session.refer(uri, {
-        ...(replaces ? { replaces } : {}),
-        eventHandlers: {
-          requestSucceeded: () => context.emit({ state: 'trying', target, ...attended }),
-          requestFailed: ({ response, cause }: ReferReplyEvent) =>
-            settle(failure(target, response?.status_code, response?.reason_phrase ?? cause)),
-          accepted: () => settle({ state: 'transferred', target }),
-          failed: ({ status_line }: SipfragEvent) =>
-            settle(failure(target, Number(status_line?.status_code), status_line?.reason_phrase)),
-        },
-      });
-    } catch (error) {
-      settle(failure(target, undefined, String(error)));
-    }
+  const outcome = await sendRefer(session, uri, {
+    ...(replaces ? { replaces } : {}),
+    onTrying: () => context.emit({ state: 'trying', target, ...attended }),
+    onEnded: (handler) => context.onEnded(handler),
+    endedReason: 'the call ended before the transfer did',
   });
+  return outcome.ok
+    ? { state: 'transferred', target, ...attended }
+    : { ...failure(target, outcome.sipStatus, outcome.reason), ...attended };
 }
 
 /** The error a failed transfer reports, with the SIP status when there is one. */

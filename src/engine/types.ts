@@ -175,6 +175,7 @@ export type ErrorCode =
   | 'dtmf-failed'
   | 'hold-failed'
   | 'transfer-failed'
+  | 'participant-failed'
   | 'autoplay-blocked'
   | 'insecure-credentials';
 
@@ -302,6 +303,25 @@ export interface CallEventMap {
   connection: CallConnectionEvent;
   /** A transfer was accepted by the far end, then succeeded or failed. */
   transfer: TransferEvent;
+  /** A step of adding a party to the call or dropping one (see {@link CallHandle.addParticipant}). */
+  participant: ParticipantEvent;
+  /** The parties added to the call changed (see {@link CallHandle.participants}). */
+  participants: { participants: readonly string[] };
+}
+
+/**
+ * How adding a party to a call goes: `adding` (the request is out), then `added` (the
+ * party answered and hears the call) or `add-failed`; dropping one ends `dropped` or
+ * `drop-failed`. A failure leaves the call as it was.
+ */
+export interface ParticipantEvent {
+  state: 'adding' | 'added' | 'add-failed' | 'dropped' | 'drop-failed';
+  /** The party as given. */
+  target: string;
+  /** A failure's SIP status: the refusal of the request, or the party's call's status. */
+  sipStatus?: number;
+  /** A failure's reason phrase, or why nothing was sent. */
+  reason?: string;
 }
 
 /**
@@ -368,6 +388,19 @@ export interface CallHandle {
    * transfer leaves both as they were and also emits `transfer-failed`.
    */
   transfer(target: string | CallHandle): Promise<TransferEvent>;
+  /**
+   * The parties added to this answered call (3-way call) and not dropped, as given to
+   * {@link addParticipant}.
+   */
+  readonly participants: readonly string[];
+  /**
+   * Adds a party (a user such as `'agent8'`) to the answered call: a 3-way call in the
+   * media server. Resolves with the outcome (also `participant` events, and
+   * `participant-failed` errors).
+   */
+  addParticipant(target: string): Promise<ParticipantEvent>;
+  /** Drops a party added before: their call ends, this one goes on. */
+  removeParticipant(target: string): Promise<ParticipantEvent>;
   on<K extends keyof CallEventMap>(
     event: K,
     handler: (payload: CallEventMap[K]) => void,

@@ -72,6 +72,20 @@ export interface Messages {
    */
   completeTransfer: (to: string) => string;
   completeTransferCall: (who: string, to: string) => string;
+  /**
+   * `<sip-phone>`'s 3-way call: the Add button, the form's label and submit, the status
+   * while the party rings, the list of parties, its Drop buttons (accessible name with the
+   * party); supervisor listen-in: the form's label and its submit.
+   */
+  addToCall: string;
+  addParty: string;
+  addCall: string;
+  adding: (who: string) => string;
+  participants: string;
+  drop: string;
+  dropParty: (who: string) => string;
+  listenTo: string;
+  listenCall: string;
   /** The caller's context (what the caller's page sent), as a list of names and values. */
   callerDetails: string;
   /** `<sip-phone>` with several calls: the list of the calls not on screen. */

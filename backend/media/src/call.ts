@@ -26,6 +26,7 @@ import type { Sound } from './media/sounds.js';
 import { type FrameSource, LoopPlayer, PromptPlayer, silence } from './media/sources.js';
 import { safeTimeout } from './safe.js';
 import type { Bridge } from './services/bridge.js';
+import type { Conference } from './services/conference.js';
 import type { Dialog } from './sip/dialog.js';
 import {
   getHeader,
@@ -91,6 +92,8 @@ export class Call implements FrameSource {
   serviceSource: FrameSource = silence;
   /** The bridge this leg is in (services/bridge.ts), until it is released. */
   bridge: Bridge | undefined;
+  /** The conference this leg is in (services/conference.ts), until it leaves it. */
+  conference: Conference | undefined;
   /** Gives up a call that is not answered yet: a final response to the INVITE, or a CANCEL. */
   abortRinging: (() => void) | undefined;
   /** The `ended` reason when the remote's BYE ends the call (`transferred` once it did). */

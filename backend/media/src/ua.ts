@@ -10,6 +10,8 @@ import { lookupService } from './ivr/config.js';
 import type { NegotiatedMedia } from './media/rtp-session.js';
 import { SdpError } from './media/sdp.js';
 import { safely, safeTimeout } from './safe.js';
+import { activeCallOf, listenedAgent } from './services/listen.js';
+import { isConferenceRefer, ThreeWayCalls } from './services/three-way.js';
 import { BlindTransfers } from './services/transfer.js';
 import { buildResponse, newBranch, randomToken } from './sip/builders.js';
 import { Dialog } from './sip/dialog.js';
@@ -80,12 +82,14 @@ export class UserAgent {
   readonly history: Call[] = [];
   private readonly housekeepingTimer: NodeJS.Timeout;
   private readonly transfers: BlindTransfers;
+  private readonly threeWay: ThreeWayCalls;
 
   constructor(
     private readonly ctx: CallContext,
     private readonly createService: ServiceFactory,
   ) {
     this.transfers = new BlindTransfers(ctx, this);
+    this.threeWay = new ThreeWayCalls(ctx, this);
     ctx.transport.onMessage = (message, source) => {
       try {
         this.receive(message, source);
@@ -163,7 +167,11 @@ export class UserAgent {
         this.inDialog(tx, (call) => this.info(call, tx));
         return;
       case 'REFER':
-        this.inDialog(tx, (call) => this.transfers.refer(call, tx));
+        this.inDialog(tx, (call) =>
+          isConferenceRefer(request)
+            ? this.threeWay.refer(call, tx)
+            : this.transfers.refer(call, tx),
+        );
         return;
       case 'NOTIFY':
         // In Allow beside REFER, as transfer-capable UAs list both (RFC 5589's examples), but
@@ -214,9 +222,15 @@ export class UserAgent {
     const request = tx.request;
     const callId = getHeader(request, 'call-id')!;
     const serviceName = parseSipUri(request.uri)?.user ?? '';
-    const service = lookupService(this.ctx.ivr, serviceName);
-    if (!service) {
+    // Listen-in (services/listen.ts) is a number per agent, answered at once, not an IVR entry.
+    const listened = listenedAgent(serviceName);
+    const service = listened === undefined ? lookupService(this.ctx.ivr, serviceName) : undefined;
+    if (!service && listened === undefined) {
       tx.respond(404, { reason: `No service ${serviceName.slice(0, 40)}` });
+      return;
+    }
+    if (listened !== undefined && !activeCallOf(this, listened)) {
+      tx.respond(480, { reason: 'Agent Not In A Call' });
       return;
     }
     const unsupported = getHeaderValues(request, 'require').filter(
@@ -286,7 +300,7 @@ export class UserAgent {
     call.abortRinging = () => {
       if (!tx.isFinal) tx.respond(480, { toTag: call.dialog?.localTag });
     };
-    if (service.ringMs === 0) {
+    if (!service || service.ringMs === 0) {
       call.answer(tx, answerSdp);
       return;
     }

@@ -491,6 +491,8 @@ describe('<sip-phone> language and accessibility', () => {
         id: 'call-1',
         context: undefined,
         transfer: undefined,
+        participants: [],
+        participantStep: undefined,
         direction: 'outgoing',
         state: 'early-media',
         hold: 'none',
@@ -956,5 +958,125 @@ describe('<sip-phone> transfer', () => {
     expect(buttonNamed(el, 'Transferir la llamada')).toBeDefined();
     expect(buttonNamed(el, 'Consultar antes')).toBeDefined();
     expect(text(el, 'label[for="transfer-target"]')).toBe('Transferir a');
+  });
+});
+
+describe('<sip-phone> 3-way call', () => {
+  const ANN = { uri: 'sip:ann@helpline.test', user: 'ann', displayName: 'Ann' };
+
+  async function inCall(attributes: Record<string, string> = VALID_CONFIG) {
+    const el = await readyPhone(attributes);
+    const call = lastPhone().ring(ANN);
+    await call.answer();
+    await el.updateComplete;
+    return { el, call };
+  }
+
+  it('adds a typed party from the keyboard, says so while it rings, and is axe clean', async () => {
+    const events = collect<{ state: string; target: string }>(document, 'sip-call-participant');
+    const { el, call } = await inCall();
+    const toggle = shadow(el, '[part="add-toggle"]');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    toggle.focus();
+    await userEvent.keyboard('{Enter}');
+    await el.updateComplete;
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+
+    await userEvent.type(shadow<HTMLInputElement>(el, '[part="add-input"]'), 'agent8{Enter}');
+    await el.updateComplete;
+    expect(call.participantRequests).toEqual(['add agent8']);
+    expect(events.map((e) => [e.state, e.target])).toEqual([['adding', 'agent8']]);
+    expect(text(el, '[part="call-status"]')).toBe('Adding agent8…');
+    expect(shadow<HTMLButtonElement>(el, '[part="add-submit"]').disabled).toBe(true);
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('lists the parties in the call, each with a Drop button, and offers the others', async () => {
+    const { el, call } = await inCall({ ...VALID_CONFIG, 'transfer-targets': 'agent8, agent9' });
+    call.emit('participant', { state: 'added', target: 'agent8' });
+    call.setParticipants(['agent8']);
+    await userEvent.click(buttonNamed(el, 'Add to call'));
+    await el.updateComplete;
+
+    expect(text(el, '[part="call-status"]')).toBe('In call with Ann');
+    expect(text(el, '[part="participant-name"]')).toBe('agent8');
+    const offered = [...(el.shadowRoot?.querySelectorAll('[part="add-target"]') ?? [])];
+    expect(offered.map((b) => b.textContent?.trim())).toEqual(['agent9']);
+    expect(await axeViolations(el)).toEqual([]);
+
+    await userEvent.click(buttonNamed(el, 'Drop agent8'));
+    expect(call.participantRequests).toEqual(['drop agent8']);
+    call.setParticipants([]);
+    await el.updateComplete;
+    expect(el.shadowRoot?.querySelector('[part="participants"]')).toBeNull();
+  });
+
+  it('an empty party sends nothing; a failed addition is explained, the call goes on', async () => {
+    const { el, call } = await inCall();
+    await userEvent.click(buttonNamed(el, 'Add to call'));
+    await el.updateComplete;
+    await userEvent.click(buttonNamed(el, 'Add'));
+    expect(call.participantRequests).toEqual([]);
+    expect(el.shadowRoot?.activeElement?.id).toBe('add-target');
+
+    call.emit('participant', { state: 'add-failed', target: 'agent5', sipStatus: 480 });
+    call.emit('error', { code: 'participant-failed', message: 'Could not add agent5 (SIP 480).' });
+    await el.updateComplete;
+    expect(text(el, '[part="error"]')).toContain(
+      'Nobody was added or dropped; the call goes on as it was.',
+    );
+    expect(text(el, '[part="call-status"]')).toBe('In call with Ann');
+    expect(shadow<HTMLButtonElement>(el, '[part="add-submit"]').disabled).toBe(false);
+  });
+
+  it('speaks Spanish', async () => {
+    const { el, call } = await inCall({ ...VALID_CONFIG, lang: 'es' });
+    call.setParticipants(['agent8']);
+    await userEvent.click(buttonNamed(el, 'Añadir a la llamada'));
+    await el.updateComplete;
+    expect(text(el, 'label[for="add-target"]')).toBe('A quién añadir');
+    expect(buttonNamed(el, 'Añadir')).toBeDefined();
+    expect(buttonNamed(el, 'Quitar a agent8')).toBeDefined();
+    call.emit('participant', { state: 'adding', target: 'agent9' });
+    await el.updateComplete;
+    expect(text(el, '[part="call-status"]')).toBe('Añadiendo a agent9…');
+  });
+});
+
+describe('<sip-phone> supervisor listen-in', () => {
+  it('is offered only when the credentials carry the supervisor role', async () => {
+    const el = await readyPhone();
+    expect(el.shadowRoot?.querySelector('[part="listen-form"]')).toBeNull();
+
+    lastPhone().role = 'supervisor';
+    lastPhone().setRegistration('registered');
+    await el.updateComplete;
+    expect(text(el, 'label[for="listen-agent"]')).toBe('Listen to agent');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('listens to the typed agent from the keyboard; an empty name sends nothing', async () => {
+    const el = await readyPhone();
+    lastPhone().role = 'supervisor';
+    lastPhone().setRegistration('registered');
+    await el.updateComplete;
+    await userEvent.click(buttonNamed(el, 'Listen in'));
+    expect(lastPhone().commands).not.toContain('call listen-');
+    expect(el.shadowRoot?.activeElement?.id).toBe('listen-agent');
+
+    await userEvent.type(shadow<HTMLInputElement>(el, '[part="listen-input"]'), 'agent7{Enter}');
+    await expect.poll(() => lastPhone().commands).toContain('call listen-agent7');
+    await el.updateComplete;
+    // The listening call is the call on screen; the form gives way to it.
+    expect(el.shadowRoot?.querySelector('[part="listen-form"]')).toBeNull();
+  });
+
+  it('speaks Spanish', async () => {
+    const el = await readyPhone({ ...VALID_CONFIG, lang: 'es' });
+    lastPhone().role = 'supervisor';
+    lastPhone().setRegistration('registered');
+    await el.updateComplete;
+    expect(text(el, 'label[for="listen-agent"]')).toBe('Escuchar al agente');
+    expect(buttonNamed(el, 'Escuchar')).toBeDefined();
   });
 });

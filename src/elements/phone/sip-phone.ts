@@ -20,6 +20,7 @@ import {
   type PhoneView,
   remoteLabel,
 } from '../shared/view-state.js';
+import { renderAddParty, renderListen } from './render-conference.js';
 import { phoneStyles } from './styles.js';
 
 /**
@@ -43,6 +44,8 @@ import { phoneStyles } from './styles.js';
  * @event sip-call-report - The end-of-call quality report. `detail: { call, report }`.
  * @event sip-call-transfer - A transfer's step: `trying`, then `transferred` (the call then
  * ends) or `failed`. `detail: { call, state, target, sipStatus?, reason? }`.
+ * @event sip-call-participant - A step of a 3-way call: `adding`, then `added` or
+ * `add-failed`; `dropped` or `drop-failed`. `detail: { call, state, target, sipStatus?, reason? }`.
  *
  * @event sip-far-end-quality - The far end's phone reported its quality warnings (the
  *   caller's line, for an agent). `detail: { call, warnings }`.
@@ -91,6 +94,18 @@ import { phoneStyles } from './styles.js';
  *   transfer's consultation.
  * @csspart transfer-complete - On a held call, while another is on screen: transfers the
  *   held call to the party on screen (attended transfer), and both calls end.
+ * @csspart add-toggle - Opens or closes the "Add to call" form (answered calls).
+ * @csspart add-form - The form that adds a party to the call (3-way call).
+ * @csspart add-input - The party to add.
+ * @csspart add-target - Each one-press party (from `transfer-targets`).
+ * @csspart add-submit - Adds the typed party.
+ * @csspart participants - The parties added to the call.
+ * @csspart participant - Each party added.
+ * @csspart participant-name - A party's name.
+ * @csspart drop - Drops a party from the call.
+ * @csspart listen-form - A supervisor's listen-in form (shown when the credentials carry the role).
+ * @csspart listen-input - The agent to listen to.
+ * @csspart listen-submit - Starts listening in.
  *
  * @cssproperty --sip-accent - Accent colour.
  * @cssproperty --sip-accent-fg - Text on the accent colour.
@@ -132,6 +147,9 @@ export class SipPhone extends PhoneElement {
   @state() private target = '';
   @state() private transferOpen = false;
   @state() private transferTarget = '';
+  @state() private addOpen = false;
+  @state() private addTarget = '';
+  @state() private listenAgent = '';
 
   protected override readonly extraConfigProperties = ['maxCalls'];
 
@@ -146,7 +164,10 @@ export class SipPhone extends PhoneElement {
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     // The transfer form belongs to the answered call on screen: gone with it.
-    if (!isInCall(this.engine.view.call)) this.transferOpen = false;
+    if (!isInCall(this.engine.view.call)) {
+      this.transferOpen = false;
+      this.addOpen = false;
+    }
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -183,6 +204,7 @@ export class SipPhone extends PhoneElement {
           ? this.renderDialForm(view)
           : nothing
       }
+      ${view.call ? nothing : this.renderListen(view)}
       ${this.renderOtherCalls(view.otherCalls, view.call)}
     </section>`;
   }
@@ -354,7 +376,49 @@ export class SipPhone extends PhoneElement {
       ${incoming ? this.renderAnswerRow() : nothing}
       ${!incoming && call.state !== 'ended' ? renderCallControls(this.callControlsInput(call)) : nothing}
       ${isInCall(call) ? this.renderTransfer(call) : nothing}
+      ${isInCall(call) ? this.renderAddParty(call) : nothing}
     </div>`;
+  }
+
+  /** 3-way call: Add to call, and the parties added with their Drop buttons. */
+  private renderAddParty(call: CallView): TemplateResult {
+    return renderAddParty({
+      call,
+      t: this.locale.messages,
+      open: this.addOpen,
+      value: this.addTarget,
+      targets: this.transferTargets,
+      toggle: () => {
+        this.addOpen = !this.addOpen;
+      },
+      input: (value) => {
+        this.addTarget = value;
+      },
+      add: (target) => {
+        const trimmed = target.trim();
+        if (trimmed) this.engine.addParticipant(trimmed);
+        else this.renderRoot.querySelector<HTMLInputElement>('#add-target')?.focus();
+      },
+      drop: (target) => this.engine.removeParticipant(target),
+    });
+  }
+
+  /** A supervisor's listen-in, beside the dial form. */
+  private renderListen(view: PhoneView): TemplateResult | typeof nothing {
+    if (this.engine.role !== 'supervisor') return nothing;
+    return renderListen({
+      t: this.locale.messages,
+      value: this.listenAgent,
+      disabled: !isReadyToCall(view.registration) || view.placing,
+      input: (value) => {
+        this.listenAgent = value;
+      },
+      listen: (agent) => {
+        const trimmed = agent.trim();
+        if (trimmed) void this.engine.listen(trimmed);
+        else this.renderRoot.querySelector<HTMLInputElement>('#listen-agent')?.focus();
+      },
+    });
   }
 
   /** The Transfer button, and its form: a target typed or picked from `transfer-targets`. */

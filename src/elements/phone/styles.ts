@@ -136,6 +136,22 @@ export const phoneStyles = css`
     gap: 0.5rem;
   }
 
+  .participants {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: flex;
+    flex-direction: column;
+    gap: 0.5rem;
+  }
+
+  .participant {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.5rem;
+  }
+
   .transfer-targets,
   .transfer-actions {
     display: flex;

@@ -21,6 +21,10 @@ export interface PhoneApi {
   /** Warm up (connect) on visitor intent, before the call is placed. */
   prepare(): Promise<void> | void;
   call(target: string, options?: CallOptions): CallHandle;
+  /** `supervisor` when the phone's credentials carry that role (it may then listen in). */
+  readonly role: 'supervisor' | undefined;
+  /** Supervisor listen-in: a call that hears `agent`'s call, both sides, without being heard. */
+  listen(agent: string): CallHandle;
   unlockAudio(): Promise<void> | void;
   on<K extends keyof PhoneEventMap>(
     event: K,

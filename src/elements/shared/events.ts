@@ -24,6 +24,7 @@ export interface SipEventDetails {
   'sip-call-report': { call: CallHandle; report: CallReport };
   'sip-call-transfer': CallEventMap['transfer'] & { call: CallHandle };
   'sip-far-end-quality': CallEventMap['far-end-quality'] & { call: CallHandle };
+  'sip-call-participant': CallEventMap['participant'] & { call: CallHandle };
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -50,5 +51,6 @@ declare global {
     'sip-call-report': CustomEvent<SipEventDetails['sip-call-report']>;
     'sip-call-transfer': CustomEvent<SipEventDetails['sip-call-transfer']>;
     'sip-far-end-quality': CustomEvent<SipEventDetails['sip-far-end-quality']>;
+    'sip-call-participant': CustomEvent<SipEventDetails['sip-call-participant']>;
   }
 }

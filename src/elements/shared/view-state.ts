@@ -4,6 +4,7 @@ import type {
   CallState,
   EndCause,
   HoldState,
+  ParticipantEvent,
   PhoneError,
   QualitySample,
   QualityWarningName,
@@ -26,6 +27,9 @@ export interface CallView {
   transfer: TransferEvent | undefined;
   /** The caller's context from the caller's page: untrusted text, render as text only. */
   context: Readonly<Record<string, string>> | undefined;
+  /** The parties added to the call (3-way call), and the last step of adding or dropping one. */
+  participants: readonly string[];
+  participantStep: ParticipantEvent | undefined;
   answeredAt: number | undefined;
   endCause: EndCause | undefined;
   /** Latest stats sample (null until the first one, a second after answer). */
@@ -82,6 +86,7 @@ export function callViewOf(
   call: CallHandle,
   recentlyRecovered = false,
   transfer?: TransferEvent,
+  participantStep?: ParticipantEvent,
 ): CallView {
   return {
     id: call.id,
@@ -93,6 +98,8 @@ export function callViewOf(
     remoteUser: call.remote.user,
     context: call.context,
     transfer,
+    participants: call.participants,
+    participantStep,
     answeredAt: call.answeredAt,
     endCause: call.endCause,
     quality: call.quality.sample,

@@ -13,6 +13,7 @@ import type {
   CallState,
   EndCause,
   HoldState,
+  ParticipantEvent,
   PhoneConfig,
   PhoneError,
   PhoneEventMap,
@@ -135,6 +136,29 @@ export class FakeCall implements CallHandle {
     return event;
   }
 
+  /** The parties added and not dropped; tests settle requests with {@link emit}. */
+  participants: string[] = [];
+  /** `add <target>` / `drop <target>` for each request, in order. */
+  readonly participantRequests: string[] = [];
+
+  async addParticipant(target: string): Promise<ParticipantEvent> {
+    this.participantRequests.push(`add ${target}`);
+    const event: ParticipantEvent = { state: 'adding', target };
+    this.events.emit('participant', event);
+    return event;
+  }
+
+  async removeParticipant(target: string): Promise<ParticipantEvent> {
+    this.participantRequests.push(`drop ${target}`);
+    return { state: 'dropped', target };
+  }
+
+  /** The far end settled: the parties are now `participants`, as the engine reports. */
+  setParticipants(participants: string[]): void {
+    this.participants = participants;
+    this.events.emit('participants', { participants });
+  }
+
   async sendDtmf(sequence: string): Promise<void> {
     this.sentDtmf.push(sequence);
     this.events.emit('dtmf', { tone: sequence, method: 'rfc4733' });
@@ -145,6 +169,8 @@ export class FakePhone implements PhoneApi {
   static instances: FakePhone[] = [];
   state: RegistrationState = 'unregistered';
   lastError: PhoneError | undefined;
+  /** Set by tests: the role the credentials would carry. */
+  role: 'supervisor' | undefined;
   readonly calls: FakeCall[] = [];
   readonly commands: string[] = [];
   private readonly events = new Emitter<PhoneEventMap>();
@@ -200,6 +226,10 @@ export class FakePhone implements PhoneApi {
     this.calls.push(call);
     this.events.emit('call', { call });
     return call;
+  }
+
+  listen(agent: string): FakeCall {
+    return this.call(`listen-${agent}`);
   }
 
   /** Simulates an incoming call from `remote`, with the caller's page's context if any. */

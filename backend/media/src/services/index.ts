@@ -6,12 +6,15 @@ import type { UserAgent } from '../ua.js';
 import { EchoService } from './echo.js';
 import { ServerHoldService } from './hold.js';
 import { IvrService } from './ivr.js';
+import { ListenService, listenedAgent } from './listen.js';
 import { MusicService } from './music.js';
 import { QueueService } from './queue.js';
 import { RecordService } from './record.js';
 
 export function serviceFactory(config: IvrConfig, recordingsDir: string, log: Logger) {
   const create = (name: string, call: Call, ua: UserAgent): CallService => {
+    const agent = listenedAgent(name);
+    if (agent !== undefined) return new ListenService(call, ua, agent);
     const service = lookupService(config, name);
     if (!service) throw new Error(`unknown service ${name}`);
     switch (service.type) {

@@ -25,7 +25,7 @@ import { type Bridge, bridge } from './bridge.js';
 import { callerName } from './caller-name.js';
 
 /** Only the legs this server dialled to agents transfer (see `accept`). */
-const AGENT_SERVICE = 'agent';
+export const AGENT_SERVICE = 'agent';
 /**
  * The `expires` of the subscription's NOTIFYs: this, or the queue's ring timeout when that
  * is longer, so the agent's subscription cannot lapse before the final NOTIFY.
@@ -46,6 +46,22 @@ interface Transfer {
   ringTimer: NodeJS.Timeout | undefined;
   /** Takes back the listeners that give the transfer up when either leg ends. */
   readonly untie: (() => void)[];
+}
+
+/**
+ * The implicit subscription of a REFER received in the dialog of `referrer`, its NOTIFYs
+ * sent in that dialog while it lasts; it outlives a target rung for `ringTimeoutMs`.
+ */
+export function referSubscription(
+  referrer: Call,
+  request: SipRequest,
+  ringTimeoutMs: number,
+): ReferSubscription {
+  const referSeq = parseCSeq(getHeader(request, 'cseq'))?.seq ?? 0;
+  const expires = Math.max(MIN_SUBSCRIPTION_EXPIRES_S, Math.ceil(ringTimeoutMs / 1000));
+  return new ReferSubscription(referSeq, expires, (headers, body, onResponse) => {
+    if (referrer.state !== 'ended') referrer.sendInDialog('NOTIFY', headers, body, onResponse);
+  });
 }
 
 export class BlindTransfers {
@@ -70,15 +86,11 @@ export class BlindTransfers {
     const attended = replaces !== undefined;
     transferor.record('refer', { target, attended });
     transferee.record('transfer', { by: transferor.id, target, attended });
-    const referSeq = parseCSeq(getHeader(tx.request, 'cseq'))?.seq ?? 0;
-    const expires = Math.max(
-      MIN_SUBSCRIPTION_EXPIRES_S,
-      Math.ceil(this.ctx.ivr.queue.ringTimeoutMs / 1000),
+    const subscription = referSubscription(
+      transferor,
+      tx.request,
+      this.ctx.ivr.queue.ringTimeoutMs,
     );
-    const subscription = new ReferSubscription(referSeq, expires, (headers, body, onResponse) => {
-      if (transferor.state !== 'ended')
-        transferor.sendInDialog('NOTIFY', headers, body, onResponse);
-    });
     subscription.progress(100, 'Trying');
     const transfer: Transfer = {
       transferor,

@@ -45,6 +45,26 @@ const refuse = (status: number, reason: string): ReferTarget => ({ refusal: { st
  * RFC 3515 §2.1), is not implemented (501).
  */
 export function readReferTarget(request: SipRequest, domain: string): ReferTarget {
+  return readTarget(request, domain, undefined);
+}
+
+/**
+ * The participant a conference focus is asked to remove (RFC 4579 §5.5): a Refer-To whose
+ * URI carries `method=BYE`, otherwise checked as readReferTarget checks a transfer target
+ * (anything else there than BYE: 501).
+ */
+export function readDropTarget(request: SipRequest, domain: string): ReferTarget {
+  return readTarget(request, domain, 'BYE');
+}
+
+/** Whether the Refer-To of a REFER asks for a request other than INVITE (RFC 3515 §2.1). */
+export function refersWithMethod(request: SipRequest): boolean {
+  const values = getHeaderValues(request, 'refer-to');
+  const uri = values.length === 1 ? parseNameAddr(values[0]!)?.uri : undefined;
+  return uri !== undefined && parseSipUri(uri)?.params.has('method') === true;
+}
+
+function readTarget(request: SipRequest, domain: string, method: 'BYE' | undefined): ReferTarget {
   const values = getHeaderValues(request, 'refer-to');
   if (values.length === 0) return refuse(400, 'Missing Refer-To');
   if (values.length > 1) return refuse(400, 'More Than One Refer-To');
@@ -54,7 +74,11 @@ export function readReferTarget(request: SipRequest, domain: string): ReferTarge
   const uri = query < 0 ? written : written.slice(0, query);
   const parsed = parseSipUri(uri);
   if (!parsed || !/^sip:/i.test(uri)) return refuse(403, 'Refer-To Is Not A SIP URI');
-  if (parsed.params.has('method')) return refuse(501, 'Only INVITE Is Referred');
+  const asked = parsed.params.get('method');
+  if (method === undefined && asked !== undefined) return refuse(501, 'Only INVITE Is Referred');
+  if (method !== undefined && asked?.toUpperCase() !== method) {
+    return refuse(501, `Only method=${method}`);
+  }
   if (parsed.host.toLowerCase() !== domain.toLowerCase() || parsed.port !== undefined) {
     return refuse(403, 'Refer-To Outside Our Domain');
   }
@@ -64,6 +88,8 @@ export function readReferTarget(request: SipRequest, domain: string): ReferTarge
     return refuse(403, 'Refer-To Is Not A Plain User');
   }
   if (query < 0) return { user };
+  // A party to drop is named, never replaced.
+  if (method !== undefined) return refuse(501, 'Only Replaces Is Supported');
   const replaces = readReplaces(written.slice(query + 1));
   return typeof replaces === 'string' ? { user, replaces } : replaces;
 }

@@ -5,6 +5,7 @@ import type {
   CallEventMap,
   CallHandle,
   CallOptions,
+  ParticipantEvent,
   PhoneConfig,
   PhoneError,
   TransferEvent,
@@ -87,6 +88,8 @@ export class EngineController implements ReactiveController {
   private readonly calls = new Map<CallHandle, Unsubscribe[]>();
   /** The last transfer step of each call that was asked to transfer. */
   private readonly transfers = new Map<CallHandle, TransferEvent>();
+  /** The last step of adding or dropping a party, for each call that was asked to. */
+  private readonly participantSteps = new Map<CallHandle, ParticipantEvent>();
   private endedCall: CallView | undefined;
   private endedTimer: ReturnType<typeof setTimeout> | undefined;
   /** Runs while the focused call shows that its connection came back. */
@@ -180,13 +183,27 @@ export class EngineController implements ReactiveController {
    * second click is a no-op). The engine holds the calls in progress first.
    */
   async placeCall(target: string, options: CallOptions = {}): Promise<void> {
+    await this.place((phone) => phone.call(target, options));
+  }
+
+  /** Supervisor listen-in on `agent`'s call: a call like any other, placed by the engine. */
+  async listen(agent: string): Promise<void> {
+    await this.place((phone) => phone.listen(agent));
+  }
+
+  /** `supervisor` when the phone's credentials carry that role. */
+  get role(): 'supervisor' | undefined {
+    return this.phoneApi?.role;
+  }
+
+  private async place(start: (phone: PhoneApi) => CallHandle): Promise<void> {
     if (this.calls.size >= this.maxCalls || this.placing || !this.config) return;
     this.placing = true;
     this.clearRuntimeError();
     this.refresh();
     try {
       const phone = await this.ensurePhone();
-      if (phone && this.calls.size < this.maxCalls) this.track(phone.call(target, options));
+      if (phone && this.calls.size < this.maxCalls) this.track(start(phone));
     } catch (cause) {
       this.fail({ code: 'call-failed', message: describeError(cause), cause });
     } finally {
@@ -242,6 +259,18 @@ export class EngineController implements ReactiveController {
     if (call && consultation && call !== consultation) {
       this.settle(call.transfer(consultation).then(() => undefined));
     }
+  }
+
+  /** 3-way call: adds a party to the call on screen; steps arrive as `participant` events. */
+  addParticipant(target: string): void {
+    const call = this.call;
+    if (call) this.settle(call.addParticipant(target).then(() => undefined));
+  }
+
+  /** Drops a party added to the call on screen. */
+  removeParticipant(target: string): void {
+    const call = this.call;
+    if (call) this.settle(call.removeParticipant(target).then(() => undefined));
   }
 
   sendDtmf(tones: string): void {
@@ -357,11 +386,16 @@ export class EngineController implements ReactiveController {
           before: (step) => this.transfers.set(call, step),
           after: () => this.refresh(),
         },
+        participant: {
+          before: (step) => this.participantSteps.set(call, step),
+          after: () => this.refresh(),
+        },
         // The page hears of the end once the element let go of the call; a configuration
         // change that waited for the call to end applies after that.
         ended: { before: (ended) => this.onEnded(call, ended), after: () => this.sync() },
       }),
       call.on('muted', () => this.refresh()),
+      call.on('participants', () => this.refresh()),
       call.on('error', (error) => this.fail(error)),
       call.on('connection', ({ state }) => this.onCallConnection(state)),
     ]);
@@ -393,6 +427,7 @@ export class EngineController implements ReactiveController {
     for (const unsubscribe of this.calls.get(call) ?? []) unsubscribe();
     this.calls.delete(call);
     this.transfers.delete(call);
+    this.participantSteps.delete(call);
     if (wasFocused) this.clearRecovered();
     // With other calls left, one of them takes the screen; the last call's end stays on
     // screen a while with its cause.
@@ -413,11 +448,18 @@ export class EngineController implements ReactiveController {
       autoplayBlocked: this.autoplayBlocked,
       placing: this.placing,
       call: focused
-        ? callViewOf(focused, this.recoveredTimer !== undefined, this.transfers.get(focused))
+        ? callViewOf(
+            focused,
+            this.recoveredTimer !== undefined,
+            this.transfers.get(focused),
+            this.participantSteps.get(focused),
+          )
         : this.endedCall,
       otherCalls: [...this.calls.keys()]
         .filter((call) => call !== focused)
-        .map((call) => callViewOf(call, false, this.transfers.get(call))),
+        .map((call) =>
+          callViewOf(call, false, this.transfers.get(call), this.participantSteps.get(call)),
+        ),
     };
     this.host.requestUpdate();
   }

@@ -39,6 +39,7 @@ export const CALL_EVENTS: ForwardTable<CallEventMap, CallHandle> = {
   ended: as('sip-call-ended', (ended, call) => ({ call, ...ended })),
   transfer: as('sip-call-transfer', (transfer, call) => ({ call, ...transfer })),
   'far-end-quality': as('sip-far-end-quality', (report, call) => ({ call, ...report })),
+  participant: as('sip-call-participant', (step, call) => ({ call, ...step })),
 };
 
 /** The element's own work on a forwarded event: before the page hears of it, and after. */

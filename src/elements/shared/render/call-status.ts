@@ -31,6 +31,9 @@ export function callStatusText(
   if (call.transfer?.state === 'trying' && call.state !== 'ended') {
     return t.transferring(call.transfer.target);
   }
+  if (call.participantStep?.state === 'adding' && call.state !== 'ended') {
+    return t.adding(call.participantStep.target);
+  }
   switch (call.state) {
     case 'connecting':
       return t.calling(who);
