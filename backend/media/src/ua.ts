@@ -59,6 +59,15 @@ const UNNEGOTIATED: NegotiatedMedia = {
 
 export type ServiceFactory = (name: string, call: Call, ua: UserAgent) => CallService;
 
+/**
+ * Why an agent is dialled: the queue offering it a caller (rings only an available agent),
+ * or a call meant for that agent (a transfer), which rings it whatever its availability.
+ */
+export type DialPurpose = 'queue' | 'direct';
+
+/** The SBC takes this header from the media farm only (backend/kamailio/kamailio.cfg). */
+export const QUEUE_CALL_HEADER = 'x-queue-call';
+
 export interface DialOutHandlers {
   onAnswered(call: Call): void;
   onFailed(status: number, reason: string): void;
@@ -332,13 +341,16 @@ export class UserAgent {
 
   /**
    * Calls `sip:<user>@<domain>` through the proxy, offering plain G.711 RTP, with the
-   * caller's context header when the call carries one.
+   * caller's context header when the call carries one. A `queue` call is marked
+   * (`X-Queue-Call`): the SBC then rings only an agent who is available, and answers 480
+   * for one who is not (backend/kamailio/kamailio.cfg, LOCATION); a transfer rings anyway.
    */
   async dialOut(
     user: string,
     displayName: string,
     handlers: DialOutHandlers,
     callerContext?: string,
+    purpose: DialPurpose = 'direct',
   ): Promise<DialOut> {
     const { local, settings } = this.ctx;
     const ports = await this.ctx.ports.allocate();
@@ -379,6 +391,7 @@ export class UserAgent {
         { name: 'allow', value: ALLOW },
         { name: 'supported', value: 'timer' },
         ...(callerContext === undefined ? [] : [{ name: 'x-context', value: callerContext }]),
+        ...(purpose === 'queue' ? [{ name: QUEUE_CALL_HEADER, value: '1' }] : []),
         { name: 'content-type', value: 'application/sdp' },
       ],
       body: Buffer.from(call.offerSdp('sendrecv')),

@@ -72,6 +72,7 @@ export class QueueService implements CallService {
           onFailed: (status, reason) => this.failed(agent, status, reason),
         },
         this.call.callerContext,
+        'queue',
       )
       .then((attempt) => {
         this.attempt = attempt;
