@@ -104,7 +104,9 @@ describe('availability at the SBC', () => {
         async () =>
           (await mediaHistory(since))
             .find((c) => c.callId === call.callId)
-            ?.timeline.find((entry) => entry.type === 'queue-agent-failed' && entry.agent === AGENT),
+            ?.timeline.find(
+              (entry) => entry.type === 'queue-agent-failed' && entry.agent === AGENT,
+            ),
         { what: `the queue's dial to ${AGENT} failing`, timeoutMs: 20_000 },
       );
       assert.equal(failed?.status, 480);
