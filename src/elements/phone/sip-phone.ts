@@ -2,13 +2,15 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import '../dialpad/sip-dialpad.js';
-import type { PhoneConfig, PhoneError } from '../../engine/types.js';
+import type { Availability, PhoneConfig, PhoneError } from '../../engine/types.js';
 import { splitList } from '../shared/config-input.js';
+import { ClockController } from '../shared/controllers/clock-controller.js';
 import { defineElement } from '../shared/define.js';
 import { PhoneElement } from '../shared/phone-element.js';
 import { callStatusText } from '../shared/render/call-status.js';
 import { icons } from '../shared/render/icons.js';
 import { renderCallControls, renderQualityIndicator } from '../shared/render/in-call.js';
+import { formatDuration } from '../shared/render/format-duration.js';
 import { renderError } from '../shared/render/render-error.js';
 import { callControlsStyles } from '../shared/styles/call-controls.js';
 import { themeStyles } from '../shared/styles/theme.js';
@@ -43,6 +45,9 @@ import { phoneStyles } from './styles.js';
  * @event sip-call-report - The end-of-call quality report. `detail: { call, report }`.
  * @event sip-call-transfer - A transfer's step: `trying`, then `transferred` (the call then
  * ends) or `failed`. `detail: { call, state, target, sipStatus?, reason? }`.
+ * @event sip-availability-change - Availability for queue calls changed: the agent chose,
+ * a call ended (wrap-up began) or the wrap-up was over.
+ * `detail: { availability, previous, reason, wrapUpEndsAt? }`.
  *
  * @slot quality - Replaces the built-in call-quality indicator shown in the header during a call.
  *
@@ -50,6 +55,9 @@ import { phoneStyles } from './styles.js';
  * @csspart status - Registration state in words.
  * @csspart quality - Wrapper of the quality slot.
  * @csspart quality-indicator - The built-in `<sip-quality-indicator>` (the slot's default).
+ * @csspart availability - The availability group (Available, Away, the wrap-up countdown).
+ * @csspart availability-option - Each choice (`data-value`: `available`, `away`; `aria-pressed`).
+ * @csspart wrap-up - The wrap-up countdown (after a call, with `wrap-up-seconds`).
  * @csspart error - The error alert.
  * @csspart unlock-audio - The "enable sound" button shown when the browser blocks audio.
  * @csspart dial-form - Target input, dialpad and call button (idle).
@@ -122,18 +130,36 @@ export class SipPhone extends PhoneElement {
   })
   transferTargets: string[] = [];
 
+  /**
+   * Availability for queue calls when the phone starts: `available` (default) or `away`.
+   * The agent changes it with the phone's own control (`phone.setAvailability()`); the
+   * live value is `phone.availability`.
+   */
+  @property() availability: Availability | '' = '';
+
+  /**
+   * Seconds in wrap-up after an answered call (no queue call rings meanwhile), shown as a
+   * countdown; 0 to 3600, default 0 (none).
+   */
+  @property({ attribute: 'wrap-up-seconds', type: Number }) wrapUpSeconds = 0;
+
   @state() private target = '';
   @state() private transferOpen = false;
   @state() private transferTarget = '';
 
-  protected override readonly extraConfigProperties = ['maxCalls'];
+  protected override readonly extraConfigProperties = ['maxCalls', 'availability', 'wrapUpSeconds'];
 
   constructor() {
     super({ register: true, startOnConnect: true });
+    new ClockController(this, () => this.engine.phone?.availability === 'wrap-up');
   }
 
   protected override elementConfig(): Partial<PhoneConfig> {
-    return { maxCalls: this.maxCalls };
+    return {
+      maxCalls: this.maxCalls,
+      ...(this.availability ? { availability: this.availability } : {}),
+      wrapUpSeconds: this.wrapUpSeconds,
+    };
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -168,6 +194,7 @@ export class SipPhone extends PhoneElement {
           ><slot name="quality">${renderQualityIndicator(view.call, this.theme)}</slot></span
         >
       </header>
+      ${this.renderAvailability()}
       ${error ? renderError(error, t) : nothing} ${this.renderUnlockAudio()}
       ${view.call ? this.renderCall(view.call, error) : nothing}
       ${
@@ -178,6 +205,40 @@ export class SipPhone extends PhoneElement {
       }
       ${this.renderOtherCalls(view.otherCalls)}
     </section>`;
+  }
+
+  /**
+   * Available / Away for queue calls, and the wrap-up countdown after a call (Available
+   * ends it early). Only once there is a phone to tell.
+   */
+  private renderAvailability(): TemplateResult | typeof nothing {
+    const phone = this.engine.phone;
+    if (!phone) return nothing;
+    const t = this.locale.messages.availability;
+    const current = phone.availability;
+    const choice = (value: 'available' | 'away', label: string) =>
+      html`<button
+        type="button"
+        class="btn"
+        part="availability-option"
+        data-value=${value}
+        aria-pressed=${current === value ? 'true' : 'false'}
+        @click=${() => phone.setAvailability(value)}
+      >
+        ${label}
+      </button>`;
+    const name = current === 'wrap-up' ? t.wrapUp : current === 'away' ? t.away : t.available;
+    // Rounded up: the countdown reaches 00:00 as the wrap-up ends, not a second before.
+    const left = Math.max(0, (phone.wrapUpEndsAt ?? 0) - Date.now()) + 999;
+    return html`<div part="availability" class="availability" role="group" aria-label=${t.label}>
+      ${choice('available', t.available)} ${choice('away', t.away)}
+      ${
+        current === 'wrap-up'
+          ? html`<p part="wrap-up" class="wrap-up">${t.wrapUpLeft(formatDuration(left))}</p>`
+          : nothing
+      }
+      <p class="visually-hidden" role="status">${t.label}: ${name}</p>
+    </div>`;
   }
 
   /**

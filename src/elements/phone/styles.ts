@@ -208,4 +208,18 @@ export const phoneStyles = css`
     display: flex;
     gap: 0.5rem;
   }
+
+  .availability {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem;
+  }
+
+  .wrap-up {
+    flex-basis: 100%;
+    margin: 0;
+    color: var(--_muted-fg);
+    font-size: 0.875rem;
+  }
 `;

@@ -1,4 +1,5 @@
 import type {
+  Availability,
   CallHandle,
   CallOptions,
   PhoneConfig,
@@ -22,6 +23,10 @@ export interface PhoneApi {
   prepare(): Promise<void> | void;
   call(target: string, options?: CallOptions): CallHandle;
   unlockAudio(): Promise<void> | void;
+  /** Availability for queue calls (phones that register), and the wrap-up's end. */
+  readonly availability: Availability;
+  readonly wrapUpEndsAt: number | undefined;
+  setAvailability(availability: Availability): void;
   on<K extends keyof PhoneEventMap>(
     event: K,
     handler: (payload: PhoneEventMap[K]) => void,

@@ -23,6 +23,7 @@ export interface SipEventDetails {
   'sip-quality-warning': CallEventMap['quality-warning'] & { call: CallHandle };
   'sip-call-report': { call: CallHandle; report: CallReport };
   'sip-call-transfer': CallEventMap['transfer'] & { call: CallHandle };
+  'sip-availability-change': PhoneEventMap['availability'];
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -38,6 +39,7 @@ export function emit<K extends SipEventName>(
 declare global {
   interface HTMLElementEventMap {
     'sip-registration-change': CustomEvent<SipEventDetails['sip-registration-change']>;
+    'sip-availability-change': CustomEvent<SipEventDetails['sip-availability-change']>;
     'sip-incoming-call': CustomEvent<SipEventDetails['sip-incoming-call']>;
     'sip-call-state': CustomEvent<SipEventDetails['sip-call-state']>;
     'sip-call-ended': CustomEvent<SipEventDetails['sip-call-ended']>;
