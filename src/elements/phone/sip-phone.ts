@@ -194,7 +194,6 @@ export class SipPhone extends PhoneElement {
           ><slot name="quality">${renderQualityIndicator(view.call, this.theme)}</slot></span
         >
       </header>
-      ${this.renderAvailability()}
       ${error ? renderError(error, t) : nothing} ${this.renderUnlockAudio()}
       ${view.call ? this.renderCall(view.call, error) : nothing}
       ${
@@ -203,7 +202,7 @@ export class SipPhone extends PhoneElement {
           ? this.renderDialForm(view)
           : nothing
       }
-      ${this.renderOtherCalls(view.otherCalls)}
+      ${this.renderOtherCalls(view.otherCalls)} ${this.renderAvailability()}
     </section>`;
   }
 

@@ -209,7 +209,10 @@ export const phoneStyles = css`
     gap: 0.5rem;
   }
 
+  /* Under everything call-related: it is about the calls to come. */
   .availability {
+    border-top: 1px solid var(--_border);
+    padding-top: 0.75rem;
     display: flex;
     flex-wrap: wrap;
     align-items: center;
