@@ -29,14 +29,23 @@ export function kamailioLocations(): Promise<string> {
   return compose('exec', '-T', 'kamailio', 'kamcmd', 'ul.dump');
 }
 
-/** Contacts Kamailio holds for `user` (0 when not registered). */
-export async function registeredContacts(user: string): Promise<number> {
+/** What kamcmd's ul.dump says of `user`'s registration, up to the next AOR ('' if none). */
+async function locationOf(user: string): Promise<string> {
   const dump = await kamailioLocations();
   const aor = new RegExp(`AoR:\\s*${user}(@${SIP_DOMAIN.replace('.', '\\.')})?\\s*$`, 'mi');
   const match = aor.exec(dump);
-  if (!match) return 0;
-  // Contacts of this AOR up to the next AOR.
+  if (!match) return '';
   const rest = dump.slice(match.index + match[0].length);
   const next = rest.search(/AoR:/i);
-  return (rest.slice(0, next === -1 ? undefined : next).match(/Contact:/g) ?? []).length;
+  return rest.slice(0, next === -1 ? undefined : next);
+}
+
+/** Contacts Kamailio holds for `user` (0 when not registered). */
+export async function registeredContacts(user: string): Promise<number> {
+  return ((await locationOf(user)).match(/Contact:/g) ?? []).length;
+}
+
+/** The contact flags (CFlags) of each of `user`'s contacts, as Kamailio stores them. */
+export async function contactFlags(user: string): Promise<number[]> {
+  return [...(await locationOf(user)).matchAll(/CFlags:\s*(\d+)/gi)].map((m) => Number(m[1]));
 }

@@ -32,6 +32,8 @@ describe('validateConfig', () => {
       callWaitingUrl: '/sounds/call-waiting.wav',
       maxCalls: 1,
       registerExpires: 300,
+      availability: 'available',
+      wrapUpSeconds: 0,
       statsIntervalMs: 1000,
       qualityThresholds: {
         rttMs: 400,

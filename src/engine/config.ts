@@ -2,9 +2,10 @@
  * Configuration validation and defaults. Deliberately free of JsSIP: the elements import
  * this module statically to check their attributes before the SIP stack is loaded.
  */
+import { configuredAvailability, configuredWrapUpSeconds } from './availability';
 import { DEFAULT_THRESHOLDS } from './quality/thresholds';
 import { redactUrl } from './redact';
-import type { DtmfMode, PhoneError, QualityThresholds } from './types';
+import type { Availability, DtmfMode, PhoneError, QualityThresholds } from './types';
 
 /** Where the SIP credentials come from. */
 export type CredentialSource =
@@ -29,6 +30,8 @@ export interface ResolvedConfig {
   callWaitingUrl: string | null;
   maxCalls: number;
   registerExpires: number;
+  availability: Availability;
+  wrapUpSeconds: number;
   statsIntervalMs: number;
   qualityThresholds: QualityThresholds;
   statsUrl: string | null;
@@ -71,6 +74,10 @@ class ConfigError extends Error {}
 
 function fail(message: string): never {
   throw new ConfigError(message);
+}
+
+function orFail<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {
+  return result.ok ? result.value : fail(result.message);
 }
 
 function shown(value: unknown): string {
@@ -292,6 +299,8 @@ function resolve(input: Record<string, unknown>): ResolvedConfig {
     registerExpires: Math.round(
       positiveNumber(input, 'registerExpires', DEFAULTS.registerExpires, 86_400),
     ),
+    availability: orFail(configuredAvailability(input.availability)),
+    wrapUpSeconds: orFail(configuredWrapUpSeconds(input.wrapUpSeconds)),
     statsIntervalMs: checkStatsInterval(input),
     qualityThresholds: checkThresholds(input.qualityThresholds),
     statsUrl: statsUrl === undefined ? null : checkHttpsUrl('statsUrl', statsUrl),

@@ -5,6 +5,7 @@ import type { IncomingRequest, IncomingResponse } from 'jssip/lib/SIPMessage';
 import type { Socket } from 'jssip/lib/Socket';
 import type { RTCSessionEvent } from 'jssip/lib/UA';
 import { type SoundChannel, SoundPlayer } from './audio';
+import { AvailabilityState } from './availability';
 import { Backoff } from './backoff';
 import { Call } from './call';
 import type { CallContext } from './call-context';
@@ -28,6 +29,8 @@ import { identityFromUri } from './session-facts';
 import { FailoverSocket } from './socket';
 import { targetUri } from './target';
 import type {
+  Availability,
+  AvailabilityEvent,
   CallHandle,
   CallOptions,
   ConnectionEvent,
@@ -37,6 +40,7 @@ import type {
   RegistrationState,
   Unsubscribe,
 } from './types';
+import { reRegisterNow, setRegisteredAvailability } from './ua-availability';
 import { applyCredentialsToUa, identityUri } from './ua-identity';
 
 /** A call waits at most this long for the connection before it ends. */
@@ -91,6 +95,8 @@ export class Phone {
   /** Set while an established connection is being recovered: when it dropped, and where. */
   private outage: { since: number; region: string | undefined } | undefined;
   private readonly regionWaiters: Array<() => void> = [];
+  /** Available / Away / Wrap-up, sent with every REGISTER (ua-availability.ts). */
+  private readonly availabilityState: AvailabilityState | undefined;
 
   /** Validates the configuration; an invalid one leaves the phone `failed` (see `lastError`). */
   constructor(config: PhoneConfig) {
@@ -113,6 +119,11 @@ export class Phone {
       return;
     }
     this.config = result.config;
+    this.availabilityState = new AvailabilityState(
+      result.config.availability,
+      result.config.wrapUpSeconds,
+      (event) => this.availabilityChanged(event),
+    );
     this.credentials = new CredentialStore(
       result.config.credentials,
       (credentials) => this.applyCredentials(credentials, 'refresh'),
@@ -138,6 +149,26 @@ export class Phone {
   /** The region serving the connection, when the server tells (see `connection` events). */
   get region(): string | undefined {
     return this.regionValue;
+  }
+
+  /** Availability for queue calls (`available` for a phone with an invalid configuration). */
+  get availability(): Availability {
+    return this.availabilityState?.value ?? 'available';
+  }
+
+  /** When the wrap-up in progress ends (ms since epoch), else undefined. */
+  get wrapUpEndsAt(): number | undefined {
+    return this.availabilityState?.wrapUpEndsAt;
+  }
+
+  /**
+   * Available (which also ends a wrap-up early) or Away for queue calls; the SBC knows at
+   * the next REGISTER, sent at once. Another value is refused with a `config-invalid`
+   * error and changes nothing.
+   */
+  setAvailability(availability: Availability): void {
+    const refused = this.availabilityState?.choose(availability);
+    if (refused) this.reportError({ code: 'config-invalid', message: refused });
   }
 
   /** The last error reported, if any. */
@@ -188,6 +219,7 @@ export class Phone {
     this.forgetNetwork?.();
     this.forgetNetwork = undefined;
     for (const call of [...this.liveCalls]) call.hangup();
+    this.availabilityState?.dispose();
     this.sounds.stopAll();
     const ua = this.ua;
     this.ua = undefined;
@@ -522,6 +554,7 @@ export class Phone {
       connection_recovery_min_interval: 1,
       connection_recovery_max_interval: 1,
     });
+    setRegisteredAvailability(ua, this.availability);
     ua.on('connecting', () => {
       if (this.stateValue === 'unregistered' || this.stateValue === 'failed') {
         this.setState('connecting');
@@ -803,6 +836,7 @@ export class Phone {
       sounds: this.sounds,
       onEnded: (call) => {
         this.liveCalls = this.liveCalls.filter((other) => other !== call);
+        if (call.answeredAt !== undefined && this.wantRegister) this.availabilityState?.callEnded();
         const deferred = this.deferred;
         if (deferred && this.liveCalls.length === 0) {
           this.applyCredentials(deferred.credentials, deferred.reason);
@@ -825,6 +859,21 @@ export class Phone {
       serverUrl: () => (this.socket ? redactUrl(this.socket.url) : undefined),
       region: () => this.regionValue,
     };
+  }
+
+  /** Tell, and re-REGISTER at once if registered (else the next REGISTER carries it). */
+  private availabilityChanged(event: AvailabilityEvent): void {
+    const ua = this.ua;
+    if (ua) {
+      setRegisteredAvailability(ua, event.availability);
+      if (
+        this.wantRegister &&
+        (this.stateValue === 'registered' || this.stateValue === 'registering')
+      ) {
+        reRegisterNow(ua);
+      }
+    }
+    this.events.emit('availability', event);
   }
 
   private reportError(error: PhoneError): void {

@@ -98,6 +98,16 @@ export interface PhoneConfig {
   /** Registration expiry requested, seconds. Default 300. */
   registerExpires?: number;
   /**
+   * Availability for queue calls when the phone registers (`available` or `away`).
+   * Default `available`. See {@link Availability}.
+   */
+  availability?: Availability;
+  /**
+   * Seconds in `wrap-up` after an answered call ends, before the phone is `available`
+   * again (unless the agent chose `away`), 0 to 3600. Default 0: no wrap-up.
+   */
+  wrapUpSeconds?: number;
+  /**
    * Base URL of the default sounds (`ringtone.wav`, `ringback.wav`, `hold-music.wav`,
    * `call-waiting.wav`),
    * used for each sound URL that is not set explicitly. Default `'/sounds/'`.
@@ -269,6 +279,30 @@ export interface PhoneEventMap {
   connection: ConnectionEvent;
   /** The phone sends new requests with other credentials, see {@link CredentialsEvent}. */
   credentials: CredentialsEvent;
+  /** The agent's availability for queue calls changed, see {@link AvailabilityEvent}. */
+  availability: AvailabilityEvent;
+}
+
+/**
+ * An agent's availability for queue calls. It rides on the registration (a Contact
+ * parameter of every REGISTER), so it holds across reconnects and region failovers: the
+ * queue rings only `available` agents; direct calls and transfers ring anyway.
+ */
+export type Availability =
+  /** Takes queue calls. */
+  | 'available'
+  /** Takes no queue calls until the agent says so. */
+  | 'away'
+  /** Takes no queue calls for `wrapUpSeconds` after a call, then `available` again. */
+  | 'wrap-up';
+
+export interface AvailabilityEvent {
+  availability: Availability;
+  previous: Availability;
+  /** The agent chose; an answered call ended (wrap-up began); or the wrap-up was over. */
+  reason: 'agent' | 'call-ended' | 'wrap-up-over';
+  /** When the wrap-up ends, ms since epoch (only with `wrap-up`). */
+  wrapUpEndsAt?: number;
 }
 
 /**

@@ -164,4 +164,12 @@ export const en: Messages = {
     relay: (protocol) => `Through a relay (${protocol})`,
     unavailable: 'not measured yet',
   },
+  availability: {
+    label: 'Availability for queue calls',
+    available: 'Available',
+    away: 'Away',
+    wrapUp: 'Wrap-up',
+    wrapUpLeft: (left) =>
+      `Wrap-up: ${left} left. Queue calls wait until then, or choose Available.`,
+  },
 };

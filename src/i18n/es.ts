@@ -164,4 +164,12 @@ export const es: Messages = {
     relay: (protocol) => `A través de un relé (${protocol})`,
     unavailable: 'aún sin medir',
   },
+  availability: {
+    label: 'Disponibilidad para llamadas de la cola',
+    available: 'Disponible',
+    away: 'Ausente',
+    wrapUp: 'Tiempo de cierre',
+    wrapUpLeft: (left) =>
+      `Tiempo de cierre: quedan ${left}. Las llamadas de la cola esperan hasta entonces, o elige Disponible.`,
+  },
 };

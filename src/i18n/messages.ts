@@ -120,4 +120,13 @@ export interface Messages {
     /** A figure not measured yet. */
     unavailable: string;
   };
+  /** `<sip-phone>`'s availability for queue calls: the group, its choices, the wrap-up. */
+  availability: {
+    label: string;
+    available: string;
+    away: string;
+    wrapUp: string;
+    /** The wrap-up countdown, with the time left (`00:23`). */
+    wrapUpLeft: (left: string) => string;
+  };
 }

@@ -67,6 +67,24 @@ const UNNEGOTIATED: NegotiatedMedia = {
 
 export type ServiceFactory = (name: string, call: Call, ua: UserAgent) => CallService;
 
+/**
+ * Why an agent is dialled: the queue offering it a caller (rings only an available agent),
+ * or a call meant for that agent (a transfer), which rings it whatever its availability.
+ */
+export type DialPurpose = 'queue' | 'direct';
+
+/** What a call to an agent carries besides the caller's name. */
+export interface DialOptions {
+  /** The caller's context header, passed on as it came (services/queue.ts). */
+  callerContext?: string | undefined;
+  /** The dialog the call replaces (RFC 3891): an attended transfer's consultation. */
+  replaces?: string | undefined;
+  purpose?: DialPurpose;
+}
+
+/** The SBC takes this header from the media farm only (backend/kamailio/kamailio.cfg). */
+export const QUEUE_CALL_HEADER = 'x-queue-call';
+
 export interface DialOutHandlers {
   onAnswered(call: Call): void;
   onFailed(status: number, reason: string): void;
@@ -382,13 +400,15 @@ export class UserAgent {
    * Calls `sip:<user>@<domain>` through the proxy, offering plain G.711 RTP, with the
    * caller's context header when the call carries one, and `replaces` (RFC 3891) when it
    * takes the place of a dialog the user has (an attended transfer, services/transfer.ts).
+   * A `queue` call is marked (`X-Queue-Call`): the SBC then rings only an agent who is
+   * available, and answers 480 for one who is not (backend/kamailio/kamailio.cfg,
+   * LOCATION); a transfer rings anyway.
    */
   async dialOut(
     user: string,
     displayName: string,
     handlers: DialOutHandlers,
-    callerContext?: string,
-    replaces?: string,
+    { callerContext, replaces, purpose = 'direct' }: DialOptions = {},
   ): Promise<DialOut> {
     const { local, settings } = this.ctx;
     const ports = await this.ctx.ports.allocate();
@@ -430,6 +450,7 @@ export class UserAgent {
         { name: 'supported', value: 'timer' },
         ...(callerContext === undefined ? [] : [{ name: 'x-context', value: callerContext }]),
         ...(replaces === undefined ? [] : [{ name: 'replaces', value: replaces }]),
+        ...(purpose === 'queue' ? [{ name: QUEUE_CALL_HEADER, value: '1' }] : []),
         { name: 'content-type', value: 'application/sdp' },
       ],
       body: Buffer.from(call.offerSdp('sendrecv')),

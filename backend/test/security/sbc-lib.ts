@@ -429,6 +429,7 @@ export async function registerOverWebSocket(
   user: string,
   credentials: EphemeralCredentials,
   contactHost: string,
+  contactParams = '',
 ): Promise<string> {
   const callId = token();
   const register = (cseq: number, authorization?: string) =>
@@ -440,7 +441,7 @@ export async function registerOverWebSocket(
       `To: <sip:${user}@${DOMAIN}>`,
       `Call-ID: ${callId}`,
       `CSeq: ${cseq} REGISTER`,
-      `Contact: <sip:${user}@${contactHost};transport=ws>;expires=60`,
+      `Contact: <sip:${user}@${contactHost};transport=ws>;expires=60${contactParams}`,
       ...(authorization ? [`Authorization: ${authorization}`] : []),
       'Content-Length: 0',
       '',

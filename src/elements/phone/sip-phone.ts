@@ -2,11 +2,18 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import '../dialpad/sip-dialpad.js';
-import type { PhoneConfig, PhoneError, QualityWarningName } from '../../engine/types.js';
+import type {
+  Availability,
+  PhoneConfig,
+  PhoneError,
+  QualityWarningName,
+} from '../../engine/types.js';
 import { splitList } from '../shared/config-input.js';
+import { ClockController } from '../shared/controllers/clock-controller.js';
 import { defineElement } from '../shared/define.js';
 import { PhoneElement } from '../shared/phone-element.js';
 import { callStatusText } from '../shared/render/call-status.js';
+import { formatDuration } from '../shared/render/format-duration.js';
 import { icons } from '../shared/render/icons.js';
 import { renderCallControls, renderQualityIndicator } from '../shared/render/in-call.js';
 import { renderError } from '../shared/render/render-error.js';
@@ -50,12 +57,19 @@ import { phoneStyles } from './styles.js';
  * @event sip-far-end-quality - The far end's phone reported its quality warnings (the
  *   caller's line, for an agent). `detail: { call, warnings }`.
  *
+ * @event sip-availability-change - Availability for queue calls changed: the agent chose,
+ * a call ended (wrap-up began) or the wrap-up was over.
+ * `detail: { availability, previous, reason, wrapUpEndsAt? }`.
+ *
  * @slot quality - Replaces the built-in call-quality indicator shown in the header during a call.
  *
  * @csspart base - The phone's card.
  * @csspart status - Registration state in words.
  * @csspart quality - Wrapper of the quality slot.
  * @csspart quality-indicator - The built-in `<sip-quality-indicator>` (the slot's default).
+ * @csspart availability - The availability group (Available, Away, the wrap-up countdown).
+ * @csspart availability-option - Each choice (`data-value`: `available`, `away`; `aria-pressed`).
+ * @csspart wrap-up - The wrap-up countdown (after a call, with `wrap-up-seconds`).
  * @csspart error - The error alert.
  * @csspart unlock-audio - The "enable sound" button shown when the browser blocks audio.
  * @csspart dial-form - Target input, dialpad and call button (idle).
@@ -144,6 +158,19 @@ export class SipPhone extends PhoneElement {
   })
   transferTargets: string[] = [];
 
+  /**
+   * Availability for queue calls when the phone starts: `available` (default) or `away`.
+   * The agent changes it with the phone's own control (`phone.setAvailability()`); the
+   * live value is `phone.availability`.
+   */
+  @property() availability: Availability | '' = '';
+
+  /**
+   * Seconds in wrap-up after an answered call (no queue call rings meanwhile), shown as a
+   * countdown; 0 to 3600, default 0 (none).
+   */
+  @property({ attribute: 'wrap-up-seconds', type: Number }) wrapUpSeconds = 0;
+
   @state() private target = '';
   @state() private transferOpen = false;
   @state() private transferTarget = '';
@@ -151,14 +178,19 @@ export class SipPhone extends PhoneElement {
   @state() private addTarget = '';
   @state() private listenAgent = '';
 
-  protected override readonly extraConfigProperties = ['maxCalls'];
+  protected override readonly extraConfigProperties = ['maxCalls', 'availability', 'wrapUpSeconds'];
 
   constructor() {
     super({ register: true, startOnConnect: true });
+    new ClockController(this, () => this.engine.phone?.availability === 'wrap-up');
   }
 
   protected override elementConfig(): Partial<PhoneConfig> {
-    return { maxCalls: this.maxCalls };
+    return {
+      maxCalls: this.maxCalls,
+      ...(this.availability ? { availability: this.availability } : {}),
+      wrapUpSeconds: this.wrapUpSeconds,
+    };
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -205,8 +237,42 @@ export class SipPhone extends PhoneElement {
           : nothing
       }
       ${view.call ? nothing : this.renderListen(view)}
-      ${this.renderOtherCalls(view.otherCalls, view.call)}
+      ${this.renderOtherCalls(view.otherCalls, view.call)} ${this.renderAvailability()}
     </section>`;
+  }
+
+  /**
+   * Available / Away for queue calls, and the wrap-up countdown after a call (Available
+   * ends it early). Only once there is a phone to tell.
+   */
+  private renderAvailability(): TemplateResult | typeof nothing {
+    const phone = this.engine.phone;
+    if (!phone) return nothing;
+    const t = this.locale.messages.availability;
+    const current = phone.availability;
+    const choice = (value: 'available' | 'away', label: string) =>
+      html`<button
+        type="button"
+        class="btn"
+        part="availability-option"
+        data-value=${value}
+        aria-pressed=${current === value ? 'true' : 'false'}
+        @click=${() => phone.setAvailability(value)}
+      >
+        ${label}
+      </button>`;
+    const name = current === 'wrap-up' ? t.wrapUp : current === 'away' ? t.away : t.available;
+    // Rounded up: the countdown reaches 00:00 as the wrap-up ends, not a second before.
+    const left = Math.max(0, (phone.wrapUpEndsAt ?? 0) - Date.now()) + 999;
+    return html`<div part="availability" class="availability" role="group" aria-label=${t.label}>
+      ${choice('available', t.available)} ${choice('away', t.away)}
+      ${
+        current === 'wrap-up'
+          ? html`<p part="wrap-up" class="wrap-up">${t.wrapUpLeft(formatDuration(left))}</p>`
+          : nothing
+      }
+      <p class="visually-hidden" role="status">${t.label}: ${name}</p>
+    </div>`;
   }
 
   /**

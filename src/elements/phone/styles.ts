@@ -232,4 +232,21 @@ export const phoneStyles = css`
     flex-wrap: wrap;
     gap: 0.5rem;
   }
+
+  /* Under everything call-related: it is about the calls to come. */
+  .availability {
+    border-top: 1px solid var(--_border);
+    padding-top: 0.75rem;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem;
+  }
+
+  .wrap-up {
+    flex-basis: 100%;
+    margin: 0;
+    color: var(--_muted-fg);
+    font-size: 0.875rem;
+  }
 `;

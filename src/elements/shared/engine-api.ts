@@ -1,4 +1,5 @@
 import type {
+  Availability,
   CallHandle,
   CallOptions,
   PhoneConfig,
@@ -26,6 +27,10 @@ export interface PhoneApi {
   /** Supervisor listen-in: a call that hears `agent`'s call, both sides, without being heard. */
   listen(agent: string): CallHandle;
   unlockAudio(): Promise<void> | void;
+  /** Availability for queue calls (phones that register), and the wrap-up's end. */
+  readonly availability: Availability;
+  readonly wrapUpEndsAt: number | undefined;
+  setAvailability(availability: Availability): void;
   on<K extends keyof PhoneEventMap>(
     event: K,
     handler: (payload: PhoneEventMap[K]) => void,

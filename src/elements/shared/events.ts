@@ -25,6 +25,7 @@ export interface SipEventDetails {
   'sip-call-transfer': CallEventMap['transfer'] & { call: CallHandle };
   'sip-far-end-quality': CallEventMap['far-end-quality'] & { call: CallHandle };
   'sip-call-participant': CallEventMap['participant'] & { call: CallHandle };
+  'sip-availability-change': PhoneEventMap['availability'];
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -40,6 +41,7 @@ export function emit<K extends SipEventName>(
 declare global {
   interface HTMLElementEventMap {
     'sip-registration-change': CustomEvent<SipEventDetails['sip-registration-change']>;
+    'sip-availability-change': CustomEvent<SipEventDetails['sip-availability-change']>;
     'sip-incoming-call': CustomEvent<SipEventDetails['sip-incoming-call']>;
     'sip-call-state': CustomEvent<SipEventDetails['sip-call-state']>;
     'sip-call-ended': CustomEvent<SipEventDetails['sip-call-ended']>;

@@ -5,6 +5,8 @@
  */
 import { Emitter } from '../../engine/emitter.js';
 import type {
+  Availability,
+  AvailabilityEvent,
   CallDirection,
   CallEventMap,
   CallHandle,
@@ -210,6 +212,21 @@ export class FakePhone implements PhoneApi {
 
   unlockAudio(): void {
     this.commands.push('unlockAudio');
+  }
+
+  availability: Availability = 'available';
+  wrapUpEndsAt: number | undefined;
+
+  setAvailability(availability: Availability): void {
+    this.commands.push(`setAvailability ${availability}`);
+    this.changeAvailability({ availability, previous: this.availability, reason: 'agent' });
+  }
+
+  /** Simulates the engine's availability changing (wrap-up after a call, its end). */
+  changeAvailability(event: AvailabilityEvent): void {
+    this.availability = event.availability;
+    this.wrapUpEndsAt = event.wrapUpEndsAt;
+    this.events.emit('availability', event);
   }
 
   /** The options of each call placed, in order. */

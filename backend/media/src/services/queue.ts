@@ -71,7 +71,7 @@ export class QueueService implements CallService {
           onAnswered: (agentCall) => this.answered(agent, agentCall),
           onFailed: (status, reason) => this.failed(agent, status, reason),
         },
-        this.call.callerContext,
+        { callerContext: this.call.callerContext, purpose: 'queue' },
       )
       .then((attempt) => {
         this.attempt = attempt;

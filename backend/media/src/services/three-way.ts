@@ -136,7 +136,7 @@ export class ThreeWayCalls {
           onAnswered: (call) => this.answered(adding, call),
           onFailed: (status, reason) => this.failed(adding, status, reason),
         },
-        caller?.callerContext,
+        { callerContext: caller?.callerContext },
       )
       .then(
         (attempt) => safely('conference dial', () => this.ringing(adding, attempt)),

@@ -160,8 +160,7 @@ export class BlindTransfers {
           onAnswered: (call) => this.answered(transfer, call),
           onFailed: (status, reason) => this.failed(transfer, status, reason),
         },
-        transferee.callerContext,
-        replaces,
+        { callerContext: transferee.callerContext, replaces },
       )
       .then(
         (attempt) => safely('transfer dial', () => this.ringingFor(transfer, attempt)),

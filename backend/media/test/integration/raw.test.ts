@@ -426,6 +426,8 @@ describe('queue against a scripted proxy', () => {
     const ok = await callQueue('q-next');
     const first = await agentInvite('agent1');
     expect(first.body.toString()).toMatch(/m=audio \d+ RTP\/AVP 0 8 101/);
+    // Marked as a queue call: the SBC rings only an available agent (kamailio.cfg, LOCATION).
+    expect(getHeader(first, 'x-queue-call')).toBe('1');
     proxy.send(responseText(first, 486, 'Busy Here', { toTag: 'busy' }), server.sipPort);
     await proxy.next(
       (m) =>

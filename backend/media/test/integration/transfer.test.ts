@@ -67,6 +67,8 @@ describe('blind transfer (REFER) of a queue call', { timeout: 20_000 }, () => {
     const ringing = await scene.agentInvite('agent2', 'xfer-ok');
     expect(getHeader(ringing, 'from')).toMatch(/^"xfer-ok" <sip:queue@helpline\.test>;tag=/);
     expect(getHeader(ringing, 'x-context')).toBe(context);
+    // Not a queue call: a transfer rings its target even when Away (kamailio.cfg, LOCATION).
+    expect(getHeader(ringing, 'x-queue-call')).toBeUndefined();
     proxy.send(responseText(ringing, 180, 'Ringing', { toTag: 't2' }), server.sipPort);
     const target = await scene.answerAgent(ringing, 't2', targetRtp.port);
 

@@ -334,6 +334,7 @@ export class EngineController implements ReactiveController {
           after: () => this.refresh(),
         },
         incoming: { before: ({ call }) => this.track(call) },
+        availability: { after: () => this.host.requestUpdate() },
       }),
       phone.on('call', ({ call }) => this.track(call)),
       phone.on('error', (error) => {

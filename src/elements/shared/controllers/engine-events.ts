@@ -27,6 +27,7 @@ function as<Name extends SipEventName, Payload, Source>(
 export const PHONE_EVENTS: ForwardTable<PhoneEventMap, PhoneApi> = {
   registration: as('sip-registration-change', (change) => change),
   incoming: as('sip-incoming-call', ({ call }) => ({ call })),
+  availability: as('sip-availability-change', (change) => change),
 };
 
 /** The call's events that reach the page as DOM events; each names its call. */
