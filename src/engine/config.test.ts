@@ -44,6 +44,8 @@ describe('validateConfig', () => {
       keepaliveIntervalMs: 10_000,
       keepaliveTimeoutMs: 3000,
       callRecoveryTimeoutMs: 10_000,
+      logLevel: 'warn',
+      logger: undefined,
     });
   });
 

@@ -2,6 +2,7 @@
  * Configuration validation and defaults. Deliberately free of JsSIP: the elements import
  * this module statically to check their attributes before the SIP stack is loaded.
  */
+import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_LEVELS, type LogHook, type LogLevel } from './log';
 import { DEFAULT_THRESHOLDS } from './quality/thresholds';
 import { redactUrl } from './redact';
 import type { DtmfMode, PhoneError, QualityThresholds } from './types';
@@ -35,6 +36,9 @@ export interface ResolvedConfig {
   keepaliveIntervalMs: number;
   keepaliveTimeoutMs: number;
   callRecoveryTimeoutMs: number;
+  logLevel: LogLevel;
+  /** The host's hook; undefined: the console. */
+  logger: LogHook | undefined;
 }
 
 export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; error: PhoneError };
@@ -240,6 +244,22 @@ function checkThresholds(value: unknown): QualityThresholds {
   };
 }
 
+function checkLogLevel(value: unknown): LogLevel {
+  if (value === undefined || value === null || value === '') return DEFAULT_LOG_LEVEL;
+  if (!isLogLevel(value)) {
+    fail(`logLevel must be one of ${LOG_LEVELS.join(', ')}: got ${shown(value)}`);
+  }
+  return value;
+}
+
+function checkLogger(value: unknown): LogHook | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'function') {
+    fail(`logger must be a function (level, message, context): got ${shown(value)}`);
+  }
+  return value as LogHook;
+}
+
 function checkMaxCalls(value: unknown): number {
   if (value === undefined || value === null) return DEFAULTS.maxCalls;
   if (
@@ -310,6 +330,8 @@ function resolve(input: Record<string, unknown>): ResolvedConfig {
       DEFAULTS.callRecoveryTimeoutMs,
       120_000,
     ),
+    logLevel: checkLogLevel(input.logLevel),
+    logger: checkLogger(input.logger),
   };
 }
 

@@ -11,6 +11,8 @@
  * https://html.spec.whatwg.org/multipage/document-lifecycle.html#unloading-documents
  */
 
+import { defaultLogger, type Logger } from './log';
+
 /** What the hook needs from `window` (a test passes its own target). */
 export type PageExitTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 
@@ -22,6 +24,7 @@ export type PageExitTarget = Pick<EventTarget, 'addEventListener' | 'removeEvent
 export function onPageExit(
   leave: () => void,
   target: PageExitTarget | undefined = typeof window === 'undefined' ? undefined : window,
+  log: Logger = defaultLogger,
 ): () => void {
   if (!target) return () => {};
   const listener = () => {
@@ -29,7 +32,7 @@ export function onPageExit(
       leave();
     } catch (error) {
       // The page is going: nothing to show the error to, but never throw into the browser.
-      console.warn('[softphone] could not end the calls as the page went away', error);
+      log.warn('could not end the calls as the page went away', { error });
     }
   };
   target.addEventListener('pagehide', listener);

@@ -18,6 +18,7 @@ import { endMessage, isAuthRejection } from './causes';
 import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
 import { Emitter } from './emitter';
+import { Logger } from './log';
 import { acquireMicrophone, stopStream } from './media';
 import { onPageExit } from './page-exit';
 import { sendReportBeacon } from './quality/beacon';
@@ -55,7 +56,9 @@ function statusOf(response: IncomingResponse | null | undefined): number | undef
  * throws: failures are states, `error` events and call `ended` events.
  */
 export class Phone {
-  private readonly events = new Emitter<PhoneEventMap>();
+  private readonly events = new Emitter<PhoneEventMap>(() => this.log);
+  /** `logLevel` and `logger` of the configuration (log.ts); the console at `warn` without one. */
+  private log = new Logger();
   private readonly config: ResolvedConfig | undefined;
   private readonly sounds: SoundPlayer;
   private readonly credentials: CredentialStore | undefined;
@@ -98,6 +101,7 @@ export class Phone {
         });
       },
       onUnlocked: () => this.events.emit('autoplay-unlocked', {}),
+      onFailed: (what, error) => this.log.warn(`could not play the ${what}`, { error }),
     });
     const result = validateConfig(config);
     if (!result.ok) {
@@ -108,6 +112,7 @@ export class Phone {
       return;
     }
     this.config = result.config;
+    this.log = new Logger(result.config.logLevel, result.config.logger);
     this.credentials = new CredentialStore(
       result.config.credentials,
       (credentials) => this.applyCredentials(credentials, 'refresh'),
@@ -115,7 +120,7 @@ export class Phone {
     );
     const warning = insecureCredentialsWarning(result.config.credentials);
     if (warning) {
-      console.warn(`[softphone] ${warning.message}`);
+      this.log.warn(warning.message);
       queueMicrotask(() => this.events.emit('error', warning));
     }
   }
@@ -371,9 +376,13 @@ export class Phone {
     if (!this.config) return Promise.resolve();
     // A closed tab must not leave the far end holding the call until its RTP timeout: the
     // calls end with a BYE (and their reports are sent) as the page goes.
-    this.forgetPageExit ??= onPageExit(() => {
-      for (const call of [...this.liveCalls]) call.hangup();
-    });
+    this.forgetPageExit ??= onPageExit(
+      () => {
+        for (const call of [...this.liveCalls]) call.hangup();
+      },
+      undefined,
+      this.log,
+    );
     // `connecting` covers the credentials fetch, before `ua` exists: prepare() on hover and
     // call() on click must not open two UAs.
     if ((this.ua || this.connecting) && this.stateValue !== 'failed') {
@@ -452,6 +461,7 @@ export class Phone {
       domain: config.domain,
       keepaliveIntervalMs: config.keepaliveIntervalMs,
       keepaliveTimeoutMs: config.keepaliveTimeoutMs,
+      log: this.log,
     });
     socket.onregion = (region) => this.setRegion(region);
     return socket;
@@ -745,14 +755,13 @@ export class Phone {
         this.events.emit('report', report);
         const url = this.config?.statsUrl;
         if (url && !sendReportBeacon(url, report)) {
-          console.warn(
-            `[softphone] the browser did not queue the call report for ${redactUrl(url)}`,
-          );
+          this.log.warn(`the browser did not queue the call report for ${redactUrl(url)}`);
         }
       },
       // Reports leave the page (stats-url): the server without any query (issue 10).
       serverUrl: () => (this.socket ? redactUrl(this.socket.url) : undefined),
       region: () => this.regionValue,
+      log: this.log,
     };
   }
 
@@ -766,6 +775,10 @@ export class Phone {
     if (error) this.lastErrorValue = error;
     if (state === previous && !error) return;
     this.stateValue = state;
+    this.log.info(
+      `registration ${previous} → ${state}`,
+      error && { code: error.code, reason: error.message },
+    );
     if (error && state !== previous) this.events.emit('error', error);
     const payload: PhoneEventMap['registration'] = { state, previous };
     if (error) payload.error = error;

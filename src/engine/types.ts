@@ -4,6 +4,7 @@
  * application using the engine headless).
  */
 
+import type { LogHook, LogLevel } from './log';
 import type {
   CallQuality,
   CallReport,
@@ -12,6 +13,7 @@ import type {
   QualityWarningChange,
 } from './quality/types';
 
+export type { LogContext, LogHook, LogLevel, LogMessageLevel } from './log';
 export type * from './quality/types';
 
 /** Registration / connection state of a {@link Phone}. */
@@ -121,6 +123,10 @@ export interface PhoneConfig {
    * `connection-lost`, ms. Default 10000.
    */
   callRecoveryTimeoutMs?: number;
+  /** How much is logged: `silent`, `error`, `warn` (default), `info` or `debug` (with JsSIP's trace). */
+  logLevel?: LogLevel;
+  /** Receives each message at or above `logLevel`, redacted, instead of the console. */
+  logger?: LogHook;
 }
 
 /** The connection's recovery, as the `connection` event tells it. */

@@ -238,6 +238,33 @@ describe('<sip-call-button> configuration and errors', () => {
     expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
   });
 
+  it('passes log-level to the engine, and logs its own configuration errors at that level', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const errors = collect<{ code: string }>(document, 'sip-error');
+    const { el } = await buttonOnPage({ ...VISITOR, server: 'ftp://nope', 'log-level': 'silent' });
+    expect(el.getAttribute('state')).toBe('error');
+    // The page still hears of it (sip-error); the console does not.
+    expect(errors.map((e) => e.code)).toEqual(['config-invalid']);
+    expect(warn).not.toHaveBeenCalled();
+
+    el.setAttribute('server', SBC_WSS_URL);
+    el.setAttribute('log-level', 'debug');
+    await el.updateComplete;
+    await userEvent.click(main(el));
+    await expect.poll(() => el.phone).toBeDefined();
+    expect(lastPhone().config).toMatchObject({ logLevel: 'debug' });
+  });
+
+  it('refuses a wrong log-level with a message naming the levels', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const errors = collect<{ message: string }>(document, 'sip-error');
+    const { el } = await buttonOnPage({ ...VISITOR, 'log-level': 'verbose' });
+    expect(el.getAttribute('state')).toBe('error');
+    expect(errors[0]?.message).toBe(
+      "logLevel must be one of silent, error, warn, info, debug: got 'verbose'",
+    );
+  });
+
   it('requires a target', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const errors = collect<{ message: string }>(document, 'sip-error');
