@@ -18,6 +18,7 @@ import { endMessage, isAuthRejection } from './causes';
 import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
 import { Emitter } from './emitter';
+import { routeJssipLogs } from './jssip-log';
 import { Logger } from './log';
 import { acquireMicrophone, stopStream } from './media';
 import { onPageExit } from './page-exit';
@@ -59,6 +60,8 @@ export class Phone {
   private readonly events = new Emitter<PhoneEventMap>(() => this.log);
   /** `logLevel` and `logger` of the configuration (log.ts); the console at `warn` without one. */
   private log = new Logger();
+  /** Stops routing JsSIP's trace here (set while connected or connecting at `debug`). */
+  private forgetJssipLog?: () => void;
   private readonly config: ResolvedConfig | undefined;
   private readonly sounds: SoundPlayer;
   private readonly credentials: CredentialStore | undefined;
@@ -183,6 +186,9 @@ export class Phone {
     this.credentials?.stop();
     this.forgetPageExit?.();
     this.forgetPageExit = undefined;
+    // JsSIP's trace goes on until the calls are hung up and the phone unregistered.
+    const forgetJssipLog = this.forgetJssipLog;
+    this.forgetJssipLog = undefined;
     for (const call of [...this.liveCalls]) call.hangup();
     this.sounds.stopAll();
     const ua = this.ua;
@@ -190,6 +196,7 @@ export class Phone {
     this.socket = undefined;
     this.connecting = undefined;
     if (ua) await this.closeUa(ua);
+    forgetJssipLog?.();
     this.stopping = false;
     if (this.stateValue !== 'failed') this.setState('unregistered');
   }
@@ -383,6 +390,7 @@ export class Phone {
       undefined,
       this.log,
     );
+    this.forgetJssipLog ??= routeJssipLogs(this.log);
     // `connecting` covers the credentials fetch, before `ua` exists: prepare() on hover and
     // call() on click must not open two UAs.
     if ((this.ua || this.connecting) && this.stateValue !== 'failed') {
