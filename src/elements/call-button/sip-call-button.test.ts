@@ -16,7 +16,7 @@ import {
   shadow,
   VALID_CONFIG,
 } from '../test-support/dom.js';
-import { FakePhone, lastPhone } from '../test-support/fake-engine.js';
+import { FakePhone, fakeLoader, lastPhone } from '../test-support/fake-engine.js';
 import type { SipCallButton } from './sip-call-button.js';
 import './sip-call-button.js';
 
@@ -253,6 +253,22 @@ describe('<sip-call-button> configuration and errors', () => {
     await userEvent.click(main(el));
     await expect.poll(() => el.phone).toBeDefined();
     expect(lastPhone().config).toMatchObject({ logLevel: 'debug' });
+  });
+
+  it('logs through the logger of its config property, and hands that logger to the engine', async () => {
+    const lines: string[] = [];
+    const logger = (level: string, message: string) => lines.push(`${level} ${message}`);
+    const el = create('sip-call-button', { ...VISITOR, server: 'ftp://nope?key=s3cret' });
+    el.config = { logger };
+    el.engine.loader = fakeLoader();
+    await mount(el);
+    expect(lines).toEqual(["warn config-invalid: server must start with wss://: got 'ftp://nope'"]);
+
+    el.setAttribute('server', SBC_WSS_URL);
+    await el.updateComplete;
+    await userEvent.click(main(el));
+    await expect.poll(() => el.phone).toBeDefined();
+    expect(lastPhone().config.logger).toBe(logger);
   });
 
   it('refuses a wrong log-level with a message naming the levels', async () => {
