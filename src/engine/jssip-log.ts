@@ -5,7 +5,9 @@
  * it. Two `debug` modules are served: the real package (npm build: the host's bundler
  * resolves JsSIP's dependency) and our shim (script-tag build: src/cdn/jssip-debug.cjs).
  */
-import { debug as jssipDebug } from 'jssip';
+// The default import (JsSIP's module.exports): its `debug` is not a named export every
+// importer can see (Node's CommonJS export detection stops at `debug: require('debug')`).
+import jssip from 'jssip';
 import type { Logger, LogHook } from './log';
 
 type DebugArgs = unknown[];
@@ -116,7 +118,7 @@ export function jssipLogRouter(debugModule: unknown): (logger: Logger) => () => 
  * While the returned function is not called, JsSIP's lines reach `logger` (when it logs at
  * `debug`; otherwise nothing is routed and JsSIP's loggers stay off).
  */
-export const routeJssipLogs = jssipLogRouter(jssipDebug);
+export const routeJssipLogs = jssipLogRouter(jssip.debug);
 
 /** `printf`-style arguments as `debug` takes them (`%s`, `%d`, `%o`, …) to one line. */
 export function formatDebugArgs(args: DebugArgs): string {
