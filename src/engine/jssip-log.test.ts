@@ -3,6 +3,7 @@
  * gets, and these tests load), with a real Phone, JsSIP and the fake SBC
  * (test-support/fake-sbc.ts). The script-tag build's shim: src/cdn/jssip-debug.test.ts.
  */
+import jssip from 'jssip';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatDebugArgs } from './jssip-log';
 import type { LogContext, LogLevel, LogMessageLevel } from './log';
@@ -23,6 +24,23 @@ function recorder() {
 }
 
 const SECRETS = /pw-s3cret|tok-s3cret/;
+
+/**
+ * Every console call of this file's page, recorded from before JsSIP loads: JsSIP binds the
+ * console's methods once, as it loads (node_modules/jssip/lib/Logger.js), so a spy set up
+ * later would never see its lines.
+ */
+const consoleCalls = vi.hoisted(() => {
+  const calls: unknown[][] = [];
+  for (const method of ['debug', 'info', 'log', 'warn', 'error'] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      calls.push(args);
+      original(...args);
+    };
+  }
+  return calls;
+});
 
 describe('JsSIP through the debug package (npm build)', () => {
   let sbc: FakeSbc;
@@ -100,6 +118,51 @@ describe('JsSIP through the debug package (npm build)', () => {
     await phone.stop();
     expect(verbose.lines).toHaveLength(heard);
     expect(quiet.lines.filter((line) => line.namespace !== undefined)).toEqual([]);
+  });
+});
+
+describe("the page's own debug switches", () => {
+  /** The `debug` package as JsSIP exposes it (JsSIP.debug). */
+  const debugPackage = jssip.debug as unknown as {
+    enable(namespaces: string): void;
+    disable(): string;
+    namespaces?: string;
+  };
+  let sbc: FakeSbc;
+
+  beforeEach(() => {
+    sbc = new FakeSbc();
+    vi.stubGlobal('WebSocket', sbc.webSocketClass());
+  });
+
+  afterEach(() => {
+    debugPackage.disable();
+    sbc.close();
+    vi.unstubAllGlobals();
+  });
+
+  it('JsSIP.debug.enable() alone shows nothing: the log level decides', async () => {
+    debugPackage.enable('JsSIP:*');
+    const before = consoleCalls.length;
+    const phone = new Phone({ ...FAKE_SBC_PHONE, register: true, user: 'agent1' });
+    await phone.start();
+    await phone.stop();
+    expect(sbc.requests('REGISTER').length).toBeGreaterThan(0);
+    const fromJssip = consoleCalls
+      .slice(before)
+      .filter((args) => args.some((arg) => String(arg).includes('JsSIP')));
+    expect(fromJssip).toEqual([]);
+  });
+
+  it("a phone at debug keeps the page's own namespaces and leaves them as they were", async () => {
+    debugPackage.enable('host-app:*');
+    const { lines, logger } = recorder();
+    const phone = new Phone({ ...FAKE_SBC_PHONE, user: 'agent1', logLevel: 'debug', logger });
+    await phone.start();
+    expect(debugPackage.namespaces).toBe('host-app:*,JsSIP*');
+    await phone.stop();
+    expect(debugPackage.namespaces).toBe('host-app:*');
+    expect(lines.some((line) => line.namespace === 'JsSIP:UA')).toBe(true);
   });
 });
 

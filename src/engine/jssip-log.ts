@@ -92,15 +92,12 @@ export function jssipLogRouter(debugModule: unknown): (logger: Logger) => () => 
       logger.debug(message, { namespace });
     }
   };
-  let patched = false;
+  // At once, not on the first route: JsSIP's lines the page enabled itself (JsSIP.debug
+  // .enable(), localStorage.debug) are the log level's to show too.
+  if (isReal(debugModule)) patchReal(debugModule, deliver);
   const setRouting = (on: boolean) => {
-    if (isShim(debugModule)) {
-      debugModule.softphoneSink = on ? deliver : undefined;
-    } else if (isReal(debugModule)) {
-      if (!patched) patchReal(debugModule, deliver);
-      patched = true;
-      enableReal(debugModule, on);
-    }
+    if (isShim(debugModule)) debugModule.softphoneSink = on ? deliver : undefined;
+    else if (isReal(debugModule)) enableReal(debugModule, on);
   };
   return (logger) => {
     if (!logger.enabled('debug')) return () => {};
