@@ -107,7 +107,8 @@ const npmBuild: UserConfig = {
 const cdnBuild: UserConfig = {
   plugins: [sourceHasSideEffects(), jssipWithoutSubscriptions(), cdnLoaderBuild()],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-  resolve: { alias: { debug: fromRoot('./src/cdn/debug-stub.cjs') } },
+  // JsSIP's `debug` is our shim, whose lines reach the phone's logger (src/engine/jssip-log.ts).
+  resolve: { alias: { debug: fromRoot('./src/cdn/jssip-debug.cjs') } },
   build: {
     outDir: 'dist/cdn',
     target: 'es2022',

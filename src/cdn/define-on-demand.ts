@@ -1,3 +1,5 @@
+import { defaultLogger } from '../engine/log.js';
+
 /**
  * Loads an element's module the first time its tag is in the document (now or later),
  * so a page pays only for the elements it uses. Watches the document, not shadow roots:
@@ -10,7 +12,7 @@ export function defineOnDemand(modules: Record<string, () => Promise<unknown>>):
       if (!contains(tag)) continue;
       pending.delete(tag);
       load().catch((error: unknown) => {
-        console.error(`[softphone] could not load <${tag}>`, error);
+        defaultLogger.error(`could not load <${tag}>`, { error });
       });
     }
     if (pending.size === 0) observer.disconnect();

@@ -15,6 +15,8 @@ export type SoundChannel = 'ringtone' | 'call-waiting' | 'ringback' | 'hold-musi
 export interface SoundPlayerEvents {
   onBlocked(channel: SoundChannel): void;
   onUnlocked(): void;
+  /** A sound could not play for another reason than the browser's autoplay policy. */
+  onFailed(channel: SoundChannel, error: unknown): void;
 }
 
 export class SoundPlayer {
@@ -116,7 +118,7 @@ export class SoundPlayer {
           this.events.onBlocked(channel);
         } else if (name !== 'AbortError') {
           // AbortError only means a newer stop()/play() interrupted this one.
-          console.warn(`[softphone] could not play the ${channel}`, error);
+          this.events.onFailed(channel, error);
         }
       },
     );

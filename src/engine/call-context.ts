@@ -4,6 +4,7 @@
  */
 import type { SoundPlayer } from './audio';
 import type { ResolvedConfig } from './config';
+import type { Logger } from './log';
 import type { CallReport, PhoneError } from './types';
 
 /**
@@ -36,4 +37,6 @@ export interface CallContext<TCall> {
   serverUrl(): string | undefined;
   /** The region serving the connection now, when the server tells. */
   region(): string | undefined;
+  /** The phone's log. */
+  log: Logger;
 }

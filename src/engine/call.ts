@@ -51,13 +51,13 @@ export class Call implements CallHandle {
   /** `Date.now()` when the call was created. */
   readonly createdAt = Date.now();
 
-  private readonly events = new Emitter<CallEventMap>();
+  private readonly events = new Emitter<CallEventMap>(() => this.owner.log);
   private session: RTCSession | undefined;
   private stateValue: CallState;
   private remoteValue: RemoteIdentity;
   private answeredAtValue: number | undefined;
   private endCauseValue: EndCause | undefined;
-  private readonly local = new LocalMedia();
+  private readonly local = new LocalMedia(() => this.owner.log);
   private earlyMedia = false;
   /** Answer was pressed; the call is being set up. */
   private answeringValue = false;
@@ -135,6 +135,7 @@ export class Call implements CallHandle {
       emit: (event) => this.events.emit('connection', event),
       fail: (reason) => this.connectionFailed(reason),
       refreshTarget: async () => (this.session ? this.local.refresh(this.session) : undefined),
+      log: () => owner.log,
     });
   }
 
@@ -220,7 +221,7 @@ export class Call implements CallHandle {
     this.remoteValue = sessionIdentity(session);
     this.server = this.owner.serverUrl();
     this.local.keepMuted(session);
-    followSession(session, boundIceGathering(iceBounds(this.owner.config)), {
+    followSession(session, boundIceGathering(iceBounds(this.owner.config)), this.owner.log, {
       peerConnection: (pc) => this.sounds.playRemote(pc),
       progress: (withSdp) => {
         if (this.direction !== 'outgoing') return;
@@ -491,6 +492,7 @@ export class Call implements CallHandle {
     const previous = this.stateValue;
     if (previous === 'ended' || (previous === next && !holdChanged)) return;
     this.stateValue = next;
+    this.owner.log.info(`call ${this.id} ${previous} → ${next} (hold: ${this.hold})`);
     this.sounds.sync(next);
     this.owner.onChange(this);
     this.events.emit('state', { state: next, previous, hold: this.hold });
@@ -517,7 +519,7 @@ export class Call implements CallHandle {
     try {
       session = await renew();
     } catch (error) {
-      console.warn('[softphone] could not send the call again', error);
+      this.owner.log.warn('could not send the call again', { error });
     }
     if (this.ended) session?.terminate();
     else if (session) this.attach(session, this.local.stream);

@@ -47,6 +47,8 @@ describe('validateConfig', () => {
       keepaliveTimeoutMs: 3000,
       callRecoveryTimeoutMs: 10_000,
       confirmPageExit: true,
+      logLevel: 'warn',
+      logger: undefined,
     });
   });
 

@@ -3,6 +3,7 @@
  * this module statically to check their attributes before the SIP stack is loaded.
  */
 import { configuredAvailability, configuredWrapUpSeconds } from './availability';
+import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_LEVELS, type LogHook, type LogLevel } from './log';
 import { DEFAULT_THRESHOLDS } from './quality/thresholds';
 import { redactUrl } from './redact';
 import type { Availability, DtmfMode, PhoneError, QualityThresholds } from './types';
@@ -39,6 +40,9 @@ export interface ResolvedConfig {
   keepaliveTimeoutMs: number;
   callRecoveryTimeoutMs: number;
   confirmPageExit: boolean;
+  logLevel: LogLevel;
+  /** The host's hook; undefined: the console. */
+  logger: LogHook | undefined;
 }
 
 export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; error: PhoneError };
@@ -249,6 +253,22 @@ function checkThresholds(value: unknown): QualityThresholds {
   };
 }
 
+function checkLogLevel(value: unknown): LogLevel {
+  if (value === undefined || value === null || value === '') return DEFAULT_LOG_LEVEL;
+  if (!isLogLevel(value)) {
+    fail(`logLevel must be one of ${LOG_LEVELS.join(', ')}: got ${shown(value)}`);
+  }
+  return value;
+}
+
+function checkLogger(value: unknown): LogHook | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'function') {
+    fail(`logger must be a function (level, message, context): got ${shown(value)}`);
+  }
+  return value as LogHook;
+}
+
 function checkMaxCalls(value: unknown): number {
   if (value === undefined || value === null) return DEFAULTS.maxCalls;
   if (
@@ -322,6 +342,8 @@ function resolve(input: Record<string, unknown>): ResolvedConfig {
       120_000,
     ),
     confirmPageExit: checkBoolean(input, 'confirmPageExit', DEFAULTS.confirmPageExit),
+    logLevel: checkLogLevel(input.logLevel),
+    logger: checkLogger(input.logger),
   };
 }
 

@@ -1,14 +1,18 @@
+import { defaultLogger, type Logger } from './log';
 import type { Unsubscribe } from './types';
 
 type Handler<P> = (payload: P) => void;
 
 /**
- * Minimal typed event emitter. A handler that throws is reported on the console and
+ * Minimal typed event emitter. A handler that throws is logged (`error`) and
  * does not stop the other handlers nor the engine code that emitted the event: host
  * pages subscribe with their own code, and one bug there must not break a call.
  */
 export class Emitter<M extends object> {
   private readonly handlers = new Map<keyof M, Set<Handler<never>>>();
+
+  /** @param log where a handler's failure is told; a function, as the owner may set its log later */
+  constructor(private readonly log: () => Logger = () => defaultLogger) {}
 
   /** Subscribe to `event`; returns a function that unsubscribes. */
   on<K extends keyof M>(event: K, handler: Handler<M[K]>): Unsubscribe {
@@ -31,7 +35,7 @@ export class Emitter<M extends object> {
       try {
         (handler as Handler<M[K]>)(payload);
       } catch (error) {
-        console.error(`[softphone] a '${String(event)}' event handler threw`, error);
+        this.log().error(`a '${String(event)}' event handler threw`, { error });
       }
     }
   }

@@ -4,6 +4,7 @@
  * applies it to the stream and to JsSIP.
  */
 import type { RTCSession } from 'jssip/lib/RTCSession';
+import type { Logger } from './log';
 import { stopStream } from './media';
 import { type ReinviteResult, sendHoldReinvite } from './reinvite';
 
@@ -14,6 +15,9 @@ export class LocalMedia {
   held = false;
   private mutedValue = false;
   private holdBusy = false;
+
+  /** @param log the call's log, read when needed */
+  constructor(private readonly log: () => Logger) {}
 
   /** Is our microphone muted? */
   get muted(): boolean {
@@ -38,7 +42,12 @@ export class LocalMedia {
   async reinviteHold(session: RTCSession, hold: boolean): Promise<ReinviteResult | undefined> {
     if (this.held === hold || this.holdBusy) return undefined;
     this.holdBusy = true;
-    const result = await sendHoldReinvite(session, hold, this.stream?.getAudioTracks()[0]);
+    const result = await sendHoldReinvite(
+      session,
+      hold,
+      this.stream?.getAudioTracks()[0],
+      this.log(),
+    );
     this.holdBusy = false;
     return result;
   }
@@ -50,7 +59,12 @@ export class LocalMedia {
   async refresh(session: RTCSession): Promise<ReinviteResult | undefined> {
     if (this.holdBusy) return undefined;
     this.holdBusy = true;
-    const result = await sendHoldReinvite(session, this.held, this.stream?.getAudioTracks()[0]);
+    const result = await sendHoldReinvite(
+      session,
+      this.held,
+      this.stream?.getAudioTracks()[0],
+      this.log(),
+    );
     this.holdBusy = false;
     return result;
   }

@@ -14,6 +14,8 @@
  * mistaken close or reload (`onLeaveAttempt`).
  */
 
+import { defaultLogger, type Logger } from './log';
+
 /** What the hook needs from `window` (a test passes its own target). */
 export type PageExitTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
 
@@ -25,6 +27,7 @@ export type PageExitTarget = Pick<EventTarget, 'addEventListener' | 'removeEvent
 export function onPageExit(
   leave: () => void,
   target: PageExitTarget | undefined = typeof window === 'undefined' ? undefined : window,
+  log: Logger = defaultLogger,
 ): () => void {
   if (!target) return () => {};
   const listener = () => {
@@ -32,7 +35,7 @@ export function onPageExit(
       leave();
     } catch (error) {
       // The page is going: nothing to show the error to, but never throw into the browser.
-      console.warn('[softphone] could not end the calls as the page went away', error);
+      log.warn('could not end the calls as the page went away', { error });
     }
   };
   target.addEventListener('pagehide', listener);

@@ -19,6 +19,8 @@ import { endMessage, isAuthRejection } from './causes';
 import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
 import { Emitter } from './emitter';
+import { routeJssipLogs } from './jssip-log';
+import { Logger } from './log';
 import { acquireMicrophone, stopStream } from './media';
 import { onNetworkChange } from './network-hints';
 import { onLeaveAttempt, onPageExit } from './page-exit';
@@ -60,7 +62,11 @@ function statusOf(response: IncomingResponse | null | undefined): number | undef
  * throws: failures are states, `error` events and call `ended` events.
  */
 export class Phone {
-  private readonly events = new Emitter<PhoneEventMap>();
+  private readonly events = new Emitter<PhoneEventMap>(() => this.log);
+  /** `logLevel` and `logger` of the configuration (log.ts); the console at `warn` without one. */
+  private log = new Logger();
+  /** Stops routing JsSIP's trace here (set while connected or connecting at `debug`). */
+  private forgetJssipLog?: () => void;
   private readonly config: ResolvedConfig | undefined;
   private readonly sounds: SoundPlayer;
   private readonly credentials: CredentialStore | undefined;
@@ -109,6 +115,7 @@ export class Phone {
         });
       },
       onUnlocked: () => this.events.emit('autoplay-unlocked', {}),
+      onFailed: (what, error) => this.log.warn(`could not play the ${what}`, { error }),
     });
     const result = validateConfig(config);
     if (!result.ok) {
@@ -124,6 +131,7 @@ export class Phone {
       result.config.wrapUpSeconds,
       (event) => this.availabilityChanged(event),
     );
+    this.log = new Logger(result.config.logLevel, result.config.logger);
     this.credentials = new CredentialStore(
       result.config.credentials,
       (credentials) => this.applyCredentials(credentials, 'refresh'),
@@ -131,7 +139,7 @@ export class Phone {
     );
     const warning = insecureCredentialsWarning(result.config.credentials);
     if (warning) {
-      console.warn(`[softphone] ${warning.message}`);
+      this.log.warn(warning.message);
       queueMicrotask(() => this.events.emit('error', warning));
     }
   }
@@ -218,6 +226,9 @@ export class Phone {
     this.forgetLeaveAttempt = undefined;
     this.forgetNetwork?.();
     this.forgetNetwork = undefined;
+    // JsSIP's trace goes on until the calls are hung up and the phone unregistered.
+    const forgetJssipLog = this.forgetJssipLog;
+    this.forgetJssipLog = undefined;
     for (const call of [...this.liveCalls]) call.hangup();
     this.availabilityState?.dispose();
     this.sounds.stopAll();
@@ -226,6 +237,7 @@ export class Phone {
     this.socket = undefined;
     this.connecting = undefined;
     if (ua) await this.closeUa(ua);
+    forgetJssipLog?.();
     this.stopping = false;
     if (this.stateValue !== 'failed') this.setState('unregistered');
   }
@@ -430,9 +442,13 @@ export class Phone {
     if (!this.config) return Promise.resolve();
     // A closed tab must not leave the far end holding the call until its RTP timeout: the
     // calls end with a BYE (and their reports are sent) as the page goes.
-    this.forgetPageExit ??= onPageExit(() => {
-      for (const call of [...this.liveCalls]) call.hangup();
-    });
+    this.forgetPageExit ??= onPageExit(
+      () => {
+        for (const call of [...this.liveCalls]) call.hangup();
+      },
+      undefined,
+      this.log,
+    );
     // …and a close or reload by mistake asks first.
     this.forgetLeaveAttempt ??= onLeaveAttempt(
       () =>
@@ -450,6 +466,7 @@ export class Phone {
       },
       offline: () => this.socket?.probe(),
     });
+    this.forgetJssipLog ??= routeJssipLogs(this.log);
     // `connecting` covers the credentials fetch, before `ua` exists: prepare() on hover and
     // call() on click must not open two UAs.
     if ((this.ua || this.connecting) && this.stateValue !== 'failed') {
@@ -528,6 +545,7 @@ export class Phone {
       domain: config.domain,
       keepaliveIntervalMs: config.keepaliveIntervalMs,
       keepaliveTimeoutMs: config.keepaliveTimeoutMs,
+      log: this.log,
     });
     socket.onregion = (region) => this.setRegion(region);
     return socket;
@@ -850,14 +868,13 @@ export class Phone {
         this.events.emit('report', report);
         const url = this.config?.statsUrl;
         if (url && !sendReportBeacon(url, report)) {
-          console.warn(
-            `[softphone] the browser did not queue the call report for ${redactUrl(url)}`,
-          );
+          this.log.warn(`the browser did not queue the call report for ${redactUrl(url)}`);
         }
       },
       // Reports leave the page (stats-url): the server without any query (issue 10).
       serverUrl: () => (this.socket ? redactUrl(this.socket.url) : undefined),
       region: () => this.regionValue,
+      log: this.log,
     };
   }
 
@@ -886,6 +903,10 @@ export class Phone {
     if (error) this.lastErrorValue = error;
     if (state === previous && !error) return;
     this.stateValue = state;
+    this.log.info(
+      `registration ${previous} → ${state}`,
+      error && { code: error.code, reason: error.message },
+    );
     if (error && state !== previous) this.events.emit('error', error);
     const payload: PhoneEventMap['registration'] = { state, previous };
     if (error) payload.error = error;

@@ -7,6 +7,7 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import { describeLostReinvite, type EndDescription, type LostReinvite } from './causes';
 import { onNextInviteStatus } from './jssip-dialog';
+import type { Logger } from './log';
 import { inboundAudioPackets } from './quality/stats-snapshot';
 import type { ReinviteResult } from './reinvite';
 import type { CallEventMap } from './types';
@@ -51,6 +52,8 @@ export interface RecoveryContext {
    * connection that dropped (backend/kamailio/kamailio.cfg, DLG_MOVED).
    */
   refreshTarget(): Promise<ReinviteResult | undefined>;
+  /** The call's log. */
+  log(): Logger;
 }
 
 export class CallRecovery {
@@ -101,7 +104,7 @@ export class CallRecovery {
         // 481: the far end ended the call while we were away (its BYE went to the
         // connection that dropped).
         if (result.dialogGone) this.context.fail('the call ended while the connection was away');
-        else console.warn('[softphone] could not tell the SBC the new connection', result.reason);
+        else this.context.log().warn(`could not tell the SBC the new connection: ${result.reason}`);
       });
       this.recovered('media-kept', region);
       return;

@@ -13,6 +13,7 @@ import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingResponse } from 'jssip/lib/SIPMessage';
 import { localDirection } from './hold';
 import { type InDialogSession, inDialog } from './jssip-dialog';
+import type { Logger } from './log';
 
 export type ReinviteResult =
   | { ok: true }
@@ -68,6 +69,7 @@ export async function sendHoldReinvite(
   session: RTCSession,
   hold: boolean,
   track: MediaStreamTrack | undefined,
+  log: Logger,
 ): Promise<ReinviteResult> {
   const pc = session.connection;
   if (!pc || !session.isReadyToReOffer()) {
@@ -86,10 +88,10 @@ export async function sendHoldReinvite(
       if (!hold) await transceiver.sender.replaceTrack(track ?? null);
       return result;
     }
-    await restore(pc, transceiver, previous, previousTrack);
+    await restore(pc, transceiver, previous, previousTrack, log);
     return result;
   } catch (error) {
-    await restore(pc, transceiver, previous, previousTrack);
+    await restore(pc, transceiver, previous, previousTrack, log);
     return { ok: false, reason: String(error) };
   }
 }
@@ -99,6 +101,7 @@ async function restore(
   transceiver: RTCRtpTransceiver,
   direction: RTCRtpTransceiverDirection,
   track: MediaStreamTrack | null,
+  log: Logger,
 ): Promise<void> {
   try {
     if (pc.signalingState === 'have-local-offer') {
@@ -108,6 +111,6 @@ async function restore(
     await transceiver.sender.replaceTrack(track);
   } catch (error) {
     // The connection is closing; nothing is left to restore.
-    console.warn('[softphone] could not restore media after a failed re-INVITE', error);
+    log.warn('could not restore media after a failed re-INVITE', { error });
   }
 }

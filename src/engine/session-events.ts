@@ -11,6 +11,7 @@ import type {
   RTCSession,
 } from 'jssip/lib/RTCSession';
 import type { boundIceGathering } from './ice';
+import type { Logger } from './log';
 
 export interface SessionListener {
   /** The peer connection exists (now or later): where the far end's audio arrives. */
@@ -37,6 +38,7 @@ export interface SessionListener {
 export function followSession(
   session: RTCSession,
   onIceCandidate: ReturnType<typeof boundIceGathering>,
+  log: Logger,
   listener: SessionListener,
 ): void {
   if (session.connection) listener.peerConnection(session.connection);
@@ -58,7 +60,7 @@ export function followSession(
   });
   // JsSIP ends the call on these without saying why; the browser's reason helps debugging.
   session.on('peerconnection:setremotedescriptionfailed', (error) =>
-    console.warn('[softphone] the far end SDP was refused', error),
+    log.warn('the far end SDP was refused', { error }),
   );
   session.on('replaces', ({ accept, reject }) =>
     listener.replaced(

@@ -17,6 +17,7 @@
  */
 import { Backoff } from './backoff';
 import { Keepalive } from './keepalive';
+import { defaultLogger, type Logger } from './log';
 import { redactUrl } from './redact';
 
 /** A WebSocket that neither opens nor fails within this time is abandoned. */
@@ -34,6 +35,8 @@ export interface SocketOptions {
   /** 0 turns the keepalive off. */
   keepaliveIntervalMs?: number;
   keepaliveTimeoutMs?: number;
+  /** Default: the console at `warn`. */
+  log?: Logger;
 }
 
 /** Call-IDs of our keepalive OPTIONS start with this, so their answers can be told apart. */
@@ -105,6 +108,7 @@ export class FailoverSocket {
   private closedOnPurpose = false;
   private pingSequence = 0;
   private readonly backoff: Backoff;
+  private readonly log: Logger;
   private readonly connectTimeoutMs: number;
   private readonly keepalive: Keepalive | undefined;
 
@@ -113,6 +117,7 @@ export class FailoverSocket {
     options: SocketOptions,
   ) {
     this.backoff = options.backoff ?? new Backoff();
+    this.log = options.log ?? defaultLogger;
     this.connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     const intervalMs = options.keepaliveIntervalMs ?? KEEPALIVE_INTERVAL_MS;
     if (intervalMs > 0) {
@@ -198,7 +203,7 @@ export class FailoverSocket {
     } catch (error) {
       // The browser's message repeats the whole URL: only its kind is logged.
       const kind = error instanceof Error ? error.name : 'error';
-      console.warn(`[softphone] cannot open ${redactUrl(this.url)} (${kind})`);
+      this.log.warn(`cannot open ${redactUrl(this.url)} (${kind})`);
       this.dropped(1006, 'invalid URL');
       return;
     }

@@ -4,6 +4,7 @@
  * application using the engine headless).
  */
 
+import type { LogHook, LogLevel } from './log';
 import type {
   CallQuality,
   CallReport,
@@ -13,6 +14,7 @@ import type {
   QualityWarningName,
 } from './quality/types';
 
+export type { LogContext, LogHook, LogLevel, LogMessageLevel } from './log';
 export type * from './quality/types';
 
 /** Registration / connection state of a {@link Phone}. */
@@ -137,6 +139,10 @@ export interface PhoneConfig {
    * browser's own "Leave site?" dialog, `beforeunload`). Default true.
    */
   confirmPageExit?: boolean;
+  /** How much is logged: `silent`, `error`, `warn` (default), `info` or `debug` (with JsSIP's trace). */
+  logLevel?: LogLevel;
+  /** Receives each message at or above `logLevel`, redacted, instead of the console. */
+  logger?: LogHook;
 }
 
 /** The connection's recovery, as the `connection` event tells it. */

@@ -1,3 +1,4 @@
+import { defaultLogger } from '../engine/log.js';
 import { en } from './en.js';
 import type { Messages } from './messages.js';
 
@@ -54,7 +55,7 @@ export function loadMessages(language: Language): Promise<void> | undefined {
       loaded[language] = messages;
     },
     (error: unknown) => {
-      console.warn(`[softphone] could not load the "${language}" strings, using English`, error);
+      defaultLogger.warn(`could not load the "${language}" strings, using English`, { error });
       loaded[language] = en;
     },
   );

@@ -16,7 +16,7 @@ import {
   shadow,
   VALID_CONFIG,
 } from '../test-support/dom.js';
-import { FakePhone, lastPhone } from '../test-support/fake-engine.js';
+import { FakePhone, fakeLoader, lastPhone } from '../test-support/fake-engine.js';
 import type { SipCallButton } from './sip-call-button.js';
 import './sip-call-button.js';
 
@@ -236,6 +236,49 @@ describe('<sip-call-button> configuration and errors', () => {
     await el.updateComplete;
     expect(el.getAttribute('state')).toBe('idle');
     expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('passes log-level to the engine, and logs its own configuration errors at that level', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const errors = collect<{ code: string }>(document, 'sip-error');
+    const { el } = await buttonOnPage({ ...VISITOR, server: 'ftp://nope', 'log-level': 'silent' });
+    expect(el.getAttribute('state')).toBe('error');
+    // The page still hears of it (sip-error); the console does not.
+    expect(errors.map((e) => e.code)).toEqual(['config-invalid']);
+    expect(warn).not.toHaveBeenCalled();
+
+    el.setAttribute('server', SBC_WSS_URL);
+    el.setAttribute('log-level', 'debug');
+    await el.updateComplete;
+    await userEvent.click(main(el));
+    await expect.poll(() => el.phone).toBeDefined();
+    expect(lastPhone().config).toMatchObject({ logLevel: 'debug' });
+  });
+
+  it('logs through the logger of its config property, and hands that logger to the engine', async () => {
+    const lines: string[] = [];
+    const logger = (level: string, message: string) => lines.push(`${level} ${message}`);
+    const el = create('sip-call-button', { ...VISITOR, server: 'ftp://nope?key=s3cret' });
+    el.config = { logger };
+    el.engine.loader = fakeLoader();
+    await mount(el);
+    expect(lines).toEqual(["warn config-invalid: server must start with wss://: got 'ftp://nope'"]);
+
+    el.setAttribute('server', SBC_WSS_URL);
+    await el.updateComplete;
+    await userEvent.click(main(el));
+    await expect.poll(() => el.phone).toBeDefined();
+    expect(lastPhone().config.logger).toBe(logger);
+  });
+
+  it('refuses a wrong log-level with a message naming the levels', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const errors = collect<{ message: string }>(document, 'sip-error');
+    const { el } = await buttonOnPage({ ...VISITOR, 'log-level': 'verbose' });
+    expect(el.getAttribute('state')).toBe('error');
+    expect(errors[0]?.message).toBe(
+      "logLevel must be one of silent, error, warn, info, debug: got 'verbose'",
+    );
   });
 
   it('requires a target', async () => {

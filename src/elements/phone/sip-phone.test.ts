@@ -101,6 +101,7 @@ describe('<sip-phone> configuration', () => {
       'hold-music': 'off',
       'sounds-base': '/assets/sounds/',
       'stats-url': 'https://stats.example/calls',
+      'log-level': 'info',
     });
     el.config = { iceGatheringTimeoutMs: 800 };
     el.engine.loader = fakeLoader();
@@ -117,6 +118,7 @@ describe('<sip-phone> configuration', () => {
       register: true,
       iceGatheringTimeoutMs: 800,
       statsUrl: 'https://stats.example/calls',
+      logLevel: 'info',
     });
   });
 
@@ -125,6 +127,14 @@ describe('<sip-phone> configuration', () => {
     const { el } = await mountWithFakeEngine('sip-phone', { ...VALID_CONFIG, 'dtmf-mode': 'loud' });
     expect(shadow(el, '[role="alert"]')).toBeDefined();
     expect(errors[0]?.message).toMatch(/dtmfMode/);
+  });
+
+  it('rejects a bad log-level with a message naming it', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const errors = collect<{ message: string }>(document, 'sip-error');
+    const { el } = await mountWithFakeEngine('sip-phone', { ...VALID_CONFIG, 'log-level': 'all' });
+    expect(shadow(el, '[role="alert"]')).toBeDefined();
+    expect(errors[0]?.message).toMatch(/^logLevel must be one of silent, error, warn, info, debug/);
   });
 
   it('stops its phone when removed from the page', async () => {

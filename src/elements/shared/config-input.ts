@@ -12,6 +12,7 @@ export interface ConfigAttributes {
   holdMusic: string | undefined;
   soundsBase: string | undefined;
   statsUrl: string | undefined;
+  logLevel: string | undefined;
 }
 
 /** `soundsBase` used when neither the attribute nor `config` sets one (the CDN build sets it). */
@@ -52,6 +53,7 @@ export function configFromAttributes(
     holdMusicUrl: holdMusicUrl(attributes.holdMusic),
     soundsBase: attributes.soundsBase ?? defaultSoundsBase,
     statsUrl: attributes.statsUrl,
+    logLevel: attributes.logLevel,
     register,
   };
   const defined = Object.entries(fromAttributes).filter(([, value]) => value !== undefined);

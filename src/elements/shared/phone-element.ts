@@ -21,6 +21,7 @@ const CONFIG_PROPERTIES: readonly (keyof ConfigAttributes | 'config')[] = [
   'holdMusic',
   'soundsBase',
   'statsUrl',
+  'logLevel',
   'config',
 ];
 
@@ -58,6 +59,12 @@ export abstract class PhoneElement extends LocalizedElement implements ConfigAtt
 
   /** Where to POST each end-of-call quality report (JSON, `navigator.sendBeacon`). */
   @property({ attribute: 'stats-url' }) statsUrl: string | undefined;
+
+  /**
+   * How much goes to the console (or to `config.logger`): `silent`, `error`, `warn`
+   * (default), `info` or `debug` (with JsSIP's SIP trace). Secrets are never logged.
+   */
+  @property({ attribute: 'log-level' }) logLevel: string | undefined;
 
   /** Colour theme: `light`, `dark`, or unset to follow the system. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;

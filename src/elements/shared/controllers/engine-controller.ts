@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type ConfigResult, validateConfig } from '../../../engine/config.js';
+import { type Logger, loggerOf } from '../../../engine/log.js';
 import type {
   CallConnectionEvent,
   CallEventMap,
@@ -84,6 +85,8 @@ export class EngineController implements ReactiveController {
 
   /** `maxCalls` of the accepted configuration: how many calls the element follows. */
   private maxCalls = 1;
+  /** The configuration's `logLevel` and `logger` (even an invalid configuration's, if valid). */
+  private log: Logger = loggerOf(undefined);
   /** Every live call, oldest first, with its subscriptions. */
   private readonly calls = new Map<CallHandle, Unsubscribe[]>();
   /** The last transfer step of each call that was asked to transfer. */
@@ -144,6 +147,7 @@ export class EngineController implements ReactiveController {
   /** Re-reads and checks the configuration; call it when a configuration input changes. */
   configure(): void {
     const input = this.options.readConfig();
+    this.log = loggerOf(input);
     const elementProblem = this.options.checkElement?.();
     const result: ConfigResult = elementProblem
       ? { ok: false, error: { code: 'config-invalid', message: elementProblem } }
@@ -477,11 +481,11 @@ export class EngineController implements ReactiveController {
   }
 
   /**
-   * Tells the page (`sip-error`) and the developer (console) the technical detail that
+   * Tells the page (`sip-error`) and the developer (the log) the technical detail that
    * the alert leaves out on purpose.
    */
   private report(error: PhoneError): void {
-    console.warn(`[softphone] ${error.code}: ${error.message}`);
+    this.log.warn(`${error.code}: ${error.message}`);
     emit(this.host, 'sip-error', toDetail(error));
   }
 
