@@ -48,6 +48,9 @@ test('REGISTER over WSS: challenged, then 200 with the NATed contact', async () 
     const location = await kamcmd('ul.lookup', 'location', `${user}@${DOMAIN}`);
     assert.match(location, /Received: sip:127\.0\.0\.1:\d+;transport=ws/);
     assert.ok(location.includes(`Socket: tls:${SBC.host}:${SBC.wssPort}`), location);
+    // Leave nothing behind: a later suite's queue call would find this contact.
+    const gone = await registerOverWebSocket(ws, user, ephemeral(user), contactHost, ';expires=0');
+    assert.match(gone, /^SIP\/2\.0 200/);
   } finally {
     ws.close();
   }

@@ -153,6 +153,38 @@ for (const { kind, args } of KINDS) {
   }
 }
 
+test('an Away agent is still Away after its region fails: its REGISTER through region-b says so', async ({
+  page,
+}) => {
+  // The availability rides on every REGISTER (src/engine/ua-availability.ts); the SBC of
+  // whichever region receives it stores it with the contact (backend/test/availability.test.ts).
+  const registers: string[] = [];
+  page.on('websocket', (ws) =>
+    ws.on('framesent', ({ payload }) => {
+      const text = String(payload);
+      if (text.startsWith('REGISTER ')) registers.push(text);
+    }),
+  );
+  await startPhone(page, { user: 'agent1' });
+  expect(await phoneRegion(page)).toBe('region-a');
+  await page.evaluate(() => (window as unknown as LabWindow).phone.setAvailability('away'));
+  await expect.poll(() => registers.at(-1) ?? '').toMatch(/^Contact: .*;availability=away/m);
+
+  const before = registers.length;
+  regions('fail', 'region-a');
+  await whenRecovered(page);
+  expect(await phoneRegion(page)).toBe('region-b');
+  expect(await page.evaluate(() => (window as unknown as LabWindow).phone.state)).toBe(
+    'registered',
+  );
+  const throughB = registers.slice(before);
+  expect(throughB.length).toBeGreaterThan(0);
+  for (const register of throughB) expect(register).toMatch(/^Contact: .*;availability=away/m);
+  expect(await page.evaluate(() => (window as unknown as LabWindow).phone.availability)).toBe(
+    'away',
+  );
+});
+
 test('a caller entering through region-b reaches an agent registered through region-a (DMQ)', async ({
   page,
   context,
