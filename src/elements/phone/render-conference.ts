@@ -7,6 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Messages } from '../../i18n/messages.js';
 import type { CallView } from '../shared/view-state.js';
+import { renderTargetForm } from './render-target-form.js';
 
 export interface AddPartyInput {
   call: CallView;
@@ -40,45 +41,18 @@ export function renderAddParty(input: AddPartyInput): TemplateResult {
     </button>
     ${
       open
-        ? html`<form
-            id="add-form"
-            part="add-form"
-            class="transfer"
-            @submit=${(event: SubmitEvent) => {
-              event.preventDefault();
-              input.add(input.value);
-            }}
-          >
-            <label for="add-target">${t.addParty}</label>
-            <input
-              id="add-target"
-              part="add-input"
-              autocomplete="off"
-              spellcheck="false"
-              .value=${input.value}
-              @input=${(event: InputEvent) => input.input((event.target as HTMLInputElement).value)}
-            />
-            ${
-              candidates.length > 0
-                ? html`<div class="transfer-targets" role="group" aria-label=${t.addParty}>
-                    ${candidates.map(
-                      (target) => html`<button
-                        type="button"
-                        class="btn"
-                        part="add-target"
-                        ?disabled=${busy}
-                        @click=${() => input.add(target)}
-                      >
-                        ${target}
-                      </button>`,
-                    )}
-                  </div>`
-                : nothing
-            }
-            <button type="submit" class="btn accent" part="add-submit" ?disabled=${busy}>
-              ${t.addCall}
-            </button>
-          </form>`
+        ? renderTargetForm({
+            name: 'add',
+            formId: 'add-form',
+            inputId: 'add-target',
+            label: t.addParty,
+            value: input.value,
+            targets: candidates,
+            busy,
+            submitLabel: t.addCall,
+            input: (value) => input.input(value),
+            choose: (target) => input.add(target),
+          })
         : nothing
     }`;
 }
@@ -115,25 +89,15 @@ export interface ListenInput {
 /** A supervisor's listen-in form: the agent's name, and Listen in. */
 export function renderListen(input: ListenInput): TemplateResult {
   const { t } = input;
-  return html`<form
-    part="listen-form"
-    class="transfer"
-    @submit=${(event: SubmitEvent) => {
-      event.preventDefault();
-      input.listen(input.value);
-    }}
-  >
-    <label for="listen-agent">${t.listenTo}</label>
-    <input
-      id="listen-agent"
-      part="listen-input"
-      autocomplete="off"
-      spellcheck="false"
-      .value=${input.value}
-      @input=${(event: InputEvent) => input.input((event.target as HTMLInputElement).value)}
-    />
-    <button type="submit" class="btn accent" part="listen-submit" ?disabled=${input.disabled}>
-      ${t.listenCall}
-    </button>
-  </form>`;
+  return renderTargetForm({
+    name: 'listen',
+    inputId: 'listen-agent',
+    label: t.listenTo,
+    value: input.value,
+    targets: [],
+    busy: input.disabled,
+    submitLabel: t.listenCall,
+    input: (value) => input.input(value),
+    choose: (agent) => input.listen(agent),
+  });
 }

@@ -28,6 +28,7 @@ import {
   remoteLabel,
 } from '../shared/view-state.js';
 import { renderAddParty, renderListen } from './render-conference.js';
+import { renderTargetForm } from './render-target-form.js';
 import { phoneStyles } from './styles.js';
 
 /**
@@ -507,62 +508,31 @@ export class SipPhone extends PhoneElement {
       </button>
       ${
         this.transferOpen
-          ? html`<form
-              id="transfer-form"
-              part="transfer-form"
-              class="transfer"
-              @submit=${(event: SubmitEvent) => {
-                event.preventDefault();
-                this.transferTo(this.transferTarget);
-              }}
-            >
-              <label for="transfer-target">${t.transferTo}</label>
-              <input
-                id="transfer-target"
-                part="transfer-input"
-                autocomplete="off"
-                spellcheck="false"
-                .value=${this.transferTarget}
-                @input=${(event: InputEvent) => {
-                  this.transferTarget = (event.target as HTMLInputElement).value;
-                }}
-              />
-              ${
-                this.transferTargets.length > 0
-                  ? html`<div class="transfer-targets" role="group" aria-label=${t.transferTo}>
-                      ${this.transferTargets.map(
-                        (target) => html`<button
-                          type="button"
-                          class="btn"
-                          part="transfer-target"
-                          ?disabled=${busy}
-                          @click=${() => this.transferTo(target)}
-                        >
-                          ${target}
-                        </button>`,
-                      )}
-                    </div>`
-                  : nothing
-              }
-              <div class="transfer-actions">
-                <button type="submit" class="btn accent" part="transfer-submit" ?disabled=${busy}>
-                  ${t.transferCall}
-                </button>
-                ${
-                  canConsult
-                    ? html`<button
-                        type="button"
-                        class="btn"
-                        part="transfer-consult"
-                        ?disabled=${busy}
-                        @click=${() => this.consult(this.transferTarget)}
-                      >
-                        ${t.consult}
-                      </button>`
-                    : nothing
-                }
-              </div>
-            </form>`
+          ? renderTargetForm({
+              name: 'transfer',
+              formId: 'transfer-form',
+              inputId: 'transfer-target',
+              label: t.transferTo,
+              value: this.transferTarget,
+              targets: this.transferTargets,
+              busy,
+              submitLabel: t.transferCall,
+              extraAction: canConsult
+                ? html`<button
+                    type="button"
+                    class="btn"
+                    part="transfer-consult"
+                    ?disabled=${busy}
+                    @click=${() => this.consult(this.transferTarget)}
+                  >
+                    ${t.consult}
+                  </button>`
+                : nothing,
+              input: (value) => {
+                this.transferTarget = value;
+              },
+              choose: (target) => this.transferTo(target),
+            })
           : nothing
       }`;
   }
