@@ -83,6 +83,7 @@ export const en: Messages = {
   keyStar: 'Star',
   keyHash: 'Pound',
   incomingCall: 'Incoming call',
+  incomingCallFrom: (who) => `Incoming call: ${who}`,
   answer: 'Answer',
   decline: 'Decline',
   calling: (who) => `Calling ${who}…`,

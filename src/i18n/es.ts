@@ -83,6 +83,7 @@ export const es: Messages = {
   keyStar: 'Asterisco',
   keyHash: 'Almohadilla',
   incomingCall: 'Llamada entrante',
+  incomingCallFrom: (who) => `Llamada entrante: ${who}`,
   answer: 'Contestar',
   decline: 'Rechazar',
   calling: (who) => `Llamando a ${who}…`,

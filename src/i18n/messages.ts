@@ -33,6 +33,8 @@ export interface Messages {
   keyStar: string;
   keyHash: string;
   incomingCall: string;
+  /** The flashing tab title and the notification of a call ringing in a hidden tab. */
+  incomingCallFrom: (who: string) => string;
   answer: string;
   decline: string;
   calling: (who: string) => string;

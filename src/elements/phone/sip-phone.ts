@@ -27,6 +27,7 @@ import {
   type PhoneView,
   remoteLabel,
 } from '../shared/view-state.js';
+import { BackgroundAlertController } from './background-alert.js';
 import { renderAddParty, renderListen } from './render-conference.js';
 import { renderTargetForm } from './render-target-form.js';
 import { phoneStyles } from './styles.js';
@@ -172,6 +173,15 @@ export class SipPhone extends PhoneElement {
    */
   @property({ attribute: 'wrap-up-seconds', type: Number }) wrapUpSeconds = 0;
 
+  /**
+   * A call that rings while the tab is hidden also shows a system notification (the tab's
+   * title flashes in any case). The browser asks the agent for the permission on their
+   * first press inside the phone.
+   */
+  @property({ type: Boolean }) notifications = false;
+
+  private readonly backgroundAlert = new BackgroundAlertController(this);
+
   @state() private target = '';
   @state() private transferOpen = false;
   @state() private transferTarget = '';
@@ -201,6 +211,28 @@ export class SipPhone extends PhoneElement {
       this.transferOpen = false;
       this.addOpen = false;
     }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const view = this.engine.view;
+    const ringing = [view.call, ...view.otherCalls].find(
+      (call): call is CallView => call !== undefined && isWaiting(call),
+    );
+    this.backgroundAlert.notifications = this.notifications;
+    this.backgroundAlert.setRinging(
+      ringing && {
+        id: ringing.id,
+        title: this.locale.messages.incomingCallFrom(remoteLabel(ringing)),
+      },
+    );
+  }
+
+  /** Focus on the Answer button of the call that rings (from a notification's click). */
+  focusAnswer(): void {
+    this.renderRoot
+      .querySelector<HTMLButtonElement>('[part="answer"], [part="answer-waiting"]')
+      ?.focus();
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -611,7 +643,7 @@ const FAR_END_PRIORITY: readonly QualityWarningName[] = [
   'low-mos',
 ];
 
-/** A call ringing here while another call is on screen. */
+/** An incoming call that rings (as call waiting while another call is on screen). */
 function isWaiting(call: CallView): boolean {
   return call.direction === 'incoming' && call.state === 'ringing';
 }
