@@ -1,24 +1,55 @@
-import { expect, test } from '../support/fixtures';
+import { expect, type JourneyFixtures, test } from '../support/fixtures';
 import { type TimelineEntry, waitForTimelineEntry } from '../support/media-server';
+import type { Widget } from '../support/widget';
 
 const isTransferEntry = (type: string, target: string) => (entry: TimelineEntry) =>
   entry.type === type && entry.target === target;
 
-test('blind transfer: an agent hands a queue call to a colleague, who talks with the visitor', async ({
-  agent,
-  visitor,
-}) => {
-  const first = await agent('agent1', { 'transfer-targets': 'agent2, queue' });
+/** agent1 and agent2 signed in, and a visitor's queue call that agent1 answered. */
+async function queueCallAnswered(
+  { agent, visitor }: JourneyFixtures,
+  firstAttributes: Record<string, string> = {},
+  visitorAttributes: Record<string, string> = {},
+): Promise<{ first: Widget; colleague: Widget; caller: Widget; callId: string }> {
+  const first = await agent('agent1', firstAttributes);
   const colleague = await agent('agent2');
   await first.expectRegistration('registered');
   await colleague.expectRegistration('registered');
 
-  const caller = await visitor({ target: 'queue', 'display-name': 'Ana' });
+  const caller = await visitor({ target: 'queue', ...visitorAttributes });
   await caller.launcher.click();
   const callId = await caller.outgoingCallId();
   await first.expectCallState('ringing');
   await first.button('Answer').click();
   await first.expectCallState('active');
+  return { first, colleague, caller, callId };
+}
+
+/** After a transfer: the visitor talks with the colleague, both ways, until the visitor hangs up. */
+async function expectVisitorWithColleague(
+  caller: Widget,
+  colleague: Widget,
+  screenshot: string,
+): Promise<void> {
+  expect((await caller.call())?.state).toBe('active');
+  await colleague.expectPacketsFlowingBothWays();
+  await colleague.expectInboundAudio();
+  await caller.expectInboundAudio();
+  await colleague.screenshot(screenshot);
+
+  await caller.button('Hang up').click();
+  await colleague.expectEnded('hangup-remote');
+}
+
+test('blind transfer: an agent hands a queue call to a colleague, who talks with the visitor', async ({
+  agent,
+  visitor,
+}) => {
+  const { first, colleague, caller, callId } = await queueCallAnswered(
+    { agent, visitor },
+    { 'transfer-targets': 'agent2, queue' },
+    { 'display-name': 'Ana' },
+  );
   await caller.expectInboundAudio();
 
   await first.element.locator('[part~="transfer-toggle"]').click();
@@ -43,14 +74,7 @@ test('blind transfer: an agent hands a queue call to a colleague, who talks with
     'the colleague answered',
   );
   expect(colleague.wire.incomingCallIds()).toEqual([answered.peerCallId]);
-  expect((await caller.call())?.state).toBe('active');
-  await colleague.expectPacketsFlowingBothWays();
-  await colleague.expectInboundAudio();
-  await caller.expectInboundAudio();
-  await colleague.screenshot('talking after the transfer');
-
-  await caller.button('Hang up').click();
-  await colleague.expectEnded('hangup-remote');
+  await expectVisitorWithColleague(caller, colleague, 'talking after the transfer');
 });
 
 test('attended transfer: the agent consults a colleague first, then hands the visitor over', async ({
@@ -60,17 +84,11 @@ test('attended transfer: the agent consults a colleague first, then hands the vi
   // Two calls set up and a third taking over: more steps than the default test time allows
   // on a busy machine.
   test.setTimeout(90_000);
-  const first = await agent('agent1');
-  const colleague = await agent('agent2');
-  await first.expectRegistration('registered');
-  await colleague.expectRegistration('registered');
-
-  const caller = await visitor({ target: 'queue', 'display-name': 'Ana' });
-  await caller.launcher.click();
-  const callId = await caller.outgoingCallId();
-  await first.expectCallState('ringing');
-  await first.button('Answer').click();
-  await first.expectCallState('active');
+  const { first, colleague, caller, callId } = await queueCallAnswered(
+    { agent, visitor },
+    {},
+    { 'display-name': 'Ana' },
+  );
   await caller.expectInboundAudio();
 
   // Consult: the visitor waits on hold while the agent calls the colleague.
@@ -116,31 +134,14 @@ test('attended transfer: the agent consults a colleague first, then hands the vi
       (await first.events('sip-call-ended')).map((event) => event.detail.cause).sort(),
     )
     .toEqual(['transferred', 'transferred']);
-  expect((await caller.call())?.state).toBe('active');
-  await colleague.expectPacketsFlowingBothWays();
-  await colleague.expectInboundAudio();
-  await caller.expectInboundAudio();
-  await colleague.screenshot('talking after the attended transfer');
-
-  await caller.button('Hang up').click();
-  await colleague.expectEnded('hangup-remote');
+  await expectVisitorWithColleague(caller, colleague, 'talking after the attended transfer');
 });
 
 test('a transfer that cannot reach its target fails cleanly: the visitor stays with the agent', async ({
   agent,
   visitor,
 }) => {
-  const first = await agent('agent1');
-  const colleague = await agent('agent2');
-  await first.expectRegistration('registered');
-  await colleague.expectRegistration('registered');
-
-  const caller = await visitor({ target: 'queue' });
-  await caller.launcher.click();
-  const callId = await caller.outgoingCallId();
-  await first.expectCallState('ringing');
-  await first.button('Answer').click();
-  await first.expectCallState('active');
+  const { first, colleague, caller, callId } = await queueCallAnswered({ agent, visitor });
 
   // Nobody is signed in as agent5: the SBC has no one to ring.
   await first.element.locator('[part~="transfer-toggle"]').click();

@@ -62,7 +62,7 @@ export interface OpenOptions {
   page?: Exclude<TestPage, 'dashboard.html'>;
 }
 
-interface JourneyFixtures {
+export interface JourneyFixtures {
   /** Opens click-to-call.html; `attributes` override the element's (e.g. `{ target: 'echo' }`). */
   visitor: (attributes?: Record<string, string>, options?: OpenOptions) => Promise<Widget>;
   /** Opens dashboard.html with `<sip-phone>`, `agent` signed in (a session cookie). */
