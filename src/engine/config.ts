@@ -40,6 +40,7 @@ export interface ResolvedConfig {
   keepaliveTimeoutMs: number;
   callRecoveryTimeoutMs: number;
   confirmPageExit: boolean;
+  singleTab: boolean;
   logLevel: LogLevel;
   /** The host's hook; undefined: the console. */
   logger: LogHook | undefined;
@@ -60,6 +61,7 @@ export const DEFAULTS = {
   keepaliveTimeoutMs: 3000,
   callRecoveryTimeoutMs: 10_000,
   confirmPageExit: true,
+  singleTab: false,
   maxCalls: 1,
 } as const;
 
@@ -342,6 +344,7 @@ function resolve(input: Record<string, unknown>): ResolvedConfig {
       120_000,
     ),
     confirmPageExit: checkBoolean(input, 'confirmPageExit', DEFAULTS.confirmPageExit),
+    singleTab: checkBoolean(input, 'singleTab', DEFAULTS.singleTab),
     logLevel: checkLogLevel(input.logLevel),
     logger: checkLogger(input.logger),
   };

@@ -8,4 +8,5 @@ export { type ConfigResult, type ResolvedConfig, validateConfig } from './config
 export { type DtmfParseResult, type DtmfStep, parseDtmfSequence } from './dtmf';
 export { Phone } from './phone';
 export { DEFAULT_THRESHOLDS } from './quality/thresholds';
+export { TabPhone } from './tab-phone';
 export type * from './types';

@@ -39,7 +39,9 @@ import type {
   PhoneConfig,
   PhoneError,
   PhoneEventMap,
+  PhoneHandle,
   RegistrationState,
+  TabRole,
   Unsubscribe,
 } from './types';
 import { reRegisterNow, setRegisteredAvailability } from './ua-availability';
@@ -61,7 +63,7 @@ function statusOf(response: IncomingResponse | null | undefined): number | undef
  * then {@link Phone.start} (agents) or just {@link Phone.call} (visitors). Nothing here
  * throws: failures are states, `error` events and call `ended` events.
  */
-export class Phone {
+export class Phone implements PhoneHandle {
   private readonly events = new Emitter<PhoneEventMap>(() => this.log);
   /** `logLevel` and `logger` of the configuration (log.ts); the console at `warn` without one. */
   private log = new Logger();
@@ -148,6 +150,9 @@ export class Phone {
   get state(): RegistrationState {
     return this.stateValue;
   }
+
+  /** A phone on its own always owns itself (`TabPhone` shares one between tabs). */
+  readonly tabRole: TabRole = 'owner';
 
   /** Calls that are not over yet (at most `maxCalls`), oldest first. */
   get calls(): readonly CallHandle[] {

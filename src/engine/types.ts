@@ -143,6 +143,11 @@ export interface PhoneConfig {
   logLevel?: LogLevel;
   /** Receives each message at or above `logLevel`, redacted, instead of the console. */
   logger?: LogHook;
+  /**
+   * One registration for all the tabs of this origin and user (`TabPhone`): one tab owns
+   * the phone, the others mirror it and act through it. Default false.
+   */
+  singleTab?: boolean;
 }
 
 /** The connection's recovery, as the `connection` event tells it. */
@@ -287,6 +292,8 @@ export interface PhoneEventMap {
   credentials: CredentialsEvent;
   /** The agent's availability for queue calls changed, see {@link AvailabilityEvent}. */
   availability: AvailabilityEvent;
+  /** This tab became the one that owns the phone, or one that mirrors it (`TabPhone`). */
+  'tab-role': { role: TabRole };
 }
 
 /**
@@ -444,5 +451,40 @@ export interface CallHandle {
   on<K extends keyof CallEventMap>(
     event: K,
     handler: (payload: CallEventMap[K]) => void,
+  ): Unsubscribe;
+}
+
+/**
+ * With `singleTab`: `owner` holds the phone (its connection, registration and media),
+ * `follower` mirrors the owner tab's phone and acts through it; `electing` until known.
+ */
+export type TabRole = 'electing' | 'owner' | 'follower';
+
+/** A phone as its users see it: `Phone`, or `TabPhone` when tabs share one registration. */
+export interface PhoneHandle {
+  readonly state: RegistrationState;
+  readonly lastError: PhoneError | undefined;
+  /** The region serving the connection, when the SBC names it. */
+  readonly region: string | undefined;
+  /** `supervisor` when the phone's credentials carry that role (it may then listen in). */
+  readonly role: 'supervisor' | undefined;
+  /** Availability for queue calls (phones that register), and the wrap-up's end. */
+  readonly availability: Availability;
+  readonly wrapUpEndsAt: number | undefined;
+  /** Which part this tab plays, with `singleTab`; a phone without it is always `owner`. */
+  readonly tabRole: TabRole;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Connect early, on the visitor's intent to call. */
+  prepare(): Promise<void>;
+  call(target: string, options?: CallOptions): CallHandle;
+  /** Supervisor listen-in: a call that hears `agent`'s call, both sides, without being heard. */
+  listen(agent: string): CallHandle;
+  refreshCredentials(): Promise<void>;
+  unlockAudio(): Promise<void>;
+  setAvailability(availability: Availability): void;
+  on<K extends keyof PhoneEventMap>(
+    event: K,
+    handler: (payload: PhoneEventMap[K]) => void,
   ): Unsubscribe;
 }

@@ -74,6 +74,7 @@ export const en: Messages = {
     error: 'Call unavailable',
   },
   phone: 'Phone',
+  otherTab: 'Working through your other tab of this site, where call audio plays.',
   callUs: 'Call us',
   target: 'Number or address',
   targetPlaceholder: 'e.g. 1000 or agent1',

@@ -74,6 +74,8 @@ export const es: Messages = {
     error: 'Llamada no disponible',
   },
   phone: 'Teléfono',
+  otherTab:
+    'Funciona a través de su otra pestaña de este sitio, donde suena el audio de las llamadas.',
   callUs: 'Llámanos',
   target: 'Número o dirección',
   targetPlaceholder: 'p. ej. 1000 o agent1',

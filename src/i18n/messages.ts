@@ -23,6 +23,8 @@ export interface Messages {
   hold: Record<HoldState, string>;
   buttonState: Record<'idle' | 'connecting' | 'ringing' | 'in-call' | 'ended' | 'error', string>;
   phone: string;
+  /** Shown in a tab that mirrors the phone of another tab (`single-tab`). */
+  otherTab: string;
   callUs: string;
   target: string;
   targetPlaceholder: string;

@@ -140,6 +140,7 @@ export class SipCallButton extends PhoneElement {
   constructor() {
     super({
       register: false,
+      singleTab: false,
       startOnConnect: false,
       loadParts: loadInCallParts,
       checkElement: () => {

@@ -1090,3 +1090,36 @@ describe('<sip-phone> supervisor listen-in', () => {
     expect(buttonNamed(el, 'Escuchar')).toBeDefined();
   });
 });
+
+describe('<sip-phone> one registration across tabs', () => {
+  it('shares its phone between tabs by default; single-tab="off" gives each tab its own', async () => {
+    await phoneOnPage();
+    expect(lastPhone().config.singleTab).toBe(true);
+    resetElements();
+    await phoneOnPage({ ...VALID_CONFIG, 'single-tab': 'off' });
+    expect(lastPhone().config.singleTab).toBe(false);
+  });
+
+  it('a tab that mirrors another says so (en, es) and tells the page', async () => {
+    const el = await readyPhone();
+    const changes = collect<{ role: string }>(document, 'sip-tab-role-change');
+    expect(el.shadowRoot?.querySelector('[part="other-tab"]')).toBeNull();
+
+    lastPhone().tabRole = 'follower';
+    lastPhone().emit('tab-role', { role: 'follower' });
+    await el.updateComplete;
+    expect(changes).toEqual([{ role: 'follower' }]);
+    expect(text(el, '[part="other-tab"]')).toBe(
+      'Working through your other tab of this site, where call audio plays.',
+    );
+    expect(await axeViolations(el)).toEqual([]);
+
+    document.documentElement.lang = 'es';
+    await expect
+      .poll(async () => {
+        await el.updateComplete;
+        return text(el, '[part="other-tab"]');
+      })
+      .toMatch(/^Funciona a través de su otra pestaña/);
+  });
+});

@@ -59,6 +59,9 @@ import { phoneStyles } from './styles.js';
  * @event sip-far-end-quality - The far end's phone reported its quality warnings (the
  *   caller's line, for an agent). `detail: { call, warnings }`.
  *
+ * @event sip-tab-role-change - With `single-tab`: this tab now owns the phone, or mirrors
+ * another tab's. `detail: { role }` (`owner`, `follower`, `electing`).
+ *
  * @event sip-availability-change - Availability for queue calls changed: the agent chose,
  * a call ended (wrap-up began) or the wrap-up was over.
  * `detail: { availability, previous, reason, wrapUpEndsAt? }`.
@@ -67,6 +70,7 @@ import { phoneStyles } from './styles.js';
  *
  * @csspart base - The phone's card.
  * @csspart status - Registration state in words.
+ * @csspart other-tab - The note in a tab that works through another tab's phone (`single-tab`).
  * @csspart quality - Wrapper of the quality slot.
  * @csspart quality-indicator - The built-in `<sip-quality-indicator>` (the slot's default).
  * @csspart availability - The availability group (Available, Away, the wrap-up countdown).
@@ -192,7 +196,7 @@ export class SipPhone extends PhoneElement {
   protected override readonly extraConfigProperties = ['maxCalls', 'availability', 'wrapUpSeconds'];
 
   constructor() {
-    super({ register: true, startOnConnect: true });
+    super({ register: true, singleTab: true, startOnConnect: true });
     new ClockController(this, () => this.engine.phone?.availability === 'wrap-up');
   }
 
@@ -261,6 +265,11 @@ export class SipPhone extends PhoneElement {
           ><slot name="quality">${renderQualityIndicator(view.call, this.theme)}</slot></span
         >
       </header>
+      ${
+        this.engine.phone?.tabRole === 'follower'
+          ? html`<p part="other-tab" class="other-tab">${t.otherTab}</p>`
+          : nothing
+      }
       ${error ? renderError(error, t) : nothing} ${this.renderUnlockAudio()}
       ${view.call ? this.renderCall(view.call, error) : nothing}
       ${

@@ -52,6 +52,12 @@ export const phoneStyles = css`
     font-weight: 600;
   }
 
+  .other-tab {
+    margin: 0;
+    font-size: 0.875em;
+    color: var(--_muted-fg);
+  }
+
   .quality {
     display: contents;
   }

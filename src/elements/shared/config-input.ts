@@ -13,6 +13,7 @@ export interface ConfigAttributes {
   soundsBase: string | undefined;
   statsUrl: string | undefined;
   logLevel: string | undefined;
+  singleTab: string | undefined;
 }
 
 /** `soundsBase` used when neither the attribute nor `config` sets one (the CDN build sets it). */
@@ -32,6 +33,22 @@ function holdMusicUrl(value: string | undefined): string | null | undefined {
   return value.trim().toLowerCase() === 'off' ? null : value;
 }
 
+/** An on/off attribute: `on`, `off` (or `true`, `false`; present and empty is on). */
+function onOff(value: string | undefined): boolean | string | undefined {
+  if (value === undefined) return undefined;
+  const word = value.trim().toLowerCase();
+  if (word === '' || word === 'on' || word === 'true') return true;
+  if (word === 'off' || word === 'false') return false;
+  // Anything else goes to the engine, whose check names the attribute's value.
+  return value;
+}
+
+/** What the element itself decides: whether it registers, and its `singleTab` default. */
+export interface ElementDefaults {
+  register: boolean;
+  singleTab: boolean;
+}
+
 /**
  * The engine configuration the attributes describe, with `overrides` (the element's
  * `config` property) merged over them. Unset attributes are left out so the engine's
@@ -39,7 +56,7 @@ function holdMusicUrl(value: string | undefined): string | null | undefined {
  */
 export function configFromAttributes(
   attributes: ConfigAttributes,
-  register: boolean,
+  defaults: ElementDefaults,
   overrides: Partial<PhoneConfig> | undefined,
 ): Record<string, unknown> {
   const fromAttributes: Record<string, unknown> = {
@@ -54,7 +71,8 @@ export function configFromAttributes(
     soundsBase: attributes.soundsBase ?? defaultSoundsBase,
     statsUrl: attributes.statsUrl,
     logLevel: attributes.logLevel,
-    register,
+    register: defaults.register,
+    singleTab: onOff(attributes.singleTab) ?? defaults.singleTab,
   };
   const defined = Object.entries(fromAttributes).filter(([, value]) => value !== undefined);
   return { ...Object.fromEntries(defined), ...overrides };

@@ -6,6 +6,7 @@ import type {
   PhoneError,
   PhoneEventMap,
   RegistrationState,
+  TabRole,
   Unsubscribe,
 } from '../../engine/types.js';
 
@@ -30,6 +31,8 @@ export interface PhoneApi {
   /** Availability for queue calls (phones that register), and the wrap-up's end. */
   readonly availability: Availability;
   readonly wrapUpEndsAt: number | undefined;
+  /** With `singleTab`: whether this tab owns the phone or mirrors another tab's. */
+  readonly tabRole?: TabRole;
   setAvailability(availability: Availability): void;
   on<K extends keyof PhoneEventMap>(
     event: K,
@@ -40,6 +43,10 @@ export interface PhoneApi {
 /** What the lazily imported engine module provides. */
 export interface EngineModule {
   Phone: new (config: PhoneConfig) => PhoneApi;
+  /** The phone shared by the tabs of one origin and user (`singleTab`). */
+  TabPhone?: new (
+    config: PhoneConfig,
+  ) => PhoneApi;
 }
 
 export type EngineLoader = () => Promise<EngineModule>;

@@ -26,6 +26,7 @@ export interface SipEventDetails {
   'sip-far-end-quality': CallEventMap['far-end-quality'] & { call: CallHandle };
   'sip-call-participant': CallEventMap['participant'] & { call: CallHandle };
   'sip-availability-change': PhoneEventMap['availability'];
+  'sip-tab-role-change': PhoneEventMap['tab-role'];
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -42,6 +43,7 @@ declare global {
   interface HTMLElementEventMap {
     'sip-registration-change': CustomEvent<SipEventDetails['sip-registration-change']>;
     'sip-availability-change': CustomEvent<SipEventDetails['sip-availability-change']>;
+    'sip-tab-role-change': CustomEvent<SipEventDetails['sip-tab-role-change']>;
     'sip-incoming-call': CustomEvent<SipEventDetails['sip-incoming-call']>;
     'sip-call-state': CustomEvent<SipEventDetails['sip-call-state']>;
     'sip-call-ended': CustomEvent<SipEventDetails['sip-call-ended']>;

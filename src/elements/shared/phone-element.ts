@@ -22,6 +22,7 @@ const CONFIG_PROPERTIES: readonly (keyof ConfigAttributes | 'config')[] = [
   'soundsBase',
   'statsUrl',
   'logLevel',
+  'singleTab',
   'config',
 ];
 
@@ -66,6 +67,14 @@ export abstract class PhoneElement extends LocalizedElement implements ConfigAtt
    */
   @property({ attribute: 'log-level' }) logLevel: string | undefined;
 
+  /**
+   * One registration for all the tabs of this site and user: `on` or `off`. One tab owns
+   * the phone; the others mirror it (calls, banner, controls) and act through it, and one
+   * of them takes over when that tab closes. Default: on for `<sip-phone>`, off for
+   * `<sip-call-button>`.
+   */
+  @property({ attribute: 'single-tab' }) singleTab: string | undefined;
+
   /** Colour theme: `light`, `dark`, or unset to follow the system. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
@@ -88,12 +97,20 @@ export abstract class PhoneElement extends LocalizedElement implements ConfigAtt
     sendDtmf: (tone) => this.engine.sendDtmf(tone),
   };
 
-  constructor(role: Omit<EngineControllerOptions, 'readConfig'>) {
+  /**
+   * @param role how the element uses its phone; `singleTab` is its default for the
+   *   `single-tab` attribute
+   */
+  constructor(role: Omit<EngineControllerOptions, 'readConfig'> & { singleTab: boolean }) {
     super();
     this.engine = new EngineController(this, {
       ...role,
       readConfig: () =>
-        configFromAttributes(this, role.register, { ...this.elementConfig(), ...this.config }),
+        configFromAttributes(
+          this,
+          { register: role.register, singleTab: role.singleTab },
+          { ...this.elementConfig(), ...this.config },
+        ),
     });
     // The call timer ticks once a second while a call is answered.
     new ClockController(this, () => isInCall(this.engine.view.call));

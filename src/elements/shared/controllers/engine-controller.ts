@@ -310,9 +310,9 @@ export class EngineController implements ReactiveController {
   }
 
   private async createPhone(): Promise<PhoneApi | undefined> {
-    let Phone: Awaited<ReturnType<EngineLoader>>['Phone'];
+    let engine: Awaited<ReturnType<EngineLoader>>;
     try {
-      [{ Phone }] = await Promise.all([this.loader(), this.options.loadParts?.()]);
+      [engine] = await Promise.all([this.loader(), this.options.loadParts?.()]);
     } catch (cause) {
       this.fail({
         code: 'connection-failed',
@@ -323,6 +323,7 @@ export class EngineController implements ReactiveController {
     }
     // The configuration may have turned invalid, or the element left, while loading.
     if (!this.config || !this.host.isConnected) return undefined;
+    const Phone = (this.config.singleTab && engine.TabPhone) || engine.Phone;
     const phone = new Phone(this.config);
     this.phoneApi = phone;
     this.phoneKey = this.configKey;
@@ -339,6 +340,7 @@ export class EngineController implements ReactiveController {
         },
         incoming: { before: ({ call }) => this.track(call) },
         availability: { after: () => this.host.requestUpdate() },
+        'tab-role': { after: () => this.host.requestUpdate() },
       }),
       phone.on('call', ({ call }) => this.track(call)),
       phone.on('error', (error) => {

@@ -28,6 +28,7 @@ export const PHONE_EVENTS: ForwardTable<PhoneEventMap, PhoneApi> = {
   registration: as('sip-registration-change', (change) => change),
   incoming: as('sip-incoming-call', ({ call }) => ({ call })),
   availability: as('sip-availability-change', (change) => change),
+  'tab-role': as('sip-tab-role-change', (change) => change),
 };
 
 /** The call's events that reach the page as DOM events; each names its call. */
