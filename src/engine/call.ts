@@ -9,6 +9,7 @@ import { Emitter } from './emitter';
 import { deriveHoldState } from './hold';
 import { RemoteHold } from './hold-music';
 import { boundIceGathering, iceBounds } from './ice';
+import { inDialog } from './jssip-dialog';
 import { LocalMedia } from './local-media';
 import { acquireMicrophone, stopStream } from './media';
 import { CallParticipants } from './participants';
@@ -371,12 +372,30 @@ export class Call implements CallHandle {
     return outcome;
   }
 
-  /** Tells the far end our warnings as they change (quality/far-end.ts). */
+  /**
+   * Tells the far end our warnings as they change (quality/far-end.ts). A hint, never a
+   * risk to the call: JsSIP's `sendInfo()` ends the call when its INFO gets a 408 or 481
+   * (RTCSession/Info.js `onDialogError`), and a far end too busy to answer a quality
+   * report in time (a loaded agent's browser; the SBC then answers 408) is no reason to
+   * hang up on it. So the INFO goes through the dialog's own sender with handlers that
+   * only log.
+   */
   private shareWarnings(): void {
     const session = this.session;
     if (!session || !this.answered) return;
+    const unanswered = (why: string) =>
+      this.owner.log.info(`the far end did not take our quality report (${why}); the call goes on`);
     try {
-      session.sendInfo(QUALITY_INFO_TYPE, farEndReport(this.monitor.warnings));
+      inDialog(session).sendRequest('INFO', {
+        extraHeaders: [`Content-Type: ${QUALITY_INFO_TYPE}`],
+        body: farEndReport(this.monitor.warnings),
+        eventHandlers: {
+          onErrorResponse: (response) => unanswered(String(response.status_code)),
+          onRequestTimeout: () => unanswered('timeout'),
+          onTransportError: () => unanswered('connection'),
+          onDialogError: () => unanswered('dialog'),
+        },
+      });
     } catch {
       // JsSIP refuses while the session is being ended: there is no one left to tell.
     }

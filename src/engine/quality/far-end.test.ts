@@ -53,4 +53,25 @@ describe('a call told about the far end', () => {
     expect(events.map((event) => event.warnings)).toEqual([['high-loss'], []]);
     expect(call.quality.farEndWarnings).toEqual([]);
   });
+
+  it('keeps the call when the far end does not take our report (408)', async () => {
+    // The highest MOS threshold, above what the E-model gives a call: the warning rises at the first samples, and is reported.
+    const call = fake
+      .phone({ statsIntervalMs: 200, qualityThresholds: { mos: 4.5 } })
+      .call('queue');
+    await reach(call, 'active');
+    fake.sbc.refuseInfo = 408;
+    await expect
+      .poll(() => fake.sbc.requests('INFO').length, { timeout: 10_000, interval: 50 })
+      .toBeGreaterThan(0);
+    const report = fake.sbc.requests('INFO')[0]!;
+    expect(report.headers.get('content-type')).toEqual([QUALITY_INFO_TYPE]);
+    expect(report.body).toContain('low-mos');
+    // JsSIP's own sendInfo() would have ended the call on that 408: two samples later, it
+    // is still up and no BYE went out.
+    const samples = record<CallEventMap, 'quality'>(call.on.bind(call), 'quality');
+    await expect.poll(() => samples.length, { timeout: 10_000, interval: 50 }).toBeGreaterThan(1);
+    expect(call.state).toBe('active');
+    expect(fake.sbc.requests('BYE')).toHaveLength(0);
+  });
 });

@@ -151,6 +151,8 @@ export class FakeSbc {
    * `'SIP/2.0 200 OK'`, `'SIP/2.0 486 Busy Here'`), as the media server does.
    */
   refer: { status: number; outcome?: string } = { status: 202, outcome: 'SIP/2.0 200 OK' };
+  /** When set, every in-dialog INFO from the phone is answered with this status. */
+  refuseInfo: number | undefined;
   private readonly sockets: FakeWebSocketLike[] = [];
   /** The SBC's side of the media, per Call-ID. */
   private readonly peers = new Map<string, RTCPeerConnection>();
@@ -372,6 +374,8 @@ export class FakeSbc {
         reply(this.refuseReinvites, 'Refused');
       } else if (method === 'INVITE') {
         reply(200, 'OK', this.contact(), await this.answer(request));
+      } else if (method === 'INFO' && this.refuseInfo !== undefined) {
+        reply(this.refuseInfo, 'Refused');
       } else if (method === 'REFER') {
         reply(this.refer.status, this.refer.status === 202 ? 'Accepted' : 'Refused');
         if (this.refer.status === 202) void this.notifyTransfer(header(request, 'call-id'));
