@@ -108,6 +108,11 @@ function widgetOpener(browser: Browser, testInfo: TestInfo) {
           await testInfo.attach(`${w.tag}-${i}-sip-and-events.txt`, { path: file });
         }
       }
+      // Other tabs of a widget's page (Widget.openAnotherTab) go first: stopping the phone
+      // of the tab that owns it would hand the registration to them.
+      const own = new Set(widgets.map((w) => w.page));
+      const others = contexts.flatMap((c) => c.pages()).filter((page) => !own.has(page));
+      await Promise.all(others.map((page) => page.close()));
       // Un-register and hang up, so nothing stale rings or lingers in a later journey.
       await Promise.all(widgets.map((w) => w.stopPhone().catch(() => undefined)));
       await Promise.all(contexts.map((c) => c.close()));

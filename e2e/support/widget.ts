@@ -62,6 +62,7 @@ export class Widget {
     const page = await context.newPage();
     const tag = file === 'dashboard.html' ? 'sip-phone' : 'sip-call-button';
     const widget = new Widget(page, tag, testInfo);
+    widget.opened = { file, attributes };
     page.on('console', (message) => {
       if (message.type() === 'error') console.log(`[${tag} console] ${message.text()}`);
     });
@@ -70,6 +71,23 @@ export class Widget {
     await page.goto(pageUrl(file, attributes));
     await expect(widget.element).toBeVisible();
     return widget;
+  }
+
+  /** The page and attributes it was opened with (for another tab of the same). */
+  private opened: { file: TestPage; attributes: Record<string, string> } | undefined;
+
+  /** Opens the same page in another tab of the same browser context (same site storage). */
+  async openAnotherTab(): Promise<Widget> {
+    const { file, attributes } = this.opened!;
+    return Widget.open(this.page.context(), this.testInfo, file, attributes);
+  }
+
+  /** With `single-tab`: `owner`, `follower` or `electing` (`no phone` before there is one). */
+  tabRole(): Promise<string> {
+    return this.page.evaluate((tag) => {
+      const el = document.querySelector(tag) as (Element & { phone?: { tabRole?: string } }) | null;
+      return el?.phone?.tabRole ?? 'no phone';
+    }, this.tag);
   }
 
   get element(): Locator {

@@ -29,6 +29,7 @@ import { redactUrl } from './redact';
 import { type RingerSound, ringerSound } from './ringer';
 import { identityFromUri } from './session-facts';
 import { FailoverSocket } from './socket';
+import { sharedInstanceId, tabChannelName } from './tabs/shared-identity';
 import { targetUri } from './target';
 import type {
   Availability,
@@ -572,6 +573,8 @@ export class Phone implements PhoneHandle {
       // Registration is driven here (register() on connect), so visitors never register.
       register: false,
       register_expires: config.registerExpires,
+      // Tabs that share the phone register as one instance: a takeover replaces the contact.
+      ...(config.singleTab && { instance_id: sharedInstanceId(tabChannelName(config)) }),
       // JsSIP calls connect() again 1 s (its smallest whole-second value) after a drop;
       // FailoverSocket then waits out the rest of our backoff delay.
       connection_recovery_min_interval: 1,

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TabPhone } from './tab-phone';
 import { OWNER_GONE } from './tabs/mirror-phone';
+import { sharedInstanceId } from './tabs/shared-identity';
 import { FakePhone } from './test-support/fake-phone';
 import { record } from './test-support/waits';
 import type { CallEventMap, CallHandle, PhoneConfig, PhoneEventMap, TabRole } from './types';
@@ -256,3 +257,12 @@ function firstCall(tab: TabPhone): Promise<CallHandle> {
     });
   });
 }
+
+describe('sharedInstanceId', () => {
+  it('is one UUID per shared phone, the same on every call, another for another phone', () => {
+    const first = sharedInstanceId('helpline-softphone test.example agent1');
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(sharedInstanceId('helpline-softphone test.example agent1')).toBe(first);
+    expect(sharedInstanceId('helpline-softphone test.example agent2')).not.toBe(first);
+  });
+});

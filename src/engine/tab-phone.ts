@@ -9,7 +9,7 @@
  * tab closes, the browser hands its lock to a waiting tab, which creates its phone and
  * registers: the calls of the closed tab end with it, the registration does not.
  */
-import { type ResolvedConfig, validateConfig } from './config';
+import { validateConfig } from './config';
 import { type Logger, loggerOf } from './log';
 import { Phone } from './phone';
 import { canElect, electOwner } from './tabs/election';
@@ -21,6 +21,7 @@ import {
   isOwnerMessage,
   type OwnerMessage,
 } from './tabs/protocol';
+import { tabChannelName } from './tabs/shared-identity';
 import type {
   Availability,
   CallHandle,
@@ -33,13 +34,6 @@ import type {
   TabRole,
   Unsubscribe,
 } from './types';
-
-/** The channel and lock of the tabs that share one phone: same origin, domain and user. */
-export function tabChannelName(config: ResolvedConfig): string {
-  const who =
-    config.credentials.kind === 'static' ? config.credentials.user : config.credentials.url;
-  return `helpline-softphone ${config.domain} ${who}`;
-}
 
 export class TabPhone implements PhoneHandle {
   private readonly log: Logger;

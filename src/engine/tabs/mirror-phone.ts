@@ -145,7 +145,7 @@ export class MirrorPhone {
       event === 'call' && message.origin !== undefined && callId !== undefined
         ? this.bind(message.origin, callId)
         : false;
-    this.apply(message.phone, callId);
+    this.apply(message.phone, callId, event === 'registration');
     if (callId === undefined) {
       this.events.emit(event, payload as PhoneEventMap[typeof event]);
       return;
@@ -180,10 +180,15 @@ export class MirrorPhone {
   /**
    * The owner's view: updates every known call, announces the calls this tab did not know
    * (a tab opened during a call; `except` is announced by its own event), and ends those
-   * the owner no longer has.
+   * the owner no longer has. A change of registration state that no `registration` event
+   * brings (this tab's first snapshot) is told as one.
    */
-  private apply(phone: PhoneSnapshot, except?: string): void {
+  private apply(phone: PhoneSnapshot, except?: string, stateTold = false): void {
+    const previous = this.state;
     this.snapshot = phone;
+    if (!stateTold && phone.state !== previous) {
+      this.events.emit('registration', { state: phone.state, previous });
+    }
     const live = new Set<string>();
     for (const data of phone.calls) {
       live.add(data.id);
