@@ -4,6 +4,7 @@
  * application using the engine headless).
  */
 
+import type { DeviceNotice, DevicesState } from './devices';
 import type { LogHook, LogLevel } from './log';
 import type {
   CallQuality,
@@ -14,6 +15,13 @@ import type {
   QualityWarningName,
 } from './quality/types';
 
+export type {
+  AudioDevice,
+  DeviceNotice,
+  DeviceRole,
+  DeviceSelection,
+  DevicesState,
+} from './devices';
 export type { LogContext, LogHook, LogLevel, LogMessageLevel } from './log';
 export type * from './quality/types';
 
@@ -91,6 +99,14 @@ export interface PhoneConfig {
    * (call waiting). `null` turns it off.
    */
   callWaitingUrl?: string | null;
+  /** The device menu's speaker test sound (default `speaker-test.wav` under `soundsBase`). */
+  speakerTestUrl?: string | null;
+  /**
+   * A microphone or output plugged in during the session is taken at once (the agent is
+   * told, and can choose another). Default true; the agent's own choice in the device
+   * menu is remembered over this.
+   */
+  autoSwitchDevices?: boolean;
   /**
    * How many calls the phone handles at once, 1 to 4. Default 1: a call arriving during
    * another is refused as busy (486). Above 1, it rings as call waiting; answering it,
@@ -193,7 +209,11 @@ export type ErrorCode =
   | 'transfer-failed'
   | 'participant-failed'
   | 'autoplay-blocked'
-  | 'insecure-credentials';
+  | 'insecure-credentials'
+  /** `setDevices` named a device there is not (nothing changed). */
+  | 'device-invalid'
+  /** Choosing an output is not supported in this browser (no `setSinkId`), or it failed. */
+  | 'device-unsupported';
 
 /** Every error the engine reports is one of these values, never a thrown exception. */
 export interface PhoneError {
@@ -287,6 +307,16 @@ export interface PhoneEventMap {
   credentials: CredentialsEvent;
   /** The agent's availability for queue calls changed, see {@link AvailabilityEvent}. */
   availability: AvailabilityEvent;
+  /** The audio devices (lists or choice) changed, see {@link DevicesEvent}. */
+  devices: DevicesEvent;
+}
+
+/**
+ * The phone's audio devices now, with what just happened to those in use (a headset
+ * plugged in and taken, a device unplugged and the default used instead).
+ */
+export interface DevicesEvent extends DevicesState {
+  notices: DeviceNotice[];
 }
 
 /**

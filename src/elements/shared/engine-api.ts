@@ -2,6 +2,8 @@ import type {
   Availability,
   CallHandle,
   CallOptions,
+  DeviceSelection,
+  DevicesState,
   PhoneConfig,
   PhoneError,
   PhoneEventMap,
@@ -31,6 +33,12 @@ export interface PhoneApi {
   readonly availability: Availability;
   readonly wrapUpEndsAt: number | undefined;
   setAvailability(availability: Availability): void;
+  /** Audio devices (issue 14): the lists, the choice, and the device menu's checks. */
+  readonly devices: DevicesState;
+  setDevices(selection: DeviceSelection): Promise<PhoneError | undefined>;
+  allowDeviceLabels(): Promise<PhoneError | undefined>;
+  playTestSound(output: 'speaker' | 'ringer'): Promise<PhoneError | undefined>;
+  watchMicrophoneLevel(onLevel: (level: number) => void): Promise<Unsubscribe>;
   on<K extends keyof PhoneEventMap>(
     event: K,
     handler: (payload: PhoneEventMap[K]) => void,
