@@ -3,6 +3,8 @@ import type {
   CallHandle,
   CallReport,
   CallState,
+  DeviceNotice,
+  DevicesState,
   DtmfKey,
   ErrorCode,
   HoldState,
@@ -26,6 +28,7 @@ export interface SipEventDetails {
   'sip-far-end-quality': CallEventMap['far-end-quality'] & { call: CallHandle };
   'sip-call-participant': CallEventMap['participant'] & { call: CallHandle };
   'sip-availability-change': PhoneEventMap['availability'];
+  'sip-devices-change': { devices: DevicesState; notices: DeviceNotice[] };
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -42,6 +45,7 @@ declare global {
   interface HTMLElementEventMap {
     'sip-registration-change': CustomEvent<SipEventDetails['sip-registration-change']>;
     'sip-availability-change': CustomEvent<SipEventDetails['sip-availability-change']>;
+    'sip-devices-change': CustomEvent<SipEventDetails['sip-devices-change']>;
     'sip-incoming-call': CustomEvent<SipEventDetails['sip-incoming-call']>;
     'sip-call-state': CustomEvent<SipEventDetails['sip-call-state']>;
     'sip-call-ended': CustomEvent<SipEventDetails['sip-call-ended']>;
