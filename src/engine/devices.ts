@@ -47,6 +47,12 @@ export interface DevicesState extends DeviceChoice {
   autoSwitch: boolean;
 }
 
+/** Why a selection was refused (nothing changed). */
+export interface DeviceRefusal {
+  code: 'device-invalid' | 'device-unsupported';
+  message: string;
+}
+
 /** What just happened to the devices in use, for the agent to be told. */
 export type DeviceNotice =
   /** `device` was plugged in; `taken` for the roles now using it (none: only offered). */
@@ -142,7 +148,7 @@ export function rememberChoice(state: DevicesState): RememberedDevices {
 export function applySelection(
   state: DevicesState,
   selection: DeviceSelection,
-): { ok: true; choice: DeviceChoice; autoSwitch: boolean } | { ok: false; message: string } {
+): { ok: true; choice: DeviceChoice; autoSwitch: boolean } | { ok: false; refusal: DeviceRefusal } {
   const choice: DeviceChoice = {
     microphone: state.microphone,
     speaker: state.speaker,
@@ -154,7 +160,10 @@ export function applySelection(
     if (role !== 'microphone' && !state.outputSelection && wanted !== null) {
       return {
         ok: false,
-        message: `Choosing the ${role} is not supported in this browser: sounds play on the system's default output.`,
+        refusal: {
+          code: 'device-unsupported',
+          message: `Choosing the ${role} is not supported in this browser: sounds play on the system's default output.`,
+        },
       };
     }
     if (wanted === null || SYSTEM_ENTRIES.has(wanted)) {
@@ -164,13 +173,19 @@ export function applySelection(
     if (typeof wanted !== 'string' || !devicesFor(state, role).some((d) => d.id === wanted)) {
       return {
         ok: false,
-        message: `There is no ${role === 'microphone' ? 'microphone' : 'audio output'} with the id '${String(wanted)}'.`,
+        refusal: {
+          code: 'device-invalid',
+          message: `There is no ${role === 'microphone' ? 'microphone' : 'audio output'} with the id '${String(wanted)}'.`,
+        },
       };
     }
     choice[role] = wanted;
   }
   if (selection.autoSwitch !== undefined && typeof selection.autoSwitch !== 'boolean') {
-    return { ok: false, message: 'autoSwitch must be true or false.' };
+    return {
+      ok: false,
+      refusal: { code: 'device-invalid', message: 'autoSwitch must be true or false.' },
+    };
   }
   return { ok: true, choice, autoSwitch: selection.autoSwitch ?? state.autoSwitch };
 }

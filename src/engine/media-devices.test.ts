@@ -203,12 +203,14 @@ describe('a bad choice', () => {
     await devices.start();
     const before = devices.state;
     const count = changes.length;
-    expect(await devices.select({ microphone: 'no-such-mic' })).toBe(
-      "There is no microphone with the id 'no-such-mic'.",
-    );
-    expect(await devices.select({ speaker: 'out-built-in', ringer: 'nope' })).toBe(
-      "There is no audio output with the id 'nope'.",
-    );
+    expect(await devices.select({ microphone: 'no-such-mic' })).toEqual({
+      code: 'device-invalid',
+      message: "There is no microphone with the id 'no-such-mic'.",
+    });
+    expect(await devices.select({ speaker: 'out-built-in', ringer: 'nope' })).toEqual({
+      code: 'device-invalid',
+      message: "There is no audio output with the id 'nope'.",
+    });
     expect(devices.state).toBe(before);
     expect(changes).toHaveLength(count);
     expect(storage.getItem(DEVICES_STORAGE_KEY)).toBeNull();
@@ -225,9 +227,10 @@ describe('a bad choice', () => {
       onChange: () => undefined,
     });
     await devices.start();
-    expect(await devices.select({ speaker: 'out-built-in' })).toMatch(
-      /^Choosing the speaker is not supported in this browser/,
-    );
+    expect(await devices.select({ speaker: 'out-built-in' })).toEqual({
+      code: 'device-unsupported',
+      message: expect.stringMatching(/^Choosing the speaker is not supported in this browser/),
+    });
     expect(devices.state.speaker).toBeUndefined();
     // Back to the default is always possible.
     expect(await devices.select({ speaker: null })).toBeUndefined();

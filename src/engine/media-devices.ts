@@ -9,6 +9,7 @@ import {
   applySelection,
   changedRoles,
   type DeviceNotice,
+  type DeviceRefusal,
   type DeviceRole,
   type DeviceSelection,
   type DevicesState,
@@ -107,13 +108,13 @@ export class AudioDevices {
    * Choose devices; the choice is remembered. Undefined when done, else why not (then
    * nothing changed).
    */
-  async select(selection: DeviceSelection): Promise<string | undefined> {
-    let refused: string | undefined;
+  async select(selection: DeviceSelection): Promise<DeviceRefusal | undefined> {
+    let refused: DeviceRefusal | undefined;
     await this.enqueue(async () => {
       if (!this.restored) await this.read();
       const result = applySelection(this.stateValue, selection);
       if (!result.ok) {
-        refused = result.message;
+        refused = result.refusal;
         return;
       }
       const before = this.stateValue;

@@ -76,9 +76,7 @@ export class PhoneDevices {
       return this.refuse('device-invalid', 'setDevices takes { microphone?, speaker?, ringer? }.');
     }
     const refused = await this.devices.select(selection);
-    if (refused === undefined) return undefined;
-    const code = /not supported/.test(refused) ? 'device-unsupported' : 'device-invalid';
-    return this.refuse(code, refused);
+    return refused && this.refuse(refused.code, refused.message);
   }
 
   /**
@@ -101,7 +99,11 @@ export class PhoneDevices {
     if (!this.devices.state.labels) void this.devices.refresh();
   }
 
-  /** Play the test sound on `output`'s device; resolves when it ended. */
+  /**
+   * Play the test sound on `output`'s device; resolves when it ended. A sound that cannot
+   * play (file missing, device refused) is logged and returned, not raised as an alert: the
+   * agent hears that nothing played, and calls are not affected.
+   */
   async playTestSound(output: SoundOutput): Promise<PhoneError | undefined> {
     const url = this.options.testSoundUrl(output);
     if (url === null) return undefined;
@@ -112,7 +114,7 @@ export class PhoneDevices {
       message: `Could not play the test sound on the ${output}: ${String(result.error)}`,
       cause: result.error,
     };
-    this.options.report(error);
+    this.options.log.warn(error.message, { error: result.error });
     return error;
   }
 
