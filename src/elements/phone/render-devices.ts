@@ -91,7 +91,8 @@ function renderNotice(input: DevicesInput): TemplateResult {
       notice.taken.length > 0
         ? t.connectedTaken(name, rolesText(t, notice.taken))
         : t.connectedOffered(name);
-    // Only offered (auto-switch off), or not really possible (no output choice): offer it.
+    // Only offered (auto-switch off): a button takes it (an output only where the browser
+    // can choose one).
     const offer =
       notice.taken.length === 0 && !inUse && (role === 'microphone' || devices.outputSelection);
     if (offer) {
@@ -105,7 +106,9 @@ function renderNotice(input: DevicesInput): TemplateResult {
       </button>`;
     }
   }
-  return html`<div class="device-notice" part="device-notice" ?hidden=${!text}>
+  // The live region stays in the page when empty (only visually hidden): a region that
+  // appears with its text is not announced by every screen reader.
+  return html`<div class="device-notice ${text ? '' : 'quiet'}" part="device-notice">
     <p role="status">${text}</p>
     ${use}
   </div>`;
@@ -226,7 +229,15 @@ export const devicesStyles = css`
     gap: 0.5rem;
     align-items: center;
   }
-  .device-notice[hidden] {
-    display: none;
+  .device-notice p {
+    margin: 0;
+  }
+  /* Empty: out of the layout, still in the accessibility tree. */
+  .device-notice.quiet {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
   }
 `;
