@@ -36,5 +36,11 @@ for i in "${!notes[@]}"; do
 done
 # 11025 Hz keeps the 12 s loop under 300 KB.
 sox "${parts[@]}" -r 11025 hold-music.wav reverb 30 gain -n -6
+# Speaker test (the device menu's "Play test sound"): three rising notes, 1.2 s, played once.
+sox -n "${fmt[@]}" /tmp/ring-test-1.wav synth 0.4 sine 523 fade q 0.02 0.4 0.1 vol 0.35
+sox -n "${fmt[@]}" /tmp/ring-test-2.wav synth 0.4 sine 659 fade q 0.02 0.4 0.1 vol 0.35
+sox -n "${fmt[@]}" /tmp/ring-test-3.wav synth 0.4 sine 784 fade q 0.02 0.4 0.15 vol 0.35
+sox /tmp/ring-test-1.wav /tmp/ring-test-2.wav /tmp/ring-test-3.wav speaker-test.wav
+
 rm -f /tmp/ring-*.wav /tmp/ringback-*.wav /tmp/hold-note-*.wav
-ls -l ringtone.wav ringback.wav hold-music.wav call-waiting.wav
+ls -l ringtone.wav ringback.wav hold-music.wav call-waiting.wav speaker-test.wav

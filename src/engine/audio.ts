@@ -12,6 +12,28 @@
 /** What is playing: one channel per kind of sound. */
 export type SoundChannel = 'ringtone' | 'call-waiting' | 'ringback' | 'hold-music' | 'remote-audio';
 
+/**
+ * Where a channel plays: the ringer (ringtone, call-waiting tone, ringback) or the speaker
+ * (the far end's voice and hold music), each a device of its own (media-devices.ts).
+ */
+export type SoundOutput = 'speaker' | 'ringer';
+
+const OUTPUT_OF: Record<SoundChannel, SoundOutput> = {
+  ringtone: 'ringer',
+  'call-waiting': 'ringer',
+  ringback: 'ringer',
+  'hold-music': 'speaker',
+  'remote-audio': 'speaker',
+};
+
+/** Can this browser send an audio element to a chosen output (`setSinkId`)? */
+export function outputSelectionSupported(): boolean {
+  return (
+    typeof HTMLMediaElement !== 'undefined' &&
+    typeof HTMLMediaElement.prototype.setSinkId === 'function'
+  );
+}
+
 export interface SoundPlayerEvents {
   onBlocked(channel: SoundChannel): void;
   onUnlocked(): void;
@@ -22,6 +44,8 @@ export interface SoundPlayerEvents {
 export class SoundPlayer {
   private readonly elements = new Map<SoundChannel, HTMLAudioElement>();
   private readonly blocked = new Set<SoundChannel>();
+  /** The device of each output; '' is the system default. */
+  private readonly sinks: Record<SoundOutput, string> = { speaker: '', ringer: '' };
 
   constructor(private readonly events: SoundPlayerEvents) {}
 
@@ -91,6 +115,42 @@ export class SoundPlayer {
     return unlocked;
   }
 
+  /**
+   * Send `output`'s sounds to `deviceId` (undefined: the system default), those playing now
+   * too. Without `setSinkId` in the browser this does nothing (media-devices.ts says so).
+   */
+  setOutput(output: SoundOutput, deviceId: string | undefined): void {
+    this.sinks[output] = deviceId ?? '';
+    for (const [channel, element] of this.elements) {
+      if (OUTPUT_OF[channel] === output) void this.route(channel, element);
+    }
+  }
+
+  /**
+   * Play `url` once on `output` (the device menu's test sound); resolves when it ended, or
+   * with the error that stopped it.
+   */
+  async playTest(
+    output: SoundOutput,
+    url: string,
+  ): Promise<{ ok: true } | { ok: false; error: unknown }> {
+    const element = new Audio(url);
+    try {
+      if (outputSelectionSupported() && this.sinks[output]) {
+        await element.setSinkId(this.sinks[output]);
+      }
+      await new Promise<void>((resolve, reject) => {
+        element.addEventListener('ended', () => resolve(), { once: true });
+        element.addEventListener('error', () => reject(element.error), { once: true });
+        element.play().catch(reject);
+      });
+      return { ok: true };
+    } catch (error) {
+      element.pause();
+      return { ok: false, error };
+    }
+  }
+
   /** Stop everything. */
   stopAll(): void {
     for (const channel of [...this.elements.keys()]) this.stop(channel);
@@ -102,8 +162,20 @@ export class SoundPlayer {
       element = new Audio();
       element.preload = 'auto';
       this.elements.set(channel, element);
+      void this.route(channel, element);
     }
     return element;
+  }
+
+  /** Put `element` on its output's device (a failure is logged, the sound plays on). */
+  private async route(channel: SoundChannel, element: HTMLAudioElement): Promise<void> {
+    const sink = this.sinks[OUTPUT_OF[channel]];
+    if (!outputSelectionSupported() || element.sinkId === sink) return;
+    try {
+      await element.setSinkId(sink);
+    } catch (error) {
+      this.events.onFailed(channel, error);
+    }
   }
 
   private start(channel: SoundChannel, element: HTMLAudioElement): void {

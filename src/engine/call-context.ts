@@ -39,4 +39,6 @@ export interface CallContext<TCall> {
   region(): string | undefined;
   /** The phone's log. */
   log: Logger;
+  /** The chosen microphone (undefined: the default), for getUserMedia (phone-devices.ts). */
+  microphoneId(): string | undefined;
 }

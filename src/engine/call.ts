@@ -88,6 +88,8 @@ export class Call implements CallHandle {
     changed: (participants) => this.events.emit('participants', { participants }),
     report: (error) => this.events.emit('error', error),
   });
+  /** The microphone swaps asked for, one after the other (useMicrophone). */
+  private microphoneSwaps: Promise<void> = Promise.resolve();
   /** Sends the call again with fresh credentials after an auth refusal; used once. */
   private renew: (() => Promise<RTCSession | undefined>) | undefined;
 
@@ -218,6 +220,7 @@ export class Call implements CallHandle {
   ): void {
     this.session = session;
     this.local.stream = localStream;
+    if (localStream) this.local.microphoneId = this.owner.microphoneId();
     this.renew = renew;
     this.remoteValue = sessionIdentity(session);
     this.server = this.owner.serverUrl();
@@ -260,7 +263,7 @@ export class Call implements CallHandle {
     this.answeringValue = true;
     // The ring stops at the press, before the call is set up.
     this.owner.onChange(this);
-    const microphone = await acquireMicrophone();
+    const microphone = await acquireMicrophone(this.owner.microphoneId());
     if (this.ended) {
       if (microphone.ok) stopStream(microphone.stream);
       return;
@@ -274,6 +277,7 @@ export class Call implements CallHandle {
       return;
     }
     this.local.stream = microphone.stream;
+    this.local.microphoneId = this.owner.microphoneId();
     await this.owner.holdOthers(this);
     if (this.ended) return;
     try {
@@ -309,6 +313,32 @@ export class Call implements CallHandle {
       return;
     }
     this.terminate({});
+  }
+
+  /**
+   * Use the microphone `deviceId` (undefined: the default) from now on: a new stream, sent
+   * with `replaceTrack` (no re-INVITE), muted if the call is (microphone-swap.ts). Nothing
+   * to do when the call already uses it; a call not set up yet takes it when it gets its
+   * microphone. A failure is reported and the call keeps what it had.
+   */
+  useMicrophone(deviceId: string | undefined): Promise<void> {
+    this.microphoneSwaps = this.microphoneSwaps.then(() => this.swapMicrophone(deviceId));
+    return this.microphoneSwaps;
+  }
+
+  private async swapMicrophone(deviceId: string | undefined): Promise<void> {
+    if (this.ended || !this.local.needsMicrophone(deviceId)) return;
+    const microphone = await acquireMicrophone(deviceId);
+    if (!microphone.ok) {
+      this.reportMicrophone(microphone.error);
+      return;
+    }
+    if (this.ended) {
+      stopStream(microphone.stream);
+      return;
+    }
+    await this.local.swapMicrophone(this.session, microphone.stream, deviceId);
+    this.owner.log.info(`call ${this.id} now uses the microphone ${deviceId ?? '(default)'}`);
   }
 
   /** Mute or unmute our microphone. */

@@ -30,6 +30,8 @@ describe('validateConfig', () => {
       ringtoneUrl: '/sounds/ringtone.wav',
       ringbackUrl: '/sounds/ringback.wav',
       callWaitingUrl: '/sounds/call-waiting.wav',
+      speakerTestUrl: '/sounds/speaker-test.wav',
+      autoSwitchDevices: true,
       maxCalls: 1,
       registerExpires: 300,
       availability: 'available',

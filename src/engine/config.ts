@@ -29,6 +29,8 @@ export interface ResolvedConfig {
   ringtoneUrl: string | null;
   ringbackUrl: string | null;
   callWaitingUrl: string | null;
+  speakerTestUrl: string | null;
+  autoSwitchDevices: boolean;
   maxCalls: number;
   registerExpires: number;
   availability: Availability;
@@ -317,6 +319,8 @@ function resolve(input: Record<string, unknown>): ResolvedConfig {
     ringtoneUrl: soundUrl(input, 'ringtoneUrl', soundsBase, 'ringtone.wav'),
     ringbackUrl: soundUrl(input, 'ringbackUrl', soundsBase, 'ringback.wav'),
     callWaitingUrl: soundUrl(input, 'callWaitingUrl', soundsBase, 'call-waiting.wav'),
+    speakerTestUrl: soundUrl(input, 'speakerTestUrl', soundsBase, 'speaker-test.wav'),
+    autoSwitchDevices: checkBoolean(input, 'autoSwitchDevices', true),
     maxCalls: checkMaxCalls(input.maxCalls),
     registerExpires: Math.round(
       positiveNumber(input, 'registerExpires', DEFAULTS.registerExpires, 86_400),

@@ -6,11 +6,14 @@
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { Logger } from './log';
 import { stopStream } from './media';
+import { sendNewMicrophone } from './microphone-swap';
 import { type ReinviteResult, sendHoldReinvite } from './reinvite';
 
 export class LocalMedia {
   /** The microphone, once we have it. */
   stream: MediaStream | undefined;
+  /** The microphone chosen when {@link stream} was taken (undefined: the default). */
+  microphoneId: string | undefined;
   /** Do we hold the call? Set once the far end accepted. */
   held = false;
   private mutedValue = false;
@@ -49,6 +52,10 @@ export class LocalMedia {
       this.log(),
     );
     this.holdBusy = false;
+    // The microphone may have been swapped during the re-INVITE: send the one in use now.
+    if (result.ok && !hold && session.connection) {
+      await sendNewMicrophone(session.connection, this.stream?.getAudioTracks()[0], this.log());
+    }
     return result;
   }
 
@@ -67,6 +74,35 @@ export class LocalMedia {
     );
     this.holdBusy = false;
     return result;
+  }
+
+  /**
+   * Does the call need another microphone stream for `deviceId`: another choice than the
+   * stream's, or its device was unplugged (the track ended)?
+   */
+  needsMicrophone(deviceId: string | undefined): boolean {
+    if (!this.stream) return false;
+    const track = this.stream.getAudioTracks()[0];
+    return this.microphoneId !== deviceId || !track || track.readyState === 'ended';
+  }
+
+  /**
+   * Send `stream` instead of the microphone in use, muted if the call is muted, and release
+   * the old one (microphone-swap.ts). While we hold, only the stream is kept: the resume
+   * sends it.
+   */
+  async swapMicrophone(
+    session: RTCSession | undefined,
+    stream: MediaStream,
+    deviceId: string | undefined,
+  ): Promise<void> {
+    const previous = this.stream;
+    this.stream = stream;
+    this.microphoneId = deviceId;
+    for (const track of stream.getAudioTracks()) track.enabled = !this.mutedValue;
+    const pc = session?.connection;
+    if (pc) await sendNewMicrophone(pc, stream.getAudioTracks()[0], this.log());
+    if (previous !== stream) stopStream(previous);
   }
 
   /** Release the microphone. */

@@ -3,10 +3,25 @@ import type { PhoneError } from './types';
 
 export type MicrophoneResult = { ok: true; stream: MediaStream } | { ok: false; error: PhoneError };
 
-const AUDIO_ONLY: MediaStreamConstraints = {
-  audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
-  video: false,
+const VOICE: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
 };
+
+/** Audio-only constraints, for the chosen microphone when there is one. */
+function constraints(deviceId: string | undefined): MediaStreamConstraints {
+  return {
+    audio: deviceId === undefined ? VOICE : { ...VOICE, deviceId: { exact: deviceId } },
+    video: false,
+  };
+}
+
+/** The chosen device is gone (unplugged since it was listed): the default will do. */
+function deviceGone(error: unknown): boolean {
+  const name = error instanceof DOMException ? error.name : '';
+  return name === 'OverconstrainedError' || name === 'NotFoundError';
+}
 
 /** Describe a getUserMedia failure as `microphone-denied` or `microphone-missing`. */
 export function microphoneError(error: unknown): PhoneError {
@@ -32,8 +47,11 @@ export function microphoneError(error: unknown): PhoneError {
   };
 }
 
-/** Ask for an audio-only microphone stream. */
-export async function acquireMicrophone(): Promise<MicrophoneResult> {
+/**
+ * Ask for an audio-only microphone stream: from `deviceId` (media-devices.ts) when given,
+ * falling back to the default microphone if that device is gone.
+ */
+export async function acquireMicrophone(deviceId?: string): Promise<MicrophoneResult> {
   if (!navigator.mediaDevices?.getUserMedia) {
     return {
       ok: false,
@@ -44,8 +62,9 @@ export async function acquireMicrophone(): Promise<MicrophoneResult> {
     };
   }
   try {
-    return { ok: true, stream: await navigator.mediaDevices.getUserMedia(AUDIO_ONLY) };
+    return { ok: true, stream: await navigator.mediaDevices.getUserMedia(constraints(deviceId)) };
   } catch (error) {
+    if (deviceId !== undefined && deviceGone(error)) return acquireMicrophone(undefined);
     return { ok: false, error: microphoneError(error) };
   }
 }

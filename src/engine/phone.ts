@@ -24,6 +24,7 @@ import { Logger } from './log';
 import { acquireMicrophone, stopStream } from './media';
 import { onNetworkChange } from './network-hints';
 import { onLeaveAttempt, onPageExit } from './page-exit';
+import { PhoneDevices } from './phone-devices';
 import { sendReportBeacon } from './quality/beacon';
 import { redactUrl } from './redact';
 import { type RingerSound, ringerSound } from './ringer';
@@ -37,6 +38,8 @@ import type {
   CallHandle,
   CallOptions,
   ConnectionEvent,
+  DeviceSelection,
+  DevicesState,
   PhoneConfig,
   PhoneError,
   PhoneEventMap,
@@ -106,6 +109,8 @@ export class Phone implements PhoneHandle {
   private readonly regionWaiters: Array<() => void> = [];
   /** Available / Away / Wrap-up, sent with every REGISTER (ua-availability.ts). */
   private readonly availabilityState: AvailabilityState | undefined;
+  /** Microphone, speaker and ringer (phone-devices.ts). */
+  private readonly deviceChoice: PhoneDevices;
 
   /** Validates the configuration; an invalid one leaves the phone `failed` (see `lastError`). */
   constructor(config: PhoneConfig) {
@@ -122,6 +127,7 @@ export class Phone implements PhoneHandle {
     });
     const result = validateConfig(config);
     if (!result.ok) {
+      this.deviceChoice = this.createDevices(undefined);
       this.stateValue = 'failed';
       this.lastErrorValue = result.error;
       // Let handlers subscribed right after construction hear about it.
@@ -135,6 +141,8 @@ export class Phone implements PhoneHandle {
       (event) => this.availabilityChanged(event),
     );
     this.log = new Logger(result.config.logLevel, result.config.logger);
+    this.deviceChoice = this.createDevices(result.config);
+    void this.deviceChoice.start();
     this.credentials = new CredentialStore(
       result.config.credentials,
       (credentials) => this.applyCredentials(credentials, 'refresh'),
@@ -185,6 +193,40 @@ export class Phone implements PhoneHandle {
     if (refused) this.reportError({ code: 'config-invalid', message: refused });
   }
 
+  /** The audio devices: what there is, the chosen microphone, speaker and ringer (devices.ts). */
+  get devices(): DevicesState {
+    return this.deviceChoice.state;
+  }
+
+  /**
+   * Choose the microphone, speaker and/or ringer (`null`: the system default) and whether a
+   * newly plugged device is taken; remembered for this origin. A call in progress moves to
+   * the new microphone without renegotiation. An unknown id (or an output where the browser
+   * cannot choose one) changes nothing: the error is returned and reported.
+   */
+  async setDevices(selection: DeviceSelection): Promise<PhoneError | undefined> {
+    await this.deviceChoice.start();
+    return this.deviceChoice.select(selection);
+  }
+
+  /** Ask for the microphone once so that the devices get their names (see `devices.labels`). */
+  allowDeviceLabels(): Promise<PhoneError | undefined> {
+    return this.deviceChoice.allowLabels();
+  }
+
+  /** Play a short test sound on the speaker or the ringer's device. */
+  playTestSound(output: 'speaker' | 'ringer'): Promise<PhoneError | undefined> {
+    return this.deviceChoice.playTestSound(output);
+  }
+
+  /**
+   * The chosen microphone's level (0 to 1, ten times a second) from a stream of its own,
+   * until the returned function is called (which releases the microphone).
+   */
+  watchMicrophoneLevel(onLevel: (level: number) => void): Promise<Unsubscribe> {
+    return this.deviceChoice.watchMicrophoneLevel(onLevel);
+  }
+
   /** The last error reported, if any. */
   get lastError(): PhoneError | undefined {
     return this.lastErrorValue;
@@ -205,6 +247,7 @@ export class Phone implements PhoneHandle {
    */
   async start(): Promise<void> {
     if (!this.config) return;
+    void this.deviceChoice.start();
     this.wantRegister = this.config.register;
     if (this.ua?.isConnected() && this.wantRegister) this.register();
     await this.connect();
@@ -237,6 +280,7 @@ export class Phone implements PhoneHandle {
     this.forgetJssipLog = undefined;
     for (const call of [...this.liveCalls]) call.hangup();
     this.availabilityState?.dispose();
+    this.deviceChoice.stop();
     this.sounds.stopAll();
     const ua = this.ua;
     this.ua = undefined;
@@ -327,7 +371,11 @@ export class Phone implements PhoneHandle {
       call.fail({ cause: 'failed', message }, { code: 'call-failed', message });
       return;
     }
-    const [ready, microphone] = await Promise.all([this.whenConnected(), acquireMicrophone()]);
+    const [ready, microphone] = await Promise.all([
+      this.whenConnected(),
+      acquireMicrophone(this.deviceChoice.microphoneId),
+    ]);
+    if (microphone.ok) this.deviceChoice.microphoneGranted();
     if (call.state === 'ended') {
       if (microphone.ok) stopStream(microphone.stream);
       return;
@@ -883,7 +931,21 @@ export class Phone implements PhoneHandle {
       serverUrl: () => (this.socket ? redactUrl(this.socket.url) : undefined),
       region: () => this.regionValue,
       log: this.log,
+      microphoneId: () => this.deviceChoice.microphoneId,
     };
+  }
+
+  private createDevices(config: ResolvedConfig | undefined): PhoneDevices {
+    return new PhoneDevices({
+      sounds: this.sounds,
+      calls: () => this.liveCalls,
+      autoSwitch: config?.autoSwitchDevices ?? true,
+      testSoundUrl: (output) =>
+        (output === 'ringer' ? config?.ringtoneUrl : config?.speakerTestUrl) ?? null,
+      log: this.log,
+      emit: (event) => this.events.emit('devices', event),
+      report: (error) => this.reportError(error),
+    });
   }
 
   /** Tell, and re-REGISTER at once if registered (else the next REGISTER carries it). */

@@ -19,7 +19,8 @@ export type ReinviteResult =
   | { ok: true }
   | { ok: false; reason: string; statusCode?: number; dialogGone?: boolean };
 
-function audioTransceiver(pc: RTCPeerConnection): RTCRtpTransceiver | undefined {
+/** The call's audio transceiver (also where microphone-swap.ts puts a new track). */
+export function audioTransceiver(pc: RTCPeerConnection): RTCRtpTransceiver | undefined {
   return pc
     .getTransceivers()
     .find((t) => t.receiver.track.kind === 'audio' && t.direction !== 'stopped');

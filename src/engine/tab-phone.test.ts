@@ -224,6 +224,18 @@ describe('TabPhone', () => {
     expect(owned[1]!.config.availability).toBe('away');
   });
 
+  it("a follower shows the owner's devices and chooses them through it", async () => {
+    const [, follower, phone] = await ownerAndFollower();
+    expect(follower.devices.inputs.map((d) => d.label)).toEqual(
+      phone.devices.inputs.map((d) => d.label),
+    );
+    expect(await follower.setDevices({ microphone: 'mic-built-in' })).toBeUndefined();
+    expect(phone.commands).toContain('setDevices {"microphone":"mic-built-in"}');
+    await expect.poll(() => follower.devices.microphone, { interval: 10 }).toBe('mic-built-in');
+    await follower.playTestSound('ringer');
+    expect(phone.commands).toContain('playTestSound ringer');
+  });
+
   it('a command made while the election runs is carried out by the owner it elects', async () => {
     const tab = openTab(true);
     expect(tab.tabRole).toBe('electing');

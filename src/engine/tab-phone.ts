@@ -11,6 +11,8 @@
  */
 import { validateConfig } from './config';
 import { type Logger, loggerOf } from './log';
+import { acquireMicrophone, stopStream } from './media';
+import { watchMicrophoneLevel } from './microphone-level';
 import { Phone } from './phone';
 import { canElect, electOwner } from './tabs/election';
 import { MirrorPhone } from './tabs/mirror-phone';
@@ -26,6 +28,8 @@ import type {
   Availability,
   CallHandle,
   CallOptions,
+  DeviceSelection,
+  DevicesState,
   PhoneConfig,
   PhoneError,
   PhoneEventMap,
@@ -141,6 +145,38 @@ export class TabPhone implements PhoneHandle {
 
   async unlockAudio(): Promise<void> {
     await this.mirror.run('unlockAudio', []);
+  }
+
+  get devices(): DevicesState {
+    return this.mirror.devices;
+  }
+
+  /** The owner's calls and sounds use the devices: the owner chooses (and remembers). */
+  async setDevices(selection: DeviceSelection): Promise<PhoneError | undefined> {
+    return (await this.mirror.run('setDevices', [selection])) as PhoneError | undefined;
+  }
+
+  /**
+   * The browser asks the agent in the tab they look at (this one); the owner then reads
+   * the names, the permission being the origin's.
+   */
+  async allowDeviceLabels(): Promise<PhoneError | undefined> {
+    const microphone = await acquireMicrophone(this.devices.microphone);
+    if (!microphone.ok) return microphone.error;
+    stopStream(microphone.stream);
+    return (await this.mirror.run('allowDeviceLabels', [])) as PhoneError | undefined;
+  }
+
+  async playTestSound(output: 'speaker' | 'ringer'): Promise<PhoneError | undefined> {
+    return (await this.mirror.run('playTestSound', [output])) as PhoneError | undefined;
+  }
+
+  /** The chosen microphone's level, measured here: a meter needs no call and no owner. */
+  async watchMicrophoneLevel(onLevel: (level: number) => void): Promise<Unsubscribe> {
+    const watch = await watchMicrophoneLevel(this.devices.microphone, onLevel);
+    if (watch.ok) return watch.stop;
+    this.log.warn(`could not measure the microphone: ${watch.error.message}`);
+    return () => undefined;
   }
 
   setAvailability(availability: Availability): void {

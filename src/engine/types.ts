@@ -4,6 +4,7 @@
  * application using the engine headless).
  */
 
+import type { DeviceNotice, DeviceSelection, DevicesState } from './devices';
 import type { LogHook, LogLevel } from './log';
 import type {
   CallQuality,
@@ -14,6 +15,13 @@ import type {
   QualityWarningName,
 } from './quality/types';
 
+export type {
+  AudioDevice,
+  DeviceNotice,
+  DeviceRole,
+  DeviceSelection,
+  DevicesState,
+} from './devices';
 export type { LogContext, LogHook, LogLevel, LogMessageLevel } from './log';
 export type * from './quality/types';
 
@@ -91,6 +99,14 @@ export interface PhoneConfig {
    * (call waiting). `null` turns it off.
    */
   callWaitingUrl?: string | null;
+  /** The device menu's speaker test sound (default `speaker-test.wav` under `soundsBase`). */
+  speakerTestUrl?: string | null;
+  /**
+   * A microphone or output plugged in during the session is taken at once (the agent is
+   * told, and can choose another). Default true; the agent's own choice in the device
+   * menu is remembered over this.
+   */
+  autoSwitchDevices?: boolean;
   /**
    * How many calls the phone handles at once, 1 to 4. Default 1: a call arriving during
    * another is refused as busy (486). Above 1, it rings as call waiting; answering it,
@@ -198,7 +214,11 @@ export type ErrorCode =
   | 'transfer-failed'
   | 'participant-failed'
   | 'autoplay-blocked'
-  | 'insecure-credentials';
+  | 'insecure-credentials'
+  /** `setDevices` named a device there is not (nothing changed). */
+  | 'device-invalid'
+  /** Choosing an output is not supported in this browser (no `setSinkId`), or it failed. */
+  | 'device-unsupported';
 
 /** Every error the engine reports is one of these values, never a thrown exception. */
 export interface PhoneError {
@@ -294,6 +314,16 @@ export interface PhoneEventMap {
   availability: AvailabilityEvent;
   /** This tab became the one that owns the phone, or one that mirrors it (`TabPhone`). */
   'tab-role': { role: TabRole };
+  /** The audio devices (lists or choice) changed, see {@link DevicesEvent}. */
+  devices: DevicesEvent;
+}
+
+/**
+ * The phone's audio devices now, with what just happened to those in use (a headset
+ * plugged in and taken, a device unplugged and the default used instead).
+ */
+export interface DevicesEvent extends DevicesState {
+  notices: DeviceNotice[];
 }
 
 /**
@@ -483,6 +513,12 @@ export interface PhoneHandle {
   refreshCredentials(): Promise<void>;
   unlockAudio(): Promise<void>;
   setAvailability(availability: Availability): void;
+  /** Audio devices: the lists, the choice, and the device menu's checks (devices.ts). */
+  readonly devices: DevicesState;
+  setDevices(selection: DeviceSelection): Promise<PhoneError | undefined>;
+  allowDeviceLabels(): Promise<PhoneError | undefined>;
+  playTestSound(output: 'speaker' | 'ringer'): Promise<PhoneError | undefined>;
+  watchMicrophoneLevel(onLevel: (level: number) => void): Promise<Unsubscribe>;
   on<K extends keyof PhoneEventMap>(
     event: K,
     handler: (payload: PhoneEventMap[K]) => void,

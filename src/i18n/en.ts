@@ -42,6 +42,8 @@ export const en: Messages = {
     'participant-failed': 'Nobody was added or dropped; the call goes on as it was.',
     'autoplay-blocked': 'The browser blocked sound.',
     'insecure-credentials': 'Static passwords are for development only.',
+    'device-invalid': 'That audio device is not available.',
+    'device-unsupported': 'This browser cannot choose where sounds play.',
   },
   errorAdvice: {
     'config-invalid': 'The details are in the browser console.',
@@ -58,6 +60,8 @@ export const en: Messages = {
     'participant-failed': 'Check the name, or try another colleague.',
     'autoplay-blocked': 'Click anywhere in the phone to turn sound on.',
     'insecure-credentials': 'Use credentials-url outside development.',
+    'device-invalid': 'Choose another device in the audio devices menu.',
+    'device-unsupported': 'Sounds play on the system’s default output.',
   },
   hold: {
     none: '',
@@ -173,5 +177,29 @@ export const en: Messages = {
     wrapUp: 'Wrap-up',
     wrapUpLeft: (left) =>
       `Wrap-up: ${left} left. Queue calls wait until then, or choose Available.`,
+  },
+  devices: {
+    menu: 'Audio devices',
+    close: 'Close',
+    label: {
+      microphone: 'Microphone',
+      speaker: 'Speaker (call audio)',
+      ringer: 'Ringer (ringtone)',
+    },
+    role: { microphone: 'microphone', speaker: 'speaker', ringer: 'ringer' },
+    and: 'and',
+    systemDefault: 'System default',
+    unnamed: (kind, index) => (kind === 'input' ? `Microphone ${index}` : `Output ${index}`),
+    outputNotSupported: 'Choosing an output is not supported in this browser.',
+    namesHidden: 'Device names show once the phone may use the microphone.',
+    allowNames: 'Allow the microphone',
+    level: 'Microphone level',
+    playTestSound: 'Play test sound',
+    playTestSoundOn: (role) => `Play test sound on the ${role}`,
+    autoSwitch: 'Use a device as soon as it is plugged in',
+    connectedTaken: (device, roles) => `${device} connected: now using it as the ${roles}.`,
+    connectedOffered: (device) => `${device} connected.`,
+    use: (device) => `Use ${device}`,
+    unplugged: (device, roles) => `${device} unplugged: back to the default ${roles}.`,
   },
 };

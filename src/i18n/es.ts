@@ -42,6 +42,8 @@ export const es: Messages = {
     'participant-failed': 'No se añadió ni se quitó a nadie; la llamada sigue igual.',
     'autoplay-blocked': 'El navegador bloqueó el sonido.',
     'insecure-credentials': 'Las contraseñas fijas son solo para desarrollo.',
+    'device-invalid': 'Ese dispositivo de audio no está disponible.',
+    'device-unsupported': 'Este navegador no permite elegir dónde suena el audio.',
   },
   errorAdvice: {
     'config-invalid': 'Los detalles están en la consola del navegador.',
@@ -58,6 +60,8 @@ export const es: Messages = {
     'participant-failed': 'Comprueba el nombre o prueba con otro compañero.',
     'autoplay-blocked': 'Haz clic en cualquier parte del teléfono para activar el sonido.',
     'insecure-credentials': 'Usa credentials-url fuera de desarrollo.',
+    'device-invalid': 'Elige otro dispositivo en el menú de dispositivos de audio.',
+    'device-unsupported': 'El audio suena en la salida predeterminada del sistema.',
   },
   hold: {
     none: '',
@@ -174,5 +178,31 @@ export const es: Messages = {
     wrapUp: 'Tiempo de cierre',
     wrapUpLeft: (left) =>
       `Tiempo de cierre: quedan ${left}. Las llamadas de la cola esperan hasta entonces, o elige Disponible.`,
+  },
+  devices: {
+    menu: 'Dispositivos de audio',
+    close: 'Cerrar',
+    label: {
+      microphone: 'Micrófono',
+      speaker: 'Altavoz (audio de la llamada)',
+      ringer: 'Timbre (tono de llamada)',
+    },
+    role: { microphone: 'el micrófono', speaker: 'el altavoz', ringer: 'el timbre' },
+    and: 'y',
+    systemDefault: 'Predeterminado del sistema',
+    unnamed: (kind, index) => (kind === 'input' ? `Micrófono ${index}` : `Salida ${index}`),
+    outputNotSupported: 'Este navegador no permite elegir la salida de audio.',
+    namesHidden:
+      'Los nombres de los dispositivos aparecen cuando el teléfono puede usar el micrófono.',
+    allowNames: 'Permitir el micrófono',
+    level: 'Nivel del micrófono',
+    playTestSound: 'Reproducir sonido de prueba',
+    playTestSoundOn: (role) => `Reproducir sonido de prueba en ${role}`,
+    autoSwitch: 'Usar un dispositivo en cuanto se conecte',
+    connectedTaken: (device, roles) => `${device} conectado: ahora se usa para ${roles}.`,
+    connectedOffered: (device) => `${device} conectado.`,
+    use: (device) => `Usar ${device}`,
+    unplugged: (device, roles) =>
+      `${device} desconectado: se vuelve al dispositivo predeterminado para ${roles}.`,
   },
 };

@@ -1,4 +1,5 @@
 import type {
+  DeviceRole,
   EndCause,
   ErrorCode,
   HoldState,
@@ -132,5 +133,33 @@ export interface Messages {
     wrapUp: string;
     /** The wrap-up countdown, with the time left (`00:23`). */
     wrapUpLeft: (left: string) => string;
+  };
+  /** `<sip-phone>`'s device menu (render-devices.ts) and what it says when devices come and go. */
+  devices: {
+    /** The settings button and the panel's name. */
+    menu: string;
+    close: string;
+    /** Each role's select label. */
+    label: Record<DeviceRole, string>;
+    /** The role in a sentence ("back to the default microphone"). */
+    role: Record<DeviceRole, string>;
+    /** Roles joined in a sentence ("speaker and ringer"). */
+    and: string;
+    systemDefault: string;
+    /** A device whose name the browser does not tell yet: "Microphone 1", "Output 2". */
+    unnamed: (kind: 'input' | 'output', index: number) => string;
+    /** Beside the speaker and ringer selects where the browser has no `setSinkId`. */
+    outputNotSupported: string;
+    namesHidden: string;
+    allowNames: string;
+    level: string;
+    playTestSound: string;
+    /** Accessible name of a test button: which output it plays on. */
+    playTestSoundOn: (role: string) => string;
+    autoSwitch: string;
+    connectedTaken: (device: string, roles: string) => string;
+    connectedOffered: (device: string) => string;
+    use: (device: string) => string;
+    unplugged: (device: string, roles: string) => string;
   };
 }

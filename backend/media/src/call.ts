@@ -353,6 +353,9 @@ export class Call implements FrameSource {
       return;
     }
     this.dialog?.refreshTarget(tx.request);
+    // Every re-offer is on the timeline, so a test can tell a change that needed one
+    // (hold) from one that must not (a microphone swapped with replaceTrack).
+    this.record('reoffer', { method: 'INVITE' });
     let answerSdp: string;
     try {
       answerSdp = this.sdpForInvite(tx.request);
@@ -372,6 +375,7 @@ export class Call implements FrameSource {
       this.sendSuccess(tx, undefined);
       return;
     }
+    this.record('reoffer', { method: 'UPDATE' });
     try {
       this.sendSuccess(tx, this.acceptOffer(tx.request.body));
     } catch (error) {

@@ -28,7 +28,9 @@ import {
   remoteLabel,
 } from '../shared/view-state.js';
 import { BackgroundAlertController } from './background-alert.js';
+import { DevicesController } from './devices-controller.js';
 import { renderAddParty, renderListen } from './render-conference.js';
+import { devicesStyles, renderDevices, renderDevicesToggle } from './render-devices.js';
 import { renderTargetForm } from './render-target-form.js';
 import { phoneStyles } from './styles.js';
 
@@ -65,6 +67,9 @@ import { phoneStyles } from './styles.js';
  * @event sip-availability-change - Availability for queue calls changed: the agent chose,
  * a call ended (wrap-up began) or the wrap-up was over.
  * `detail: { availability, previous, reason, wrapUpEndsAt? }`.
+ *
+ * @event sip-devices-change - The audio devices (lists or choice) changed, or a device in
+ * use was plugged in or out. `detail: { devices, notices }`.
  *
  * @slot quality - Replaces the built-in call-quality indicator shown in the header during a call.
  *
@@ -127,6 +132,18 @@ import { phoneStyles } from './styles.js';
  * @csspart listen-input - The agent to listen to.
  * @csspart listen-submit - Starts listening in.
  *
+ * @csspart devices-toggle - The settings button that opens the audio devices menu.
+ * @csspart devices - The audio devices menu (microphone, speaker, ringer).
+ * @csspart device-select - Each device select (`data-role`: `microphone`, `speaker`, `ringer`).
+ * @csspart device-unsupported - "Not supported in this browser", beside an output select.
+ * @csspart microphone-level - The microphone level meter (while the menu is open).
+ * @csspart test-sound - Plays a test sound (`data-output`: `speaker`, `ringer`).
+ * @csspart allow-device-names - Asks for the microphone, so that devices show their names.
+ * @csspart auto-switch - Whether a device plugged in is used at once.
+ * @csspart devices-close - Closes the menu.
+ * @csspart device-notice - What just happened to the devices ("… unplugged: back to …").
+ * @csspart device-use - Uses a device just plugged in (when not taken by itself).
+ *
  * @cssproperty --sip-accent - Accent colour.
  * @cssproperty --sip-accent-fg - Text on the accent colour.
  * @cssproperty --sip-bg - Background.
@@ -145,7 +162,7 @@ import { phoneStyles } from './styles.js';
  * @cssproperty --sip-phone-width - Maximum width.
  */
 export class SipPhone extends PhoneElement {
-  static override styles = [themeStyles, callControlsStyles, phoneStyles];
+  static override styles = [themeStyles, callControlsStyles, phoneStyles, devicesStyles];
 
   /**
    * How many calls the phone handles at once, 1 to 4. Above 1, a call during another
@@ -185,6 +202,7 @@ export class SipPhone extends PhoneElement {
   @property({ type: Boolean }) notifications = false;
 
   private readonly backgroundAlert = new BackgroundAlertController(this);
+  private readonly devices = new DevicesController(this, () => this.engine.phone);
 
   @state() private target = '';
   @state() private transferOpen = false;
@@ -257,6 +275,8 @@ export class SipPhone extends PhoneElement {
     const t = this.locale.messages;
     const view = this.engine.view;
     const error = shownError(view);
+    const devices = this.devices.input();
+    const devicesInput = devices && { ...devices, t: t.devices };
     return html`<section part="base" class="phone" aria-label=${t.phone}>
       <header>
         <span class="dot" data-state=${view.registration} aria-hidden="true"></span>
@@ -264,12 +284,14 @@ export class SipPhone extends PhoneElement {
         <span part="quality" class="quality"
           ><slot name="quality">${renderQualityIndicator(view.call, this.theme)}</slot></span
         >
+        ${devicesInput ? renderDevicesToggle(devicesInput) : nothing}
       </header>
       ${
         this.engine.phone?.tabRole === 'follower'
           ? html`<p part="other-tab" class="other-tab">${t.otherTab}</p>`
           : nothing
       }
+      ${devicesInput ? renderDevices(devicesInput) : nothing}
       ${error ? renderError(error, t) : nothing} ${this.renderUnlockAudio()}
       ${view.call ? this.renderCall(view.call, error) : nothing}
       ${

@@ -2,6 +2,8 @@ import type {
   Availability,
   CallHandle,
   CallOptions,
+  DeviceSelection,
+  DevicesState,
   PhoneConfig,
   PhoneError,
   PhoneEventMap,
@@ -34,6 +36,12 @@ export interface PhoneApi {
   /** With `singleTab`: whether this tab owns the phone or mirrors another tab's. */
   readonly tabRole?: TabRole;
   setAvailability(availability: Availability): void;
+  /** Audio devices (issue 14): the lists, the choice, and the device menu's checks. */
+  readonly devices: DevicesState;
+  setDevices(selection: DeviceSelection): Promise<PhoneError | undefined>;
+  allowDeviceLabels(): Promise<PhoneError | undefined>;
+  playTestSound(output: 'speaker' | 'ringer'): Promise<PhoneError | undefined>;
+  watchMicrophoneLevel(onLevel: (level: number) => void): Promise<Unsubscribe>;
   on<K extends keyof PhoneEventMap>(
     event: K,
     handler: (payload: PhoneEventMap[K]) => void,

@@ -3,6 +3,8 @@ import type {
   CallHandle,
   CallReport,
   CallState,
+  DeviceNotice,
+  DevicesState,
   DtmfKey,
   ErrorCode,
   HoldState,
@@ -27,6 +29,7 @@ export interface SipEventDetails {
   'sip-call-participant': CallEventMap['participant'] & { call: CallHandle };
   'sip-availability-change': PhoneEventMap['availability'];
   'sip-tab-role-change': PhoneEventMap['tab-role'];
+  'sip-devices-change': { devices: DevicesState; notices: DeviceNotice[] };
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -44,6 +47,7 @@ declare global {
     'sip-registration-change': CustomEvent<SipEventDetails['sip-registration-change']>;
     'sip-availability-change': CustomEvent<SipEventDetails['sip-availability-change']>;
     'sip-tab-role-change': CustomEvent<SipEventDetails['sip-tab-role-change']>;
+    'sip-devices-change': CustomEvent<SipEventDetails['sip-devices-change']>;
     'sip-incoming-call': CustomEvent<SipEventDetails['sip-incoming-call']>;
     'sip-call-state': CustomEvent<SipEventDetails['sip-call-state']>;
     'sip-call-ended': CustomEvent<SipEventDetails['sip-call-ended']>;

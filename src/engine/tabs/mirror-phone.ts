@@ -11,6 +11,7 @@ import type {
   CallEventMap,
   CallHandle,
   CallOptions,
+  DevicesState,
   EndCause,
   PhoneError,
   PhoneEventMap,
@@ -33,6 +34,18 @@ export interface MirrorLink {
   local(id: string): CallHandle | undefined;
   log(): Logger;
 }
+
+/** The devices before the owner's first word: none known, nothing chosen. */
+const NO_DEVICES: DevicesState = {
+  inputs: [],
+  outputs: [],
+  microphone: undefined,
+  speaker: undefined,
+  ringer: undefined,
+  outputSelection: false,
+  labels: false,
+  autoSwitch: true,
+};
 
 /** How a mirrored call ends when the tab that held it went away without a word. */
 export const OWNER_GONE: { cause: EndCause; message: string } = {
@@ -87,6 +100,9 @@ export class MirrorPhone {
   }
   get wrapUpEndsAt(): number | undefined {
     return this.snapshot?.wrapUpEndsAt;
+  }
+  get devices(): DevicesState {
+    return this.snapshot?.devices ?? NO_DEVICES;
   }
 
   /** Calls a command of the owner's phone. */

@@ -7,6 +7,7 @@ import type {
   Availability,
   CallHandle,
   CallOptions,
+  DeviceSelection,
   PhoneEventMap,
   PhoneHandle,
   Unsubscribe,
@@ -112,6 +113,7 @@ export class OwnerBridge {
       role: phone.role,
       availability: phone.availability,
       wrapUpEndsAt: phone.wrapUpEndsAt,
+      devices: phone.devices,
       calls: calls.map(callSnapshot),
     });
   }
@@ -147,6 +149,15 @@ export class OwnerBridge {
         case 'setAvailability':
           if (!AVAILABILITIES.includes(text(first))) throw new Error('unknown availability');
           return this.phone.setAvailability(first as Availability);
+        case 'setDevices':
+          // The phone checks the ids itself (an unknown one is refused, nothing changes).
+          if (typeof first !== 'object' || first === null) throw new Error('expected devices');
+          return this.phone.setDevices(first as DeviceSelection);
+        case 'allowDeviceLabels':
+          return this.phone.allowDeviceLabels();
+        case 'playTestSound':
+          if (first !== 'speaker' && first !== 'ringer') throw new Error('unknown output');
+          return this.phone.playTestSound(first);
         default:
           throw new Error(`unknown command ${String((command as { method: unknown }).method)}`);
       }

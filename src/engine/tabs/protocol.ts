@@ -10,6 +10,7 @@ import type {
   CallEventMap,
   CallReport,
   CallState,
+  DevicesState,
   EndCause,
   HoldState,
   PhoneError,
@@ -50,6 +51,8 @@ export interface PhoneSnapshot {
   role: 'supervisor' | undefined;
   availability: Availability;
   wrapUpEndsAt: number | undefined;
+  /** The owner's audio devices: its calls' microphone, its sounds' outputs. */
+  devices: DevicesState;
   calls: CallSnapshot[];
 }
 
@@ -63,7 +66,10 @@ export type PhoneCommand =
   | 'prepare'
   | 'refreshCredentials'
   | 'unlockAudio'
-  | 'setAvailability';
+  | 'setAvailability'
+  | 'setDevices'
+  | 'allowDeviceLabels'
+  | 'playTestSound';
 
 /** The methods of a call a follower may call through the owner. */
 export type CallCommand =
@@ -120,6 +126,7 @@ export const PHONE_EVENT_NAMES = Object.keys({
   credentials: true,
   availability: true,
   'tab-role': true,
+  devices: true,
 } satisfies Record<PhoneEventName, true>) as PhoneEventName[];
 
 export const CALL_EVENT_NAMES = Object.keys({

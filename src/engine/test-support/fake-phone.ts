@@ -13,6 +13,9 @@ import type {
   CallOptions,
   CallQuality,
   CallState,
+  DeviceSelection,
+  DevicesEvent,
+  DevicesState,
   EndCause,
   HoldState,
   ParticipantEvent,
@@ -234,6 +237,69 @@ export class FakePhone implements PhoneHandle {
     this.availability = event.availability;
     this.wrapUpEndsAt = event.wrapUpEndsAt;
     this.events.emit('availability', event);
+  }
+
+  /** What `devices` returns; tests change it with {@link changeDevices}. */
+  devices: DevicesState = {
+    inputs: [
+      { id: 'mic-usb', label: 'USB Headset', groupId: 'g1' },
+      { id: 'mic-built-in', label: 'Built-in Microphone', groupId: 'g2' },
+    ],
+    outputs: [
+      { id: 'out-usb', label: 'USB Headset', groupId: 'g1' },
+      { id: 'out-speakers', label: 'Speakers', groupId: 'g3' },
+    ],
+    microphone: undefined,
+    speaker: undefined,
+    ringer: undefined,
+    outputSelection: true,
+    labels: true,
+    autoSwitch: true,
+  };
+  /** The level callbacks of the microphone meters open now. */
+  readonly levelWatchers = new Set<(level: number) => void>();
+  /** What `setDevices` returns next (an error), once. */
+  nextDevicesError: PhoneError | undefined;
+
+  async setDevices(selection: DeviceSelection): Promise<PhoneError | undefined> {
+    this.commands.push(`setDevices ${JSON.stringify(selection)}`);
+    const error = this.nextDevicesError;
+    this.nextDevicesError = undefined;
+    if (error) return error;
+    const next = { ...this.devices };
+    for (const role of ['microphone', 'speaker', 'ringer'] as const) {
+      const wanted = selection[role];
+      if (wanted !== undefined) next[role] = wanted ?? undefined;
+    }
+    if (selection.autoSwitch !== undefined) next.autoSwitch = selection.autoSwitch;
+    this.changeDevices({ ...next, notices: [] });
+    return undefined;
+  }
+
+  async allowDeviceLabels(): Promise<PhoneError | undefined> {
+    this.commands.push('allowDeviceLabels');
+    return undefined;
+  }
+
+  async playTestSound(output: 'speaker' | 'ringer'): Promise<PhoneError | undefined> {
+    this.commands.push(`playTestSound ${output}`);
+    return undefined;
+  }
+
+  async watchMicrophoneLevel(onLevel: (level: number) => void) {
+    this.commands.push('watchMicrophoneLevel');
+    this.levelWatchers.add(onLevel);
+    return () => {
+      this.commands.push('stopMicrophoneLevel');
+      this.levelWatchers.delete(onLevel);
+    };
+  }
+
+  /** Simulates the engine's devices changing (a plug, an unplug, a new choice). */
+  changeDevices(event: DevicesEvent): void {
+    const { notices: _notices, ...state } = event;
+    this.devices = state;
+    this.events.emit('devices', event);
   }
 
   /** The options of each call placed, in order. */

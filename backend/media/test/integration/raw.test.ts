@@ -215,6 +215,12 @@ describe('SIP robustness (raw UDP)', () => {
     expect(version(held)).toBe(version(first) + 1);
     sip.send(inDialogText('BYE', ok, sip.port, 4, 'z9hG4bKbyev'), server.sipPort);
     await sip.next(isResponse('version-1', 200, 'BYE'));
+    // Both re-INVITEs are on the timeline, the unchanged one too.
+    const call = await server.api.waitForEntry('version-1', (e) => e.type === 'ended');
+    expect(call.timeline.filter((e: Json) => e.type === 'reoffer')).toMatchObject([
+      { method: 'INVITE' },
+      { method: 'INVITE' },
+    ]);
   });
 });
 
