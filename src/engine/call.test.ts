@@ -145,6 +145,11 @@ describe('the far end holding the call', () => {
 describe('DTMF', () => {
   it('goes in the audio (RFC 4733) when the far end takes it', async () => {
     const { call } = await answeredCall();
+    // Tones go in the audio once its sender can take them (DTLS up): before, `auto` sends
+    // INFO (dtmf.ts), which on a loaded machine can outlast the answer.
+    await expect
+      .poll(() => call.peerConnection?.getSenders()[0]?.dtmf?.canInsertDTMF, { interval: 20 })
+      .toBe(true);
     const tones = record<CallEventMap, 'dtmf'>(call.on.bind(call), 'dtmf');
     await call.sendDtmf('1#');
     expect(tones).toEqual([

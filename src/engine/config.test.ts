@@ -49,6 +49,7 @@ describe('validateConfig', () => {
       keepaliveTimeoutMs: 3000,
       callRecoveryTimeoutMs: 10_000,
       confirmPageExit: true,
+      singleTab: false,
       logLevel: 'warn',
       logger: undefined,
     });
