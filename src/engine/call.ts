@@ -12,7 +12,12 @@ import { boundIceGathering, iceBounds } from './ice';
 import { LocalMedia } from './local-media';
 import { acquireMicrophone, stopStream } from './media';
 import { CallParticipants } from './participants';
-import { farEndReport, QUALITY_INFO_TYPE, readFarEndReport } from './quality/far-end';
+import {
+  type FarEndReport,
+  farEndReport,
+  QUALITY_INFO_TYPE,
+  readFarEndReport,
+} from './quality/far-end';
 import { QualityMonitor } from './quality/monitor';
 import { CallRecovery, lostEnd } from './recovery';
 import { followSession } from './session-events';
@@ -111,10 +116,8 @@ export class Call implements CallHandle {
       peerConnection: () => this.peerConnection,
       isHeld: () => this.stateValue === 'on-hold',
       onSample: (sample) => this.events.emit('quality', sample),
-      onWarning: (change) => {
-        this.events.emit('quality-warning', change);
-        this.shareWarnings();
-      },
+      onWarning: (change) => this.events.emit('quality-warning', change),
+      onShare: (report) => this.shareQuality(report),
     });
     // The configuration is read only when needed: a phone without one still makes calls
     // that end at once (phone.ts place()).
@@ -239,9 +242,9 @@ export class Call implements CallHandle {
       ended: (event) => this.sessionEnded(session, event),
       replaced: (accept, reject) => this.offerPlace(accept, reject),
       info: (contentType, body) => {
-        const warnings = readFarEndReport(contentType, body);
-        if (warnings && this.monitor.setFarEnd(warnings)) {
-          this.events.emit('far-end-quality', { warnings });
+        const report = readFarEndReport(contentType, body);
+        if (report && this.monitor.setFarEnd(report)) {
+          this.events.emit('far-end-quality', { warnings: report.warnings });
         }
       },
     });
@@ -371,12 +374,12 @@ export class Call implements CallHandle {
     return outcome;
   }
 
-  /** Tells the far end our warnings as they change (quality/far-end.ts). */
-  private shareWarnings(): void {
+  /** Tells the far end our warnings and rating as they change (quality/far-end.ts). */
+  private shareQuality({ warnings, mos }: FarEndReport): void {
     const session = this.session;
     if (!session || !this.answered) return;
     try {
-      session.sendInfo(QUALITY_INFO_TYPE, farEndReport(this.monitor.warnings));
+      session.sendInfo(QUALITY_INFO_TYPE, farEndReport(warnings, mos));
     } catch {
       // JsSIP refuses while the session is being ended: there is no one left to tell.
     }
