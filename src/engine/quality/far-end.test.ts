@@ -21,7 +21,7 @@ describe('far-end quality reports', () => {
   });
 
   it('carries our average MOS each way, 2 decimals, null while unrated; other keys are ignored', () => {
-    const body = farEndReport(['high-loss'], { inbound: 3.14159, outbound: null });
+    const body = farEndReport(['high-loss'], { inbound: 3.1372, outbound: null });
     expect(body).toBe('{"warnings":["high-loss"],"mos":{"inbound":3.14,"outbound":null}}');
     expect(readFarEndReport(QUALITY_INFO_TYPE, body)).toEqual({
       warnings: ['high-loss'],
