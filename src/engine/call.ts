@@ -71,6 +71,8 @@ export class Call implements CallHandle {
   /** The server the call's INVITE went through (for the report). */
   private server: string | undefined;
   private readonly monitor: QualityMonitor;
+  /** A quality report held back while the connection is away, sent once the call is whole. */
+  private unsentQuality: FarEndReport | undefined;
   private readonly sounds: CallSounds;
   private readonly remoteHold: RemoteHold;
   private readonly recovery: CallRecovery;
@@ -139,6 +141,9 @@ export class Call implements CallHandle {
       fail: (reason) => this.connectionFailed(reason),
       refreshTarget: async () => (this.session ? this.local.refresh(this.session) : undefined),
       log: () => owner.log,
+    });
+    this.events.on('connection', ({ state }) => {
+      if (state === 'recovered' && this.unsentQuality) this.shareQuality(this.unsentQuality);
     });
   }
 
@@ -375,9 +380,17 @@ export class Call implements CallHandle {
   }
 
   /** Tells the far end our warnings and rating as they change (quality/far-end.ts). */
-  private shareQuality({ warnings, mos }: FarEndReport): void {
+  private shareQuality(report: FarEndReport): void {
     const session = this.session;
     if (!session || !this.answered) return;
+    // JsSIP ends the call on an in-dialog request it cannot send (RTCSession
+    // onTransportError): while the connection is away, keep the latest report instead.
+    if (this.recovery.waiting) {
+      this.unsentQuality = report;
+      return;
+    }
+    this.unsentQuality = undefined;
+    const { warnings, mos } = report;
     try {
       session.sendInfo(QUALITY_INFO_TYPE, farEndReport(warnings, mos));
     } catch {
