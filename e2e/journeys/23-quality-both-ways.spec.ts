@@ -55,18 +55,22 @@ test("both directions rated, and the agent's report keeps the caller's view: los
     .not.toBeNull();
 
   // On the visitor's leg only: 10 % of what the server sends the visitor is lost (the
-  // visitor's own warnings), 30 % of what the visitor sends (what the far end hears).
+  // visitor's own warnings), 50 % of what the visitor sends (what the far end hears).
   const visitorLeg = await answeredCall(callId);
   await impair(visitorLeg, { direction: 'to-caller', loss: 0.1 });
-  await impair(visitorLeg, { direction: 'from-caller', loss: 0.3 });
+  await impair(visitorLeg, { direction: 'from-caller', loss: 0.5 });
 
-  // The visitor rates what it is heard with lower than what it hears: 30 % against 10 %
-  // lost costs ~25 R points (G.107 Ie-eff with G.711's Bpl), far beyond any delay difference.
+  // The visitor rates what it is heard with lower than what it hears, once the server's
+  // receiver report tells of the loss. For G.711 (Bpl 25.1) 10 % lost costs Ie-eff 27 R
+  // points and 30 % or more at least 52: only a one-way delay over ~500 ms more on the
+  // inbound side (its jitter buffer on a stalled machine) could close that gap. Any such
+  // sample rates the outbound at most MOS 2.14 (R 41.6).
   await expect
     .poll(
       async () => {
         const sample = await latestSample(caller);
         if (!sample || sample.mos === null || sample.mosOutbound === null) return 'unrated';
+        if ((sample.remote.lossFraction ?? 0) < 0.3) return 'no lossy receiver report yet';
         return sample.mosOutbound < sample.mos ? 'outbound lower' : 'not lower';
       },
       { message: "the visitor's outbound MOS below its inbound MOS", timeout: 30_000 },
@@ -129,27 +133,26 @@ test("both directions rated, and the agent's report keeps the caller's view: los
     )
     .not.toContain('high-loss');
 
-  // The visitor's last report, as the server read it, rates its outbound below its inbound.
-  const last = (await findCall(callId))?.timeline.filter((e) => e.type === 'remote-quality').at(-1);
-  const lastMos = last?.mos as { inbound: number; outbound: number };
-  expect(lastMos.outbound).toBeLessThan(lastMos.inbound);
-
   await caller.button('Hang up').click();
   await phone.expectEnded('hangup-remote');
 
-  // The visitor's own report: both directions summarised, the outbound one lower at worst.
+  // The visitor's own report summarises both directions; the outbound one holds the
+  // lossy sample seen above (at most MOS 2.14).
   await expect.poll(async () => (await reports(caller.page)).length).toBe(1);
   const [own] = await reports(caller.page);
   expect(own!.metrics.mos).not.toBeNull();
-  expect(own!.metrics.mosOutbound).not.toBeNull();
-  expect(own!.metrics.mosOutbound!.min).toBeLessThan(own!.metrics.mos!.min);
+  expect(own!.metrics.mosOutbound?.min).toBeLessThan(2.5);
 
   // The agent's report carries the caller's view: high-loss raised then cleared, in order,
-  // and the caller's own MOS both ways as it last reported it.
+  // and the caller's own MOS both ways exactly as the media server last read it from the
+  // visitor and passed it on.
   await expect.poll(async () => (await reports(phone.page)).length).toBe(1);
   const [agentReport] = await reports(phone.page);
   const farEndLoss = agentReport!.farEnd.warnings.filter((w) => w.warning === 'high-loss');
   expect(farEndLoss.map((w) => w.raised)).toEqual([true, false]);
-  expect(agentReport!.farEnd.mos).not.toBeNull();
-  expect(agentReport!.farEnd.mos!.outbound!).toBeLessThan(agentReport!.farEnd.mos!.inbound!);
+  const lastRead = (await findCall(callId))?.timeline
+    .filter((e) => e.type === 'remote-quality')
+    .at(-1);
+  expect(lastRead?.mos).toEqual({ inbound: expect.any(Number), outbound: expect.any(Number) });
+  expect(agentReport!.farEnd.mos).toEqual(lastRead?.mos);
 });
