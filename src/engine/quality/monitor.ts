@@ -77,11 +77,6 @@ export class QualityMonitor implements CallQuality {
     return true;
   }
 
-  /** What the far end is told now: our warnings and our average MOS in each direction. */
-  shareable(): FarEndReport {
-    return { warnings: [...this.warnings], mos: this.collector.averageMos() };
-  }
-
   get report(): CallReport | null {
     return this.finalReport;
   }
@@ -129,6 +124,11 @@ export class QualityMonitor implements CallQuality {
       held: this.options.isHeld(),
       iceConnectionState: pc.iceConnectionState,
     };
+  }
+
+  /** What the far end is told now: our warnings and our average MOS in each direction. */
+  private shareable(): FarEndReport {
+    return { warnings: [...this.warnings], mos: this.collector.averageMos() };
   }
 
   private record(sample: QualitySample, tracker: WarningTracker): void {
