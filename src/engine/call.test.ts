@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { SILENT_HOLD_AFTER_MS } from './hold';
 import type { Phone } from './phone';
+import { QUALITY_INFO_TYPE } from './quality/far-end';
 import { inboundAudioPackets } from './quality/stats-snapshot';
 import { header, type SipMessage } from './test-support/fake-sbc';
 import { useFakeSbc } from './test-support/fake-sbc-suite';
@@ -248,6 +249,36 @@ describe('a lost connection under an answered call', () => {
         "The call was lost: the server refused the call's re-INVITE after reconnecting (SIP 503).",
       sipStatus: 503,
     });
+  });
+
+  it('keeps its quality report while the connection is away and sends it once back', async () => {
+    const { call, callId } = await answeredCall({ ...RECONNECTS, statsIntervalMs: 100 });
+    const qualityInfos = () =>
+      fake.sbc
+        .requests('INFO')
+        .filter((m) => header(m, 'content-type') === QUALITY_INFO_TYPE)
+        .map((m) => JSON.parse(m.body) as { warnings: string[] });
+    // Rated both ways: the far end is told (its first report).
+    await expect.poll(() => qualityInfos().length, { timeout: 8000, interval: 50 }).toBe(1);
+    const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
+    const warnings = record<CallEventMap, 'quality-warning'>(call.on.bind(call), 'quality-warning');
+    fake.sbc.refuseConnections = true;
+    fake.sbc.dropConnections();
+    await expect.poll(() => connection.length, { interval: 50 }).toBe(1);
+    // A warning rises while away: an INFO now would make JsSIP end the call.
+    await fake.sbc.fallSilent(callId);
+    await expect
+      .poll(() => warnings.filter((w) => w.raised).length, { timeout: 8000, interval: 50 })
+      .toBeGreaterThan(0);
+    expect(call.state).toBe('active');
+    expect(qualityInfos()).toHaveLength(1);
+    fake.sbc.refuseConnections = false;
+    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    expect(connection[1]).toMatchObject({ state: 'recovered' });
+    await expect.poll(() => qualityInfos().length, { timeout: 8000, interval: 50 }).toBe(2);
+    const raised = warnings.filter((w) => w.raised).map((w) => w.warning);
+    expect(qualityInfos()[1]?.warnings).toEqual(expect.arrayContaining(raised));
+    expect(call.state).toBe('active');
   });
 
   it('ends as lost when the connection does not come back in time', async () => {

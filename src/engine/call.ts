@@ -13,7 +13,12 @@ import { inDialog } from './jssip-dialog';
 import { LocalMedia } from './local-media';
 import { acquireMicrophone, stopStream } from './media';
 import { CallParticipants } from './participants';
-import { farEndReport, QUALITY_INFO_TYPE, readFarEndReport } from './quality/far-end';
+import {
+  type FarEndReport,
+  farEndReport,
+  QUALITY_INFO_TYPE,
+  readFarEndReport,
+} from './quality/far-end';
 import { QualityMonitor } from './quality/monitor';
 import { CallRecovery, lostEnd } from './recovery';
 import { followSession } from './session-events';
@@ -67,6 +72,8 @@ export class Call implements CallHandle {
   /** The server the call's INVITE went through (for the report). */
   private server: string | undefined;
   private readonly monitor: QualityMonitor;
+  /** A quality report held back while the connection is away, sent once the call is whole. */
+  private unsentQuality: FarEndReport | undefined;
   private readonly sounds: CallSounds;
   private readonly remoteHold: RemoteHold;
   private readonly recovery: CallRecovery;
@@ -114,10 +121,8 @@ export class Call implements CallHandle {
       peerConnection: () => this.peerConnection,
       isHeld: () => this.stateValue === 'on-hold',
       onSample: (sample) => this.events.emit('quality', sample),
-      onWarning: (change) => {
-        this.events.emit('quality-warning', change);
-        this.shareWarnings();
-      },
+      onWarning: (change) => this.events.emit('quality-warning', change),
+      onShare: (report) => this.shareQuality(report),
     });
     // The configuration is read only when needed: a phone without one still makes calls
     // that end at once (phone.ts place()).
@@ -139,6 +144,9 @@ export class Call implements CallHandle {
       fail: (reason) => this.connectionFailed(reason),
       refreshTarget: async () => (this.session ? this.local.refresh(this.session) : undefined),
       log: () => owner.log,
+    });
+    this.events.on('connection', ({ state }) => {
+      if (state === 'recovered' && this.unsentQuality) this.shareQuality(this.unsentQuality);
     });
   }
 
@@ -243,9 +251,9 @@ export class Call implements CallHandle {
       ended: (event) => this.sessionEnded(session, event),
       replaced: (accept, reject) => this.offerPlace(accept, reject),
       info: (contentType, body) => {
-        const warnings = readFarEndReport(contentType, body);
-        if (warnings && this.monitor.setFarEnd(warnings)) {
-          this.events.emit('far-end-quality', { warnings });
+        const report = readFarEndReport(contentType, body);
+        if (report && this.monitor.setFarEnd(report)) {
+          this.events.emit('far-end-quality', { warnings: report.warnings });
         }
       },
     });
@@ -403,22 +411,29 @@ export class Call implements CallHandle {
   }
 
   /**
-   * Tells the far end our warnings as they change (quality/far-end.ts). A hint, never a
-   * risk to the call: JsSIP's `sendInfo()` ends the call when its INFO gets a 408 or 481
-   * (RTCSession/Info.js `onDialogError`), and a far end too busy to answer a quality
-   * report in time (a loaded agent's browser; the SBC then answers 408) is no reason to
-   * hang up on it. So the INFO goes through the dialog's own sender with handlers that
-   * only log.
+   * Tells the far end our warnings and rating as they change (quality/far-end.ts). A hint,
+   * never a risk to the call: JsSIP's `sendInfo()` ends the call when its INFO gets a 408
+   * or 481 (RTCSession/Info.js `onDialogError`) or cannot be sent (`onTransportError`), and
+   * a far end too busy to answer a quality report in time (a loaded agent's browser; the
+   * SBC then answers 408) is no reason to hang up on it. So the INFO goes through the
+   * dialog's own sender with handlers that only log; while the connection is away the
+   * latest report waits for the call's recovery.
    */
-  private shareWarnings(): void {
+  private shareQuality(report: FarEndReport): void {
     const session = this.session;
     if (!session || !this.answered) return;
+    if (this.recovery.waiting) {
+      this.unsentQuality = report;
+      return;
+    }
+    this.unsentQuality = undefined;
+    const { warnings, mos } = report;
     const unanswered = (why: string) =>
       this.owner.log.info(`the far end did not take our quality report (${why}); the call goes on`);
     try {
       inDialog(session).sendRequest('INFO', {
         extraHeaders: [`Content-Type: ${QUALITY_INFO_TYPE}`],
-        body: farEndReport(this.monitor.warnings),
+        body: farEndReport(warnings, mos),
         eventHandlers: {
           onErrorResponse: (response) => unanswered(String(response.status_code)),
           onRequestTimeout: () => unanswered('timeout'),

@@ -117,7 +117,10 @@ export interface Messages {
     rtt: string;
     jitter: string;
     loss: string;
+    /** MOS of what we hear. */
     mos: string;
+    /** MOS of what the other side hears (estimated from its receiver reports). */
+    mosOutbound: string;
     codec: string;
     path: string;
     direct: (protocol: string) => string;

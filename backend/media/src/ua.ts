@@ -369,19 +369,19 @@ export class UserAgent {
    * leg of its bridge, written again from what was read.
    */
   private qualityInfo(call: Call, tx: ServerTransaction): void {
-    const warnings = readQualityInfo(tx.request.body);
-    if (!warnings) {
+    const report = readQualityInfo(tx.request.body);
+    if (!report) {
       tx.respond(400, { toTag: call.dialog?.localTag, reason: 'Bad Quality Report' });
       return;
     }
     tx.respond(200, { toTag: call.dialog?.localTag });
-    call.record('remote-quality', { warnings });
+    call.record('remote-quality', { ...report });
     const peer = call.bridge?.peerOf(call);
     if (peer?.state === 'answered' && peer.dialog) {
       peer.sendInDialog(
         'INFO',
         [{ name: 'content-type', value: QUALITY_INFO_TYPE }],
-        qualityInfoBody(warnings),
+        qualityInfoBody(report),
         () => {},
       );
     }

@@ -19,7 +19,7 @@ export function formatMos(mos: number, language: string): string {
   }).format(mos);
 }
 
-/** RTT, jitter, loss, MOS, codec and path, each with its label; missing ones say so. */
+/** RTT, jitter, loss, MOS both ways, codec and path, each with its label; missing ones say so. */
 export function qualityFigures(
   sample: QualitySample | null,
   t: Messages,
@@ -31,6 +31,8 @@ export function qualityFigures(
       ? q.unavailable
       : `${number(language, digits).format(value)} ms`;
   const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
+  const mos = (value: number | null | undefined) =>
+    value === null || value === undefined ? q.unavailable : formatMos(value, language);
   const inbound = sample?.inbound;
   const codec = sample?.codec;
   const path = sample?.path;
@@ -45,13 +47,8 @@ export function qualityFigures(
           ? percent.format(inbound.lossFraction)
           : q.unavailable,
     },
-    {
-      label: q.mos,
-      value:
-        sample?.mos === null || sample?.mos === undefined
-          ? q.unavailable
-          : formatMos(sample.mos, language),
-    },
+    { label: q.mos, value: mos(sample?.mos) },
+    { label: q.mosOutbound, value: mos(sample?.mosOutbound) },
     {
       label: q.codec,
       value: codec

@@ -67,6 +67,7 @@ describe('<sip-quality-indicator>', () => {
     const el = await mount(create('sip-quality-indicator'));
     el.sample = makeSample({
       mos: 4.05,
+      mosOutbound: 2.96,
       rttMs: 123.4,
       inbound: { jitterMs: 12.34, lossFraction: 0.025, lost: 1 },
       path: { localType: 'relay', remoteType: 'host', protocol: 'udp', relay: true },
@@ -82,7 +83,8 @@ describe('<sip-quality-indicator>', () => {
       'Round trip': '123 ms',
       Jitter: '12.3 ms',
       'Packet loss': '2.5%',
-      MOS: '4.1',
+      'MOS, what you hear': '4.1',
+      'MOS, what the other side hears': '3.0',
       Codec: 'opus, 48 kHz',
       Path: 'Through a relay (UDP)',
     });
@@ -99,11 +101,12 @@ describe('<sip-quality-indicator>', () => {
     await el.updateComplete;
     expect(figures(el)['Round trip']).toBe('not measured yet');
     expect(figures(el).Path).toBe('not measured yet');
+    expect(figures(el)['MOS, what the other side hears']).toBe('not measured yet');
   });
 
   it('speaks Spanish, with Spanish number formats', async () => {
     const el = create('sip-quality-indicator', { lang: 'es', theme: 'dark' });
-    el.sample = makeSample({ mos: 3.62, inbound: { jitterMs: 31.5 } });
+    el.sample = makeSample({ mos: 3.62, mosOutbound: 2.44, inbound: { jitterMs: 31.5 } });
     el.warnings = ['high-rtt'];
     await mount(el);
     expect(label(el)).toBe('Calidad de la llamada: aceptable (MOS 3,6)');
@@ -112,6 +115,8 @@ describe('<sip-quality-indicator>', () => {
     await el.updateComplete;
     expect(figures(el)['Variación del retardo (jitter)']).toBe('31,5 ms');
     expect(figures(el).Ruta).toBe('Directa (UDP)');
+    expect(figures(el)['MOS, lo que usted oye']).toBe('3,6');
+    expect(figures(el)['MOS, lo que oye la otra parte']).toBe('2,4');
     expect(await axeViolations(el)).toEqual([]);
   });
 });

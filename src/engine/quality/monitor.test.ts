@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { FarEndReport } from './far-end';
 import recorded from './fixtures/chromium-loopback.json';
 import { QualityMonitor } from './monitor';
 import type { CallFacts } from './report';
@@ -25,6 +26,7 @@ function fakePeerConnection() {
       for (const entry of Object.values(copy)) {
         entry.timestamp = timestamp;
         if (entry.type === 'inbound-rtp') entry.packetsReceived = packets;
+        if (entry.type === 'outbound-rtp') entry.packetsSent = packets;
       }
       return new Map(Object.entries(copy));
     },
@@ -50,6 +52,7 @@ function setup() {
   const pc = fakePeerConnection();
   const samples: QualitySample[] = [];
   const warnings: QualityWarningChange[] = [];
+  const shares: FarEndReport[] = [];
   let held = false;
   const waiters: (() => void)[] = [];
   const monitor = new QualityMonitor({
@@ -60,6 +63,7 @@ function setup() {
       for (const wake of waiters.splice(0)) wake();
     },
     onWarning: (change) => warnings.push(change),
+    onShare: (report) => shares.push(report),
   });
   /** Resolves once `count` samples in total were emitted. */
   const samplesReached = async (count: number) => {
@@ -68,7 +72,7 @@ function setup() {
   const setHeld = (value: boolean) => {
     held = value;
   };
-  return { pc, monitor, samples, warnings, samplesReached, setHeld };
+  return { pc, monitor, samples, warnings, shares, samplesReached, setHeld };
 }
 
 describe('QualityMonitor', () => {
@@ -114,6 +118,50 @@ describe('QualityMonitor', () => {
       ['no-inbound-packets', true],
       ['no-inbound-packets', false],
     ]);
+  });
+
+  it('rates both directions and reports both in the summary', async () => {
+    const { monitor, samples, samplesReached } = setup();
+    monitor.start(settings);
+    await samplesReached(3);
+    const report = monitor.finish(facts);
+    expect(samples.every((sample) => sample.mosOutbound !== null)).toBe(true);
+    expect(report.metrics.mos?.avg).toBeGreaterThan(4.3);
+    expect(report.metrics.mosOutbound?.avg).toBeGreaterThan(4.3);
+  });
+
+  it('tells the far end once its rating is known, then only when what it shows changes', async () => {
+    const { pc, monitor, shares, samples, samplesReached } = setup();
+    monitor.start(settings);
+    await samplesReached(5);
+    // Five good samples: one report, when both directions got their first rating.
+    expect(shares).toHaveLength(1);
+    expect(shares[0]!.warnings).toEqual([]);
+    expect(shares[0]!.mos?.inbound).toBeGreaterThan(4.3);
+    expect(shares[0]!.mos?.outbound).toBeGreaterThan(4.3);
+    pc.packetsPerRead = 0;
+    await samplesReached(samples.length + 3);
+    monitor.finish(facts);
+    expect(shares.map((share) => share.warnings)).toEqual([[], ['no-inbound-packets']]);
+  });
+
+  it("keeps the far end's reports for the call's report: its warnings over time, its last MOS", () => {
+    const { monitor } = setup();
+    expect(monitor.setFarEnd({ warnings: ['high-loss'], mos: { inbound: 2.1, outbound: 4 } })).toBe(
+      true,
+    );
+    expect(monitor.setFarEnd({ warnings: ['high-loss'] })).toBe(false);
+    expect(monitor.farEndWarnings).toEqual(['high-loss']);
+    expect(monitor.setFarEnd({ warnings: ['high-jitter'] })).toBe(true);
+    const report = monitor.finish(facts);
+    expect(report.farEnd.warnings.map((w) => [w.warning, w.raised])).toEqual([
+      ['high-loss', true],
+      ['high-loss', false],
+      ['high-jitter', true],
+    ]);
+    expect(report.farEnd.warnings.every((w) => typeof w.at === 'number')).toBe(true);
+    expect(report.farEnd.mos).toEqual({ inbound: 2.1, outbound: 4 });
+    expect(monitor.setFarEnd({ warnings: [] })).toBe(false);
   });
 
   it('stops reading at finish and keeps the first report', async () => {

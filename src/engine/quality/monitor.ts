@@ -3,6 +3,8 @@
  * into samples, runs the warnings, and collects the end-of-call report. The arithmetic
  * lives in pure modules (`stats-snapshot`, `sample`, `mos`, `warnings`, `report`).
  */
+import { type FarEndReport, farEndChanges } from './far-end';
+import { qualityLevel } from './levels';
 import { type CallFacts, ReportCollector } from './report';
 import { computeSample } from './sample';
 import { readSnapshot, type StatsSnapshot } from './stats-snapshot';
@@ -23,6 +25,12 @@ export interface QualityMonitorOptions {
   isHeld: () => boolean;
   onSample(sample: QualitySample): void;
   onWarning(change: QualityWarningChange): void;
+  /**
+   * What to tell the far end changed (quality/far-end.ts): our warnings, or the level
+   * (levels.ts) of our average MOS in either direction. Once per sample at most, so a far
+   * end gets a report when something it shows would change, not every second.
+   */
+  onShare(report: FarEndReport): void;
 }
 
 /** How often to sample and when to warn. */
@@ -42,6 +50,8 @@ export class QualityMonitor implements CallQuality {
   private latest: QualitySample | null = null;
   private finalReport: CallReport | null = null;
   private farEnd: readonly QualityWarningName[] = [];
+  /** The levels of the averages last shared, `inbound/outbound`. */
+  private sharedLevels = `${qualityLevel(null)}/${qualityLevel(null)}`;
 
   constructor(private readonly options: QualityMonitorOptions) {}
 
@@ -57,9 +67,12 @@ export class QualityMonitor implements CallQuality {
     return this.farEnd;
   }
 
-  /** The far end reported its warnings; true when they changed. */
-  setFarEnd(warnings: readonly QualityWarningName[]): boolean {
-    if (this.stopped || warnings.join() === this.farEnd.join()) return false;
+  /** The far end sent its report (kept for the call's report); true when its warnings changed. */
+  setFarEnd({ warnings, mos }: FarEndReport): boolean {
+    if (this.stopped) return false;
+    const changes = farEndChanges(this.farEnd, warnings, Date.now());
+    this.collector.addFarEnd(changes, mos);
+    if (changes.length === 0) return false;
     this.farEnd = warnings;
     return true;
   }
@@ -113,6 +126,11 @@ export class QualityMonitor implements CallQuality {
     };
   }
 
+  /** What the far end is told now: our warnings and our average MOS in each direction. */
+  private shareable(): FarEndReport {
+    return { warnings: [...this.warnings], mos: this.collector.averageMos() };
+  }
+
   private record(sample: QualitySample, tracker: WarningTracker): void {
     this.latest = sample;
     this.collector.addSample(sample);
@@ -124,5 +142,10 @@ export class QualityMonitor implements CallQuality {
       this.collector.addWarning({ ...change, at: sample.at });
       this.options.onWarning(change);
     }
+    const report = this.shareable();
+    const levels = `${qualityLevel(report.mos?.inbound)}/${qualityLevel(report.mos?.outbound)}`;
+    if (changes.length === 0 && levels === this.sharedLevels) return;
+    this.sharedLevels = levels;
+    this.options.onShare(report);
   }
 }

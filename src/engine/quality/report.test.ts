@@ -46,12 +46,26 @@ describe('ReportCollector', () => {
       makeSample({ rttMs: null, mos: null, inbound: { lossFraction: 0.1, lost: 5 } }),
     );
     collector.addWarning({ warning: 'high-rtt', raised: true, value: 500, at: 10_000 });
+    collector.addFarEnd([{ warning: 'high-loss', raised: true, at: 12_000 }], {
+      inbound: 2.9,
+      outbound: null,
+    });
+    collector.addFarEnd([{ warning: 'high-loss', raised: false, at: 20_000 }], undefined);
     const report = collector.build(facts);
     expect(report.sampleCount).toBe(4);
     expect(report.durationMs).toBe(60_000);
     expect(report.setupMs).toBe(1_500);
     expect(report.metrics.rttMs).toEqual({ min: 40, avg: 60, max: 80, p95: 80 });
     expect(report.metrics.mos?.max).toBe(4.4);
+    expect(report.metrics.mosOutbound).toEqual({ min: 4.38, avg: 4.38, max: 4.38, p95: 4.38 });
+    // The far end's view: its warnings in order, its last MOS pair (a report without keeps it).
+    expect(report.farEnd).toEqual({
+      warnings: [
+        { warning: 'high-loss', raised: true, at: 12_000 },
+        { warning: 'high-loss', raised: false, at: 20_000 },
+      ],
+      mos: { inbound: 2.9, outbound: null },
+    });
     expect(report.metrics.lossFraction).toEqual({ min: 0, avg: 0.1 / 3, max: 0.1, p95: 0.1 });
     expect(report.codec).toEqual({ mimeType: 'audio/opus', clockRate: 48000 });
     expect(report.warnings).toEqual([
@@ -73,7 +87,8 @@ describe('ReportCollector', () => {
       setupMs: null,
       sampleCount: 0,
       codec: null,
-      metrics: { rttMs: null, jitterMs: null, lossFraction: null, mos: null },
+      metrics: { rttMs: null, jitterMs: null, lossFraction: null, mos: null, mosOutbound: null },
+      farEnd: { warnings: [], mos: null },
     });
     expect(schemaProblems(schema, report)).toEqual([]);
   });

@@ -2,6 +2,8 @@
 import type {
   CallReport,
   CodecInfo,
+  FarEndMos,
+  FarEndWarningEntry,
   MediaPath,
   MetricSummary,
   QualitySample,
@@ -42,6 +44,7 @@ const METRICS: Record<MetricName, (sample: QualitySample) => number | null> = {
   // Loss means nothing for an interval in which no packet was expected.
   lossFraction: (s) => (s.inbound.packets + s.inbound.lost > 0 ? s.inbound.lossFraction : null),
   mos: (s) => s.mos,
+  mosOutbound: (s) => s.mosOutbound,
 };
 
 /** Collects the figures of a call's samples and warnings, keeping no sample whole. */
@@ -51,8 +54,11 @@ export class ReportCollector {
     jitterMs: [],
     lossFraction: [],
     mos: [],
+    mosOutbound: [],
   };
   private readonly warnings: QualityWarningEntry[] = [];
+  private readonly farEndWarnings: FarEndWarningEntry[] = [];
+  private farEndMos: FarEndMos | null = null;
   private sampleCount = 0;
   private codec: CodecInfo | null = null;
   private path: MediaPath | null = null;
@@ -71,6 +77,21 @@ export class ReportCollector {
 
   addWarning(entry: QualityWarningEntry): void {
     this.warnings.push(entry);
+  }
+
+  /** What the far end's phone reported: its warnings' changes and, when sent, its MOS. */
+  addFarEnd(changes: readonly FarEndWarningEntry[], mos: FarEndMos | undefined): void {
+    this.farEndWarnings.push(...changes);
+    if (mos) this.farEndMos = { ...mos };
+  }
+
+  /** Our average MOS so far in each direction (null unrated), as the far end is told it. */
+  averageMos(): FarEndMos {
+    const average = (values: readonly number[]) =>
+      values.length === 0
+        ? null
+        : values.reduce((total, value) => total + value, 0) / values.length;
+    return { inbound: average(this.values.mos), outbound: average(this.values.mosOutbound) };
   }
 
   build(facts: CallFacts): CallReport {
@@ -95,8 +116,10 @@ export class ReportCollector {
         jitterMs: summarize(this.values.jitterMs),
         lossFraction: summarize(this.values.lossFraction),
         mos: summarize(this.values.mos),
+        mosOutbound: summarize(this.values.mosOutbound),
       },
       warnings: [...this.warnings],
+      farEnd: { warnings: [...this.farEndWarnings], mos: this.farEndMos },
       sampleCount: this.sampleCount,
     };
   }

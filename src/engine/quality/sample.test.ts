@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import recorded from './fixtures/chromium-loopback.json';
+import { codecProfile, mosFromR, rFactor } from './mos';
 import { computeSample } from './sample';
 import { readSnapshot } from './stats-snapshot';
 
@@ -20,6 +21,14 @@ function withInbound(entries: Record<string, Entry>, changes: Entry): Map<string
   const copy = structuredClone(entries);
   const inbound = Object.values(copy).find((entry) => entry.type === 'inbound-rtp')!;
   Object.assign(inbound, changes);
+  return report(copy);
+}
+
+/** A copy of a recorded report with some fields of its remote-inbound-rtp entry changed. */
+function withRemote(entries: Record<string, Entry>, changes: Entry): Map<string, Entry> {
+  const copy = structuredClone(entries);
+  const remote = Object.values(copy).find((entry) => entry.type === 'remote-inbound-rtp')!;
+  Object.assign(remote, changes);
   return report(copy);
 }
 
@@ -133,6 +142,42 @@ describe('computeSample', () => {
     expect(sample.inbound.packets).toBe(0);
     expect(sample.mos).toBeNull();
     expect(sample.inbound.jitterBufferDelayMs).toBeNull();
+  });
+
+  it('rates what the far end hears from its receiver report, with the same E-model', () => {
+    const clean = computeSample(readSnapshot(report(first)), readSnapshot(report(second)), context);
+    // Loopback, no loss: the far end hears about as well as we do.
+    expect(clean.mosOutbound!).toBeGreaterThan(4.3);
+    // 10 % lost on the way out and 20 ms of jitter at the far end, inbound unchanged.
+    const lossy = withRemote(second, { fractionLost: 0.1, packetsLost: 5, jitter: 0.02 });
+    const sample = computeSample(readSnapshot(report(first)), readSnapshot(lossy), context);
+    expect(sample.mos).toBeCloseTo(clean.mos!, 9);
+    expect(sample.remote.lossFraction).toBe(0.1);
+    // RTT/2 + twice the far end's jitter (its buffer, not reported) + Opus's 26.5 ms.
+    const opus = codecProfile('audio/opus');
+    const r = rFactor({ oneWayDelayMs: 1.083 / 2 + 40 + 26.5, lossFraction: 0.1, codec: opus });
+    expect(sample.rFactorOutbound).toBeCloseTo(r, 6);
+    expect(sample.mosOutbound).toBeCloseTo(mosFromR(r), 6);
+    expect(sample.mosOutbound!).toBeLessThan(sample.mos! - 0.5);
+  });
+
+  it('rates nothing outbound without a receiver report or without packets sent', () => {
+    const withoutRtcp = (entries: Record<string, Entry>) =>
+      new Map(Object.entries(entries).filter(([, e]) => e.type !== 'remote-inbound-rtp'));
+    const unreported = computeSample(
+      readSnapshot(withoutRtcp(first)),
+      readSnapshot(withoutRtcp(second)),
+      context,
+    );
+    expect(unreported.mosOutbound).toBeNull();
+    expect(unreported.rFactorOutbound).toBeNull();
+    const stalled = computeSample(
+      readSnapshot(report(first)),
+      readSnapshot(report(first)),
+      context,
+    );
+    expect(stalled.outbound.packets).toBe(0);
+    expect(stalled.mosOutbound).toBeNull();
   });
 
   it('falls back to the candidate pair round trip without RTCP', () => {

@@ -2,7 +2,7 @@
  * One quality sample from two consecutive stats snapshots: every value covers only the
  * interval between them (cumulative loss hides a bad minute in a long call).
  */
-import { codecProfile, mosFromR, oneWayDelayMs, rFactor } from './mos';
+import { type CodecProfile, codecProfile, mosFromR, oneWayDelayMs, rFactor } from './mos';
 import type { StatsSnapshot } from './stats-snapshot';
 import type { InboundQuality, OutboundQuality, QualitySample, RemoteQuality } from './types';
 
@@ -82,6 +82,40 @@ function remoteOf(current: StatsSnapshot): RemoteQuality {
   };
 }
 
+interface Rating {
+  oneWayDelayMs: number;
+  rFactor: number;
+  mos: number;
+}
+
+/** One direction through the E-model (mos.ts): delay from the round trip and the buffer. */
+function rate(
+  rttMs: number,
+  bufferDelayMs: number,
+  lossFraction: number,
+  codec: CodecProfile,
+): Rating {
+  const delay = oneWayDelayMs(rttMs, bufferDelayMs, codec);
+  const r = rFactor({ oneWayDelayMs: delay, lossFraction, codec });
+  return { oneWayDelayMs: delay, rFactor: r, mos: mosFromR(r) };
+}
+
+/**
+ * What the far end hears, from its latest receiver report about our stream (RFC 3550
+ * §6.4.2: fraction lost, interarrival jitter) and the round trip. Its jitter buffer is not
+ * reported: taken as twice the jitter it measures, the allowance Twilio's MOS makes for
+ * jitter (twilio/twilio-voice.js, lib/twilio/rtc/mos.ts: `rtt + 2·jitter`).
+ */
+function rateOutbound(
+  outbound: OutboundQuality,
+  remote: RemoteQuality,
+  rttMs: number | null,
+  codec: CodecProfile,
+): Rating | null {
+  if (outbound.packets === 0 || rttMs === null || remote.lossFraction === null) return null;
+  return rate(rttMs, 2 * (remote.jitterMs ?? 0), remote.lossFraction, codec);
+}
+
 /** The sample for the interval from `previous` to `current`. */
 export function computeSample(
   previous: StatsSnapshot,
@@ -90,27 +124,29 @@ export function computeSample(
 ): QualitySample {
   const intervalMs = Math.max(current.timestamp - previous.timestamp, 1);
   const inbound = inboundOf(previous, current, intervalMs);
+  const outbound = outboundOf(previous, current, intervalMs);
   const remote = remoteOf(current);
   const rttMs = remote.rttMs ?? ms(current.candidatePairRtt);
   const codec = codecProfile(current.codec?.mimeType);
   // Without inbound packets or a round trip there is nothing to rate.
-  const rated = inbound.packets > 0 && rttMs !== null;
-  const delay = rated ? oneWayDelayMs(rttMs, inbound.jitterBufferDelayMs ?? 0, codec) : null;
-  const r =
-    delay === null
-      ? null
-      : rFactor({ oneWayDelayMs: delay, lossFraction: inbound.lossFraction, codec });
+  const heard =
+    inbound.packets > 0 && rttMs !== null
+      ? rate(rttMs, inbound.jitterBufferDelayMs ?? 0, inbound.lossFraction, codec)
+      : null;
+  const sent = rateOutbound(outbound, remote, rttMs, codec);
   return {
     at: context.at,
     intervalMs,
     held: context.held,
     inbound,
-    outbound: outboundOf(previous, current, intervalMs),
+    outbound,
     remote,
     rttMs,
-    oneWayDelayMs: delay,
-    rFactor: r,
-    mos: r === null ? null : mosFromR(r),
+    oneWayDelayMs: heard?.oneWayDelayMs ?? null,
+    rFactor: heard?.rFactor ?? null,
+    mos: heard?.mos ?? null,
+    rFactorOutbound: sent?.rFactor ?? null,
+    mosOutbound: sent?.mos ?? null,
     codec: current.codec ?? null,
     path: current.path ?? null,
     iceConnectionState: context.iceConnectionState,

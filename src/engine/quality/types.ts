@@ -113,9 +113,20 @@ export interface QualitySample {
   rttMs: number | null;
   /** Estimated mouth-to-ear delay used for MOS (RTT/2 + jitter buffer + codec), ms. */
   oneWayDelayMs: number | null;
-  /** E-model transmission rating (0–100) and its MOS (1–4.5); null without inbound media. */
+  /**
+   * E-model transmission rating (0–100) and its MOS (1–4.5) of what we hear (inbound);
+   * null without inbound media.
+   */
   rFactor: number | null;
   mos: number | null;
+  /**
+   * The same E-model for what the far end hears (our stream), from its RTCP receiver
+   * reports (`remote`: loss, jitter) and the round trip; null without outbound media or
+   * without a report. An estimate: the far end's jitter buffer is not reported, so it is
+   * taken as twice the jitter it measures (sample.ts).
+   */
+  rFactorOutbound: number | null;
+  mosOutbound: number | null;
   codec: CodecInfo | null;
   path: MediaPath | null;
   iceConnectionState: RTCIceConnectionState | null;
@@ -134,6 +145,31 @@ export interface QualityWarningChange {
 export interface QualityWarningEntry extends QualityWarningChange {
   /** `Date.now()` of the change. */
   at: number;
+}
+
+/** A change in the far end's warnings, as its phone reported them (quality/far-end.ts). */
+export interface FarEndWarningEntry {
+  warning: QualityWarningName;
+  /** `true` when raised, `false` when cleared. */
+  raised: boolean;
+  /** `Date.now()` when the report arrived here. */
+  at: number;
+}
+
+/** The far end's own average MOS so far, each direction as its phone rates it; null unrated. */
+export interface FarEndMos {
+  /** What the far end hears. */
+  inbound: number | null;
+  /** What the far end is heard with (our side of its call), as it estimates it. */
+  outbound: number | null;
+}
+
+/** The call as the far end's phone saw it, from the reports it sent in the dialog. */
+export interface FarEndView {
+  /** Every warning the far end raised and cleared, in order. */
+  warnings: FarEndWarningEntry[];
+  /** Its latest MOS averages; null when it sent none (an older phone, or no report at all). */
+  mos: FarEndMos | null;
 }
 
 /** min / avg / max / 95th percentile of one metric over the call's samples. */
@@ -176,10 +212,15 @@ export interface CallReport {
     rttMs: MetricSummary | null;
     jitterMs: MetricSummary | null;
     lossFraction: MetricSummary | null;
+    /** What we heard (inbound). */
     mos: MetricSummary | null;
+    /** What the far end heard, as estimated from its receiver reports (`mosOutbound`). */
+    mosOutbound: MetricSummary | null;
   };
   /** Every warning raised and cleared, in order. */
   warnings: QualityWarningEntry[];
+  /** The far end's view of the call: its warnings over time and its own MOS. */
+  farEnd: FarEndView;
   /** Samples taken (held ones included). */
   sampleCount: number;
 }

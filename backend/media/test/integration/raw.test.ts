@@ -542,17 +542,26 @@ describe('queue against a scripted proxy', () => {
         `Content-Type: application/vnd.helpline.quality+json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
       );
 
-    caller.send(info(2, '{ "warnings" : ["high-loss", "high-loss"] }'), server.sipPort);
+    caller.send(
+      info(
+        2,
+        '{ "warnings" : ["high-loss", "high-loss"], "mos": {"inbound": 2.5, "outbound": 4.123} }',
+      ),
+      server.sipPort,
+    );
     await caller.next(isResponse('q-quality', 200, 'INFO'));
     const relayed = await proxy.next(
       (m) => m.kind === 'request' && m.method === 'INFO' && getHeader(m, 'call-id') === agentCallId,
     );
     expect(getHeader(relayed, 'content-type')).toBe('application/vnd.helpline.quality+json');
-    expect(relayed.body.toString()).toBe('{"warnings":["high-loss"]}');
+    expect(relayed.body.toString()).toBe(
+      '{"warnings":["high-loss"],"mos":{"inbound":2.5,"outbound":4.12}}',
+    );
     proxy.send(responseText(relayed, 200, 'OK'), server.sipPort);
     const visitor = await server.api.waitForEntry('q-quality', (e) => e.type === 'remote-quality');
     expect(visitor.timeline.find((e: Json) => e.type === 'remote-quality')).toMatchObject({
       warnings: ['high-loss'],
+      mos: { inbound: 2.5, outbound: 4.12 },
     });
 
     caller.send(info(3, '{"warnings":["<img src=x>"]}'), server.sipPort);

@@ -12,15 +12,31 @@ describe('quality INFO', () => {
   });
 
   it('reads the known warnings, sorted, once each; an empty list clears them', () => {
-    expect(read('{"warnings":["high-loss","high-jitter","high-loss"]}')).toEqual([
-      'high-jitter',
-      'high-loss',
-    ]);
-    expect(read('{"warnings":[]}')).toEqual([]);
-    expect(qualityInfoBody(['high-loss']).toString()).toBe('{"warnings":["high-loss"]}');
+    expect(read('{"warnings":["high-loss","high-jitter","high-loss"]}')).toEqual({
+      warnings: ['high-jitter', 'high-loss'],
+    });
+    expect(read('{"warnings":[]}')).toEqual({ warnings: [] });
+    expect(qualityInfoBody({ warnings: ['high-loss'] }).toString()).toBe(
+      '{"warnings":["high-loss"]}',
+    );
   });
 
-  it('refuses anything else: unknown names, other shapes, broken JSON, over 512 bytes', () => {
+  it("reads the sender's MOS pair (2 decimals, null while unrated) and writes it again", () => {
+    const report = read(
+      '{"warnings":["high-loss"],"mos":{"inbound":3.14159,"outbound":null},"later":1}',
+    );
+    expect(report).toEqual({ warnings: ['high-loss'], mos: { inbound: 3.14, outbound: null } });
+    expect(qualityInfoBody(report!).toString()).toBe(
+      '{"warnings":["high-loss"],"mos":{"inbound":3.14,"outbound":null}}',
+    );
+    // A missing direction is unrated; the older body without `mos` stays as it was.
+    expect(read('{"warnings":[],"mos":{"outbound":4.5}}')).toEqual({
+      warnings: [],
+      mos: { inbound: null, outbound: 4.5 },
+    });
+  });
+
+  it('refuses anything else: unknown names, other shapes, MOS off the scale, broken JSON, over 512 bytes', () => {
     for (const body of [
       '{"warnings":["<script>"]}',
       '{"warnings":"high-loss"}',
@@ -30,6 +46,13 @@ describe('quality INFO', () => {
       '{"warnings":["high-loss"]',
       '',
       `{"warnings":[${'"high-loss",'.repeat(50)}"high-loss"]}`,
+      '{"warnings":[],"mos":4.1}',
+      '{"warnings":[],"mos":[4.1,3]}',
+      '{"warnings":[],"mos":{"inbound":"4.1"}}',
+      '{"warnings":[],"mos":{"inbound":0.5}}',
+      '{"warnings":[],"mos":{"outbound":4.6}}',
+      '{"warnings":[],"mos":{"inbound":1e999}}',
+      '{"mos":{"inbound":4}}',
     ]) {
       expect(read(body), body).toBeUndefined();
     }

@@ -29,6 +29,8 @@ export function makeSample(changes: SampleChanges = {}): QualitySample {
     oneWayDelayMs: 86.5,
     rFactor: 92,
     mos: 4.38,
+    rFactorOutbound: 92,
+    mosOutbound: 4.38,
     codec: { mimeType: 'audio/opus', clockRate: 48000 },
     path: { localType: 'host', remoteType: 'host', protocol: 'udp', relay: false },
     iceConnectionState: 'connected',
