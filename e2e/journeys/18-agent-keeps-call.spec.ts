@@ -7,9 +7,15 @@ test('an agent who answered a call keeps it across a reconnect, and can still ha
   visitor,
 }) => {
   test.setTimeout(120_000);
+  // What this journey proves is that the call survives a reconnect, not how fast Docker
+  // restarts Kamailio: on a loaded machine the restart alone outlasted the default 10 s
+  // recovery window (callRecoveryTimeoutMs), so both phones wait longer here.
+  const patient = { callRecoveryTimeoutMs: 40_000 };
   const agentPhone = await agent('agent1');
+  await agentPhone.setConfig(patient);
   await agentPhone.expectRegistration('registered');
   const caller = await visitor({ target: 'queue' });
+  await caller.setConfig(patient);
   await caller.launcher.click();
   const callId = await caller.outgoingCallId();
   await agentPhone.expectCallState('ringing');

@@ -82,6 +82,20 @@ export class Widget {
     return Widget.open(this.page.context(), this.testInfo, file, attributes);
   }
 
+  /**
+   * Sets engine fields on the element's `config` property (merged over its attributes):
+   * a phone with no call is made anew with them.
+   */
+  async setConfig(config: Record<string, unknown>): Promise<void> {
+    await this.page.evaluate(
+      ({ tag, config }) => {
+        const el = document.querySelector(tag) as (Element & { config?: object }) | null;
+        if (el) el.config = { ...el.config, ...config };
+      },
+      { tag: this.tag, config },
+    );
+  }
+
   /** With `single-tab`: `owner`, `follower` or `electing` (`no phone` before there is one). */
   tabRole(): Promise<string> {
     return this.page.evaluate((tag) => {
