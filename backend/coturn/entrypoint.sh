@@ -3,9 +3,8 @@
 # secret must not appear on a command line) and runs it in the foreground.
 #
 # Deny by default: only TURN REST API credentials (use-auth-secret), no CLI, no
-# multicast, no private or loopback peers except the media relays named in
-# TURN_ALLOWED_PEER_IPS (the lab's rtpengine listens on 127.0.0.1), quotas per user and
-# in total.
+# multicast, no peer but the media relays named in TURN_ALLOWED_PEER_IPS (the lab's
+# rtpengine listens on 127.0.0.1), quotas per user and in total.
 set -euo pipefail
 secret_file="${TURN_SECRET_FILE:-/etc/softphone/turn-secret}"
 [[ -s "$secret_file" ]] || { echo "coturn: missing secret file $secret_file" >&2; exit 1; }
@@ -13,12 +12,14 @@ secret="$(<"$secret_file")"
 # Refuse characters that would break the config line (the lab generates hex).
 [[ "$secret" =~ ^[A-Za-z0-9]+$ ]] || { echo "coturn: secret must be alphanumeric" >&2; exit 1; }
 
+# The media relays (rtpengine's media addresses): the only peers. None is a mistake.
+[[ -n "${TURN_ALLOWED_PEER_IPS:-}" ]] || { echo "coturn: set TURN_ALLOWED_PEER_IPS to the media relay's addresses" >&2; exit 1; }
 allowed=()
-for ip in ${TURN_ALLOWED_PEER_IPS:-}; do
+for ip in $TURN_ALLOWED_PEER_IPS; do
   [[ "$ip" =~ ^[0-9a-fA-F.:-]+$ ]] || { echo "coturn: bad TURN_ALLOWED_PEER_IPS entry $ip" >&2; exit 1; }
   allowed+=("allowed-peer-ip=$ip")
   # coturn refuses loopback peers before it reads the allow list.
-  [[ "$ip" == 127.* || "$ip" == ::1 ]] && allowed+=("allow-loopback-peers")
+  if [[ "$ip" == 127.* || "$ip" == ::1 ]]; then allowed+=("allow-loopback-peers"); fi
 done
 
 conf=/tmp/turnserver.conf
@@ -55,29 +56,11 @@ no-multicast-peers
 no-tcp-relay
 no-software-attribute
 no-stun-backward-compatibility
-# Private, loopback, link-local and other special-purpose ranges (RFC 6890).
-denied-peer-ip=0.0.0.0-0.255.255.255
-denied-peer-ip=10.0.0.0-10.255.255.255
-denied-peer-ip=100.64.0.0-100.127.255.255
-denied-peer-ip=127.0.0.0-127.255.255.255
-denied-peer-ip=169.254.0.0-169.254.255.255
-denied-peer-ip=172.16.0.0-172.31.255.255
-denied-peer-ip=192.0.0.0-192.0.0.255
-denied-peer-ip=192.0.2.0-192.0.2.255
-denied-peer-ip=192.88.99.0-192.88.99.255
-denied-peer-ip=192.168.0.0-192.168.255.255
-denied-peer-ip=198.18.0.0-198.19.255.255
-denied-peer-ip=198.51.100.0-198.51.100.255
-denied-peer-ip=203.0.113.0-203.0.113.255
-denied-peer-ip=240.0.0.0-255.255.255.255
-denied-peer-ip=::1
-denied-peer-ip=64:ff9b::-64:ff9b::ffff:ffff
-denied-peer-ip=::ffff:0.0.0.0-::ffff:255.255.255.255
-denied-peer-ip=100::-100::ffff:ffff:ffff:ffff
-denied-peer-ip=2001::-2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff
-denied-peer-ip=2002::-2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff
-denied-peer-ip=fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
-denied-peer-ip=fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+# Every peer is refused but the media relays (allowed-peer-ip wins over denied-peer-ip):
+# browsers only ever send media to rtpengine, which anchors every call, so the relay can
+# reach nothing else, public or private.
+denied-peer-ip=0.0.0.0-255.255.255.255
+denied-peer-ip=::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
 $(printf '%s\n' "${allowed[@]}")
 # Logs to stdout (docker logs): with verbose, each session's start (user, transport),
 # allocation, refusal and end with its traffic, which is what an operator (and

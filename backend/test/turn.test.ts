@@ -80,11 +80,14 @@ test('coturn allocates a relay over UDP and over TLS with good credentials', asy
   }
 });
 
-test('coturn is no open relay: private peers are refused, the media relay is allowed', async () => {
+test('coturn is no open relay: private and public peers are refused, the media relay is allowed', async () => {
   await withClient('udp', async (client) => {
     const allocation = await client.allocate(freshCredentials('visitor-peers'));
     assert.equal(allocation.code, 0, allocation.reason);
-    for (const peer of ['10.0.0.1', '192.168.1.10', '172.16.0.1', '169.254.169.254', '127.0.0.2']) {
+    const peers = ['10.0.0.1', '192.168.1.10', '172.16.0.1', '169.254.169.254', '127.0.0.2'];
+    // Public addresses too: the relay exists for calls to rtpengine, nothing else.
+    peers.push('1.1.1.1', '8.8.8.8', '93.184.216.34');
+    for (const peer of peers) {
       const answer = await client.permit(peer);
       assert.equal(answer.code, 403, `peer ${peer}: ${answer.reason}`);
     }
