@@ -142,3 +142,23 @@ test('the credentials service returns iceServers for coturn that expire with the
     assert.equal(answer.code, 0, `${transport}: ${answer.reason}`);
   }
 });
+
+test('a relay outlives its credentials: a call longer than their lifetime keeps it', async () => {
+  // coturn checks the username's expiry when a session authenticates first and then keeps
+  // its key: a call relayed for longer than TTL_SECONDS must not lose its media when the
+  // browser refreshes its permission (every 5 minutes, RFC 8656 §9) or its allocation.
+  const expires = Math.floor(Date.now() / 1000) + 3;
+  await withClient('udp', async (client) => {
+    const allocation = await client.allocate(freshCredentials('visitor-long-call', expires));
+    assert.equal(allocation.code, 0, allocation.reason);
+    // The credentials' own expiry is the condition waited for (the server's clock is ours).
+    while (Date.now() / 1000 <= expires + 1) await new Promise((r) => setTimeout(r, 200));
+    const later = await client.permit(TURN.host, 40000);
+    assert.equal(later.code, 0, `after expiry: ${later.reason}`);
+  });
+  // What outlives the expiry is the session: a new one with credentials of that expiry is refused.
+  const expired = await withClient('udp', (client) =>
+    client.allocate(freshCredentials('visitor-long-call', expires)),
+  );
+  assert.equal(expired.code, 401, expired.reason);
+});
