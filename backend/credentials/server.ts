@@ -66,6 +66,22 @@ export interface Config {
   loginRate: Rate;
   cert: Buffer;
   key: Buffer;
+  /** The TURN relay phones may use (coturn, use-auth-secret), or none. */
+  turn: TurnConfig | undefined;
+}
+
+export interface TurnConfig {
+  /** coturn's static-auth-secret. */
+  secret: string;
+  /** `turn:`/`turns:`/`stun:` URLs of the relay, handed to phones as one iceServer. */
+  urls: string[];
+}
+
+/** An RTCIceServer with TURN REST API credentials. */
+interface IceServer {
+  urls: string[];
+  username: string;
+  credential: string;
 }
 
 interface Credentials {
@@ -75,6 +91,8 @@ interface Credentials {
   uri: string;
   /** Agents' credentials only: what the phone may offer (Kamailio decides from the username). */
   role?: Role;
+  /** The TURN relay with credentials that expire with the SIP ones, when there is one. */
+  iceServers?: IceServer[];
 }
 
 interface Session {
@@ -133,6 +151,20 @@ export function parseAgents(text: string, file: string): Map<string, AgentAccoun
   return agents;
 }
 
+const TURN_URL = /^(turns?|stun):[A-Za-z0-9.:[\]-]+(\?transport=(udp|tcp))?$/;
+
+/** TURN_URLS (space-separated) and TURN_SECRET_FILE; no URLs means no TURN relay. */
+export function loadTurnConfig(env: NodeJS.ProcessEnv): TurnConfig | undefined {
+  const urls = (env.TURN_URLS ?? '').split(/\s+/).filter(Boolean);
+  if (urls.length === 0) return undefined;
+  for (const url of urls) {
+    if (!TURN_URL.test(url)) {
+      throw new Error(`TURN_URLS: not a turn:, turns: or stun: URL: ${JSON.stringify(url)}`);
+    }
+  }
+  return { urls, secret: readSecretFile(env.TURN_SECRET_FILE ?? '/etc/softphone/turn-secret') };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const certDir = env.CERT_DIR ?? '/etc/softphone/certs';
   const production = env.NODE_ENV === 'production' || env.CREDENTIALS_PRODUCTION === '1';
@@ -164,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     cert: readFileSync(`${certDir}/server.pem`),
     key: readFileSync(`${certDir}/server-key.pem`),
+    turn: loadTurnConfig(env),
   };
 }
 
@@ -184,7 +217,19 @@ function mint(config: Config, user: string, ttlSeconds: number, role?: Role): Cr
     uri: `sip:${user}@${config.domain}`,
   };
   if (role) credentials.role = role;
+  if (config.turn) credentials.iceServers = [turnServer(config.turn, user, expires)];
   return credentials;
+}
+
+/**
+ * TURN REST API credentials (coturn's use-auth-secret): username "<expiry>:<user>", password
+ * base64(HMAC-SHA1(secret, username)), the same expiry as the SIP credentials, so the
+ * phone refreshes both at once.
+ */
+export function turnServer(turn: TurnConfig, user: string, expires: number): IceServer {
+  const username = `${expires}:${user}`;
+  const credential = createHmac('sha1', turn.secret).update(username).digest('base64');
+  return { urls: [...turn.urls], username, credential };
 }
 
 /**

@@ -79,6 +79,8 @@ ensure_run_material() {
   # Redis password shared by redis, rtpengine and Kamailio (backend/redis,
   # backend/rtpengine/entrypoint.sh, backend/kamailio/entrypoint.sh).
   [[ -s "$RUN_DIR/redis-password" ]] || (umask 077 && openssl rand -hex 32 >"$RUN_DIR/redis-password")
+  # TURN REST API secret shared by coturn and the credentials service (backend/coturn).
+  [[ -s "$RUN_DIR/turn-secret" ]] || (umask 077 && openssl rand -hex 32 >"$RUN_DIR/turn-secret")
   # Kamailio's topology-hiding key: the same across restarts, as its dialogs are (kamailio.cfg).
   [[ -s "$RUN_DIR/topoh-key" ]] || (umask 077 && openssl rand -hex 24 >"$RUN_DIR/topoh-key")
   # Per-agent passwords: scrypt hashes for the credentials service, plain ones for people.
@@ -103,7 +105,7 @@ secure_run_material() {
     if [[ -e "$file" ]]; then chown root:root "$file" && chmod 0600 "$file"; fi
   done
   # Readable by the services that need them, through the secrets group.
-  for file in "$certs/server-key.pem" "$RUN_DIR/secret" "$RUN_DIR/secret.previous" "$RUN_DIR/agents" "$RUN_DIR/media-api-token" "$RUN_DIR/redis-password" "$RUN_DIR/topoh-key"; do
+  for file in "$certs/server-key.pem" "$RUN_DIR/secret" "$RUN_DIR/secret.previous" "$RUN_DIR/agents" "$RUN_DIR/media-api-token" "$RUN_DIR/redis-password" "$RUN_DIR/topoh-key" "$RUN_DIR/turn-secret"; do
     chown "root:$SECRETS_GID" "$file" && chmod 0640 "$file"
   done
   # Recordings hold callers' voices: the media server's user only.
@@ -232,7 +234,7 @@ bundle_sources() {
   (cd "$REPO_DIR" && quietly node backend/credentials/build.mjs && quietly node backend/media/build.mjs)
 }
 
-IMAGES=(kamailio rtpengine redis credentials media)
+IMAGES=(kamailio rtpengine redis credentials media coturn)
 
 # A digest of everything the images are built from, so a cached start can skip
 # the build daemon altogether.

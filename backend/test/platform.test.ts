@@ -20,6 +20,7 @@ import {
   REDIS,
   RTPENGINE,
   SBC,
+  TURN,
 } from '../../testkit/topology';
 import topology from '../../testkit/topology.json' with { type: 'json' };
 import { BACKEND, dispatcherState, RUN_DIR } from './lib';
@@ -112,7 +113,7 @@ for (const service of SERVICES) {
 }
 
 test('the whole stack is checked', () => {
-  for (const service of ['kamailio', 'rtpengine', 'media1', 'media2', 'credentials']) {
+  for (const service of ['kamailio', 'rtpengine', 'media1', 'media2', 'credentials', 'coturn']) {
     assert.ok(SERVICES.includes(service), `${service} runs (found ${SERVICES.join(' ')})`);
   }
 });
@@ -170,6 +171,7 @@ test('secrets on disk: 0600 root for the CA key and plain passwords, 0640 root:s
     'media-api-token': { mode: 0o640, gid: SECRETS_GID },
     'redis-password': { mode: 0o640, gid: SECRETS_GID },
     'topoh-key': { mode: 0o640, gid: SECRETS_GID },
+    'turn-secret': { mode: 0o640, gid: SECRETS_GID },
   };
   for (const [file, { mode, gid }] of Object.entries(expect)) {
     const stat = statSync(join(RUN_DIR, file));
@@ -313,4 +315,24 @@ test('the deployment agrees with testkit/topology.json', () => {
     );
     assert.ok(service.includes(`/dev/tcp/${HOST}/${server.httpPort} `), `${server.name} health`);
   }
+  // The TURN relay: its listeners and relay ports, and the URLs the credentials service
+  // hands out for it (both with overridable defaults, `${NAME:-default}`).
+  const coturn = composeService(compose, 'coturn');
+  const withDefault = (service: string, key: string) =>
+    new RegExp(`^ +${key}: \\$\\{${key}:?-([^}]*)\\}$`, 'm').exec(service)?.[1];
+  assert.equal(withDefault(coturn, 'TURN_PORT'), String(TURN.port), 'coturn TURN_PORT');
+  assert.equal(withDefault(coturn, 'TURN_TLS_PORT'), String(TURN.tlsPort), 'coturn TURN_TLS_PORT');
+  assert.deepEqual(
+    ['TURN_MIN_PORT', 'TURN_MAX_PORT'].map((key) => composeEnv(coturn, key)),
+    TURN.relayPorts.map(String),
+    'coturn relay ports',
+  );
+  assert.deepEqual(
+    withDefault(credentials, 'TURN_URLS')?.split(' '),
+    [
+      `turn:${TURN.host}:${TURN.port}?transport=udp`,
+      `turns:${TURN.host}:${TURN.tlsPort}?transport=tcp`,
+    ],
+    'credentials TURN_URLS',
+  );
 });

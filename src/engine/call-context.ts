@@ -41,4 +41,6 @@ export interface CallContext<TCall> {
   log: Logger;
   /** The chosen microphone (undefined: the default), for getUserMedia (phone-devices.ts). */
   microphoneId(): string | undefined;
+  /** The STUN/TURN servers for a new peer connection: configured plus minted (ice-servers.ts). */
+  iceServers(): RTCIceServer[];
 }

@@ -233,7 +233,8 @@ export class Call implements CallHandle {
     this.remoteValue = sessionIdentity(session);
     this.server = this.owner.serverUrl();
     this.local.keepMuted(session);
-    followSession(session, boundIceGathering(iceBounds(this.owner.config)), this.owner.log, {
+    const bounds = iceBounds(this.owner.config, this.owner.iceServers());
+    followSession(session, boundIceGathering(bounds), this.owner.log, {
       peerConnection: (pc) => this.sounds.playRemote(pc),
       progress: (withSdp) => {
         if (this.direction !== 'outgoing') return;
@@ -291,7 +292,7 @@ export class Call implements CallHandle {
     try {
       session.answer({
         mediaStream: microphone.stream,
-        pcConfig: { iceServers: this.owner.config.iceServers },
+        pcConfig: { iceServers: this.owner.iceServers() },
       });
       this.local.keepMuted(session);
     } catch (error) {

@@ -5,6 +5,7 @@
  */
 import { Backoff } from './backoff';
 import type { CredentialSource } from './config';
+import { parseMintedIceServers } from './ice-servers';
 import { redactUrl } from './redact';
 import type { PhoneError } from './types';
 
@@ -28,6 +29,12 @@ export interface SipCredentials {
    * what to offer: the SBC decides from the same, HMAC-covered, username.
    */
   role?: 'supervisor';
+  /**
+   * STUN/TURN servers minted with the credentials (a TURN relay whose short-lived
+   * credentials expire with these): used by calls besides the configured ones, and
+   * refreshed with them (ice-servers.ts).
+   */
+  iceServers?: RTCIceServer[];
 }
 
 export type CredentialsResult =
@@ -71,7 +78,7 @@ export function parseCredentials(body: unknown, now: number): CredentialsResult 
   if (typeof body !== 'object' || body === null) {
     return failure('The credentials service returned no JSON object.');
   }
-  const { username, password, expires, uri } = body as Record<string, unknown>;
+  const { username, password, expires, uri, iceServers } = body as Record<string, unknown>;
   if (typeof username !== 'string' || username.trim() === '') {
     return failure('The credentials service returned no username.');
   }
@@ -93,6 +100,10 @@ export function parseCredentials(body: unknown, now: number): CredentialsResult 
       `The credentials service returned a uri that is not sip:${user}@<domain> (the user of the username): got ${typeof uri === 'string' ? `'${uri.slice(0, 120)}'` : typeof uri}.`,
     );
   }
+  const relays = parseMintedIceServers(iceServers);
+  if (!relays.ok) {
+    return failure(`The credentials service returned unusable iceServers: ${relays.message}.`);
+  }
   const credentials: SipCredentials = {
     username,
     password,
@@ -101,6 +112,7 @@ export function parseCredentials(body: unknown, now: number): CredentialsResult 
     expiresAt,
   };
   if (EPHEMERAL_USERNAME.exec(username)?.[3]) credentials.role = 'supervisor';
+  if (relays.iceServers.length > 0) credentials.iceServers = relays.iceServers;
   return { ok: true, credentials };
 }
 

@@ -39,12 +39,12 @@ export interface IceBoundOptions {
   hasIceServers: boolean;
 }
 
-/** The bounds a configuration sets. */
-export function iceBounds(config: {
-  iceGatheringTimeoutMs: number;
-  iceServers: readonly unknown[];
-}): IceBoundOptions {
-  return { timeoutMs: config.iceGatheringTimeoutMs, hasIceServers: config.iceServers.length > 0 };
+/** The bounds a configuration sets for a call using `iceServers` (configured and minted). */
+export function iceBounds(
+  config: { iceGatheringTimeoutMs: number },
+  iceServers: readonly unknown[],
+): IceBoundOptions {
+  return { timeoutMs: config.iceGatheringTimeoutMs, hasIceServers: iceServers.length > 0 };
 }
 
 /** Does this candidate let the SDP go out (after the grace)? */

@@ -19,6 +19,7 @@ import { endMessage, isAuthRejection } from './causes';
 import { type ResolvedConfig, validateConfig } from './config';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
 import { Emitter } from './emitter';
+import { callIceServers } from './ice-servers';
 import { routeJssipLogs } from './jssip-log';
 import { Logger } from './log';
 import { acquireMicrophone, stopStream } from './media';
@@ -421,7 +422,7 @@ export class Phone implements PhoneHandle {
     if (!this.ua || !this.config) throw new Error('the phone was stopped');
     return this.ua.call(uri, {
       mediaStream: stream,
-      pcConfig: { iceServers: this.config.iceServers },
+      pcConfig: { iceServers: this.iceServers() },
       extraHeaders,
     });
   }
@@ -904,6 +905,11 @@ export class Phone implements PhoneHandle {
     if (sound) this.sounds.playFile(sound, urls[sound]);
   }
 
+  /** A new call's STUN/TURN servers: configured, then those minted with the credentials. */
+  private iceServers(): RTCIceServer[] {
+    return callIceServers(this.config?.iceServers ?? [], this.credentials?.current?.iceServers);
+  }
+
   private callContext(): CallContext<Call> {
     return {
       config: this.config!,
@@ -932,6 +938,7 @@ export class Phone implements PhoneHandle {
       region: () => this.regionValue,
       log: this.log,
       microphoneId: () => this.deviceChoice.microphoneId,
+      iceServers: () => this.iceServers(),
     };
   }
 

@@ -82,12 +82,15 @@ function pathOf(pair: Stat | undefined, byId: Map<string, Stat>): MediaPath | un
   const remote = byId.get(str(pair, 'remoteCandidateId') ?? '');
   if (!local || !remote) return undefined;
   const localType = str(local, 'candidateType') ?? 'unknown';
-  return {
+  const path: MediaPath = {
     localType,
     remoteType: str(remote, 'candidateType') ?? 'unknown',
     protocol: str(local, 'protocol') ?? str(remote, 'protocol') ?? 'unknown',
     relay: localType === 'relay' || str(remote, 'candidateType') === 'relay',
   };
+  const relayProtocol = localType === 'relay' ? str(local, 'relayProtocol') : undefined;
+  if (relayProtocol) path.relayProtocol = relayProtocol;
+  return path;
 }
 
 function codecOf(rtp: Stat | undefined, byId: Map<string, Stat>): CodecInfo | undefined {

@@ -59,6 +59,11 @@ export interface MediaPath {
   protocol: string;
   /** Media goes through a TURN relay. */
   relay: boolean;
+  /**
+   * Our relayed path only: how the browser reaches its TURN server (`udp`, `tcp` or `tls`,
+   * the local candidate's `relayProtocol`): `tcp`/`tls` where a network blocks UDP.
+   */
+  relayProtocol?: string;
 }
 
 /** What arrived in one interval. */
