@@ -572,11 +572,15 @@ describe('queue against a scripted proxy', () => {
       (m) => m.kind === 'request' && m.method === 'BYE' && getHeader(m, 'call-id') === agentCallId,
     );
     proxy.send(responseText(bye, 200, 'OK'), server.sipPort);
-    // Only the well-formed report reached the agent.
+    // Only the well-formed report reached the agent. (A copy of it may come again: over
+    // UDP the media server retransmits an INFO whose 200 a loaded machine sent late.)
     expect(
       proxy.count(
         (m) =>
-          m.kind === 'request' && m.method === 'INFO' && getHeader(m, 'call-id') === agentCallId,
+          m.kind === 'request' &&
+          m.method === 'INFO' &&
+          getHeader(m, 'call-id') === agentCallId &&
+          getHeader(m, 'cseq') !== getHeader(relayed, 'cseq'),
       ),
     ).toBe(0);
   });
