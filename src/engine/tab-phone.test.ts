@@ -236,6 +236,25 @@ describe('TabPhone', () => {
     expect(phone.commands).toContain('playTestSound ringer');
   });
 
+  it('a failure told as error then registration is one registration change in every tab', async () => {
+    const [owner, follower, phone] = await ownerAndFollower();
+    const seen = [owner, follower].map((tab) =>
+      record<PhoneEventMap, 'registration'>((e, h) => tab.on(e, h), 'registration'),
+    );
+    // As Phone.setState does: the state first, then `error`, then `registration`.
+    phone.state = 'failed';
+    phone.emit('error', { code: 'auth-rejected', message: 'refused' });
+    phone.emit('registration', { state: 'failed', previous: 'registered' });
+    // A later event: once the follower has it, it has had everything before it.
+    const marks = record<PhoneEventMap, 'availability'>(
+      (e, h) => follower.on(e, h),
+      'availability',
+    );
+    phone.changeAvailability({ availability: 'away', previous: 'available', reason: 'agent' });
+    await expect.poll(() => marks.length, { interval: 10 }).toBe(1);
+    expect(seen.map((events) => events.map((e) => e.state))).toEqual([['failed'], ['failed']]);
+  });
+
   it('a command made while the election runs is carried out by the owner it elects', async () => {
     const tab = openTab(true);
     expect(tab.tabRole).toBe('electing');

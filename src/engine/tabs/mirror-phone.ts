@@ -143,7 +143,7 @@ export class MirrorPhone {
       return;
     }
     if (message.kind === 'snapshot') {
-      this.apply(message.phone);
+      this.apply(message.phone, undefined, true);
       return;
     }
     if (message.kind === 'call-event') {
@@ -161,7 +161,7 @@ export class MirrorPhone {
       event === 'call' && message.origin !== undefined && callId !== undefined
         ? this.bind(message.origin, callId)
         : false;
-    this.apply(message.phone, callId, event === 'registration');
+    this.apply(message.phone, callId);
     if (callId === undefined) {
       this.events.emit(event, payload as PhoneEventMap[typeof event]);
       return;
@@ -196,13 +196,15 @@ export class MirrorPhone {
   /**
    * The owner's view: updates every known call, announces the calls this tab did not know
    * (a tab opened during a call; `except` is announced by its own event), and ends those
-   * the owner no longer has. A change of registration state that no `registration` event
-   * brings (this tab's first snapshot) is told as one.
+   * the owner no longer has. A whole `snapshot` (this tab's first, or a new owner's) tells
+   * a change of registration state as a `registration` event; within the owner's event
+   * stream its own `registration` event does (the phone changes its state before it tells,
+   * so an `error` event's snapshot may show the new state first).
    */
-  private apply(phone: PhoneSnapshot, except?: string, stateTold = false): void {
+  private apply(phone: PhoneSnapshot, except?: string, tellState = false): void {
     const previous = this.state;
     this.snapshot = phone;
-    if (!stateTold && phone.state !== previous) {
+    if (tellState && phone.state !== previous) {
       this.events.emit('registration', { state: phone.state, previous });
     }
     const live = new Set<string>();
