@@ -558,7 +558,7 @@ describe('<sip-phone> call quality', () => {
     expect(warnings).toEqual([{ call, warning: 'high-loss', raised: true, value: 0.08 }]);
     expect(await axeViolations(el)).toEqual([]);
 
-    const report = { schemaVersion: 1, callId: call.id } as CallReport;
+    const report = { schemaVersion: 2, callId: call.id } as CallReport;
     call.emit('report', report);
     call.end('hangup-remote');
     await el.updateComplete;

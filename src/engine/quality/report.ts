@@ -97,7 +97,7 @@ export class ReportCollector {
   build(facts: CallFacts): CallReport {
     const answeredAt = facts.answeredAt ?? null;
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       callId: facts.callId,
       direction: facts.direction,
       target: facts.target,

@@ -190,8 +190,12 @@ export interface MetricSummary {
  * `statsUrl`. JSON Schema: `src/engine/quality/report.schema.json`.
  */
 export interface CallReport {
-  /** Version of this JSON; raised on any incompatible change. */
-  schemaVersion: 1;
+  /**
+   * Version of this JSON; raised on any incompatible change. 2 added `farEnd` and
+   * `metrics.mosOutbound` (a collector checking version 1's schema, which allows no other
+   * field, would refuse them).
+   */
+  schemaVersion: 2;
   /** The call's `id` (not the SIP Call-ID). */
   callId: string;
   direction: 'incoming' | 'outgoing';
