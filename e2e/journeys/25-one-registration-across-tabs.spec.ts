@@ -9,12 +9,23 @@ import { expect, test } from '../support/fixtures';
 import { registeredContacts } from '../support/lab';
 import type { Widget } from '../support/widget';
 
-const AGENT = 'agent8';
+const AGENT = 'agent8' as const;
 // Three pages and two registrations per journey: more than the default on a busy machine.
 test.describe.configure({ timeout: 90_000 });
 
 async function expectTabRole(tab: Widget, role: string): Promise<void> {
   await expect.poll(() => tab.tabRole(), { message: 'tab role', intervals: [50] }).toBe(role);
+}
+
+/** The agent's dashboard, then a second tab of it: the first owns the phone, both show it. */
+async function twoTabs(agent: (name: typeof AGENT) => Promise<Widget>): Promise<[Widget, Widget]> {
+  const owner = await agent(AGENT);
+  await owner.expectRegistration('registered');
+  await expectTabRole(owner, 'owner');
+  const follower = await owner.openAnotherTab();
+  await expectTabRole(follower, 'follower');
+  await follower.expectRegistration('registered');
+  return [owner, follower];
 }
 
 function registersSent(tab: Widget): number {
@@ -24,13 +35,8 @@ function registersSent(tab: Widget): number {
 test('two tabs of one agent: one registration, one ring, answered and hung up from the other tab', async ({
   agent,
 }) => {
-  const owner = await agent(AGENT);
-  await owner.expectRegistration('registered');
-  await expectTabRole(owner, 'owner');
-  const follower = await owner.openAnotherTab();
-  await expectTabRole(follower, 'follower');
+  const [owner, follower] = await twoTabs(agent);
   // The follower shows the owner's phone: signed in, and where its calls' audio plays.
-  await follower.expectRegistration('registered');
   await expect(follower.element).toContainText('Ready');
   await expect(follower.element.locator('[part="other-tab"]')).toContainText('your other tab');
   await expect(owner.element.locator('[part="other-tab"]')).toHaveCount(0);
@@ -78,12 +84,7 @@ test('two tabs of one agent: one registration, one ring, answered and hung up fr
 test('the owner tab closes: the other tab takes over the registration and rings', async ({
   agent,
 }) => {
-  const owner = await agent(AGENT);
-  await owner.expectRegistration('registered');
-  await expectTabRole(owner, 'owner');
-  const follower = await owner.openAnotherTab();
-  await expectTabRole(follower, 'follower');
-  await follower.expectRegistration('registered');
+  const [owner, follower] = await twoTabs(agent);
   await expect.poll(() => registeredContacts(AGENT), { intervals: [200] }).toBe(1);
 
   const closedAt = Date.now();
