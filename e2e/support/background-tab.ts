@@ -43,14 +43,23 @@ async function devToolsPort(profile: string, chromium: ChildProcess): Promise<st
   return port;
 }
 
-/** Ends the Chromium this module started and removes its profile once it has exited. */
+/**
+ * Ends the Chromium this module started, its helper processes with it (it leads its own
+ * process group), and removes its profile. The helpers may still be writing the profile for
+ * a moment after the browser process exited (a fresh-clone run failed with ENOTEMPTY), so
+ * the removal is Node's own retrying one, made for exactly that race.
+ */
 async function stop(child: ChildProcess, profile: string): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill();
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      child.kill();
+    }
     await exited;
   }
-  rmSync(profile, { recursive: true, force: true });
+  rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
 }
 
 /** Debian's Chromium, headless, with the journeys' flags, driven over CDP without defaults. */
@@ -65,7 +74,8 @@ export async function launchTabbedChromium(): Promise<TabbedBrowser> {
       ...chromiumArgs({ wav: TONE_BURSTS_WAV }),
       'about:blank',
     ],
-    { stdio: 'ignore' },
+    // Its own process group, so that stop() ends its helper processes too.
+    { stdio: 'ignore', detached: true },
   );
   try {
     const port = await devToolsPort(profile, child);
