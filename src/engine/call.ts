@@ -120,6 +120,7 @@ export class Call implements CallHandle {
     this.monitor = new QualityMonitor({
       peerConnection: () => this.peerConnection,
       isHeld: () => this.stateValue === 'on-hold',
+      isMuted: () => this.local.muted,
       onSample: (sample) => this.events.emit('quality', sample),
       onWarning: (change) => this.events.emit('quality-warning', change),
       onShare: (report) => this.shareQuality(report),

@@ -148,6 +148,7 @@ export const en: Messages = {
       'low-mos': 'Call quality is poor',
       'no-inbound-audio': "We can't hear the other side",
       'no-inbound-packets': 'No audio is arriving from the other side',
+      'no-outbound-audio': "We can't hear you: check your microphone",
       'ice-disconnected': 'The call connection was interrupted',
     },
     farEnd: {
@@ -157,6 +158,7 @@ export const en: Messages = {
       'low-mos': "The other side's call quality is poor",
       'no-inbound-audio': "The other side can't hear you",
       'no-inbound-packets': 'No audio from you is reaching the other side',
+      'no-outbound-audio': "The other side's microphone sends no sound",
       'ice-disconnected': "The other side's connection was interrupted",
     },
     details: 'Call quality details',

@@ -149,6 +149,7 @@ export const es: Messages = {
       'low-mos': 'La calidad de la llamada es mala',
       'no-inbound-audio': 'No oímos a la otra parte',
       'no-inbound-packets': 'No llega audio de la otra parte',
+      'no-outbound-audio': 'No te oímos: revisa tu micrófono',
       'ice-disconnected': 'Se interrumpió la conexión de la llamada',
     },
     farEnd: {
@@ -158,6 +159,7 @@ export const es: Messages = {
       'low-mos': 'La calidad de la llamada de la otra parte es mala',
       'no-inbound-audio': 'La otra parte no te oye',
       'no-inbound-packets': 'Tu audio no llega a la otra parte',
+      'no-outbound-audio': 'El micrófono de la otra parte no envía sonido',
       'ice-disconnected': 'Se interrumpió la conexión de la otra parte',
     },
     details: 'Detalles de la calidad de la llamada',

@@ -668,6 +668,7 @@ const FAR_END_PRIORITY: readonly QualityWarningName[] = [
   'ice-disconnected',
   'no-inbound-packets',
   'no-inbound-audio',
+  'no-outbound-audio',
   'high-loss',
   'high-jitter',
   'high-rtt',

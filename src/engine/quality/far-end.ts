@@ -27,6 +27,7 @@ const KNOWN: ReadonlySet<string> = new Set<QualityWarningName>([
   'low-mos',
   'no-inbound-audio',
   'no-inbound-packets',
+  'no-outbound-audio',
   'ice-disconnected',
 ]);
 /** The MOS scale as mos.ts clamps it. */

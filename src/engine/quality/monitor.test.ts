@@ -58,6 +58,7 @@ function setup() {
   const monitor = new QualityMonitor({
     peerConnection: () => pc as unknown as RTCPeerConnection,
     isHeld: () => held,
+    isMuted: () => false,
     onSample: (sample) => {
       samples.push(sample);
       for (const wake of waiters.splice(0)) wake();

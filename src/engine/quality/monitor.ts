@@ -23,6 +23,8 @@ export interface QualityMonitorOptions {
   peerConnection: () => RTCPeerConnection | undefined;
   /** On hold, no media is expected: samples are kept but warnings do not run. */
   isHeld: () => boolean;
+  /** Muted, silence from our microphone is no fault. */
+  isMuted: () => boolean;
   onSample(sample: QualitySample): void;
   onWarning(change: QualityWarningChange): void;
   /**
@@ -122,6 +124,7 @@ export class QualityMonitor implements CallQuality {
     return {
       at: Date.now(),
       held: this.options.isHeld(),
+      muted: this.options.isMuted(),
       iceConnectionState: pc.iceConnectionState,
     };
   }

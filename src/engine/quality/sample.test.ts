@@ -32,11 +32,46 @@ function withRemote(entries: Record<string, Entry>, changes: Entry): Map<string,
   return report(copy);
 }
 
+/** A copy of a recorded report whose microphone track (`SA1`) has these energy counters. */
+function withSource(entries: Record<string, Entry>, energy: number, seconds: number) {
+  const copy = structuredClone(entries);
+  copy.SA1 = {
+    id: 'SA1',
+    type: 'media-source',
+    kind: 'audio',
+    totalAudioEnergy: energy,
+    totalSamplesDuration: seconds,
+  };
+  return report(copy);
+}
+
 function inboundOf(entries: Record<string, Entry>): Entry {
   return Object.values(entries).find((entry) => entry.type === 'inbound-rtp')!;
 }
 
-const context = { at: 1000, held: false, iceConnectionState: 'connected' as const };
+const context = { at: 1000, held: false, muted: false, iceConnectionState: 'connected' as const };
+
+describe("our microphone's level", () => {
+  it("is the RMS of the interval, from the sent track's media-source energy", () => {
+    // 0.0025 of energy over one second: a mean power of 0.0025, an RMS level of 0.05.
+    const sample = computeSample(
+      readSnapshot(withSource(first, 0.5, 10)),
+      readSnapshot(withSource(second, 0.5025, 11)),
+      context,
+    );
+    expect(sample.outbound.audioLevel).toBeCloseTo(0.05, 6);
+    expect(sample.muted).toBe(false);
+  });
+
+  it('is unknown when the browser does not report the track', () => {
+    const sample = computeSample(
+      readSnapshot(report(first)),
+      readSnapshot(report(second)),
+      context,
+    );
+    expect(sample.outbound.audioLevel).toBeNull();
+  });
+});
 
 describe('readSnapshot', () => {
   it('reads codec, path and counters of a recorded report', () => {

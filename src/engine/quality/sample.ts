@@ -10,6 +10,7 @@ export interface SampleContext {
   /** `Date.now()` of the sample. */
   at: number;
   held: boolean;
+  muted: boolean;
   iceConnectionState: RTCIceConnectionState | null;
 }
 
@@ -33,6 +34,21 @@ function kbps(bytes: number | null, intervalMs: number): number | null {
   return bytes === null ? null : (bytes * 8) / intervalMs;
 }
 
+/**
+ * The RMS level over the interval: `totalAudioEnergy` sums audioLevel² × seconds, so
+ * energy / seconds is the mean power.
+ */
+function levelOf(
+  now: { totalAudioEnergy?: number; totalSamplesDuration?: number } | undefined,
+  before: { totalAudioEnergy?: number; totalSamplesDuration?: number } | undefined,
+): number | null {
+  const meanPower = ratio(
+    delta(now?.totalAudioEnergy, before?.totalAudioEnergy),
+    delta(now?.totalSamplesDuration, before?.totalSamplesDuration),
+  );
+  return meanPower === null ? null : Math.sqrt(meanPower);
+}
+
 function inboundOf(previous: StatsSnapshot, current: StatsSnapshot, intervalMs: number) {
   const now = current.inbound;
   const before = previous.inbound;
@@ -40,8 +56,6 @@ function inboundOf(previous: StatsSnapshot, current: StatsSnapshot, intervalMs: 
   // packetsLost may go down when late packets arrive after being counted lost.
   const lost = delta(now?.packetsLost, before?.packetsLost ?? 0) ?? 0;
   const energy = delta(now?.totalAudioEnergy, before?.totalAudioEnergy);
-  const duration = delta(now?.totalSamplesDuration, before?.totalSamplesDuration);
-  const meanPower = ratio(energy, duration);
   const bufferDelay = ratio(
     delta(now?.jitterBufferDelay, before?.jitterBufferDelay),
     delta(now?.jitterBufferEmittedCount, before?.jitterBufferEmittedCount),
@@ -51,8 +65,7 @@ function inboundOf(previous: StatsSnapshot, current: StatsSnapshot, intervalMs: 
     lost,
     lossFraction: packets + lost > 0 ? lost / (packets + lost) : 0,
     jitterMs: ms(now?.jitter),
-    // totalAudioEnergy sums audioLevel² × seconds, so energy / seconds is the mean power.
-    audioLevel: meanPower === null ? null : Math.sqrt(meanPower),
+    audioLevel: levelOf(now, before),
     audioEnergy: energy,
     concealmentRatio: ratio(
       delta(now?.concealedSamples, before?.concealedSamples),
@@ -68,6 +81,7 @@ function outboundOf(previous: StatsSnapshot, current: StatsSnapshot, intervalMs:
   const outbound: OutboundQuality = {
     packets: delta(current.outbound?.packetsSent, previous.outbound?.packetsSent ?? 0) ?? 0,
     bitrateKbps: kbps(delta(current.outbound?.bytesSent, previous.outbound?.bytesSent), intervalMs),
+    audioLevel: levelOf(current.outbound, previous.outbound),
   };
   return outbound;
 }
@@ -138,6 +152,7 @@ export function computeSample(
     at: context.at,
     intervalMs,
     held: context.held,
+    muted: context.muted,
     inbound,
     outbound,
     remote,

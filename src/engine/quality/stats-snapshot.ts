@@ -24,6 +24,9 @@ export interface InboundCounters {
 export interface OutboundCounters {
   packetsSent: number;
   bytesSent: number | undefined;
+  /** Of the microphone track (`media-source`): as the inbound ones, for its level. */
+  totalAudioEnergy: number | undefined;
+  totalSamplesDuration: number | undefined;
 }
 
 /** From the far end's RTCP receiver reports (`remote-inbound-rtp`). */
@@ -100,6 +103,14 @@ function codecOf(rtp: Stat | undefined, byId: Map<string, Stat>): CodecInfo | un
   return mimeType && clockRate ? { mimeType, clockRate } : undefined;
 }
 
+/** The microphone's energy counters, from the `media-source` stats of the sent track. */
+function sourceEnergy(source: Stat | undefined) {
+  return {
+    totalAudioEnergy: num(source, 'totalAudioEnergy'),
+    totalSamplesDuration: num(source, 'totalSamplesDuration'),
+  };
+}
+
 /** The audio figures of one getStats() report. */
 export function readSnapshot(report: ReadonlyMap<string, unknown>): StatsSnapshot {
   const stats = [...report.values()].filter(
@@ -128,6 +139,7 @@ export function readSnapshot(report: ReadonlyMap<string, unknown>): StatsSnapsho
     outbound: outbound && {
       packetsSent: num(outbound, 'packetsSent') ?? 0,
       bytesSent: num(outbound, 'bytesSent'),
+      ...sourceEnergy(byId.get(str(outbound, 'mediaSourceId') ?? '')),
     },
     remoteInbound: remoteInbound && {
       roundTripTime: num(remoteInbound, 'roundTripTime'),

@@ -18,6 +18,11 @@ export type QualityWarningName =
   | 'no-inbound-audio'
   /** No inbound audio packets at all in the interval. */
   | 'no-inbound-packets'
+  /**
+   * Our microphone sends silence while not muted: a dead, wrong or muted-in-hardware
+   * device (the far end hears nothing though packets flow).
+   */
+  | 'no-outbound-audio'
   /** ICE connection `disconnected` or `failed`. */
   | 'ice-disconnected';
 
@@ -89,6 +94,11 @@ export interface InboundQuality {
 export interface OutboundQuality {
   packets: number;
   bitrateKbps: number | null;
+  /**
+   * RMS level of our microphone in the interval, 0–1 (the track's `media-source` stats);
+   * null when the browser does not report it.
+   */
+  audioLevel: number | null;
 }
 
 /** The far end's view of our stream, from its RTCP receiver reports. */
@@ -111,6 +121,8 @@ export interface QualitySample {
   intervalMs: number;
   /** Taken while the call was on hold: shown, but not used for warnings nor the report. */
   held: boolean;
+  /** Our microphone was muted (on purpose: silence then raises no warning). */
+  muted: boolean;
   inbound: InboundQuality;
   outbound: OutboundQuality;
   remote: RemoteQuality;

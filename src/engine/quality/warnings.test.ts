@@ -67,6 +67,29 @@ describe('WarningTracker', () => {
     ]);
   });
 
+  it('warns when our microphone sends silence, unless we muted it', () => {
+    const silentMic: SampleChanges = { outbound: { audioLevel: 0.0001 } };
+    expect(run(new WarningTracker(DEFAULT_THRESHOLDS), [silentMic, silentMic, silentMic])).toEqual([
+      { second: 2, warning: 'no-outbound-audio', raised: true, value: 0.0001 },
+    ]);
+    const muted: SampleChanges = { ...silentMic, muted: true };
+    expect(run(new WarningTracker(DEFAULT_THRESHOLDS), [muted, muted, muted, muted])).toEqual([]);
+    // A browser that does not report the microphone's level raises nothing.
+    const unknown: SampleChanges = { outbound: { audioLevel: null } };
+    expect(run(new WarningTracker(DEFAULT_THRESHOLDS), [unknown, unknown, unknown])).toEqual([]);
+  });
+
+  it('clears the silent-microphone warning once the voice is back', () => {
+    const tracker = new WarningTracker(DEFAULT_THRESHOLDS);
+    const silentMic: SampleChanges = { outbound: { audioLevel: 0 } };
+    const voice: SampleChanges = { outbound: { audioLevel: 0.05 } };
+    const changes = run(tracker, [silentMic, silentMic, silentMic, ...Array(5).fill(voice)]);
+    expect(changes.map((c) => `${c.warning}:${c.raised}`)).toEqual([
+      'no-outbound-audio:true',
+      'no-outbound-audio:false',
+    ]);
+  });
+
   it('warns on missing packets, not on silence, when nothing arrives', () => {
     const tracker = new WarningTracker(DEFAULT_THRESHOLDS);
     const nothing: SampleChanges = {

@@ -38,6 +38,15 @@ const DETECTORS: Record<QualityWarningName, Detector> = {
     value: s.inbound.audioLevel,
   }),
   'no-inbound-packets': (s) => ({ crossed: s.inbound.packets === 0, value: s.inbound.packets }),
+  // Our microphone, by the same level rule: packets flow, but the far end hears nothing.
+  'no-outbound-audio': (s, t) => ({
+    crossed:
+      !s.muted &&
+      s.outbound.packets > 0 &&
+      s.outbound.audioLevel !== null &&
+      s.outbound.audioLevel < t.audioLevel,
+    value: s.outbound.audioLevel,
+  }),
   'ice-disconnected': (s) => ({
     crossed: s.iceConnectionState === 'disconnected' || s.iceConnectionState === 'failed',
     value: null,

@@ -22,6 +22,7 @@ const KNOWN_WARNINGS = new Set([
   'low-mos',
   'no-inbound-audio',
   'no-inbound-packets',
+  'no-outbound-audio',
   'ice-disconnected',
 ]);
 /** The MOS scale (ITU-T P.800.1), as the widget's E-model clamps it (mos.ts there). */

@@ -1,16 +1,18 @@
 /** Builds quality samples for tests: a healthy call's values, with what a test changes. */
-import type { InboundQuality, QualitySample } from '../types';
+import type { InboundQuality, OutboundQuality, QualitySample } from '../types';
 
-export interface SampleChanges extends Partial<Omit<QualitySample, 'inbound'>> {
+export interface SampleChanges extends Partial<Omit<QualitySample, 'inbound' | 'outbound'>> {
   inbound?: Partial<InboundQuality>;
+  outbound?: Partial<OutboundQuality>;
 }
 
 export function makeSample(changes: SampleChanges = {}): QualitySample {
-  const { inbound, ...rest } = changes;
+  const { inbound, outbound, ...rest } = changes;
   return {
     at: 0,
     intervalMs: 1000,
     held: false,
+    muted: false,
     inbound: {
       packets: 50,
       lost: 0,
@@ -23,7 +25,7 @@ export function makeSample(changes: SampleChanges = {}): QualitySample {
       bitrateKbps: 32,
       ...inbound,
     },
-    outbound: { packets: 50, bitrateKbps: 32 },
+    outbound: { packets: 50, bitrateKbps: 32, audioLevel: 0.1, ...outbound },
     remote: { rttMs: 40, lossFraction: 0, packetsLost: 0, jitterMs: 4 },
     rttMs: 40,
     oneWayDelayMs: 86.5,
