@@ -5,10 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { mountWithFakeEngine, resetElements, shadow, VALID_CONFIG } from '../test-support/dom.js';
+import { resetElements, shadow, VALID_CONFIG } from '../test-support/dom.js';
 import { lastPhone } from '../test-support/fake-engine.js';
-import type { SipPhone } from './sip-phone.js';
 import './sip-phone.js';
+import { readyPhone } from './test-support.js';
 
 const ANN = { uri: 'sip:ann@helpline.test', user: 'ann', displayName: 'Ann' };
 
@@ -56,14 +56,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   document.title = '';
 });
-
-async function readyPhone(attributes: Record<string, string>): Promise<SipPhone> {
-  const { el } = await mountWithFakeEngine('sip-phone', attributes);
-  await expect.poll(() => el.phone).toBeDefined();
-  lastPhone().setRegistration('registered');
-  await el.updateComplete;
-  return el;
-}
 
 describe('<sip-phone> in a hidden tab', () => {
   it('flashes the title and shows a notification while a call rings; both stop once answered', async () => {

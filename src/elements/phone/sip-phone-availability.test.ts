@@ -18,19 +18,12 @@ import {
 import { lastPhone } from '../test-support/fake-engine.js';
 import type { SipPhone } from './sip-phone.js';
 import './sip-phone.js';
+import { readyPhone } from './test-support.js';
 
 afterEach(() => {
   resetElements();
   vi.restoreAllMocks();
 });
-
-async function readyPhone(attributes: Record<string, string> = VALID_CONFIG): Promise<SipPhone> {
-  const { el } = await mountWithFakeEngine('sip-phone', attributes);
-  await expect.poll(() => el.phone).toBeDefined();
-  lastPhone().setRegistration('registered');
-  await el.updateComplete;
-  return el;
-}
 
 function pressed(el: SipPhone): string[] {
   return [...(el.shadowRoot?.querySelectorAll('[part="availability-option"]') ?? [])]

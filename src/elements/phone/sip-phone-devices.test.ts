@@ -11,7 +11,6 @@ import {
   axeViolations,
   buttonNamed,
   collect,
-  mountWithFakeEngine,
   resetElements,
   shadow,
   VALID_CONFIG,
@@ -19,19 +18,12 @@ import {
 import { lastPhone } from '../test-support/fake-engine.js';
 import type { SipPhone } from './sip-phone.js';
 import './sip-phone.js';
+import { readyPhone } from './test-support.js';
 
 afterEach(() => {
   resetElements();
   vi.restoreAllMocks();
 });
-
-async function readyPhone(attributes: Record<string, string> = VALID_CONFIG): Promise<SipPhone> {
-  const { el } = await mountWithFakeEngine('sip-phone', attributes);
-  await expect.poll(() => el.phone).toBeDefined();
-  lastPhone().setRegistration('registered');
-  await el.updateComplete;
-  return el;
-}
 
 function text(el: SipPhone, selector: string): string {
   return shadow(el, selector).textContent?.replace(/\s+/g, ' ').trim() ?? '';

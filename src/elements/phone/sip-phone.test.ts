@@ -18,28 +18,13 @@ import {
 import { fakeLoader, lastPhone } from '../test-support/fake-engine.js';
 import type { SipPhone } from './sip-phone.js';
 import './sip-phone.js';
+import { phoneOnPage, readyPhone } from './test-support.js';
 
 afterEach(() => {
   resetElements();
   vi.restoreAllMocks();
   document.documentElement.lang = 'en';
 });
-
-/** A `<sip-phone>` on the page with a fake engine, once its phone exists. */
-async function phoneOnPage(attributes: Record<string, string> = VALID_CONFIG): Promise<SipPhone> {
-  const { el } = await mountWithFakeEngine('sip-phone', attributes);
-  await expect.poll(() => el.phone).toBeDefined();
-  await el.updateComplete;
-  return el;
-}
-
-/** A `<sip-phone>` that finished signing in, ready to place calls. */
-async function readyPhone(attributes: Record<string, string> = VALID_CONFIG): Promise<SipPhone> {
-  const el = await phoneOnPage(attributes);
-  lastPhone().setRegistration('registered');
-  await el.updateComplete;
-  return el;
-}
 
 /** How many times `pattern` appears in what the phone shows. */
 function mentions(el: SipPhone, pattern: RegExp): number {
