@@ -8,7 +8,7 @@ import { userEvent } from 'vitest/browser';
 import { resetElements, shadow, VALID_CONFIG } from '../test-support/dom.js';
 import { lastPhone } from '../test-support/fake-engine.js';
 import './sip-phone.js';
-import { readyPhone } from './test-support.js';
+import { readyPhone } from './test-support/phone.js';
 
 const ANN = { uri: 'sip:ann@helpline.test', user: 'ann', displayName: 'Ann' };
 

@@ -18,7 +18,7 @@ import {
 import { lastPhone } from '../test-support/fake-engine.js';
 import type { SipPhone } from './sip-phone.js';
 import './sip-phone.js';
-import { readyPhone } from './test-support.js';
+import { readyPhone } from './test-support/phone.js';
 
 afterEach(() => {
   resetElements();

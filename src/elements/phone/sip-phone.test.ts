@@ -18,7 +18,7 @@ import {
 import { fakeLoader, lastPhone } from '../test-support/fake-engine.js';
 import type { SipPhone } from './sip-phone.js';
 import './sip-phone.js';
-import { phoneOnPage, readyPhone } from './test-support.js';
+import { phoneOnPage, readyPhone } from './test-support/phone.js';
 
 afterEach(() => {
   resetElements();

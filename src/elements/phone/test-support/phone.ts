@@ -1,9 +1,9 @@
 /** `<sip-phone>` on the page with the fake engine, for the phone's element tests. */
 import { expect } from 'vitest';
-import { mountWithFakeEngine, VALID_CONFIG } from '../test-support/dom.js';
-import { lastPhone } from '../test-support/fake-engine.js';
-import type { SipPhone } from './sip-phone.js';
-import './sip-phone.js';
+import { mountWithFakeEngine, VALID_CONFIG } from '../../test-support/dom.js';
+import { lastPhone } from '../../test-support/fake-engine.js';
+import type { SipPhone } from '../sip-phone.js';
+import '../sip-phone.js';
 
 /** A `<sip-phone>` on the page with a fake engine, once its phone exists. */
 export async function phoneOnPage(
