@@ -1,4 +1,5 @@
 /** The phone: connection, registration and calls, on a JsSIP UA. */
+
 import { UA } from 'jssip';
 import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingRequest, IncomingResponse } from 'jssip/lib/SIPMessage';
@@ -26,6 +27,7 @@ import { acquireMicrophone, stopStream } from './media';
 import { onNetworkChange } from './network-hints';
 import { onLeaveAttempt, onPageExit } from './page-exit';
 import { PhoneDevices } from './phone-devices';
+import { preflight } from './preflight/lazy';
 import { sendReportBeacon } from './quality/beacon';
 import { redactUrl } from './redact';
 import { type RingerSound, ringerSound } from './ringer';
@@ -45,6 +47,8 @@ import type {
   PhoneError,
   PhoneEventMap,
   PhoneHandle,
+  PreflightOptions,
+  PreflightResult,
   RegistrationState,
   TabRole,
   Unsubscribe,
@@ -226,6 +230,11 @@ export class Phone implements PhoneHandle {
    */
   watchMicrophoneLevel(onLevel: (level: number) => void): Promise<Unsubscribe> {
     return this.deviceChoice.watchMicrophoneLevel(onLevel);
+  }
+
+  /** The self-check (see {@link PhoneHandle.preflight}). */
+  preflight(options?: PreflightOptions): Promise<PreflightResult> {
+    return preflight(this, options);
   }
 
   /** The last error reported, if any. */

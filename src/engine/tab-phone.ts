@@ -9,11 +9,13 @@
  * tab closes, the browser hands its lock to a waiting tab, which creates its phone and
  * registers: the calls of the closed tab end with it, the registration does not.
  */
+
 import { validateConfig } from './config';
 import { type Logger, loggerOf } from './log';
 import { acquireMicrophone, stopStream } from './media';
 import { watchMicrophoneLevel } from './microphone-level';
 import { Phone } from './phone';
+import { preflight } from './preflight/lazy';
 import { canElect, electOwner } from './tabs/election';
 import { MirrorPhone } from './tabs/mirror-phone';
 import { OwnerBridge } from './tabs/owner-bridge';
@@ -34,6 +36,8 @@ import type {
   PhoneError,
   PhoneEventMap,
   PhoneHandle,
+  PreflightOptions,
+  PreflightResult,
   RegistrationState,
   TabRole,
   Unsubscribe,
@@ -177,6 +181,11 @@ export class TabPhone implements PhoneHandle {
     if (watch.ok) return watch.stop;
     this.log.warn(`could not measure the microphone: ${watch.error.message}`);
     return () => undefined;
+  }
+
+  /** The self-check (see {@link PhoneHandle.preflight}). */
+  preflight(options?: PreflightOptions): Promise<PreflightResult> {
+    return preflight(this, options);
   }
 
   setAvailability(availability: Availability): void {

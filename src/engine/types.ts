@@ -6,6 +6,7 @@
 
 import type { DeviceNotice, DeviceSelection, DevicesState } from './devices';
 import type { LogHook, LogLevel } from './log';
+import type { PreflightOptions, PreflightResult } from './preflight/types';
 import type {
   CallQuality,
   CallReport,
@@ -23,6 +24,7 @@ export type {
   DevicesState,
 } from './devices';
 export type { LogContext, LogHook, LogLevel, LogMessageLevel } from './log';
+export type * from './preflight/types';
 export type * from './quality/types';
 
 /** Registration / connection state of a {@link Phone}. */
@@ -519,6 +521,12 @@ export interface PhoneHandle {
   allowDeviceLabels(): Promise<PhoneError | undefined>;
   playTestSound(output: 'speaker' | 'ringer'): Promise<PhoneError | undefined>;
   watchMicrophoneLevel(onLevel: (level: number) => void): Promise<Unsubscribe>;
+  /**
+   * The self-check: browser support, the microphone (permission and level), and a short
+   * call to the echo service rated like any call; resolves with a verdict and the
+   * measures as JSON (preflight/types.ts), never rejects. Loaded on first use.
+   */
+  preflight(options?: PreflightOptions): Promise<PreflightResult>;
   on<K extends keyof PhoneEventMap>(
     event: K,
     handler: (payload: PhoneEventMap[K]) => void,

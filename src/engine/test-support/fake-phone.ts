@@ -23,6 +23,8 @@ import type {
   PhoneError,
   PhoneEventMap,
   PhoneHandle,
+  PreflightOptions,
+  PreflightResult,
   RegistrationState,
   RemoteIdentity,
   TabRole,
@@ -293,6 +295,22 @@ export class FakePhone implements PhoneHandle {
       this.commands.push('stopMicrophoneLevel');
       this.levelWatchers.delete(onLevel);
     };
+  }
+
+  /** The self-check in progress, for the test to drive: its options and how it ends. */
+  preflightRun: { options: PreflightOptions; finish(result: PreflightResult): void } | undefined;
+
+  preflight(options: PreflightOptions = {}): Promise<PreflightResult> {
+    this.commands.push('preflight');
+    return new Promise((resolve) => {
+      this.preflightRun = {
+        options,
+        finish: (result) => {
+          this.preflightRun = undefined;
+          resolve(result);
+        },
+      };
+    });
   }
 
   /** Simulates the engine's devices changing (a plug, an unplug, a new choice). */
