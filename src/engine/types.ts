@@ -6,6 +6,7 @@
 
 import type { DeviceNotice, DeviceSelection, DevicesState } from './devices';
 import type { LogHook, LogLevel } from './log';
+import type { EndCause, ErrorCode } from './outcomes';
 import type { PreflightOptions, PreflightResult } from './preflight/types';
 import type {
   CallQuality,
@@ -24,6 +25,7 @@ export type {
   DevicesState,
 } from './devices';
 export type { LogContext, LogHook, LogLevel, LogMessageLevel } from './log';
+export type { EndCause, ErrorCode } from './outcomes';
 export type * from './preflight/types';
 export type * from './quality/types';
 
@@ -201,27 +203,6 @@ export interface CallConnectionEvent {
   recoveryMs?: number;
 }
 
-/** Stable machine-readable error codes; `message` carries the human text. */
-export type ErrorCode =
-  | 'config-invalid'
-  | 'credentials-failed'
-  | 'auth-rejected'
-  | 'connection-failed'
-  | 'microphone-denied'
-  | 'microphone-missing'
-  | 'call-failed'
-  | 'call-busy'
-  | 'dtmf-failed'
-  | 'hold-failed'
-  | 'transfer-failed'
-  | 'participant-failed'
-  | 'autoplay-blocked'
-  | 'insecure-credentials'
-  /** `setDevices` named a device there is not (nothing changed). */
-  | 'device-invalid'
-  /** Choosing an output is not supported in this browser (no `setSinkId`), or it failed. */
-  | 'device-unsupported';
-
 /** Every error the engine reports is one of these values, never a thrown exception. */
 export interface PhoneError {
   code: ErrorCode;
@@ -249,29 +230,6 @@ export type CallState =
 
 /** Who holds the call. */
 export type HoldState = 'none' | 'local' | 'remote' | 'both';
-
-/** Why a call ended. */
-export type EndCause =
-  | 'hangup-local'
-  | 'hangup-remote'
-  | 'canceled'
-  | 'declined'
-  | 'busy'
-  | 'not-found'
-  | 'unavailable'
-  | 'no-answer'
-  | 'forbidden'
-  | 'microphone'
-  | 'connection-lost'
-  | 'service-lost'
-  /** We transferred the call and left it (see {@link CallHandle.transfer}). */
-  | 'transferred'
-  /**
-   * A call transferred to us took this one's place: the colleague who consulted us here
-   * handed us their caller (an attended transfer, RFC 3891 Replaces).
-   */
-  | 'replaced'
-  | 'failed';
 
 /** Options of one call placed with `phone.call()`. */
 export interface CallOptions {

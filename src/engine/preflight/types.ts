@@ -3,8 +3,9 @@
  * Values the browser did not provide are `null`, so the result survives JSON as it is
  * (a visitor can hand it to support).
  */
+
+import type { EndCause, ErrorCode } from '../outcomes';
 import type { CodecInfo, MediaPath } from '../quality/types';
-import type { EndCause, ErrorCode } from '../types';
 
 /** A browser feature a call needs. */
 export type BrowserFeature =
