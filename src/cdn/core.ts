@@ -11,4 +11,5 @@ defineOnDemand({
   'sip-phone': () => import('../elements/phone/sip-phone.js'),
   'sip-dialpad': () => import('../elements/dialpad/sip-dialpad.js'),
   'sip-quality-indicator': () => import('../elements/quality-indicator/sip-quality-indicator.js'),
+  'sip-preflight': () => import('../elements/preflight/sip-preflight.js'),
 });

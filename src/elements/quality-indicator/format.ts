@@ -1,5 +1,5 @@
 /** The figures of a quality sample as the details popover shows them. */
-import type { QualitySample } from '../../engine/types.js';
+import type { CodecInfo, MediaPath, QualitySample } from '../../engine/types.js';
 import type { Messages } from '../../i18n/index.js';
 
 export interface QualityFigure {
@@ -19,9 +19,47 @@ export function formatMos(mos: number, language: string): string {
   }).format(mos);
 }
 
-/** RTT, jitter, loss, MOS both ways, codec and path, each with its label; missing ones say so. */
+/**
+ * The figures shown for a call: a live sample's, or the averages of a self-check's call
+ * (the engine's `PreflightCall` carries the same names).
+ */
+export interface QualityMeasures {
+  rttMs: number | null;
+  jitterMs: number | null;
+  /** Null when nothing arrived to count losses on. */
+  lossFraction: number | null;
+  mos: number | null;
+  mosOutbound: number | null;
+  codec: CodecInfo | null;
+  path: MediaPath | null;
+}
+
+/** A sample's figures: what we hear (inbound), and the round trip. */
 export function qualityFigures(
   sample: QualitySample | null,
+  t: Messages,
+  language: string,
+): QualityFigure[] {
+  const inbound = sample?.inbound;
+  return measureFigures(
+    sample && {
+      rttMs: sample.rttMs,
+      jitterMs: sample.inbound.jitterMs,
+      lossFraction:
+        inbound && inbound.packets + inbound.lost > 0 ? sample.inbound.lossFraction : null,
+      mos: sample.mos,
+      mosOutbound: sample.mosOutbound,
+      codec: sample.codec,
+      path: sample.path,
+    },
+    t,
+    language,
+  );
+}
+
+/** RTT, jitter, loss, MOS both ways, codec and path, each with its label; missing ones say so. */
+export function measureFigures(
+  measures: QualityMeasures | null,
   t: Messages,
   language: string,
 ): QualityFigure[] {
@@ -33,22 +71,21 @@ export function qualityFigures(
   const percent = new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 });
   const mos = (value: number | null | undefined) =>
     value === null || value === undefined ? q.unavailable : formatMos(value, language);
-  const inbound = sample?.inbound;
-  const codec = sample?.codec;
-  const path = sample?.path;
-  const protocol = path?.protocol.toUpperCase() ?? '';
+  const codec = measures?.codec;
+  const path = measures?.path;
+  // A relayed path is named by how the browser reaches the relay (`tls` where a network
+  // blocks UDP): the relay's own leg to the media server says nothing to the visitor.
+  const protocol = ((path?.relay && path.relayProtocol) || path?.protocol || '').toUpperCase();
+  const loss = measures?.lossFraction;
   return [
-    { label: q.rtt, value: ms(sample?.rttMs, 0) },
-    { label: q.jitter, value: ms(inbound?.jitterMs, 1) },
+    { label: q.rtt, value: ms(measures?.rttMs, 0) },
+    { label: q.jitter, value: ms(measures?.jitterMs, 1) },
     {
       label: q.loss,
-      value:
-        inbound && inbound.packets + inbound.lost > 0
-          ? percent.format(inbound.lossFraction)
-          : q.unavailable,
+      value: loss === null || loss === undefined ? q.unavailable : percent.format(loss),
     },
-    { label: q.mos, value: mos(sample?.mos) },
-    { label: q.mosOutbound, value: mos(sample?.mosOutbound) },
+    { label: q.mos, value: mos(measures?.mos) },
+    { label: q.mosOutbound, value: mos(measures?.mosOutbound) },
     {
       label: q.codec,
       value: codec

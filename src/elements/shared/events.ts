@@ -9,6 +9,8 @@ import type {
   ErrorCode,
   HoldState,
   PhoneEventMap,
+  PreflightResult,
+  PreflightStep,
   QualitySample,
 } from '../../engine/types.js';
 
@@ -30,6 +32,8 @@ export interface SipEventDetails {
   'sip-availability-change': PhoneEventMap['availability'];
   'sip-tab-role-change': PhoneEventMap['tab-role'];
   'sip-devices-change': { devices: DevicesState; notices: DeviceNotice[] };
+  'sip-preflight-step': { step: PreflightStep };
+  'sip-preflight-complete': { result: PreflightResult };
 }
 
 export type SipEventName = keyof SipEventDetails;
@@ -48,6 +52,8 @@ declare global {
     'sip-availability-change': CustomEvent<SipEventDetails['sip-availability-change']>;
     'sip-tab-role-change': CustomEvent<SipEventDetails['sip-tab-role-change']>;
     'sip-devices-change': CustomEvent<SipEventDetails['sip-devices-change']>;
+    'sip-preflight-step': CustomEvent<SipEventDetails['sip-preflight-step']>;
+    'sip-preflight-complete': CustomEvent<SipEventDetails['sip-preflight-complete']>;
     'sip-incoming-call': CustomEvent<SipEventDetails['sip-incoming-call']>;
     'sip-call-state': CustomEvent<SipEventDetails['sip-call-state']>;
     'sip-call-ended': CustomEvent<SipEventDetails['sip-call-ended']>;

@@ -82,10 +82,12 @@ export async function parkPointer(): Promise<void> {
 }
 
 /**
- * Puts a `<sip-phone>` or `<sip-call-button>` on the page with a counting fake loader
+ * Puts a `<sip-phone>`, `<sip-call-button>` or `<sip-preflight>` on the page with a counting fake loader
  * (the element decides when to load it).
  */
-export async function mountWithFakeEngine<K extends 'sip-phone' | 'sip-call-button'>(
+export async function mountWithFakeEngine<
+  K extends 'sip-phone' | 'sip-call-button' | 'sip-preflight',
+>(
   tag: K,
   attributes: Record<string, string>,
 ): Promise<{ el: HTMLElementTagNameMap[K]; loader: ReturnType<typeof fakeLoader> }> {

@@ -9,6 +9,8 @@ import type {
   ParticipantEvent,
   PhoneConfig,
   PhoneError,
+  PreflightOptions,
+  PreflightResult,
   TransferEvent,
   Unsubscribe,
 } from '../../../engine/types.js';
@@ -193,6 +195,17 @@ export class EngineController implements ReactiveController {
   /** Supervisor listen-in on `agent`'s call: a call like any other, placed by the engine. */
   async listen(agent: string): Promise<void> {
     await this.place((phone) => phone.listen(agent));
+  }
+
+  /**
+   * The self-check (`phone.preflight()`) on this element's phone, loaded on demand;
+   * undefined without a phone (an invalid configuration, an engine that failed to load:
+   * the view's error says which).
+   */
+  async preflight(options: PreflightOptions): Promise<PreflightResult | undefined> {
+    this.clearRuntimeError();
+    const phone = await this.ensurePhone();
+    return phone?.preflight(options);
   }
 
   /** `supervisor` when the phone's credentials carry that role. */
