@@ -18,9 +18,21 @@ import { type AudioStats, readAudioStats } from './rtc-stats';
 import { SipWire } from './sip-wire';
 
 /** The test pages in e2e/pages a widget can be opened on. */
-export type TestPage = 'click-to-call.html' | 'click-to-call-csp.html' | 'dashboard.html';
+export type TestPage =
+  | 'click-to-call.html'
+  | 'click-to-call-csp.html'
+  | 'dashboard.html'
+  | 'preflight.html';
 
-export type WidgetTag = 'sip-call-button' | 'sip-phone';
+export type WidgetTag = 'sip-call-button' | 'sip-phone' | 'sip-preflight';
+
+/** The element each page is about. */
+const PAGE_ELEMENT: Record<TestPage, WidgetTag> = {
+  'click-to-call.html': 'sip-call-button',
+  'click-to-call-csp.html': 'sip-call-button',
+  'dashboard.html': 'sip-phone',
+  'preflight.html': 'sip-preflight',
+};
 
 /** What `el.call` says, read in the page (engine truth behind what is shown). */
 export interface CallSnapshot {
@@ -60,7 +72,7 @@ export class Widget {
     attributes: Record<string, string> = {},
   ): Promise<Widget> {
     const page = await context.newPage();
-    const tag = file === 'dashboard.html' ? 'sip-phone' : 'sip-call-button';
+    const tag = PAGE_ELEMENT[file];
     const widget = new Widget(page, tag, testInfo);
     widget.opened = { file, attributes };
     page.on('console', (message) => {

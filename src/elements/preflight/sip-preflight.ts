@@ -37,8 +37,9 @@ const DURATION = { default: 6, min: 2, max: 30 };
  * @csspart microphone-level - The microphone level meter (while checking).
  * @csspart verdict - The verdict and what to do (a polite live region; `data-verdict`).
  * @csspart figures - The test call's figures.
- * @csspart start - The start (or check again) button.
- * @csspart stop - The stop button (while checking).
+ * @csspart start - The start (or check again) button; while checking, the same button
+ *   stops the check (part `stop`), so keyboard focus stays on it.
+ * @csspart stop - The start button while checking.
  * @csspart details - The technical details (JSON) with their copy button.
  * @csspart error - The error alert (an invalid configuration).
  *
@@ -164,21 +165,15 @@ export class SipPreflight extends PhoneElement {
       }</div>
       ${result?.call?.connected ? this.renderFigures(result, t, p) : nothing}
       <div class="actions">
-        ${
-          running
-            ? html`<button type="button" part="stop" class="btn" @click=${() => this.stop()}>
-                ${p.stop}
-              </button>`
-            : html`<button
-                type="button"
-                part="start"
-                class="btn accent"
-                ?disabled=${error?.code === 'config-invalid'}
-                @click=${() => void this.start()}
-              >
-                ${result ? p.again : p.start}
-              </button>`
-        }
+        <button
+          type="button"
+          part=${running ? 'stop' : 'start'}
+          class=${running ? 'btn' : 'btn accent'}
+          ?disabled=${!running && error?.code === 'config-invalid'}
+          @click=${() => (running ? this.stop() : void this.start())}
+        >
+          ${running ? p.stop : result ? p.again : p.start}
+        </button>
       </div>
       ${result ? this.renderDetails(result, p) : nothing}
       ${!running && !result && error ? renderError(error, t) : nothing}

@@ -42,12 +42,13 @@ function endWithReport(call: FakeCall, samples = [makeSample()]): void {
 }
 
 describe('runPreflight', () => {
-  it('measures the microphone and an echo call, hangs up, and rates it', async () => {
+  it('measures the microphone and the settled echo call, hangs up, and rates it', async () => {
     const phone = newPhone();
     const steps: PreflightStep[] = [];
     const levels: number[] = [];
+    const abort = new AbortController();
     const running = runPreflight(phone, {
-      durationMs: 2000,
+      signal: abort.signal,
       onStep: (step) => steps.push(step),
       onMicrophoneLevel: (level) => levels.push(level),
     });
@@ -58,6 +59,14 @@ describe('runPreflight', () => {
       call.end('hangup-local');
     });
     call.setState('active');
+    const answeredAt = call.answeredAt!;
+    // The first two seconds rate the start-up (a deep jitter buffer): left out.
+    call.emit('quality', makeSample({ at: answeredAt + 500, mos: 2, rttMs: 400 }));
+    call.emit('quality', makeSample({ at: answeredAt + 2500 }));
+    call.emit('quality', makeSample({ at: answeredAt + 3500, rttMs: 60 }));
+    // Enough level readings for the microphone to count (ten a second).
+    await expect.poll(() => levels.length, { timeout: 5000 }).toBeGreaterThanOrEqual(10);
+    abort.abort();
 
     const result = await running;
     expect(hangup).toHaveBeenCalledOnce();
@@ -74,7 +83,7 @@ describe('runPreflight', () => {
         connected: true,
         endCause: 'hangup-local',
         error: null,
-        rttMs: 40,
+        rttMs: 50,
         jitterMs: 5,
         lossFraction: 0,
         mos: 4.38,
@@ -86,6 +95,19 @@ describe('runPreflight', () => {
     expect(result.microphone.error).toBeNull();
     // The result survives JSON unchanged: a visitor can hand it to support.
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+  });
+
+  it('rates a call that ended before settling on all its samples', async () => {
+    const phone = newPhone();
+    const running = runPreflight(phone);
+    const call = await placedCall(phone);
+    call.setState('active');
+    call.emit('quality', makeSample({ at: call.answeredAt! + 500, mos: 3.2 }));
+    endWithReport(call);
+    call.end('hangup-remote');
+    const result = await running;
+    expect(result.call).toMatchObject({ connected: true, endCause: 'hangup-remote', mos: 3.2 });
+    expect(result.verdict).toBe('poor');
   });
 
   it('fails with the phone error when the test call does not connect', async () => {

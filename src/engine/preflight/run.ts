@@ -5,7 +5,8 @@
  * real call would meet: the credentials, the SBC, TURN when the network needs it.
  */
 import { watchMicrophoneLevel } from '../microphone-level';
-import type { CallHandle, ErrorCode, PhoneHandle } from '../types';
+import { ReportCollector } from '../quality/report';
+import type { CallHandle, CallReport, ErrorCode, PhoneHandle } from '../types';
 import { checkBrowserSupport } from './support';
 import type {
   PreflightCall,
@@ -24,6 +25,12 @@ const MIN_DURATION_MS = 2000;
  * says nothing about it.
  */
 const MIN_LEVEL_READINGS = 10;
+/**
+ * The first seconds of a call are left out of its figures: the receiver's jitter buffer
+ * starts deep and settles (WebRTC's NetEq), and a busy computer's first packets wait on
+ * its scheduler, so they rate the start-up, not the line the visitor will call on.
+ */
+const WARM_UP_MS = 2000;
 /** A hang-up ends the call here at once; this only bounds a phone that never says so. */
 const HANGUP_TIMEOUT_MS = 5000;
 
@@ -82,7 +89,10 @@ async function microphonePermission(): Promise<PermissionState | 'unknown'> {
   }
 }
 
-/** Calls the echo service, measures for `durationMs` once answered, and hangs up. */
+/**
+ * Calls the echo service, measures for `durationMs` once answered and settled, and hangs
+ * up.
+ */
 async function testCall(phone: PhoneHandle, options: PreflightOptions): Promise<PreflightCall> {
   const target = options.target ?? DEFAULTS.target;
   const durationMs = Math.max(MIN_DURATION_MS, options.durationMs ?? DEFAULTS.durationMs);
@@ -93,17 +103,31 @@ async function testCall(phone: PhoneHandle, options: PreflightOptions): Promise<
   const offPhoneError = phone.on('error', noteError);
   const call = phone.call(target);
   const offCallError = call.on('error', noteError);
+  // Every sample, and apart those after the warm-up: the call's figures are the settled
+  // ones, or all of them when the call ended before it settled.
+  const all = new ReportCollector();
+  const settled = new ReportCollector();
+  const offQuality = call.on('quality', (sample) => {
+    all.addSample(sample);
+    if (call.answeredAt !== undefined && sample.at >= call.answeredAt + WARM_UP_MS) {
+      settled.addSample(sample);
+    }
+  });
   try {
     const answerTimeoutMs = options.answerTimeoutMs ?? DEFAULTS.answerTimeoutMs;
     await until(call, () => call.answeredAt !== undefined, answerTimeoutMs, options.signal);
-    if (call.answeredAt !== undefined) await until(call, () => false, durationMs, options.signal);
+    if (call.answeredAt !== undefined) {
+      await until(call, () => false, WARM_UP_MS + durationMs, options.signal);
+    }
     if (call.state !== 'ended') call.hangup();
     await until(call, () => false, HANGUP_TIMEOUT_MS);
   } finally {
     offPhoneError();
     offCallError();
+    offQuality();
   }
-  return measured(call, target, error);
+  const metrics = settled.metrics();
+  return measured(call, target, error, metrics.mos ? metrics : all.metrics());
 }
 
 /**
@@ -136,21 +160,25 @@ function until(
   });
 }
 
-/** The call's end-of-call report, averaged (quality/report.ts). */
-function measured(call: CallHandle, target: string, error: ErrorCode | null): PreflightCall {
+/** The call's figures: `metrics` averaged, the rest from its end-of-call report. */
+function measured(
+  call: CallHandle,
+  target: string,
+  error: ErrorCode | null,
+  metrics: CallReport['metrics'],
+): PreflightCall {
   const report = call.quality.report;
-  const metrics = report?.metrics;
   return {
     target,
     connected: call.answeredAt !== undefined,
     endCause: call.endCause ?? null,
     error,
     setupMs: report?.setupMs ?? null,
-    rttMs: metrics?.rttMs?.avg ?? null,
-    jitterMs: metrics?.jitterMs?.avg ?? null,
-    lossFraction: metrics?.lossFraction?.avg ?? null,
-    mos: metrics?.mos?.avg ?? null,
-    mosOutbound: metrics?.mosOutbound?.avg ?? null,
+    rttMs: metrics.rttMs?.avg ?? null,
+    jitterMs: metrics.jitterMs?.avg ?? null,
+    lossFraction: metrics.lossFraction?.avg ?? null,
+    mos: metrics.mos?.avg ?? null,
+    mosOutbound: metrics.mosOutbound?.avg ?? null,
     path: report?.path ?? null,
     codec: report?.codec ?? null,
     server: report?.server ?? null,

@@ -59,7 +59,10 @@ export interface PreflightMicrophone {
   error: ErrorCode | null;
 }
 
-/** The test call to the echo service and what its media measured (averages over the call). */
+/**
+ * The test call to the echo service and what its media measured: averages over the call
+ * once settled (its first two seconds left out), or over all of it when it ended sooner.
+ */
 export interface PreflightCall {
   target: string;
   /** It was answered. */
@@ -103,7 +106,10 @@ export interface PreflightResult {
 export interface PreflightOptions {
   /** Who to call: a service that sends our audio back. Default `echo`. */
   target?: string;
-  /** How long to measure once the call is answered, ms. Default 6000 (at least 2000). */
+  /**
+   * How long to measure once the call is answered and has settled (its first 2 s are left
+   * out), ms. Default 6000 (at least 2000).
+   */
   durationMs?: number;
   /** Give up on a call not answered by then, ms. Default 20000. */
   answerTimeoutMs?: number;

@@ -94,6 +94,17 @@ export class ReportCollector {
     return { inbound: average(this.values.mos), outbound: average(this.values.mosOutbound) };
   }
 
+  /** Summaries over the samples not on hold so far. */
+  metrics(): CallReport['metrics'] {
+    return {
+      rttMs: summarize(this.values.rttMs),
+      jitterMs: summarize(this.values.jitterMs),
+      lossFraction: summarize(this.values.lossFraction),
+      mos: summarize(this.values.mos),
+      mosOutbound: summarize(this.values.mosOutbound),
+    };
+  }
+
   build(facts: CallFacts): CallReport {
     const answeredAt = facts.answeredAt ?? null;
     return {
@@ -111,13 +122,7 @@ export class ReportCollector {
       path: this.path,
       server: facts.server ?? null,
       region: facts.region ?? null,
-      metrics: {
-        rttMs: summarize(this.values.rttMs),
-        jitterMs: summarize(this.values.jitterMs),
-        lossFraction: summarize(this.values.lossFraction),
-        mos: summarize(this.values.mos),
-        mosOutbound: summarize(this.values.mosOutbound),
-      },
+      metrics: this.metrics(),
       warnings: [...this.warnings],
       farEnd: { warnings: [...this.farEndWarnings], mos: this.farEndMos },
       sampleCount: this.sampleCount,
