@@ -35,7 +35,7 @@ describe('describeEnd', () => {
     [{ originator: 'local', cause: 'User Denied Media Access' }, 'microphone'],
     [{ originator: 'system', cause: 'Connection Error' }, 'connection-lost'],
     [{ originator: 'system', cause: 'Request Timeout' }, 'connection-lost'],
-    [{ originator: 'local', cause: 'RTP Timeout' }, 'connection-lost'],
+    [{ originator: 'local', cause: 'RTP Timeout' }, 'media-failed'],
     [{ originator: 'remote', cause: 'Incompatible SDP', statusCode: 488 }, 'failed'],
     [{ originator: 'remote', cause: 'SIP Failure Code', statusCode: 500 }, 'failed'],
     [{ originator: 'local', cause: 'WebRTC Error' }, 'failed'],

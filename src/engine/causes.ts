@@ -33,6 +33,7 @@ const MESSAGES: Record<EndCause, string> = {
   forbidden: 'You are not allowed to make this call.',
   microphone: 'The microphone is not available.',
   'connection-lost': 'The connection to the phone service was lost.',
+  'media-failed': "The call's audio could not connect (the network may block it).",
   'service-lost': 'The phone service lost the call (not your connection).',
   transferred: 'You transferred the call.',
   replaced: 'Your colleague transferred their call to you in place of this one.',
@@ -65,7 +66,8 @@ const BY_JSSIP_CAUSE: Record<string, EndCause> = {
   'User Denied Media Access': 'microphone',
   'Connection Error': 'connection-lost',
   'Request Timeout': 'connection-lost',
-  'RTP Timeout': 'connection-lost',
+  // JsSIP's cause when the peer connection's ICE failed (RTCSession.js, the only use).
+  'RTP Timeout': 'media-failed',
   'Authentication Error': 'forbidden',
 };
 

@@ -261,6 +261,11 @@ export type EndCause =
   | 'forbidden'
   | 'microphone'
   | 'connection-lost'
+  /**
+   * The call's audio could not connect: ICE failed (a network that blocks the media relay's
+   * ports), so JsSIP ended the call.
+   */
+  | 'media-failed'
   | 'service-lost'
   /** We transferred the call and left it (see {@link CallHandle.transfer}). */
   | 'transferred'
