@@ -3,7 +3,7 @@
  * as the receiver's (src/engine/phone-number.ts), sent (callback-sender.ts), and the form
  * says sent, or failed with a way to try again. Rendering is render-fallback.ts.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { CallbackRequest } from '../../engine/callback-request.js';
 import { parsePhoneNumber } from '../../engine/phone-number.js';
 import { sendCallback } from './callback-sender.js';
@@ -13,7 +13,7 @@ export type CallbackStep = 'editing' | 'sending' | 'sent' | 'failed';
 /** Where and what to send, or undefined when the page offers no call-back. */
 export type CallbackTarget = { url: string; request: Omit<CallbackRequest, 'number'> } | undefined;
 
-export class CallbackForm implements ReactiveController {
+export class CallbackForm {
   step: CallbackStep = 'editing';
   /** The last number typed was not a phone number. */
   invalid = false;
@@ -26,11 +26,7 @@ export class CallbackForm implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly target: () => CallbackTarget,
-  ) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {}
+  ) {}
 
   /** A new failure: a fresh form (a request still on its way is forgotten). */
   reset(): void {
