@@ -36,6 +36,7 @@ describe('describeEnd', () => {
     [{ originator: 'system', cause: 'Connection Error' }, 'connection-lost'],
     [{ originator: 'system', cause: 'Request Timeout' }, 'connection-lost'],
     [{ originator: 'local', cause: 'RTP Timeout' }, 'media-failed'],
+    [{ originator: 'local', cause: 'RTP Timeout', mediaConnected: true }, 'connection-lost'],
     [{ originator: 'remote', cause: 'Incompatible SDP', statusCode: 488 }, 'failed'],
     [{ originator: 'remote', cause: 'SIP Failure Code', statusCode: 500 }, 'failed'],
     [{ originator: 'local', cause: 'WebRTC Error' }, 'failed'],

@@ -262,8 +262,9 @@ export type EndCause =
   | 'microphone'
   | 'connection-lost'
   /**
-   * The call's audio could not connect: ICE failed (a network that blocks the media relay's
-   * ports), so JsSIP ended the call.
+   * The call's audio could not connect: its ICE failed without ever connecting (a network
+   * that blocks the media relay's ports), so JsSIP ended the call. (ICE that connected and
+   * then failed lost the call: `connection-lost`.)
    */
   | 'media-failed'
   | 'service-lost'
