@@ -7,6 +7,7 @@ import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
+import { checkCallbackRequest } from '../../src/engine/callback-request';
 
 /** Only the default outside production: the lab's and the demo's page origins. */
 const DEV_ORIGINS =
@@ -16,6 +17,8 @@ const SESSION_COOKIE = '__Host-helpline-session';
 const AGENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const MIN_TTL_SECONDS = 10;
 const MAX_BODY_BYTES = 1024;
+/** A call-back request carries the caller context (at most 1 KB itself) besides the number. */
+const MAX_CALLBACK_BODY_BYTES = 2048;
 const MAX_SESSIONS = 10_000;
 const MAX_BUCKETS = 100_000;
 
@@ -384,12 +387,12 @@ function clientAddress(req: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
+function readJson(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
     return Promise.reject(new HttpError(415, 'expected Content-Type: application/json'));
   }
   const tooLarge = () => new HttpError(413, 'request body too large', { Connection: 'close' });
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
     req.resume(); // discarded; the connection closes after the answer
     return Promise.reject(tooLarge());
   }
@@ -398,7 +401,7 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     req.setEncoding('utf8');
     const onData = (chunk: string) => {
       body += chunk;
-      if (body.length > MAX_BODY_BYTES) {
+      if (body.length > maxBytes) {
         req.off('data', onData);
         req.resume();
         reject(tooLarge());
@@ -447,6 +450,8 @@ function send(
 export function createHandler(config: Config) {
   const visitorLimiter = new RateLimiter(config.visitorRate);
   const loginLimiter = new RateLimiter(config.loginRate);
+  // Its own bucket at the visitors' rate: call-back requests do not use up minting.
+  const callbackLimiter = new RateLimiter(config.visitorRate);
   const sessions = new Sessions(config.sessionSeconds);
 
   async function signIn(req: IncomingMessage, res: ServerResponse, address: string) {
@@ -481,6 +486,24 @@ export function createHandler(config: Config) {
       { agent, expires: Math.floor(session.expiresAt / 1000) },
       { 'Set-Cookie': sessionCookie(id, config.sessionSeconds) },
     );
+  }
+
+  /**
+   * A visitor whose call could not happen leaves a number (`<sip-call-button callback-url>`,
+   * README "Fallbacks"). The customer's backend would queue it for an agent; this stand-in
+   * logs one JSON line per accepted request, which is where the lab's tests read it back.
+   */
+  async function requestCallback(req: IncomingMessage, res: ServerResponse, address: string) {
+    const wait = callbackLimiter.take(address);
+    if (wait > 0) {
+      req.resume();
+      throw new HttpError(429, 'too many call-back requests', { 'Retry-After': String(wait) });
+    }
+    const checked = checkCallbackRequest(await readJson(req, MAX_CALLBACK_BODY_BYTES));
+    if (!checked.ok) throw new HttpError(400, checked.message);
+    const record = { ...checked.request, origin: req.headers.origin, at: new Date().toISOString() };
+    console.log(`credentials: callback ${JSON.stringify(record)}`);
+    send(res, 202, { status: 'accepted' });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -555,13 +578,22 @@ export function createHandler(config: Config) {
         send(res, 200, { agent: session.agent, expires: Math.floor(session.expiresAt / 1000) });
         return;
       }
+      case 'POST /callback':
+        await requestCallback(req, res, address);
+        return;
       case 'POST /session/logout':
         sessions.delete(sessionId);
         res.writeHead(204, { 'Set-Cookie': sessionCookie('', 0) });
         res.end();
         return;
     }
-    const known = ['/credentials/visitor', '/credentials/agent', '/session', '/session/logout'];
+    const known = [
+      '/credentials/visitor',
+      '/credentials/agent',
+      '/session',
+      '/session/logout',
+      '/callback',
+    ];
     throw known.includes(url.pathname)
       ? new HttpError(405, 'method not allowed')
       : new HttpError(404, 'not found');

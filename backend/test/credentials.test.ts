@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { recordedCallbacks } from '../../testkit/callback-log';
 import { freePort } from '../../testkit/ports';
 import { ALLOWED_ORIGINS, CREDENTIALS_ORIGIN, DOMAIN } from '../../testkit/topology';
 import { BACKEND, CA, RUN_DIR } from './lib';
@@ -448,6 +449,127 @@ test('production mode fails closed without ALLOWED_ORIGINS; dev origins only out
     (await call('/credentials/visitor', { origin: ALLOWED, port: lab.port })).status,
     200,
   );
+});
+
+// --- POST /callback: a visitor whose call could not happen leaves a number ---------------
+
+/** A number of its own for each run, so the log holds nothing else with it. */
+function runNumber(): { typed: string; canonical: string } {
+  const tail = String(Date.now() % 1_000_000).padStart(6, '0');
+  return { typed: `+34 600-${tail.slice(0, 3)} ${tail.slice(3)}`, canonical: `+34600${tail}` };
+}
+
+test('POST /callback from an allowed Origin: 202, CORS, and the request is recorded as sent', async () => {
+  const since = Date.now();
+  const { typed, canonical } = runNumber();
+  const preflight = await call('/callback', { origin: ALLOWED, method: 'OPTIONS' });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers['access-control-allow-origin'], ALLOWED);
+  assert.match(preflight.headers['access-control-allow-methods'] as string, /POST/);
+  assert.match(preflight.headers['access-control-allow-headers'] as string, /Content-Type/i);
+
+  const res = await call('/callback', {
+    origin: ALLOWED,
+    method: 'POST',
+    body: {
+      number: typed,
+      target: 'ivr',
+      reason: 'microphone-denied',
+      context: { orderId: 'A-17' },
+    },
+  });
+  assert.equal(res.status, 202, res.text);
+  assert.deepEqual(res.json(), { status: 'accepted' });
+  assert.equal(res.headers['access-control-allow-origin'], ALLOWED);
+  assertSecurityHeaders(res, '202');
+
+  const recorded = (await recordedCallbacks(since)).filter((r) => r.number === canonical);
+  assert.equal(recorded.length, 1, 'recorded once');
+  assert.deepEqual(
+    { ...recorded[0], at: undefined },
+    {
+      number: canonical,
+      target: 'ivr',
+      reason: 'microphone-denied',
+      context: { orderId: 'A-17' },
+      origin: ALLOWED,
+      at: undefined,
+    },
+  );
+});
+
+test('POST /callback refuses what it was not built for, and records none of it', async () => {
+  const since = Date.now();
+  const { typed, canonical } = runNumber();
+  const good = { number: typed, target: 'ivr', reason: 'service-unreachable' };
+  const post = (options: CallOptions) => call('/callback', { method: 'POST', ...options });
+  const cases: [string, Promise<Answer>, number][] = [
+    ['a foreign Origin', post({ origin: 'https://evil.example', body: good }), 403],
+    ['no Origin (a browser always sends one)', post({ body: good }), 403],
+    ['a bad number', post({ origin: ALLOWED, body: { ...good, number: '600 123 456' } }), 400],
+    [
+      'letters in the number',
+      post({ origin: ALLOWED, body: { ...good, number: '+34 6OO 123' } }),
+      400,
+    ],
+    ['a bad target', post({ origin: ALLOWED, body: { ...good, target: 'ivr@evil' } }), 400],
+    ['an unknown reason', post({ origin: ALLOWED, body: { ...good, reason: 'bored' } }), 400],
+    ['an unknown field', post({ origin: ALLOWED, body: { ...good, admin: true } }), 400],
+    ['not an object', post({ origin: ALLOWED, body: [good] }), 400],
+    ['not JSON', post({ origin: ALLOWED, body: '{"number":' }), 400],
+    [
+      'a huge body',
+      post({ origin: ALLOWED, body: { ...good, context: { note: 'x'.repeat(4000) } } }),
+      413,
+    ],
+    [
+      'a form body',
+      post({
+        origin: ALLOWED,
+        body: `number=${canonical}`,
+        contentType: 'application/x-www-form-urlencoded',
+      }),
+      415,
+    ],
+    [
+      'text/plain',
+      post({ origin: ALLOWED, body: JSON.stringify(good), contentType: 'text/plain' }),
+      415,
+    ],
+    ['GET', call('/callback', { origin: ALLOWED }), 405],
+    ['PUT', call('/callback', { origin: ALLOWED, method: 'PUT', body: good }), 405],
+    ['DELETE', call('/callback', { origin: ALLOWED, method: 'DELETE' }), 405],
+    ['another path', call('/callback/list', { origin: ALLOWED }), 404],
+  ];
+  for (const [what, answer, status] of cases) {
+    const res = await answer;
+    assert.equal(res.status, status, `${what}: ${res.text}`);
+    assert.ok(res.json<{ error: string }>().error, `${what}: says why`);
+    if (status === 403) assert.equal(res.headers['access-control-allow-origin'], undefined, what);
+  }
+  const recorded = (await recordedCallbacks(since)).filter((r) => r.number === canonical);
+  assert.deepEqual(recorded, []);
+});
+
+test('POST /callback is rate-limited per address like minting (10/min, burst 5): 429 with Retry-After', async () => {
+  const service = await startService({ ALLOWED_ORIGINS: ALLOWED });
+  const port = service.port;
+  const request = (local?: string) =>
+    call('/callback', {
+      origin: ALLOWED,
+      method: 'POST',
+      port,
+      local,
+      body: { number: '+34600123456', target: 'ivr', reason: 'media-failed' },
+    });
+  for (let i = 0; i < 5; i++) assert.equal((await request()).status, 202, `request ${i}`);
+  const limited = await request();
+  assert.equal(limited.status, 429);
+  const retryAfter = Number(limited.headers['retry-after']);
+  assert.ok(retryAfter >= 1 && retryAfter <= 6, `Retry-After ${retryAfter}`);
+  assert.equal((await request('127.0.0.2')).status, 202, 'another address has its own bucket');
+  // Minting keeps its own budget.
+  assert.equal((await call('/credentials/visitor', { origin: ALLOWED, port })).status, 200);
 });
 
 test('a malformed agents file stops the start with a clear message', async () => {

@@ -65,6 +65,8 @@ export class Call implements CallHandle {
   private endCauseValue: EndCause | undefined;
   private readonly local = new LocalMedia(() => this.owner.log);
   private earlyMedia = false;
+  /** ICE connected at some point (an ICE failure then lost the media, not never had it). */
+  private mediaConnected = false;
   /** Answer was pressed; the call is being set up. */
   private answeringValue = false;
   /** Set before we end a session ourselves, when JsSIP's cause would be less precise. */
@@ -236,7 +238,13 @@ export class Call implements CallHandle {
     this.local.keepMuted(session);
     const bounds = iceBounds(this.owner.config, this.owner.iceServers());
     followSession(session, boundIceGathering(bounds), this.owner.log, {
-      peerConnection: (pc) => this.sounds.playRemote(pc),
+      peerConnection: (pc) => {
+        this.sounds.playRemote(pc);
+        pc.addEventListener('iceconnectionstatechange', () => {
+          const state = pc.iceConnectionState;
+          if (state === 'connected' || state === 'completed') this.mediaConnected = true;
+        });
+      },
       progress: (withSdp) => {
         if (this.direction !== 'outgoing') return;
         if (withSdp) this.earlyMedia = true;
@@ -599,7 +607,8 @@ export class Call implements CallHandle {
       this.pendingEnd = lostEnd(lost.reason);
       sipStatus = lost.sipStatus;
     }
-    this.finish({ ...(this.pendingEnd ?? describeSessionEnd(event, sipStatus)), sipStatus });
+    const end = this.pendingEnd ?? describeSessionEnd(event, sipStatus, this.mediaConnected);
+    this.finish({ ...end, sipStatus });
   }
 
   private finish(end: EndDescription & { sipStatus?: number | undefined }): void {

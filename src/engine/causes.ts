@@ -14,6 +14,8 @@ export interface EndInput {
   statusCode?: number | undefined;
   /** The Reason header (RFC 3326) of the far end's BYE, when it had one. */
   reason?: string | undefined;
+  /** The call's media connected (ICE) at some point: a later ICE failure lost it. */
+  mediaConnected?: boolean;
 }
 
 export interface EndDescription {
@@ -33,6 +35,7 @@ const MESSAGES: Record<EndCause, string> = {
   forbidden: 'You are not allowed to make this call.',
   microphone: 'The microphone is not available.',
   'connection-lost': 'The connection to the phone service was lost.',
+  'media-failed': "The call's audio could not connect (the network may block it).",
   'service-lost': 'The phone service lost the call (not your connection).',
   transferred: 'You transferred the call.',
   replaced: 'Your colleague transferred their call to you in place of this one.',
@@ -65,7 +68,6 @@ const BY_JSSIP_CAUSE: Record<string, EndCause> = {
   'User Denied Media Access': 'microphone',
   'Connection Error': 'connection-lost',
   'Request Timeout': 'connection-lost',
-  'RTP Timeout': 'connection-lost',
   'Authentication Error': 'forbidden',
 };
 
@@ -77,6 +79,11 @@ function causeFromJssip(input: EndInput): EndCause {
       return 'canceled';
     case 'Rejected':
       return input.originator === 'local' ? 'declined' : 'forbidden';
+    // JsSIP's cause when the peer connection's ICE failed (RTCSession.js, its only use):
+    // media that never connected could not (a network that blocks it); media that did
+    // was lost.
+    case 'RTP Timeout':
+      return input.mediaConnected ? 'connection-lost' : 'media-failed';
     default:
       return BY_JSSIP_CAUSE[input.cause] ?? 'failed';
   }

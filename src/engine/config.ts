@@ -159,6 +159,22 @@ function checkHttpsUrl(key: string, value: string): string {
   return url.href;
 }
 
+/**
+ * `value` as an https:// URL (http:// on localhost), by the rules of `credentialsUrl`; for
+ * the elements' own URL attributes (`<sip-call-button callback-url>`).
+ */
+export function httpsUrlOf(
+  key: string,
+  value: string,
+): { ok: true; url: string } | { ok: false; message: string } {
+  try {
+    return { ok: true, url: checkHttpsUrl(key, value) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
 function checkCredentials(input: Record<string, unknown>): CredentialSource {
   const credentialsUrl = optionalString(input, 'credentialsUrl');
   if (credentialsUrl !== undefined)

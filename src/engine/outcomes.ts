@@ -17,6 +17,12 @@ export type EndCause =
   | 'forbidden'
   | 'microphone'
   | 'connection-lost'
+  /**
+   * The call's audio could not connect: its ICE failed without ever connecting (a network
+   * that blocks the media relay's ports), so JsSIP ended the call. (ICE that connected and
+   * then failed lost the call: `connection-lost`.)
+   */
+  | 'media-failed'
   | 'service-lost'
   /** We transferred the call and left it (see {@link CallHandle.transfer}). */
   | 'transferred'

@@ -47,11 +47,15 @@ function endReason(event: EndEvent): string | undefined {
   return typeof reason === 'string' ? reason : undefined;
 }
 
-/** Why the session ended, for the user (see causes.ts); `statusCode` is the SIP status. */
+/**
+ * Why the session ended, for the user (see causes.ts); `statusCode` is the SIP status,
+ * `mediaConnected` whether its ICE ever connected.
+ */
 export function describeSessionEnd(
   event: EndEvent,
   statusCode: number | undefined,
+  mediaConnected = false,
 ): EndDescription {
   const { originator, cause } = event;
-  return describeEnd({ originator, cause, statusCode, reason: endReason(event) });
+  return describeEnd({ originator, cause, statusCode, reason: endReason(event), mediaConnected });
 }

@@ -1,3 +1,4 @@
+import { fallbackEn } from './fallback-en.js';
 import type { Messages } from './messages.js';
 
 export const en: Messages = {
@@ -22,6 +23,7 @@ export const en: Messages = {
     forbidden: 'This call is not allowed',
     microphone: 'No access to the microphone',
     'connection-lost': 'Connection lost',
+    'media-failed': "The call's audio could not connect",
     'service-lost': 'The service lost the call',
     transferred: 'Transferred',
     replaced: 'Transferred to you',
@@ -205,4 +207,5 @@ export const en: Messages = {
     use: (device) => `Use ${device}`,
     unplugged: (device, roles) => `${device} unplugged: back to the default ${roles}.`,
   },
+  fallback: fallbackEn,
 };

@@ -1,3 +1,4 @@
+import { fallbackEs } from './fallback-es.js';
 import type { Messages } from './messages.js';
 
 export const es: Messages = {
@@ -22,6 +23,7 @@ export const es: Messages = {
     forbidden: 'Esta llamada no está permitida',
     microphone: 'Sin acceso al micrófono',
     'connection-lost': 'Conexión perdida',
+    'media-failed': 'El audio de la llamada no pudo conectarse',
     'service-lost': 'El servicio perdió la llamada',
     transferred: 'Transferida',
     replaced: 'Transferida a ti',
@@ -208,4 +210,5 @@ export const es: Messages = {
     unplugged: (device, roles) =>
       `${device} desconectado: se vuelve al dispositivo predeterminado para ${roles}.`,
   },
+  fallback: fallbackEs,
 };

@@ -7,6 +7,7 @@ import type {
   QualityWarningName,
   RegistrationState,
 } from '../engine/types.js';
+import type { FallbackMessages } from './fallback-messages.js';
 
 /**
  * Every string the elements show. Each language must provide every key: the
@@ -165,4 +166,6 @@ export interface Messages {
     use: (device: string) => string;
     unplugged: (device: string, roles: string) => string;
   };
+  /** `<sip-call-button>`'s fallbacks when a call cannot happen. */
+  fallback: FallbackMessages;
 }

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import type { FallbackReason } from '../../engine/callback-request.js';
 import { defineElement } from '../shared/define.js';
 import { PhoneElement } from '../shared/phone-element.js';
 import { callStatusText } from '../shared/render/call-status.js';
@@ -8,8 +9,13 @@ import { icons } from '../shared/render/icons.js';
 import { renderError } from '../shared/render/render-error.js';
 import { callControlsStyles } from '../shared/styles/call-controls.js';
 import { themeStyles } from '../shared/styles/theme.js';
-import type { PhoneView } from '../shared/view-state.js';
+import { isReadyToCall, type PhoneView } from '../shared/view-state.js';
+import { CallbackForm } from './callback-form.js';
 import { callerContextFrom } from './caller-context-input.js';
+import { type FallbackConfig, fallbackConfigFrom, offersFallback } from './fallback-config.js';
+import { canPlaceCalls, fallbackReasonOf } from './fallback-reason.js';
+import { fallbackStyles } from './fallback-styles.js';
+import { renderFallback } from './render-fallback.js';
 import { callButtonStyles } from './styles.js';
 
 export type CallButtonState = 'idle' | 'connecting' | 'ringing' | 'in-call' | 'ended' | 'error';
@@ -81,6 +87,17 @@ async function loadInCallParts(): Promise<void> {
  * @csspart quality-indicator - The `<sip-quality-indicator>` in the panel during a call.
  * @csspart error - The error alert.
  * @csspart unlock-audio - The "enable sound" button shown when the browser blocks audio.
+ * @csspart fallback - When a call cannot happen (microphone denied or missing, no WebRTC,
+ * the audio could not connect, the service out of reach) and the page set `fallback-tel`
+ * or `callback-url`: what happened and what the page offers instead, in place of the error.
+ * @csspart fallback-reason - What happened, in plain words (an alert).
+ * @csspart fallback-tel - The `tel:` link to `fallback-tel`.
+ * @csspart callback-form - The call-back form (`callback-url`).
+ * @csspart callback-number - Its phone number field.
+ * @csspart callback-error - Said when the number typed is not a phone number.
+ * @csspart callback-submit - Its send button ("Try again" after a failure).
+ * @csspart callback-failed - Said when the request could not be sent.
+ * @csspart callback-sent - Replaces the form once the request was accepted.
  *
  * @cssproperty --sip-accent - Button colour.
  * @cssproperty --sip-accent-fg - Button text colour.
@@ -99,7 +116,7 @@ async function loadInCallParts(): Promise<void> {
  * @cssproperty --sip-panel-z-index - Panel stacking order.
  */
 export class SipCallButton extends PhoneElement {
-  static override styles = [themeStyles, callControlsStyles, callButtonStyles];
+  static override styles = [themeStyles, callControlsStyles, callButtonStyles, fallbackStyles];
 
   /** Number or address to call, e.g. `ivr` or `sales`. */
   @property() target: string | undefined;
@@ -124,10 +141,36 @@ export class SipCallButton extends PhoneElement {
    */
   @property({ attribute: 'share-page-url', type: Boolean }) sharePageUrl = false;
 
+  /**
+   * A number to call instead when a call cannot happen here (microphone denied or missing,
+   * no WebRTC, the audio could not connect, the service out of reach), shown as a `tel:`
+   * link: `+`, the country code and number; spaces and dashes are allowed
+   * (`fallback-tel="+34 900 123 456"`).
+   */
+  @property({ attribute: 'fallback-tel' }) fallbackTel: string | undefined;
+
+  /**
+   * Where a visitor whose call cannot happen may leave their number: an https:// URL (http://
+   * only for localhost) that accepts a JSON POST `{ number, target, reason, context? }`
+   * (README, "Fallbacks").
+   */
+  @property({ attribute: 'callback-url' }) callbackUrl: string | undefined;
+
   /** What the button shows (read-only, reflected). */
   @property({ reflect: true }) state: CallButtonState = 'idle';
 
-  protected override readonly extraConfigProperties = ['target', 'context', 'sharePageUrl'];
+  protected override readonly extraConfigProperties = [
+    'target',
+    'context',
+    'sharePageUrl',
+    'fallbackTel',
+    'callbackUrl',
+  ];
+
+  /** Why the call cannot happen, while the fallbacks are offered (until the next try). */
+  @state() private fallbackReason: FallbackReason | undefined;
+  private focusFallback = false;
+  private readonly callbackForm = new CallbackForm(this, () => this.callbackTarget());
 
   @state() private panelOpen = false;
 
@@ -147,7 +190,9 @@ export class SipCallButton extends PhoneElement {
         if (!this.target?.trim())
           return 'target is required: the number to call, e.g. target="sales"';
         const context = this.callerContext();
-        return context.ok ? undefined : context.message;
+        if (!context.ok) return context.message;
+        const fallback = fallbackConfigFrom(this);
+        return fallback.ok ? undefined : fallback.message;
       },
     });
   }
@@ -159,6 +204,37 @@ export class SipCallButton extends PhoneElement {
       sharePageUrl: this.sharePageUrl,
       location,
     });
+  }
+
+  /** The page's fallbacks, when it set any and they are valid. */
+  private fallbackConfig(): FallbackConfig | undefined {
+    const result = fallbackConfigFrom(this);
+    return result.ok && offersFallback(result.config) ? result.config : undefined;
+  }
+
+  private callbackTarget() {
+    const url = this.fallbackConfig()?.callbackUrl;
+    const target = this.target?.trim();
+    const context = this.callerContext();
+    if (!url || !target || !this.fallbackReason) return undefined;
+    return {
+      url,
+      request: {
+        target,
+        reason: this.fallbackReason,
+        ...(context.ok && context.context ? { context: context.context } : {}),
+      },
+    };
+  }
+
+  /** Offers the fallbacks for `reason`: the panel gives way to them (focus with it). */
+  private offerFallback(reason: FallbackReason): void {
+    if (reason === this.fallbackReason) return;
+    this.fallbackReason = reason;
+    this.callbackForm.reset();
+    // Focus in the closing panel would fall to <body>: it goes to what replaces the panel.
+    this.focusFallback = this.panel?.matches(':focus-within') ?? false;
+    this.panelOpen = false;
   }
 
   override connectedCallback(): void {
@@ -179,6 +255,13 @@ export class SipCallButton extends PhoneElement {
     super.willUpdate(changed);
     const view = this.engine.view;
     this.state = buttonStateOf(view);
+    if (this.fallbackConfig()) {
+      const reason = fallbackReasonOf(view);
+      if (reason) this.offerFallback(reason);
+      // The service is back (it reconnected by itself): the call may be tried again.
+      else if (this.fallbackReason === 'service-unreachable' && isReadyToCall(view.registration))
+        this.fallbackReason = undefined;
+    } else this.fallbackReason = undefined;
     if (!view.call && !view.placing && this.panelOpen) {
       this.focusPanelOnOpen = false;
       // Focus inside the closing panel would fall to <body>: bring it back to the button.
@@ -188,6 +271,14 @@ export class SipCallButton extends PhoneElement {
   }
 
   protected override updated(): void {
+    if (this.focusFallback) {
+      this.focusFallback = false;
+      this.shadowRoot?.querySelector<HTMLElement>('#fallback')?.focus();
+    }
+    if (this.callbackForm.focusOutcome) {
+      this.callbackForm.focusOutcome = false;
+      this.shadowRoot?.querySelector<HTMLElement>('#callback-sent')?.focus();
+    }
     if (this.focusPanelOnOpen && this.panel) {
       this.focusPanelOnOpen = false;
       this.panel.focus();
@@ -208,6 +299,11 @@ export class SipCallButton extends PhoneElement {
     const context = this.callerContext();
     // Without a target, or with a wrong context, the configuration check shows the error.
     if (!target || !context.ok) return;
+    this.fallbackReason = undefined;
+    if (this.fallbackConfig() && !canPlaceCalls(globalThis)) {
+      this.offerFallback('webrtc-unsupported');
+      return;
+    }
     this.panelOpen = true;
     this.focusPanelOnOpen = true;
     void this.engine.placeCall(target, context.context ? { context: context.context } : {});
@@ -243,7 +339,25 @@ export class SipCallButton extends PhoneElement {
         >${callStatus ?? t.buttonState[this.state]}</span
       >
       ${this.panelOpen && hasCall ? this.renderPanel(callStatus) : nothing}
-      ${!this.panelOpen && view.error ? html`<div class="error-anchor">${renderError(view.error, t)}</div>` : nothing}`;
+      ${this.renderProblem()}`;
+  }
+
+  /** Under the button at rest: the fallbacks when a call cannot happen, else the error. */
+  private renderProblem(): TemplateResult | typeof nothing {
+    const t = this.locale.messages;
+    const error = this.engine.view.error;
+    const config = this.fallbackConfig();
+    if (this.fallbackReason && config) {
+      const fallback = renderFallback({
+        reason: this.fallbackReason,
+        config,
+        form: this.callbackForm,
+        t,
+      });
+      return html`<div class="error-anchor">${fallback}</div>`;
+    }
+    if (this.panelOpen || !error) return nothing;
+    return html`<div class="error-anchor">${renderError(error, t)}</div>`;
   }
 
   /** At rest, after a call or in error: the page's label, and the state under it. */
