@@ -82,6 +82,7 @@ export const en: Messages = {
   phone: 'Phone',
   otherTab: 'Working through your other tab of this site, where call audio plays.',
   callUs: 'Call us',
+  checkSetup: 'Check your call setup',
   target: 'Number or address',
   targetPlaceholder: 'e.g. 1000 or agent1',
   call: 'Call',

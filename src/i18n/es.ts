@@ -83,6 +83,7 @@ export const es: Messages = {
   otherTab:
     'Funciona a través de su otra pestaña de este sitio, donde suena el audio de las llamadas.',
   callUs: 'Llámanos',
+  checkSetup: 'Comprueba tu equipo para llamar',
   target: 'Número o dirección',
   targetPlaceholder: 'p. ej. 1000 o agent1',
   call: 'Llamar',

@@ -28,6 +28,8 @@ export interface Messages {
   /** Shown in a tab that mirrors the phone of another tab (`single-tab`). */
   otherTab: string;
   callUs: string;
+  /** The link to the page's self-check (`<sip-call-button preflight-url>`). */
+  checkSetup: string;
   target: string;
   targetPlaceholder: string;
   call: string;

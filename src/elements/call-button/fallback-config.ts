@@ -11,6 +11,7 @@ import { parsePhoneNumber } from '../../engine/phone-number.js';
 export interface FallbackAttributes {
   fallbackTel: string | undefined;
   callbackUrl: string | undefined;
+  preflightUrl?: string | undefined;
 }
 
 export interface FallbackConfig {
@@ -18,6 +19,8 @@ export interface FallbackConfig {
   tel: { shown: string; number: string } | undefined;
   /** The absolute https:// URL to POST call-back requests to. */
   callbackUrl: string | undefined;
+  /** The page with `<sip-preflight>` (absolute https://), linked when a call fails or sounds poor. */
+  preflightUrl: string | undefined;
 }
 
 export type FallbackConfigResult =
@@ -30,7 +33,11 @@ function given(value: string | undefined): string | undefined {
 }
 
 export function fallbackConfigFrom(attributes: FallbackAttributes): FallbackConfigResult {
-  const config: FallbackConfig = { tel: undefined, callbackUrl: undefined };
+  const config: FallbackConfig = {
+    tel: undefined,
+    callbackUrl: undefined,
+    preflightUrl: undefined,
+  };
   const tel = given(attributes.fallbackTel);
   if (tel !== undefined) {
     const number = parsePhoneNumber(tel);
@@ -42,6 +49,13 @@ export function fallbackConfigFrom(attributes: FallbackAttributes): FallbackConf
     const checked = httpsUrlOf('callback-url', url);
     if (!checked.ok) return { ok: false, message: checked.message };
     config.callbackUrl = checked.url;
+  }
+  const preflight = given(attributes.preflightUrl);
+  if (preflight !== undefined) {
+    // The rule of the other URLs: never a `javascript:` or `data:` link on the page.
+    const checked = httpsUrlOf('preflight-url', preflight);
+    if (!checked.ok) return { ok: false, message: checked.message };
+    config.preflightUrl = checked.url;
   }
   return { ok: true, config };
 }

@@ -58,7 +58,7 @@ describe('canPlaceCalls', () => {
   });
 });
 
-describe('fallbackConfigFrom: fallback-tel and callback-url', () => {
+describe('fallbackConfigFrom: fallback-tel, callback-url and preflight-url', () => {
   it('keeps the number as written to show it, canonical for the link', () => {
     expect(
       fallbackConfigFrom({ fallbackTel: ' +34 900-123 456 ', callbackUrl: undefined }),
@@ -77,6 +77,11 @@ describe('fallbackConfigFrom: fallback-tel and callback-url', () => {
       ok: true,
       config: { tel: undefined, callbackUrl: 'https://shop.example/cb' },
     });
+    // preflight-url too, and a path on the page's own site is resolved against it.
+    expect(
+      fallbackConfigFrom({ fallbackTel: undefined, callbackUrl: undefined, preflightUrl: '/check' })
+        .ok,
+    ).toBe(true);
     const local = fallbackConfigFrom({
       fallbackTel: '',
       callbackUrl: 'http://127.0.0.1:8444/callback',
@@ -92,6 +97,8 @@ describe('fallbackConfigFrom: fallback-tel and callback-url', () => {
       /callback-url must use https:\/\/ \(http:\/\/ only for localhost\)/,
     ],
     [{ callbackUrl: 'javascript:alert(1)' }, /callback-url must be an https:\/\/ URL/],
+    [{ preflightUrl: 'javascript:alert(1)' }, /preflight-url must be an https:\/\/ URL/],
+    [{ preflightUrl: 'http://shop.example/check' }, /preflight-url must use https:\/\//],
   ])('refuses %o with what is wrong', (attributes, message) => {
     const result = fallbackConfigFrom({
       fallbackTel: undefined,

@@ -65,4 +65,11 @@ export const fallbackStyles = css`
   .callback-sent {
     font-weight: 600;
   }
+
+  .preflight-link {
+    display: inline-block;
+    margin-top: 0.5rem;
+    color: inherit;
+    text-decoration: underline;
+  }
 `;

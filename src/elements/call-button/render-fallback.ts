@@ -38,7 +38,17 @@ export function renderFallback({ reason, config, form, t }: FallbackInput): Temp
         : nothing
     }
     ${config.callbackUrl ? renderCallbackForm(form, t) : nothing}
+    ${renderPreflightLink(config.preflightUrl, t)}
   </section>`;
+}
+
+/** The link to the page's self-check (`preflight-url`), where one is set. */
+export function renderPreflightLink(
+  url: string | undefined,
+  t: Messages,
+): TemplateResult | typeof nothing {
+  if (!url) return nothing;
+  return html`<a part="preflight-link" class="preflight-link" href=${url}>${t.checkSetup}</a>`;
 }
 
 function renderCallbackForm(form: CallbackForm, t: Messages): TemplateResult {

@@ -277,3 +277,47 @@ describe('<sip-call-button> when a call cannot happen', () => {
     expect(text(part(el, 'callback-submit'))).toBe('Llamadme');
   });
 });
+
+describe('<sip-call-button preflight-url>: the way to the self-check', () => {
+  const CHECK = { 'preflight-url': '/help/check-your-setup' };
+  const checkHref = new URL('/help/check-your-setup', location.href).href;
+
+  it('is linked beside the fallbacks when a call cannot happen', async () => {
+    const el = await microphoneDenied({ ...WITH_FALLBACKS, ...CHECK });
+    const link = part(el, 'preflight-link') as HTMLAnchorElement;
+    expect(part(el, 'fallback')?.contains(link)).toBe(true);
+    expect(link.href).toBe(checkHref);
+    expect(text(link)).toBe('Check your call setup');
+    expect(await axeViolations(el)).toEqual([]);
+  });
+
+  it('is linked under the alert of a failed call without fallbacks', async () => {
+    const el = await microphoneDenied({ ...VALID_CONFIG, target: 'ivr', ...CHECK });
+    expect(part(el, 'panel')?.querySelector('[part="preflight-link"]')).not.toBeNull();
+  });
+
+  it('is linked during a call only while quality warnings are up', async () => {
+    const { el } = await mountWithFakeEngine('sip-call-button', { ...WITH_FALLBACKS, ...CHECK });
+    await userEvent.click(main(el));
+    await expect.poll(() => el.call).toBeDefined();
+    const call = lastPhone().calls[0]!;
+    call.setState('active');
+    await el.updateComplete;
+    expect(part(el, 'preflight-link')).toBeNull();
+    call.quality = { ...call.quality, warnings: ['high-loss'] };
+    call.emit('quality-warning', { warning: 'high-loss', raised: true, value: 0.2 });
+    await expect.poll(() => part(el, 'preflight-link')).not.toBeNull();
+    expect(part(el, 'panel')?.contains(part(el, 'preflight-link'))).toBe(true);
+  });
+
+  it('refuses a link that is not https (a javascript: URL) as a configuration error', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const errors = collect<{ code: string; message: string }>(document, 'sip-error');
+    const { el } = await mountWithFakeEngine('sip-call-button', {
+      ...WITH_FALLBACKS,
+      'preflight-url': 'javascript:alert(1)',
+    });
+    expect(el.getAttribute('state')).toBe('error');
+    expect(errors.at(-1)?.message).toMatch(/^preflight-url must be an https:\/\/ URL/);
+  });
+});

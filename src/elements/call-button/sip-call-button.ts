@@ -15,7 +15,7 @@ import { callerContextFrom } from './caller-context-input.js';
 import { type FallbackConfig, fallbackConfigFrom, offersFallback } from './fallback-config.js';
 import { canPlaceCalls, fallbackReasonOf } from './fallback-reason.js';
 import { fallbackStyles } from './fallback-styles.js';
-import { renderFallback } from './render-fallback.js';
+import { renderFallback, renderPreflightLink } from './render-fallback.js';
 import { callButtonStyles } from './styles.js';
 
 export type CallButtonState = 'idle' | 'connecting' | 'ringing' | 'in-call' | 'ended' | 'error';
@@ -92,6 +92,7 @@ async function loadInCallParts(): Promise<void> {
  * or `callback-url`: what happened and what the page offers instead, in place of the error.
  * @csspart fallback-reason - What happened, in plain words (an alert).
  * @csspart fallback-tel - The `tel:` link to `fallback-tel`.
+ * @csspart preflight-link - The link to `preflight-url`, the self-check page.
  * @csspart callback-form - The call-back form (`callback-url`).
  * @csspart callback-number - Its phone number field.
  * @csspart callback-error - Said when the number typed is not a phone number.
@@ -156,6 +157,13 @@ export class SipCallButton extends PhoneElement {
    */
   @property({ attribute: 'callback-url' }) callbackUrl: string | undefined;
 
+  /**
+   * The page of the site with `<sip-preflight>`, the self-check: an https:// URL (or a path
+   * on this site). Linked ("Check your call setup") when a call cannot happen or fails, and
+   * during a call with quality warnings.
+   */
+  @property({ attribute: 'preflight-url' }) preflightUrl: string | undefined;
+
   /** What the button shows (read-only, reflected). */
   @property({ reflect: true }) state: CallButtonState = 'idle';
 
@@ -165,6 +173,7 @@ export class SipCallButton extends PhoneElement {
     'sharePageUrl',
     'fallbackTel',
     'callbackUrl',
+    'preflightUrl',
   ];
 
   /** Why the call cannot happen, while the fallbacks are offered (until the next try). */
@@ -204,6 +213,12 @@ export class SipCallButton extends PhoneElement {
       sharePageUrl: this.sharePageUrl,
       location,
     });
+  }
+
+  /** `preflight-url`, checked; undefined when not set or invalid (the error says so). */
+  private checkSetupUrl(): string | undefined {
+    const result = fallbackConfigFrom(this);
+    return result.ok ? result.config.preflightUrl : undefined;
   }
 
   /** The page's fallbacks, when it set any and they are valid. */
@@ -357,7 +372,9 @@ export class SipCallButton extends PhoneElement {
       return html`<div class="error-anchor">${fallback}</div>`;
     }
     if (this.panelOpen || !error) return nothing;
-    return html`<div class="error-anchor">${renderError(error, t)}</div>`;
+    return html`<div class="error-anchor">
+      ${renderError(error, t)} ${renderPreflightLink(this.checkSetupUrl(), t)}
+    </div>`;
   }
 
   /** At rest, after a call or in error: the page's label, and the state under it. */
@@ -418,7 +435,9 @@ export class SipCallButton extends PhoneElement {
         // finger that is about to press it.
         inCallParts?.renderQualityIndicator(call, this.theme)
       }
-      ${view.error ? renderError(view.error, t) : nothing} ${this.renderUnlockAudio()}
+      ${view.error ? renderError(view.error, t) : nothing}
+      ${view.error || call?.warnings.length ? renderPreflightLink(this.checkSetupUrl(), t) : nothing}
+      ${this.renderUnlockAudio()}
     </div>`;
   }
 }
