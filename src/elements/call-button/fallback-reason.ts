@@ -6,6 +6,7 @@
  * the visitor's dead end, and keep their usual alert.
  */
 import type { FallbackReason } from '../../engine/callback-request.js';
+import { checkBrowserSupport, type SupportScope } from '../../engine/preflight/support.js';
 import type { ErrorCode } from '../../engine/types.js';
 import type { PhoneView } from '../shared/view-state.js';
 
@@ -25,19 +26,11 @@ export function fallbackReasonOf(view: PhoneView): FallbackReason | undefined {
   return view.call?.endCause === 'media-failed' ? 'media-failed' : undefined;
 }
 
-/** The globals a call needs; `globalThis` in the page, a stand-in in tests. */
-export interface WebRtcScope {
-  RTCPeerConnection?: unknown;
-  navigator?: { mediaDevices?: { getUserMedia?: unknown } };
-}
-
 /**
  * Whether this browser can place a call at all: RTCPeerConnection and getUserMedia (which
- * browsers also hide from pages that are not https).
+ * browsers also hide from pages that are not https), as the self-check names them.
  */
-export function canPlaceCalls(scope: WebRtcScope): boolean {
-  return (
-    typeof scope.RTCPeerConnection === 'function' &&
-    typeof scope.navigator?.mediaDevices?.getUserMedia === 'function'
-  );
+export function canPlaceCalls(scope: SupportScope): boolean {
+  const { missing } = checkBrowserSupport(scope);
+  return !missing.includes('webrtc') && !missing.includes('microphone-api');
 }
