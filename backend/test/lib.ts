@@ -355,11 +355,16 @@ function frames(socket: Socket, initial: Buffer): WebSocketClient {
       const queued = messages.shift();
       if (queued !== undefined) return Promise.resolve(queued);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no websocket message')), timeoutMs);
-        waiting.push((message) => {
+        const waiter = (message: string) => {
           clearTimeout(timer);
           resolve(message);
-        });
+        };
+        // A waiter that timed out leaves the queue: the next message goes to the next caller.
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          reject(new Error('no websocket message'));
+        }, timeoutMs);
+        waiting.push(waiter);
       });
     },
     close() {

@@ -9,7 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # The SBC attack suites (issue 10) run before failover too: they place real calls.
 # So does the fuzz stage (issue 10): it checks that no container restarted, which failover does.
 # storm restarts Kamailio (issue 11 §3): after the suites that check for restarts.
-suites=(credentials turn sbc auth calls availability security/sbc-relay security/sbc-conference security/sbc-limits security/sbc-auth security/sbc-transport security/sbc-topology security/media pike lifecycle security/fuzz storm chaos failover platform)
+suites=(credentials turn sbc auth calls availability security/sbc-relay security/sbc-conference security/sbc-limits security/sbc-auth security/sbc-connection-auth security/sbc-transport security/sbc-topology security/media pike lifecycle security/fuzz storm chaos failover platform)
 
 failed=0
 started=$SECONDS

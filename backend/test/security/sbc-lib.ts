@@ -93,31 +93,15 @@ export interface SipEndpoint {
   close(): void;
 }
 
-/** A UDP socket that queues every datagram it receives. */
-export async function udpEndpoint(bind = '127.0.0.1', port = 0): Promise<SipEndpoint> {
-  const socket = createSocket('udp4');
+/** What an endpoint received so far, and waiting for what it has not received yet. */
+function inbox(): Pick<SipEndpoint, 'received' | 'waitFor'> & { push(item: Datagram): void } {
   const received: Datagram[] = [];
   const waiters: (() => void)[] = [];
-  socket.on('message', (buf, rinfo) => {
-    const item = { text: buf.toString(), from: rinfo };
-    received.push(item);
-    for (const waiter of [...waiters]) waiter();
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(port, bind, resolve);
-  });
-  const address = socket.address();
   return {
-    port: address.port,
-    host: bind,
     received,
-    send(text, port = SBC.sipPort, host = SBC.host) {
-      return new Promise((resolve) =>
-        socket.send(text.replaceAll('LOCAL', `${bind}:${address.port}`), port, host, () =>
-          resolve(),
-        ),
-      );
+    push(item) {
+      received.push(item);
+      for (const waiter of [...waiters]) waiter();
     },
     /** Resolves with the first received item (from `start` on) that matches, or null on timeout. */
     waitFor(match, { timeoutMs = 3000, start = 0 } = {}) {
@@ -143,8 +127,72 @@ export async function udpEndpoint(bind = '127.0.0.1', port = 0): Promise<SipEndp
         check();
       });
     },
+  };
+}
+
+/** A UDP socket that queues every datagram it receives. */
+export async function udpEndpoint(bind = '127.0.0.1', port = 0): Promise<SipEndpoint> {
+  const socket = createSocket('udp4');
+  const { received, push, waitFor } = inbox();
+  socket.on('message', (buf, rinfo) => push({ text: buf.toString(), from: rinfo }));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, bind, resolve);
+  });
+  const address = socket.address();
+  return {
+    port: address.port,
+    host: bind,
+    received,
+    send(text, port = SBC.sipPort, host = SBC.host) {
+      return new Promise((resolve) =>
+        socket.send(text.replaceAll('LOCAL', `${bind}:${address.port}`), port, host, () =>
+          resolve(),
+        ),
+      );
+    },
+    waitFor,
     close() {
       socket.close();
+    },
+  };
+}
+
+/**
+ * An open WebSocket (lib.ts websocket()) as a SipEndpoint, so that placeCall() and the
+ * in-dialog helpers run over it as a browser's SIP stack would: every message goes on this
+ * one connection (the port and host given to send() are ignored), a `SIP/2.0/UDP LOCAL` Via
+ * becomes a WSS one and LOCAL a made-up `.invalid` host, with ;transport=ws in URIs (RFC 7118
+ * section 5.2; its section 8 examples: a WebSocket client has no address of its own).
+ */
+export function webSocketEndpoint(ws: WebSocketClient): SipEndpoint {
+  const local = `${token()}.invalid`;
+  const { received, push, waitFor } = inbox();
+  let open = true;
+  const from = { address: SBC.host, family: 'IPv4' as const, port: SBC.wssPort, size: 0 };
+  void (async () => {
+    while (open) {
+      // Short waits, so that a closed endpoint stops reading at once.
+      const text = await ws.next(500).catch(() => null);
+      if (text !== null) push({ text, from: { ...from, size: Buffer.byteLength(text) } });
+    }
+  })();
+  return {
+    port: ws.localPort,
+    host: SBC.host,
+    received,
+    async send(text) {
+      ws.send(
+        text
+          .replaceAll('SIP/2.0/UDP LOCAL', `SIP/2.0/WSS ${local}`)
+          .replaceAll('@LOCAL>', `@${local};transport=ws>`)
+          .replaceAll('LOCAL', local),
+      );
+    },
+    waitFor,
+    close() {
+      open = false;
+      ws.close();
     },
   };
 }
@@ -246,6 +294,12 @@ export interface CallSetup {
   direction?: SdpDirection;
   /** Header lines added to the INVITE (both of them: before and after the challenge). */
   extra?: readonly string[];
+  /**
+   * Whether the SBC challenges the INVITE (default true: 407, then the INVITE again with
+   * credentials). False: the first INVITE must be answered as it is, as on a WebSocket that
+   * proved its credentials before (kamailio.cfg, route[CONNECTION_USER]).
+   */
+  challenged?: boolean;
 }
 
 /** An in-dialog request's sender and extra header lines (Call.request()). */
@@ -280,10 +334,11 @@ export interface Call<E extends SipEndpoint = SipEndpoint> {
 }
 
 /**
- * A real call over UDP: INVITE, 407, authenticated INVITE, 200, ACK. Returns the dialog
- * (Call-ID, tags, route set, remote target) and helpers for in-dialog requests. A caller
- * that offers `direction: 'recvonly'` only listens (the media server then expects no RTP).
- * `ua` is the endpoint to call from (default: a new udpEndpoint()).
+ * A real call over UDP: INVITE, 407, authenticated INVITE, 200, ACK (with `challenged:
+ * false`: INVITE, 200, ACK). Returns the dialog (Call-ID, tags, route set, remote target)
+ * and helpers for in-dialog requests. A caller that offers `direction: 'recvonly'` only
+ * listens (the media server then expects no RTP). `ua` is the endpoint to call from
+ * (default: a new udpEndpoint(); webSocketEndpoint() calls over a WebSocket).
  */
 export function placeCall<E extends SipEndpoint>(setup: CallSetup & { ua: E }): Promise<Call<E>>;
 export function placeCall(setup: CallSetup & { ua?: undefined }): Promise<Call>;
@@ -295,10 +350,11 @@ export async function placeCall({
   ua: given,
   direction,
   extra,
+  challenged,
 }: CallSetup & { ua?: SipEndpoint | undefined }): Promise<Call> {
   const ua = given ?? (await udpEndpoint());
   try {
-    return await setUpCall(ua, { caller, service, credentials, rtp, direction, extra });
+    return await setUpCall(ua, { caller, service, credentials, rtp, direction, extra, challenged });
   } catch (error) {
     // A refused call leaves no socket behind (it would keep the test process alive).
     if (!given) ua.close();
@@ -308,7 +364,7 @@ export async function placeCall({
 
 async function setUpCall(
   ua: SipEndpoint,
-  { caller, service, credentials, rtp, direction, extra = [] }: CallSetup,
+  { caller, service, credentials, rtp, direction, extra = [], challenged = true }: CallSetup,
 ): Promise<Call> {
   const callId = `call-${token()}`;
   const fromTag = token();
@@ -352,28 +408,34 @@ async function setUpCall(
       '',
     ].join('\r\n');
 
-  await ua.send(invite(1));
-  const challenge = await ua.waitFor(finalResponse(callId, 'INVITE'));
-  if (challenge === null || statusOf(challenge) !== 407)
-    throw new Error(`expected 407, got ${challenge}`);
-  await ua.send(ack(1, header(challenge, 'To'), uri, []));
-  const auth = digest(header(challenge, 'Proxy-Authenticate'), {
-    method: 'INVITE',
-    uri,
-    ...credentials,
+  let cseq = 1;
+  await ua.send(invite(cseq));
+  let answer = await ua.waitFor(finalResponse(callId, 'INVITE'), {
+    timeoutMs: challenged ? 3000 : 15000,
   });
-  const start = ua.received.length;
-  await ua.send(invite(2, auth));
-  const answer = await ua.waitFor(finalResponse(callId, 'INVITE'), { timeoutMs: 15000, start });
+  if (challenged) {
+    const challenge = answer;
+    if (challenge === null || statusOf(challenge) !== 407)
+      throw new Error(`expected 407, got ${challenge}`);
+    await ua.send(ack(cseq, header(challenge, 'To'), uri, []));
+    const auth = digest(header(challenge, 'Proxy-Authenticate'), {
+      method: 'INVITE',
+      uri,
+      ...credentials,
+    });
+    const start = ua.received.length;
+    cseq += 1;
+    await ua.send(invite(cseq, auth));
+    answer = await ua.waitFor(finalResponse(callId, 'INVITE'), { timeoutMs: 15000, start });
+  }
   if (answer === null || statusOf(answer) !== 200) throw new Error(`call not answered: ${answer}`);
   const to = header(answer, 'To');
   const routes = headers(answer, 'Record-Route').reverse();
   const target = /<([^>]+)>/.exec(header(answer, 'Contact') ?? '')?.[1];
   if (to === undefined || target === undefined)
     throw new Error(`answer without To or Contact URI: ${answer}`);
-  await ua.send(ack(2, to, target, routes));
+  await ua.send(ack(cseq, to, target, routes));
 
-  let cseq = 2;
   /**
    * An in-dialog request as this call's caller would send it, from `from` (default the
    * UA itself), with `extra` header lines. Resolves with the final reply's text or null.
