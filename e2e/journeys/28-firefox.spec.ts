@@ -3,7 +3,9 @@
  * (support/firefox.ts): the script-tag page calls `echo`, audio flows both ways, digits
  * reach the media server, hold and resume, and the hang-up ends both sides.
  */
-import { test as base, expect } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { test as base, expect, type TestInfo } from '@playwright/test';
+import { describeEnd } from '../../src/engine/causes';
 import { FirefoxWidget, type LaunchedFirefox, launchFirefox } from '../support/firefox';
 import {
   entryOfType,
@@ -12,12 +14,16 @@ import {
   waitForTimelineEntry,
 } from '../support/media-server';
 
-const test = base.extend<{ firefox: LaunchedFirefox }>({
+const test = base.extend<{
+  /** Prefs over support/firefox.ts's FIREFOX_PREFS for this test's browser. */
+  firefoxPrefs: Record<string, boolean | number>;
+  firefox: LaunchedFirefox;
+}>({
+  firefoxPrefs: {},
   // Its own browser per test, ended (process group) and its profile removed even on failure
   // or timeout (a fixture's teardown runs then; a finally in the test body would not).
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern, and this one has none
-  firefox: async ({}, use) => {
-    const firefox = await launchFirefox();
+  firefox: async ({ firefoxPrefs }, use) => {
+    const firefox = await launchFirefox(firefoxPrefs);
     try {
       await use(firefox);
     } finally {
@@ -25,6 +31,14 @@ const test = base.extend<{ firefox: LaunchedFirefox }>({
     }
   },
 });
+
+/** The page's log and what the widget emitted, kept with the test's results. */
+async function saveDiagnostics(widget: FirefoxWidget, testInfo: TestInfo): Promise<void> {
+  const events = (await widget.events().catch(() => [])).map((e) => JSON.stringify(e));
+  const file = testInfo.outputPath('firefox-console-and-events.txt');
+  writeFileSync(file, [...widget.console, '', ...events].join('\n'));
+  await testInfo.attach('firefox-console-and-events.txt', { path: file });
+}
 
 // A whole browser of its own starts with each test (the fixture): on a loaded machine that
 // alone took over 45 s. Every step still waits for its state.
@@ -105,10 +119,38 @@ test('Firefox ESR: click-to-call to echo, audio both ways, DTMF, hold and resume
     await waitForTimelineEntry(callId, entryOfType('ended'), 'ended on the server');
     expect((await findCall(callId))?.reason).toBe('remote-bye');
   } finally {
-    // The page's log and what the widget emitted, for a failure's diagnosis.
-    const events = (await widget.events().catch(() => [])).map((e) => JSON.stringify(e));
-    await testInfo.attach('firefox-console-and-events.txt', {
-      body: [...widget.console, '', ...events].join('\n'),
-    });
+    await saveDiagnostics(widget, testInfo);
   }
+});
+
+test.describe('without a network path', () => {
+  // The issue's first try: Firefox does not count the fake microphone as a capture, so it
+  // gathers ICE candidates only on the default route's address, which the lab namespace
+  // lacks: no candidate at all, and ICE fails before the INVITE could go out.
+  test.use({ firefoxPrefs: { 'media.navigator.permission.fake': false } });
+
+  test('Firefox ESR: a call whose ICE fails ends as an ICE failure, not as "canceled"', async ({
+    firefox,
+  }, testInfo) => {
+    const widget = await FirefoxWidget.open(firefox.browser, 'click-to-call.html', {
+      target: 'echo',
+      'log-level': 'debug',
+    });
+    try {
+      await widget.clickLauncher();
+      // What the engine names an ICE failure (JsSIP's 'RTP Timeout'), whatever it is called.
+      const iceFailure = describeEnd({ originator: 'local', cause: 'RTP Timeout' });
+      expect(iceFailure.cause).not.toBe('canceled');
+      const ended = await widget.expectEnded(iceFailure.cause, 30_000);
+      expect(ended.message).toBe(iceFailure.message);
+      const causes = (await widget.events('sip-call-ended')).map((e) => e.detail.cause);
+      expect(causes).toEqual([iceFailure.cause]);
+      expect((await widget.text()).toLowerCase()).not.toContain('cancel');
+      // The backend was never asked: no INVITE left the page (nothing to find on its side).
+      const sent = (await widget.sipMessages()).filter((m) => m.direction === 'sent');
+      expect(sent.map((m) => m.method)).not.toContain('INVITE');
+    } finally {
+      await saveDiagnostics(widget, testInfo);
+    }
+  });
 });

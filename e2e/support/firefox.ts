@@ -68,8 +68,13 @@ async function stop(
   rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
 }
 
-/** Firefox ESR, headless, with {@link FIREFOX_PREFS} and a fresh profile of its own. */
-export async function launchFirefox(): Promise<LaunchedFirefox> {
+/**
+ * Firefox ESR, headless, with {@link FIREFOX_PREFS} (`prefs` override them) and a fresh
+ * profile of its own.
+ */
+export async function launchFirefox(
+  prefs: Readonly<Record<string, boolean | number>> = {},
+): Promise<LaunchedFirefox> {
   const profile = mkdtempSync(path.join(tmpdir(), 'journey-firefox-'));
   let browser: Browser | undefined;
   try {
@@ -82,7 +87,7 @@ export async function launchFirefox(): Promise<LaunchedFirefox> {
       userDataDir: profile,
       // Starting Firefox took tens of seconds on a loaded machine (puppeteer's default: 30 s).
       timeout: 120_000,
-      extraPrefsFirefox: { ...FIREFOX_PREFS },
+      extraPrefsFirefox: { ...FIREFOX_PREFS, ...prefs },
     });
   } catch (error) {
     await stop(undefined, null, profile);
