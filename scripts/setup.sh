@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   chromium                       # real browser for unit and end-to-end tests
+  firefox-esr                    # second browser for the click-to-call journey (e2e/journeys/28, WebDriver BiDi)
   docker.io docker-compose       # the backend runs as containers
   debootstrap                    # builds debian:bookworm-slim and trixie-slim where no registry is reachable
   iproute2 util-linux iptables   # private network namespaces for the lab

@@ -12,35 +12,41 @@ export interface AudioStats {
   audioLevel: number;
 }
 
+/**
+ * Runs in the page: stats of `document.querySelector(sel).call`, or undefined without a
+ * media connection. Self-contained, so any driver can evaluate it.
+ */
+export async function audioStatsInPage(sel: string): Promise<AudioStats | undefined> {
+  const el = document.querySelector(sel) as
+    | (Element & { call?: { peerConnection?: RTCPeerConnection } })
+    | null;
+  const pc = el?.call?.peerConnection;
+  if (!pc) return undefined;
+  const result = {
+    packetsReceived: 0,
+    packetsSent: 0,
+    totalAudioEnergy: 0,
+    totalSamplesDuration: 0,
+    audioLevel: 0,
+  };
+  const report = await pc.getStats();
+  report.forEach((s: Record<string, unknown>) => {
+    if (s.kind !== 'audio') return;
+    if (s.type === 'inbound-rtp') {
+      result.packetsReceived += Number(s.packetsReceived ?? 0);
+      result.totalAudioEnergy += Number(s.totalAudioEnergy ?? 0);
+      result.totalSamplesDuration += Number(s.totalSamplesDuration ?? 0);
+      result.audioLevel = Math.max(result.audioLevel, Number(s.audioLevel ?? 0));
+    } else if (s.type === 'outbound-rtp') {
+      result.packetsSent += Number(s.packetsSent ?? 0);
+    }
+  });
+  return result;
+}
+
 /** Stats of `document.querySelector(selector).call`, or undefined without a media connection. */
 export function readAudioStats(page: Page, selector: string): Promise<AudioStats | undefined> {
-  return page.evaluate(async (sel) => {
-    const el = document.querySelector(sel) as
-      | (Element & { call?: { peerConnection?: RTCPeerConnection } })
-      | null;
-    const pc = el?.call?.peerConnection;
-    if (!pc) return undefined;
-    const result = {
-      packetsReceived: 0,
-      packetsSent: 0,
-      totalAudioEnergy: 0,
-      totalSamplesDuration: 0,
-      audioLevel: 0,
-    };
-    const report = await pc.getStats();
-    report.forEach((s: Record<string, unknown>) => {
-      if (s.kind !== 'audio') return;
-      if (s.type === 'inbound-rtp') {
-        result.packetsReceived += Number(s.packetsReceived ?? 0);
-        result.totalAudioEnergy += Number(s.totalAudioEnergy ?? 0);
-        result.totalSamplesDuration += Number(s.totalSamplesDuration ?? 0);
-        result.audioLevel = Math.max(result.audioLevel, Number(s.audioLevel ?? 0));
-      } else if (s.type === 'outbound-rtp') {
-        result.packetsSent += Number(s.packetsSent ?? 0);
-      }
-    });
-    return result;
-  }, selector);
+  return page.evaluate(audioStatsInPage, selector);
 }
 
 /**

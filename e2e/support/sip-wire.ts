@@ -48,6 +48,14 @@ export function parseSipMessage(
   };
 }
 
+/** Call-IDs of the INVITEs sent among `messages` (new dialogs only, not re-INVITEs). */
+export function outgoingCallIds(messages: readonly SipMessage[]): string[] {
+  const ids = messages
+    .filter((m) => m.direction === 'sent' && m.method === 'INVITE')
+    .map((m) => m.callId);
+  return [...new Set(ids)];
+}
+
 /** Records every SIP message of a page's WebSockets, from now on. */
 export class SipWire {
   readonly messages: SipMessage[] = [];
@@ -79,8 +87,7 @@ export class SipWire {
 
   /** Call-IDs of the INVITEs this page sent (new dialogs only, not re-INVITEs). */
   outgoingCallIds(): string[] {
-    const ids = this.sentRequests('INVITE').map((m) => m.callId);
-    return [...new Set(ids)];
+    return outgoingCallIds(this.messages);
   }
 
   /** Call-IDs of INVITEs this page received (incoming calls). */

@@ -28,6 +28,7 @@ import {
   refusedForCredentials,
   sessionIdentity,
 } from './session-facts';
+import { keepTerminateCause } from './terminate-cause';
 import { CallTransfer } from './transfer';
 import type {
   CallDirection,
@@ -71,6 +72,8 @@ export class Call implements CallHandle {
   private answeringValue = false;
   /** Set before we end a session ourselves, when JsSIP's cause would be less precise. */
   private pendingEnd: EndDescription | undefined;
+  /** The cause JsSIP gave when it ended the session by itself (terminate-cause.ts). */
+  private terminateCause: string | undefined;
   /** The server the call's INVITE went through (for the report). */
   private server: string | undefined;
   private readonly monitor: QualityMonitor;
@@ -230,6 +233,10 @@ export class Call implements CallHandle {
     renew?: () => Promise<RTCSession | undefined>,
   ): void {
     this.session = session;
+    this.terminateCause = undefined;
+    keepTerminateCause(session, (cause) => {
+      this.terminateCause = cause;
+    });
     this.local.stream = localStream;
     if (localStream) this.local.microphoneId = this.owner.microphoneId();
     this.renew = renew;
@@ -607,7 +614,9 @@ export class Call implements CallHandle {
       this.pendingEnd = lostEnd(lost.reason);
       sipStatus = lost.sipStatus;
     }
-    const end = this.pendingEnd ?? describeSessionEnd(event, sipStatus, this.mediaConnected);
+    const end =
+      this.pendingEnd ??
+      describeSessionEnd(event, sipStatus, this.mediaConnected, this.terminateCause);
     this.finish({ ...end, sipStatus });
   }
 

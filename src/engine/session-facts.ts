@@ -4,6 +4,7 @@
  */
 import type { EndEvent, RTCSession } from 'jssip/lib/RTCSession';
 import { describeEnd, type EndDescription, isAuthRejection } from './causes';
+import { sessionEndCause } from './terminate-cause';
 import type { CallDirection, RemoteIdentity } from './types';
 
 /** Identity of `sip:user@host` (or a bare user) before the far end tells us more. */
@@ -49,13 +50,16 @@ function endReason(event: EndEvent): string | undefined {
 
 /**
  * Why the session ended, for the user (see causes.ts); `statusCode` is the SIP status,
- * `mediaConnected` whether its ICE ever connected.
+ * `mediaConnected` whether its ICE ever connected, `terminateCause` the cause JsSIP gave
+ * its own terminate() (terminate-cause.ts).
  */
 export function describeSessionEnd(
   event: EndEvent,
   statusCode: number | undefined,
   mediaConnected = false,
+  terminateCause?: string,
 ): EndDescription {
-  const { originator, cause } = event;
+  const { originator } = event;
+  const cause = sessionEndCause(event, terminateCause);
   return describeEnd({ originator, cause, statusCode, reason: endReason(event), mediaConnected });
 }
