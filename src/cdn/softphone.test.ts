@@ -35,6 +35,7 @@ const LAZY_FILES = [
   'softphone-sip-phone.js',
   'softphone-sip-dialpad.js',
   'softphone-sip-quality-indicator.js',
+  'softphone-sip-preflight.js',
   'softphone-es.js',
 ];
 
@@ -174,6 +175,8 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     wrapper.innerHTML = '<sip-quality-indicator></sip-quality-indicator>';
     laterWin.document.body.append(wrapper);
     await expect.poll(() => laterWin.customElements.get('sip-quality-indicator')).toBeDefined();
+    wrapper.innerHTML = '<sip-preflight></sip-preflight>';
+    await expect.poll(() => laterWin.customElements.get('sip-preflight')).toBeDefined();
     expect(laterWin.customElements.get('sip-phone')).toBeUndefined();
   });
 
