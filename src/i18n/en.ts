@@ -1,4 +1,3 @@
-import { fallbackEn } from './fallback-en.js';
 import type { Messages } from './messages.js';
 
 export const en: Messages = {
@@ -208,5 +207,4 @@ export const en: Messages = {
     use: (device) => `Use ${device}`,
     unplugged: (device, roles) => `${device} unplugged: back to the default ${roles}.`,
   },
-  fallback: fallbackEn,
 };

@@ -7,7 +7,6 @@ import type {
   QualityWarningName,
   RegistrationState,
 } from '../engine/types.js';
-import type { FallbackMessages } from './fallback-messages.js';
 
 /**
  * Every string the elements show. Each language must provide every key: the
@@ -168,6 +167,4 @@ export interface Messages {
     use: (device: string) => string;
     unplugged: (device: string, roles: string) => string;
   };
-  /** `<sip-call-button>`'s fallbacks when a call cannot happen. */
-  fallback: FallbackMessages;
 }
