@@ -134,8 +134,14 @@ const cdnBuild: UserConfig = {
             // (BENCHMARKS.md, "What the core is made of").
             { name: 'call', test: callChunkModules },
             // Which the engine imports too: on its own, or a page whose engine loads
-            // without a call (`<sip-preflight>`) would fetch the call chunk for it.
-            { name: 'levels', test: /[\\/]src[\\/]engine[\\/]quality[\\/]levels/, priority: 1 },
+            // without a call (`<sip-preflight>`) would fetch the call chunk for it. Without
+            // its dependencies: the thresholds it reads stay in the core, which uses them.
+            {
+              name: 'levels',
+              test: /[\\/]src[\\/]engine[\\/]quality[\\/]levels/,
+              priority: 1,
+              includeDependenciesRecursively: false,
+            },
           ],
         },
         chunkFileNames: (chunk) =>

@@ -155,6 +155,12 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     // Give the page an idle period in which an eager loader would start.
     await new Promise((resolve) => win.requestIdleCallback(resolve));
     for (const file of LAZY_FILES) expect(requestStart(win, file), file).toBeUndefined();
+    // Nothing else either: the core imports no other chunk.
+    const scripts = win.performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname.split('/').pop())
+      .filter((file) => file?.endsWith('.js'));
+    expect(scripts.sort()).toEqual(['softphone-core.js', 'softphone.js']);
     expect(win.customElements.get('sip-phone')).toBeUndefined();
 
     const intentAt = win.performance.now();
