@@ -9,11 +9,11 @@ const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const engineEntry = fromRoot('./src/engine/index.ts');
 
 /**
- * The call button's on-intent parts and the elements they show (keypad, quality
- * indicator), merged into `softphone-call.js`.
+ * The call button's on-intent parts, the elements they show (keypad, quality indicator)
+ * and the English strings beyond the idle ones, merged into `softphone-call.js`.
  */
 const callChunkModules =
-  /[\\/]src[\\/](elements[\\/](call-button[\\/](intent-parts|render-fallback|callback-form|callback-sender)|shared[\\/]render[\\/](in-call|call-controls|quality|call-status|format-duration)|dialpad|quality-indicator)|i18n[\\/]fallback)/;
+  /[\\/]src[\\/](elements[\\/](call-button[\\/](intent-parts|render-fallback|callback-form|callback-sender)|shared[\\/]render[\\/](in-call|call-controls|quality|call-status|format-duration)|dialpad|quality-indicator)|i18n[\\/](fallback|en\.ts))/;
 
 /** Keeps dependencies (and their subpaths, e.g. `lit/decorators.js`) out of the npm build. */
 const isDependency = (id: string) => /^(lit|jssip|@lit\/|lit-html|lit-element)(\/|$)/.test(id);

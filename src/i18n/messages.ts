@@ -168,3 +168,9 @@ export interface Messages {
     unplugged: (device: string, roles: string) => string;
   };
 }
+
+/** What `<sip-call-button>` shows at rest, before any intent (i18n/en-idle.ts). */
+export type IdleMessages = Pick<
+  Messages,
+  'errorCode' | 'errorAdvice' | 'buttonState' | 'callUs' | 'checkSetup' | 'callControls'
+>;

@@ -7,7 +7,7 @@ import type { Messages } from '../../i18n/index.js';
  */
 export function renderPreflightLink(
   url: string | undefined,
-  t: Messages,
+  t: Pick<Messages, 'checkSetup'>,
 ): TemplateResult | typeof nothing {
   if (!url) return nothing;
   return html`<a part="preflight-link" class="preflight-link" href=${url}>${t.checkSetup}</a>`;

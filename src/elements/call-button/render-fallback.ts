@@ -11,7 +11,8 @@ export interface FallbackInput {
   reason: FallbackReason;
   config: FallbackConfig;
   form: CallbackForm;
-  t: Messages;
+  /** For the link to the self-check. */
+  t: Pick<Messages, 'checkSetup'>;
   /** The fallback strings of the element's language (i18n/fallback.ts). */
   f: FallbackMessages;
 }

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { FallbackReason } from '../../engine/callback-request.js';
 import { defaultLogger } from '../../engine/log.js';
+import { loadMessages } from '../../i18n/index.js';
 import { defineElement } from '../shared/define.js';
 import { PhoneElement } from '../shared/phone-element.js';
 import { icons } from '../shared/render/icons.js';
@@ -46,14 +47,16 @@ type IntentParts = typeof import('./intent-parts.js');
 
 /**
  * What the button shows only after an intent (intent-parts.ts): the panel's call controls
- * and quality indicator, the call status, the fallbacks. Loaded with the engine, or at the
+ * and quality indicator, the call status, the fallbacks, and the strings beyond the idle
+ * ones (English is the fallback of every language). Loaded with the engine, or at the
  * click when the fallbacks are offered before any engine (no WebRTC): the button at rest
  * does not pay for them. Shared by every button on the page.
  */
 let intentParts: IntentParts | undefined;
 
 async function loadIntentParts(): Promise<void> {
-  intentParts ??= await import('./intent-parts.js');
+  const [parts] = await Promise.all([import('./intent-parts.js'), loadMessages('en')]);
+  intentParts ??= parts;
 }
 
 /**
@@ -268,6 +271,11 @@ export class SipCallButton extends PhoneElement {
     if (this.idleHandle !== undefined) cancelIdleCallback(this.idleHandle);
   }
 
+  /** At rest only the idle strings (i18n/en-idle.ts); all of them once the parts are in. */
+  protected override loadStrings(): Promise<void> | undefined {
+    return intentParts ? this.locale.load() : this.locale.loadIdle();
+  }
+
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     const view = this.engine.view;
@@ -341,12 +349,15 @@ export class SipCallButton extends PhoneElement {
   }
 
   protected override render(): TemplateResult {
-    const t = this.locale.messages;
+    const t = this.locale.idleMessages;
     const view = this.engine.view;
     const live = LIVE_STATES.has(this.state);
     const hasCall = view.placing || view.call !== undefined;
     // A call exists only once the engine, and the parts with it, are loaded.
-    const callStatus = view.call && intentParts?.callStatusText(view.call, t, view.error);
+    const callStatus =
+      view.call && intentParts
+        ? intentParts.callStatusText(view.call, this.locale.messages, view.error)
+        : undefined;
     return html`<button
         type="button"
         class="main"
@@ -369,7 +380,7 @@ export class SipCallButton extends PhoneElement {
 
   /** Under the button at rest: the fallbacks when a call cannot happen, else the error. */
   private renderProblem(): TemplateResult | typeof nothing {
-    const t = this.locale.messages;
+    const t = this.locale.idleMessages;
     const error = this.engine.view.error;
     const config = this.fallbackConfig();
     // Until their module is there (offered at the click, before any engine), or if it
@@ -393,7 +404,7 @@ export class SipCallButton extends PhoneElement {
 
   /** At rest, after a call or in error: the page's label, and the state under it. */
   private renderRestLabel(): TemplateResult {
-    const t = this.locale.messages;
+    const t = this.locale.idleMessages;
     const status = t.buttonState[this.state];
     return html`<slot>${t.callUs}</slot>
       ${
@@ -418,12 +429,13 @@ export class SipCallButton extends PhoneElement {
           >`
         : nothing;
     return html`<span part="status" class="status live"
-      >${this.locale.messages.buttonState[this.state]}${elapsed}</span
+      >${this.locale.idleMessages.buttonState[this.state]}${elapsed}</span
     >`;
   }
 
   private renderPanel(callStatus: string | undefined): TemplateResult {
-    const t = this.locale.messages;
+    // The panel opens at the click, before the engine and the rest of the strings.
+    const t = this.locale.idleMessages;
     const view = this.engine.view;
     const call = view.call;
     return html`<div
@@ -442,7 +454,7 @@ export class SipCallButton extends PhoneElement {
               callStatus ?? t.buttonState.connecting
             }</p>`
       }
-      ${call && call.state !== 'ended' ? intentParts?.renderCallControls(this.callControlsInput(call)) : nothing}
+      ${call && call.state !== 'ended' && intentParts ? intentParts.renderCallControls(this.callControlsInput(call)) : nothing}
       ${
         // What comes and goes during a call (quality, its warnings, an alert, the audio
         // unlock) goes under the controls: above them it would move the keypad under a
