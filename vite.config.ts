@@ -8,6 +8,13 @@ const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 const engineEntry = fromRoot('./src/engine/index.ts');
 
+/**
+ * The call button's on-intent parts, the elements they show (keypad, quality indicator)
+ * and the English strings beyond the idle ones, merged into `softphone-call.js`.
+ */
+const callChunkModules =
+  /[\\/]src[\\/](elements[\\/](call-button[\\/](intent-parts|render-fallback|callback-form|callback-sender)|shared[\\/]render[\\/](in-call|call-controls|quality|call-status|format-duration)|dialpad|quality-indicator)|i18n[\\/](fallback|en\.ts))/;
+
 /** Keeps dependencies (and their subpaths, e.g. `lit/decorators.js`) out of the npm build. */
 const isDependency = (id: string) => /^(lit|jssip|@lit\/|lit-html|lit-element)(\/|$)/.test(id);
 
@@ -119,7 +126,24 @@ const cdnBuild: UserConfig = {
       output: {
         // Vite keeps whitespace in ES library builds; these files are served as they are.
         minify: true,
-        codeSplitting: { groups: [{ name: 'core', tags: ['$initial'] }] },
+        codeSplitting: {
+          groups: [
+            { name: 'core', tags: ['$initial'] },
+            // What a click brings besides the engine, as one file instead of six: each file
+            // costs its own gzip header and dictionary, and the imports between them
+            // (BENCHMARKS.md, "What the core is made of").
+            { name: 'call', test: callChunkModules },
+            // Which the engine imports too: on its own, or a page whose engine loads
+            // without a call (`<sip-preflight>`) would fetch the call chunk for it. Without
+            // its dependencies: the thresholds it reads stay in the core, which uses them.
+            {
+              name: 'levels',
+              test: /[\\/]src[\\/]engine[\\/]quality[\\/]levels/,
+              priority: 1,
+              includeDependenciesRecursively: false,
+            },
+          ],
+        },
         chunkFileNames: (chunk) =>
           chunk.facadeModuleId === engineEntry
             ? 'softphone-engine.js'

@@ -24,17 +24,26 @@ const page = (body: string) => `<!doctype html>
 const BUTTON_PAGE = page(`<sip-call-button target="ivr" server="wss://127.0.0.1:9"
   domain="helpline.test" user="visitor" password="dev"></sip-call-button>`);
 
+/**
+ * The button with fallbacks in a browser without WebRTC: the page hides
+ * RTCPeerConnection before the widget loads.
+ */
+const NO_WEBRTC_PAGE = page(`<script>window.RTCPeerConnection = undefined;</script>
+  <sip-call-button target="ivr" server="wss://127.0.0.1:9" domain="helpline.test"
+  user="visitor" password="dev" fallback-tel="+34 900 123 456"></sip-call-button>`);
+
 /** An agent phone, with a valid configuration it never gets to use (no server). */
 const PHONE_PAGE = page(`<sip-phone server="wss://127.0.0.1:9" domain="helpline.test"
   user="agent" password="dev"></sip-phone>`);
 
-/** What a page may load later: the engine, the elements besides the button, Spanish. */
+/**
+ * What a page may load later: the engine, the button's on-intent parts (call panel with
+ * the keypad and quality indicator, fallbacks: one file), the other elements, Spanish.
+ */
 const LAZY_FILES = [
   'softphone-engine.js',
-  'softphone-in-call.js',
+  'softphone-call.js',
   'softphone-sip-phone.js',
-  'softphone-sip-dialpad.js',
-  'softphone-sip-quality-indicator.js',
   'softphone-sip-preflight.js',
   'softphone-es.js',
 ];
@@ -118,6 +127,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     await storeFiles(worker, {
       'page.html': { body: BUTTON_PAGE, type: 'text/html' },
       'phone.html': { body: PHONE_PAGE, type: 'text/html' },
+      'no-webrtc.html': { body: NO_WEBRTC_PAGE, type: 'text/html' },
       ...Object.fromEntries(
         [...bundle].map(([file, body]) => [file, { body, type: 'text/javascript' }]),
       ),
@@ -145,6 +155,12 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     // Give the page an idle period in which an eager loader would start.
     await new Promise((resolve) => win.requestIdleCallback(resolve));
     for (const file of LAZY_FILES) expect(requestStart(win, file), file).toBeUndefined();
+    // Nothing else either: the core imports no other chunk.
+    const scripts = win.performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname.split('/').pop())
+      .filter((file) => file?.endsWith('.js'));
+    expect(scripts.sort()).toEqual(['softphone-core.js', 'softphone.js']);
     expect(win.customElements.get('sip-phone')).toBeUndefined();
 
     const intentAt = win.performance.now();
@@ -155,9 +171,30 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     expect(requestStart(win, 'softphone-engine.js')).toBeGreaterThanOrEqual(intentAt);
     await expect.poll(() => (el as Element & { phone?: unknown }).phone).toBeDefined();
     // The call panel came with the engine, the agent phone did not.
-    expect(requestStart(win, 'softphone-in-call.js')).toBeGreaterThanOrEqual(intentAt);
+    expect(requestStart(win, 'softphone-call.js')).toBeGreaterThanOrEqual(intentAt);
     expect(win.customElements.get('sip-dialpad')).toBeDefined();
     expect(requestStart(win, 'softphone-sip-phone.js')).toBeUndefined();
+  });
+
+  it('without WebRTC, a click (no hover or focus first) loads and shows the fallbacks, not the engine', async () => {
+    const frame = await loadFrame(new URL('no-webrtc.html', SCOPE).href);
+    const win = frame.contentWindow as FrameWindow;
+    await expect.poll(() => win.customElements.get('sip-call-button')).toBeDefined();
+    const el = win.document.querySelector('sip-call-button');
+    await expect.poll(() => el?.shadowRoot?.querySelector('button')).toBeTruthy();
+    await new Promise((resolve) => win.requestIdleCallback(resolve));
+    expect(requestStart(win, 'softphone-call.js')).toBeUndefined();
+
+    // A synthetic click: no pointerdown or focus, so no intent loaded anything before it.
+    el!.shadowRoot!.querySelector('button')!.click();
+    await expect
+      .poll(() => el!.shadowRoot!.querySelector('[part~="fallback-reason"]')?.textContent?.trim())
+      .toBe("We can't call from here: this browser can't make calls from a page.");
+    expect(el!.shadowRoot!.querySelector('[part~="fallback-tel"]')?.getAttribute('href')).toBe(
+      'tel:+34900123456',
+    );
+    expect(requestStart(win, 'softphone-call.js')).toBeDefined();
+    expect(requestStart(win, 'softphone-engine.js')).toBeUndefined();
   });
 
   it('defines <sip-phone> when the page has one, and when one is added later', async () => {

@@ -1,4 +1,3 @@
-import { fallbackEs } from './fallback-es.js';
 import type { Messages } from './messages.js';
 
 export const es: Messages = {
@@ -211,5 +210,4 @@ export const es: Messages = {
     unplugged: (device, roles) =>
       `${device} desconectado: se vuelve al dispositivo predeterminado para ${roles}.`,
   },
-  fallback: fallbackEs,
 };

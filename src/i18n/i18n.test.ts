@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { langTagOf, languageFromTag, loadMessages, messagesFor } from './index.js';
+import { idleMessagesFor, langTagOf, languageFromTag, loadMessages, messagesFor } from './index.js';
 
 afterEach(() => {
   document.documentElement.lang = 'en';
@@ -30,8 +30,26 @@ describe('i18n', () => {
     expect(langTagOf(inner)).toBe('es-AR');
   });
 
-  it('loads Spanish on first use, English until then, and words end causes and errors', async () => {
+  // Before the Spanish test: tables stay loaded for the rest of the file.
+  it('has the idle English strings before any table loads, and loads all of English on first use', async () => {
+    expect(idleMessagesFor('en').callUs).toBe('Call us');
+    expect(idleMessagesFor('es').buttonState.error).toBe('Call unavailable');
+    expect(idleMessagesFor('en').errorCode['config-invalid']).toBe(
+      'The phone is not set up correctly.',
+    );
+    expect(() => messagesFor('en')).toThrow(/read before they loaded/);
+
+    const loading = loadMessages('en');
+    expect(loading).toBeInstanceOf(Promise);
+    await loading;
     expect(loadMessages('en')).toBeUndefined();
+    expect(messagesFor('en').endCause['hangup-remote']).toBe('The other side hung up');
+    // The idle strings are the same table's once it is there; Spanish is English until loaded.
+    expect(idleMessagesFor('en')).toBe(messagesFor('en'));
+    expect(messagesFor('es').callUs).toBe('Call us');
+  });
+
+  it('loads Spanish on first use, English until then, and words end causes and errors', async () => {
     const loading = loadMessages('es');
     expect(loading).toBeInstanceOf(Promise);
     await loading;

@@ -7,7 +7,6 @@ import type {
   QualityWarningName,
   RegistrationState,
 } from '../engine/types.js';
-import type { FallbackMessages } from './fallback-messages.js';
 
 /**
  * Every string the elements show. Each language must provide every key: the
@@ -168,6 +167,10 @@ export interface Messages {
     use: (device: string) => string;
     unplugged: (device: string, roles: string) => string;
   };
-  /** `<sip-call-button>`'s fallbacks when a call cannot happen. */
-  fallback: FallbackMessages;
 }
+
+/** What `<sip-call-button>` shows at rest, before any intent (i18n/en-idle.ts). */
+export type IdleMessages = Pick<
+  Messages,
+  'errorCode' | 'errorAdvice' | 'buttonState' | 'callUs' | 'checkSetup' | 'callControls'
+>;

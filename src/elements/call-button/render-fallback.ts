@@ -1,15 +1,20 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { FallbackReason } from '../../engine/callback-request.js';
+import type { FallbackMessages } from '../../i18n/fallback.js';
 import type { Messages } from '../../i18n/index.js';
 import { icons } from '../shared/render/icons.js';
 import type { CallbackForm } from './callback-form.js';
 import type { FallbackConfig } from './fallback-config.js';
+import { renderPreflightLink } from './preflight-link.js';
 
 export interface FallbackInput {
   reason: FallbackReason;
   config: FallbackConfig;
   form: CallbackForm;
-  t: Messages;
+  /** For the link to the self-check. */
+  t: Pick<Messages, 'checkSetup'>;
+  /** The fallback strings of the element's language (i18n/fallback.ts). */
+  f: FallbackMessages;
 }
 
 /**
@@ -17,8 +22,7 @@ export interface FallbackInput {
  * the page offers instead: its number as a `tel:` link, and the call-back form. Every
  * string shown is ours or the page's own attribute, rendered as text.
  */
-export function renderFallback({ reason, config, form, t }: FallbackInput): TemplateResult {
-  const f = t.fallback;
+export function renderFallback({ reason, config, form, t, f }: FallbackInput): TemplateResult {
   return html`<section
     id="fallback"
     part="fallback"
@@ -37,22 +41,12 @@ export function renderFallback({ reason, config, form, t }: FallbackInput): Temp
           >`
         : nothing
     }
-    ${config.callbackUrl ? renderCallbackForm(form, t) : nothing}
+    ${config.callbackUrl ? renderCallbackForm(form, f) : nothing}
     ${renderPreflightLink(config.preflightUrl, t)}
   </section>`;
 }
 
-/** The link to the page's self-check (`preflight-url`), where one is set. */
-export function renderPreflightLink(
-  url: string | undefined,
-  t: Messages,
-): TemplateResult | typeof nothing {
-  if (!url) return nothing;
-  return html`<a part="preflight-link" class="preflight-link" href=${url}>${t.checkSetup}</a>`;
-}
-
-function renderCallbackForm(form: CallbackForm, t: Messages): TemplateResult {
-  const f = t.fallback;
+function renderCallbackForm(form: CallbackForm, f: FallbackMessages): TemplateResult {
   if (form.step === 'sent') {
     return html`<p id="callback-sent" part="callback-sent" class="callback-sent" role="status" tabindex="-1">
       ${f.sent(form.sentNumber ?? '')}

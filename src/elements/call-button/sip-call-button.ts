@@ -1,21 +1,21 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { FallbackReason } from '../../engine/callback-request.js';
+import { defaultLogger } from '../../engine/log.js';
+import { loadMessages } from '../../i18n/index.js';
 import { defineElement } from '../shared/define.js';
 import { PhoneElement } from '../shared/phone-element.js';
-import { callStatusText } from '../shared/render/call-status.js';
-import { formatDuration } from '../shared/render/format-duration.js';
 import { icons } from '../shared/render/icons.js';
 import { renderError } from '../shared/render/render-error.js';
 import { callControlsStyles } from '../shared/styles/call-controls.js';
 import { themeStyles } from '../shared/styles/theme.js';
 import { isReadyToCall, type PhoneView } from '../shared/view-state.js';
-import { CallbackForm } from './callback-form.js';
+import type { CallbackForm } from './callback-form.js';
 import { callerContextFrom } from './caller-context-input.js';
 import { type FallbackConfig, fallbackConfigFrom, offersFallback } from './fallback-config.js';
 import { canPlaceCalls, fallbackReasonOf } from './fallback-reason.js';
 import { fallbackStyles } from './fallback-styles.js';
-import { renderFallback, renderPreflightLink } from './render-fallback.js';
+import { renderPreflightLink } from './preflight-link.js';
 import { callButtonStyles } from './styles.js';
 
 export type CallButtonState = 'idle' | 'connecting' | 'ringing' | 'in-call' | 'ended' | 'error';
@@ -43,16 +43,20 @@ const LIVE_STATES: ReadonlySet<CallButtonState> = new Set(['connecting', 'ringin
 
 const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
 
-type InCallParts = typeof import('../shared/render/in-call.js');
+type IntentParts = typeof import('./intent-parts.js');
 
 /**
- * The panel's call controls and quality indicator (with the keypad), loaded with the
- * engine: the button at rest does not pay for them. Shared by every button on the page.
+ * What the button shows only after an intent (intent-parts.ts): the panel's call controls
+ * and quality indicator, the call status, the fallbacks, and the strings beyond the idle
+ * ones (English is the fallback of every language). Loaded with the engine, or at the
+ * click when the fallbacks are offered before any engine (no WebRTC): the button at rest
+ * does not pay for them. Shared by every button on the page.
  */
-let inCallParts: InCallParts | undefined;
+let intentParts: IntentParts | undefined;
 
-async function loadInCallParts(): Promise<void> {
-  inCallParts ??= await import('../shared/render/in-call.js');
+async function loadIntentParts(): Promise<void> {
+  const [parts] = await Promise.all([import('./intent-parts.js'), loadMessages('en')]);
+  intentParts ??= parts;
 }
 
 /**
@@ -179,7 +183,8 @@ export class SipCallButton extends PhoneElement {
   /** Why the call cannot happen, while the fallbacks are offered (until the next try). */
   @state() private fallbackReason: FallbackReason | undefined;
   private focusFallback = false;
-  private readonly callbackForm = new CallbackForm(this, () => this.callbackTarget());
+  /** Created with the first fallbacks shown (its module is an on-intent part). */
+  private callbackForm: CallbackForm | undefined;
 
   @state() private panelOpen = false;
 
@@ -194,7 +199,7 @@ export class SipCallButton extends PhoneElement {
       register: false,
       singleTab: false,
       startOnConnect: false,
-      loadParts: loadInCallParts,
+      loadParts: loadIntentParts,
       checkElement: () => {
         if (!this.target?.trim())
           return 'target is required: the number to call, e.g. target="sales"';
@@ -246,7 +251,7 @@ export class SipCallButton extends PhoneElement {
   private offerFallback(reason: FallbackReason): void {
     if (reason === this.fallbackReason) return;
     this.fallbackReason = reason;
-    this.callbackForm.reset();
+    this.callbackForm?.reset();
     // Focus in the closing panel would fall to <body>: it goes to what replaces the panel.
     this.focusFallback = this.panel?.matches(':focus-within') ?? false;
     this.panelOpen = false;
@@ -264,6 +269,11 @@ export class SipCallButton extends PhoneElement {
     super.disconnectedCallback();
     for (const type of INTENT_EVENTS) this.removeEventListener(type, this.onIntent);
     if (this.idleHandle !== undefined) cancelIdleCallback(this.idleHandle);
+  }
+
+  /** At rest only the idle strings (i18n/en-idle.ts); all of them once the parts are in. */
+  protected override loadStrings(): Promise<void> | undefined {
+    return intentParts ? this.locale.load() : this.locale.loadIdle();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -286,11 +296,13 @@ export class SipCallButton extends PhoneElement {
   }
 
   protected override updated(): void {
-    if (this.focusFallback) {
+    // The fallbacks may still be loading (offered at the click): focus them once shown.
+    const fallback = this.focusFallback && this.shadowRoot?.querySelector<HTMLElement>('#fallback');
+    if (fallback) {
       this.focusFallback = false;
-      this.shadowRoot?.querySelector<HTMLElement>('#fallback')?.focus();
+      fallback.focus();
     }
-    if (this.callbackForm.focusOutcome) {
+    if (this.callbackForm?.focusOutcome) {
       this.callbackForm.focusOutcome = false;
       this.shadowRoot?.querySelector<HTMLElement>('#callback-sent')?.focus();
     }
@@ -317,6 +329,11 @@ export class SipCallButton extends PhoneElement {
     this.fallbackReason = undefined;
     if (this.fallbackConfig() && !canPlaceCalls(globalThis)) {
       this.offerFallback('webrtc-unsupported');
+      // No engine comes to bring the fallbacks' module: load it for them.
+      loadIntentParts().then(
+        () => this.requestUpdate(),
+        (error: unknown) => defaultLogger.error('could not load the fallbacks', { error }),
+      );
       return;
     }
     this.panelOpen = true;
@@ -332,11 +349,15 @@ export class SipCallButton extends PhoneElement {
   }
 
   protected override render(): TemplateResult {
-    const t = this.locale.messages;
+    const t = this.locale.idleMessages;
     const view = this.engine.view;
     const live = LIVE_STATES.has(this.state);
     const hasCall = view.placing || view.call !== undefined;
-    const callStatus = view.call && callStatusText(view.call, t, view.error);
+    // A call exists only once the engine, and the parts with it, are loaded.
+    const callStatus =
+      view.call && intentParts
+        ? intentParts.callStatusText(view.call, this.locale.messages, view.error)
+        : undefined;
     return html`<button
         type="button"
         class="main"
@@ -359,15 +380,19 @@ export class SipCallButton extends PhoneElement {
 
   /** Under the button at rest: the fallbacks when a call cannot happen, else the error. */
   private renderProblem(): TemplateResult | typeof nothing {
-    const t = this.locale.messages;
+    const t = this.locale.idleMessages;
     const error = this.engine.view.error;
     const config = this.fallbackConfig();
-    if (this.fallbackReason && config) {
-      const fallback = renderFallback({
+    // Until their module is there (offered at the click, before any engine), or if it
+    // could not load, what happened is said as usual below.
+    if (this.fallbackReason && config && intentParts) {
+      this.callbackForm ??= new intentParts.CallbackForm(this, () => this.callbackTarget());
+      const fallback = intentParts.renderFallback({
         reason: this.fallbackReason,
         config,
         form: this.callbackForm,
         t,
+        f: intentParts.fallbackMessages[this.locale.language],
       });
       return html`<div class="error-anchor">${fallback}</div>`;
     }
@@ -379,7 +404,7 @@ export class SipCallButton extends PhoneElement {
 
   /** At rest, after a call or in error: the page's label, and the state under it. */
   private renderRestLabel(): TemplateResult {
-    const t = this.locale.messages;
+    const t = this.locale.idleMessages;
     const status = t.buttonState[this.state];
     return html`<slot>${t.callUs}</slot>
       ${
@@ -398,18 +423,19 @@ export class SipCallButton extends PhoneElement {
   private renderLiveLabel(): TemplateResult {
     const call = this.engine.view.call;
     const elapsed =
-      this.state === 'in-call' && call?.answeredAt !== undefined
+      this.state === 'in-call' && call?.answeredAt !== undefined && intentParts
         ? html`<span part="elapsed" class="elapsed" aria-hidden="true"
-            >${formatDuration(Date.now() - call.answeredAt)}</span
+            >${intentParts.formatDuration(Date.now() - call.answeredAt)}</span
           >`
         : nothing;
     return html`<span part="status" class="status live"
-      >${this.locale.messages.buttonState[this.state]}${elapsed}</span
+      >${this.locale.idleMessages.buttonState[this.state]}${elapsed}</span
     >`;
   }
 
   private renderPanel(callStatus: string | undefined): TemplateResult {
-    const t = this.locale.messages;
+    // The panel opens at the click, before the engine and the rest of the strings.
+    const t = this.locale.idleMessages;
     const view = this.engine.view;
     const call = view.call;
     return html`<div
@@ -428,12 +454,12 @@ export class SipCallButton extends PhoneElement {
               callStatus ?? t.buttonState.connecting
             }</p>`
       }
-      ${call && call.state !== 'ended' ? inCallParts?.renderCallControls(this.callControlsInput(call)) : nothing}
+      ${call && call.state !== 'ended' && intentParts ? intentParts.renderCallControls(this.callControlsInput(call)) : nothing}
       ${
         // What comes and goes during a call (quality, its warnings, an alert, the audio
         // unlock) goes under the controls: above them it would move the keypad under a
         // finger that is about to press it.
-        inCallParts?.renderQualityIndicator(call, this.theme)
+        intentParts?.renderQualityIndicator(call, this.theme)
       }
       ${view.error ? renderError(view.error, t) : nothing}
       ${view.error || call?.warnings.length ? renderPreflightLink(this.checkSetupUrl(), t) : nothing}

@@ -1,5 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  type IdleMessages,
+  idleMessagesFor,
   type Language,
   langTagOf,
   languageFromTag,
@@ -55,6 +57,16 @@ export class LocaleController implements ReactiveController {
   /** Loads the strings of the host's language: a promise only while they are loading. */
   load(): Promise<void> | undefined {
     return loadMessages(this.language);
+  }
+
+  /** What a call button at rest shows; see {@link loadIdle}. */
+  get idleMessages(): IdleMessages {
+    return idleMessagesFor(this.language);
+  }
+
+  /** Loads what {@link idleMessages} needs: nothing in English, whose idle part is here. */
+  loadIdle(): Promise<void> | undefined {
+    return this.language === 'en' ? undefined : loadMessages(this.language);
   }
 
   hostConnected(): void {

@@ -7,7 +7,10 @@ import type { Messages } from '../../../i18n/index.js';
  * engine's technical message (socket codes, URLs) is for developers: it goes to the
  * console and the `sip-error` event, never on screen.
  */
-export function renderError(error: PhoneError, t: Messages): TemplateResult {
+export function renderError(
+  error: PhoneError,
+  t: Pick<Messages, 'errorCode' | 'errorAdvice'>,
+): TemplateResult {
   return html`<div part="error" class="alert" role="alert">
     <strong>${t.errorCode[error.code]}</strong>
     <span class="advice">${t.errorAdvice[error.code]}</span>
