@@ -266,7 +266,8 @@ export class Phone implements PhoneHandle {
 
   /**
    * Warm up on the visitor's intent (hover, focus): fetch credentials and open the
-   * socket without registering. Idempotent.
+   * socket without registering, and prove the credentials on it (connection-proof.ts).
+   * Idempotent.
    */
   async prepare(): Promise<void> {
     await this.connect();
