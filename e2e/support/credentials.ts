@@ -73,6 +73,21 @@ export function digestUsername(message: SipMessage): string | undefined {
   return /^(?:Proxy-)?Authorization:.*\busername="([^"]*)"/im.exec(message.raw)?.[1];
 }
 
+/**
+ * The credentials a request went out with: its own signature, or else those its page last
+ * signed a request with. The SBC takes a request it does not challenge as authenticated by
+ * the credentials its connection proved last (kamailio.cfg, route[CONNECTION_USER]): a
+ * visitor's proof as it connects (src/engine/connection-proof.ts), or a challenged request.
+ */
+export function credentialsOf(widget: Widget, request: SipMessage): string | undefined {
+  const sent = widget.wire.messages.filter((m) => m.direction === 'sent');
+  return sent
+    .slice(0, sent.indexOf(request) + 1)
+    .map(digestUsername)
+    .filter((username) => username !== undefined)
+    .at(-1);
+}
+
 /** `"1700000000:visitor-ab12"` → `visitor-ab12`. */
 export function userOfUsername(username: string | undefined): string | undefined {
   return username === undefined ? undefined : /^\d+:(.+)$/.exec(username)?.[1];

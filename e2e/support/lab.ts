@@ -49,3 +49,14 @@ export async function registeredContacts(user: string): Promise<number> {
 export async function contactFlags(user: string): Promise<number[]> {
   return [...(await locationOf(user)).matchAll(/CFlags:\s*(\d+)/gi)].map((m) => Number(m[1]));
 }
+
+/**
+ * The credentials Kamailio bound to WebSocket connections (htable wsauth, kamailio.cfg
+ * route[BIND_CONNECTION]): the digest user names ("<expiry>:<user>[:role]") of `user`.
+ */
+export async function connectionBindings(user: string): Promise<string[]> {
+  const dump = await compose('exec', '-T', 'kamailio', 'kamcmd', 'htable.dump', 'wsauth');
+  return [...dump.matchAll(/value: \d+\|(\S+)/g)]
+    .map((m) => m[1]!)
+    .filter((username) => username.split(':')[1] === user);
+}

@@ -18,6 +18,7 @@ import {
 } from './caller-context';
 import { endMessage, isAuthRejection } from './causes';
 import { type ResolvedConfig, validateConfig } from './config';
+import { proveConnection } from './connection-proof';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
 import { Emitter } from './emitter';
 import { callIceServers } from './ice-servers';
@@ -265,7 +266,8 @@ export class Phone implements PhoneHandle {
 
   /**
    * Warm up on the visitor's intent (hover, focus): fetch credentials and open the
-   * socket without registering. Idempotent.
+   * socket without registering, and prove the credentials on it (connection-proof.ts).
+   * Idempotent.
    */
   async prepare(): Promise<void> {
     await this.connect();
@@ -654,7 +656,9 @@ export class Phone implements PhoneHandle {
       } else {
         // `connected`, not `registered`: no REGISTER went out, so no call can reach this
         // phone, but it can place calls. A visitor is whole again once connected; the
-        // region comes with the keepalive answer, a moment later.
+        // region comes with the keepalive answer, a moment later. Its credentials are
+        // proven on the connection now, so that its first call is not challenged.
+        void proveConnection(ua, this.log);
         this.setState('connected');
         void this.recovered();
       }

@@ -3,7 +3,10 @@
 // from the same user go out without a digest challenge (kamailio.cfg, route[CONNECTION_USER]).
 // Safe only if the binding goes no further: another connection, another From user, or
 // credentials past their expiry are challenged as before; a visitor's role still limits
-// every call; a closed connection takes its binding with it.
+// every call; a closed connection takes its binding with it. A visitor, which does not
+// register, proves its credentials before its first call with an OPTIONS to its own address
+// (src/engine/connection-proof.ts): challenged, bound, and answered by the SBC itself,
+// reaching nothing behind it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EphemeralCredentials } from '../../../testkit/ephemeral';
@@ -79,33 +82,50 @@ async function bindingOf(user: string): Promise<Binding | undefined> {
 }
 
 /**
- * One INVITE (no body) from `caller` to `target` on `ua`, with `authorization` if given;
- * resolves with the final reply (null: none within 3 s).
+ * One out-of-dialog request (no body) from `caller` to `target` on `ua`, with
+ * `authorization` (Proxy-Authorization) and `extra` header lines if given; resolves with the
+ * final reply (null: none within 3 s).
  */
-async function invite(
+async function request(
   ua: SipEndpoint,
+  method: string,
   caller: string,
   target: string,
-  { callId = `inv-${token()}`, authorization }: { callId?: string; authorization?: string } = {},
+  {
+    callId = `${method.toLowerCase()}-${token()}`,
+    authorization,
+    extra = [],
+  }: { callId?: string; authorization?: string; extra?: string[] } = {},
 ): Promise<string | null> {
   const mark = ua.received.length;
   await ua.send(
     [
-      `INVITE ${target} SIP/2.0`,
+      `${method} ${target} SIP/2.0`,
       `Via: SIP/2.0/UDP LOCAL;rport;branch=z9hG4bK${token()}`,
       'Max-Forwards: 70',
       `From: <sip:${caller}@${DOMAIN}>;tag=${token()}`,
       `To: <${target}>`,
       `Call-ID: ${callId}`,
-      'CSeq: 1 INVITE',
+      `CSeq: 1 ${method}`,
       `Contact: <sip:${caller}@LOCAL>`,
       ...(authorization ? [`Proxy-Authorization: ${authorization}`] : []),
+      ...extra,
       'Content-Length: 0',
       '',
       '',
     ].join('\r\n'),
   );
-  return ua.waitFor(finalResponse(callId, 'INVITE'), { start: mark });
+  return ua.waitFor(finalResponse(callId, method), { start: mark });
+}
+
+/** One INVITE (no body): request() for INVITE. */
+function invite(
+  ua: SipEndpoint,
+  caller: string,
+  target: string,
+  options: { callId?: string; authorization?: string } = {},
+): Promise<string | null> {
+  return request(ua, 'INVITE', caller, target, options);
 }
 
 /** A call from `caller` on `ua` to the echo service, hung up once answered (see placeCall()). */
@@ -273,4 +293,119 @@ test('a closed connection takes its binding with it', async () => {
     what: 'the binding removed after the connection closed',
     timeoutMs: 30_000,
   });
+});
+
+/**
+ * A visitor's phone proving its credentials before its first call (src/engine/connection-proof.ts):
+ * an OPTIONS to its own address on `ua`, answered with `credentials` once challenged.
+ * Resolves with the challenge and the final reply to the signed request.
+ */
+async function prove(
+  ua: SipEndpoint,
+  user: string,
+  credentials: EphemeralCredentials,
+): Promise<{ challenge: string | null; reply: string | null }> {
+  const self = `sip:${user}@${DOMAIN}`;
+  const callId = `proof-${token()}`;
+  const challenge = await request(ua, 'OPTIONS', user, self, { callId });
+  const authorization = digest(header(challenge, 'Proxy-Authenticate'), {
+    method: 'OPTIONS',
+    uri: self,
+    ...credentials,
+  });
+  return { challenge, reply: await request(ua, 'OPTIONS', user, self, { callId, authorization }) };
+}
+
+test("a visitor's OPTIONS to its own address is challenged, then binds the connection and is answered by the SBC: the first call goes out without a 407", async () => {
+  const visitor = `visitor-${token()}`;
+  const credentials = ephemeral(visitor);
+  const ua = await connection();
+  const since = Date.now();
+  try {
+    const { challenge, reply } = await prove(ua, visitor, credentials);
+    assert.equal(statusOf(challenge), 407, String(challenge));
+    assert.match(reply ?? 'no reply', /^SIP\/2\.0 200 Credentials Accepted/);
+    // Kamailio's own answer (server_header), not one relayed from elsewhere.
+    assert.equal(header(reply, 'Server'), 'helpline-sbc');
+    const binding = await bindingOf(visitor);
+    assert.equal(binding?.username, credentials.username);
+    assert.equal(binding?.address, `127.0.0.1:${ua.port}`);
+
+    // placeCall() with challenged: false fails on a 407 (or anything but a 200).
+    const call = await echoCall(ua, visitor, false);
+    const served = await poll(
+      async () => (await mediaHistory(since)).find((c) => c.callId === call.callId),
+      { what: 'the call on the media server' },
+    );
+    assert.match(served?.from ?? '', new RegExp(`${visitor}@`));
+    assert.notEqual(served?.answeredAt ?? null, null);
+  } finally {
+    ua.close();
+  }
+});
+
+test('the proof goes nowhere: answered by the SBC whatever its Route, and an OPTIONS to anyone else is refused, never relayed', async () => {
+  const visitor = `visitor-${token()}`;
+  const ua = await connection();
+  const trap = await udpEndpoint();
+  const since = Date.now();
+  try {
+    assert.match((await prove(ua, visitor, ephemeral(visitor))).reply ?? '', /^SIP\/2\.0 200 /);
+    const self = `sip:${visitor}@${DOMAIN}`;
+    const routed = await request(ua, 'OPTIONS', visitor, self, {
+      extra: [`Route: <sip:127.0.0.1:${trap.port};lr>`],
+    });
+    assert.match(routed ?? 'no reply', /^SIP\/2\.0 200 Credentials Accepted/);
+    assert.equal(header(routed, 'Server'), 'helpline-sbc');
+    const refusals: Record<string, RegExp> = {
+      // its own user at another host: the relay check, before anything answers it
+      [`sip:${visitor}@127.0.0.1:${trap.port}`]: /^SIP\/2\.0 403 Relaying Forbidden/,
+      // a service number (the media farm answers OPTIONS 200 with Allow) and an agent
+      [`sip:echo@${DOMAIN}`]: /^SIP\/2\.0 405 Method Not Allowed/,
+      [`sip:agent1@${DOMAIN}`]: /^SIP\/2\.0 405 Method Not Allowed/,
+    };
+    const callIds: string[] = [];
+    for (const [target, refusal] of Object.entries(refusals)) {
+      const callId = `options-${token()}`;
+      callIds.push(callId);
+      const reply = await request(ua, 'OPTIONS', visitor, target, { callId });
+      assert.match(reply ?? 'no reply', refusal, `${target}: ${reply}`);
+      assert.equal(header(reply, 'Server'), 'helpline-sbc', `${target}: ${reply}`);
+      assert.equal(header(reply, 'Allow'), undefined, `${target}: ${reply}`);
+    }
+    assert.deepEqual(
+      trap.received.map((m) => m.text),
+      [],
+    );
+    const farm = await mediaHistory(since);
+    assert.equal(farm.filter((c) => callIds.includes(c.callId)).length, 0);
+  } finally {
+    ua.close();
+    trap.close();
+  }
+});
+
+test('an OPTIONS to its own address without valid credentials, or from another user, is challenged or refused and binds nothing', async () => {
+  const visitor = `visitor-${token()}`;
+  const ua = await connection();
+  try {
+    // Wrong password: challenged again, never answered 200.
+    const forged = await prove(ua, visitor, { ...ephemeral(visitor), password: 'not-it' });
+    assert.equal(statusOf(forged.reply), 407, String(forged.reply));
+    // Another visitor's valid credentials: not the From identity.
+    const other = `visitor-${token()}`;
+    const borrowed = await prove(ua, visitor, ephemeral(other));
+    assert.match(borrowed.reply ?? 'no reply', /^SIP\/2\.0 403 Forbidden From Identity/);
+    assert.equal(await bindingOf(visitor), undefined);
+    assert.equal(await bindingOf(other), undefined);
+
+    // Bound to the visitor now: another user's proof on that connection is still challenged.
+    assert.match((await prove(ua, visitor, ephemeral(visitor))).reply ?? '', /^SIP\/2\.0 200 /);
+    const impostor = `visitor-${token()}`;
+    const unsigned = await request(ua, 'OPTIONS', impostor, `sip:${impostor}@${DOMAIN}`);
+    assert.equal(statusOf(unsigned), 407, String(unsigned));
+    assert.equal((await bindingOf(visitor))?.username.split(':')[1], visitor);
+  } finally {
+    ua.close();
+  }
 });

@@ -6,7 +6,11 @@
  * autheph_www/autheph_proxy do with expired ones); a From (or REGISTER To) whose user is
  * not the one in the credentials gets 403 (autheph_check_from / autheph_check_to).
  * In-dialog requests are answered without a challenge, unless `challengeInDialog` is set
- * (Kamailio challenges them when the endpoint's address changed after a reconnect).
+ * (Kamailio challenges them when the endpoint's address changed after a reconnect). With
+ * `bindConnections`, a connection whose request answered a challenge is bound to those
+ * credentials, and its later requests from the same user are not challenged (Kamailio's
+ * CONNECTION_USER and BIND_CONNECTION). An authenticated OPTIONS to the sender's own address
+ * (the connection's proof, connection-proof.ts) is answered 200, as Kamailio answers it.
  * INVITEs are answered with a real SDP answer from an RTCPeerConnection that sends audio
  * (the fake microphone, like the media server's prompts), so JsSIP and the engine see a
  * normal call with packets flowing.
@@ -79,6 +83,11 @@ function parse(raw: string): SipMessage {
   return { method, status: method === 'SIP/2.0' ? Number(status) : 0, headers, body, raw };
 }
 
+/** The Request-URI of a request (its start line's second field). */
+function requestUri(message: SipMessage): string {
+  return message.raw.slice(0, message.raw.indexOf('\r\n')).split(' ')[1] ?? '';
+}
+
 function token(): string {
   return Math.random().toString(36).slice(2, 10);
 }
@@ -133,6 +142,8 @@ export class FakeSbc {
   readonly stale = new Set<string>();
   /** Challenge in-dialog requests too (and check them like out-of-dialog ones). */
   challengeInDialog = false;
+  /** Bind a connection to the credentials that answered a challenge on it (see above). */
+  bindConnections = false;
   /** When set, every INVITE with credentials is refused with this status… */
   refuseAllInvites: 403 | 407 | undefined;
   /** …this many times at most: then they are answered again. */
@@ -154,6 +165,8 @@ export class FakeSbc {
   /** When set, every in-dialog INFO from the phone is answered with this status. */
   refuseInfo: number | undefined;
   private readonly sockets: FakeWebSocketLike[] = [];
+  /** The digest user name each bound connection proved (`bindConnections`). */
+  private readonly bindings = new Map<FakeWebSocketLike, string>();
   /** The SBC's side of the media, per Call-ID. */
   private readonly peers = new Map<string, RTCPeerConnection>();
   private readonly toTags = new Map<string, string>();
@@ -369,7 +382,7 @@ export class FakeSbc {
       return;
     }
     if (/;\s*tag=/.test(header(request, 'to'))) {
-      if (this.challengeInDialog && !this.authorized(request, reply)) return;
+      if (this.challengeInDialog && this.authorized(socket, request, reply) === undefined) return;
       if (method === 'INVITE' && this.refuseReinvites !== undefined) {
         reply(this.refuseReinvites, 'Refused');
       } else if (method === 'INVITE') {
@@ -388,8 +401,8 @@ export class FakeSbc {
       reply(200, 'OK');
       return;
     }
-    if (!this.authorized(request, reply)) return;
-    const username = digestUser(request) ?? '';
+    const username = this.authorized(socket, request, reply);
+    if (username === undefined) return;
     const user = /^\d+:(.+)$/.exec(username)?.[1] ?? username;
     if (method === 'REGISTER') {
       if (uriUser(header(request, 'to')) !== user) {
@@ -399,6 +412,10 @@ export class FakeSbc {
       } else {
         reply(200, 'OK', [`Contact: ${header(request, 'contact')}`]);
       }
+      return;
+    }
+    if (method === 'OPTIONS' && uriUser(requestUri(request)) === user) {
+      reply(200, 'Credentials Accepted');
       return;
     }
     if (method !== 'INVITE') {
@@ -437,11 +454,25 @@ export class FakeSbc {
     done(response);
   }
 
-  /** autheph_proxy / autheph_www, then autheph_check_from; false once it replied. */
+  /**
+   * The connection's binding (`bindConnections`), or autheph_proxy / autheph_www, then
+   * autheph_check_from: the digest user name the request is taken as, or undefined once it
+   * replied (a challenge or a refusal).
+   */
   private authorized(
+    socket: FakeWebSocketLike,
     request: SipMessage,
     reply: (status: number, reason: string, extra?: string[]) => void,
-  ): boolean {
+  ): string | undefined {
+    const bound = this.bindings.get(socket);
+    if (
+      bound !== undefined &&
+      request.method !== 'REGISTER' &&
+      !this.stale.has(bound) &&
+      uriUser(header(request, 'from')) === (/^\d+:(.+)$/.exec(bound)?.[1] ?? bound)
+    ) {
+      return bound;
+    }
     const username = digestUser(request);
     if (username === undefined || this.stale.has(username)) {
       const challenge = `Digest realm="helpline.test", nonce="${token()}"`;
@@ -450,14 +481,15 @@ export class FakeSbc {
       } else {
         reply(407, 'Proxy Authentication Required', [`Proxy-Authenticate: ${challenge}`]);
       }
-      return false;
+      return undefined;
     }
     const user = /^\d+:(.+)$/.exec(username)?.[1] ?? username;
     if (uriUser(header(request, 'from')) !== user) {
       reply(403, 'Forbidden From Identity');
-      return false;
+      return undefined;
     }
-    return true;
+    if (this.bindConnections) this.bindings.set(socket, username);
+    return username;
   }
 
   private contact(): string[] {
