@@ -71,7 +71,10 @@ function steps(el: SipPreflight): Record<string, string> {
 }
 
 function verdictText(el: SipPreflight): string {
-  return shadow(el, '[part="verdict"]').innerText.replace(/\s+/g, ' ').trim();
+  const verdict = shadow(el, '[part="verdict"]');
+  // The verdict and each problem are blocks: read them as sentences, not run together.
+  const lines = [...verdict.querySelectorAll('strong, li')].map((node) => node.textContent!.trim());
+  return (lines.length > 0 ? lines.join(' ') : verdict.textContent!).replace(/\s+/g, ' ').trim();
 }
 
 /** Starts the check from the keyboard and waits for the engine to be asked. */
