@@ -8,7 +8,9 @@ import '../elements/call-button/sip-call-button.js';
 import { defineOnDemand } from './define-on-demand.js';
 
 defineOnDemand({
-  'sip-phone': () => import('../elements/phone/sip-phone.js'),
+  // An agent's phone registers as it connects: its engine downloads beside it, not after.
+  'sip-phone': () =>
+    Promise.all([import('../elements/phone/sip-phone.js'), import('../engine/index.js')]),
   'sip-dialpad': () => import('../elements/dialpad/sip-dialpad.js'),
   'sip-quality-indicator': () => import('../elements/quality-indicator/sip-quality-indicator.js'),
   'sip-preflight': () => import('../elements/preflight/sip-preflight.js'),

@@ -5,6 +5,7 @@
  */
 import { Backoff } from './backoff';
 import type { CredentialSource } from './config';
+import { CREDENTIALS_TIMEOUT_MS, requestCredentials } from './credentials-request';
 import { parseMintedIceServers } from './ice-servers';
 import { redactUrl } from './redact';
 import type { PhoneError } from './types';
@@ -41,8 +42,6 @@ export type CredentialsResult =
   | { ok: true; credentials: SipCredentials }
   | { ok: false; error: PhoneError };
 
-/** Longest wait for the credentials service. */
-export const CREDENTIALS_TIMEOUT_MS = 8000;
 /** Refresh when this share of the lifetime has passed. */
 export const REFRESH_AT_LIFETIME = 0.8;
 /** Never refresh more often than this, even when the service hands out short lifetimes. */
@@ -148,12 +147,7 @@ export async function fetchCredentials(
   const shown = redactUrl(url);
   let response: Response;
   try {
-    response = await fetch(url, {
-      credentials: 'include',
-      cache: 'no-store',
-      headers: { Accept: 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await requestCredentials(url, timeoutMs);
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     return failure(

@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Phone } from './phone';
+import { serveVisitorCredentials } from './test-support/fake-credentials';
 import { FAKE_SBC_PHONE, FakeSbc } from './test-support/fake-sbc';
 import { reach } from './test-support/waits';
 import type { CallHandle } from './types';
@@ -20,21 +21,9 @@ const phones: Phone[] = [];
 
 /** Mints `visitor-N` with a TURN credential `turn-N`, `lifetimeS` long. */
 function serveCredentials(lifetimeS: number) {
-  let serial = 0;
-  const fetchMock = vi.fn(async () => {
-    serial += 1;
-    const expires = Math.floor(Date.now() / 1000) + lifetimeS + serial;
-    const username = `${expires}:visitor-${serial}`;
-    return Response.json({
-      username,
-      password: `pw-${serial}`,
-      expires,
-      uri: `sip:visitor-${serial}@${DOMAIN}`,
-      iceServers: [{ urls: TURN_URLS, username, credential: `turn-${serial}` }],
-    });
-  });
-  vi.stubGlobal('fetch', fetchMock);
-  return fetchMock;
+  return serveVisitorCredentials(lifetimeS, DOMAIN, {
+    iceServers: (username, serial) => [{ urls: TURN_URLS, username, credential: `turn-${serial}` }],
+  }).fetch;
 }
 
 function iceServersOf(call: CallHandle): RTCIceServer[] {

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Phone } from './phone';
+import { serveVisitorCredentials } from './test-support/fake-credentials';
 import {
   digestUser,
   FAKE_SBC_PHONE,
@@ -33,23 +34,9 @@ const phones: Phone[] = [];
 
 /** The fake credentials service: `user` (or a new visitor each time), `lifetimeS` long. */
 function serveCredentials(lifetimeS: number, user?: string) {
-  let serial = 0;
-  const fetchMock = vi.fn(async () => {
-    serial += 1;
-    const name = user ?? `visitor-${serial}`;
-    // + serial: two fetches within one second still get different user names.
-    const expires = Math.floor(Date.now() / 1000) + lifetimeS + serial;
-    const username = `${expires}:${name}`;
-    minted.push(username);
-    return Response.json({
-      username,
-      password: `pw-${serial}`,
-      expires,
-      uri: `sip:${name}@${DOMAIN}`,
-    });
-  });
-  vi.stubGlobal('fetch', fetchMock);
-  return fetchMock;
+  const served = serveVisitorCredentials(lifetimeS, DOMAIN, user ? { user } : {});
+  minted = served.minted;
+  return served.fetch;
 }
 
 function makePhone(config: Partial<PhoneConfig>): Phone {

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type ConfigResult, validateConfig } from '../../../engine/config.js';
+import { requestCredentialsEarly } from '../../../engine/credentials-request.js';
 import { type Logger, loggerOf } from '../../../engine/log.js';
 import type {
   CallConnectionEvent,
@@ -71,6 +72,8 @@ export class EngineController implements ReactiveController {
   private config: PhoneConfig | undefined;
   /** Serialized `config`, to tell a real change from a re-render. */
   private configKey = '';
+  /** The accepted configuration's credentials service, if it has one. */
+  private credentialsUrl: string | undefined;
   private configError: PhoneError | undefined;
   private runtimeError: PhoneError | undefined;
   /** `code` and `message` of the last `sip-error` sent for an engine error. */
@@ -160,10 +163,13 @@ export class EngineController implements ReactiveController {
       this.config = input as unknown as PhoneConfig;
       this.configKey = JSON.stringify(result.config);
       this.maxCalls = result.config.maxCalls;
+      const { credentials } = result.config;
+      this.credentialsUrl = credentials.kind === 'url' ? credentials.url : undefined;
     } else {
       const isNew = this.configError?.message !== result.error.message;
       this.configError = result.error;
       this.config = undefined;
+      this.credentialsUrl = undefined;
       this.configKey = '';
       if (isNew) this.report(result.error);
     }
@@ -323,6 +329,8 @@ export class EngineController implements ReactiveController {
   }
 
   private async createPhone(): Promise<PhoneApi | undefined> {
+    // The credentials come while the engine downloads, not after it (credentials-request.ts).
+    if (this.credentialsUrl) requestCredentialsEarly(this.credentialsUrl);
     let engine: Awaited<ReturnType<EngineLoader>>;
     try {
       [engine] = await Promise.all([this.loader(), this.options.loadParts?.()]);
