@@ -20,11 +20,12 @@ import { endMessage, isAuthRejection } from './causes';
 import { type ResolvedConfig, validateConfig } from './config';
 import { proveConnection } from './connection-proof';
 import { CredentialStore, insecureCredentialsWarning, type SipCredentials } from './credentials';
+import { takeMicrophone } from './early-microphone';
 import { Emitter } from './emitter';
 import { callIceServers } from './ice-servers';
 import { routeJssipLogs } from './jssip-log';
 import { Logger } from './log';
-import { acquireMicrophone, stopStream } from './media';
+import { stopStream } from './media';
 import { onNetworkChange } from './network-hints';
 import { onLeaveAttempt, onPageExit } from './page-exit';
 import { PhoneDevices } from './phone-devices';
@@ -385,7 +386,7 @@ export class Phone implements PhoneHandle {
     }
     const [ready, microphone] = await Promise.all([
       this.whenConnected(),
-      acquireMicrophone(this.deviceChoice.microphoneId),
+      takeMicrophone(this.deviceChoice.microphoneId),
     ]);
     if (microphone.ok) this.deviceChoice.microphoneGranted();
     if (call.state === 'ended') {

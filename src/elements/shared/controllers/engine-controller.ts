@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type ConfigResult, validateConfig } from '../../../engine/config.js';
 import { requestCredentialsEarly } from '../../../engine/credentials-request.js';
+import { dropEarlyMicrophone, requestMicrophoneEarly } from '../../../engine/early-microphone.js';
 import { type Logger, loggerOf } from '../../../engine/log.js';
 import type {
   CallConnectionEvent,
@@ -224,10 +225,14 @@ export class EngineController implements ReactiveController {
     this.placing = true;
     this.clearRuntimeError();
     this.refresh();
+    // Clicked before the engine is in: the microphone opens while it loads (early-microphone.ts).
+    if (!this.phoneApi) requestMicrophoneEarly();
     try {
       const phone = await this.ensurePhone();
       if (phone && this.calls.size < this.maxCalls) this.track(start(phone));
+      else dropEarlyMicrophone();
     } catch (cause) {
+      dropEarlyMicrophone();
       this.fail({ code: 'call-failed', message: describeError(cause), cause });
     } finally {
       this.placing = false;

@@ -1,15 +1,26 @@
 /**
- * The element asks for the phone's credentials as it starts loading the engine, not once
- * the engine is in (engine/credentials-request.ts): the two downloads overlap.
+ * What the element asks for while the engine loads rather than once it is in: the phone's
+ * credentials (engine/credentials-request.ts) and, at a click, the microphone
+ * (engine/early-microphone.ts).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VISITOR_CREDENTIALS_URL } from '../../../../testkit/topology.js';
-import { create, mount, resetElements, shadow, VALID_CONFIG } from '../../test-support/dom.js';
+import { dropEarlyMicrophone } from '../../../engine/early-microphone.js';
+import {
+  create,
+  mount,
+  mountWithFakeEngine,
+  resetElements,
+  shadow,
+  VALID_CONFIG,
+} from '../../test-support/dom.js';
 import '../../call-button/sip-call-button.js';
 
 afterEach(() => {
   resetElements();
+  dropEarlyMicrophone();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 /** A button whose engine never finishes loading, and the page's `fetch`. */
@@ -50,5 +61,26 @@ describe('credentials requested early', () => {
     shadow<HTMLButtonElement>(el, 'button.main').focus();
     await expect.poll(loads).toBe(1);
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
+
+describe('the microphone at a click', () => {
+  it('is asked for while the engine loads', async () => {
+    const { el, loads } = await buttonLoadingForever(VALID_CONFIG);
+    const requests = vi.spyOn(navigator.mediaDevices, 'getUserMedia');
+    shadow<HTMLButtonElement>(el, 'button.main').click();
+    await expect.poll(loads).toBe(1);
+    expect(requests).toHaveBeenCalledOnce();
+  });
+
+  it('is left to the phone once the engine is in', async () => {
+    const { el } = await mountWithFakeEngine('sip-call-button', { ...VALID_CONFIG, target: 'ivr' });
+    const main = shadow<HTMLButtonElement>(el, 'button.main');
+    main.focus();
+    await expect.poll(() => el.phone).toBeDefined();
+    const requests = vi.spyOn(navigator.mediaDevices, 'getUserMedia');
+    main.click();
+    await expect.poll(() => el.call).toBeDefined();
+    expect(requests).not.toHaveBeenCalled();
   });
 });
