@@ -16,7 +16,7 @@ import { WIDGET_BUTTON } from './bench-call';
 import { layoutShifts, openProbedPage, waitForMark } from './browser';
 import { RUNS, WARMUP_RUNS } from './config';
 import { pages, publish } from './pages';
-import type { LayoutShiftRecord } from './probe';
+import type { LayoutShiftTotals } from './probe';
 import { type Summary, summarize } from './stats';
 
 interface LayoutScenario {
@@ -57,10 +57,7 @@ export interface LayoutResult {
 
 export type LayoutResults = Record<LayoutKey, LayoutResult>;
 
-async function shiftsOnce(
-  browser: Browser,
-  scenario: LayoutScenario,
-): Promise<LayoutShiftRecord[]> {
+async function shiftsOnce(browser: Browser, scenario: LayoutScenario): Promise<LayoutShiftTotals> {
   const probed = await openProbedPage(browser);
   try {
     const { page } = probed;
@@ -73,17 +70,15 @@ async function shiftsOnce(
   }
 }
 
-function summarizeRuns(name: string, runs: LayoutShiftRecord[][]): LayoutResult {
+function summarizeRuns(name: string, runs: LayoutShiftTotals[]): LayoutResult {
   const sources: Record<string, number> = {};
   for (const shifts of runs) {
-    for (const source of new Set(shifts.flatMap((s) => s.sources))) {
-      sources[source] = (sources[source] ?? 0) + 1;
-    }
+    for (const source of shifts.sources) sources[source] = (sources[source] ?? 0) + 1;
   }
   return {
     name,
-    shift: summarize(runs.map((shifts) => shifts.reduce((sum, s) => sum + s.value, 0))),
-    runsWithShifts: runs.filter((shifts) => shifts.length > 0).length,
+    shift: summarize(runs.map((shifts) => shifts.value)),
+    runsWithShifts: runs.filter((shifts) => shifts.count > 0).length,
     sources,
   };
 }
@@ -92,7 +87,7 @@ type LayoutKey = keyof typeof LAYOUT_SCENARIOS;
 
 export async function benchLayout(browser: Browser): Promise<LayoutResults> {
   const keys = Object.keys(LAYOUT_SCENARIOS) as LayoutKey[];
-  const runs = new Map<LayoutKey, LayoutShiftRecord[][]>(keys.map((key) => [key, []]));
+  const runs = new Map<LayoutKey, LayoutShiftTotals[]>(keys.map((key) => [key, []]));
   // The pages alternate run by run, as in the call benchmark.
   for (let i = 0; i < WARMUP_RUNS + RUNS; i++) {
     for (const key of keys) {

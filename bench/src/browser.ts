@@ -18,7 +18,7 @@ import {
   AUDIBLE_RMS,
   EVENT_DURATION_THRESHOLD_MS,
   installProbe,
-  type LayoutShiftRecord,
+  type LayoutShiftTotals,
   PAGE_MARKS,
   type ProbeMarks,
   STATS_POLL_MS,
@@ -175,12 +175,11 @@ async function flushObservers(page: Page): Promise<void> {
  */
 export async function longestInteraction(page: Page): Promise<number | undefined> {
   await flushObservers(page);
-  const durations = await page.evaluate(() => window.__probe.interactions.map((e) => e.duration));
-  return durations.length > 0 ? Math.max(...durations) : undefined;
+  return page.evaluate(() => window.__probe.interactions.longest);
 }
 
 /** The page's layout shifts without recent input since navigation, up to its last frame. */
-export async function layoutShifts(page: Page): Promise<LayoutShiftRecord[]> {
+export async function layoutShifts(page: Page): Promise<LayoutShiftTotals> {
   await flushObservers(page);
   return page.evaluate(() => window.__probe.layoutShifts);
 }

@@ -66,21 +66,27 @@ export const PAGE_MARKS: readonly (keyof ProbeMarks)[] = [
   'proofOk',
 ];
 
-/** A `layout-shift` entry (Layout Instability API), as the probe keeps it. */
-export interface LayoutShiftRecord {
-  startTime: number;
+/**
+ * The page's `layout-shift` entries (Layout Instability API) without recent input, as totals:
+ * the probe's memory stays the same however long the page lives (the leak check measures
+ * the page's heap with the probe in it).
+ */
+export interface LayoutShiftTotals {
+  count: number;
+  /** The sum of their values. */
   value: number;
-  /** The shifted nodes, e.g. `P#below` or `SIP-CALL-BUTTON` (what moved, for the report). */
+  /** Each shifted node once, e.g. `P#below`, `SIP-CALL-BUTTON`, `#text` (what moved). */
   sources: string[];
 }
 
-/** An `event` entry (Event Timing API) that belongs to an interaction (`interactionId > 0`). */
-export interface InteractionRecord {
-  name: string;
-  interactionId: number;
-  startTime: number;
-  /** From the event's hardware timestamp to the next paint after its handlers, 8 ms steps. */
-  duration: number;
+/** The `event` entries (Event Timing API) of interactions (`interactionId > 0`), as totals. */
+export interface InteractionTotals {
+  count: number;
+  /**
+   * The longest `duration`: from the input's hardware timestamp to the next paint after its
+   * handlers, in 8 ms steps. Undefined with no entry (all under the threshold).
+   */
+  longest: number | undefined;
 }
 
 /**
@@ -96,14 +102,14 @@ export interface ProbeState {
   /** `event.timeStamp` of every click, in order. */
   clicks: number[];
   /** Layout shifts without recent input (`hadRecentInput` false), since navigation. */
-  layoutShifts: LayoutShiftRecord[];
+  layoutShifts: LayoutShiftTotals;
   /** Event Timing entries of interactions at or above {@link EVENT_DURATION_THRESHOLD_MS}. */
-  interactions: InteractionRecord[];
+  interactions: InteractionTotals;
   /** Clear the call marks and start polling the media of new connections. */
   armCall(): void;
   /**
    * Take the entries the observers hold but have not delivered yet (their callbacks run
-   * later, as tasks), so that reading the lists right after this misses none.
+   * later, as tasks), so that reading the totals right after this misses none.
    */
   flushObservers(): void;
 }
@@ -175,28 +181,25 @@ export function installProbe(options: {
     if (!(node instanceof Element)) return node?.nodeName ?? '(gone)';
     return node.id ? `${node.tagName}#${node.id}` : node.tagName;
   };
-  const layoutShifts: LayoutShiftRecord[] = [];
-  const interactions: InteractionRecord[] = [];
+  const layoutShifts: LayoutShiftTotals = { count: 0, value: 0, sources: [] };
+  const interactions: InteractionTotals = { count: 0, longest: undefined };
   const keepShifts = (entries: PerformanceEntryList): void => {
     for (const entry of entries as LayoutShiftEntry[]) {
       // Shifts right after the user's input are expected and not counted (as CLS does).
       if (entry.hadRecentInput) continue;
-      layoutShifts.push({
-        startTime: entry.startTime,
-        value: entry.value,
-        sources: (entry.sources ?? []).map((source) => describeNode(source.node)),
-      });
+      layoutShifts.count += 1;
+      layoutShifts.value += entry.value;
+      for (const source of entry.sources ?? []) {
+        const node = describeNode(source.node);
+        if (!layoutShifts.sources.includes(node)) layoutShifts.sources.push(node);
+      }
     }
   };
   const keepInteractions = (entries: PerformanceEntryList): void => {
     for (const entry of entries as EventEntry[]) {
       if (!entry.interactionId) continue;
-      interactions.push({
-        name: entry.name,
-        interactionId: entry.interactionId,
-        startTime: entry.startTime,
-        duration: entry.duration,
-      });
+      interactions.count += 1;
+      interactions.longest = Math.max(interactions.longest ?? 0, entry.duration);
     }
   };
   const shiftObserver = new PerformanceObserver((list) => keepShifts(list.getEntries()));
