@@ -149,7 +149,8 @@ function machineSection({ machine, runs, warmup }: BrowserResults, kept: string[
   pages alternate run by run so load changes hit them alike.
 - Times are taken in the page (\`performance.now()\`, event \`timeStamp\`s) by one probe
   injected before any page script, identical for the widget and the peer pages
-  (\`bench/src/probe.ts\`): SIP messages on the WebSocket, \`getStats()\` every 20 ms.
+  (\`bench/src/probe.ts\`): SIP messages on the WebSocket, \`getStats()\` every 20 ms,
+  \`layout-shift\` and Event Timing entries from buffered \`PerformanceObserver\`s.
 - Peer pages are bundled with esbuild (minified, IIFE, es2022) from \`bench/pages\` and
   \`bench/peers/pages\`; sip.js and the Twilio SDK come from \`bench/peers/package.json\`.${
     kept.length > 0
