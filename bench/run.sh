@@ -5,8 +5,13 @@
 # benchmarks of bench/backend and bench/media if present, and writes BENCHMARKS.md.
 #
 #   bash bench/run.sh                       everything
-#   bash bench/run.sh weight call           only these browser benchmarks (results of
-#                                           the others are kept from the last run)
+#   bash bench/run.sh weight call           only these browser benchmarks (of weight,
+#                                           registration, call, dtmf, cost, layout); the
+#                                           others' results are kept from the last run,
+#                                           or, with none in bench/results/, their
+#                                           sections of BENCHMARKS.md as they are (so are
+#                                           the backend/media/regions/fuzz sections,
+#                                           whose scripts only a full run runs)
 #   bash bench/run.sh soak                  the soak benchmark only (bench/soak/run.sh)
 #   bash bench/run.sh chaos                 the chaos stage only (bench/chaos/run.sh)
 #   bash bench/run.sh storm                 the reconnect storm only (bench/storm/run.sh)

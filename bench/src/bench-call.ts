@@ -4,8 +4,13 @@
  * Call setup, from the click (its `event.timeStamp`), page-side: INVITE sent and its 200 OK
  * (the probe on the WebSocket), first inbound RTP packet and first non-silent inbound audio
  * (the probe's getStats polling every 20 ms). The widget's button is measured twice: clicked
- * straight away (the engine loads on that click), and after a hover that let it load and
- * connect; the minimal JsSIP page connects on load, like its README example.
+ * straight away (the engine loads on that click), and after a hover that let it load,
+ * connect and prove its credentials on the connection (the OPTIONS → 200 of
+ * src/engine/connection-proof.ts); the minimal JsSIP page connects on load, like its
+ * README example.
+ *
+ * The same clicks give the interaction's next paint: the longest Event Timing entry of the
+ * click's interaction (the probe's `event` observer, `durationThreshold` 16 ms).
  *
  * DTMF: a keypad press (its click) → the digit's entry in the media server's timeline (`t`,
  * epoch ms on the same machine clock), one call per page, one digit at a time.
@@ -13,6 +18,7 @@
 import type { Browser, Page } from 'playwright-core';
 import {
   lastClick,
+  longestInteraction,
   openProbedPage,
   type ProbedPage,
   pageTimeToEpoch,
@@ -23,6 +29,7 @@ import {
 import { RUNS, VISITOR_CREDENTIALS_URL, WARMUP_RUNS } from './config';
 import { waitForDigits } from './media-server';
 import { pages, publish } from './pages';
+import { EVENT_DURATION_THRESHOLD_MS } from './probe';
 import { type Summary, summarize, summarizeFields } from './stats';
 
 /** How a benchmark drives one kind of page. */
@@ -40,10 +47,26 @@ interface CallPage {
 const KEYS = '123456789*0#';
 const DIGIT_SEQUENCE = '1234567890';
 
-const widgetButton = (page: Page) => page.locator('sip-call-button button.main');
+/** The click-to-call button's own button, inside its shadow root. */
+export const WIDGET_BUTTON = 'sip-call-button button.main';
+
+const widgetButton = (page: Page) => page.locator(WIDGET_BUTTON);
+
+/** Hangs up the call of the page's `<sip-call-button>`, if it has one. */
+export const hangUpWidgetCall = (page: Page): Promise<void> =>
+  page.evaluate(() => document.querySelector('sip-call-button')?.call?.hangup());
 
 const waitReady = async (page: Page): Promise<void> => {
   await waitForMark(page, 'registered');
+};
+
+/**
+ * A visitor's button is ready to call once its connection proved the credentials: the
+ * engine says `connected` before that (phone.ts sends the proof as it connects and does not
+ * wait for it), and a click in between would still pay the INVITE's 407.
+ */
+const waitProven = async (page: Page): Promise<void> => {
+  await waitForMark(page, 'proofOk');
 };
 
 async function pressWidgetKey(page: Page, key: string): Promise<void> {
@@ -61,7 +84,7 @@ const widgetPage = (name: string, beforeClick: CallPage['beforeClick']): CallPag
   beforeClick,
   clickCall: (page) => widgetButton(page).click(),
   pressKey: pressWidgetKey,
-  hangup: (page) => page.evaluate(() => document.querySelector('sip-call-button')?.call?.hangup()),
+  hangup: hangUpWidgetCall,
 });
 
 export const CALL_PAGES = {
@@ -70,10 +93,10 @@ export const CALL_PAGES = {
     async () => {},
   ),
   widgetWarm: widgetPage(
-    'widget button, hovered first (engine loaded, connected)',
+    'widget button, hovered first (engine loaded, connection proven)',
     async (page) => {
       await widgetButton(page).hover();
-      await waitReady(page);
+      await waitProven(page);
     },
   ),
   jssip: {
@@ -91,17 +114,30 @@ type CallPageKey = keyof typeof CALL_PAGES;
 
 export interface CallSetupResult {
   name: string;
+  /** Measured runs (a phase's `runs` says in how many of them it happened). */
+  runs: number;
   /** Click → each phase (`inviteSent`, `inviteOk`, `firstRtp`, `firstAudio`, …). */
   phases: Record<string, Summary>;
+  /**
+   * The click's interaction to next paint: per run, the longest Event Timing entry of the
+   * interaction; a run without an entry (all under the 16 ms threshold) counts as 16 ms.
+   */
+  interaction: Summary;
+  /** Runs whose click had no Event Timing entry at or above the threshold. */
+  interactionBelowThreshold: number;
 }
 
 export type CallSetupResults = Record<CallPageKey, CallSetupResult>;
 
+interface PlacedCall {
+  probed: ProbedPage;
+  timeline: Timeline;
+  /** The click's longest Event Timing entry, ms; undefined when none reached the threshold. */
+  interactionMs: number | undefined;
+}
+
 /** Load, click, wait for audio; returns the open page (the caller hangs up and closes). */
-async function placeCall(
-  browser: Browser,
-  callPage: CallPage,
-): Promise<{ probed: ProbedPage; timeline: Timeline }> {
+async function placeCall(browser: Browser, callPage: CallPage): Promise<PlacedCall> {
   const probed = await openProbedPage(browser);
   const { page } = probed;
   await page.goto(callPage.url(), { waitUntil: 'load' });
@@ -109,7 +145,12 @@ async function placeCall(
   await page.evaluate(() => window.__probe.armCall());
   await callPage.clickCall(page);
   await waitForMark(page, 'firstAudio');
-  return { probed, timeline: await readTimeline(page, await lastClick(page)) };
+  return {
+    probed,
+    timeline: await readTimeline(page, await lastClick(page)),
+    // Long painted by now (first audio comes hundreds of ms after the click's frame).
+    interactionMs: await longestInteraction(page),
+  };
 }
 
 async function endCall(probed: ProbedPage, callPage: CallPage): Promise<void> {
@@ -119,18 +160,26 @@ async function endCall(probed: ProbedPage, callPage: CallPage): Promise<void> {
 }
 
 export async function benchCallSetup(browser: Browser): Promise<CallSetupResults> {
-  const samples = new Map<CallPageKey, Timeline[]>();
+  const samples = new Map<CallPageKey, Omit<PlacedCall, 'probed'>[]>();
   const keys = Object.keys(CALL_PAGES) as CallPageKey[];
   for (let i = 0; i < WARMUP_RUNS + RUNS; i++) {
     for (const key of keys) {
-      const { probed, timeline } = await placeCall(browser, CALL_PAGES[key]);
+      const { probed, ...measured } = await placeCall(browser, CALL_PAGES[key]);
       await endCall(probed, CALL_PAGES[key]);
-      if (i >= WARMUP_RUNS) samples.set(key, [...(samples.get(key) ?? []), timeline]);
+      if (i >= WARMUP_RUNS) samples.set(key, [...(samples.get(key) ?? []), measured]);
     }
   }
   const results: Partial<CallSetupResults> = {};
   for (const key of keys) {
-    results[key] = { name: CALL_PAGES[key].name, phases: summarizeFields(samples.get(key)!) };
+    const runs = samples.get(key)!;
+    const interactions = runs.map((r) => r.interactionMs);
+    results[key] = {
+      name: CALL_PAGES[key].name,
+      runs: runs.length,
+      phases: summarizeFields(runs.map((r) => r.timeline)),
+      interaction: summarize(interactions.map((d) => d ?? EVENT_DURATION_THRESHOLD_MS)),
+      interactionBelowThreshold: interactions.filter((d) => d === undefined).length,
+    };
   }
   return results as CallSetupResults;
 }

@@ -138,10 +138,12 @@ async function transactionsReleased(page: Page): Promise<void> {
     () => {
       const w = window as unknown as { minimal?: { ua(): HeldTransactions | undefined } };
       // The widget's UA is a private field of its Phone: the benchmark reaches in on purpose.
-      const phone = document.querySelector<SipPhone>('sip-phone')?.phone as {
-        ua?: HeldTransactions;
-      };
-      const ua = w.minimal?.ua() ?? phone?.ua;
+      // `<sip-phone>` shares its phone between tabs (single-tab), so `el.phone` is a TabPhone
+      // (src/engine/tab-phone.ts) whose private `phone` is the Phone, in the tab that owns it.
+      const handle = document.querySelector<SipPhone>('sip-phone')?.phone as
+        | { ua?: HeldTransactions; phone?: { ua?: HeldTransactions } }
+        | undefined;
+      const ua = w.minimal?.ua() ?? handle?.ua ?? handle?.phone?.ua;
       if (!ua) return false;
       return Object.values(ua._transactions).every((kind) => Object.keys(kind).length === 0);
     },

@@ -2,12 +2,20 @@
  * Benchmark 1, page weight: what a page loads, from the browser's network log (CDP
  * `Network` events), then the same URLs fetched again and compressed here (gzip -9,
  * brotli q11) since the lab server sends them uncompressed. Also the page's load event and
- * main-thread time until it settled, against a plain page.
+ * main-thread time until it settled, against a plain page. The button is weighed at rest,
+ * after a hover (what intent fetches) and after a click that places a call.
  */
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { enableMetrics, openProbedPage, type PageMetrics, readMetrics } from './browser';
+import { hangUpWidgetCall, WIDGET_BUTTON } from './bench-call';
+import {
+  enableMetrics,
+  openProbedPage,
+  type PageMetrics,
+  readMetrics,
+  waitForMark,
+} from './browser';
 import type { PeerPage } from './bundle-peers';
 import { RUNS, VISITOR_CREDENTIALS_URL, WARMUP_RUNS } from './config';
 import { pages, publish } from './pages';
@@ -162,6 +170,17 @@ const hoverButton = async (page: Page): Promise<void> => {
   await engineLoaded;
 };
 
+/**
+ * A click that places a call: everything the widget fetches for a call (the budget's "whole
+ * widget after a click"). Hung up once answered, before the page is left to settle.
+ */
+const clickButton = async (page: Page): Promise<void> => {
+  await page.click(WIDGET_BUTTON);
+  await waitForMark(page, 'inviteOk');
+  await hangUpWidgetCall(page);
+  await waitForMark(page, 'callEnded');
+};
+
 const peerScenario = (name: string, page: PeerPage): Scenario => ({
   name,
   url: () => publish(pages.peer(page, VISITOR_CREDENTIALS_URL, false), page),
@@ -174,9 +193,14 @@ export const WEIGHT_SCENARIOS = {
     url: () => publish(pages.button(), 'button'),
   },
   buttonAfterIntent: {
-    name: 'widget: button after hover (whole widget)',
+    name: 'widget: button after hover',
     url: () => publish(pages.button(), 'button'),
     interact: hoverButton,
+  },
+  buttonAfterClick: {
+    name: 'widget: button after a click (whole widget)',
+    url: () => publish(pages.button(), 'button'),
+    interact: clickButton,
   },
   jssip: peerScenario('minimal JsSIP page', 'minimal-jssip'),
   sipjs: peerScenario('minimal SIP.js SimpleUser page', 'minimal-sipjs'),

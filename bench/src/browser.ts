@@ -14,7 +14,15 @@ import {
 import { chromiumArgs } from '../../e2e/support/browser';
 import { CHROMIUM_PATH } from '../../testkit/chromium';
 import { BUILD_DIR } from './config';
-import { AUDIBLE_RMS, installProbe, PAGE_MARKS, type ProbeMarks, STATS_POLL_MS } from './probe';
+import {
+  AUDIBLE_RMS,
+  EVENT_DURATION_THRESHOLD_MS,
+  installProbe,
+  type LayoutShiftTotals,
+  PAGE_MARKS,
+  type ProbeMarks,
+  STATS_POLL_MS,
+} from './probe';
 
 /** A 440 Hz tone as the microphone: the echo service then always sends audio back. */
 const MICROPHONE_WAV = path.join(BUILD_DIR, 'mic-tone.wav');
@@ -67,6 +75,7 @@ export async function openProbedPage(browser: Browser): Promise<ProbedPage> {
     pollMs: STATS_POLL_MS,
     audibleRms: AUDIBLE_RMS,
     pageMarks: PAGE_MARKS,
+    eventDurationThreshold: EVENT_DURATION_THRESHOLD_MS,
   });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -145,6 +154,34 @@ export async function readTimeline(page: Page, zero = 0): Promise<Timeline> {
     if (typeof time === 'number') timeline[name as keyof Timeline] = time - zero;
   }
   return timeline;
+}
+
+/** Waits for two frames to be rendered, then takes what the probe's observers hold. */
+async function flushObservers(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    // Layout shifts and Event Timing entries are queued when a frame is rendered; the
+    // second frame's callback runs after the first one's rendering (HTML "update the
+    // rendering"), so everything up to now has been rendered and queued.
+    for (let frame = 0; frame < 2; frame++) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    window.__probe.flushObservers();
+  });
+}
+
+/**
+ * The longest Event Timing entry of the page's interactions so far (ms), or undefined when
+ * none reached the probe's duration threshold.
+ */
+export async function longestInteraction(page: Page): Promise<number | undefined> {
+  await flushObservers(page);
+  return page.evaluate(() => window.__probe.interactions.longest);
+}
+
+/** The page's layout shifts without recent input since navigation, up to its last frame. */
+export async function layoutShifts(page: Page): Promise<LayoutShiftTotals> {
+  await flushObservers(page);
+  return page.evaluate(() => window.__probe.layoutShifts);
 }
 
 /** `event.timeStamp` of the last click the page saw. */

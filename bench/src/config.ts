@@ -83,13 +83,17 @@ export async function signInAgent(context: BrowserContext, agent = BENCH_AGENT):
   }
 }
 
-function positiveIntFromEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
+function intFromEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  const value = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isInteger(value) && value >= min
+    ? value
+    : fallback;
 }
 
 /** Measured runs per benchmark (after {@link WARMUP_RUNS} discarded ones). */
-export const RUNS = positiveIntFromEnv('BENCH_RUNS', 12);
-export const WARMUP_RUNS = positiveIntFromEnv('BENCH_WARMUP', 1);
+export const RUNS = intFromEnv('BENCH_RUNS', 12, 1);
+/** Discarded runs first; `BENCH_WARMUP=0` for none (a quick check of the harness). */
+export const WARMUP_RUNS = intFromEnv('BENCH_WARMUP', 1, 0);
 /** Calls in a row for the leak check. */
-export const LEAK_CALLS = positiveIntFromEnv('BENCH_LEAK_CALLS', 20);
+export const LEAK_CALLS = intFromEnv('BENCH_LEAK_CALLS', 20, 1);

@@ -1,14 +1,24 @@
 /**
  * The benchmark harness (built to bench/results/build/harness.mjs by bench/run.sh).
  *
- *   harness.mjs run [weight registration call dtmf cost]   browser benchmarks (in the lab
- *                                                           namespace); default: all
- *   harness.mjs report                                     BENCHMARKS.md from the results
+ *   harness.mjs run [weight registration call dtmf cost layout]   browser benchmarks (in
+ *                                                  the lab namespace); default: all
+ *   harness.mjs report                             BENCHMARKS.md from the results and, for
+ *                                                  what they lack, the previous BENCHMARKS.md
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { benchCallSetup, benchDtmf } from './bench-call';
 import { benchCost } from './bench-cost';
+import { benchLayout } from './bench-layout';
 import { benchRegistration } from './bench-registration';
 import { benchWeight } from './bench-weight';
 import { launchBrowser } from './browser';
@@ -44,6 +54,7 @@ const BENCHMARKS = {
   call: benchCallSetup,
   dtmf: benchDtmf,
   cost: benchCost,
+  layout: benchLayout,
 } as const;
 
 type BenchmarkName = keyof typeof BENCHMARKS;
@@ -54,6 +65,7 @@ const RESULT_KEYS = {
   call: 'callSetup',
   dtmf: 'dtmf',
   cost: 'cost',
+  layout: 'layout',
 } as const satisfies Record<BenchmarkName, keyof BrowserResults>;
 
 function selected(args: string[]): BenchmarkName[] {
@@ -109,33 +121,48 @@ async function run(args: string[]): Promise<void> {
 const readIfPresent = (file: string): string | undefined =>
   existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 
+/** Whether bench/<folder> has a script for bench/run.sh to run (`*.sh`). */
+const hasScripts = (folder: string): boolean => {
+  const dir = path.join(BENCH_DIR, folder);
+  return existsSync(dir) && readdirSync(dir).some((name) => name.endsWith('.sh'));
+};
+
+/** The section of bench/<name>/*.sh: their output in this run, if they ran. */
+const externalOutput = (name: string): Pick<ExternalSection, 'markdown' | 'hasScripts'> => ({
+  markdown: readIfPresent(path.join(EXTERNAL_DIR, `${name}.md`)),
+  hasScripts: hasScripts(name),
+});
+
 function report(): void {
   const results = JSON.parse(readFileSync(BROWSER_RESULTS, 'utf8')) as BrowserResults;
   const external: ExternalSection[] = [
     {
       title: 'Backend: Kamailio rates',
-      markdown: readIfPresent(path.join(EXTERNAL_DIR, 'backend.md')),
+      ...externalOutput('backend'),
       placeholder:
         'No `bench/backend/*.sh` script yet: REGISTER / INVITE / OPTIONS rates through Kamailio go here.',
     },
     {
       title: 'Media server capacity',
-      markdown: readIfPresent(path.join(EXTERNAL_DIR, 'media.md')),
+      ...externalOutput('media'),
       placeholder: 'No `bench/media/` script yet: concurrent calls per media server go here.',
     },
     {
       title: 'Region failover (two regions behind the accelerator)',
-      markdown: readIfPresent(path.join(EXTERNAL_DIR, 'regions.md')),
+      ...externalOutput('regions'),
       placeholder: 'No `bench/regions/` script yet: failover times go here.',
     },
     {
       title: 'SIP fuzzing',
-      markdown: readIfPresent(path.join(EXTERNAL_DIR, 'fuzz.md')),
+      ...externalOutput('fuzz'),
       placeholder: 'No `bench/fuzz/` script yet: the SIP fuzz stage (issue 10) goes here.',
     },
   ];
   const file = path.join(REPO_ROOT, 'BENCHMARKS.md');
-  writeFileSync(file, renderBenchmarks(results, external, readIfPresent(ANALYSIS_FILE)));
+  writeFileSync(
+    file,
+    renderBenchmarks(results, external, readIfPresent(ANALYSIS_FILE), readIfPresent(file)),
+  );
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 
@@ -143,6 +170,6 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'run') await run(rest);
 else if (command === 'report') report();
 else {
-  console.error('usage: harness.mjs run [weight|registration|call|dtmf|cost ...] | report');
+  console.error('usage: harness.mjs run [weight|registration|call|dtmf|cost|layout ...] | report');
   process.exit(2);
 }

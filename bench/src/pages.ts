@@ -45,20 +45,39 @@ function attributes(values: Record<string, string>): string {
 
 const WIDGET_SCRIPT = '<script src="/cdn/softphone.js"></script>';
 
+/** The click-to-call button, with `label` inside it as README "Embedding" shows. */
+const callButton = (label = ''): string =>
+  `<sip-call-button ${attributes({
+    target: CALL_TARGET,
+    server: SIP_SERVER,
+    domain: SIP_DOMAIN,
+    'credentials-url': VISITOR_CREDENTIALS_URL,
+  })}>${label}</sip-call-button>`;
+
+/**
+ * A customer's article with text above and below the line that holds the call button, for
+ * the layout shift benchmark: anything the button does to its size moves the text below.
+ * Without `widget`, the same page without the script and the element.
+ */
+function article(widget: boolean): string {
+  const paragraph = (id: string, text: string) => `<p id="${id}">${text}</p>`;
+  return document(
+    widget ? 'article' : 'article-plain',
+    `${paragraph('above', 'Orders placed before noon ship the same day. You can change the address until the parcel leaves our warehouse; after that, the carrier can redirect it for a fee.')}` +
+      `<p id="contact">Still stuck? ${widget ? `${WIDGET_SCRIPT}${callButton('Call us')}` : ''} Our advisers answer from 8:00 to 20:00.</p>` +
+      `${paragraph('below', 'Returns are free within 30 days. Print the label from your account, drop the parcel at any pick-up point and keep the receipt until the refund arrives.')}`,
+  );
+}
+
 export const pages = {
   /** The page without any phone: the baseline for load timings. */
   plain: () => document('plain', ''),
   /** A public page with the click-to-call button (visitor). */
-  button: () =>
-    document(
-      'button',
-      `${WIDGET_SCRIPT}<sip-call-button ${attributes({
-        target: CALL_TARGET,
-        server: SIP_SERVER,
-        domain: SIP_DOMAIN,
-        'credentials-url': VISITOR_CREDENTIALS_URL,
-      })}></sip-call-button>`,
-    ),
+  button: () => document('button', `${WIDGET_SCRIPT}${callButton()}`),
+  /** A customer's article with the button inside its text (script tag, as customers do). */
+  article: () => article(true),
+  /** The same article without the widget: the baseline for layout shifts. */
+  plainArticle: () => article(false),
   /** An agent's page: `<sip-phone>` registers at once. */
   phone: (credentialsUrl: string) =>
     document(

@@ -1,14 +1,18 @@
 /**
  * The in-page probe, installed before any page script (Playwright `addInitScript`), the
  * same for the widget and the peer pages so both are timed by the same code:
- * - SIP on the WebSocket: when the INVITE leaves, when its 200 OK and a REGISTER's 200 OK
- *   arrive (wrapping `WebSocket`);
+ * - SIP on the WebSocket: when the INVITE leaves, whether it is challenged, when its 200 OK
+ *   and a REGISTER's 200 OK arrive, and a visitor's connection proof (an OPTIONS to its own
+ *   address, src/engine/connection-proof.ts) and its 200 OK (wrapping `WebSocket`);
  * - media: every `RTCPeerConnection`, polled with `getStats()` every {@link STATS_POLL_MS}
  *   once armed, for the first inbound RTP packet and the first non-silent inbound audio;
  * - the user's clicks (event timestamps);
+ * - layout shifts and interactions, from `PerformanceObserver`s (`layout-shift` and `event`,
+ *   buffered, so nothing before the probe's observers is missed);
  * - the elements' `sip-registration-change` (state `registered` for an agent, `connected`
- *   for a visitor: ready to call either way) and `sip-call-ended` events, which the
- *   minimal peer pages dispatch on `window` too.
+ *   for a visitor: able to call either way; a visitor's call is unchallenged only once its
+ *   proof is answered, `proofOk`) and `sip-call-ended` events, which the minimal peer pages
+ *   dispatch on `window` too.
  * All times are `performance.now()` values (ms since navigation start).
  *
  * `installProbe` is serialized into the page: it must not reference anything outside itself.
@@ -28,10 +32,21 @@ export interface ProbeMarks {
   registerOk?: number;
   /** Ready: registered (agent) or connected (visitor), as the page reports it. */
   registered?: number;
+  /** A visitor's connection proof sent: the OPTIONS to its own address (connection-proof.ts). */
+  proofSent?: number;
+  /**
+   * 200 OK to the proof received: the SBC bound the connection to the credentials, so an
+   * INVITE on it is not challenged (backend/kamailio/kamailio.cfg, BIND_CONNECTION). Only then
+   * is a visitor's button really ready to call: `connected` comes before it.
+   */
+  proofOk?: number;
   /** `getUserMedia()` resolved. */
   micReady?: number;
   inviteSent?: number;
-  /** 401/407 to the INVITE received (the INVITE goes again with credentials). */
+  /**
+   * 401/407 to the INVITE received (the INVITE goes again with credentials). Absent when
+   * the connection was already bound to the credentials (a REGISTER or a proof before it).
+   */
   inviteChallenged?: number;
   inviteOk?: number;
   /** The peer connection is `connected` (ICE and DTLS done). */
@@ -47,7 +62,38 @@ export const PAGE_MARKS: readonly (keyof ProbeMarks)[] = [
   'registerSent',
   'registerOk',
   'registered',
+  'proofSent',
+  'proofOk',
 ];
+
+/**
+ * The page's `layout-shift` entries (Layout Instability API) without recent input, as totals:
+ * the probe's memory stays the same however long the page lives (the leak check measures
+ * the page's heap with the probe in it).
+ */
+export interface LayoutShiftTotals {
+  count: number;
+  /** The sum of their values. */
+  value: number;
+  /** Each shifted node once, e.g. `P#below`, `SIP-CALL-BUTTON`, `#text` (what moved). */
+  sources: string[];
+}
+
+/** The `event` entries (Event Timing API) of interactions (`interactionId > 0`), as totals. */
+export interface InteractionTotals {
+  count: number;
+  /**
+   * The longest `duration`: from the input's hardware timestamp to the next paint after its
+   * handlers, in 8 ms steps. Undefined with no entry (all under the threshold).
+   */
+  longest: number | undefined;
+}
+
+/**
+ * The smallest `durationThreshold` the Event Timing API takes: faster interactions are not
+ * reported at all (https://w3c.github.io/event-timing/#dom-performanceobserverinit-durationthreshold).
+ */
+export const EVENT_DURATION_THRESHOLD_MS = 16;
 
 export interface ProbeState {
   marks: ProbeMarks;
@@ -55,8 +101,17 @@ export interface ProbeState {
   callId?: string;
   /** `event.timeStamp` of every click, in order. */
   clicks: number[];
+  /** Layout shifts without recent input (`hadRecentInput` false), since navigation. */
+  layoutShifts: LayoutShiftTotals;
+  /** Event Timing entries of interactions at or above {@link EVENT_DURATION_THRESHOLD_MS}. */
+  interactions: InteractionTotals;
   /** Clear the call marks and start polling the media of new connections. */
   armCall(): void;
+  /**
+   * Take the entries the observers hold but have not delivered yet (their callbacks run
+   * later, as tasks), so that reading the totals right after this misses none.
+   */
+  flushObservers(): void;
 }
 
 declare global {
@@ -69,6 +124,7 @@ export function installProbe(options: {
   pollMs: number;
   audibleRms: number;
   pageMarks: readonly (keyof ProbeMarks)[];
+  eventDurationThreshold: number;
 }): void {
   const { pageMarks } = options;
   const marks: ProbeMarks = {};
@@ -111,9 +167,59 @@ export function installProbe(options: {
     }
   };
 
+  // The entry types of the Layout Instability and Event Timing APIs, with the fields read
+  // here (not in every DOM typing yet).
+  interface LayoutShiftEntry extends PerformanceEntry {
+    value: number;
+    hadRecentInput: boolean;
+    sources?: readonly { node: Node | null }[];
+  }
+  interface EventEntry extends PerformanceEntry {
+    interactionId?: number;
+  }
+  const describeNode = (node: Node | null): string => {
+    if (!(node instanceof Element)) return node?.nodeName ?? '(gone)';
+    return node.id ? `${node.tagName}#${node.id}` : node.tagName;
+  };
+  const layoutShifts: LayoutShiftTotals = { count: 0, value: 0, sources: [] };
+  const interactions: InteractionTotals = { count: 0, longest: undefined };
+  const keepShifts = (entries: PerformanceEntryList): void => {
+    for (const entry of entries as LayoutShiftEntry[]) {
+      // Shifts right after the user's input are expected and not counted (as CLS does).
+      if (entry.hadRecentInput) continue;
+      layoutShifts.count += 1;
+      layoutShifts.value += entry.value;
+      for (const source of entry.sources ?? []) {
+        const node = describeNode(source.node);
+        if (!layoutShifts.sources.includes(node)) layoutShifts.sources.push(node);
+      }
+    }
+  };
+  const keepInteractions = (entries: PerformanceEntryList): void => {
+    for (const entry of entries as EventEntry[]) {
+      if (!entry.interactionId) continue;
+      interactions.count += 1;
+      interactions.longest = Math.max(interactions.longest ?? 0, entry.duration);
+    }
+  };
+  const shiftObserver = new PerformanceObserver((list) => keepShifts(list.getEntries()));
+  shiftObserver.observe({ type: 'layout-shift', buffered: true });
+  const eventObserver = new PerformanceObserver((list) => keepInteractions(list.getEntries()));
+  eventObserver.observe({
+    type: 'event',
+    buffered: true,
+    durationThreshold: options.eventDurationThreshold,
+  } as PerformanceObserverInit);
+
   const state: ProbeState = {
     marks,
     clicks: [],
+    layoutShifts,
+    interactions,
+    flushObservers() {
+      keepShifts(shiftObserver.takeRecords());
+      keepInteractions(eventObserver.takeRecords());
+    },
     armCall() {
       for (const key of Object.keys(marks) as (keyof ProbeMarks)[]) {
         if (!pageMarks.includes(key)) delete marks[key];
@@ -138,6 +244,8 @@ export function installProbe(options: {
   });
   window.addEventListener('sip-call-ended', () => markOnce('callEnded'));
 
+  /** Call-ID of the connection proof: its challenge and the retry with credentials share it. */
+  let proofCallId: string | undefined;
   const NativeWebSocket = window.WebSocket;
   class ProbedWebSocket extends NativeWebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
@@ -152,10 +260,18 @@ export function installProbe(options: {
           markOnce('inviteChallenged');
         }
         if (method === 'REGISTER' && status === '200') markOnce('registerOk');
+        const callId = headerOf(event.data, '(?:Call-ID|i)');
+        if (method === 'OPTIONS' && status === '200' && callId === proofCallId) markOnce('proofOk');
       });
     }
     override send(data: Parameters<WebSocket['send']>[0]): void {
       if (typeof data === 'string' && data.startsWith('REGISTER ')) markOnce('registerSent');
+      // The proof goes to the phone's own address (a user part); the engine's keepalive
+      // OPTIONS to the bare domain (src/engine/socket.ts) is not a proof.
+      if (typeof data === 'string' && /^OPTIONS sips?:[^@\s]+@/.test(data) && !proofCallId) {
+        markOnce('proofSent');
+        proofCallId = headerOf(data, '(?:Call-ID|i)');
+      }
       if (typeof data === 'string' && data.startsWith('INVITE ') && !marks.inviteSent) {
         markOnce('inviteSent');
         state.callId = headerOf(data, '(?:Call-ID|i)');

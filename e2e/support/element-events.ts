@@ -70,9 +70,10 @@ export async function recordElementEvents(page: Page): Promise<void> {
   await page.addInitScript(installSipEventRecorder);
 }
 
-export function elementEvents(page: Page, type?: string): Promise<RecordedEvent[]> {
-  return page.evaluate(
-    (t) => (window.__sipEvents ?? []).filter((e) => t === undefined || e.type === t),
-    type,
-  );
+/**
+ * Runs in the page: the events recorded so far, of `type` or all. Self-contained, so any
+ * driver can evaluate it.
+ */
+export function recordedEventsInPage(type: string | undefined): RecordedEvent[] {
+  return (window.__sipEvents ?? []).filter((e) => type === undefined || e.type === type);
 }

@@ -11,12 +11,12 @@ import path from 'node:path';
 import { expect } from '@playwright/test';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import type { QualitySample } from '../../src/engine/quality/types';
-import { installSipEventRecorder, type RecordedEvent } from './element-events';
+import { CallObserver } from './call-observer';
+import { installSipEventRecorder } from './element-events';
 import { pageUrl } from './page-attributes';
 import { PAGES_ORIGIN } from './paths';
-import { type AudioStats, audioStatsInPage } from './rtc-stats';
 import { outgoingCallIds, parseSipMessage, type SipMessage } from './sip-wire';
-import type { CallSnapshot, TestPage } from './widget';
+import type { TestPage } from './widget';
 
 export const FIREFOX_PATH = '/usr/bin/firefox-esr';
 
@@ -162,18 +162,27 @@ function escapeRegExp(text: string): string {
 }
 
 /** `<sip-call-button>` on a test page in Firefox. */
-export class FirefoxWidget {
+export class FirefoxWidget extends CallObserver {
   readonly tag = 'sip-call-button';
   /** What the page logged (the widget logs through the console). */
   readonly console: string[] = [];
 
   private constructor(readonly page: Page) {
+    super();
     page.on('console', (message) => {
       this.console.push(`${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => {
       this.console.push(`pageerror: ${String(error)}`);
     });
+  }
+
+  protected inPage<A extends string | undefined, R>(
+    fn: (arg: A) => R | Promise<R>,
+    arg: A,
+  ): Promise<R> {
+    // The driver's typings cannot follow a generic argument into the page; these are plain.
+    return this.page.evaluate(fn as (arg: string | undefined) => R | Promise<R>, arg);
   }
 
   /** Opens a test page (`pageUrl` rules) in a new tab with the recorders installed. */
@@ -246,60 +255,6 @@ export class FirefoxWidget {
     }, this.tag);
   }
 
-  call(): Promise<CallSnapshot | undefined> {
-    return this.page.evaluate((tag) => {
-      const el = document.querySelector(tag) as (Element & { call?: CallSnapshot | null }) | null;
-      const call = el?.call;
-      if (!call) return undefined;
-      return {
-        id: call.id,
-        state: call.state,
-        hold: call.hold,
-        direction: call.direction,
-        endCause: call.endCause,
-      };
-    }, this.tag);
-  }
-
-  async expectCallState(state: string, timeout = 10_000): Promise<void> {
-    await expect
-      .poll(async () => (await this.call())?.state ?? 'no call', {
-        message: `${this.tag} call state`,
-        timeout,
-        intervals: [50],
-      })
-      .toBe(state);
-  }
-
-  async expectHold(hold: string, timeout = 10_000): Promise<void> {
-    await expect
-      .poll(async () => (await this.call())?.hold ?? 'no call', {
-        message: `${this.tag} hold state`,
-        timeout,
-        intervals: [50],
-      })
-      .toBe(hold);
-  }
-
-  events(type?: string): Promise<RecordedEvent[]> {
-    return this.page.evaluate(
-      (t) => (window.__sipEvents ?? []).filter((e) => t === undefined || e.type === t),
-      type,
-    );
-  }
-
-  /** Waits for `sip-call-ended` with this cause and returns its detail. */
-  async expectEnded(cause: string, timeout = 10_000): Promise<Record<string, unknown>> {
-    await expect
-      .poll(
-        async () => (await this.events('sip-call-ended')).map((e) => e.detail.cause).join(','),
-        { message: `${this.tag} sip-call-ended cause`, timeout, intervals: [50] },
-      )
-      .toContain(cause);
-    const ended = await this.events('sip-call-ended');
-    return ended.find((e) => e.detail.cause === cause)!.detail;
-  }
-
   /** Every SIP message the page sent or received on its WebSockets so far. */
   async sipMessages(): Promise<SipMessage[]> {
     const frames = await this.page.evaluate(() => window.__sipFrames ?? []);
@@ -330,43 +285,5 @@ export class FirefoxWidget {
       const sample = el?.call?.quality.sample;
       return sample ? (JSON.parse(JSON.stringify(sample)) as QualitySample) : null;
     }, this.tag);
-  }
-
-  stats(): Promise<AudioStats | undefined> {
-    return this.page.evaluate(audioStatsInPage, this.tag);
-  }
-
-  /** Waits until packets rise in both directions from the current counters. */
-  async expectPacketsFlowingBothWays(minPackets = 25, timeout = 10_000): Promise<void> {
-    const before = await this.stats();
-    expect(before, `${this.tag} has a media connection`).toBeDefined();
-    await expect
-      .poll(
-        async () => {
-          const now = await this.stats();
-          return Math.min(
-            (now?.packetsReceived ?? 0) - before!.packetsReceived,
-            (now?.packetsSent ?? 0) - before!.packetsSent,
-          );
-        },
-        { message: `${this.tag} packets sent and received`, timeout, intervals: [100] },
-      )
-      .toBeGreaterThanOrEqual(minPackets);
-  }
-
-  /** Waits until inbound packets stop arriving (two reads 300 ms apart are equal). */
-  async expectInboundPaused(timeout = 10_000): Promise<void> {
-    let previous = -1;
-    await expect
-      .poll(
-        async () => {
-          const now = (await this.stats())?.packetsReceived ?? 0;
-          const paused = now === previous;
-          previous = now;
-          return paused;
-        },
-        { message: `${this.tag} inbound packets stop`, timeout, intervals: [300] },
-      )
-      .toBe(true);
   }
 }

@@ -11,10 +11,10 @@ import {
   type TestInfo,
 } from '@playwright/test';
 import { saveScreenshot } from './artifacts';
-import { elementEvents, type RecordedEvent, recordElementEvents } from './element-events';
+import { CallObserver } from './call-observer';
+import { recordElementEvents } from './element-events';
 import { type PlayingSound, playingSounds, recordMediaPlayback } from './media-playback';
 import { pageUrl } from './page-attributes';
-import { type AudioStats, readAudioStats } from './rtc-stats';
 import { SipWire } from './sip-wire';
 
 /** The test pages in e2e/pages a widget can be opened on. */
@@ -34,21 +34,12 @@ const PAGE_ELEMENT: Record<TestPage, WidgetTag> = {
   'preflight.html': 'sip-preflight',
 };
 
-/** What `el.call` says, read in the page (engine truth behind what is shown). */
-export interface CallSnapshot {
-  id: string;
-  state: string;
-  hold: string;
-  direction: string;
-  endCause: string | undefined;
-}
-
 export interface HttpExchange {
   url: string;
   status: number;
 }
 
-export class Widget {
+export class Widget extends CallObserver {
   readonly wire: SipWire;
   /** Every HTTP response the page received (credentials fetches, bundles, sounds). */
   readonly http: HttpExchange[] = [];
@@ -58,10 +49,19 @@ export class Widget {
     readonly tag: WidgetTag,
     private readonly testInfo: TestInfo,
   ) {
+    super();
     this.wire = new SipWire(page);
     page.on('response', (response) => {
       this.http.push({ url: response.url(), status: response.status() });
     });
+  }
+
+  protected inPage<A extends string | undefined, R>(
+    fn: (arg: A) => R | Promise<R>,
+    arg: A,
+  ): Promise<R> {
+    // The driver's typings cannot follow a generic argument into the page; these are plain.
+    return this.page.evaluate(fn as (arg: string | undefined) => R | Promise<R>, arg);
   }
 
   /** Opens a test page in `context` with its element configured by `attributes`. */
@@ -147,14 +147,6 @@ export class Widget {
     await saveScreenshot(this.page, this.testInfo, state);
   }
 
-  stats(): Promise<AudioStats | undefined> {
-    return readAudioStats(this.page, this.tag);
-  }
-
-  events(type?: string): Promise<RecordedEvent[]> {
-    return elementEvents(this.page, type);
-  }
-
   /** Sounds playing now whose URL contains `name` (e.g. `hold-music`, `ringtone`). */
   async playingSound(name: string): Promise<PlayingSound | undefined> {
     return (await playingSounds(this.page)).find((sound) => sound.src.includes(name));
@@ -169,42 +161,6 @@ export class Widget {
         intervals: [50],
       })
       .toBe(playing);
-  }
-
-  call(): Promise<CallSnapshot | undefined> {
-    return this.page.evaluate((tag) => {
-      const el = document.querySelector(tag) as (Element & { call?: CallSnapshot | null }) | null;
-      const call = el?.call;
-      if (!call) return undefined;
-      return {
-        id: call.id,
-        state: call.state,
-        hold: call.hold,
-        direction: call.direction,
-        endCause: call.endCause,
-      };
-    }, this.tag);
-  }
-
-  /** Waits until the engine call behind the element is in `state`. */
-  async expectCallState(state: string, timeout = 10_000): Promise<void> {
-    await expect
-      .poll(async () => (await this.call())?.state ?? 'no call', {
-        message: `${this.tag} call state`,
-        timeout,
-        intervals: [50],
-      })
-      .toBe(state);
-  }
-
-  async expectHold(hold: string, timeout = 10_000): Promise<void> {
-    await expect
-      .poll(async () => (await this.call())?.hold ?? 'no call', {
-        message: `${this.tag} hold state`,
-        timeout,
-        intervals: [50],
-      })
-      .toBe(hold);
   }
 
   registration(): Promise<string> {
@@ -232,45 +188,10 @@ export class Widget {
     }, this.tag);
   }
 
-  /** Waits until inbound packets stop arriving (two reads 300 ms apart are equal). */
-  async expectInboundPaused(timeout = 10_000): Promise<void> {
-    let previous = -1;
-    await expect
-      .poll(
-        async () => {
-          const now = (await this.stats())?.packetsReceived ?? 0;
-          const paused = now === previous;
-          previous = now;
-          return paused;
-        },
-        { message: `${this.tag} inbound packets stop`, timeout, intervals: [300] },
-      )
-      .toBe(true);
-  }
-
   /** The SIP Call-ID of this page's only outgoing call. */
   async outgoingCallId(): Promise<string> {
     await expect.poll(() => this.wire.outgoingCallIds().length, { intervals: [50] }).toBe(1);
     return this.wire.outgoingCallIds()[0]!;
-  }
-
-  /**
-   * Waits for the element's `sip-call-ended` event with this cause (the element drops
-   * `el.call` when the call ends) and returns the event's detail.
-   */
-  async expectEnded(cause: string, timeout = 10_000): Promise<Record<string, unknown>> {
-    await expect
-      .poll(
-        async () => (await this.events('sip-call-ended')).map((e) => e.detail.cause).join(','),
-        {
-          message: `${this.tag} sip-call-ended cause`,
-          timeout,
-          intervals: [50],
-        },
-      )
-      .toContain(cause);
-    const ended = await this.events('sip-call-ended');
-    return ended.find((e) => e.detail.cause === cause)!.detail;
   }
 
   /** Waits until inbound audio power rises above `minLevel` (audioLevel, 0..1). */
@@ -282,23 +203,5 @@ export class Widget {
         intervals: [50],
       })
       .toBeGreaterThan(minLevel);
-  }
-
-  /** Waits until packets rise in both directions from the current counters. */
-  async expectPacketsFlowingBothWays(minPackets = 25, timeout = 10_000): Promise<void> {
-    const before = await this.stats();
-    expect(before, `${this.tag} has a media connection`).toBeDefined();
-    await expect
-      .poll(
-        async () => {
-          const now = await this.stats();
-          return Math.min(
-            (now?.packetsReceived ?? 0) - before!.packetsReceived,
-            (now?.packetsSent ?? 0) - before!.packetsSent,
-          );
-        },
-        { message: `${this.tag} packets sent and received`, timeout, intervals: [100] },
-      )
-      .toBeGreaterThanOrEqual(minPackets);
   }
 }
