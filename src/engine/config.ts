@@ -6,6 +6,7 @@ import { configuredAvailability, configuredWrapUpSeconds } from './availability'
 import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_LEVELS, type LogHook, type LogLevel } from './log';
 import { DEFAULT_THRESHOLDS } from './quality/thresholds';
 import { redactUrl } from './redact';
+import { insecureHttpUrl, LOOPBACK_HOSTS, parseUrl } from './secure-url';
 import type { Availability, DtmfMode, PhoneError, QualityThresholds } from './types';
 
 /** Where the SIP credentials come from. */
@@ -71,7 +72,6 @@ export const DEFAULTS = {
 export const MAX_CALLS_LIMIT = 4;
 
 const DTMF_MODES: readonly DtmfMode[] = ['auto', 'rfc4733', 'info'];
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 // A host name or IPv4 literal; SIP domains never carry a scheme, port or path.
 const DOMAIN_PATTERN =
   /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
@@ -93,14 +93,6 @@ function shown(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : String(value);
-}
-
-function parseUrl(value: string, base?: string): URL | undefined {
-  try {
-    return new URL(value, base);
-  } catch {
-    return undefined;
-  }
 }
 
 function checkServer(value: unknown, label: string): string {
@@ -148,14 +140,12 @@ function optionalString(input: Record<string, unknown>, key: string): string | u
 
 /** An https:// URL (http:// on localhost), relative ones resolved against the page. */
 function checkHttpsUrl(key: string, value: string): string {
-  const base = globalThis.location?.href;
-  const url = parseUrl(value, base);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    fail(`${key} must be an https:// URL: got '${redactUrl(value)}'`);
-  }
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+  const url = parseUrl(value, globalThis.location?.href);
+  const problem = insecureHttpUrl(url);
+  if (problem === 'http-not-local') {
     fail(`${key} must use https:// (http:// only for localhost): got '${redactUrl(value)}'`);
   }
+  if (!url || problem) fail(`${key} must be an https:// URL: got '${redactUrl(value)}'`);
   return url.href;
 }
 
