@@ -1,3 +1,4 @@
+import { callUsLabels } from './call-us.js';
 import type { IdleMessages } from './messages.js';
 
 /**
@@ -51,7 +52,7 @@ export const enIdle: IdleMessages = {
     ended: 'Call ended',
     error: 'Call unavailable',
   },
-  callUs: 'Call us',
+  callUs: callUsLabels.en,
   checkSetup: 'Check your call setup',
   callControls: 'Call controls',
 };

@@ -15,6 +15,7 @@ import { callerContextFrom } from './caller-context-input.js';
 import { type FallbackConfig, fallbackConfigFrom, offersFallback } from './fallback-config.js';
 import { canPlaceCalls, fallbackReasonOf } from './fallback-reason.js';
 import { fallbackStyles } from './fallback-styles.js';
+import { type PreRenderHandoff, pressOnPreRender, takePreRender } from './pre-render.js';
 import { renderPreflightLink } from './preflight-link.js';
 import { callButtonStyles } from './styles.js';
 
@@ -193,6 +194,8 @@ export class SipCallButton extends PhoneElement {
 
   private focusPanelOnOpen = false;
   private idleHandle: number | undefined;
+  /** What the visitor did with the script-tag core's pre-render (pre-render.ts), if any. */
+  private preRenderHandoff: PreRenderHandoff | undefined;
 
   constructor() {
     super({
@@ -274,6 +277,33 @@ export class SipCallButton extends PhoneElement {
   /** At rest only the idle strings (i18n/en-idle.ts); all of them once the parts are in. */
   protected override loadStrings(): Promise<void> | undefined {
     return intentParts ? this.locale.load() : this.locale.loadIdle();
+  }
+
+  protected override async scheduleUpdate(): Promise<void> {
+    // A press that began on the pre-render ends there, so its click is neither lost nor doubled.
+    if (!this.hasUpdated) await pressOnPreRender(this);
+    await super.scheduleUpdate();
+  }
+
+  protected override update(changed: PropertyValues): void {
+    // Lit renders into the shadow root it finds (the pre-render's): empty it first.
+    if (!this.hasUpdated) {
+      this.preRenderHandoff = takePreRender(this);
+      // LitElement renders before the first node the root had when connected
+      // (lit-element.ts, createRenderRoot): the pre-render's, gone now.
+      if (this.preRenderHandoff) this.renderOptions.renderBefore = null;
+    }
+    super.update(changed);
+  }
+
+  /** Carries on what the visitor began on the pre-render: focus, intent, a click (once). */
+  protected override firstUpdated(): void {
+    const handoff = this.preRenderHandoff;
+    this.preRenderHandoff = undefined;
+    if (!handoff) return;
+    if (handoff.focused) this.mainButton.focus();
+    if (handoff.intent) this.engine.prepare();
+    if (handoff.clicked) this.onClick();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
