@@ -6,7 +6,7 @@
  *
  * The markup is what `SipCallButton.render()` gives in state `idle`, the styles the same
  * text (rest-styles.ts, theme-base.ts), so nothing moves when the Lit element takes over;
- * sip-call-button.test.ts's "at rest" tests compare the two.
+ * src/cdn/call-buttons-at-rest.test.ts compares the two.
  */
 import { callUsLabels } from '../../i18n/call-us.js';
 import { langTagOf, languageFromTag } from '../../i18n/language.js';
@@ -71,12 +71,14 @@ const SVG = 'http://www.w3.org/2000/svg';
 function idleMarkup(doc: Document, label: string): Child[] {
   const icon = node(
     doc.createElementNS(SVG, 'svg'),
-    { class: 'icon icon-phone', viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' },
+    // Lit sets bound attributes after the template's: `class` binds the icon's name.
+    { viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false', class: 'icon icon-phone' },
     node(doc.createElementNS(SVG, 'path'), { d: PHONE_ICON_PATH }),
   );
   const button = node(
     doc.createElement('button'),
-    { type: 'button', class: 'main', part: 'button button-idle', 'aria-describedby': 'live' },
+    // In the order Lit's render leaves them (bound `part` after the others).
+    { type: 'button', class: 'main', 'aria-describedby': 'live', part: 'button button-idle' },
     icon,
     node(doc.createElement('span'), { class: 'label' }, node(doc.createElement('slot'), {}, label)),
   );

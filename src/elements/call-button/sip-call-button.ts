@@ -15,7 +15,7 @@ import { callerContextFrom } from './caller-context-input.js';
 import { type FallbackConfig, fallbackConfigFrom, offersFallback } from './fallback-config.js';
 import { canPlaceCalls, fallbackReasonOf } from './fallback-reason.js';
 import { fallbackStyles } from './fallback-styles.js';
-import { type PreRenderHandoff, pressOnPreRender, takePreRender } from './pre-render.js';
+import { pressOnPreRender, takePreRender } from './pre-render.js';
 import { renderPreflightLink } from './preflight-link.js';
 import { callButtonStyles } from './styles.js';
 
@@ -194,8 +194,8 @@ export class SipCallButton extends PhoneElement {
 
   private focusPanelOnOpen = false;
   private idleHandle: number | undefined;
-  /** What the visitor did with the script-tag core's pre-render (pre-render.ts), if any. */
-  private preRenderHandoff: PreRenderHandoff | undefined;
+  /** The pre-render's button had focus (pre-render.ts): the first render's takes it. */
+  private focusOnFirstRender = false;
 
   constructor() {
     super({
@@ -285,29 +285,30 @@ export class SipCallButton extends PhoneElement {
     await super.scheduleUpdate();
   }
 
-  protected override update(changed: PropertyValues): void {
-    // Lit renders into the shadow root it finds (the pre-render's): empty it first.
-    if (!this.hasUpdated) {
-      this.preRenderHandoff = takePreRender(this);
-      // LitElement renders before the first node the root had when connected
-      // (lit-element.ts, createRenderRoot): the pre-render's, gone now.
-      if (this.preRenderHandoff) this.renderOptions.renderBefore = null;
-    }
-    super.update(changed);
-  }
-
-  /** Carries on what the visitor began on the pre-render: focus, intent, a click (once). */
-  protected override firstUpdated(): void {
-    const handoff = this.preRenderHandoff;
-    this.preRenderHandoff = undefined;
+  /**
+   * Takes over the script-tag core's pre-render (pre-render.ts) before the first render,
+   * and carries on what the visitor began there: intent, a click (placed once, here,
+   * where setting state needs no second update); focus once rendered (`firstUpdated`).
+   */
+  private takeOverPreRender(): void {
+    const handoff = takePreRender(this);
     if (!handoff) return;
-    if (handoff.focused) this.mainButton.focus();
+    // LitElement renders before the first node the root had when connected
+    // (lit-element.ts, createRenderRoot): the pre-render's, gone now.
+    this.renderOptions.renderBefore = null;
+    this.focusOnFirstRender = handoff.focused;
     if (handoff.intent) this.engine.prepare();
     if (handoff.clicked) this.onClick();
   }
 
+  protected override firstUpdated(): void {
+    if (this.focusOnFirstRender) this.mainButton.focus();
+  }
+
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
+    // After the configuration is read (the click places a call with it).
+    if (!this.hasUpdated) this.takeOverPreRender();
     const view = this.engine.view;
     this.state = buttonStateOf(view);
     if (this.fallbackConfig()) {
