@@ -12,8 +12,8 @@ const here = import.meta.url;
 const SW_URL = new URL('./test-support/serve-files-sw.js', here);
 const SCOPE = new URL('./test-support/served/', here);
 
-const page = (body: string) => `<!doctype html>
-<html lang="en">
+const page = (body: string, lang = 'en') => `<!doctype html>
+<html lang="${lang}">
   <head><meta charset="utf-8"><title>Plain page</title></head>
   <body>
     <script src="softphone.js"></script>
@@ -23,6 +23,13 @@ const page = (body: string) => `<!doctype html>
 
 const BUTTON_PAGE = page(`<sip-call-button target="ivr" server="wss://127.0.0.1:9"
   domain="helpline.test" user="visitor" password="dev"></sip-call-button>`);
+
+/** The same button on a Spanish page. */
+const SPANISH_PAGE = page(
+  `<sip-call-button target="ivr" server="wss://127.0.0.1:9" domain="helpline.test"
+  user="visitor" password="dev"></sip-call-button>`,
+  'es',
+);
 
 /**
  * The button with fallbacks in a browser without WebRTC: the page hides
@@ -141,6 +148,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     await storeFiles(worker, {
       'page.html': { body: BUTTON_PAGE, type: 'text/html' },
       'phone.html': { body: PHONE_PAGE, type: 'text/html' },
+      'es.html': { body: SPANISH_PAGE, type: 'text/html' },
       'no-webrtc.html': { body: NO_WEBRTC_PAGE, type: 'text/html' },
       ...Object.fromEntries(
         [...bundle].map(([file, body]) => [file, { body, type: 'text/javascript' }]),
@@ -194,6 +202,15 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     );
     expect(win.customElements.get('sip-dialpad')).toBeDefined();
     expect(requestStart(win, 'softphone-sip-phone.js')).toBeUndefined();
+  });
+
+  it('on a Spanish page, the button at rest says so without fetching the Spanish strings', async () => {
+    const frame = await loadFrame(new URL('es.html', SCOPE).href);
+    const win = frame.contentWindow as FrameWindow;
+    const button = await restButton(win.document.querySelector('sip-call-button'));
+    expect(button.textContent?.trim()).toBe('Llámanos');
+    await new Promise((resolve) => win.requestIdleCallback(resolve));
+    expect(scriptsFetched(win).sort()).toEqual(['softphone-core.js', 'softphone.js']);
   });
 
   it('without WebRTC, a click (no hover or focus first) loads and shows the fallbacks, not the engine', async () => {

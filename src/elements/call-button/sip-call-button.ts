@@ -65,6 +65,12 @@ async function loadIntentParts(): Promise<void> {
  * @summary Click-to-call button for public pages. Loads the phone engine only when the
  * visitor shows intent, then calls `target`; a compact panel controls the call.
  *
+ * In the script-tag build the core draws the button at rest without this class
+ * (pre-render.ts) and defines it at the first intent: the configuration is checked then
+ * (only a missing `target` is reported at rest), and the element takes over the drawn
+ * button with its focus and a click made on it meanwhile. The npm build defines it at
+ * once and checks the configuration when it connects.
+ *
  * @event sip-registration-change - Connection state changed. `detail: { state, previous, error? }`;
  * `state`: `unregistered`, `connecting`, `connected` (ready to call; the button never
  * registers), `reconnecting`, `failed`.
@@ -276,13 +282,18 @@ export class SipCallButton extends PhoneElement {
 
   /** At rest only the idle strings (i18n/en-idle.ts); all of them once the parts are in. */
   protected override loadStrings(): Promise<void> | undefined {
-    return intentParts ? this.locale.load() : this.locale.loadIdle();
+    const strings = intentParts ? this.locale.load() : this.locale.loadIdle();
+    return this.hasUpdated ? strings : this.untilPreRenderReleased(strings);
   }
 
-  protected override async scheduleUpdate(): Promise<void> {
-    // A press that began on the pre-render ends there, so its click is neither lost nor doubled.
-    if (!this.hasUpdated) await pressOnPreRender(this);
-    await super.scheduleUpdate();
+  /**
+   * Before the first render: the strings, then any press that began on the pre-render
+   * (pre-render.ts) and is still down, so its click lands there, neither lost nor doubled.
+   * Last, so that no event comes between the check and the render.
+   */
+  private async untilPreRenderReleased(strings: Promise<void> | undefined): Promise<void> {
+    await strings;
+    for (let press = pressOnPreRender(this); press; press = pressOnPreRender(this)) await press;
   }
 
   /**
