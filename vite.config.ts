@@ -17,9 +17,13 @@ const callButtonModule = fromRoot('./src/elements/call-button/sip-call-button.ts
 const callChunkModules =
   /[\\/]src[\\/](elements[\\/](call-button[\\/](intent-parts|render-fallback|callback-form|callback-sender)|shared[\\/]render[\\/](in-call|call-controls|quality|call-status|format-duration)|dialpad|quality-indicator)|i18n[\\/](fallback|en\.ts))/;
 
-/** Lit, and the base the elements share (src/elements/shared), in `softphone-elements.js`. */
+/**
+ * Lit, the base the elements share (src/elements/shared) and the caller-context rules the
+ * call button shares with the engine (a file of their own otherwise: one more request at
+ * the first intent), in `softphone-elements.js`.
+ */
 const elementsChunkModules =
-  /[\\/](node_modules[\\/](lit|lit-html|lit-element|@lit[\\/][\w-]+)|src[\\/]elements[\\/]shared)[\\/]/;
+  /[\\/](node_modules[\\/](lit|lit-html|lit-element|@lit[\\/][\w-]+)[\\/]|src[\\/]elements[\\/]shared[\\/]|src[\\/]engine[\\/]caller-context\.ts$)/;
 
 /** Keeps dependencies (and their subpaths, e.g. `lit/decorators.js`) out of the npm build. */
 const isDependency = (id: string) => /^(lit|jssip|@lit\/|lit-html|lit-element)(\/|$)/.test(id);
