@@ -22,7 +22,7 @@ interface IntentFiles {
 /**
  * Written in by the build from the bundle: the first intent starts all these fetches at
  * once, so "clicked at once" waits for one round of fetches, not for a chain of imports
- * (softphone.test.ts checks the round).
+ * (softphone.test.ts checks that the intent fetches these files and no other).
  */
 declare const __SOFTPHONE_INTENT_FILES__: IntentFiles;
 

@@ -67,7 +67,7 @@ function node<T extends Element>(
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** `SipCallButton.render()` in state `idle`, with the label in `language`. */
+/** `SipCallButton.render()` in state `idle`, with `label` (the element's language's) in its slot. */
 function idleMarkup(doc: Document, label: string): Child[] {
   const icon = node(
     doc.createElementNS(SVG, 'svg'),
