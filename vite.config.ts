@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { OutputBundle, OutputChunk } from 'rolldown';
 import { build, defineConfig, type Plugin, type UserConfig } from 'vite';
 // The JSON itself, not testkit/topology.ts: Vite's config loader wants explicit extensions,
 // which tsc refuses for .ts files.
@@ -7,6 +8,7 @@ import topology from './testkit/topology.json' with { type: 'json' };
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 const engineEntry = fromRoot('./src/engine/index.ts');
+const callButtonModule = fromRoot('./src/elements/call-button/sip-call-button.ts');
 
 /**
  * The call button's on-intent parts, the elements they show (keypad, quality indicator)
@@ -14,6 +16,14 @@ const engineEntry = fromRoot('./src/engine/index.ts');
  */
 const callChunkModules =
   /[\\/]src[\\/](elements[\\/](call-button[\\/](intent-parts|render-fallback|callback-form|callback-sender)|shared[\\/]render[\\/](in-call|call-controls|quality|call-status|format-duration)|dialpad|quality-indicator)|i18n[\\/](fallback|en\.ts))/;
+
+/**
+ * Lit, the base the elements share (src/elements/shared) and the caller-context rules the
+ * call button shares with the engine (a file of their own otherwise: one more request at
+ * the first intent), in `softphone-elements.js`.
+ */
+const elementsChunkModules =
+  /[\\/](node_modules[\\/](lit|lit-html|lit-element|@lit[\\/][\w-]+)[\\/]|src[\\/]elements[\\/]shared[\\/]|src[\\/]engine[\\/]caller-context\.ts$)/;
 
 /** Keeps dependencies (and their subpaths, e.g. `lit/decorators.js`) out of the npm build. */
 const isDependency = (id: string) => /^(lit|jssip|@lit\/|lit-html|lit-element)(\/|$)/.test(id);
@@ -48,6 +58,59 @@ function jssipWithoutSubscriptions(): Plugin {
       return importer?.includes('/node_modules/jssip/lib/')
         ? (jssipStandIns[source] ?? null)
         : null;
+    },
+  };
+}
+
+/** The name src/cdn/call-buttons-at-rest.ts reads the files a call needs from. */
+const INTENT_FILES_GLOBAL = '__SOFTPHONE_INTENT_FILES__';
+
+/**
+ * Writes into the core the files the first intent on a call button fetches at once: the
+ * button's module with every chunk it imports, and the call panel and the engine with
+ * theirs. Read from the bundle rather than written by hand, so a change in how the chunks
+ * split cannot bring back a chain of imports (issue 16, "clicked at once").
+ */
+function intentFilesInCore(): Plugin {
+  return {
+    name: 'softphone:intent-files',
+    apply: 'build',
+    generateBundle(_options, bundle: OutputBundle) {
+      const chunks = Object.values(bundle).filter(
+        (file): file is OutputChunk => file.type === 'chunk',
+      );
+      const chunk = (test: (c: OutputChunk) => boolean, what: string): OutputChunk => {
+        const found = chunks.find(test);
+        if (!found) throw new Error(`softphone:intent-files: no chunk for ${what}`);
+        return found;
+      };
+      const core = chunk((c) => c.fileName === 'softphone-core.js', 'the core');
+      /** `roots` and the chunks they import, the core (loaded already) left out. */
+      const withImports = (roots: readonly OutputChunk[]): string[] => {
+        const files = new Set<string>();
+        const visit = (fileName: string): void => {
+          if (fileName === core.fileName || files.has(fileName)) return;
+          files.add(fileName);
+          const imported = bundle[fileName];
+          if (imported?.type === 'chunk') for (const next of imported.imports) visit(next);
+        };
+        for (const root of roots) visit(root.fileName);
+        return [...files];
+      };
+      const button = withImports([
+        chunk((c) => c.facadeModuleId === callButtonModule, 'sip-call-button.ts'),
+      ]);
+      const call = withImports([
+        chunk((c) => c.name === 'call', 'the call chunk'),
+        chunk((c) => c.facadeModuleId === engineEntry, 'the engine'),
+      ]).filter((file) => !button.includes(file));
+      if (!core.code.includes(INTENT_FILES_GLOBAL)) {
+        throw new Error(`softphone:intent-files: the core does not read ${INTENT_FILES_GLOBAL}`);
+      }
+      core.code = core.code.replaceAll(
+        INTENT_FILES_GLOBAL,
+        `(${JSON.stringify({ button, call })})`,
+      );
     },
   };
 }
@@ -112,7 +175,12 @@ const npmBuild: UserConfig = {
  * public/ (sounds) is copied beside them.
  */
 const cdnBuild: UserConfig = {
-  plugins: [sourceHasSideEffects(), jssipWithoutSubscriptions(), cdnLoaderBuild()],
+  plugins: [
+    sourceHasSideEffects(),
+    jssipWithoutSubscriptions(),
+    intentFilesInCore(),
+    cdnLoaderBuild(),
+  ],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   // JsSIP's `debug` is our shim, whose lines reach the phone's logger (src/engine/jssip-log.ts).
   resolve: { alias: { debug: fromRoot('./src/cdn/jssip-debug.cjs') } },
@@ -128,11 +196,20 @@ const cdnBuild: UserConfig = {
         minify: true,
         codeSplitting: {
           groups: [
-            { name: 'core', tags: ['$initial'] },
+            { name: 'core', tags: ['$initial'], priority: 3 },
             // What a click brings besides the engine, as one file instead of six: each file
             // costs its own gzip header and dictionary, and the imports between them
             // (BENCHMARKS.md, "What the core is made of").
             { name: 'call', test: callChunkModules },
+            // Lit and the elements' shared base: what the call button loads at the first
+            // intent besides its own module, and what the other elements share with it.
+            // Before the call chunk, which would otherwise take them in as its modules'
+            // dependencies (the keypad is a Lit element); without its own dependencies.
+            {
+              name: 'elements',
+              test: (id: string) => elementsChunkModules.test(id) && !callChunkModules.test(id),
+              priority: 2,
+            },
             // Which the engine imports too: on its own, or a page whose engine loads
             // without a call (`<sip-preflight>`) would fetch the call chunk for it. Without
             // its dependencies: the thresholds it reads stay in the core, which uses them.

@@ -196,11 +196,17 @@ export class FirefoxWidget extends CallObserver {
     await page.evaluateOnNewDocument(installSipEventRecorder);
     await page.evaluateOnNewDocument(installWebSocketRecorder);
     await page.goto(`${PAGES_ORIGIN}${pageUrl(file, attributes)}`);
+    // Drawn at rest by the script-tag core; defined at the first intent (README).
     await expect
-      .poll(() => page.evaluate(() => customElements.get('sip-call-button') !== undefined), {
-        message: 'sip-call-button is defined',
-        intervals: [50],
-      })
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              document.querySelector('sip-call-button')?.shadowRoot?.querySelector('button') !=
+              null,
+          ),
+        { message: 'sip-call-button shows its button', intervals: [50] },
+      )
       .toBe(true);
     return widget;
   }

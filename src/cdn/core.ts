@@ -1,11 +1,13 @@
 /**
- * `softphone-core.js`, loaded by `softphone.js`: defines `<sip-call-button>` at once (its
- * in-call panel comes with the engine on intent) and the other elements only when the
- * page has them.
+ * `softphone-core.js`, loaded by `softphone.js`: draws every `<sip-call-button>` at rest
+ * without Lit and defines it at the first intent (call-buttons-at-rest.ts), and defines
+ * the other elements only when the page has them.
  */
 import './default-sounds.js';
-import '../elements/call-button/sip-call-button.js';
+import { callButtonsAtRest } from './call-buttons-at-rest.js';
 import { defineOnDemand } from './define-on-demand.js';
+
+callButtonsAtRest(() => import('../elements/call-button/sip-call-button.js'));
 
 defineOnDemand({
   // An agent's phone registers as it connects: its engine downloads beside it, not after.

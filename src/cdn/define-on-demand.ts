@@ -1,31 +1,45 @@
 import { defaultLogger } from '../engine/log.js';
 
 /**
+ * Calls `onAdded` with the document, then with each element added to it later (the root
+ * of each added subtree), until the returned observer is disconnected. Watches the
+ * document, not shadow roots: an element placed inside another component's shadow root
+ * is not seen.
+ */
+export function watchAdditions(onAdded: (root: Document | Element) => void): MutationObserver {
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) if (node instanceof Element) onAdded(node);
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+  onAdded(document);
+  return observer;
+}
+
+/** Whether `root` is, or holds, an element named `tag`. */
+function holds(root: Document | Element, tag: string): boolean {
+  return (root instanceof Element && root.localName === tag) || root.querySelector(tag) !== null;
+}
+
+/**
  * Loads an element's module the first time its tag is in the document (now or later),
- * so a page pays only for the elements it uses. Watches the document, not shadow roots:
- * an element placed inside another component's shadow root is not seen.
+ * so a page pays only for the elements it uses.
  */
 export function defineOnDemand(modules: Record<string, () => Promise<unknown>>): void {
   const pending = new Map(Object.entries(modules));
-  const loadPresent = (contains: (tag: string) => boolean): void => {
+  let observer: MutationObserver | undefined;
+  const loadPresent = (root: Document | Element): void => {
     for (const [tag, load] of pending) {
-      if (!contains(tag)) continue;
+      if (!holds(root, tag)) continue;
       pending.delete(tag);
       load().catch((error: unknown) => {
         defaultLogger.error(`could not load <${tag}>`, { error });
       });
     }
-    if (pending.size === 0) observer.disconnect();
+    if (pending.size === 0) observer?.disconnect();
   };
-  const observer = new MutationObserver((records) => {
-    for (const record of records) {
-      for (const node of record.addedNodes) {
-        if (node instanceof Element) {
-          loadPresent((tag) => node.localName === tag || node.querySelector(tag) !== null);
-        }
-      }
-    }
-  });
-  observer.observe(document, { childList: true, subtree: true });
-  loadPresent((tag) => document.querySelector(tag) !== null);
+  observer = watchAdditions(loadPresent);
+  // The document's own elements were loaded during that call, before `observer` was set.
+  if (pending.size === 0) observer.disconnect();
 }

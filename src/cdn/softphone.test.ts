@@ -12,8 +12,8 @@ const here = import.meta.url;
 const SW_URL = new URL('./test-support/serve-files-sw.js', here);
 const SCOPE = new URL('./test-support/served/', here);
 
-const page = (body: string) => `<!doctype html>
-<html lang="en">
+const page = (body: string, lang = 'en') => `<!doctype html>
+<html lang="${lang}">
   <head><meta charset="utf-8"><title>Plain page</title></head>
   <body>
     <script src="softphone.js"></script>
@@ -23,6 +23,13 @@ const page = (body: string) => `<!doctype html>
 
 const BUTTON_PAGE = page(`<sip-call-button target="ivr" server="wss://127.0.0.1:9"
   domain="helpline.test" user="visitor" password="dev"></sip-call-button>`);
+
+/** The same button on a Spanish page. */
+const SPANISH_PAGE = page(
+  `<sip-call-button target="ivr" server="wss://127.0.0.1:9" domain="helpline.test"
+  user="visitor" password="dev"></sip-call-button>`,
+  'es',
+);
 
 /**
  * The button with fallbacks in a browser without WebRTC: the page hides
@@ -109,6 +116,20 @@ function requestStart(win: FrameWindow, file: string): number | undefined {
     .find((entry) => new URL(entry.name).pathname.endsWith(`/${file}`))?.startTime;
 }
 
+/** The JavaScript files the page fetched so far. */
+function scriptsFetched(win: FrameWindow): string[] {
+  return win.performance
+    .getEntriesByType('resource')
+    .map((entry) => new URL(entry.name).pathname.split('/').pop() ?? '')
+    .filter((file) => file.endsWith('.js'));
+}
+
+/** The button `el` shows at rest (drawn by the core, before the element is defined). */
+async function restButton(el: Element | null): Promise<HTMLButtonElement> {
+  await expect.poll(() => el?.shadowRoot?.querySelector('button')).toBeTruthy();
+  return el!.shadowRoot!.querySelector('button')!;
+}
+
 describe('dist/cdn/softphone.js from a plain <script> tag', () => {
   let registration: ServiceWorkerRegistration;
 
@@ -127,6 +148,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     await storeFiles(worker, {
       'page.html': { body: BUTTON_PAGE, type: 'text/html' },
       'phone.html': { body: PHONE_PAGE, type: 'text/html' },
+      'es.html': { body: SPANISH_PAGE, type: 'text/html' },
       'no-webrtc.html': { body: NO_WEBRTC_PAGE, type: 'text/html' },
       ...Object.fromEntries(
         [...bundle].map(([file, body]) => [file, { body, type: 'text/javascript' }]),
@@ -139,15 +161,11 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     await registration?.unregister();
   });
 
-  it('renders the button, and fetches the engine and the call panel only on intent', async () => {
+  it('draws the button at rest without Lit, and loads the element, the call panel and the engine on intent, in one round', async () => {
     const frame = await loadFrame(new URL('page.html', SCOPE).href);
     const win = frame.contentWindow as FrameWindow;
-    const doc = win.document;
-
-    await expect.poll(() => win.customElements.get('sip-call-button')).toBeDefined();
-    const el = doc.querySelector('sip-call-button');
-    await expect.poll(() => el?.shadowRoot?.querySelector('button')).toBeTruthy();
-    const button = el!.shadowRoot!.querySelector('button')!;
+    const el = win.document.querySelector('sip-call-button');
+    const button = await restButton(el);
     expect(button.textContent?.trim()).toBe('Call us');
     expect(el!.getAttribute('state')).toBe('idle');
 
@@ -155,38 +173,56 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     // Give the page an idle period in which an eager loader would start.
     await new Promise((resolve) => win.requestIdleCallback(resolve));
     for (const file of LAZY_FILES) expect(requestStart(win, file), file).toBeUndefined();
-    // Nothing else either: the core imports no other chunk.
-    const scripts = win.performance
-      .getEntriesByType('resource')
-      .map((entry) => new URL(entry.name).pathname.split('/').pop())
-      .filter((file) => file?.endsWith('.js'));
-    expect(scripts.sort()).toEqual(['softphone-core.js', 'softphone.js']);
+    // Nothing else either: the core imports no other chunk, Lit included.
+    expect(scriptsFetched(win).sort()).toEqual(['softphone-core.js', 'softphone.js']);
+    expect(win.customElements.get('sip-call-button')).toBeUndefined();
     expect(win.customElements.get('sip-phone')).toBeUndefined();
 
-    const intentAt = win.performance.now();
     button.focus();
-    await expect.poll(() => requestStart(win, 'softphone-engine.js')).toBeDefined();
-    // Resource entries appear when a response ends: the start time tells whether the
-    // request began before the intent.
-    expect(requestStart(win, 'softphone-engine.js')).toBeGreaterThanOrEqual(intentAt);
+    await expect.poll(() => win.customElements.get('sip-call-button')).toBeDefined();
     await expect.poll(() => (el as Element & { phone?: unknown }).phone).toBeDefined();
-    // The call panel came with the engine, the agent phone did not.
-    expect(requestStart(win, 'softphone-call.js')).toBeGreaterThanOrEqual(intentAt);
+    // The element took the pre-render's place, and its focus.
+    expect(el!.shadowRoot!.querySelectorAll('button.main')).toHaveLength(1);
+    expect(el!.shadowRoot!.activeElement).toBe(el!.shadowRoot!.querySelector('button.main'));
+    // Every file the intent brought is one the core asked for at once, in the same task as
+    // its import of the element (a modulepreload link each; the build lists the chunks
+    // the element and the call import): none is left for a chain of imports to find. The
+    // agent phone did not come.
+    const afterIntent = win.performance
+      .getEntriesByType('resource')
+      .filter(
+        (entry) => entry.name.endsWith('.js') && !/\/softphone(-core)?\.js$/.test(entry.name),
+      );
+    const preloaded = [
+      ...win.document.querySelectorAll<HTMLLinkElement>('link[rel="modulepreload"]'),
+    ].map((link) => link.href);
+    expect(afterIntent.map((entry) => entry.name).sort()).toEqual(preloaded.sort());
+    expect(preloaded.map((href) => href.split('/').pop())).toEqual(
+      expect.arrayContaining(['softphone-engine.js', 'softphone-call.js']),
+    );
     expect(win.customElements.get('sip-dialpad')).toBeDefined();
     expect(requestStart(win, 'softphone-sip-phone.js')).toBeUndefined();
+  });
+
+  it('on a Spanish page, the button at rest says so without fetching the Spanish strings', async () => {
+    const frame = await loadFrame(new URL('es.html', SCOPE).href);
+    const win = frame.contentWindow as FrameWindow;
+    const button = await restButton(win.document.querySelector('sip-call-button'));
+    expect(button.textContent?.trim()).toBe('Llámanos');
+    await new Promise((resolve) => win.requestIdleCallback(resolve));
+    expect(scriptsFetched(win).sort()).toEqual(['softphone-core.js', 'softphone.js']);
   });
 
   it('without WebRTC, a click (no hover or focus first) loads and shows the fallbacks, not the engine', async () => {
     const frame = await loadFrame(new URL('no-webrtc.html', SCOPE).href);
     const win = frame.contentWindow as FrameWindow;
-    await expect.poll(() => win.customElements.get('sip-call-button')).toBeDefined();
     const el = win.document.querySelector('sip-call-button');
-    await expect.poll(() => el?.shadowRoot?.querySelector('button')).toBeTruthy();
+    const button = await restButton(el);
     await new Promise((resolve) => win.requestIdleCallback(resolve));
     expect(requestStart(win, 'softphone-call.js')).toBeUndefined();
 
-    // A synthetic click: no pointerdown or focus, so no intent loaded anything before it.
-    el!.shadowRoot!.querySelector('button')!.click();
+    // A synthetic click on the button at rest: no pointerdown or focus before it.
+    button.click();
     await expect
       .poll(() => el!.shadowRoot!.querySelector('[part~="fallback-reason"]')?.textContent?.trim())
       .toBe("We can't call from here: this browser can't make calls from a page.");
@@ -207,7 +243,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
 
     const later = await loadFrame(new URL('page.html', SCOPE).href);
     const laterWin = later.contentWindow as FrameWindow;
-    await expect.poll(() => laterWin.customElements.get('sip-call-button')).toBeDefined();
+    await restButton(laterWin.document.querySelector('sip-call-button'));
     const wrapper = laterWin.document.createElement('div');
     wrapper.innerHTML = '<sip-quality-indicator></sip-quality-indicator>';
     laterWin.document.body.append(wrapper);
@@ -220,7 +256,8 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
   it('survives being loaded twice on the same page', async () => {
     const frame = await loadFrame(new URL('page.html', SCOPE).href);
     const win = frame.contentWindow as FrameWindow;
-    await expect.poll(() => win.customElements.get('sip-call-button')).toBeDefined();
+    const el = win.document.querySelector('sip-call-button');
+    await restButton(el);
     const errors: string[] = [];
     win.addEventListener('error', (event) => errors.push(event.message));
     const again = win.document.createElement('script');
@@ -229,5 +266,6 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     win.document.body.append(again);
     await loaded;
     expect(errors).toEqual([]);
+    expect(el!.shadowRoot!.querySelectorAll('button')).toHaveLength(1);
   });
 });

@@ -1,10 +1,13 @@
+import { callUsLabels } from './call-us.js';
 import type { IdleMessages } from './messages.js';
 
 /**
- * The English a call button at rest may show, in the script-tag core: its label, its
- * states, the error alert (a wrong attribute is reported when the page loads) and the
- * link to the self-check, and the name of the panel that opens at the click. The rest of English (en.ts) loads with the call on intent
- * (issue 16, "only idle strings at rest").
+ * The English a call button shows before the call's parts load, with the element (in the
+ * script-tag build, at the first intent: the core's pre-render has its label from
+ * call-us.ts): its label, its states, the error alert (a wrong attribute is reported when
+ * the element is defined) and the link to the self-check, and the name of the panel that
+ * opens at the click. The rest of English (en.ts) loads with the call on intent (issue
+ * 16, "only idle strings at rest").
  */
 export const enIdle: IdleMessages = {
   errorCode: {
@@ -51,7 +54,7 @@ export const enIdle: IdleMessages = {
     ended: 'Call ended',
     error: 'Call unavailable',
   },
-  callUs: 'Call us',
+  callUs: callUsLabels.en,
   checkSetup: 'Check your call setup',
   callControls: 'Call controls',
 };

@@ -1,3 +1,4 @@
+import { callUsLabels } from './call-us.js';
 import type { Messages } from './messages.js';
 
 export const es: Messages = {
@@ -81,7 +82,7 @@ export const es: Messages = {
   phone: 'Teléfono',
   otherTab:
     'Funciona a través de su otra pestaña de este sitio, donde suena el audio de las llamadas.',
-  callUs: 'Llámanos',
+  callUs: callUsLabels.es,
   checkSetup: 'Comprueba tu equipo para llamar',
   target: 'Número o dirección',
   targetPlaceholder: 'p. ej. 1000 o agent1',

@@ -1,45 +1,23 @@
 import { defaultLogger } from '../engine/log.js';
 import { enIdle } from './en-idle.js';
+import type { Language } from './language.js';
 import type { IdleMessages, Messages } from './messages.js';
 
+export { type Language, langTagOf, languageFromTag } from './language.js';
 export type { IdleMessages, Messages } from './messages.js';
 
 /**
  * Every table is a module of its own, loaded when an element first needs it (the
  * script-tag build puts English with the call chunk, Spanish in a chunk of its own). Only
- * English's idle part (en-idle.ts) ships with the elements, for the call button at rest.
+ * English's idle part (en-idle.ts) ships with the elements, for the call button's first render.
  */
 const loaders = {
   en: () => import('./en.js').then((module) => module.en),
   es: () => import('./es.js').then((module) => module.es),
-} satisfies Record<string, () => Promise<Messages>>;
-
-export type Language = keyof typeof loaders;
+} satisfies Record<Language, () => Promise<Messages>>;
 
 const loaded: Partial<Record<Language, Messages>> = {};
 const loading: Partial<Record<Language, Promise<void>>> = {};
-
-/** Picks a supported language from a BCP 47 tag (`es-MX` → `es`); English otherwise. */
-export function languageFromTag(tag: string | null | undefined): Language {
-  const primary = (tag ?? '').trim().toLowerCase().split('-')[0] ?? '';
-  return primary in loaders ? (primary as Language) : 'en';
-}
-
-/**
- * The language tag that applies to `el`: its own `lang`, else the closest ancestor's,
- * crossing shadow roots (an element inside another component inherits the host's
- * language), else the document's.
- */
-export function langTagOf(el: Element): string {
-  let node: Element | null = el;
-  while (node) {
-    const tagged: Element | null = node.closest('[lang]');
-    if (tagged) return tagged.getAttribute('lang') ?? '';
-    const root = node.getRootNode();
-    node = root instanceof ShadowRoot ? root.host : null;
-  }
-  return document.documentElement.lang;
-}
 
 /**
  * The strings of `language` once loaded ({@link loadMessages}); English until then. The

@@ -15,6 +15,7 @@ import { callerContextFrom } from './caller-context-input.js';
 import { type FallbackConfig, fallbackConfigFrom, offersFallback } from './fallback-config.js';
 import { canPlaceCalls, fallbackReasonOf } from './fallback-reason.js';
 import { fallbackStyles } from './fallback-styles.js';
+import { pressOnPreRender, takePreRender } from './pre-render.js';
 import { renderPreflightLink } from './preflight-link.js';
 import { callButtonStyles } from './styles.js';
 
@@ -63,6 +64,12 @@ async function loadIntentParts(): Promise<void> {
  * @tagname sip-call-button
  * @summary Click-to-call button for public pages. Loads the phone engine only when the
  * visitor shows intent, then calls `target`; a compact panel controls the call.
+ *
+ * In the script-tag build the core draws the button at rest without this class
+ * (pre-render.ts) and defines it at the first intent: the configuration is checked then
+ * (only a missing `target` is reported at rest), and the element takes over the drawn
+ * button with its focus and a click made on it meanwhile. The npm build defines it at
+ * once and checks the configuration when it connects.
  *
  * @event sip-registration-change - Connection state changed. `detail: { state, previous, error? }`;
  * `state`: `unregistered`, `connecting`, `connected` (ready to call; the button never
@@ -193,6 +200,8 @@ export class SipCallButton extends PhoneElement {
 
   private focusPanelOnOpen = false;
   private idleHandle: number | undefined;
+  /** The pre-render's button had focus (pre-render.ts): the first render's takes it. */
+  private focusOnFirstRender = false;
 
   constructor() {
     super({
@@ -273,11 +282,44 @@ export class SipCallButton extends PhoneElement {
 
   /** At rest only the idle strings (i18n/en-idle.ts); all of them once the parts are in. */
   protected override loadStrings(): Promise<void> | undefined {
-    return intentParts ? this.locale.load() : this.locale.loadIdle();
+    const strings = intentParts ? this.locale.load() : this.locale.loadIdle();
+    return this.hasUpdated ? strings : this.untilPreRenderReleased(strings);
+  }
+
+  /**
+   * Before the first render: the strings, then any press that began on the pre-render
+   * (pre-render.ts) and is still down, so its click lands there, neither lost nor doubled.
+   * Last, so that no event comes between the check and the render.
+   */
+  private async untilPreRenderReleased(strings: Promise<void> | undefined): Promise<void> {
+    await strings;
+    for (let press = pressOnPreRender(this); press; press = pressOnPreRender(this)) await press;
+  }
+
+  /**
+   * Takes over the script-tag core's pre-render (pre-render.ts) before the first render,
+   * and carries on what the visitor began there: intent, a click (placed once, here,
+   * where setting state needs no second update); focus once rendered (`firstUpdated`).
+   */
+  private takeOverPreRender(): void {
+    const handoff = takePreRender(this);
+    if (!handoff) return;
+    // LitElement renders before the first node the root had when connected
+    // (lit-element.ts, createRenderRoot): the pre-render's, gone now.
+    this.renderOptions.renderBefore = null;
+    this.focusOnFirstRender = handoff.focused;
+    if (handoff.intent) this.engine.prepare();
+    if (handoff.clicked) this.onClick();
+  }
+
+  protected override firstUpdated(): void {
+    if (this.focusOnFirstRender) this.mainButton.focus();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
+    // After the configuration is read (the click places a call with it).
+    if (!this.hasUpdated) this.takeOverPreRender();
     const view = this.engine.view;
     this.state = buttonStateOf(view);
     if (this.fallbackConfig()) {

@@ -1,30 +1,9 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { callButtonRestCss } from './rest-styles.js';
 
+/** The button at rest (rest-styles.ts, shared with the pre-render), then its other states. */
 export const callButtonStyles = css`
-  :host {
-    display: inline-block;
-    position: relative;
-  }
-
-  .main {
-    min-height: var(--_target);
-    min-width: var(--_target);
-    display: inline-flex;
-    align-items: center;
-    gap: 0.5em;
-    padding: 0.35em 1.2em;
-    border: none;
-    border-radius: var(--sip-button-radius, 999px);
-    background: var(--_accent);
-    color: var(--_accent-fg);
-    font-weight: 700;
-    font-size: 1rem;
-    cursor: pointer;
-  }
-
-  .main:hover {
-    filter: brightness(1.08);
-  }
+  ${unsafeCSS(callButtonRestCss)}
 
   :host([state='in-call']) .main {
     background: var(--_success);
@@ -36,13 +15,6 @@ export const callButtonStyles = css`
     background: var(--_surface);
     color: var(--_fg);
     border: 1px solid var(--_border);
-  }
-
-  .label {
-    display: inline-flex;
-    flex-direction: column;
-    align-items: flex-start;
-    line-height: 1.2;
   }
 
   .status {

@@ -1,4 +1,5 @@
 import { html, type TemplateResult } from 'lit';
+import { PHONE_ICON_PATH } from './phone-icon-path.js';
 
 /**
  * Decorative icons: every control that shows one also carries a text label. The
@@ -10,8 +11,6 @@ export function icon(name: string, path: string): TemplateResult {
   </svg>`;
 }
 
-const PHONE =
-  'M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z';
 const HANG_UP =
   'M12 9c-1.6 0-3.15.25-4.6.72v3.1a1 1 0 0 1-.56.9 11.5 11.5 0 0 0-2.66 1.85 1 1 0 0 1-1.41 0L.29 13.08a1 1 0 0 1 0-1.41A17 17 0 0 1 12 7a17 17 0 0 1 11.71 4.67 1 1 0 0 1 0 1.41l-2.48 2.49a1 1 0 0 1-1.41 0 11.3 11.3 0 0 0-2.67-1.85 1 1 0 0 1-.56-.9v-3.1A15 15 0 0 0 12 9z';
 const SOUND =
@@ -20,7 +19,7 @@ const CHEVRON_DOWN = 'M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z';
 
 /** Icons of the elements at rest and of incoming calls; the call controls carry their own. */
 export const icons = {
-  phone: () => icon('phone', PHONE),
+  phone: () => icon('phone', PHONE_ICON_PATH),
   hangUp: () => icon('hang-up', HANG_UP),
   sound: () => icon('sound', SOUND),
   chevron: () => icon('chevron', CHEVRON_DOWN),

@@ -1,0 +1,209 @@
+/**
+ * The script-tag core's call button at rest (pre-render.ts, src/cdn/call-buttons-at-rest.ts)
+ * and its upgrade to the Lit element. One page for the whole file: the element can be
+ * defined once, so the tests run in order, the buttons drawn at rest in the first and
+ * upgraded in the last.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import type { SipCallButton } from '../elements/call-button/sip-call-button.js';
+import {
+  cleanup,
+  create,
+  parkPointer,
+  shadow,
+  VALID_CONFIG,
+} from '../elements/test-support/dom.js';
+import { FakePhone } from '../elements/test-support/fake-engine.js';
+import { callButtonsAtRest } from './call-buttons-at-rest.js';
+
+// Every button's engine is the fake one: the clicks made at rest must place one call each.
+vi.mock('../elements/shared/load-engine.js', async () => {
+  const { fakeLoader } = await import('../elements/test-support/fake-engine.js');
+  return { loadEngine: fakeLoader() };
+});
+
+declare global {
+  // The build writes it into the core (vite.config.ts, intentFilesInCore); none here.
+  var __SOFTPHONE_INTENT_FILES__: { button: string[]; call: string[] };
+}
+globalThis.__SOFTPHONE_INTENT_FILES__ = { button: [], call: [] };
+
+const VISITOR = { ...VALID_CONFIG, target: 'ivr' };
+
+/** The buttons of the page, each showing one thing the upgrade must keep. */
+const buttons = {
+  // First in the page, so first to upgrade: the panels that clicks open take focus after.
+  focused: create('sip-call-button', VISITOR),
+  english: create('sip-call-button', VISITOR),
+  spanish: create('sip-call-button', VISITOR),
+  dark: create('sip-call-button', { ...VISITOR, theme: 'dark' }),
+  styled: create('sip-call-button', VISITOR),
+  clicked: create('sip-call-button', VISITOR),
+  enter: create('sip-call-button', VISITOR),
+  space: create('sip-call-button', VISITOR),
+  held: create('sip-call-button', VISITOR),
+  property: create('sip-call-button', { ...VALID_CONFIG }),
+  noTarget: create('sip-call-button', { ...VALID_CONFIG }),
+};
+type Name = keyof typeof buttons;
+const names = Object.keys(buttons) as Name[];
+
+/** The element's module loads when the test says so, to act on the buttons at rest first. */
+let releaseElement: () => void = () => {};
+const elementRequested = vi.fn();
+const elementReleased = new Promise<void>((resolve) => {
+  releaseElement = resolve;
+});
+
+interface Look {
+  box: DOMRect;
+  background: string;
+  color: string;
+  markup: string;
+}
+
+/** What a visitor sees of `el`'s button, and its markup without Lit's comments. */
+function lookOf(el: Element): Look {
+  const button = shadow<HTMLButtonElement>(el, 'button.main');
+  const style = getComputedStyle(button);
+  return {
+    box: button.getBoundingClientRect(),
+    background: style.backgroundColor,
+    color: style.color,
+    markup: (el.shadowRoot?.innerHTML ?? '')
+      .replace(/<!--[\s\S]*?-->/g, '')
+      .replace(/>\s+</g, '><')
+      .trim(),
+  };
+}
+
+const atRest = new Map<Name, Look>();
+const errors = vi.fn();
+
+beforeAll(async () => {
+  await parkPointer();
+  vi.spyOn(console, 'error').mockImplementation(errors);
+  buttons.styled.style.setProperty('--sip-accent', 'rgb(120, 20, 60)');
+  buttons.styled.textContent = 'Talk to a nurse';
+  // Set before the element is defined: Lit keeps it when it upgrades.
+  Object.assign(buttons.property, { target: 'sales', context: { orderId: 'A-17' } });
+  const container = document.createElement('div');
+  container.dataset.testContainer = '';
+  for (const name of names) {
+    const row = document.createElement('p');
+    if (name === 'spanish') row.lang = 'es';
+    row.append(buttons[name], ' after');
+    container.append(row);
+  }
+  document.body.append(container);
+  callButtonsAtRest(async () => {
+    elementRequested();
+    await elementReleased;
+    return import('../elements/call-button/sip-call-button.js');
+  });
+});
+
+afterAll(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+describe('<sip-call-button> at rest, before the element is defined', () => {
+  it('draws the idle button in the element language, theme and custom properties', async () => {
+    expect(customElements.get('sip-call-button')).toBeUndefined();
+    for (const name of names) atRest.set(name, lookOf(buttons[name]));
+    expect(shadow(buttons.english, 'button.main').getAttribute('part')).toBe('button button-idle');
+    expect(buttons.english.getAttribute('state')).toBe('idle');
+    await expect.element(page.getByRole('button', { name: 'Llámanos', exact: true })).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Talk to a nurse' })).toBeVisible();
+    expect(atRest.get('dark')!.background).not.toBe(atRest.get('english')!.background);
+    expect(atRest.get('styled')!.background).toBe('rgb(120, 20, 60)');
+    // The one check at rest: the full one runs when the element upgrades.
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(String(errors.mock.calls[0]?.[0])).toMatch(/<sip-call-button> has no target/);
+    expect(elementRequested).not.toHaveBeenCalled();
+  });
+
+  it('takes clicks, Enter and Space before the element is there, and asks for it', async () => {
+    await userEvent.click(shadow(buttons.clicked, 'button.main'));
+    await userEvent.click(shadow(buttons.clicked, 'button.main'));
+    expect(elementRequested).toHaveBeenCalled();
+
+    shadow(buttons.enter, 'button.main').focus();
+    await userEvent.keyboard('{Enter}');
+
+    // A press still down when the element arrives: its click must land once, after it.
+    const held = shadow(buttons.held, 'button.main');
+    held.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
+
+    shadow(buttons.space, 'button.main').focus();
+    await userEvent.keyboard('[Space]');
+
+    // Last, not clicked (a click opens the panel, which takes focus): the upgrade keeps it.
+    shadow(buttons.focused, 'button.main').focus();
+    expect(customElements.get('sip-call-button')).toBeUndefined();
+  });
+});
+
+describe('<sip-call-button> upgraded at the first intent', () => {
+  it('looks the same, keeps focus and properties, and places each click made at rest once', async () => {
+    // The buttons clicked at rest open their panels, which take focus after it: the
+    // focused one's new button must have had it first.
+    const focusedTargets: EventTarget[] = [];
+    buttons.focused.addEventListener('focusin', (event) => {
+      const target = event.composedPath()[0];
+      if (target) focusedTargets.push(target);
+    });
+    releaseElement();
+    await expect.poll(() => customElements.get('sip-call-button')).toBeDefined();
+    const upgraded = (name: Name) => buttons[name] as SipCallButton;
+    for (const name of names.filter((n) => n !== 'held')) await upgraded(name).updateComplete;
+
+    // The press is still down: the pre-render stays until it is released.
+    expect(upgraded('held').hasUpdated).toBe(false);
+    expect(buttons.held.shadowRoot?.querySelectorAll('button')).toHaveLength(1);
+    const heldButton = shadow<HTMLButtonElement>(buttons.held, 'button.main');
+    // The release and its click come in one task, as a browser sends them.
+    window.dispatchEvent(new PointerEvent('pointerup'));
+    heldButton.click();
+    await expect.poll(() => upgraded('held').hasUpdated).toBe(true);
+
+    // The buttons still idle (the others are calling, or show their configuration error).
+    for (const name of ['english', 'spanish', 'dark', 'styled', 'property', 'focused'] as const) {
+      const before = atRest.get(name)!;
+      const after = lookOf(buttons[name]);
+      expect(after.box.toJSON(), name).toEqual(before.box.toJSON());
+      expect(after.background, name).toBe(before.background);
+      expect(after.color, name).toBe(before.color);
+    }
+    // Idle, nothing clicked, nothing wrong: the same markup.
+    expect(lookOf(buttons.english).markup).toBe(atRest.get('english')!.markup);
+    expect(lookOf(buttons.spanish).markup).toBe(atRest.get('spanish')!.markup);
+    await expect.element(page.getByRole('button', { name: 'Llámanos', exact: true })).toBeVisible();
+
+    expect(upgraded('property').target).toBe('sales');
+    expect(upgraded('property').context).toEqual({ orderId: 'A-17' });
+    expect(buttons.property.shadowRoot?.querySelector('[part~="error"]')).toBeNull();
+    await expect
+      .poll(() => buttons.noTarget.shadowRoot?.querySelector('[part~="error"]'))
+      .toBeTruthy();
+
+    const calls = (name: Name) =>
+      ((upgraded(name).phone as FakePhone | undefined)?.commands ?? []).filter((c) =>
+        c.startsWith('call '),
+      );
+    for (const name of ['clicked', 'enter', 'space', 'held'] as const) {
+      await expect.poll(() => calls(name), { message: name }).toEqual(['call ivr']);
+    }
+    for (const name of ['english', 'spanish', 'dark', 'property', 'focused'] as const) {
+      expect(calls(name), name).toEqual([]);
+    }
+    expect(
+      FakePhone.instances.flatMap((p) => p.commands).filter((c) => c.startsWith('call ')),
+    ).toHaveLength(4);
+    expect(focusedTargets).toContain(shadow(buttons.focused, 'button.main'));
+    // Its focus was intent: the engine was prepared for the call to come.
+    expect((upgraded('focused').phone as FakePhone | undefined)?.commands).toEqual(['prepare']);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * `<sip-call-button>` at rest without Lit (issue 16, "JS before intent"): the script-tag
+ * core draws the button's idle look into the element's shadow root before the Lit element
+ * is defined, and the Lit element takes the root over when it upgrades, with what the
+ * visitor did meanwhile ({@link takePreRender}). Free of Lit: it ships in the core.
+ *
+ * The markup is what `SipCallButton.render()` gives in state `idle`, the styles the same
+ * text (rest-styles.ts, theme-base.ts), so nothing moves when the Lit element takes over;
+ * src/cdn/call-buttons-at-rest.test.ts compares the two.
+ */
+import { callUsLabels } from '../../i18n/call-us.js';
+import { langTagOf, languageFromTag } from '../../i18n/language.js';
+import { PHONE_ICON_PATH } from '../shared/render/phone-icon-path.js';
+import { themeBaseCss } from '../shared/styles/theme-base.js';
+import { callButtonRestCss } from './rest-styles.js';
+
+/** What the visitor did with the pre-render, for the element that replaces it. */
+export interface PreRenderHandoff {
+  /** The pre-rendered button had focus: the new one takes it. */
+  readonly focused: boolean;
+  /** It was clicked (pointer, Enter or Space), once or more: the call is placed once. */
+  readonly clicked: boolean;
+  /** The visitor showed intent (hover, press, focus): the engine is prepared. */
+  readonly intent: boolean;
+}
+
+interface PreRender {
+  readonly button: HTMLButtonElement;
+  clicked: boolean;
+  intent: boolean;
+  /** Resolves once no press that started on it is still down (see {@link pressOnPreRender}). */
+  press: Promise<void> | undefined;
+  readonly stop: AbortController;
+}
+
+const preRenders = new WeakMap<Element, PreRender>();
+
+/** Events that show the visitor means to call (as `SipCallButton`'s own). */
+const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
+
+let restSheet: CSSStyleSheet | undefined;
+
+/**
+ * A constructed sheet, not a `<style>`: pages with `style-src 'none'` (SECURITY.md) allow
+ * it, as they allow Lit's. Lit replaces `adoptedStyleSheets` with its own when it upgrades.
+ */
+function restStyles(): CSSStyleSheet {
+  if (!restSheet) {
+    restSheet = new CSSStyleSheet();
+    restSheet.replaceSync(themeBaseCss + callButtonRestCss);
+  }
+  return restSheet;
+}
+
+type Child = Node | string;
+
+/** Built node by node: pages with Trusted Types (SECURITY.md) refuse HTML strings. */
+function node<T extends Element>(
+  element: T,
+  attributes: Record<string, string>,
+  ...children: Child[]
+): T {
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** `SipCallButton.render()` in state `idle`, with `label` (the element's language's) in its slot. */
+function idleMarkup(doc: Document, label: string): Child[] {
+  const icon = node(
+    doc.createElementNS(SVG, 'svg'),
+    // Lit sets bound attributes after the template's: `class` binds the icon's name.
+    { viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false', class: 'icon icon-phone' },
+    node(doc.createElementNS(SVG, 'path'), { d: PHONE_ICON_PATH }),
+  );
+  const button = node(
+    doc.createElement('button'),
+    // In the order Lit's render leaves them (bound `part` after the others).
+    { type: 'button', class: 'main', 'aria-describedby': 'live', part: 'button button-idle' },
+    icon,
+    node(doc.createElement('span'), { class: 'label' }, node(doc.createElement('slot'), {}, label)),
+  );
+  const live = node(doc.createElement('span'), {
+    id: 'live',
+    class: 'visually-hidden',
+    role: 'status',
+  });
+  return [button, live];
+}
+
+/**
+ * Draws `host` at rest and calls `onIntent` at the visitor's first sign of intent, or at a
+ * click (a keyboard's too) on it. Does nothing if `host` has a shadow root already (drawn,
+ * or upgraded).
+ */
+export function preRender(host: HTMLElement, onIntent: () => void): void {
+  if (host.shadowRoot) return;
+  // Lit's default `shadowRootOptions`, which SipCallButton keeps: it reuses this root.
+  const root = host.attachShadow({ mode: 'open' });
+  root.adoptedStyleSheets = [restStyles()];
+  // The element's language, as LocaleController reads it.
+  root.append(...idleMarkup(host.ownerDocument, callUsLabels[languageFromTag(langTagOf(host))]));
+  host.setAttribute('state', 'idle');
+
+  const button = root.querySelector('button');
+  if (!button) throw new Error('the pre-render has no button');
+  const stop = new AbortController();
+  const state: PreRender = { button, clicked: false, intent: false, press: undefined, stop };
+  preRenders.set(host, state);
+  const listen = { signal: stop.signal };
+  const intent = (): void => {
+    state.intent = true;
+    onIntent();
+  };
+  for (const type of INTENT_EVENTS) host.addEventListener(type, intent, listen);
+  button.addEventListener(
+    'click',
+    () => {
+      state.clicked = true;
+      onIntent();
+    },
+    listen,
+  );
+  host.addEventListener(
+    'pointerdown',
+    () => holdUntilReleased(state, ['pointerup', 'pointercancel']),
+    listen,
+  );
+  host.addEventListener(
+    'keydown',
+    (event) => {
+      // Space clicks at keyup; Enter at keydown, already past.
+      if (event.key === ' ') holdUntilReleased(state, ['keyup', 'blur']);
+    },
+    listen,
+  );
+}
+
+/**
+ * Marks a press on the pre-render as down until one of `releases` on the page. The click
+ * that a release makes is dispatched in the same task, after it: the hold ends a task
+ * later, so that click lands on the pre-render and is counted, never lost to a button
+ * swapped in between press and release, nor doubled.
+ */
+function holdUntilReleased(state: PreRender, releases: readonly string[]): void {
+  if (state.press) return;
+  state.press = new Promise<void>((resolve) => {
+    const released = new AbortController();
+    const release = (): void => {
+      released.abort();
+      setTimeout(() => {
+        state.press = undefined;
+        resolve();
+      });
+    };
+    for (const type of releases) {
+      window.addEventListener(type, release, { capture: true, signal: released.signal });
+    }
+  });
+}
+
+/** While a press that began on `host`'s pre-render is down: when it is released. */
+export function pressOnPreRender(host: Element): Promise<void> | undefined {
+  return preRenders.get(host)?.press;
+}
+
+/**
+ * Takes `host`'s pre-render away (the shadow root is left empty for the element's own
+ * render) and says what the visitor did with it; undefined if it has none (npm build).
+ */
+export function takePreRender(host: Element): PreRenderHandoff | undefined {
+  const state = preRenders.get(host);
+  if (!state) return undefined;
+  preRenders.delete(host);
+  state.stop.abort();
+  const root = host.shadowRoot;
+  const focused = root?.activeElement === state.button;
+  root?.replaceChildren();
+  return { focused, clicked: state.clicked, intent: state.intent };
+}
