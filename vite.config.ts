@@ -9,6 +9,7 @@ const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 const engineEntry = fromRoot('./src/engine/index.ts');
 const callButtonModule = fromRoot('./src/elements/call-button/sip-call-button.ts');
+const phoneModule = fromRoot('./src/elements/phone/sip-phone.ts');
 
 /**
  * The call button's on-intent parts, the elements they show (keypad, quality indicator)
@@ -62,18 +63,19 @@ function jssipWithoutSubscriptions(): Plugin {
   };
 }
 
-/** The name src/cdn/call-buttons-at-rest.ts reads the files a call needs from. */
-const INTENT_FILES_GLOBAL = '__SOFTPHONE_INTENT_FILES__';
+/** The name src/cdn/preload.ts reads the files of each on-demand load from. */
+const CHUNK_FILES_GLOBAL = '__SOFTPHONE_CHUNK_FILES__';
 
 /**
- * Writes into the core the files the first intent on a call button fetches at once: the
- * button's module with every chunk it imports, and the call panel and the engine with
- * theirs. Read from the bundle rather than written by hand, so a change in how the chunks
- * split cannot bring back a chain of imports (issue 16, "clicked at once").
+ * Writes into the core the files each on-demand load fetches at once: the call button's
+ * module with every chunk it imports; the call panel and the engine with theirs (the first
+ * intent fetches both lists); the agent phone's module and the engine it starts. Read from
+ * the bundle rather than written by hand, so a change in how the chunks split cannot bring
+ * back a chain of imports (issue 16, "clicked at once", "registration in parallel").
  */
-function intentFilesInCore(): Plugin {
+function chunkFilesInCore(): Plugin {
   return {
-    name: 'softphone:intent-files',
+    name: 'softphone:chunk-files',
     apply: 'build',
     generateBundle(_options, bundle: OutputBundle) {
       const chunks = Object.values(bundle).filter(
@@ -81,7 +83,7 @@ function intentFilesInCore(): Plugin {
       );
       const chunk = (test: (c: OutputChunk) => boolean, what: string): OutputChunk => {
         const found = chunks.find(test);
-        if (!found) throw new Error(`softphone:intent-files: no chunk for ${what}`);
+        if (!found) throw new Error(`softphone:chunk-files: no chunk for ${what}`);
         return found;
       };
       const core = chunk((c) => c.fileName === 'softphone-core.js', 'the core');
@@ -100,16 +102,20 @@ function intentFilesInCore(): Plugin {
       const button = withImports([
         chunk((c) => c.facadeModuleId === callButtonModule, 'sip-call-button.ts'),
       ]);
-      const call = withImports([
-        chunk((c) => c.name === 'call', 'the call chunk'),
-        chunk((c) => c.facadeModuleId === engineEntry, 'the engine'),
-      ]).filter((file) => !button.includes(file));
-      if (!core.code.includes(INTENT_FILES_GLOBAL)) {
-        throw new Error(`softphone:intent-files: the core does not read ${INTENT_FILES_GLOBAL}`);
+      const engine = chunk((c) => c.facadeModuleId === engineEntry, 'the engine');
+      const call = withImports([chunk((c) => c.name === 'call', 'the call chunk'), engine]).filter(
+        (file) => !button.includes(file),
+      );
+      const phone = withImports([
+        chunk((c) => c.facadeModuleId === phoneModule, 'sip-phone.ts'),
+        engine,
+      ]);
+      if (!core.code.includes(CHUNK_FILES_GLOBAL)) {
+        throw new Error(`softphone:chunk-files: the core does not read ${CHUNK_FILES_GLOBAL}`);
       }
       core.code = core.code.replaceAll(
-        INTENT_FILES_GLOBAL,
-        `(${JSON.stringify({ button, call })})`,
+        CHUNK_FILES_GLOBAL,
+        `(${JSON.stringify({ button, call, phone })})`,
       );
     },
   };
@@ -178,7 +184,7 @@ const cdnBuild: UserConfig = {
   plugins: [
     sourceHasSideEffects(),
     jssipWithoutSubscriptions(),
-    intentFilesInCore(),
+    chunkFilesInCore(),
     cdnLoaderBuild(),
   ],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },

@@ -24,10 +24,10 @@ vi.mock('../elements/shared/load-engine.js', async () => {
 });
 
 declare global {
-  // The build writes it into the core (vite.config.ts, intentFilesInCore); none here.
-  var __SOFTPHONE_INTENT_FILES__: { button: string[]; call: string[] };
+  // The build writes it into the core (vite.config.ts, chunkFilesInCore); none here.
+  var __SOFTPHONE_CHUNK_FILES__: { button: string[]; call: string[]; phone: string[] };
 }
-globalThis.__SOFTPHONE_INTENT_FILES__ = { button: [], call: [] };
+globalThis.__SOFTPHONE_CHUNK_FILES__ = { button: [], call: [], phone: [] };
 
 const VISITOR = { ...VALID_CONFIG, target: 'ivr' };
 

@@ -8,35 +8,10 @@ import { canPlaceCalls } from '../elements/call-button/fallback-reason.js';
 import { preRender } from '../elements/call-button/pre-render.js';
 import { defaultLogger } from '../engine/log.js';
 import { watchAdditions } from './define-on-demand.js';
+import { requestCredentialsOf } from './early-credentials.js';
+import { chunkFiles, preloadModules } from './preload.js';
 
 const TAG = 'sip-call-button';
-
-/** Files beside the core (vite.config.ts, `intentFilesInCore`). */
-interface IntentFiles {
-  /** The button's module and every chunk it imports. */
-  readonly button: readonly string[];
-  /** What a call adds to them: the call panel and the engine, with their imports. */
-  readonly call: readonly string[];
-}
-
-/**
- * Written in by the build from the bundle: the first intent starts all these fetches at
- * once, so "clicked at once" waits for one round of fetches, not for a chain of imports
- * (softphone.test.ts checks that the intent fetches these files and no other).
- */
-declare const __SOFTPHONE_INTENT_FILES__: IntentFiles;
-
-// Through a variable: Vite would take `new URL('./…', import.meta.url)` for an asset.
-const here = import.meta.url;
-
-function preloadModules(files: readonly string[]): void {
-  for (const file of files) {
-    const link = document.createElement('link');
-    link.rel = 'modulepreload';
-    link.href = new URL(`./${file}`, here).href;
-    document.head.append(link);
-  }
-}
 
 /**
  * The check at rest: only what costs nothing to see. The whole configuration is checked
@@ -61,8 +36,8 @@ export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
     if (loading) return;
     loading = true;
     // Without WebRTC the button offers the page's fallbacks: no engine to fetch.
-    const files = __SOFTPHONE_INTENT_FILES__;
-    preloadModules(canPlaceCalls(globalThis) ? [...files.button, ...files.call] : files.button);
+    const { button, call } = chunkFiles();
+    preloadModules(canPlaceCalls(globalThis) ? [...button, ...call] : button);
     loadElement().then(
       // Defined: buttons added from now on upgrade as they are created.
       () => observer.disconnect(),
@@ -75,7 +50,10 @@ export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
   const atRest = (el: Element): void => {
     if (!(el instanceof HTMLElement) || el.shadowRoot) return;
     checkAtRest(el);
-    preRender(el, upgrade);
+    preRender(el, () => {
+      if (canPlaceCalls(globalThis)) requestCredentialsOf(el);
+      upgrade();
+    });
     if (el.getAttribute('preload') === 'idle') requestIdleCallback(upgrade);
   };
   const observer = watchAdditions((root) => {

@@ -6,13 +6,19 @@
 import './default-sounds.js';
 import { callButtonsAtRest } from './call-buttons-at-rest.js';
 import { defineOnDemand } from './define-on-demand.js';
+import { requestCredentialsOf } from './early-credentials.js';
+import { chunkFiles, preloadModules } from './preload.js';
 
 callButtonsAtRest(() => import('../elements/call-button/sip-call-button.js'));
 
 defineOnDemand({
-  // An agent's phone registers as it connects: its engine downloads beside it, not after.
-  'sip-phone': () =>
-    Promise.all([import('../elements/phone/sip-phone.js'), import('../engine/index.js')]),
+  // An agent's phone registers as it connects: its engine and its credentials come beside
+  // its module, not after it.
+  'sip-phone': () => {
+    preloadModules(chunkFiles().phone);
+    for (const phone of document.querySelectorAll('sip-phone')) requestCredentialsOf(phone);
+    return import('../elements/phone/sip-phone.js');
+  },
   'sip-dialpad': () => import('../elements/dialpad/sip-dialpad.js'),
   'sip-quality-indicator': () => import('../elements/quality-indicator/sip-quality-indicator.js'),
   'sip-preflight': () => import('../elements/preflight/sip-preflight.js'),

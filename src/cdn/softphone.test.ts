@@ -43,6 +43,10 @@ const NO_WEBRTC_PAGE = page(`<script>window.RTCPeerConnection = undefined;</scri
 const PHONE_PAGE = page(`<sip-phone server="wss://127.0.0.1:9" domain="helpline.test"
   user="agent" password="dev"></sip-phone>`);
 
+/** An agent phone whose credentials come from a service (a file the worker serves). */
+const PHONE_WITH_SERVICE_PAGE = page(`<sip-phone server="wss://127.0.0.1:9" domain="helpline.test"
+  credentials-url="agent-credentials.json"></sip-phone>`);
+
 /**
  * What a page may load later: the engine, the button's on-intent parts (call panel with
  * the keypad and quality indicator, fallbacks: one file), the other elements, Spanish.
@@ -79,9 +83,16 @@ async function readBundle(): Promise<Map<string, string>> {
   return files;
 }
 
+/**
+ * The agent phone's module comes slowly (a slow network for that file), so that what the
+ * page asks for before it is in shows.
+ */
+const SLOW_FILE = 'softphone-sip-phone.js';
+const SLOW_MS = 300;
+
 async function storeFiles(
   worker: ServiceWorker,
-  files: Record<string, { body: string; type: string }>,
+  files: Record<string, { body: string; type: string; delayMs?: number }>,
 ) {
   const channel = new MessageChannel();
   const stored = new Promise((resolve) => {
@@ -150,8 +161,20 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
       'phone.html': { body: PHONE_PAGE, type: 'text/html' },
       'es.html': { body: SPANISH_PAGE, type: 'text/html' },
       'no-webrtc.html': { body: NO_WEBRTC_PAGE, type: 'text/html' },
+      'phone-service.html': { body: PHONE_WITH_SERVICE_PAGE, type: 'text/html' },
+      'agent-credentials.json': {
+        body: JSON.stringify({
+          username: 'agent9',
+          password: 'dev',
+          expires: Math.floor(Date.now() / 1000) + 3600,
+        }),
+        type: 'application/json',
+      },
       ...Object.fromEntries(
-        [...bundle].map(([file, body]) => [file, { body, type: 'text/javascript' }]),
+        [...bundle].map(([file, body]) => [
+          file,
+          { body, type: 'text/javascript', delayMs: file === SLOW_FILE ? SLOW_MS : 0 },
+        ]),
       ),
     });
   });
@@ -251,6 +274,36 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     wrapper.innerHTML = '<sip-preflight></sip-preflight>';
     await expect.poll(() => laterWin.customElements.get('sip-preflight')).toBeDefined();
     expect(laterWin.customElements.get('sip-phone')).toBeUndefined();
+  });
+
+  it("asks for <sip-phone>'s credentials, module and engine in one round, and its phone takes that request", async () => {
+    const frame = await loadFrame(new URL('phone-service.html', SCOPE).href);
+    const win = frame.contentWindow as FrameWindow;
+    const el = win.document.querySelector('sip-phone')!;
+    const states: string[] = [];
+    el.addEventListener('sip-registration-change', (event) => {
+      states.push((event as CustomEvent<{ state: string }>).detail.state);
+    });
+    // The server does not exist: the phone got its credentials when it tries again.
+    await expect.poll(() => states).toContain('reconnecting');
+    const entries = win.performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const fetched = (file: string) => entries.filter((entry) => entry.name.endsWith(`/${file}`));
+    const credentials = fetched('agent-credentials.json');
+    expect(credentials).toHaveLength(1);
+    // Asked for by the core as it asked for the element's module (which comes slowly), not
+    // by the element once its module and the engine were in.
+    const [module] = fetched(SLOW_FILE);
+    expect(credentials[0]!.startTime).toBeLessThan(module!.responseEnd);
+    const preloaded = [
+      ...win.document.querySelectorAll<HTMLLinkElement>('link[rel="modulepreload"]'),
+    ].map((link) => link.href.split('/').pop());
+    expect(preloaded).toEqual(
+      expect.arrayContaining(['softphone-sip-phone.js', 'softphone-engine.js']),
+    );
+    const modules = entries
+      .map((entry) => entry.name.split('/').pop() ?? '')
+      .filter((file) => file.endsWith('.js') && !/^softphone(-core)?\.js$/.test(file));
+    expect(modules.sort()).toEqual([...preloaded].sort());
   });
 
   it('survives being loaded twice on the same page', async () => {

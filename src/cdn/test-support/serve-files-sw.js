@@ -1,7 +1,8 @@
 // A service worker for the CDN bundle test: it serves files the test hands it, byte for
 // byte, under its own scope. The test server (Vite) transforms every .js it serves,
 // which would no longer be the classic script a customer's page loads.
-/** @type {Map<string, { body: string; type: string }>} */
+/** A file, and how long to hold its answer back (a slow network for that file). */
+/** @type {Map<string, { body: string; type: string; delayMs?: number }>} */
 const files = new Map();
 
 self.addEventListener('install', () => self.skipWaiting());
@@ -15,7 +16,11 @@ self.addEventListener('message', (event) => {
 self.addEventListener('fetch', (event) => {
   const name = new URL(event.request.url).pathname.split('/').pop() ?? '';
   const file = files.get(name);
-  if (file) {
-    event.respondWith(new Response(file.body, { headers: { 'content-type': file.type } }));
-  }
+  if (!file) return;
+  const response = () => new Response(file.body, { headers: { 'content-type': file.type } });
+  event.respondWith(
+    file.delayMs
+      ? new Promise((resolve) => setTimeout(() => resolve(response()), file.delayMs))
+      : response(),
+  );
 });
