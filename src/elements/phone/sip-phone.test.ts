@@ -298,6 +298,34 @@ describe('<sip-phone> registration and calls', () => {
     expect(lastPhone().config.displayName).toBe('Renamed');
   });
 
+  it('starts the phone of a new configuration once the old one has stopped (un-REGISTER first)', async () => {
+    const el = await phoneOnPage();
+    const first = lastPhone();
+    let stopped!: () => void;
+    vi.spyOn(first, 'stop').mockImplementation(
+      () =>
+        new Promise<void>((resolve) => {
+          stopped = resolve;
+        }),
+    );
+    const load = el.engine.loader;
+    let loaded = 0;
+    el.engine.loader = async () => {
+      const engine = await load();
+      loaded += 1;
+      return engine;
+    };
+    el.setAttribute('display-name', 'Renamed');
+    // The engine is in (the poll looks in a later task than the one it came in)…
+    await expect.poll(() => loaded).toBe(1);
+    // …but the new phone waits for the old one's stop.
+    expect(el.phone).toBeUndefined();
+    expect(lastPhone()).toBe(first);
+    stopped();
+    await expect.poll(() => lastPhone() !== first).toBe(true);
+    expect(lastPhone().config.displayName).toBe('Renamed');
+  });
+
   it('offers a visible sound unlock when autoplay is blocked; any click inside unlocks', async () => {
     const el = await phoneOnPage();
     lastPhone().emit('autoplay-blocked', { what: 'ringtone' });

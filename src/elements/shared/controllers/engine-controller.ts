@@ -87,6 +87,13 @@ export class EngineController implements ReactiveController {
   private phoneKey = '';
   private phoneLoading: Promise<PhoneApi | undefined> | undefined;
   private phoneSubscriptions: Unsubscribe[] = [];
+  /**
+   * The last phone's stop (its un-REGISTER, and with `singleTab` its hold on the tabs'
+   * phone): a new phone starts after it, or the old un-REGISTER could land after the new
+   * REGISTER of the same instance and take the new binding with it, and the new phone
+   * would find the tabs' phone still owned.
+   */
+  private previousStop: Promise<unknown> = Promise.resolve();
   private prepared = false;
 
   /** `maxCalls` of the accepted configuration: how many calls the element follows. */
@@ -338,7 +345,7 @@ export class EngineController implements ReactiveController {
     if (this.credentialsUrl) requestCredentialsEarly(this.credentialsUrl);
     let engine: Awaited<ReturnType<EngineLoader>>;
     try {
-      [engine] = await Promise.all([this.loader(), this.options.loadParts?.()]);
+      [engine] = await Promise.all([this.loader(), this.options.loadParts?.(), this.previousStop]);
     } catch (cause) {
       this.fail({
         code: 'connection-failed',
@@ -399,7 +406,11 @@ export class EngineController implements ReactiveController {
     this.phoneApi = undefined;
     this.phoneKey = '';
     this.autoplayBlocked = false;
-    if (phone) this.settle(phone.stop());
+    if (phone) {
+      const stopped = phone.stop();
+      this.settle(stopped);
+      this.previousStop = stopped.catch(() => undefined);
+    }
     this.refresh();
   }
 
