@@ -110,7 +110,7 @@ const DELAY_MS: Record<string, number> = { [SLOW_FILE]: 300, 'softphone-core.js'
 
 async function storeFiles(
   worker: ServiceWorker,
-  files: Record<string, { body: string; type: string; delayMs?: number }>,
+  files: Record<string, { body: string; type: string; delayMs?: number; status?: number }>,
 ) {
   const channel = new MessageChannel();
   const stored = new Promise((resolve) => {
@@ -223,6 +223,8 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
       'es.html': { body: SPANISH_PAGE, type: 'text/html' },
       'no-webrtc.html': { body: NO_WEBRTC_PAGE, type: 'text/html' },
       'phone-service.html': { body: PHONE_WITH_SERVICE_PAGE, type: 'text/html' },
+      // The core missing: the buttons drawn at rest must not stay, looking ready.
+      'no-core/softphone-core.js': { body: 'not found', type: 'text/plain', status: 404 },
       // Longer than any test: never, for the page.
       'pending-credentials.json': { body: '{}', type: 'application/json', delayMs: 600_000 },
       'agent-credentials.json': {
@@ -303,6 +305,16 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
       'button button-idle',
     );
     expect(await layoutShiftsOf(win)).toEqual([]);
+  });
+
+  it("without the core (it failed to load), shows the page's own content instead of a button that does nothing", async () => {
+    const frame = await loadFrame(new URL('no-core/page.html', SCOPE).href);
+    const win = frame.contentWindow as FrameWindow;
+    const el = win.document.querySelector('sip-call-button')!;
+    await expect.poll(() => requestStart(win, 'softphone-core.js')).toBeDefined();
+    // Its shadow root only passes the page's content through.
+    await expect.poll(() => el.shadowRoot?.innerHTML).toBe('<slot></slot>');
+    expect(el.hasAttribute('state')).toBe(false);
   });
 
   it('on a Spanish page, the button at rest says so without fetching the Spanish strings', async () => {

@@ -10,9 +10,12 @@ import { drawCallButtons } from './draw-call-buttons.js';
 
 const script = document.currentScript;
 if (script instanceof HTMLScriptElement && script.src) {
-  drawCallButtons();
+  const undraw = drawCallButtons();
   import(/* @vite-ignore */ new URL('./softphone-core.js', script.src).href).catch(
-    (error: unknown) => console.error('[softphone] could not load softphone-core.js', error),
+    (error: unknown) => {
+      undraw();
+      console.error('[softphone] could not load softphone-core.js', error);
+    },
   );
 } else {
   console.error('[softphone] softphone.js must be loaded by a <script src="…/softphone.js"> tag');
