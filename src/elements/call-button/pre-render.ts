@@ -72,8 +72,8 @@ function idleMarkup(doc: Document, label: string): Child[] {
 
 /**
  * Draws `host` at rest and remembers the visitor's intent and clicks (a keyboard's too) on
- * it, for the core's handler (pre-render-state.ts, `whenIntent`). Does nothing if `host` has a shadow root
- * already (drawn, or upgraded).
+ * it, for the core's handler (pre-render-state.ts, `whenIntent`). Does nothing if `host`
+ * has a shadow root already (drawn, or upgraded).
  */
 export function preRender(host: HTMLElement): void {
   if (host.shadowRoot) return;
