@@ -122,8 +122,9 @@ function chunkFilesInCore(): Plugin {
 }
 
 /**
- * `softphone.js`, the classic script of the `<script>` tag: a few lines that load
- * `softphone-core.js` next to it. Built after the modules.
+ * `softphone.js`, the classic script of the `<script>` tag: it draws the call buttons at
+ * rest (src/cdn/draw-call-buttons.ts) and loads `softphone-core.js` next to it. Built after
+ * the modules.
  */
 function cdnLoaderBuild(): Plugin {
   return {
@@ -175,7 +176,7 @@ const npmBuild: UserConfig = {
 
 /**
  * The script-tag build: ES modules, split so a page loads only what it shows.
- * `softphone-core.js` (Lit, `<sip-call-button>` at rest) loads up front; the in-call
+ * `softphone-core.js` (the call button's intent, without Lit) loads up front; the in-call
  * panel, `<sip-phone>` and the other elements, and `softphone-engine.js` (engine with
  * JsSIP) are chunks loaded on demand. Fixed names: customers serve the folder as is.
  * public/ (sounds) is copied beside them.

@@ -1,7 +1,7 @@
 /**
  * Benchmark 6, layout shift caused by the widget on a customer's page: an article with text
- * above and below the line that holds one `<sip-call-button>` (script tag, as customers
- * embed it), against the same article without the widget.
+ * above and below the line that holds one `<sip-call-button>` (script tag in `<head>`, as
+ * README says customers embed it), against the same article without the widget.
  *
  * Per run: a fresh page, loaded; the button rendered; a hover on it (the visitor's intent,
  * which loads the rest of the widget and connects); then wait until the connection is proven

@@ -276,14 +276,14 @@ function layoutSection(layout: LayoutResults): string {
   ]);
   const widget = layout.widget;
   return `A customer's article: a paragraph above, a line of text holding one
-\`<sip-call-button>Call us</sip-call-button>\` (loaded by the script tag, as README
-"Embedding" shows), a paragraph below; against the same article without the widget. Each
-run loads the page, waits for the button to render, hovers it (the visitor's intent: the
-rest of the widget loads and connects) and waits until the connection is proven and the
-network is idle. Layout shifts are the \`layout-shift\` entries of a \`PerformanceObserver\`
-installed before any page script (buffered, from navigation), leaving out those with
-\`hadRecentInput\`, up to the frame after all that. A run's value is the sum of its shifts
-(at least its CLS, the largest session window).
+\`<sip-call-button>Call us</sip-call-button>\` (loaded by the script tag in \`<head>\`, as
+README "Where to put the tag" says), a paragraph below; against the same article without the
+widget. Each run loads the page, waits for the button to render, hovers it (the visitor's
+intent: the rest of the widget loads and connects) and waits until the connection is proven
+and the network is idle. Layout shifts are the \`layout-shift\` entries of a
+\`PerformanceObserver\` installed before any page script (buffered, from navigation), leaving
+out those with \`hadRecentInput\`, up to the frame after all that. A run's value is the sum of
+its shifts (at least its CLS, the largest session window).
 
 ${table(['page', 'layout shift per run (median, p10–p90)', 'runs with any shift', 'what moved'], rows)}
 

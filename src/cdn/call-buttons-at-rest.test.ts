@@ -1,8 +1,9 @@
 /**
- * The script-tag core's call button at rest (pre-render.ts, src/cdn/call-buttons-at-rest.ts)
- * and its upgrade to the Lit element. One page for the whole file: the element can be
- * defined once, so the tests run in order, the buttons drawn at rest in the first and
- * upgraded in the last.
+ * The script-tag call button at rest: drawn by the loader (pre-render.ts,
+ * src/cdn/draw-call-buttons.ts), its intent handled by the core
+ * (src/cdn/call-buttons-at-rest.ts), and its upgrade to the Lit element. One page for the
+ * whole file: the element can be defined once, so the tests run in order, the buttons drawn
+ * at rest in the first, the core attached in the second and the buttons upgraded in the last.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
@@ -16,6 +17,7 @@ import {
 } from '../elements/test-support/dom.js';
 import { FakePhone } from '../elements/test-support/fake-engine.js';
 import { callButtonsAtRest } from './call-buttons-at-rest.js';
+import { drawCallButtons } from './draw-call-buttons.js';
 
 // Every button's engine is the fake one: the clicks made at rest must place one call each.
 vi.mock('../elements/shared/load-engine.js', async () => {
@@ -97,11 +99,7 @@ beforeAll(async () => {
     container.append(row);
   }
   document.body.append(container);
-  callButtonsAtRest(async () => {
-    elementRequested();
-    await elementReleased;
-    return import('../elements/call-button/sip-call-button.js');
-  });
+  drawCallButtons();
 });
 
 afterAll(() => {
@@ -119,16 +117,23 @@ describe('<sip-call-button> at rest, before the element is defined', () => {
     await expect.element(page.getByRole('button', { name: 'Talk to a nurse' })).toBeVisible();
     expect(atRest.get('dark')!.background).not.toBe(atRest.get('english')!.background);
     expect(atRest.get('styled')!.background).toBe('rgb(120, 20, 60)');
+    // The core checks, and it is not in yet.
+    expect(errors).not.toHaveBeenCalled();
+  });
+
+  it('takes clicks, Enter and Space before the element is there (before the core, too), and asks for it', async () => {
+    // Drawn by the loader, clicked before the core is in: remembered for it.
+    await userEvent.click(shadow(buttons.clicked, 'button.main'));
+    await userEvent.click(shadow(buttons.clicked, 'button.main'));
+    callButtonsAtRest(async () => {
+      elementRequested();
+      await elementReleased;
+      return import('../elements/call-button/sip-call-button.js');
+    });
+    expect(elementRequested).toHaveBeenCalledTimes(1);
     // The one check at rest: the full one runs when the element upgrades.
     expect(errors).toHaveBeenCalledTimes(1);
     expect(String(errors.mock.calls[0]?.[0])).toMatch(/<sip-call-button> has no target/);
-    expect(elementRequested).not.toHaveBeenCalled();
-  });
-
-  it('takes clicks, Enter and Space before the element is there, and asks for it', async () => {
-    await userEvent.click(shadow(buttons.clicked, 'button.main'));
-    await userEvent.click(shadow(buttons.clicked, 'button.main'));
-    expect(elementRequested).toHaveBeenCalled();
 
     shadow(buttons.enter, 'button.main').focus();
     await userEvent.keyboard('{Enter}');

@@ -1,17 +1,17 @@
 /**
  * `<sip-call-button>` in the script-tag core without Lit (issue 16, "JS before intent"):
- * every button in the document, now and later, is drawn at rest (pre-render.ts), and the
- * Lit element is loaded, defined and upgrades them all at the first intent on any of them
- * (or when the page is idle, with `preload="idle"`).
+ * every button in the document, now and later, drawn at rest by the loader
+ * (draw-call-buttons.ts), is checked, and the Lit element is loaded, defined and upgrades
+ * them all at the first intent on any of them (or when the page is idle, with
+ * `preload="idle"`).
  */
 import { canPlaceCalls } from '../elements/call-button/fallback-reason.js';
-import { preRender } from '../elements/call-button/pre-render.js';
+import { whenIntent } from '../elements/call-button/pre-render-state.js';
 import { defaultLogger } from '../engine/log.js';
-import { watchAdditions } from './define-on-demand.js';
+import { CALL_BUTTON_TAG as TAG } from './draw-call-buttons.js';
 import { requestCredentialsOf } from './early-credentials.js';
 import { chunkFiles, preloadModules } from './preload.js';
-
-const TAG = 'sip-call-button';
+import { elementsNamed, watchAdditions } from './watch-additions.js';
 
 /**
  * The check at rest: only what costs nothing to see. The whole configuration is checked
@@ -25,8 +25,8 @@ function checkAtRest(el: HTMLElement): void {
 }
 
 /**
- * Draws the call buttons at rest and loads the element with `loadElement` (which defines
- * it) at the first intent.
+ * Loads the element with `loadElement` (which defines it) at the first intent on a call
+ * button drawn at rest, or at once if the visitor showed it before.
  */
 export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
   // Defined already (the npm package on the same page): it draws itself.
@@ -48,16 +48,17 @@ export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
     );
   };
   const atRest = (el: Element): void => {
-    if (!(el instanceof HTMLElement) || el.shadowRoot) return;
-    checkAtRest(el);
-    preRender(el, () => {
+    if (!(el instanceof HTMLElement)) return;
+    const drawn = whenIntent(el, () => {
       if (canPlaceCalls(globalThis)) requestCredentialsOf(el);
       upgrade();
     });
+    // Not drawn (upgraded already, or a root the page attached itself), or seen before.
+    if (!drawn) return;
+    checkAtRest(el);
     if (el.getAttribute('preload') === 'idle') requestIdleCallback(upgrade);
   };
   const observer = watchAdditions((root) => {
-    if (root instanceof Element && root.localName === TAG) atRest(root);
-    for (const el of root.querySelectorAll(TAG)) atRest(el);
+    for (const el of elementsNamed(root, TAG)) atRest(el);
   });
 }

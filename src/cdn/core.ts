@@ -1,6 +1,6 @@
 /**
- * `softphone-core.js`, loaded by `softphone.js`: draws every `<sip-call-button>` at rest
- * without Lit and defines it at the first intent (call-buttons-at-rest.ts), and defines
+ * `softphone-core.js`, loaded by `softphone.js` (which draws every `<sip-call-button>` at
+ * rest): defines the call button at the first intent on one (call-buttons-at-rest.ts), and
  * the other elements only when the page has them.
  */
 import './default-sounds.js';

@@ -1,21 +1,5 @@
 import { defaultLogger } from '../engine/log.js';
-
-/**
- * Calls `onAdded` with the document, then with each element added to it later (the root
- * of each added subtree), until the returned observer is disconnected. Watches the
- * document, not shadow roots: an element placed inside another component's shadow root
- * is not seen.
- */
-export function watchAdditions(onAdded: (root: Document | Element) => void): MutationObserver {
-  const observer = new MutationObserver((records) => {
-    for (const record of records) {
-      for (const node of record.addedNodes) if (node instanceof Element) onAdded(node);
-    }
-  });
-  observer.observe(document, { childList: true, subtree: true });
-  onAdded(document);
-  return observer;
-}
+import { watchAdditions } from './watch-additions.js';
 
 /** Whether `root` is, or holds, an element named `tag`. */
 function holds(root: Document | Element, tag: string): boolean {

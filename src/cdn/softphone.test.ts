@@ -24,6 +24,19 @@ const page = (body: string, lang = 'en') => `<!doctype html>
 const BUTTON_PAGE = page(`<sip-call-button target="ivr" server="wss://127.0.0.1:9"
   domain="helpline.test" user="visitor" password="dev"></sip-call-button>`);
 
+/**
+ * A customer's article (as bench/src/pages.ts): text above, beside and below the button,
+ * which would move if the button's box changed once painted. Its credentials never come
+ * (the worker holds them back): the intent connects, and the button stays idle, with no
+ * connection error to show.
+ */
+const ARTICLE_PAGE = page(`<p>Orders placed before noon ship the same day. You can change the
+  address until the parcel leaves our warehouse.</p>
+  <p>Still stuck? <sip-call-button target="ivr" server="wss://127.0.0.1:9" domain="helpline.test"
+  credentials-url="pending-credentials.json">Call us</sip-call-button> Our advisers answer from
+  8:00 to 20:00.</p>
+  <p>Returns are free within 30 days. Keep the receipt until the refund arrives.</p>`);
+
 /** The same button on a Spanish page. */
 const SPANISH_PAGE = page(
   `<sip-call-button target="ivr" server="wss://127.0.0.1:9" domain="helpline.test"
@@ -88,11 +101,16 @@ async function readBundle(): Promise<Map<string, string>> {
  * page asks for before it is in shows.
  */
 const SLOW_FILE = 'softphone-sip-phone.js';
-const SLOW_MS = 300;
+
+/**
+ * How long the worker holds each file back. The core comes after the page's first paint,
+ * as on a real network, so that a button it drew would be painted late.
+ */
+const DELAY_MS: Record<string, number> = { [SLOW_FILE]: 300, 'softphone-core.js': 100 };
 
 async function storeFiles(
   worker: ServiceWorker,
-  files: Record<string, { body: string; type: string; delayMs?: number }>,
+  files: Record<string, { body: string; type: string; delayMs?: number; status?: number }>,
 ) {
   const channel = new MessageChannel();
   const stored = new Promise((resolve) => {
@@ -135,6 +153,48 @@ function scriptsFetched(win: FrameWindow): string[] {
     .filter((file) => file.endsWith('.js'));
 }
 
+/**
+ * Resolves at `win`'s first idle period after the core came (the loader draws the buttons
+ * before it, so a button at rest does not say the core is in).
+ */
+async function coreInThenIdle(win: FrameWindow): Promise<void> {
+  await expect.poll(() => requestStart(win, 'softphone-core.js')).toBeDefined();
+  await new Promise((resolve) => win.requestIdleCallback(resolve));
+}
+
+/** Resolves after `win` has rendered a frame (layout shifts are reported per frame). */
+function nextFrame(win: FrameWindow): Promise<void> {
+  return new Promise((resolve) => win.requestAnimationFrame(() => win.setTimeout(resolve)));
+}
+
+/** A `layout-shift` entry (Layout Instability API; not in TypeScript's DOM types). */
+interface LayoutShift extends PerformanceEntry {
+  readonly value: number;
+  readonly sources: readonly { readonly node: Node | null }[];
+}
+
+/** What moved in `win` since navigation: each shift's score and the nodes it names. */
+function layoutShiftsOf(win: FrameWindow): Promise<{ value: number; nodes: string[] }[]> {
+  return new Promise((resolve) => {
+    const observer = new win.PerformanceObserver((list) => {
+      observer.disconnect();
+      resolve(summary(list.getEntries()));
+    });
+    const summary = (entries: PerformanceEntryList) =>
+      (entries as LayoutShift[]).map((shift) => ({
+        value: shift.value,
+        nodes: shift.sources.map((source) => source.node?.nodeName ?? '(gone)'),
+      }));
+    // Buffered: the entries since navigation come in one first call, none or some.
+    observer.observe({ type: 'layout-shift', buffered: true });
+    nextFrame(win).then(() => {
+      const pending = observer.takeRecords();
+      observer.disconnect();
+      resolve(summary(pending));
+    });
+  });
+}
+
 /** The button `el` shows at rest (drawn by the core, before the element is defined). */
 async function restButton(el: Element | null): Promise<HTMLButtonElement> {
   await expect.poll(() => el?.shadowRoot?.querySelector('button')).toBeTruthy();
@@ -158,10 +218,15 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     }
     await storeFiles(worker, {
       'page.html': { body: BUTTON_PAGE, type: 'text/html' },
+      'article.html': { body: ARTICLE_PAGE, type: 'text/html' },
       'phone.html': { body: PHONE_PAGE, type: 'text/html' },
       'es.html': { body: SPANISH_PAGE, type: 'text/html' },
       'no-webrtc.html': { body: NO_WEBRTC_PAGE, type: 'text/html' },
       'phone-service.html': { body: PHONE_WITH_SERVICE_PAGE, type: 'text/html' },
+      // The core missing: the buttons drawn at rest must not stay, looking ready.
+      'no-core/softphone-core.js': { body: 'not found', type: 'text/plain', status: 404 },
+      // Longer than any test: never, for the page.
+      'pending-credentials.json': { body: '{}', type: 'application/json', delayMs: 600_000 },
       'agent-credentials.json': {
         body: JSON.stringify({
           username: 'agent9',
@@ -173,7 +238,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
       ...Object.fromEntries(
         [...bundle].map(([file, body]) => [
           file,
-          { body, type: 'text/javascript', delayMs: file === SLOW_FILE ? SLOW_MS : 0 },
+          { body, type: 'text/javascript', delayMs: DELAY_MS[file] ?? 0 },
         ]),
       ),
     });
@@ -194,7 +259,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
 
     expect(requestStart(win, 'softphone.js')).toBeDefined();
     // Give the page an idle period in which an eager loader would start.
-    await new Promise((resolve) => win.requestIdleCallback(resolve));
+    await coreInThenIdle(win);
     for (const file of LAZY_FILES) expect(requestStart(win, file), file).toBeUndefined();
     // Nothing else either: the core imports no other chunk, Lit included.
     expect(scriptsFetched(win).sort()).toEqual(['softphone-core.js', 'softphone.js']);
@@ -227,12 +292,37 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     expect(requestStart(win, 'softphone-sip-phone.js')).toBeUndefined();
   });
 
+  it('moves nothing on the page: the button is painted in its final box, and the element takes it over in place', async () => {
+    const frame = await loadFrame(new URL('article.html', SCOPE).href);
+    const win = frame.contentWindow as FrameWindow;
+    const el = win.document.querySelector('sip-call-button');
+    const button = await restButton(el);
+    button.focus();
+    await expect.poll(() => win.customElements.get('sip-call-button')).toBeDefined();
+    await (el as Element & { updateComplete: Promise<boolean> }).updateComplete;
+    await nextFrame(win);
+    expect(el!.shadowRoot!.querySelector('button.main')?.getAttribute('part')).toBe(
+      'button button-idle',
+    );
+    expect(await layoutShiftsOf(win)).toEqual([]);
+  });
+
+  it("without the core (it failed to load), shows the page's own content instead of a button that does nothing", async () => {
+    const frame = await loadFrame(new URL('no-core/page.html', SCOPE).href);
+    const win = frame.contentWindow as FrameWindow;
+    const el = win.document.querySelector('sip-call-button')!;
+    await expect.poll(() => requestStart(win, 'softphone-core.js')).toBeDefined();
+    // Its shadow root only passes the page's content through.
+    await expect.poll(() => el.shadowRoot?.innerHTML).toBe('<slot></slot>');
+    expect(el.hasAttribute('state')).toBe(false);
+  });
+
   it('on a Spanish page, the button at rest says so without fetching the Spanish strings', async () => {
     const frame = await loadFrame(new URL('es.html', SCOPE).href);
     const win = frame.contentWindow as FrameWindow;
     const button = await restButton(win.document.querySelector('sip-call-button'));
     expect(button.textContent?.trim()).toBe('Llámanos');
-    await new Promise((resolve) => win.requestIdleCallback(resolve));
+    await coreInThenIdle(win);
     expect(scriptsFetched(win).sort()).toEqual(['softphone-core.js', 'softphone.js']);
   });
 
@@ -241,7 +331,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     const win = frame.contentWindow as FrameWindow;
     const el = win.document.querySelector('sip-call-button');
     const button = await restButton(el);
-    await new Promise((resolve) => win.requestIdleCallback(resolve));
+    await coreInThenIdle(win);
     expect(requestStart(win, 'softphone-call.js')).toBeUndefined();
 
     // A synthetic click on the button at rest: no pointerdown or focus before it.

@@ -1,8 +1,8 @@
 /**
- * `<sip-call-button>` at rest without Lit (issue 16, "JS before intent"): the script-tag
- * core draws the button's idle look into the element's shadow root before the Lit element
- * is defined, and the Lit element takes the root over when it upgrades, with what the
- * visitor did meanwhile ({@link takePreRender}). Free of Lit: it ships in the core.
+ * `<sip-call-button>` at rest without Lit (issue 16, "JS before intent", "CLS"): the
+ * script-tag loader (src/cdn/softphone.ts) draws the button's idle look into the element's
+ * shadow root before the Lit element is defined, and remembers what the visitor does with it
+ * for the core and the element (pre-render-state.ts). Free of Lit: it ships in the loader.
  *
  * The markup is what `SipCallButton.render()` gives in state `idle`, the styles the same
  * text (rest-styles.ts, theme-base.ts), so nothing moves when the Lit element takes over;
@@ -12,28 +12,8 @@ import { callUsLabels } from '../../i18n/call-us.js';
 import { langTagOf, languageFromTag } from '../../i18n/language.js';
 import { PHONE_ICON_PATH } from '../shared/render/phone-icon-path.js';
 import { themeBaseCss } from '../shared/styles/theme-base.js';
+import { keepPreRender, type PreRender } from './pre-render-state.js';
 import { callButtonRestCss } from './rest-styles.js';
-
-/** What the visitor did with the pre-render, for the element that replaces it. */
-export interface PreRenderHandoff {
-  /** The pre-rendered button had focus: the new one takes it. */
-  readonly focused: boolean;
-  /** It was clicked (pointer, Enter or Space), once or more: the call is placed once. */
-  readonly clicked: boolean;
-  /** The visitor showed intent (hover, press, focus): the engine is prepared. */
-  readonly intent: boolean;
-}
-
-interface PreRender {
-  readonly button: HTMLButtonElement;
-  clicked: boolean;
-  intent: boolean;
-  /** Resolves once no press that started on it is still down (see {@link pressOnPreRender}). */
-  press: Promise<void> | undefined;
-  readonly stop: AbortController;
-}
-
-const preRenders = new WeakMap<Element, PreRender>();
 
 /** Events that show the visitor means to call (as `SipCallButton`'s own). */
 const INTENT_EVENTS = ['pointerenter', 'pointerdown', 'focusin'] as const;
@@ -91,11 +71,11 @@ function idleMarkup(doc: Document, label: string): Child[] {
 }
 
 /**
- * Draws `host` at rest and calls `onIntent` at the visitor's first sign of intent, or at a
- * click (a keyboard's too) on it. Does nothing if `host` has a shadow root already (drawn,
- * or upgraded).
+ * Draws `host` at rest and remembers the visitor's intent and clicks (a keyboard's too) on
+ * it, for the core's handler (pre-render-state.ts, `whenIntent`). Does nothing if `host`
+ * has a shadow root already (drawn, or upgraded).
  */
-export function preRender(host: HTMLElement, onIntent: () => void): void {
+export function preRender(host: HTMLElement): void {
   if (host.shadowRoot) return;
   // Lit's default `shadowRootOptions`, which SipCallButton keeps: it reuses this root.
   const root = host.attachShadow({ mode: 'open' });
@@ -107,19 +87,26 @@ export function preRender(host: HTMLElement, onIntent: () => void): void {
   const button = root.querySelector('button');
   if (!button) throw new Error('the pre-render has no button');
   const stop = new AbortController();
-  const state: PreRender = { button, clicked: false, intent: false, press: undefined, stop };
-  preRenders.set(host, state);
+  const state: PreRender = {
+    button,
+    clicked: false,
+    intent: false,
+    press: undefined,
+    stop,
+    onIntent: undefined,
+  };
+  keepPreRender(host, state);
   const listen = { signal: stop.signal };
   const intent = (): void => {
     state.intent = true;
-    onIntent();
+    state.onIntent?.();
   };
   for (const type of INTENT_EVENTS) host.addEventListener(type, intent, listen);
   button.addEventListener(
     'click',
     () => {
       state.clicked = true;
-      onIntent();
+      state.onIntent?.();
     },
     listen,
   );
@@ -159,24 +146,4 @@ function holdUntilReleased(state: PreRender, releases: readonly string[]): void 
       window.addEventListener(type, release, { capture: true, signal: released.signal });
     }
   });
-}
-
-/** While a press that began on `host`'s pre-render is down: when it is released. */
-export function pressOnPreRender(host: Element): Promise<void> | undefined {
-  return preRenders.get(host)?.press;
-}
-
-/**
- * Takes `host`'s pre-render away (the shadow root is left empty for the element's own
- * render) and says what the visitor did with it; undefined if it has none (npm build).
- */
-export function takePreRender(host: Element): PreRenderHandoff | undefined {
-  const state = preRenders.get(host);
-  if (!state) return undefined;
-  preRenders.delete(host);
-  state.stop.abort();
-  const root = host.shadowRoot;
-  const focused = root?.activeElement === state.button;
-  root?.replaceChildren();
-  return { focused, clicked: state.clicked, intent: state.intent };
 }

@@ -15,7 +15,7 @@ import { callerContextFrom } from './caller-context-input.js';
 import { type FallbackConfig, fallbackConfigFrom, offersFallback } from './fallback-config.js';
 import { canPlaceCalls, fallbackReasonOf } from './fallback-reason.js';
 import { fallbackStyles } from './fallback-styles.js';
-import { pressOnPreRender, takePreRender } from './pre-render.js';
+import { pressOnPreRender, takePreRender } from './pre-render-state.js';
 import { renderPreflightLink } from './preflight-link.js';
 import { callButtonStyles } from './styles.js';
 
