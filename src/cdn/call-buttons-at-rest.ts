@@ -9,7 +9,7 @@ import { canPlaceCalls } from '../elements/call-button/fallback-reason.js';
 import { whenIntent } from '../elements/call-button/pre-render-state.js';
 import { defaultLogger } from '../engine/log.js';
 import { CALL_BUTTON_TAG as TAG } from './draw-call-buttons.js';
-import { requestCredentialsOf } from './early-credentials.js';
+import { connectEarly } from './early-connection.js';
 import { chunkFiles, preloadModules } from './preload.js';
 import { elementsNamed, watchAdditions } from './watch-additions.js';
 
@@ -50,7 +50,7 @@ export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
   const atRest = (el: Element): void => {
     if (!(el instanceof HTMLElement)) return;
     const drawn = whenIntent(el, () => {
-      if (canPlaceCalls(globalThis)) requestCredentialsOf(el);
+      if (canPlaceCalls(globalThis)) connectEarly(el);
       upgrade();
     });
     // Not drawn (upgraded already, or a root the page attached itself), or seen before.

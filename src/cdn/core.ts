@@ -6,7 +6,7 @@
 import './default-sounds.js';
 import { callButtonsAtRest } from './call-buttons-at-rest.js';
 import { defineOnDemand } from './define-on-demand.js';
-import { requestCredentialsOf } from './early-credentials.js';
+import { connectEarly } from './early-connection.js';
 import { chunkFiles, preloadModules } from './preload.js';
 
 callButtonsAtRest(() => import('../elements/call-button/sip-call-button.js'));
@@ -16,7 +16,7 @@ defineOnDemand({
   // its module, not after it.
   'sip-phone': () => {
     preloadModules(chunkFiles().phone);
-    for (const phone of document.querySelectorAll('sip-phone')) requestCredentialsOf(phone);
+    for (const phone of document.querySelectorAll('sip-phone')) connectEarly(phone);
     return import('../elements/phone/sip-phone.js');
   },
   'sip-dialpad': () => import('../elements/dialpad/sip-dialpad.js'),

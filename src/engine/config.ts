@@ -6,7 +6,7 @@ import { configuredAvailability, configuredWrapUpSeconds } from './availability'
 import { DEFAULT_LOG_LEVEL, isLogLevel, LOG_LEVELS, type LogHook, type LogLevel } from './log';
 import { DEFAULT_THRESHOLDS } from './quality/thresholds';
 import { redactUrl } from './redact';
-import { insecureHttpUrl, LOOPBACK_HOSTS, parseUrl } from './secure-url';
+import { insecureHttpUrl, insecureSocketUrl, parseUrl } from './secure-url';
 import type { Availability, DtmfMode, PhoneError, QualityThresholds } from './types';
 
 /** Where the SIP credentials come from. */
@@ -99,11 +99,9 @@ function checkServer(value: unknown, label: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
     fail(`${label} must be a wss:// URL: got ${shown(value)}`);
   }
-  const url = parseUrl(value.trim());
-  if (!url || (url.protocol !== 'wss:' && url.protocol !== 'ws:')) {
-    fail(`${label} must start with wss://: got '${redactUrl(value)}'`);
-  }
-  if (url.protocol === 'ws:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+  const problem = insecureSocketUrl(parseUrl(value.trim()));
+  if (problem === 'not-ws') fail(`${label} must start with wss://: got '${redactUrl(value)}'`);
+  if (problem === 'ws-not-local') {
     fail(
       `${label} must start with wss:// (ws:// is only allowed for localhost): got '${redactUrl(value)}'`,
     );

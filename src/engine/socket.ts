@@ -16,6 +16,7 @@
  * no transaction for it) and tells us the region that answered (`X-Region`).
  */
 import { Backoff } from './backoff';
+import { takeEarlySocket } from './early-socket';
 import { Keepalive } from './keepalive';
 import { defaultLogger, type Logger } from './log';
 import { redactUrl } from './redact';
@@ -199,7 +200,7 @@ export class FailoverSocket {
     this.sip_uri = sipUriOf(this.url);
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.url, 'sip');
+      ws = takeEarlySocket(this.url) ?? new WebSocket(this.url, 'sip');
     } catch (error) {
       // The browser's message repeats the whole URL: only its kind is logged.
       const kind = error instanceof Error ? error.name : 'error';
@@ -223,6 +224,13 @@ export class FailoverSocket {
       this.keepalive?.start();
       this.keepalive?.pingNow();
     };
+    // Opened early (early-socket.ts) and already open: it will fire no `open` of its own.
+    // After this call, as a fresh socket's would be: JsSIP expects it once connect() returned.
+    if (ws.readyState === WebSocket.OPEN) {
+      queueMicrotask(() => {
+        if (this.ws === ws) ws.onopen?.(new Event('open'));
+      });
+    }
     ws.onclose = (event) => {
       this.release(ws);
       this.dropped(event.code, event.reason);

@@ -232,6 +232,16 @@ export class FakeSbc {
     };
   }
 
+  /** How many connections were opened to it. */
+  get connectionCount(): number {
+    return this.sockets.length;
+  }
+
+  /** Each connection's `readyState`, oldest first (1: open, 3: closed). */
+  connectionStates(): number[] {
+    return this.sockets.map((socket) => socket.readyState);
+  }
+
   /** The server drops every connection (as when it restarts). */
   dropConnections(): void {
     for (const socket of this.sockets) socket.drop();
@@ -616,6 +626,7 @@ export class FakeSbc {
 }
 
 interface FakeWebSocketLike {
+  readonly readyState: number;
   deliver(text: string): void;
   drop(): void;
 }

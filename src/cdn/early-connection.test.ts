@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fetchCredentials } from '../engine/credentials';
+import { takeEarlySocket } from '../engine/early-socket';
+import { connectEarly } from './early-connection';
+
+afterEach(() => vi.unstubAllGlobals());
+
+function phoneWith(attributes: Record<string, string>): Element {
+  const el = document.createElement('sip-phone');
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  return el;
+}
+
+/** A WebSocket class that records what was opened, and never connects. */
+function recordSockets() {
+  const opened: { url: string; protocols: unknown }[] = [];
+  class RecordedWebSocket extends EventTarget {
+    static readonly CONNECTING = 0;
+    static readonly OPEN = 1;
+    readyState = 0;
+    constructor(
+      readonly url: string,
+      protocols?: unknown,
+    ) {
+      super();
+      opened.push({ url, protocols });
+    }
+    close(): void {
+      this.readyState = 3;
+    }
+  }
+  vi.stubGlobal('WebSocket', RecordedWebSocket);
+  return opened;
+}
+
+describe("a phone element's connection started by the core", () => {
+  it('asks its credentials-url, resolved against the page, and its phone takes them', async () => {
+    const fetchMock = vi.fn(async () => Response.json({}));
+    vi.stubGlobal('fetch', fetchMock);
+    connectEarly(phoneWith({ 'credentials-url': '/credentials/agent' }));
+    const url = new URL('/credentials/agent', location.href).href;
+    expect(fetchMock).toHaveBeenCalledWith(
+      url,
+      expect.objectContaining({ credentials: 'include' }),
+    );
+    await fetchCredentials(url);
+    expect(fetchMock).toHaveBeenCalledOnce();
+  });
+
+  it('opens the WebSocket to its first server, which its phone takes', () => {
+    const opened = recordSockets();
+    connectEarly(phoneWith({ server: ' wss://sbc-a.test/ws, wss://sbc-b.test/ws' }));
+    expect(opened).toEqual([{ url: 'wss://sbc-a.test/ws', protocols: 'sip' }]);
+    expect(takeEarlySocket('wss://sbc-a.test/ws')).toBeDefined();
+    // Taken once.
+    expect(takeEarlySocket('wss://sbc-a.test/ws')).toBeUndefined();
+  });
+
+  it('starts nothing for URLs the configuration check refuses, or without them', () => {
+    const fetchMock = vi.fn(async () => Response.json({}));
+    vi.stubGlobal('fetch', fetchMock);
+    const opened = recordSockets();
+    const pages: Record<string, string>[] = [
+      { 'credentials-url': 'http://credentials.example/agent', server: 'ws://sbc.example/ws' },
+      { 'credentials-url': 'javascript:alert(1)', server: 'https://sbc.example/ws' },
+      {},
+    ];
+    for (const attributes of pages) connectEarly(phoneWith(attributes));
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(opened).toEqual([]);
+  });
+});
