@@ -16,6 +16,7 @@ import {
   VALID_CONFIG,
 } from '../elements/test-support/dom.js';
 import { FakePhone } from '../elements/test-support/fake-engine.js';
+import { dropEarlyMicrophone } from '../engine/early-microphone.js';
 import { callButtonsAtRest } from './call-buttons-at-rest.js';
 import { drawCallButtons } from './draw-call-buttons.js';
 
@@ -104,6 +105,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   cleanup();
+  dropEarlyMicrophone();
   vi.restoreAllMocks();
 });
 
@@ -122,15 +124,20 @@ describe('<sip-call-button> at rest, before the element is defined', () => {
   });
 
   it('takes clicks, Enter and Space before the element is there (before the core, too), and asks for it', async () => {
+    const microphone = vi.spyOn(navigator.mediaDevices, 'getUserMedia');
     // Drawn by the loader, clicked before the core is in: remembered for it.
     await userEvent.click(shadow(buttons.clicked, 'button.main'));
     await userEvent.click(shadow(buttons.clicked, 'button.main'));
+    expect(microphone).not.toHaveBeenCalled();
     callButtonsAtRest(async () => {
       elementRequested();
       await elementReleased;
       return import('../elements/call-button/sip-call-button.js');
     });
     expect(elementRequested).toHaveBeenCalledTimes(1);
+    // The click asked for a call: the core opens the microphone now, not once the element
+    // and the engine are in (engine/early-microphone.ts).
+    expect(microphone).toHaveBeenCalledOnce();
     // The one check at rest: the full one runs when the element upgrades.
     expect(errors).toHaveBeenCalledTimes(1);
     expect(String(errors.mock.calls[0]?.[0])).toMatch(/<sip-call-button> has no target/);

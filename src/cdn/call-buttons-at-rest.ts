@@ -7,6 +7,7 @@
  */
 import { canPlaceCalls } from '../elements/call-button/fallback-reason.js';
 import { whenIntent } from '../elements/call-button/pre-render-state.js';
+import { requestMicrophoneEarly } from '../engine/early-microphone.js';
 import { defaultLogger } from '../engine/log.js';
 import { CALL_BUTTON_TAG as TAG } from './draw-call-buttons.js';
 import { connectEarly } from './early-connection.js';
@@ -49,8 +50,13 @@ export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
   };
   const atRest = (el: Element): void => {
     if (!(el instanceof HTMLElement)) return;
-    const drawn = whenIntent(el, () => {
-      if (canPlaceCalls(globalThis)) connectEarly(el);
+    const drawn = whenIntent(el, (clicked) => {
+      if (canPlaceCalls(globalThis)) {
+        connectEarly(el);
+        // A click asks for the call: the microphone opens now, beside the downloads, not
+        // once the element is in (engine/early-microphone.ts; released if no call follows).
+        if (clicked) requestMicrophoneEarly();
+      }
       upgrade();
     });
     // Not drawn (upgraded already, or a root the page attached itself), or seen before.

@@ -24,8 +24,8 @@ export interface PreRender {
   /** Resolves once no press that started on it is still down (pre-render.ts). */
   press: Promise<void> | undefined;
   readonly stop: AbortController;
-  /** The core's, once it has attached ({@link whenIntent}). */
-  onIntent: (() => void) | undefined;
+  /** The core's, once it has attached ({@link whenIntent}); `clicked` at a click. */
+  onIntent: ((clicked: boolean) => void) | undefined;
 }
 
 /**
@@ -45,16 +45,16 @@ export function keepPreRender(host: Element, state: PreRender): void {
 }
 
 /**
- * Calls `onIntent` at the visitor's first sign of intent on `host`'s pre-render, or at a
- * click on it; at once if that came before (the button is drawn before the core loads).
- * False, and nothing done, if `host` has no pre-render or one with a handler already (an
- * element moved in the page is seen again).
+ * Calls `onIntent` at each sign of intent on `host`'s pre-render (hover, focus, press) and
+ * at each click on it (`clicked`); at once if one came before (the button is drawn before
+ * the core loads). False, and nothing done, if `host` has no pre-render or one with a
+ * handler already (an element moved in the page is seen again).
  */
-export function whenIntent(host: Element, onIntent: () => void): boolean {
+export function whenIntent(host: Element, onIntent: (clicked: boolean) => void): boolean {
   const state = preRenders.get(host);
   if (!state || state.onIntent) return false;
   state.onIntent = onIntent;
-  if (state.intent || state.clicked) onIntent();
+  if (state.intent || state.clicked) onIntent(state.clicked);
   return true;
 }
 

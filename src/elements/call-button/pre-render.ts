@@ -99,14 +99,14 @@ export function preRender(host: HTMLElement): void {
   const listen = { signal: stop.signal };
   const intent = (): void => {
     state.intent = true;
-    state.onIntent?.();
+    state.onIntent?.(false);
   };
   for (const type of INTENT_EVENTS) host.addEventListener(type, intent, listen);
   button.addEventListener(
     'click',
     () => {
       state.clicked = true;
-      state.onIntent?.();
+      state.onIntent?.(true);
     },
     listen,
   );

@@ -367,7 +367,10 @@ export class SipCallButton extends PhoneElement {
     const target = this.target?.trim();
     const context = this.callerContext();
     // Without a target, or with a wrong context, the configuration check shows the error.
-    if (!target || !context.ok) return;
+    if (!target || !context.ok) {
+      this.engine.abandonCall();
+      return;
+    }
     this.fallbackReason = undefined;
     if (this.fallbackConfig() && !canPlaceCalls(globalThis)) {
       this.offerFallback('webrtc-unsupported');

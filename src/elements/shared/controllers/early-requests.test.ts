@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VISITOR_CREDENTIALS_URL } from '../../../../testkit/topology.js';
-import { dropEarlyMicrophone } from '../../../engine/early-microphone.js';
+import { dropEarlyMicrophone, requestMicrophoneEarly } from '../../../engine/early-microphone.js';
 import {
   create,
   mount,
@@ -71,6 +71,16 @@ describe('the microphone at a click', () => {
     shadow<HTMLButtonElement>(el, 'button.main').click();
     await expect.poll(loads).toBe(1);
     expect(requests).toHaveBeenCalledOnce();
+  });
+
+  it('is released when the click places no call (no target)', async () => {
+    const { el } = await buttonLoadingForever({ ...VALID_CONFIG, target: '' });
+    const requests = vi.spyOn(navigator.mediaDevices, 'getUserMedia');
+    // As the script-tag core does at a click on the button drawn at rest.
+    requestMicrophoneEarly();
+    const early = (await requests.mock.results[0]?.value) as MediaStream;
+    shadow<HTMLButtonElement>(el, 'button.main').click();
+    await expect.poll(() => early.getAudioTracks()[0]?.readyState).toBe('ended');
   });
 
   it('is left to the phone once the engine is in', async () => {

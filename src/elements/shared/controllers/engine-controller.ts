@@ -227,8 +227,20 @@ export class EngineController implements ReactiveController {
     return this.phoneApi?.role;
   }
 
+  /**
+   * A click asked for a call that will not be placed (the element found its configuration
+   * wrong): the microphone the click opened early (engine/early-microphone.ts) is released.
+   */
+  abandonCall(): void {
+    dropEarlyMicrophone();
+  }
+
   private async place(start: (phone: PhoneApi) => CallHandle): Promise<void> {
-    if (this.calls.size >= this.maxCalls || this.placing || !this.config) return;
+    if (this.placing) return;
+    if (this.calls.size >= this.maxCalls || !this.config) {
+      this.abandonCall();
+      return;
+    }
     this.placing = true;
     this.clearRuntimeError();
     this.refresh();
