@@ -3,7 +3,8 @@
  * that drops all UDP still gets through. The credentials service hands the widget a TURN
  * relay (backend/coturn) with the SIP credentials; the browser's host candidates and the
  * relay over UDP go nowhere, TURN over TLS works, and the call to `echo` connects through
- * it with audio both ways. Both sides say so: the widget's quality sample and report
+ * it with audio both ways, though the offer left before the relay was allocated (rtpengine
+ * learns it from the browser's checks). Both sides say so: the widget's quality sample and report
  * (`relay: true`, `relayProtocol: 'tls'`), and coturn's log (the visitor's TLS session,
  * its allocation, the packets it relayed both ways).
  */
@@ -47,7 +48,12 @@ test('UDP blocked: a call to echo goes through the TURN relay over TLS, audio bo
   await widget.launcher.click();
   await widget.expectCallState('active');
   const callId = await widget.outgoingCallId();
-  const user = userOf(widget.wire.sentRequests('INVITE')[0]!.from);
+  const invite = widget.wire.sentRequests('INVITE')[0]!;
+  const user = userOf(invite.from);
+  // The offer left with the host candidates only, without waiting for the TURN allocation:
+  // rtpengine learned the relay from the browser's checks (src/engine/ice.ts).
+  expect(invite.raw, 'the INVITE offered host candidates').toMatch(/a=candidate:.* typ host/);
+  expect(invite.raw, 'the INVITE did not wait for the relay').not.toMatch(/ typ relay/);
 
   // Audio both ways: the echo service's intro and echo reach the widget, the widget's
   // microphone reaches the server, and the server counts RTP in and out.

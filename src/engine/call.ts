@@ -243,8 +243,7 @@ export class Call implements CallHandle {
     this.remoteValue = sessionIdentity(session);
     this.server = this.owner.serverUrl();
     this.local.keepMuted(session);
-    const bounds = iceBounds(this.owner.config, this.owner.iceServers());
-    followSession(session, boundIceGathering(bounds), this.owner.log, {
+    followSession(session, boundIceGathering(iceBounds(this.owner.config)), this.owner.log, {
       peerConnection: (pc) => {
         this.sounds.playRemote(pc);
         pc.addEventListener('iceconnectionstatechange', () => {

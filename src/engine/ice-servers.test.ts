@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseCredentials } from './credentials';
-import { iceBounds } from './ice';
 import {
   callIceServers,
   MAX_ICE_URL_LENGTH,
@@ -86,16 +85,5 @@ describe('callIceServers', () => {
     const configured = [{ urls: 'stun:stun.example.org' }];
     expect(callIceServers(configured, [TURN])).toEqual([configured[0], TURN]);
     expect(callIceServers(configured, undefined)).toEqual(configured);
-  });
-});
-
-describe('iceBounds with minted servers', () => {
-  it('waits for a relay candidate when only the credentials brought a TURN server', () => {
-    const bounds = iceBounds({ iceGatheringTimeoutMs: 500 }, callIceServers([], [TURN]));
-    expect(bounds).toEqual({ timeoutMs: 500, hasIceServers: true });
-    expect(iceBounds({ iceGatheringTimeoutMs: 500 }, callIceServers([], undefined))).toEqual({
-      timeoutMs: 500,
-      hasIceServers: false,
-    });
   });
 });

@@ -90,7 +90,10 @@ export interface PhoneConfig {
   dtmfGapMs?: number;
   /** STUN/TURN servers. Default none (the SBC anchors media). */
   iceServers?: RTCIceServer[];
-  /** Longest wait for ICE gathering before the offer is sent, ms. Default 500. */
+  /**
+   * Longest the SDP waits for ICE candidates, ms. Default 500. It normally leaves 5 ms after
+   * the first host candidate: STUN/TURN candidates reach the SBC without it (src/engine/ice.ts).
+   */
   iceGatheringTimeoutMs?: number;
   /** Audio played when the far end holds us without media. `null` turns it off. */
   holdMusicUrl?: string | null;
