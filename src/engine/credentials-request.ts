@@ -6,9 +6,10 @@
  * chunk: started by the phone, the request waits for that chunk to download and evaluate
  * (BENCHMARKS.md, "Time to registered": the widget asked for its credentials ~50 ms after
  * the engine chunk was in). The element starts it as it starts loading the engine instead,
- * and the phone takes the request under way. This module is small and imports nothing, so
- * it can sit beside the element without the engine.
+ * and the phone takes the request under way. This module is small and imports only its
+ * keeper, so it can sit beside the element without the engine.
  */
+import { KeptForTaker } from './kept-for-taker';
 
 /** Longest wait for the credentials service. */
 export const CREDENTIALS_TIMEOUT_MS = 8000;
@@ -20,12 +21,8 @@ export const CREDENTIALS_TIMEOUT_MS = 8000;
  */
 export const EARLY_REQUEST_KEPT_MS = 15_000;
 
-interface EarlyRequest {
-  response: Promise<Response>;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-const early = new Map<string, EarlyRequest>();
+// Dropping the promise is all a request nobody took needs: its failure is already caught.
+const early = new KeptForTaker<string, Promise<Response>>(EARLY_REQUEST_KEPT_MS, () => undefined);
 
 function send(url: string, timeoutMs: number): Promise<Response> {
   return fetch(url, {
@@ -45,8 +42,7 @@ export function requestCredentialsEarly(url: string, timeoutMs = CREDENTIALS_TIM
   const response = send(url, timeoutMs);
   // Its failure is reported to the phone that takes it; one nobody takes is dropped.
   response.catch(() => undefined);
-  const timer = setTimeout(() => early.delete(url), EARLY_REQUEST_KEPT_MS);
-  early.set(url, { response, timer });
+  early.keep(url, response);
 }
 
 /** The credentials service's answer: the request started early for `url`, or a new one. */
@@ -54,9 +50,5 @@ export function requestCredentials(
   url: string,
   timeoutMs = CREDENTIALS_TIMEOUT_MS,
 ): Promise<Response> {
-  const started = early.get(url);
-  if (!started) return send(url, timeoutMs);
-  early.delete(url);
-  clearTimeout(started.timer);
-  return started.response;
+  return early.take(url) ?? send(url, timeoutMs);
 }

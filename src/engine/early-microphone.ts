@@ -10,6 +10,7 @@
  * pointer across the button must not see. The permission prompt, when there is one, comes
  * at the same click as before.
  */
+import { KeptForTaker } from './kept-for-taker';
 import { acquireMicrophone, type MicrophoneResult, stopStream } from './media';
 
 /**
@@ -18,28 +19,28 @@ import { acquireMicrophone, type MicrophoneResult, stopStream } from './media';
  */
 export const EARLY_MICROPHONE_KEPT_MS = 10_000;
 
-let early: { result: Promise<MicrophoneResult>; timer: ReturnType<typeof setTimeout> } | undefined;
-
 function release(result: Promise<MicrophoneResult>): void {
   void result.then((microphone) => {
     if (microphone.ok) stopStream(microphone.stream);
   });
 }
 
+/** One microphone at most: the default one, for the next call. */
+const DEFAULT = 'default';
+const early = new KeptForTaker<typeof DEFAULT, Promise<MicrophoneResult>>(
+  EARLY_MICROPHONE_KEPT_MS,
+  release,
+);
+
 /** Ask for the default microphone now, for the call about to be placed. */
 export function requestMicrophoneEarly(): void {
-  if (early) return;
-  const result = acquireMicrophone(undefined);
-  const timer = setTimeout(dropEarlyMicrophone, EARLY_MICROPHONE_KEPT_MS);
-  early = { result, timer };
+  if (early.has(DEFAULT)) return;
+  early.keep(DEFAULT, acquireMicrophone(undefined));
 }
 
 /** Release a microphone asked for early that no call took (the call will not happen). */
 export function dropEarlyMicrophone(): void {
-  if (!early) return;
-  clearTimeout(early.timer);
-  release(early.result);
-  early = undefined;
+  early.drop(DEFAULT);
 }
 
 /**
@@ -47,11 +48,9 @@ export function dropEarlyMicrophone(): void {
  * device, else a new request (releasing the early one).
  */
 export function takeMicrophone(deviceId: string | undefined): Promise<MicrophoneResult> {
-  const taken = early;
+  const taken = early.take(DEFAULT);
   if (!taken) return acquireMicrophone(deviceId);
-  early = undefined;
-  clearTimeout(taken.timer);
-  if (deviceId === undefined) return taken.result;
-  release(taken.result);
+  if (deviceId === undefined) return taken;
+  release(taken);
   return acquireMicrophone(deviceId);
 }

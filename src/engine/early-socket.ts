@@ -6,19 +6,15 @@
  * connection (TCP, TLS, the WebSocket handshake) needs neither JsSIP nor credentials, only
  * the server's address. The script-tag core opens it as soon as it knows that address, while
  * the element's module, Lit and the engine download, and the phone's socket (socket.ts)
- * takes it instead of opening its own. Small and without imports, like
- * credentials-request.ts, so that it can sit in the core.
+ * takes it instead of opening its own. Small and without the engine's imports,
+ * like credentials-request.ts, so that it can sit in the core.
  */
+import { KeptForTaker } from './kept-for-taker';
 
 /** How long a socket opened early waits for its phone before it is closed. */
 export const EARLY_SOCKET_KEPT_MS = 10_000;
 
-interface EarlySocket {
-  ws: WebSocket;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-const early = new Map<string, EarlySocket>();
+const early = new KeptForTaker<string, WebSocket>(EARLY_SOCKET_KEPT_MS, (ws) => ws.close());
 
 /** Start connecting to `url` (a wss:// server the configuration accepts) for the phone to come. */
 export function openSocketEarly(url: string): void {
@@ -30,11 +26,7 @@ export function openSocketEarly(url: string): void {
     // The phone will try it itself and report why it cannot.
     return;
   }
-  const timer = setTimeout(() => {
-    early.delete(url);
-    ws.close();
-  }, EARLY_SOCKET_KEPT_MS);
-  early.set(url, { ws, timer });
+  early.keep(url, ws);
 }
 
 /**
@@ -42,11 +34,8 @@ export function openSocketEarly(url: string): void {
  * there is none or it failed (the phone then opens its own).
  */
 export function takeEarlySocket(url: string): WebSocket | undefined {
-  const taken = early.get(url);
-  if (!taken) return undefined;
-  early.delete(url);
-  clearTimeout(taken.timer);
-  const { ws } = taken;
+  const ws = early.take(url);
+  if (!ws) return undefined;
   if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) return ws;
   ws.close();
   return undefined;
