@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { validateConfig } from '../engine/config';
 import { fetchCredentials } from '../engine/credentials';
 import { takeEarlySocket } from '../engine/early-socket';
+import { takeEarlyLock } from '../engine/tabs/early-election';
+import { tabChannelName } from '../engine/tabs/shared-identity';
 import { connectEarly } from './early-connection';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -37,7 +40,7 @@ describe("a phone element's connection started by the core", () => {
   it('asks its credentials-url, resolved against the page, and its phone takes them', async () => {
     const fetchMock = vi.fn(async () => Response.json({}));
     vi.stubGlobal('fetch', fetchMock);
-    connectEarly(phoneWith({ 'credentials-url': '/credentials/agent' }));
+    connectEarly(phoneWith({ 'credentials-url': '/credentials/agent' }), true);
     const url = new URL('/credentials/agent', location.href).href;
     expect(fetchMock).toHaveBeenCalledWith(
       url,
@@ -49,7 +52,7 @@ describe("a phone element's connection started by the core", () => {
 
   it('opens the WebSocket to its first server, which its phone takes', () => {
     const opened = recordSockets();
-    connectEarly(phoneWith({ server: ' wss://sbc-a.test/ws, wss://sbc-b.test/ws' }));
+    connectEarly(phoneWith({ server: ' wss://sbc-a.test/ws, wss://sbc-b.test/ws' }), true);
     expect(opened).toEqual([{ url: 'wss://sbc-a.test/ws', protocols: 'sip' }]);
     expect(takeEarlySocket('wss://sbc-a.test/ws')).toBeDefined();
     // Taken once.
@@ -65,8 +68,46 @@ describe("a phone element's connection started by the core", () => {
       { 'credentials-url': 'javascript:alert(1)', server: 'https://sbc.example/ws' },
       {},
     ];
-    for (const attributes of pages) connectEarly(phoneWith(attributes));
+    for (const attributes of pages) connectEarly(phoneWith(attributes), true);
     expect(fetchMock).not.toHaveBeenCalled();
     expect(opened).toEqual([]);
+  });
+
+  /** The lock name the phone of `config` elects under (engine/tabs/election.ts). */
+  function phoneLockName(config: Record<string, unknown>): string {
+    const result = validateConfig({ servers: ['wss://sbc.test/ws'], ...config });
+    if (!result.ok) throw new Error(result.error.message);
+    return tabChannelName(result.config);
+  }
+
+  it('with single-tab on, takes the tabs lock under the name its phone elects under', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json({})),
+    );
+    connectEarly(
+      phoneWith({ domain: ' tabs-early.test ', 'credentials-url': '/credentials/early' }),
+      true,
+    );
+    connectEarly(phoneWith({ domain: 'tabs-early.test', user: 'agent7', password: 'x' }), true);
+    const byUrl = phoneLockName({
+      domain: 'tabs-early.test',
+      credentialsUrl: '/credentials/early',
+    });
+    const byUser = phoneLockName({ domain: 'tabs-early.test', user: 'agent7', password: 'x' });
+    for (const name of [byUrl, byUser]) {
+      const release = await takeEarlyLock(name);
+      expect(release, name).toBeTypeOf('function');
+      release?.();
+    }
+  });
+
+  it('takes no lock with single-tab off, by default for a call button, or without a domain', () => {
+    connectEarly(phoneWith({ domain: 'tabs-off.test', user: 'a1', 'single-tab': 'off' }), true);
+    connectEarly(phoneWith({ domain: 'tabs-off.test', user: 'a2' }), false);
+    connectEarly(phoneWith({ user: 'a3' }), true);
+    for (const user of ['a1', 'a2']) {
+      expect(takeEarlyLock(phoneLockName({ domain: 'tabs-off.test', user }))).toBeUndefined();
+    }
   });
 });

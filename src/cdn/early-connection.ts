@@ -6,20 +6,31 @@
  * - the request for its credentials (engine/credentials-request.ts), from a
  *   `credentials-url` attribute that keeps the https rule;
  * - the WebSocket to its first server (engine/early-socket.ts), from a `server` attribute
- *   that keeps the wss rule.
+ *   that keeps the wss rule;
+ * - with `single-tab` on, the tabs' lock (engine/tabs/early-election.ts), named from its
+ *   `domain` and its `credentials-url` (or `user`) as the phone will name it.
  * Any other configuration is checked, and its phone connected, once the element is in.
  */
 
-import { splitList } from '../elements/shared/config-input.js';
+import { onOff, splitList } from '../elements/shared/config-input.js';
 import { requestCredentialsEarly } from '../engine/credentials-request.js';
 import { openSocketEarly } from '../engine/early-socket.js';
 import { secureHttpUrl, secureSocketUrl } from '../engine/secure-url.js';
+import { electEarly } from '../engine/tabs/early-election.js';
+import { sharedPhoneName } from '../engine/tabs/shared-identity.js';
 
-export function connectEarly(el: Element): void {
-  const credentials = el.getAttribute('credentials-url');
+/** @param singleTab the element's default for its `single-tab` attribute */
+export function connectEarly(el: Element, singleTab: boolean): void {
+  // Empty is unset, as for the configuration check.
+  const credentials = el.getAttribute('credentials-url') || null;
   const credentialsUrl = credentials === null ? undefined : secureHttpUrl(credentials);
   if (credentialsUrl) requestCredentialsEarly(credentialsUrl);
   const [server] = splitList(el.getAttribute('server') ?? '');
   const serverUrl = server === undefined ? undefined : secureSocketUrl(server);
   if (serverUrl) openSocketEarly(serverUrl);
+  const shared = onOff(el.getAttribute('single-tab') ?? undefined) ?? singleTab;
+  const domain = el.getAttribute('domain')?.trim();
+  const who = credentials === null ? el.getAttribute('user') : credentialsUrl;
+  // A name the phone will not use only delays another tab's election by EARLY_LOCK_KEPT_MS.
+  if (shared === true && domain && who) electEarly(sharedPhoneName(domain, who));
 }

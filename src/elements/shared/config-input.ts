@@ -34,7 +34,7 @@ function holdMusicUrl(value: string | undefined): string | null | undefined {
 }
 
 /** An on/off attribute: `on`, `off` (or `true`, `false`; present and empty is on). */
-function onOff(value: string | undefined): boolean | string | undefined {
+export function onOff(value: string | undefined): boolean | string | undefined {
   if (value === undefined) return undefined;
   const word = value.trim().toLowerCase();
   if (word === '' || word === 'on' || word === 'true') return true;

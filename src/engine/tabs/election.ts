@@ -5,6 +5,8 @@
  * heartbeat and no timeout of ours.
  */
 
+import { takeEarlyLock } from './early-election';
+
 export interface ElectionEvents {
   /** Another tab holds the lock now; this one waits its turn. At most once, before `owner`. */
   follower(): void;
@@ -33,15 +35,26 @@ export function electOwner(name: string, events: ElectionEvents): () => void {
     events.owner();
     await given;
   };
-  void navigator.locks
-    .request(name, { ifAvailable: true }, async (lock) => {
-      if (lock) return hold();
-      if (over) return;
-      events.follower();
-      // Queued behind the owner: granted when it closes or gives up.
-      navigator.locks.request(name, { signal: waiting.signal }, hold).catch(() => undefined);
-    })
-    .catch(() => undefined);
+  const request = (): void => {
+    void navigator.locks
+      .request(name, { ifAvailable: true }, async (lock) => {
+        if (lock) return hold();
+        if (over) return;
+        events.follower();
+        // Queued behind the owner: granted when it closes or gives up.
+        navigator.locks.request(name, { signal: waiting.signal }, hold).catch(() => undefined);
+      })
+      .catch(() => undefined);
+  };
+  // The lock the core took for this tab while the engine downloaded (early-election.ts).
+  const early = takeEarlyLock(name);
+  if (!early) request();
+  else {
+    void early.then((release) => {
+      if (release) void hold().then(release);
+      else if (!over) request();
+    });
+  }
   return () => {
     over = true;
     waiting.abort();

@@ -12,7 +12,16 @@ import type { ResolvedConfig } from '../config';
 export function tabChannelName(config: ResolvedConfig): string {
   const who =
     config.credentials.kind === 'static' ? config.credentials.user : config.credentials.url;
-  return `helpline-softphone ${config.domain} ${who}`;
+  return sharedPhoneName(config.domain, who);
+}
+
+/**
+ * {@link tabChannelName} from its parts: `who` is the static user, or the credentials
+ * service's URL (whose session says who the user is). The script-tag core names the lock
+ * with it before the configuration check is in (early-election.ts).
+ */
+export function sharedPhoneName(domain: string, who: string): string {
+  return `helpline-softphone ${domain} ${who}`;
 }
 
 /** A UUID for the phone named `name`, the same in every tab and visit of the origin. */

@@ -1,0 +1,63 @@
+/**
+ * The tabs' election started before the engine is in (issue 16, "Registration in
+ * parallel"): an agent's `<sip-phone>` shares one phone between the tabs (`singleTab`), and
+ * its phone may register only once this tab holds the tabs' lock (election.ts). Asked for
+ * when the engine arrives, the lock's grant is a round trip through the browser that the
+ * element's first render and layout can delay by tens of milliseconds before the REGISTER
+ * (BENCHMARKS.md, "Time to registered"). It needs only the lock's name, so the script-tag
+ * core asks for it while the engine downloads, and the election takes the lock held for it.
+ * Small and without imports, like early-socket.ts, so that it can sit in the core.
+ */
+
+/** How long a lock taken early waits for its phone before it is given back. */
+export const EARLY_LOCK_KEPT_MS = 10_000;
+
+/** Gives the lock back. */
+export type Release = () => void;
+
+interface EarlyLock {
+  /** The release once the lock is held; undefined when another tab had it (or no lock). */
+  outcome: Promise<Release | undefined>;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const early = new Map<string, EarlyLock>();
+
+/**
+ * Takes the lock `name` now if no other tab holds it, for this tab's phone to come. Does
+ * nothing where there are no Web Locks, or if it was asked for already.
+ */
+export function electEarly(name: string, keptMs = EARLY_LOCK_KEPT_MS): void {
+  if (early.has(name) || typeof navigator === 'undefined' || !navigator.locks) return;
+  let release!: Release;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const outcome = new Promise<Release | undefined>((resolve) => {
+    navigator.locks
+      .request(name, { ifAvailable: true }, async (lock) => {
+        resolve(lock ? release : undefined);
+        // Held until the phone that took it resigns, or nobody took it in time.
+        if (lock) await released;
+      })
+      .catch(() => resolve(undefined));
+  });
+  const timer = setTimeout(() => {
+    early.delete(name);
+    release();
+  }, keptMs);
+  early.set(name, { outcome, timer });
+}
+
+/**
+ * The lock asked for early under `name`, once: a promise of its release when this tab got
+ * it, of undefined when another tab holds it (the election then queues as usual);
+ * undefined when none was asked for.
+ */
+export function takeEarlyLock(name: string): Promise<Release | undefined> | undefined {
+  const taken = early.get(name);
+  if (!taken) return undefined;
+  early.delete(name);
+  clearTimeout(taken.timer);
+  return taken.outcome;
+}
