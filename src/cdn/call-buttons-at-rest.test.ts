@@ -168,7 +168,7 @@ describe('<sip-call-button> upgraded at the first intent', () => {
       if (target) focusedTargets.push(target);
     });
     releaseElement();
-    await expect.poll(() => customElements.get('sip-call-button')).toBeDefined();
+    await customElements.whenDefined('sip-call-button');
     const upgraded = (name: Name) => buttons[name] as SipCallButton;
     for (const name of names.filter((n) => n !== 'held')) await upgraded(name).updateComplete;
 

@@ -171,7 +171,7 @@ describe('a registering phone', () => {
     await expect.poll(said, { interval: 20 }).toEqual(['away', 'available', 'away']);
     sbc.dropConnections();
     await expect.poll(() => phone.state, { interval: 20 }).not.toBe('registered');
-    await expect.poll(() => phone.state, { timeout: 5000, interval: 20 }).toBe('registered');
+    await expect.poll(() => phone.state, { interval: 20 }).toBe('registered');
     expect(said()).toEqual(['away', 'available', 'away', 'away']);
   });
 
@@ -200,7 +200,7 @@ describe('a registering phone', () => {
     await reach(call, 'ended');
     await expect.poll(() => phone.availability, { interval: 20 }).toBe('wrap-up');
     expect(phone.wrapUpEndsAt).toBeGreaterThan(Date.now());
-    await expect.poll(() => phone.availability, { timeout: 3000, interval: 20 }).toBe('available');
+    await expect.poll(() => phone.availability, { interval: 20 }).toBe('available');
     await expect.poll(said, { interval: 20 }).toEqual(['available', 'wrap-up', 'available']);
     expect(events.map((e) => e.reason)).toEqual(['call-ended', 'wrap-up-over']);
   });

@@ -114,7 +114,6 @@ describe('the far end holding the call', () => {
     const packetsPerMs = 1 / 20;
     await expect
       .poll(async () => (await inboundAudioPackets(call.peerConnection)) - atHold, {
-        timeout: 5000,
         interval: 100,
       })
       .toBeGreaterThan(2 * SILENT_HOLD_AFTER_MS * packetsPerMs);
@@ -122,7 +121,7 @@ describe('the far end holding the call', () => {
 
     await fake.sbc.fallSilent(callId);
     const silentSince = Date.now();
-    await expect.poll(() => music, { timeout: 5000, interval: 50 }).toEqual([{ playing: true }]);
+    await expect.poll(() => music, { interval: 50 }).toEqual([{ playing: true }]);
     expect(Date.now() - silentSince).toBeGreaterThanOrEqual(SILENT_HOLD_AFTER_MS);
 
     expect(await fake.sbc.reoffer(callId, 'sendrecv')).toBe(200);
@@ -199,7 +198,7 @@ describe('a lost connection under an answered call', () => {
     const { call } = await answeredCall(RECONNECTS);
     const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
     fake.sbc.dropConnections();
-    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    await expect.poll(() => connection.length, { interval: 50 }).toBe(2);
     expect(connection[0]).toEqual({ state: 'reconnecting' });
     expect(connection[1]).toMatchObject({ state: 'recovered', how: 'media-kept', region: 'test' });
     expect(call.reconnecting).toBe(false);
@@ -217,7 +216,7 @@ describe('a lost connection under an answered call', () => {
     const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
     await fake.sbc.fallSilent(callId);
     fake.sbc.dropConnections();
-    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    await expect.poll(() => connection.length, { interval: 50 }).toBe(2);
     expect(connection[1]).toMatchObject({ state: 'recovered', how: 'ice-restart' });
     const ufrag = (m: SipMessage | undefined) => /a=ice-ufrag:(\S+)/.exec(m?.body ?? '')?.[1];
     const [first] = fake.sbc.requests('INVITE');
@@ -231,7 +230,7 @@ describe('a lost connection under an answered call', () => {
     await call.setHold(true);
     const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
     fake.sbc.dropConnections();
-    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    await expect.poll(() => connection.length, { interval: 50 }).toBe(2);
     expect(connection[1]).toMatchObject({ state: 'recovered', how: 'ice-restart' });
     expect(reinvites().at(-1)?.body).toMatch(/a=sendonly/);
     expect(call.hold).toBe('local');
@@ -259,7 +258,7 @@ describe('a lost connection under an answered call', () => {
         .filter((m) => header(m, 'content-type') === QUALITY_INFO_TYPE)
         .map((m) => JSON.parse(m.body) as { warnings: string[] });
     // Rated both ways: the far end is told (its first report).
-    await expect.poll(() => qualityInfos().length, { timeout: 8000, interval: 50 }).toBe(1);
+    await expect.poll(() => qualityInfos().length, { interval: 50 }).toBe(1);
     const connection = record<CallEventMap, 'connection'>(call.on.bind(call), 'connection');
     const warnings = record<CallEventMap, 'quality-warning'>(call.on.bind(call), 'quality-warning');
     fake.sbc.refuseConnections = true;
@@ -268,14 +267,14 @@ describe('a lost connection under an answered call', () => {
     // A warning rises while away: an INFO now would make JsSIP end the call.
     await fake.sbc.fallSilent(callId);
     await expect
-      .poll(() => warnings.filter((w) => w.raised).length, { timeout: 8000, interval: 50 })
+      .poll(() => warnings.filter((w) => w.raised).length, { interval: 50 })
       .toBeGreaterThan(0);
     expect(call.state).toBe('active');
     expect(qualityInfos()).toHaveLength(1);
     fake.sbc.refuseConnections = false;
-    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    await expect.poll(() => connection.length, { interval: 50 }).toBe(2);
     expect(connection[1]).toMatchObject({ state: 'recovered' });
-    await expect.poll(() => qualityInfos().length, { timeout: 8000, interval: 50 }).toBe(2);
+    await expect.poll(() => qualityInfos().length, { interval: 50 }).toBe(2);
     const raised = warnings.filter((w) => w.raised).map((w) => w.warning);
     expect(qualityInfos()[1]?.warnings).toEqual(expect.arrayContaining(raised));
     expect(call.state).toBe('active');

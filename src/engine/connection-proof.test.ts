@@ -68,7 +68,7 @@ describe('a visitor that connects before its call', () => {
 
     fake.sbc.dropConnections();
     await expect.poll(() => phone.state).toBe('reconnecting');
-    await expect.poll(() => phone.state, { timeout: 5000 }).toBe('connected');
+    await expect.poll(() => phone.state).toBe('connected');
     await expect.poll(signedProofs).toBe(2);
 
     await echoCall(phone);

@@ -23,10 +23,10 @@ export class KeptForTaker<Key, Value> {
     return this.#kept.has(key);
   }
 
-  /** Keep `value` for its taker; released after the kept time if nobody took it. */
-  keep(key: Key, value: Value): void {
+  /** Keep `value` for its taker; released after `keptMs` if nobody took it. */
+  keep(key: Key, value: Value, keptMs = this.#keptMs): void {
     this.drop(key);
-    const timer = setTimeout(() => this.drop(key), this.#keptMs);
+    const timer = setTimeout(() => this.drop(key), keptMs);
     this.#kept.set(key, { value, timer });
   }
 

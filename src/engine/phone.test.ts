@@ -215,7 +215,7 @@ describe('Phone against the SBC', () => {
     const states = record<PhoneEventMap, 'registration'>(phone.on.bind(phone), 'registration');
     const connection = record<PhoneEventMap, 'connection'>(phone.on.bind(phone), 'connection');
     sbc.dropConnections();
-    await expect.poll(() => connection.length, { timeout: 8000, interval: 50 }).toBe(2);
+    await expect.poll(() => connection.length, { interval: 50 }).toBe(2);
     // `connected` counted as up: the drop is told (and calls would wait for the line).
     expect(connection.map(({ state }) => state)).toEqual(['reconnecting', 'recovered']);
     expect(connection[1]).toMatchObject({ region: 'test' });
@@ -249,7 +249,7 @@ describe('Phone against the SBC', () => {
       /^Registration failed \(SIP 503\); retrying in \d s\.$/,
     );
     sbc.refuseRegister = undefined;
-    await expect.poll(() => phone.state, { timeout: 5000, interval: 50 }).toBe('registered');
+    await expect.poll(() => phone.state, { interval: 50 }).toBe('registered');
   });
 
   it('rings an agent; answered, the call is active; hung up, the SBC gets the BYE', async () => {

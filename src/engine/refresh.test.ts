@@ -96,7 +96,7 @@ describe('a visitor whose credentials were refreshed', () => {
     const first = phone.call('echo');
     await reach(first, 'active');
     await hangUp(first);
-    await expect.poll(() => fetchMock.mock.calls.length, { timeout: 8000, interval: 50 }).toBe(2);
+    await expect.poll(() => fetchMock.mock.calls.length, { interval: 50 }).toBe(2);
     sbc.stale.add(minted[0]!);
 
     const second = phone.call('echo');
@@ -276,7 +276,7 @@ describe('an agent registering', () => {
 
     sbc.dropConnections();
     await expect.poll(() => phone.state, { interval: 20 }).not.toBe('registered');
-    await expect.poll(() => phone.state, { timeout: 5000, interval: 20 }).toBe('registered');
+    await expect.poll(() => phone.state, { interval: 20 }).toBe('registered');
     expect(unsigned()).toBe(2);
     // `connected` is for phones that do not register: an agent goes through `registering`.
     expect(registration).not.toContain('connected');

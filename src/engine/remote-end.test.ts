@@ -28,7 +28,7 @@ afterEach(async () => {
 async function endedByFarEnd(extra: string[]): Promise<CallEventMap['ended']> {
   const call = phone.call('echo');
   const ended = new Promise<CallEventMap['ended']>((resolve) => call.on('ended', resolve));
-  await expect.poll(() => call.state, { timeout: 5000, interval: 20 }).toBe('active');
+  await expect.poll(() => call.state, { interval: 20 }).toBe('active');
   sbc.hangUp(header(sbc.requests('INVITE').at(-1)!, 'call-id'), extra);
   return ended;
 }

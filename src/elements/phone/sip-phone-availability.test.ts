@@ -87,9 +87,7 @@ describe('<sip-phone> availability', () => {
       'Wrap-up: 00:23 left. Queue calls wait until then, or choose Available.',
     );
     // It counts down (the clock re-renders once a second).
-    await expect
-      .poll(() => text(el, '[part="wrap-up"]'), { timeout: 3000 })
-      .toMatch(/^Wrap-up: 00:2[12] left/);
+    await expect.poll(() => text(el, '[part="wrap-up"]')).toMatch(/^Wrap-up: 00:2[12] left/);
     expect(await axeViolations(el)).toEqual([]);
 
     buttonNamed(el, 'Available').focus();

@@ -269,7 +269,7 @@ describe('<sip-phone> registration and calls', () => {
 
     await expect
       .poll(() => el.shadowRoot?.querySelector('form') !== null, {
-        timeout: ENDED_DISPLAY_MS + 2000,
+        timeout: ENDED_DISPLAY_MS + 10_000,
       })
       .toBe(true);
   });

@@ -6,8 +6,10 @@
  * element's first render and layout can delay by tens of milliseconds before the REGISTER
  * (BENCHMARKS.md, "Time to registered"). It needs only the lock's name, so the script-tag
  * core asks for it while the engine downloads, and the election takes the lock held for it.
- * Small and without imports, like early-socket.ts, so that it can sit in the core.
+ * Small and without the engine's imports, like early-socket.ts, so that it can sit in the
+ * core.
  */
+import { KeptForTaker } from '../kept-for-taker';
 
 /** How long a lock taken early waits for its phone before it is given back. */
 export const EARLY_LOCK_KEPT_MS = 10_000;
@@ -18,10 +20,11 @@ export type Release = () => void;
 interface EarlyLock {
   /** The release once the lock is held; undefined when another tab had it (or no lock). */
   outcome: Promise<Release | undefined>;
-  timer: ReturnType<typeof setTimeout>;
+  /** Gives the lock back (or, while it is not granted yet, gives it back once granted). */
+  release: Release;
 }
 
-const early = new Map<string, EarlyLock>();
+const early = new KeptForTaker<string, EarlyLock>(EARLY_LOCK_KEPT_MS, (lock) => lock.release());
 
 /**
  * Takes the lock `name` now if no other tab holds it, for this tab's phone to come. Does
@@ -42,11 +45,7 @@ export function electEarly(name: string, keptMs = EARLY_LOCK_KEPT_MS): void {
       })
       .catch(() => resolve(undefined));
   });
-  const timer = setTimeout(() => {
-    early.delete(name);
-    release();
-  }, keptMs);
-  early.set(name, { outcome, timer });
+  early.keep(name, { outcome, release }, keptMs);
 }
 
 /**
@@ -55,9 +54,5 @@ export function electEarly(name: string, keptMs = EARLY_LOCK_KEPT_MS): void {
  * undefined when none was asked for.
  */
 export function takeEarlyLock(name: string): Promise<Release | undefined> | undefined {
-  const taken = early.get(name);
-  if (!taken) return undefined;
-  early.delete(name);
-  clearTimeout(taken.timer);
-  return taken.outcome;
+  return early.take(name)?.outcome;
 }
