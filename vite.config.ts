@@ -8,6 +8,12 @@ import topology from './testkit/topology.json' with { type: 'json' };
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 const engineEntry = fromRoot('./src/engine/index.ts');
+/**
+ * The engine's `Phone` and all it imports (JsSIP too), without the tabs' sharing
+ * (`TabPhone`): what a phone that is not `singleTab` loads (src/elements/shared/load-engine.ts),
+ * every click-to-call button among them.
+ */
+const phoneEngineModule = fromRoot('./src/engine/phone.ts');
 const callButtonModule = fromRoot('./src/elements/call-button/sip-call-button.ts');
 const phoneModule = fromRoot('./src/elements/phone/sip-phone.ts');
 
@@ -103,9 +109,14 @@ function chunkFilesInCore(): Plugin {
         chunk((c) => c.facadeModuleId === callButtonModule, 'sip-call-button.ts'),
       ]);
       const engine = chunk((c) => c.facadeModuleId === engineEntry, 'the engine');
-      const call = withImports([chunk((c) => c.name === 'call', 'the call chunk'), engine]).filter(
-        (file) => !button.includes(file),
-      );
+      const phoneEngine = chunk((c) => c.facadeModuleId === phoneEngineModule, 'phone.ts');
+      // The call button's phone is never `singleTab`: the engine without the tabs' sharing.
+      const call = withImports([
+        chunk((c) => c.name === 'call', 'the call chunk'),
+        phoneEngine,
+      ]).filter((file) => !button.includes(file));
+      // `<sip-phone>` is `singleTab` unless told otherwise: the whole engine (which imports
+      // the other one), so that either loads in this one round.
       const phone = withImports([
         chunk((c) => c.facadeModuleId === phoneModule, 'sip-phone.ts'),
         engine,
@@ -229,9 +240,11 @@ const cdnBuild: UserConfig = {
           ],
         },
         chunkFileNames: (chunk) =>
-          chunk.facadeModuleId === engineEntry
+          chunk.facadeModuleId === phoneEngineModule
             ? 'softphone-engine.js'
-            : `softphone-${chunk.name}.js`,
+            : chunk.facadeModuleId === engineEntry
+              ? 'softphone-tab-phone.js'
+              : `softphone-${chunk.name}.js`,
       },
     },
     lib: {
