@@ -61,13 +61,14 @@ const PHONE_WITH_SERVICE_PAGE = page(`<sip-phone server="wss://127.0.0.1:9" doma
   credentials-url="agent-credentials.json"></sip-phone>`);
 
 /**
- * What a page may load later: the engine, the button's on-intent parts (call panel with
- * the keypad and quality indicator, fallbacks: one file), the other elements, Spanish.
+ * What a page may load later: the engine and its sharing between tabs, Lit with what the
+ * elements share and the button's on-intent parts (call panel with the keypad and quality
+ * indicator, fallbacks: one file), the other elements, Spanish.
  */
 const LAZY_FILES = [
   'softphone-engine.js',
   'softphone-tab-phone.js',
-  'softphone-call.js',
+  'softphone-elements.js',
   'softphone-sip-phone.js',
   'softphone-sip-preflight.js',
   'softphone-es.js',
@@ -287,7 +288,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     ].map((link) => link.href);
     expect(afterIntent.map((entry) => entry.name).sort()).toEqual(preloaded.sort());
     expect(preloaded.map((href) => href.split('/').pop())).toEqual(
-      expect.arrayContaining(['softphone-engine.js', 'softphone-call.js']),
+      expect.arrayContaining(['softphone-engine.js', 'softphone-elements.js']),
     );
     expect(win.customElements.get('sip-dialpad')).toBeDefined();
     expect(requestStart(win, 'softphone-sip-phone.js')).toBeUndefined();
@@ -334,7 +335,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     const el = win.document.querySelector('sip-call-button');
     const button = await restButton(el);
     await coreInThenIdle(win);
-    expect(requestStart(win, 'softphone-call.js')).toBeUndefined();
+    expect(requestStart(win, 'softphone-elements.js')).toBeUndefined();
 
     // A synthetic click on the button at rest: no pointerdown or focus before it.
     button.click();
@@ -344,7 +345,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     expect(el!.shadowRoot!.querySelector('[part~="fallback-tel"]')?.getAttribute('href')).toBe(
       'tel:+34900123456',
     );
-    expect(requestStart(win, 'softphone-call.js')).toBeDefined();
+    expect(requestStart(win, 'softphone-elements.js')).toBeDefined();
     expect(requestStart(win, 'softphone-engine.js')).toBeUndefined();
   });
 
