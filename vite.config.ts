@@ -14,6 +14,8 @@ const engineEntry = fromRoot('./src/engine/index.ts');
  * every click-to-call button among them.
  */
 const phoneEngineModule = fromRoot('./src/engine/phone.ts');
+/** A call's transfers and added parties, which the engine imports at the first (agents'). */
+const callRefersModule = fromRoot('./src/engine/call-refers.ts');
 const callButtonModule = fromRoot('./src/elements/call-button/sip-call-button.ts');
 const phoneModule = fromRoot('./src/elements/phone/sip-phone.ts');
 
@@ -76,7 +78,7 @@ const CHUNK_FILES_GLOBAL = '__SOFTPHONE_CHUNK_FILES__';
  * Writes into the core the files each on-demand load fetches at once: the call button's
  * module with every chunk it imports (the call panel among them); the engine a call adds,
  * without the tabs' sharing (the first intent fetches both lists); the agent phone's module
- * and the whole engine it starts. Read from
+ * and the whole engine it starts, with the calls' transfers. Read from
  * the bundle rather than written by hand, so a change in how the chunks split cannot bring
  * back a chain of imports (issue 16, "clicked at once", "registration in parallel").
  */
@@ -114,10 +116,12 @@ function chunkFilesInCore(): Plugin {
       // The call button's phone is never `singleTab`: the engine without the tabs' sharing.
       const call = withImports([phoneEngine]).filter((file) => !button.includes(file));
       // `<sip-phone>` is `singleTab` unless told otherwise: the whole engine (which imports
-      // the other one), so that either loads in this one round.
+      // the other one), so that either loads in this one round; and what its calls import
+      // at the first transfer, so that no transfer waits for a download.
       const phone = withImports([
         chunk((c) => c.facadeModuleId === phoneModule, 'sip-phone.ts'),
         engine,
+        chunk((c) => c.facadeModuleId === callRefersModule, 'call-refers.ts'),
       ]);
       if (!core.code.includes(CHUNK_FILES_GLOBAL)) {
         throw new Error(`softphone:chunk-files: the core does not read ${CHUNK_FILES_GLOBAL}`);

@@ -429,6 +429,8 @@ function chunkListsIn(core: string): Record<'button' | 'call' | 'phone', string[
  */
 const AGENT_PARTS: Record<string, string> = {
   'one registration across tabs (engine/tabs/election.ts)': 'navigator.locks',
+  'transfer (engine/transfer.ts)': 'a transfer is under way',
+  '3-way call (engine/participants.ts)': 'X-Conference: add',
 };
 
 describe('dist/cdn: what a click brings (issue 16, weight after a click)', () => {
