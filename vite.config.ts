@@ -190,8 +190,9 @@ const npmBuild: UserConfig = {
 /**
  * The script-tag build: ES modules, split so a page loads only what it shows.
  * `softphone-core.js` (the call button's intent, without Lit) loads up front; the elements
- * (with Lit and the in-call panel), `softphone-engine.js` (engine with JsSIP) and
- * `softphone-tab-phone.js` (its sharing between tabs) are chunks loaded on demand. Fixed names: customers serve the folder as is.
+ * (with Lit and the in-call panel), `softphone-engine.js` (engine with JsSIP),
+ * `softphone-tab-phone.js` (its sharing between tabs) and `softphone-call-refers.js`
+ * (transfers) are chunks loaded on demand. Fixed names: customers serve the folder as is.
  * public/ (sounds) is copied beside them.
  */
 const cdnBuild: UserConfig = {
