@@ -8,22 +8,30 @@ import topology from './testkit/topology.json' with { type: 'json' };
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 const engineEntry = fromRoot('./src/engine/index.ts');
+/**
+ * The engine's `Phone` and all it imports (JsSIP too), without the tabs' sharing
+ * (`TabPhone`): what a phone that is not `singleTab` loads (src/elements/shared/load-engine.ts),
+ * every click-to-call button among them.
+ */
+const phoneEngineModule = fromRoot('./src/engine/phone.ts');
+/** A call's transfers and added parties, which the engine imports at the first (agents'). */
+const callRefersModule = fromRoot('./src/engine/call-refers.ts');
 const callButtonModule = fromRoot('./src/elements/call-button/sip-call-button.ts');
 const phoneModule = fromRoot('./src/elements/phone/sip-phone.ts');
 
 /**
- * The call button's on-intent parts, the elements they show (keypad, quality indicator)
- * and the English strings beyond the idle ones, merged into `softphone-call.js`.
+ * The call button's on-intent parts, the elements they show (keypad, quality indicator),
+ * the English strings beyond the idle ones, and the quality levels the engine reads too.
  */
-const callChunkModules =
-  /[\\/]src[\\/](elements[\\/](call-button[\\/](intent-parts|render-fallback|callback-form|callback-sender)|shared[\\/]render[\\/](in-call|call-controls|quality|call-status|format-duration)|dialpad|quality-indicator)|i18n[\\/](fallback|en\.ts))/;
+const callPanelModules =
+  /[\\/]src[\\/](elements[\\/](call-button[\\/](intent-parts|render-fallback|callback-form|callback-sender)|shared[\\/]render[\\/](in-call|call-controls|quality|call-status|format-duration)|dialpad|quality-indicator)|i18n[\\/](fallback|en\.ts)|engine[\\/]quality[\\/]levels)/;
 
 /**
  * Lit, the base the elements share (src/elements/shared) and the caller-context rules the
  * call button shares with the engine (a file of their own otherwise: one more request at
- * the first intent), in `softphone-elements.js`.
+ * the first intent).
  */
-const elementsChunkModules =
+const elementsBaseModules =
   /[\\/](node_modules[\\/](lit|lit-html|lit-element|@lit[\\/][\w-]+)[\\/]|src[\\/]elements[\\/]shared[\\/]|src[\\/]engine[\\/]caller-context\.ts$)/;
 
 /** Keeps dependencies (and their subpaths, e.g. `lit/decorators.js`) out of the npm build. */
@@ -68,8 +76,9 @@ const CHUNK_FILES_GLOBAL = '__SOFTPHONE_CHUNK_FILES__';
 
 /**
  * Writes into the core the files each on-demand load fetches at once: the call button's
- * module with every chunk it imports; the call panel and the engine with theirs (the first
- * intent fetches both lists); the agent phone's module and the engine it starts. Read from
+ * module with every chunk it imports (the call panel among them); the engine a call adds,
+ * without the tabs' sharing (the first intent fetches both lists); the agent phone's module
+ * and the whole engine it starts, with the calls' transfers. Read from
  * the bundle rather than written by hand, so a change in how the chunks split cannot bring
  * back a chain of imports (issue 16, "clicked at once", "registration in parallel").
  */
@@ -103,12 +112,16 @@ function chunkFilesInCore(): Plugin {
         chunk((c) => c.facadeModuleId === callButtonModule, 'sip-call-button.ts'),
       ]);
       const engine = chunk((c) => c.facadeModuleId === engineEntry, 'the engine');
-      const call = withImports([chunk((c) => c.name === 'call', 'the call chunk'), engine]).filter(
-        (file) => !button.includes(file),
-      );
+      const phoneEngine = chunk((c) => c.facadeModuleId === phoneEngineModule, 'phone.ts');
+      // The call button's phone is never `singleTab`: the engine without the tabs' sharing.
+      const call = withImports([phoneEngine]).filter((file) => !button.includes(file));
+      // `<sip-phone>` is `singleTab` unless told otherwise: the whole engine (which imports
+      // the other one), so that either loads in this one round; and what its calls import
+      // at the first transfer, so that no transfer waits for a download.
       const phone = withImports([
         chunk((c) => c.facadeModuleId === phoneModule, 'sip-phone.ts'),
         engine,
+        chunk((c) => c.facadeModuleId === callRefersModule, 'call-refers.ts'),
       ]);
       if (!core.code.includes(CHUNK_FILES_GLOBAL)) {
         throw new Error(`softphone:chunk-files: the core does not read ${CHUNK_FILES_GLOBAL}`);
@@ -176,9 +189,10 @@ const npmBuild: UserConfig = {
 
 /**
  * The script-tag build: ES modules, split so a page loads only what it shows.
- * `softphone-core.js` (the call button's intent, without Lit) loads up front; the in-call
- * panel, `<sip-phone>` and the other elements, and `softphone-engine.js` (engine with
- * JsSIP) are chunks loaded on demand. Fixed names: customers serve the folder as is.
+ * `softphone-core.js` (the call button's intent, without Lit) loads up front; the elements
+ * (with Lit and the in-call panel), `softphone-engine.js` (engine with JsSIP),
+ * `softphone-tab-phone.js` (its sharing between tabs) and `softphone-call-refers.js`
+ * (transfers) are chunks loaded on demand. Fixed names: customers serve the folder as is.
  * public/ (sounds) is copied beside them.
  */
 const cdnBuild: UserConfig = {
@@ -204,34 +218,25 @@ const cdnBuild: UserConfig = {
         codeSplitting: {
           groups: [
             { name: 'core', tags: ['$initial'], priority: 3 },
-            // What a click brings besides the engine, as one file instead of six: each file
-            // costs its own gzip header and dictionary, and the imports between them
-            // (BENCHMARKS.md, "What the core is made of").
-            { name: 'call', test: callChunkModules },
-            // Lit and the elements' shared base: what the call button loads at the first
-            // intent besides its own module, and what the other elements share with it.
-            // Before the call chunk, which would otherwise take them in as its modules'
-            // dependencies (the keypad is a Lit element); without its own dependencies.
+            // Both lists above as one file, `softphone-elements.js`: every element's module
+            // imports the call panel's parts (the agent phone and the self-check show a
+            // call's quality too), so no page fetches less for them being apart, and each
+            // file costs its own gzip header and dictionary and its imports (1.0 KB gzip less
+            // after a click and for <sip-phone> than as three files: bench/bundle/
+            // composition.ts --together).
             {
               name: 'elements',
-              test: (id: string) => elementsChunkModules.test(id) && !callChunkModules.test(id),
+              test: (id: string) => elementsBaseModules.test(id) || callPanelModules.test(id),
               priority: 2,
-            },
-            // Which the engine imports too: on its own, or a page whose engine loads
-            // without a call (`<sip-preflight>`) would fetch the call chunk for it. Without
-            // its dependencies: the thresholds it reads stay in the core, which uses them.
-            {
-              name: 'levels',
-              test: /[\\/]src[\\/]engine[\\/]quality[\\/]levels/,
-              priority: 1,
-              includeDependenciesRecursively: false,
             },
           ],
         },
         chunkFileNames: (chunk) =>
-          chunk.facadeModuleId === engineEntry
+          chunk.facadeModuleId === phoneEngineModule
             ? 'softphone-engine.js'
-            : `softphone-${chunk.name}.js`,
+            : chunk.facadeModuleId === engineEntry
+              ? 'softphone-tab-phone.js'
+              : `softphone-${chunk.name}.js`,
       },
     },
     lib: {

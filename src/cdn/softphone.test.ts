@@ -61,12 +61,14 @@ const PHONE_WITH_SERVICE_PAGE = page(`<sip-phone server="wss://127.0.0.1:9" doma
   credentials-url="agent-credentials.json"></sip-phone>`);
 
 /**
- * What a page may load later: the engine, the button's on-intent parts (call panel with
- * the keypad and quality indicator, fallbacks: one file), the other elements, Spanish.
+ * What a page may load later: the engine and its sharing between tabs, Lit with what the
+ * elements share and the button's on-intent parts (call panel with the keypad and quality
+ * indicator, fallbacks: one file), the other elements, Spanish.
  */
 const LAZY_FILES = [
   'softphone-engine.js',
-  'softphone-call.js',
+  'softphone-tab-phone.js',
+  'softphone-elements.js',
   'softphone-sip-phone.js',
   'softphone-sip-preflight.js',
   'softphone-es.js',
@@ -286,10 +288,11 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     ].map((link) => link.href);
     expect(afterIntent.map((entry) => entry.name).sort()).toEqual(preloaded.sort());
     expect(preloaded.map((href) => href.split('/').pop())).toEqual(
-      expect.arrayContaining(['softphone-engine.js', 'softphone-call.js']),
+      expect.arrayContaining(['softphone-engine.js', 'softphone-elements.js']),
     );
     expect(win.customElements.get('sip-dialpad')).toBeDefined();
     expect(requestStart(win, 'softphone-sip-phone.js')).toBeUndefined();
+    expect(requestStart(win, 'softphone-tab-phone.js')).toBeUndefined();
   });
 
   it('moves nothing on the page: the button is painted in its final box, and the element takes it over in place', async () => {
@@ -332,7 +335,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     const el = win.document.querySelector('sip-call-button');
     const button = await restButton(el);
     await coreInThenIdle(win);
-    expect(requestStart(win, 'softphone-call.js')).toBeUndefined();
+    expect(requestStart(win, 'softphone-elements.js')).toBeUndefined();
 
     // A synthetic click on the button at rest: no pointerdown or focus before it.
     button.click();
@@ -342,7 +345,7 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     expect(el!.shadowRoot!.querySelector('[part~="fallback-tel"]')?.getAttribute('href')).toBe(
       'tel:+34900123456',
     );
-    expect(requestStart(win, 'softphone-call.js')).toBeDefined();
+    expect(requestStart(win, 'softphone-elements.js')).toBeDefined();
     expect(requestStart(win, 'softphone-engine.js')).toBeUndefined();
   });
 
@@ -410,5 +413,38 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     await loaded;
     expect(errors).toEqual([]);
     expect(el!.shadowRoot!.querySelectorAll('button')).toHaveLength(1);
+  });
+});
+
+/** The files each on-demand load preloads, as the build wrote them into the core. */
+function chunkListsIn(core: string): Record<'button' | 'call' | 'phone', string[]> {
+  const written = core.match(/\(\{"button":.*?\]\}\)/)?.[0];
+  if (!written) throw new Error('softphone-core.js has no chunk lists (vite.config.ts)');
+  return JSON.parse(written.slice(1, -1));
+}
+
+/**
+ * The agent phone's parts a click-to-call visitor never uses, each by code that only it
+ * has and that minifying keeps.
+ */
+const AGENT_PARTS: Record<string, string> = {
+  'one registration across tabs (engine/tabs/election.ts)': 'navigator.locks',
+  'transfer (engine/transfer.ts)': 'a transfer is under way',
+  '3-way call (engine/participants.ts)': 'X-Conference: add',
+};
+
+describe('dist/cdn: what a click brings (issue 16, weight after a click)', () => {
+  it("brings none of the agent phone's parts, which come with <sip-phone> in its one round", async () => {
+    const lists = chunkListsIn(await readBuilt('softphone-core.js'));
+    const bodies = new Map<string, string>();
+    for (const file of new Set([...lists.button, ...lists.call, ...lists.phone])) {
+      bodies.set(file, await readBuilt(file));
+    }
+    const having = (files: string[], code: string) =>
+      files.filter((file) => bodies.get(file)?.includes(code));
+    for (const [part, code] of Object.entries(AGENT_PARTS)) {
+      expect(having([...lists.button, ...lists.call], code), part).toEqual([]);
+      expect(having(lists.phone, code), part).toHaveLength(1);
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** One call: a JsSIP RTCSession behind the {@link CallHandle} contract. */
 import type { EndEvent, RTCSession } from 'jssip/lib/RTCSession';
 import type { CallContext } from './call-context';
+import type { CallRefers } from './call-refers';
 import { CallSounds } from './call-sounds';
 import type { CallerContext } from './caller-context';
 import { type EndDescription, endMessage } from './causes';
@@ -12,7 +13,6 @@ import { boundIceGathering, iceBounds } from './ice';
 import { inDialog } from './jssip-dialog';
 import { LocalMedia } from './local-media';
 import { acquireMicrophone, stopStream } from './media';
-import { CallParticipants } from './participants';
 import {
   type FarEndReport,
   farEndReport,
@@ -29,7 +29,6 @@ import {
   sessionIdentity,
 } from './session-facts';
 import { keepTerminateCause } from './terminate-cause';
-import { CallTransfer } from './transfer';
 import type {
   CallDirection,
   CallEventMap,
@@ -51,6 +50,9 @@ import type {
  * §17.1.1.2), so a target that answered but whose BYE is still retransmitted gets there.
  */
 const REPLACED_CALL_BYE_WAIT_MS = 32_000;
+
+/** Why a transfer or a party's addition did not start: its module could not be loaded. */
+const REFERS_UNAVAILABLE = 'could not load what transfers and adds parties';
 
 export class Call implements CallHandle {
   /** Stable id of this call (not the SIP Call-ID). */
@@ -82,24 +84,10 @@ export class Call implements CallHandle {
   private readonly sounds: CallSounds;
   private readonly remoteHold: RemoteHold;
   private readonly recovery: CallRecovery;
-  private readonly transfers = new CallTransfer({
-    session: () => (this.answered ? this.session : undefined),
-    domain: () => this.owner.config.domain,
-    isEnded: () => this.ended,
-    onEnded: (handler) => this.events.on('ended', handler),
-    emit: (event) => this.events.emit('transfer', event),
-    leave: () => this.terminate({}, { cause: 'transferred', message: endMessage('transferred') }),
-    report: (error) => this.events.emit('error', error),
-  });
-  private readonly parties = new CallParticipants({
-    session: () => (this.answered ? this.session : undefined),
-    domain: () => this.owner.config.domain,
-    isEnded: () => this.ended,
-    onEnded: (handler) => this.events.on('ended', handler),
-    emit: (event) => this.events.emit('participant', event),
-    changed: (participants) => this.events.emit('participants', { participants }),
-    report: (error) => this.events.emit('error', error),
-  });
+  /** Its transfers and added parties, from the first on (call-refers.ts). */
+  private refersLoading: Promise<CallRefers> | undefined;
+  /** The same once loaded, for the parties added so far (read synchronously). */
+  private loadedRefers: CallRefers | undefined;
   /** The microphone swaps asked for, one after the other (useMicrophone). */
   private microphoneSwaps: Promise<void> = Promise.resolve();
   /** Sends the call again with fresh credentials after an auth refusal; used once. */
@@ -416,9 +404,20 @@ export class Call implements CallHandle {
    * target's phone hangs it up (RFC 3891 §3), or we do if it has not after a while.
    */
   async transfer(target: string | CallHandle): Promise<TransferEvent> {
-    if (typeof target === 'string') return this.transfers.run(target);
+    const refers = await this.refers('transfer-failed');
+    if (!refers) {
+      const failed: TransferEvent = {
+        state: 'failed',
+        target: typeof target === 'string' ? target : target.remote.uri,
+        reason: REFERS_UNAVAILABLE,
+      };
+      if (typeof target !== 'string') failed.attended = true;
+      this.events.emit('transfer', failed);
+      return failed;
+    }
+    if (typeof target === 'string') return refers.transfers.run(target);
     const consultation = target instanceof Call && target !== this ? target : undefined;
-    const outcome = await this.transfers.run(target.remote.uri, {
+    const outcome = await refers.transfers.run(target.remote.uri, {
       session: consultation?.answered ? consultation.session : undefined,
       uri: target.remote.uri,
     });
@@ -487,17 +486,67 @@ export class Call implements CallHandle {
 
   /** The parties added to the call (participants.ts). */
   get participants(): readonly string[] {
-    return this.parties.participants;
+    return this.loadedRefers?.parties.participants ?? [];
   }
 
   /** 3-way call: adds a party to the answered call (participants.ts). */
-  addParticipant(target: string): Promise<ParticipantEvent> {
-    return this.parties.add(target);
+  async addParticipant(target: string): Promise<ParticipantEvent> {
+    const refers = await this.refers('participant-failed');
+    return refers
+      ? refers.parties.add(target)
+      : { state: 'add-failed', target, reason: REFERS_UNAVAILABLE };
   }
 
   /** Drops a party added before; this call goes on. */
-  removeParticipant(target: string): Promise<ParticipantEvent> {
-    return this.parties.remove(target);
+  async removeParticipant(target: string): Promise<ParticipantEvent> {
+    const refers = await this.refers('participant-failed');
+    return refers
+      ? refers.parties.remove(target)
+      : { state: 'drop-failed', target, reason: REFERS_UNAVAILABLE };
+  }
+
+  /**
+   * The call's transfers and added parties, loaded at the first use (call-refers.ts); when
+   * their module cannot be loaded (the network is gone), undefined and an `error` event
+   * with `code`, and the next use tries again.
+   */
+  private async refers(
+    code: 'transfer-failed' | 'participant-failed',
+  ): Promise<CallRefers | undefined> {
+    this.refersLoading ??= import('./call-refers').then(({ callRefers }) => {
+      const common = {
+        session: () => (this.answered ? this.session : undefined),
+        domain: () => this.owner.config.domain,
+        isEnded: () => this.ended,
+        onEnded: (handler: () => void) => this.events.on('ended', handler),
+        report: (error: PhoneError) => this.events.emit('error', error),
+      };
+      this.loadedRefers = callRefers(
+        {
+          ...common,
+          emit: (event) => this.events.emit('transfer', event),
+          leave: () =>
+            this.terminate({}, { cause: 'transferred', message: endMessage('transferred') }),
+        },
+        {
+          ...common,
+          emit: (event) => this.events.emit('participant', event),
+          changed: (participants) => this.events.emit('participants', { participants }),
+        },
+      );
+      return this.loadedRefers;
+    });
+    try {
+      return await this.refersLoading;
+    } catch (cause) {
+      this.refersLoading = undefined;
+      this.events.emit('error', {
+        code,
+        message: `${REFERS_UNAVAILABLE}: ${String(cause)}`,
+        cause,
+      });
+      return undefined;
+    }
   }
 
   /** End the call without a SIP exchange (it never reached the far end). */

@@ -6,19 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { header } from './test-support/fake-sbc';
 import { useFakeSbc } from './test-support/fake-sbc-suite';
 import { reach, record } from './test-support/waits';
-import type { CallEventMap, CallHandle } from './types';
+import type { CallEventMap } from './types';
 
 const fake = useFakeSbc();
 
-async function answeredCall(): Promise<CallHandle> {
-  const call = fake.phone().call('queue');
-  await reach(call, 'active');
-  return call;
-}
-
 describe('3-way call', () => {
   it('adds a party with a marked REFER, lists it, and drops it with method=BYE; the call goes on', async () => {
-    const call = await answeredCall();
+    const call = await fake.answeredCall();
     const steps = record<CallEventMap, 'participant'>(call.on.bind(call), 'participant');
     const lists = record<CallEventMap, 'participants'>(call.on.bind(call), 'participants');
 
@@ -42,7 +36,7 @@ describe('3-way call', () => {
 
   it("a party that does not answer (its call's status in the NOTIFY) fails; the call stays", async () => {
     fake.sbc.refer = { status: 202, outcome: 'SIP/2.0 480 Temporarily Unavailable' };
-    const call = await answeredCall();
+    const call = await fake.answeredCall();
     const errors = record<CallEventMap, 'error'>(call.on.bind(call), 'error');
 
     const outcome = await call.addParticipant('agent5');
@@ -66,7 +60,7 @@ describe('3-way call', () => {
 
   it('a refused REFER fails with its status', async () => {
     fake.sbc.refer = { status: 403 };
-    const call = await answeredCall();
+    const call = await fake.answeredCall();
     expect(await call.addParticipant('agent8')).toMatchObject({
       state: 'add-failed',
       sipStatus: 403,

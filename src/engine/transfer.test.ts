@@ -6,19 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { header } from './test-support/fake-sbc';
 import { useFakeSbc } from './test-support/fake-sbc-suite';
 import { reach, record } from './test-support/waits';
-import type { CallEventMap, CallHandle } from './types';
+import type { CallEventMap } from './types';
 
 const fake = useFakeSbc();
 
-async function answeredCall(): Promise<CallHandle> {
-  const call = fake.phone().call('queue');
-  await reach(call, 'active');
-  return call;
-}
-
 describe('blind transfer', () => {
   it('REFERs to the target, says trying then transferred, and leaves the call', async () => {
-    const call = await answeredCall();
+    const call = await fake.answeredCall();
     const steps = record<CallEventMap, 'transfer'>(call.on.bind(call), 'transfer');
 
     const outcome = await call.transfer('agent2');
@@ -34,7 +28,7 @@ describe('blind transfer', () => {
 
   it("a target that fails (its call's final status in the NOTIFY) leaves the call as it was", async () => {
     fake.sbc.refer = { status: 202, outcome: 'SIP/2.0 486 Busy Here' };
-    const call = await answeredCall();
+    const call = await fake.answeredCall();
     const errors = record<CallEventMap, 'error'>(call.on.bind(call), 'error');
 
     const outcome = await call.transfer('agent2');
@@ -58,7 +52,7 @@ describe('blind transfer', () => {
 
   it('a REFER the far end refuses fails with its status; the call goes on', async () => {
     fake.sbc.refer = { status: 403 };
-    const call = await answeredCall();
+    const call = await fake.answeredCall();
 
     const outcome = await call.transfer('agent2');
 
@@ -67,7 +61,7 @@ describe('blind transfer', () => {
   });
 
   it('nothing is sent for a target that is not one, or a call not answered yet', async () => {
-    const call = await answeredCall();
+    const call = await fake.answeredCall();
     expect(await call.transfer('not a target')).toEqual({
       state: 'failed',
       target: 'not a target',
@@ -83,7 +77,7 @@ describe('blind transfer', () => {
 
   it('a call that ends while the transfer is under way ends it as failed', async () => {
     fake.sbc.refer = { status: 202 };
-    const call = await answeredCall();
+    const call = await fake.answeredCall();
     const transfer = call.transfer('agent2');
     await expect.poll(() => fake.sbc.requests('REFER').length).toBe(1);
 

@@ -61,6 +61,8 @@ describe('<sip-call-button> loading', () => {
     expect(loader.loads).toBe(1);
     await expect.poll(() => lastPhone().commands).toEqual(['prepare']);
     expect(lastPhone().config.register).toBe(false);
+    // A visitor's phone is its tab's own: the engine without the tabs' sharing.
+    expect(loader.singleTab).toEqual([false]);
 
     await userEvent.hover(main(el));
     expect(loader.loads).toBe(1);

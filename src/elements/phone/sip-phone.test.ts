@@ -310,8 +310,8 @@ describe('<sip-phone> registration and calls', () => {
     );
     const load = el.engine.loader;
     let loaded = 0;
-    el.engine.loader = async () => {
-      const engine = await load();
+    el.engine.loader = async (config) => {
+      const engine = await load(config);
       loaded += 1;
       return engine;
     };
@@ -1106,11 +1106,16 @@ describe('<sip-phone> supervisor listen-in', () => {
 
 describe('<sip-phone> one registration across tabs', () => {
   it('shares its phone between tabs by default; single-tab="off" gives each tab its own', async () => {
-    await phoneOnPage();
+    const shared = await mountWithFakeEngine('sip-phone', VALID_CONFIG);
+    await expect.poll(() => shared.el.phone).toBeDefined();
     expect(lastPhone().config.singleTab).toBe(true);
+    // The engine is asked for the tabs' sharing only then (load-engine.ts).
+    expect(shared.loader.singleTab).toEqual([true]);
     resetElements();
-    await phoneOnPage({ ...VALID_CONFIG, 'single-tab': 'off' });
+    const own = await mountWithFakeEngine('sip-phone', { ...VALID_CONFIG, 'single-tab': 'off' });
+    await expect.poll(() => own.el.phone).toBeDefined();
     expect(lastPhone().config.singleTab).toBe(false);
+    expect(own.loader.singleTab).toEqual([false]);
   });
 
   it('a tab that mirrors another says so (en, es) and tells the page', async () => {

@@ -15,4 +15,8 @@ export interface EngineModule {
   ) => PhoneApi;
 }
 
-export type EngineLoader = () => Promise<EngineModule>;
+/**
+ * Loads what a phone with `config` needs: `TabPhone` only for a `singleTab` one (the
+ * script-tag build leaves it out of a click-to-call visitor's download).
+ */
+export type EngineLoader = (config: Pick<PhoneConfig, 'singleTab'>) => Promise<EngineModule>;

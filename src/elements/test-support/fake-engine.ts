@@ -8,14 +8,18 @@ import type { EngineLoader } from '../shared/engine-api.js';
 
 export { FakeCall, FakePhone } from '../../engine/test-support/fake-phone.js';
 
-/** An engine loader that counts loads and provides {@link FakePhone}. */
-export function fakeLoader(): EngineLoader & { loads: number } {
+/**
+ * An engine loader that counts loads, keeps whether each was for a `singleTab` phone (which
+ * the real one loads more for: load-engine.ts), and provides {@link FakePhone}.
+ */
+export function fakeLoader(): EngineLoader & { loads: number; singleTab: boolean[] } {
   const loader = Object.assign(
-    async () => {
+    async (config: Parameters<EngineLoader>[0]) => {
       loader.loads++;
+      loader.singleTab.push(config.singleTab === true);
       return { Phone: FakePhone };
     },
-    { loads: 0 },
+    { loads: 0, singleTab: [] as boolean[] },
   );
   return loader;
 }

@@ -5,14 +5,17 @@
  */
 import { afterEach, beforeEach, vi } from 'vitest';
 import { Phone } from '../phone';
-import type { PhoneConfig } from '../types';
+import type { CallHandle, PhoneConfig } from '../types';
 import { FAKE_SBC_PHONE, FakeSbc } from './fake-sbc';
+import { reach } from './waits';
 
 export interface FakeSbcSuite {
   /** This test's SBC. */
   readonly sbc: FakeSbc;
   /** A phone on the SBC: a visitor (`visitor-1`, no registration) unless `config` says. */
   phone(config?: Partial<PhoneConfig>): Phone;
+  /** A new phone's call to the queue, once the SBC answered it. */
+  answeredCall(): Promise<CallHandle>;
 }
 
 export function useFakeSbc(): FakeSbcSuite {
@@ -37,6 +40,11 @@ export function useFakeSbc(): FakeSbcSuite {
       const phone = new Phone({ ...FAKE_SBC_PHONE, user: 'visitor-1', password: 'pw', ...config });
       phones.push(phone);
       return phone;
+    },
+    async answeredCall(): Promise<CallHandle> {
+      const call = this.phone().call('queue');
+      await reach(call, 'active');
+      return call;
     },
   };
 }

@@ -357,7 +357,12 @@ export class EngineController implements ReactiveController {
     if (this.credentialsUrl) requestCredentialsEarly(this.credentialsUrl);
     let engine: Awaited<ReturnType<EngineLoader>>;
     try {
-      [engine] = await Promise.all([this.loader(), this.options.loadParts?.(), this.previousStop]);
+      [engine] = await Promise.all([
+        // Set: ensurePhone() creates no phone without a configuration.
+        this.loader(this.config ?? {}),
+        this.options.loadParts?.(),
+        this.previousStop,
+      ]);
     } catch (cause) {
       this.fail({
         code: 'connection-failed',
