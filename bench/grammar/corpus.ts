@@ -24,7 +24,7 @@ function fewOfEachShape(messages: readonly string[]): string[] {
   const counts = new Map<string, number>();
   const kept: string[] = [];
   for (const message of new Set(messages)) {
-    const shape = message.replace(/[A-Za-z0-9]+/g, 'a');
+    const shape = message.replace(/[\w.~+*!%'`/=-]+/g, 'a');
     const count = counts.get(shape) ?? 0;
     if (count >= PER_SHAPE) continue;
     counts.set(shape, count + 1);
