@@ -54,11 +54,7 @@ function sentBy(c: Cursor): boolean {
   const start = c.pos;
   if (ipv4Address(c) === null && ipv6Reference(c) === null && hostname(c) === null) return false;
   c.data.host = c.since(start);
-  c.seq(() => {
-    if (!around(c, ':')) return false;
-    c.data.port = Number.parseInt(upToDigits(c, 5), 10);
-    return true;
-  });
+  if (around(c, ':')) c.data.port = Number.parseInt(upToDigits(c, 5), 10);
   return true;
 }
 
@@ -80,11 +76,7 @@ function viaParam(c: Cursor): boolean {
     }
   }
   if (c.literalI('rport') !== null) {
-    c.seq(() => {
-      if (!around(c, '=')) return false;
-      c.data.rport = Number.parseInt(upToDigits(c, 5), 10);
-      return true;
-    });
+    if (around(c, '=')) c.data.rport = Number.parseInt(upToDigits(c, 5), 10);
     return true;
   }
   return genericParam(c);

@@ -158,11 +158,7 @@ function port(c: Cursor): void {
 /** hostport = host [ ":" port ] */
 export function hostport(c: Cursor): boolean {
   if (host(c) === null) return false;
-  c.seq(() => {
-    if (!c.literal(':')) return false;
-    port(c);
-    return true;
-  });
+  if (c.literal(':')) port(c);
   return true;
 }
 
@@ -220,9 +216,9 @@ function named<T>(c: Cursor, name: string, value: () => T | null): T | null {
 
 /** ttl = 1*3DIGIT */
 export function ttl(c: Cursor): number | null {
+  const start = c.pos;
   if (!c.char(isDigit)) return null;
-  const start = c.pos - 1;
-  for (let i = 0; i < 2 && c.char(isDigit); i++);
+  upToDigits(c, 2);
   return Number.parseInt(c.since(start), 10);
 }
 
