@@ -56,6 +56,10 @@ function sourceHasSideEffects(): Plugin {
 const jssipStandIns: Record<string, string> = {
   './Subscriber': fromRoot('./src/cdn/jssip-subscriptions-stub.cjs'),
   './Notifier': fromRoot('./src/cdn/jssip-subscriptions-stub.cjs'),
+  // Only the rules JsSIP calls, not its PEG.js parser of all of SIP (issue 16); lib/ and
+  // lib/RTCSession/ require it.
+  './Grammar': fromRoot('./src/cdn/jssip-grammar.cjs'),
+  '../Grammar': fromRoot('./src/cdn/jssip-grammar.cjs'),
 };
 
 /** Leaves JsSIP's SUBSCRIBE/NOTIFY support out of the engine chunk (see the stand-in). */

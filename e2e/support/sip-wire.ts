@@ -2,7 +2,14 @@
  * What a page actually sent and received on its SIP WebSocket: the wire-level truth for
  * "no retry storm", "no second INVITE" and for finding a call's Call-ID on the server.
  */
+import { appendFileSync } from 'node:fs';
 import type { Page, WebSocket } from '@playwright/test';
+
+/**
+ * A file to append every frame to, one JSON string a line, when set: the SIP the lab really
+ * exchanges with the widget, for the grammar stand-in's corpus (bench/grammar/corpus.ts).
+ */
+const CAPTURE_FILE = process.env.SIP_WIRE_CAPTURE;
 
 export interface SipMessage {
   direction: 'sent' | 'received';
@@ -66,6 +73,8 @@ export class SipWire {
       this.sockets.push(ws);
       const record =
         (direction: SipMessage['direction']) => (frame: { payload: string | Buffer }) => {
+          if (CAPTURE_FILE)
+            appendFileSync(CAPTURE_FILE, `${JSON.stringify(frame.payload.toString())}\n`);
           const message = parseSipMessage(frame.payload.toString(), direction);
           if (message) this.messages.push(message);
         };
