@@ -36,7 +36,11 @@ export const VISITOR_CREDENTIALS_URL = `${CREDENTIALS_ORIGIN}${topology.credenti
 export const AGENT_CREDENTIALS_URL = `${CREDENTIALS_ORIGIN}${topology.credentials.agentPath}`;
 export const RTPENGINE = { host: HOST, ...topology.rtpengine } as const;
 export const REDIS = { host: HOST, ...topology.redis } as const;
-/** The TURN relay (coturn): TURN over UDP and TCP on `port`, over TLS on `tlsPort`. */
+/**
+ * The TURN relay (coturn): TURN over UDP and TCP on `port`, over TLS on `tlsPort`. Its
+ * `turns:` URL names `tlsHost`, not the address: Firefox ignores a `turns:` URL whose host
+ * is an IP address (backend/credentials/server.ts, journey 28).
+ */
 export const TURN = { host: HOST, ...topology.turn } as const;
 /** Where the test and benchmark pages are served: an allowed origin. */
 export const PAGES = {

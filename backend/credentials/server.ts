@@ -156,6 +156,13 @@ export function parseAgents(text: string, file: string): Map<string, AgentAccoun
 
 const TURN_URL = /^(turns?|stun):[A-Za-z0-9.:[\]-]+(\?transport=(udp|tcp))?$/;
 
+/** A `turns:` URL whose host is an IPv4 or IPv6 address rather than a name. */
+function isTurnsByAddress(url: string): boolean {
+  if (!url.startsWith('turns:')) return false;
+  const hostPort = url.slice('turns:'.length).split('?')[0] ?? '';
+  return hostPort.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}(:\d+)?$/.test(hostPort);
+}
+
 /** TURN_URLS (space-separated) and TURN_SECRET_FILE; no URLs means no TURN relay. */
 export function loadTurnConfig(env: NodeJS.ProcessEnv): TurnConfig | undefined {
   const urls = (env.TURN_URLS ?? '').split(/\s+/).filter(Boolean);
@@ -163,6 +170,13 @@ export function loadTurnConfig(env: NodeJS.ProcessEnv): TurnConfig | undefined {
   for (const url of urls) {
     if (!TURN_URL.test(url)) {
       throw new Error(`TURN_URLS: not a turn:, turns: or stun: URL: ${JSON.stringify(url)}`);
+    }
+    if (isTurnsByAddress(url)) {
+      throw new Error(
+        `TURN_URLS: ${JSON.stringify(url)} names an IP address: a turns: URL needs the host name ` +
+          'its certificate is for (Firefox ignores a turns: URL by address, and visitors whose ' +
+          'network blocks UDP then cannot be relayed)',
+      );
     }
   }
   return { urls, secret: readSecretFile(env.TURN_SECRET_FILE ?? '/etc/softphone/turn-secret') };

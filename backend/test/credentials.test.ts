@@ -577,3 +577,17 @@ test('a malformed agents file stops the start with a clear message', async () =>
   assert.equal(refused.exitCode, 1);
   assert.match(refused.output, /not an agent:scrypt/);
 });
+
+test('a turns: URL by IP address stops the start with a clear message; by name it starts', async () => {
+  const turnSecret = { TURN_SECRET_FILE: join(RUN_DIR, 'turn-secret') };
+  for (const url of ['turns:127.0.0.1:4443?transport=tcp', 'turns:[::1]:4443']) {
+    const refused = await startService({ ...turnSecret, TURN_URLS: `turn:127.0.0.1:3478 ${url}` });
+    assert.equal(refused.exitCode, 1, `${url} must not start`);
+    assert.match(refused.output, /names an IP address: a turns: URL needs the host name/);
+  }
+  const byName = await startService({
+    ...turnSecret,
+    TURN_URLS: 'turn:127.0.0.1:3478?transport=udp turns:localhost:4443?transport=tcp',
+  });
+  assert.equal(byName.exitCode, null, byName.output);
+});

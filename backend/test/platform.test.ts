@@ -331,7 +331,7 @@ test('the deployment agrees with testkit/topology.json', () => {
     withDefault(credentials, 'TURN_URLS')?.split(' '),
     [
       `turn:${TURN.host}:${TURN.port}?transport=udp`,
-      `turns:${TURN.host}:${TURN.tlsPort}?transport=tcp`,
+      `turns:${TURN.tlsHost}:${TURN.tlsPort}?transport=tcp`,
     ],
     'credentials TURN_URLS',
   );

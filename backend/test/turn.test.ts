@@ -127,7 +127,7 @@ test('the credentials service returns iceServers for coturn that expire with the
   const [server] = iceServers as [MintedIceServer];
   assert.deepEqual(server.urls, [
     `turn:${TURN.host}:${TURN.port}?transport=udp`,
-    `turns:${TURN.host}:${TURN.tlsPort}?transport=tcp`,
+    `turns:${TURN.tlsHost}:${TURN.tlsPort}?transport=tcp`,
   ]);
   // The SIP user and expiry; the password is the HMAC of coturn's secret, not the SIP one.
   assert.equal(server.username, username);

@@ -1,7 +1,11 @@
 /**
  * The click-to-call journey in Firefox ESR (Debian's), driven over WebDriver BiDi
  * (support/firefox.ts): the script-tag page calls `echo`, audio flows both ways, digits
- * reach the media server, hold and resume, and the hang-up ends both sides.
+ * reach the media server, hold and resume, and the hang-up ends both sides; and, with the
+ * browser's UDP blocked, the same call through the TURN relay over TLS (journey 26's, in
+ * Firefox: the offer leaves before the relay is allocated, src/engine/ice.ts). Firefox
+ * uses a `turns:` URL only by host name: by IP address it ignored it, and this call
+ * failed (backend/credentials/server.ts now refuses such a URL).
  */
 import { writeFileSync } from 'node:fs';
 import { test as base, expect, type TestInfo } from '@playwright/test';
@@ -13,6 +17,7 @@ import {
   findCall,
   waitForTimelineEntry,
 } from '../support/media-server';
+import { blockBrowserUdp } from '../support/turn';
 
 const test = base.extend<{
   /** Prefs over support/firefox.ts's FIREFOX_PREFS for this test's browser. */
@@ -119,6 +124,45 @@ test('Firefox ESR: click-to-call to echo, audio both ways, DTMF, hold and resume
     await waitForTimelineEntry(callId, entryOfType('ended'), 'ended on the server');
     expect((await findCall(callId))?.reason).toBe('remote-bye');
   } finally {
+    await saveDiagnostics(widget, testInfo);
+  }
+});
+
+test('Firefox ESR: UDP blocked, a call to echo goes through the TURN relay over TLS, audio both ways', async ({
+  firefox,
+}, testInfo) => {
+  const udp = await blockBrowserUdp();
+  const widget = await FirefoxWidget.open(firefox.browser, 'click-to-call.html', {
+    target: 'echo',
+    'log-level': 'debug',
+  });
+  try {
+    await widget.clickLauncher();
+    await widget.expectCallState('active');
+    const callId = await widget.outgoingCallId();
+    // The offer went out with the host candidates only; rtpengine learned the relay from
+    // Firefox's checks, as from Chromium's.
+    const invite = (await widget.sipMessages()).find(
+      (m) => m.direction === 'sent' && m.method === 'INVITE',
+    )!;
+    expect(invite.raw, 'the INVITE did not wait for the relay').not.toMatch(/ typ relay/);
+    await waitForTimelineEntry(callId, entryOfType('echo-started'), 'echo started', 15_000);
+    await widget.expectPacketsFlowingBothWays();
+    await expectServerPacketsRising(callId);
+    expect(await udp.dropped(), 'browser UDP packets dropped').toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await widget.qualitySample())?.path?.localType, {
+        message: 'a quality sample of the relayed path',
+        intervals: [200],
+      })
+      .toBe('relay');
+    expect((await widget.qualitySample())!.path).toMatchObject({ relay: true });
+
+    await widget.clickButton('Hang up');
+    await widget.expectEnded('hangup-local');
+    await waitForTimelineEntry(callId, entryOfType('ended'), 'ended on the server');
+  } finally {
+    await udp.remove();
     await saveDiagnostics(widget, testInfo);
   }
 });
