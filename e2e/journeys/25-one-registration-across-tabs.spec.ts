@@ -44,6 +44,9 @@ test('two tabs of one agent: one registration, one ring, answered and hung up fr
 
   // One registration: the follower tab sent nothing, Kamailio holds one contact.
   expect(registersSent(follower)).toBe(0);
+  // Nor did it connect: the core starts no credentials or socket for a follower tab
+  // (src/cdn/early-connection.ts), which would be minted and opened for nothing.
+  expect(follower.wire.sockets).toHaveLength(0);
   expect(registersSent(owner)).toBeGreaterThan(0);
   await expect.poll(() => registeredContacts(AGENT), { intervals: [200] }).toBe(1);
 

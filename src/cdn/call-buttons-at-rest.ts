@@ -52,7 +52,7 @@ export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
     if (!(el instanceof HTMLElement)) return;
     const drawn = whenIntent(el, (clicked) => {
       if (canPlaceCalls(globalThis)) {
-        connectEarly(el, false);
+        void connectEarly(el, false);
         // A click asks for the call: the microphone opens now, beside the downloads, not
         // once the element is in (engine/early-microphone.ts; released if no call follows).
         if (clicked) requestMicrophoneEarly();

@@ -16,7 +16,7 @@ defineOnDemand({
   // its module, not after it.
   'sip-phone': () => {
     preloadModules(chunkFiles().phone);
-    for (const phone of document.querySelectorAll('sip-phone')) connectEarly(phone, true);
+    for (const phone of document.querySelectorAll('sip-phone')) void connectEarly(phone, true);
     return import('../elements/phone/sip-phone.js');
   },
   'sip-dialpad': () => import('../elements/dialpad/sip-dialpad.js'),

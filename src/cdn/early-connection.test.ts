@@ -102,6 +102,43 @@ describe("a phone element's connection started by the core", () => {
     }
   });
 
+  it('with single-tab on and another tab holding the lock, starts neither credentials nor a socket', async () => {
+    const fetchMock = vi.fn(async () => Response.json({}));
+    vi.stubGlobal('fetch', fetchMock);
+    const opened = recordSockets();
+    const attributes = {
+      domain: 'tabs-held.test',
+      'credentials-url': '/credentials/held',
+      server: 'wss://sbc-held.test/ws',
+    };
+    const name = phoneLockName({ domain: 'tabs-held.test', credentialsUrl: '/credentials/held' });
+    let letGo!: () => void;
+    const otherTab = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    void navigator.locks.request(name, () => otherTab);
+    await expect
+      .poll(async () => (await navigator.locks.query()).held?.some((l) => l.name === name))
+      .toBe(true);
+
+    // The other tab's phone is the connected one; this tab's will follow it.
+    await connectEarly(phoneWith(attributes), true);
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(opened).toEqual([]);
+    expect(await takeEarlyLock(name)).toBeUndefined();
+
+    // Once that tab is gone, a tab that finds the phone takes the lock and connects it.
+    letGo();
+    await expect
+      .poll(async () => (await navigator.locks.query()).held?.some((l) => l.name === name))
+      .toBe(false);
+    await connectEarly(phoneWith(attributes), true);
+    expect(fetchMock).toHaveBeenCalledOnce();
+    expect(opened).toEqual([{ url: 'wss://sbc-held.test/ws', protocols: 'sip' }]);
+    (await takeEarlyLock(name))?.();
+    takeEarlySocket('wss://sbc-held.test/ws')?.close();
+  });
+
   it('takes no lock with single-tab off, by default for a call button, or without a domain', () => {
     connectEarly(phoneWith({ domain: 'tabs-off.test', user: 'a1', 'single-tab': 'off' }), true);
     connectEarly(phoneWith({ domain: 'tabs-off.test', user: 'a2' }), false);

@@ -8,7 +8,10 @@
  * - the WebSocket to its first server (engine/early-socket.ts), from a `server` attribute
  *   that keeps the wss rule;
  * - with `single-tab` on, the tabs' lock (engine/tabs/early-election.ts), named from its
- *   `domain` and its `credentials-url` (or `user`) as the phone will name it.
+ *   `domain` and its `credentials-url` (or `user`) as the phone will name it. When another
+ *   tab holds it, that tab's phone is the one connected: this one will follow it, so
+ *   neither credentials nor a socket are started for it (each would be minted or opened,
+ *   then dropped unused).
  * Any other configuration is checked, and its phone connected, once the element is in.
  */
 
@@ -19,18 +22,23 @@ import { secureHttpUrl, secureSocketUrl } from '../engine/secure-url.js';
 import { electEarly } from '../engine/tabs/early-election.js';
 import { sharedPhoneName } from '../engine/tabs/shared-identity.js';
 
-/** @param singleTab the element's default for its `single-tab` attribute */
-export function connectEarly(el: Element, singleTab: boolean): void {
+/**
+ * @param singleTab the element's default for its `single-tab` attribute
+ * @returns resolves once what this tab's phone needs is started (or found not needed)
+ */
+export async function connectEarly(el: Element, singleTab: boolean): Promise<void> {
   // Empty is unset, as for the configuration check.
   const credentials = el.getAttribute('credentials-url') || null;
   const credentialsUrl = credentials === null ? undefined : secureHttpUrl(credentials);
-  if (credentialsUrl) requestCredentialsEarly(credentialsUrl);
   const [server] = splitList(el.getAttribute('server') ?? '');
   const serverUrl = server === undefined ? undefined : secureSocketUrl(server);
-  if (serverUrl) openSocketEarly(serverUrl);
   const shared = onOff(el.getAttribute('single-tab') ?? undefined) ?? singleTab;
   const domain = el.getAttribute('domain')?.trim();
   const who = credentials === null ? el.getAttribute('user') : credentialsUrl;
   // A name the phone will not use only delays another tab's election by EARLY_LOCK_KEPT_MS.
-  if (shared === true && domain && who) electEarly(sharedPhoneName(domain, who));
+  if (shared === true && domain && who && !(await electEarly(sharedPhoneName(domain, who)))) {
+    return;
+  }
+  if (credentialsUrl) requestCredentialsEarly(credentialsUrl);
+  if (serverUrl) openSocketEarly(serverUrl);
 }

@@ -23,6 +23,11 @@ export class KeptForTaker<Key, Value> {
     return this.#kept.has(key);
   }
 
+  /** The value kept for `key`, left for its taker. */
+  peek(key: Key): Value | undefined {
+    return this.#kept.get(key)?.value;
+  }
+
   /** Keep `value` for its taker; released after `keptMs` if nobody took it. */
   keep(key: Key, value: Value, keptMs = this.#keptMs): void {
     this.drop(key);

@@ -27,11 +27,14 @@ interface EarlyLock {
 const early = new KeptForTaker<string, EarlyLock>(EARLY_LOCK_KEPT_MS, (lock) => lock.release());
 
 /**
- * Takes the lock `name` now if no other tab holds it, for this tab's phone to come. Does
- * nothing where there are no Web Locks, or if it was asked for already.
+ * Takes the lock `name` now if no other tab holds it, for this tab's phone to come.
+ * Resolves false when another tab holds it (that tab's phone is the one that connects;
+ * this tab's will follow it), true otherwise, also where there are no Web Locks.
  */
-export function electEarly(name: string, keptMs = EARLY_LOCK_KEPT_MS): void {
-  if (early.has(name) || typeof navigator === 'undefined' || !navigator.locks) return;
+export function electEarly(name: string, keptMs = EARLY_LOCK_KEPT_MS): Promise<boolean> {
+  const asked = early.peek(name);
+  if (asked) return asked.outcome.then(Boolean);
+  if (typeof navigator === 'undefined' || !navigator.locks) return Promise.resolve(true);
   let release!: Release;
   const released = new Promise<void>((resolve) => {
     release = resolve;
@@ -46,6 +49,7 @@ export function electEarly(name: string, keptMs = EARLY_LOCK_KEPT_MS): void {
       .catch(() => resolve(undefined));
   });
   early.keep(name, { outcome, release }, keptMs);
+  return outcome.then(Boolean);
 }
 
 /**
