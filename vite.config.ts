@@ -20,19 +20,23 @@ const callButtonModule = fromRoot('./src/elements/call-button/sip-call-button.ts
 const phoneModule = fromRoot('./src/elements/phone/sip-phone.ts');
 
 /**
- * The call button's on-intent parts, the elements they show (keypad, quality indicator),
- * the English strings beyond the idle ones, and the quality levels the engine reads too.
+ * The call button's on-intent parts, the elements they show (keypad, quality indicator)
+ * and the English strings beyond the idle ones.
  */
 const callPanelModules =
-  /[\\/]src[\\/](elements[\\/](call-button[\\/](intent-parts|render-fallback|callback-form|callback-sender)|shared[\\/]render[\\/](in-call|call-controls|quality|call-status|format-duration)|dialpad|quality-indicator)|i18n[\\/](fallback|en\.ts)|engine[\\/]quality[\\/]levels)/;
+  /[\\/]src[\\/](elements[\\/](call-button[\\/](intent-parts|render-fallback|callback-form|callback-sender)|shared[\\/]render[\\/](in-call|call-controls|quality|call-status|format-duration)|dialpad|quality-indicator)|i18n[\\/](fallback|en\.ts))/;
+
+/** Lit and the base the elements share (src/elements/shared). */
+const elementsBaseModules =
+  /[\\/](node_modules[\\/](lit|lit-html|lit-element|@lit[\\/][\w-]+)[\\/]|src[\\/]elements[\\/]shared[\\/])/;
 
 /**
- * Lit, the base the elements share (src/elements/shared) and the caller-context rules the
- * call button shares with the engine (a file of their own otherwise: one more request at
- * the first intent).
+ * The engine's modules that the elements import too (the configuration check, the
+ * caller-context rules, the quality levels…), with what they import. In the elements' file
+ * they would make the engine wait for it, Lit and all, before it could start a phone.
  */
-const elementsBaseModules =
-  /[\\/](node_modules[\\/](lit|lit-html|lit-element|@lit[\\/][\w-]+)[\\/]|src[\\/]elements[\\/]shared[\\/]|src[\\/]engine[\\/]caller-context\.ts$)/;
+const engineSharedModules =
+  /[\\/]src[\\/]engine[\\/](config|caller-context|phone-number|availability|quality[\\/]levels|preflight[\\/]support)\.ts$/;
 
 /** Keeps dependencies (and their subpaths, e.g. `lit/decorators.js`) out of the npm build. */
 const isDependency = (id: string) => /^(lit|jssip|@lit\/|lit-html|lit-element)(\/|$)/.test(id);
@@ -228,6 +232,7 @@ const cdnBuild: UserConfig = {
             // file costs its own gzip header and dictionary and its imports (1.0 KB gzip less
             // after a click and for <sip-phone> than as three files: bench/bundle/
             // composition.ts --together).
+            { name: 'shared', test: engineSharedModules, priority: 2.5 },
             {
               name: 'elements',
               test: (id: string) => elementsBaseModules.test(id) || callPanelModules.test(id),

@@ -10,6 +10,13 @@ test('agent receives a queue call: rings, answers, two-way audio, visitor hangs 
   await agentPhone.expectRegistration('registered');
   await expect(agentPhone.element).toContainText('Ready');
   await expect.poll(() => registeredContacts('agent1'), { intervals: [200] }).toBeGreaterThan(0);
+  // One phone for the page: the one the core started before the element was in, which the
+  // element took (src/cdn/early-phone.ts). A second would have opened a second connection
+  // and un-registered the first (a REGISTER with Expires: 0).
+  expect(agentPhone.wire.sockets).toHaveLength(1);
+  const registers = agentPhone.wire.sentRequests('REGISTER');
+  expect(registers.length).toBeGreaterThan(0);
+  expect(registers.filter((register) => /^Expires: *0\r?$/im.test(register.raw))).toEqual([]);
   await agentPhone.screenshot('registered');
 
   const caller = await visitor({ target: 'queue' });

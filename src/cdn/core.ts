@@ -4,19 +4,27 @@
  * the other elements only when the page has them.
  */
 import './default-sounds.js';
+import { keepEarlyPhone } from '../elements/shared/early-phone.js';
 import { callButtonsAtRest } from './call-buttons-at-rest.js';
 import { defineOnDemand } from './define-on-demand.js';
-import { connectEarly } from './early-connection.js';
+import { startPhoneEarly } from './early-phone.js';
 import { chunkFiles, preloadModules } from './preload.js';
 
 callButtonsAtRest(() => import('../elements/call-button/sip-call-button.js'));
 
 defineOnDemand({
   // An agent's phone registers as it connects: its engine and its credentials come beside
-  // its module, not after it.
-  'sip-phone': () => {
+  // its module, not after it, and its phone starts as the engine is in (early-phone.ts),
+  // before the element's module: evaluating Lit and the element, and its first render,
+  // would otherwise come first in the same round, and the REGISTER after them.
+  'sip-phone': async () => {
     preloadModules(chunkFiles().phone);
-    for (const phone of document.querySelectorAll('sip-phone')) void connectEarly(phone, true);
+    const started = [...document.querySelectorAll('sip-phone')].map((phone) => {
+      const early = startPhoneEarly(phone);
+      keepEarlyPhone(phone, early);
+      return early;
+    });
+    await Promise.allSettled(started);
     return import('../elements/phone/sip-phone.js');
   },
   'sip-dialpad': () => import('../elements/dialpad/sip-dialpad.js'),

@@ -15,7 +15,7 @@
  * Any other configuration is checked, and its phone connected, once the element is in.
  */
 
-import { onOff, splitList } from '../elements/shared/config-input.js';
+import { attributesOf, onOff, splitList } from '../elements/shared/config-input.js';
 import { requestCredentialsEarly } from '../engine/credentials-request.js';
 import { openSocketEarly } from '../engine/early-socket.js';
 import { secureHttpUrl, secureSocketUrl } from '../engine/secure-url.js';
@@ -24,21 +24,24 @@ import { sharedPhoneName } from '../engine/tabs/shared-identity.js';
 
 /**
  * @param singleTab the element's default for its `single-tab` attribute
- * @returns resolves once what this tab's phone needs is started (or found not needed)
+ * @returns resolves once what this tab's phone needs is started: true, or false when
+ *   another tab's phone is the one connected
  */
-export async function connectEarly(el: Element, singleTab: boolean): Promise<void> {
+export async function connectEarly(el: Element, singleTab: boolean): Promise<boolean> {
+  const attributes = attributesOf(el);
   // Empty is unset, as for the configuration check.
-  const credentials = el.getAttribute('credentials-url') || null;
+  const credentials = attributes.credentialsUrl || null;
   const credentialsUrl = credentials === null ? undefined : secureHttpUrl(credentials);
-  const [server] = splitList(el.getAttribute('server') ?? '');
+  const [server] = splitList(attributes.server ?? '');
   const serverUrl = server === undefined ? undefined : secureSocketUrl(server);
-  const shared = onOff(el.getAttribute('single-tab') ?? undefined) ?? singleTab;
-  const domain = el.getAttribute('domain')?.trim();
-  const who = credentials === null ? el.getAttribute('user') : credentialsUrl;
+  const shared = onOff(attributes.singleTab) ?? singleTab;
+  const domain = attributes.domain?.trim();
+  const who = credentials === null ? attributes.user : credentialsUrl;
   // A name the phone will not use only delays another tab's election by EARLY_LOCK_KEPT_MS.
   if (shared === true && domain && who && !(await electEarly(sharedPhoneName(domain, who)))) {
-    return;
+    return false;
   }
   if (credentialsUrl) requestCredentialsEarly(credentialsUrl);
   if (serverUrl) openSocketEarly(serverUrl);
+  return true;
 }

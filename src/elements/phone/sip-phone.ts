@@ -29,6 +29,11 @@ import {
 } from '../shared/view-state.js';
 import { BackgroundAlertController } from './background-alert.js';
 import { DevicesController } from './devices-controller.js';
+import {
+  DEFAULT_MAX_CALLS,
+  DEFAULT_WRAP_UP_SECONDS,
+  phoneSettingsConfig,
+} from './phone-settings.js';
 import { renderAddParty, renderListen } from './render-conference.js';
 import { devicesStyles, renderDevices, renderDevicesToggle } from './render-devices.js';
 import { renderTargetForm } from './render-target-form.js';
@@ -168,7 +173,7 @@ export class SipPhone extends PhoneElement {
    * How many calls the phone handles at once, 1 to 4. Above 1, a call during another
    * rings as call waiting; at 1 it is refused as busy.
    */
-  @property({ attribute: 'max-calls', type: Number }) maxCalls = 2;
+  @property({ attribute: 'max-calls', type: Number }) maxCalls = DEFAULT_MAX_CALLS;
 
   /**
    * Where the agent usually transfers to, offered as one-press buttons in the transfer
@@ -192,7 +197,7 @@ export class SipPhone extends PhoneElement {
    * Seconds in wrap-up after an answered call (no queue call rings meanwhile), shown as a
    * countdown; 0 to 3600, default 0 (none).
    */
-  @property({ attribute: 'wrap-up-seconds', type: Number }) wrapUpSeconds = 0;
+  @property({ attribute: 'wrap-up-seconds', type: Number }) wrapUpSeconds = DEFAULT_WRAP_UP_SECONDS;
 
   /**
    * A call that rings while the tab is hidden also shows a system notification (the tab's
@@ -219,11 +224,7 @@ export class SipPhone extends PhoneElement {
   }
 
   protected override elementConfig(): Partial<PhoneConfig> {
-    return {
-      maxCalls: this.maxCalls,
-      ...(this.availability ? { availability: this.availability } : {}),
-      wrapUpSeconds: this.wrapUpSeconds,
-    };
+    return phoneSettingsConfig(this);
   }
 
   protected override willUpdate(changed: PropertyValues): void {

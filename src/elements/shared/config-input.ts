@@ -16,6 +16,35 @@ export interface ConfigAttributes {
   singleTab: string | undefined;
 }
 
+/**
+ * The attribute of each configuration property (the elements' `@property` declarations in
+ * phone-element.ts name the same: config-input.test.ts checks), for reading an element
+ * that is not yet upgraded.
+ */
+export const CONFIG_ATTRIBUTES: Readonly<Record<keyof ConfigAttributes, string>> = {
+  server: 'server',
+  domain: 'domain',
+  user: 'user',
+  password: 'password',
+  credentialsUrl: 'credentials-url',
+  displayName: 'display-name',
+  dtmfMode: 'dtmf-mode',
+  holdMusic: 'hold-music',
+  soundsBase: 'sounds-base',
+  statsUrl: 'stats-url',
+  logLevel: 'log-level',
+  singleTab: 'single-tab',
+};
+
+/** The configuration attributes of `element` as they are now (it need not be upgraded). */
+export function attributesOf(element: Element): ConfigAttributes {
+  const entries = Object.entries(CONFIG_ATTRIBUTES).map(([property, attribute]) => [
+    property,
+    element.getAttribute(attribute) ?? undefined,
+  ]);
+  return Object.fromEntries(entries) as ConfigAttributes;
+}
+
 /** `soundsBase` used when neither the attribute nor `config` sets one (the CDN build sets it). */
 let defaultSoundsBase: string | undefined;
 

@@ -20,3 +20,11 @@ export interface EngineModule {
  * script-tag build leaves it out of a click-to-call visitor's download).
  */
 export type EngineLoader = (config: Pick<PhoneConfig, 'singleTab'>) => Promise<EngineModule>;
+
+/** The phone class for `config`: the tabs' shared phone for a `singleTab` one, when loaded. */
+export function phoneClass(
+  engine: EngineModule,
+  config: Pick<PhoneConfig, 'singleTab'>,
+): EngineModule['Phone'] {
+  return (config.singleTab && engine.TabPhone) || engine.Phone;
+}

@@ -3,6 +3,7 @@
  * out the commands of the tabs that mirror it.
  */
 import type { Logger } from '../log';
+import { PHONE_EVENT_NAMES } from '../phone-event-names';
 import type {
   Availability,
   CallHandle,
@@ -18,7 +19,6 @@ import {
   type CommandMessage,
   type FollowerMessage,
   type OwnerMessage,
-  PHONE_EVENT_NAMES,
   type PhoneSnapshot,
   plainData,
 } from './protocol';

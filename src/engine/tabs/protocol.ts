@@ -114,21 +114,6 @@ export type FollowerMessage =
 export type CommandMessage = Extract<FollowerMessage, { kind: 'command' }>;
 
 /** Each event name once: a new event in types.ts fails to compile until it is listed. */
-export const PHONE_EVENT_NAMES = Object.keys({
-  registration: true,
-  incoming: true,
-  call: true,
-  error: true,
-  'autoplay-blocked': true,
-  'autoplay-unlocked': true,
-  report: true,
-  connection: true,
-  credentials: true,
-  availability: true,
-  'tab-role': true,
-  devices: true,
-} satisfies Record<PhoneEventName, true>) as PhoneEventName[];
-
 export const CALL_EVENT_NAMES = Object.keys({
   state: true,
   ended: true,

@@ -16,7 +16,14 @@ import type {
   TransferEvent,
   Unsubscribe,
 } from '../../../engine/types.js';
-import type { EngineLoader, PhoneApi } from '../engine-api.js';
+import {
+  dropEarlyPhone,
+  type EarlyPhone,
+  type PhoneHandlers,
+  replay,
+  takeEarlyPhone,
+} from '../early-phone.js';
+import { type EngineLoader, type EngineModule, type PhoneApi, phoneClass } from '../engine-api.js';
 import { emit } from '../events.js';
 import { loadEngine } from '../load-engine.js';
 import {
@@ -28,7 +35,13 @@ import {
   isReadyToCall,
   type PhoneView,
 } from '../view-state.js';
-import { CALL_EVENTS, forwardEvents, PHONE_EVENTS } from './engine-events.js';
+import {
+  CALL_EVENTS,
+  forwardEvents,
+  forwardingHandlers,
+  PHONE_EVENTS,
+  subscribe,
+} from './engine-events.js';
 
 /** How long an ended call stays on screen with its cause before the idle view returns. */
 export const ENDED_DISPLAY_MS = 4000;
@@ -151,6 +164,7 @@ export class EngineController implements ReactiveController {
     // removal stops the phone.
     queueMicrotask(() => {
       if (this.host.isConnected) return;
+      dropEarlyPhone(this.host);
       this.dropPhone();
       clearTimeout(this.endedTimer);
       this.endedCall = undefined;
@@ -174,6 +188,8 @@ export class EngineController implements ReactiveController {
       const { credentials } = result.config;
       this.credentialsUrl = credentials.kind === 'url' ? credentials.url : undefined;
     } else {
+      // A phone the core started from the attributes alone would not be this one.
+      dropEarlyPhone(this.host);
       const isNew = this.configError?.message !== result.error.message;
       this.configError = result.error;
       this.config = undefined;
@@ -355,13 +371,15 @@ export class EngineController implements ReactiveController {
   private async createPhone(): Promise<PhoneApi | undefined> {
     // The credentials come while the engine downloads, not after it (credentials-request.ts).
     if (this.credentialsUrl) requestCredentialsEarly(this.credentialsUrl);
-    let engine: Awaited<ReturnType<EngineLoader>>;
+    let early: EarlyPhone | undefined;
+    let engine: EngineModule | undefined;
     try {
+      early = await this.takeEarlyPhone();
       [engine] = await Promise.all([
         // Set: ensurePhone() creates no phone without a configuration.
-        this.loader(this.config ?? {}),
+        early ? undefined : this.loader(this.config ?? {}),
         this.options.loadParts?.(),
-        this.previousStop,
+        early ? undefined : this.previousStop,
       ]);
     } catch (cause) {
       this.fail({
@@ -372,14 +390,17 @@ export class EngineController implements ReactiveController {
       return undefined;
     }
     // The configuration may have turned invalid, or the element left, while loading.
-    if (!this.config || !this.host.isConnected) return undefined;
-    const Phone = (this.config.singleTab && engine.TabPhone) || engine.Phone;
-    const phone = new Phone(this.config);
+    if (!this.config || !this.host.isConnected) {
+      if (early) this.previousStop = early.phone.stop();
+      return undefined;
+    }
+    // One of the two is set: the engine is loaded only without a phone started early.
+    const phone = early?.phone ?? new (phoneClass(engine!, this.config))(this.config);
     this.phoneApi = phone;
     this.phoneKey = this.configKey;
     this.prepared = false;
-    this.phoneSubscriptions = [
-      ...forwardEvents(this.host, phone, PHONE_EVENTS, {
+    const handlers: PhoneHandlers = {
+      ...forwardingHandlers(this.host, phone, PHONE_EVENTS, {
         registration: {
           before: (change) => {
             // Ready to call again: a connection error no longer stands.
@@ -392,24 +413,43 @@ export class EngineController implements ReactiveController {
         availability: { after: () => this.host.requestUpdate() },
         'tab-role': { after: () => this.host.requestUpdate() },
       }),
-      phone.on('call', ({ call }) => this.track(call)),
-      phone.on('error', (error) => {
+      call: ({ call }) => this.track(call),
+      error: (error) => {
         // Blocked audio has its own control (the unlock button), not an alert.
         if (error.code === 'autoplay-blocked') emit(this.host, 'sip-error', toDetail(error));
         else this.fail(error);
-      }),
-      phone.on('autoplay-blocked', () => {
+      },
+      'autoplay-blocked': () => {
         this.autoplayBlocked = true;
         this.refresh();
-      }),
-      phone.on('autoplay-unlocked', () => {
+      },
+      'autoplay-unlocked': () => {
         this.autoplayBlocked = false;
         this.refresh();
-      }),
-    ];
-    if (this.options.startOnConnect) this.settle(phone.start());
+      },
+    };
+    this.phoneSubscriptions = subscribe(phone, handlers);
+    if (early) {
+      // What it said before this element listened, as if it had listened all along.
+      for (const event of early.takeRecorded()) replay(handlers, event);
+      this.settle(early.started);
+    } else if (this.options.startOnConnect) {
+      this.settle(phone.start());
+    }
     this.refresh();
     return phone;
+  }
+
+  /**
+   * The phone the script-tag core started for this element, if it has the configuration
+   * the element checked (src/cdn/early-phone.ts); one made for other settings (a `config`
+   * set after the element was upgraded) is stopped, and the element's own starts after it.
+   */
+  private async takeEarlyPhone(): Promise<EarlyPhone | undefined> {
+    const early = await takeEarlyPhone(this.host);
+    if (!early || early.key === this.configKey) return early;
+    this.previousStop = early.phone.stop();
+    return undefined;
   }
 
   private dropPhone(): void {

@@ -54,6 +54,36 @@ interface EventSource<Events> {
   on<K extends keyof Events>(event: K, handler: (payload: Events[K]) => void): Unsubscribe;
 }
 
+/** The handler of each event of `table`: re-dispatches it on `host`, with `around`. */
+export function forwardingHandlers<Events, Source>(
+  host: EventTarget,
+  source: Source,
+  table: ForwardTable<Events, Source>,
+  around: { readonly [K in keyof Events]?: Around<Events[K]> } = {},
+): { [K in keyof Events]?: (payload: Events[K]) => void } {
+  const handlers: { [K in keyof Events]?: (payload: Events[K]) => void } = {};
+  for (const event of Object.keys(table) as (keyof Events)[]) {
+    const forward = table[event]!;
+    const own = around[event];
+    handlers[event] = (payload) => {
+      own?.before?.(payload);
+      forward(host, payload, source);
+      own?.after?.(payload);
+    };
+  }
+  return handlers;
+}
+
+/** Subscribes `handlers` to their events on `source`. */
+export function subscribe<Events>(
+  source: EventSource<Events>,
+  handlers: { [K in keyof Events]?: (payload: Events[K]) => void },
+): Unsubscribe[] {
+  return (Object.keys(handlers) as (keyof Events)[]).map((event) =>
+    source.on(event, handlers[event]!),
+  );
+}
+
 /** Subscribes to every event of `table` on `source`, re-dispatching each on `host`. */
 export function forwardEvents<Events, Source extends EventSource<Events>>(
   host: EventTarget,
@@ -61,13 +91,5 @@ export function forwardEvents<Events, Source extends EventSource<Events>>(
   table: ForwardTable<Events, Source>,
   around: { readonly [K in keyof Events]?: Around<Events[K]> } = {},
 ): Unsubscribe[] {
-  return (Object.keys(table) as (keyof Events)[]).map((event) => {
-    const forward = table[event]!;
-    const own = around[event];
-    return source.on(event, (payload) => {
-      own?.before?.(payload);
-      forward(host, payload, source);
-      own?.after?.(payload);
-    });
-  });
+  return subscribe(source, forwardingHandlers(host, source, table, around));
 }

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import '../elements/phone/sip-phone.js';
+import { DEFAULT_MAX_CALLS, DEFAULT_WRAP_UP_SECONDS } from '../elements/phone/phone-settings.js';
+import { SipPhone } from '../elements/phone/sip-phone.js';
+import { CONFIG_ATTRIBUTES } from '../elements/shared/config-input.js';
+import { keepEarlyPhone, startRecorded } from '../elements/shared/early-phone.js';
+import { collect, resetElements, shadow, VALID_CONFIG } from '../elements/test-support/dom.js';
+import { FakePhone, fakeLoader } from '../elements/test-support/fake-engine.js';
+import type { PhoneConfig } from '../engine/types.js';
+import { startPhoneEarly } from './early-phone.js';
+
+/** Network the early connection reaches for, going nowhere (the fake phone needs none). */
+function offline(): void {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(() => new Promise<Response>(() => {})),
+  );
+  class SilentWebSocket extends EventTarget {
+    static readonly CONNECTING = 0;
+    static readonly OPEN = 1;
+    readyState = 0;
+    close(): void {
+      this.readyState = 3;
+    }
+  }
+  vi.stubGlobal('WebSocket', SilentWebSocket);
+}
+
+/**
+ * A `<sip-phone>` in the markup of a page whose script has not defined it yet: in a document
+ * without custom elements, as the core finds it before the element's module is in.
+ */
+function phoneNotYetUpgraded(attributes: Record<string, string>): HTMLElement {
+  const page = document.implementation.createHTMLDocument('');
+  const el = page.createElement('sip-phone');
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  page.body.append(el);
+  return el;
+}
+
+/** The element's module arrives: it is defined, upgrades and connects its phone. */
+function upgrade(el: HTMLElement): SipPhone {
+  document.body.append(el);
+  expect(el).toBeInstanceOf(SipPhone);
+  return el as SipPhone;
+}
+
+const ATTRIBUTES = { ...VALID_CONFIG, 'single-tab': 'off' };
+
+afterEach(() => {
+  for (const el of document.querySelectorAll('body > sip-phone')) el.remove();
+  resetElements();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+describe('<sip-phone> started by the core before its element is in', () => {
+  it('registers before the element upgrades; the element takes that phone and hears all it said', async () => {
+    offline();
+    const el = phoneNotYetUpgraded(ATTRIBUTES);
+    const loader = fakeLoader();
+    keepEarlyPhone(el, startPhoneEarly(el, loader));
+    await expect.poll(() => FakePhone.instances.length).toBe(1);
+    const early = FakePhone.instances[0]!;
+    expect(early.commands).toEqual(['start']);
+    expect(early.config).toMatchObject({ servers: [VALID_CONFIG.server], register: true });
+    early.setRegistration('registering');
+    early.setRegistration('registered');
+
+    const changes = collect<{ state: string }>(document, 'sip-registration-change');
+    const phone = upgrade(el);
+    await expect.poll(() => phone.phone).toBe(early);
+    await phone.updateComplete;
+    // Heard as if the element had listened all along, and shown.
+    expect(changes.map((change) => change.state)).toEqual(['registering', 'registered']);
+    expect(shadow(phone, '[part="base"]').textContent).toContain('Ready');
+    // No second phone, no second start, no second engine load.
+    expect(FakePhone.instances).toHaveLength(1);
+    expect(early.commands).toEqual(['start']);
+    expect(loader.loads).toBe(1);
+  });
+
+  it('stops that phone when the element turns out configured otherwise, and starts its own after', async () => {
+    offline();
+    const el = phoneNotYetUpgraded(ATTRIBUTES);
+    keepEarlyPhone(el, startPhoneEarly(el, fakeLoader()));
+    await expect.poll(() => FakePhone.instances.length).toBe(1);
+    const early = FakePhone.instances[0]!;
+    let stopped!: () => void;
+    vi.spyOn(early, 'stop').mockImplementation(
+      () =>
+        new Promise<void>((resolve) => {
+          stopped = resolve;
+        }),
+    );
+    // Changed by the page after the core read the attributes.
+    el.setAttribute('display-name', 'Desk 4');
+    const phone = upgrade(el);
+    // Read after the element has looked for the early phone (an await in), not before.
+    phone.engine.loader = fakeLoader();
+    await expect.poll(() => early.stop).toHaveBeenCalledOnce();
+    // The old registration goes first (its un-REGISTER could take the new binding with it).
+    expect(FakePhone.instances).toHaveLength(1);
+    stopped();
+    await expect.poll(() => FakePhone.instances.length).toBe(2);
+    const own = FakePhone.instances[1]!;
+    expect(own.config.displayName).toBe('Desk 4');
+    expect(phone.phone).toBe(own);
+    expect(own.commands).toEqual(['start']);
+  });
+
+  it('reports an engine that the core could not load like one the element could not', async () => {
+    offline();
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const el = phoneNotYetUpgraded(ATTRIBUTES);
+    const failing = async () => {
+      throw new TypeError('Failed to fetch dynamically imported module');
+    };
+    keepEarlyPhone(el, startPhoneEarly(el, failing));
+    const errors = collect<{ code: string; message: string }>(document, 'sip-error');
+    const phone = upgrade(el);
+    await expect.poll(() => errors.map((error) => error.code)).toEqual(['connection-failed']);
+    expect(errors[0]?.message).toMatch(/could not load the phone engine/);
+    await phone.updateComplete;
+    expect(shadow(phone, '[role="alert"]').textContent).toBeTruthy();
+    expect(phone.phone).toBeUndefined();
+  });
+
+  it('stops a phone started early for an element whose configuration fails its check', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const el = phoneNotYetUpgraded({ ...ATTRIBUTES, 'max-calls': '9' });
+    const early = new FakePhone({} as PhoneConfig);
+    keepEarlyPhone(el, Promise.resolve(startRecorded(early, 'the core’s key')));
+    const phone = upgrade(el);
+    // At the element's check (not when the core's keeping runs out, EARLY_PHONE_KEPT_MS later).
+    await phone.updateComplete;
+    expect(early.commands).toEqual(['start', 'stop']);
+    expect(phone.phone).toBeUndefined();
+  });
+
+  it('reads the attributes the element reads', () => {
+    const declared = (name: string) => {
+      const attribute = SipPhone.elementProperties.get(name)?.attribute;
+      return typeof attribute === 'string' ? attribute : name.toLowerCase();
+    };
+    for (const [property, attribute] of Object.entries(CONFIG_ATTRIBUTES)) {
+      expect(declared(property), property).toBe(attribute);
+    }
+    expect(declared('maxCalls')).toBe('max-calls');
+    expect(declared('wrapUpSeconds')).toBe('wrap-up-seconds');
+    const el = new SipPhone();
+    expect([el.maxCalls, el.wrapUpSeconds]).toEqual([DEFAULT_MAX_CALLS, DEFAULT_WRAP_UP_SECONDS]);
+  });
+});
