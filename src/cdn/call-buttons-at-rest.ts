@@ -7,19 +7,24 @@
  */
 import { canPlaceCalls } from '../elements/call-button/fallback-reason.js';
 import { whenIntent } from '../elements/call-button/pre-render-state.js';
+import { keepEarlyPhone } from '../elements/shared/early-phone.js';
 import { requestMicrophoneEarly } from '../engine/early-microphone.js';
 import { defaultLogger } from '../engine/log.js';
 import { CALL_BUTTON_TAG as TAG } from './draw-call-buttons.js';
-import { connectEarly } from './early-connection.js';
+import { CALL_BUTTON_PHONE, startPhoneEarly } from './early-phone.js';
 import { chunkFiles, preloadModules } from './preload.js';
 import { elementsNamed, watchAdditions } from './watch-additions.js';
+
+/** Whether the button has the number it calls (set as an attribute or by script). */
+const hasTarget = (el: HTMLElement): boolean =>
+  Boolean(el.getAttribute('target')?.trim()) || Object.hasOwn(el, 'target');
 
 /**
  * The check at rest: only what costs nothing to see. The whole configuration is checked
  * when the element upgrades, at the first intent (README, "Click-to-call").
  */
 function checkAtRest(el: HTMLElement): void {
-  if (el.getAttribute('target')?.trim() || Object.hasOwn(el, 'target')) return;
+  if (hasTarget(el)) return;
   defaultLogger.error(
     `<${TAG}> has no target: the number to call, e.g. target="sales" (the whole configuration is checked at the first intent)`,
   );
@@ -33,6 +38,19 @@ export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
   // Defined already (the npm package on the same page): it draws itself.
   if (customElements.get(TAG)) return;
   let loading = false;
+  /**
+   * The buttons the visitor showed intent on, whose phones were started (each once). Their
+   * element is not held back for them, as `<sip-phone>`'s is (core.ts): a click on the
+   * drawn button shows nothing until the element is in, and on a slow connection the engine
+   * comes well after it.
+   */
+  const started = new WeakSet<Element>();
+  const startPhone = (el: HTMLElement): void => {
+    // Without a target the element shows the error: no call, nothing to connect.
+    if (started.has(el) || !hasTarget(el)) return;
+    started.add(el);
+    keepEarlyPhone(el, startPhoneEarly(el, CALL_BUTTON_PHONE));
+  };
   const upgrade = (): void => {
     if (loading) return;
     loading = true;
@@ -52,7 +70,7 @@ export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
     if (!(el instanceof HTMLElement)) return;
     const drawn = whenIntent(el, (clicked) => {
       if (canPlaceCalls(globalThis)) {
-        void connectEarly(el, false);
+        startPhone(el);
         // A click asks for the call: the microphone opens now, beside the downloads, not
         // once the element is in (engine/early-microphone.ts; released if no call follows).
         if (clicked) requestMicrophoneEarly();

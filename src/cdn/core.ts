@@ -7,7 +7,7 @@ import './default-sounds.js';
 import { keepEarlyPhone } from '../elements/shared/early-phone.js';
 import { callButtonsAtRest } from './call-buttons-at-rest.js';
 import { defineOnDemand } from './define-on-demand.js';
-import { startPhoneEarly } from './early-phone.js';
+import { AGENT_PHONE, startPhoneEarly } from './early-phone.js';
 import { chunkFiles, preloadModules } from './preload.js';
 
 callButtonsAtRest(() => import('../elements/call-button/sip-call-button.js'));
@@ -20,7 +20,7 @@ defineOnDemand({
   'sip-phone': async () => {
     preloadModules(chunkFiles().phone);
     const started = [...document.querySelectorAll('sip-phone')].map((phone) => {
-      const early = startPhoneEarly(phone);
+      const early = startPhoneEarly(phone, AGENT_PHONE);
       keepEarlyPhone(phone, early);
       return early;
     });

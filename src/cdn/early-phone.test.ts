@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import '../elements/call-button/sip-call-button.js';
+import type { SipCallButton } from '../elements/call-button/sip-call-button.js';
 import '../elements/phone/sip-phone.js';
 import { DEFAULT_MAX_CALLS, DEFAULT_WRAP_UP_SECONDS } from '../elements/phone/phone-settings.js';
 import { SipPhone } from '../elements/phone/sip-phone.js';
@@ -7,7 +9,7 @@ import { keepEarlyPhone, startRecorded } from '../elements/shared/early-phone.js
 import { collect, resetElements, shadow, VALID_CONFIG } from '../elements/test-support/dom.js';
 import { FakePhone, fakeLoader } from '../elements/test-support/fake-engine.js';
 import type { PhoneConfig } from '../engine/types.js';
-import { startPhoneEarly } from './early-phone.js';
+import { AGENT_PHONE, CALL_BUTTON_PHONE, startPhoneEarly } from './early-phone.js';
 
 /** Network the early connection reaches for, going nowhere (the fake phone needs none). */
 function offline(): void {
@@ -30,9 +32,12 @@ function offline(): void {
  * A `<sip-phone>` in the markup of a page whose script has not defined it yet: in a document
  * without custom elements, as the core finds it before the element's module is in.
  */
-function phoneNotYetUpgraded(attributes: Record<string, string>): HTMLElement {
+function phoneNotYetUpgraded(
+  attributes: Record<string, string>,
+  tag: 'sip-phone' | 'sip-call-button' = 'sip-phone',
+): HTMLElement {
   const page = document.implementation.createHTMLDocument('');
-  const el = page.createElement('sip-phone');
+  const el = page.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
   page.body.append(el);
   return el;
@@ -45,10 +50,19 @@ function upgrade(el: HTMLElement): SipPhone {
   return el as SipPhone;
 }
 
+/** The same for a call button. */
+function upgradeButton(el: HTMLElement): SipCallButton {
+  document.body.append(el);
+  expect(customElements.get('sip-call-button')).toBeDefined();
+  return el as SipCallButton;
+}
+
 const ATTRIBUTES = { ...VALID_CONFIG, 'single-tab': 'off' };
 
 afterEach(() => {
-  for (const el of document.querySelectorAll('body > sip-phone')) el.remove();
+  for (const el of document.querySelectorAll('body > sip-phone, body > sip-call-button')) {
+    el.remove();
+  }
   resetElements();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
@@ -59,7 +73,7 @@ describe('<sip-phone> started by the core before its element is in', () => {
     offline();
     const el = phoneNotYetUpgraded(ATTRIBUTES);
     const loader = fakeLoader();
-    keepEarlyPhone(el, startPhoneEarly(el, loader));
+    keepEarlyPhone(el, startPhoneEarly(el, AGENT_PHONE, loader));
     await expect.poll(() => FakePhone.instances.length).toBe(1);
     const early = FakePhone.instances[0]!;
     expect(early.commands).toEqual(['start']);
@@ -83,7 +97,7 @@ describe('<sip-phone> started by the core before its element is in', () => {
   it('stops that phone when the element turns out configured otherwise, and starts its own after', async () => {
     offline();
     const el = phoneNotYetUpgraded(ATTRIBUTES);
-    keepEarlyPhone(el, startPhoneEarly(el, fakeLoader()));
+    keepEarlyPhone(el, startPhoneEarly(el, AGENT_PHONE, fakeLoader()));
     await expect.poll(() => FakePhone.instances.length).toBe(1);
     const early = FakePhone.instances[0]!;
     let stopped!: () => void;
@@ -116,7 +130,7 @@ describe('<sip-phone> started by the core before its element is in', () => {
     const failing = async () => {
       throw new TypeError('Failed to fetch dynamically imported module');
     };
-    keepEarlyPhone(el, startPhoneEarly(el, failing));
+    keepEarlyPhone(el, startPhoneEarly(el, AGENT_PHONE, failing));
     const errors = collect<{ code: string; message: string }>(document, 'sip-error');
     const phone = upgrade(el);
     await expect.poll(() => errors.map((error) => error.code)).toEqual(['connection-failed']);
@@ -136,6 +150,26 @@ describe('<sip-phone> started by the core before its element is in', () => {
     await phone.updateComplete;
     expect(early.commands).toEqual(['start', 'stop']);
     expect(phone.phone).toBeUndefined();
+  });
+
+  it("connects a call button's phone at the visitor's intent; the button calls on it", async () => {
+    offline();
+    const el = phoneNotYetUpgraded({ ...VALID_CONFIG, target: 'sales' }, 'sip-call-button');
+    keepEarlyPhone(el, startPhoneEarly(el, CALL_BUTTON_PHONE, fakeLoader()));
+    await expect.poll(() => FakePhone.instances.length).toBe(1);
+    const early = FakePhone.instances[0]!;
+    // Connects for the call to come; a visitor's phone never registers.
+    expect(early.commands).toEqual(['prepare']);
+    expect(early.config).toMatchObject({ register: false, singleTab: false });
+
+    const button = upgradeButton(el);
+    // The element's own intent (the drawn button's, handed over at its first render).
+    button.engine.prepare();
+    await expect.poll(() => button.phone).toBe(early);
+    await button.updateComplete;
+    shadow<HTMLButtonElement>(button, 'button.main').click();
+    await expect.poll(() => early.commands).toEqual(['prepare', 'call sales']);
+    expect(FakePhone.instances).toHaveLength(1);
   });
 
   it('reads the attributes the element reads', () => {

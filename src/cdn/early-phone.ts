@@ -1,22 +1,50 @@
 /**
- * An agent's `<sip-phone>` registers as soon as the engine is in: the core makes and starts
- * its phone from the element's attributes (and a `config` the page set on it before it was
- * upgraded) while Lit and the element are still evaluating and rendering, and keeps it for
- * the element (elements/shared/early-phone.ts). The element takes it only if its own
- * configuration turns out the same; otherwise it stops it and makes its own, as it would
- * after any configuration change (issue 16, "registered ≤ 1.0× the minimal JsSIP page").
+ * A phone element's phone, made by the core as soon as the engine is in: an agent's
+ * `<sip-phone>` registers, a call button a visitor showed intent on connects, while Lit and
+ * the element are still evaluating and rendering (issue 16, "registered ≤ 1.0× the minimal
+ * JsSIP page", "clicked at once ≤ 350 ms"). The phone is made from the element's attributes
+ * (and a `config` the page set on it before it was upgraded) and kept for the element
+ * (elements/shared/early-phone.ts), which takes it only if its own configuration turns out
+ * the same; otherwise it stops it and makes its own, as after any configuration change.
  */
 
 import {
   phoneSettingsConfig,
   phoneSettingsFromAttributes,
 } from '../elements/phone/phone-settings.js';
-import { attributesOf, configFromAttributes } from '../elements/shared/config-input.js';
+import {
+  attributesOf,
+  configFromAttributes,
+  type ElementDefaults,
+} from '../elements/shared/config-input.js';
 import { type EarlyPhone, startRecorded } from '../elements/shared/early-phone.js';
 import { type EngineLoader, phoneClass } from '../elements/shared/engine-api.js';
 import { loadEngine } from '../elements/shared/load-engine.js';
 import type { PhoneConfig } from '../engine/types.js';
 import { connectEarly } from './early-connection.js';
+
+/** What an element makes of its phone: the defaults it gives, and how it begins. */
+export interface PhoneRole {
+  readonly defaults: ElementDefaults;
+  /** The element's own part of the configuration, from its attributes. */
+  elementConfig(element: Element): Partial<PhoneConfig>;
+  /** `start` registers (agents); `prepare` only connects (visitors, until they call). */
+  readonly begin: 'start' | 'prepare';
+}
+
+/** `<sip-phone>`: registers at once, shared between the tabs unless told otherwise. */
+export const AGENT_PHONE: PhoneRole = {
+  defaults: { register: true, singleTab: true },
+  elementConfig: (element) => phoneSettingsConfig(phoneSettingsFromAttributes(element)),
+  begin: 'start',
+};
+
+/** `<sip-call-button>`: connects at the visitor's intent, one phone per tab. */
+export const CALL_BUTTON_PHONE: PhoneRole = {
+  defaults: { register: false, singleTab: false },
+  elementConfig: () => ({}),
+  begin: 'prepare',
+};
 
 /** A `config` object the page set on the element before it was upgraded. */
 function configSetBefore(element: Element): Partial<PhoneConfig> {
@@ -26,17 +54,18 @@ function configSetBefore(element: Element): Partial<PhoneConfig> {
 
 /**
  * Connects `element`'s phone early (early-connection.ts) and, once the engine is in, makes
- * and starts it; undefined when this tab follows another tab's phone or the configuration
+ * it and begins as `role` says; undefined when this tab follows another tab's phone or the configuration
  * does not pass the engine's check (the element reports that).
  * @param load how the engine is loaded (the element's own default)
  */
 export async function startPhoneEarly(
   element: Element,
+  role: PhoneRole,
   load: EngineLoader = loadEngine,
 ): Promise<EarlyPhone | undefined> {
-  const defaults = { register: true, singleTab: true };
+  const { defaults } = role;
   const input = configFromAttributes(attributesOf(element), defaults, {
-    ...phoneSettingsConfig(phoneSettingsFromAttributes(element)),
+    ...role.elementConfig(element),
     ...configSetBefore(element),
   });
   // Imported while the tabs' lock is asked for: the files are on their way already.
@@ -54,8 +83,6 @@ export async function startPhoneEarly(
   if (!checked.ok || !element.isConnected) return undefined;
   // Checked just above, as the element's controller does.
   const config = input as unknown as PhoneConfig;
-  return startRecorded(
-    new (phoneClass(engine, checked.config))(config),
-    JSON.stringify(checked.config),
-  );
+  const phone = new (phoneClass(engine, checked.config))(config);
+  return startRecorded(phone, JSON.stringify(checked.config), role.begin);
 }

@@ -13,7 +13,9 @@ export interface EarlyPhone {
   readonly phone: PhoneApi;
   /** The checked configuration it was made with, as the element's controller keys it. */
   readonly key: string;
-  /** Its `start()`, for the element to report as it reports its own phone's. */
+  /** How it began: `start()` registers, `prepare()` only connects (the element's choice). */
+  readonly begun: 'start' | 'prepare';
+  /** That beginning, for the element to report as it reports its own phone's. */
   readonly started: Promise<void>;
   /**
    * What the phone said before the element listened, oldest first; the phone is the
@@ -56,20 +58,26 @@ const kept = new KeptForTaker<Element, Promise<EarlyPhone | undefined>>(
 );
 
 /**
- * Starts `phone` and records its events until its element takes it.
+ * Records `phone`'s events until its element takes it, and begins it.
  * @param key the checked configuration, as the element's controller keys it
+ * @param begin `start` or `prepare`, as the element would
  */
-export function startRecorded(phone: PhoneApi, key: string): EarlyPhone {
+export function startRecorded(
+  phone: PhoneApi,
+  key: string,
+  begin: EarlyPhone['begun'] = 'start',
+): EarlyPhone {
   const recorded: RecordedEvent[] = [];
   const subscriptions: Unsubscribe[] = PHONE_EVENT_NAMES.map((name) =>
     phone.on(name, (payload) => recorded.push({ name, payload } as RecordedEvent)),
   );
-  const started = phone.start();
+  const started = phone[begin]();
   // Reported by the element once it takes the phone; one that never comes has nothing to say.
   started.catch(() => undefined);
   return {
     phone,
     key,
+    begun: begin,
     started,
     takeRecorded() {
       for (const unsubscribe of subscriptions.splice(0)) unsubscribe();

@@ -398,7 +398,7 @@ export class EngineController implements ReactiveController {
     const phone = early?.phone ?? new (phoneClass(engine!, this.config))(this.config);
     this.phoneApi = phone;
     this.phoneKey = this.configKey;
-    this.prepared = false;
+    this.prepared = early?.begun === 'prepare';
     const handlers: PhoneHandlers = {
       ...forwardingHandlers(this.host, phone, PHONE_EVENTS, {
         registration: {
