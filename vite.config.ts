@@ -90,7 +90,7 @@ const CHUNK_FILES_GLOBAL = '__SOFTPHONE_CHUNK_FILES__';
  * the bundle rather than written by hand, so a change in how the chunks split cannot bring
  * back a chain of imports (issue 16, "clicked at once", "registration in parallel").
  */
-function chunkFilesInCore(): Plugin {
+function chunkFilesInCore(written: { json?: string }): Plugin {
   return {
     name: 'softphone:chunk-files',
     apply: 'build',
@@ -134,10 +134,8 @@ function chunkFilesInCore(): Plugin {
       if (!core.code.includes(CHUNK_FILES_GLOBAL)) {
         throw new Error(`softphone:chunk-files: the core does not read ${CHUNK_FILES_GLOBAL}`);
       }
-      core.code = core.code.replaceAll(
-        CHUNK_FILES_GLOBAL,
-        `(${JSON.stringify({ button, call, phone })})`,
-      );
+      written.json = `(${JSON.stringify({ button, call, phone })})`;
+      core.code = core.code.replaceAll(CHUNK_FILES_GLOBAL, written.json);
     },
   };
 }
@@ -147,15 +145,18 @@ function chunkFilesInCore(): Plugin {
  * rest (src/cdn/draw-call-buttons.ts) and loads `softphone-core.js` next to it. Built after
  * the modules.
  */
-function cdnLoaderBuild(): Plugin {
+function cdnLoaderBuild(chunkFiles: { json?: string }): Plugin {
   return {
     name: 'softphone:cdn-loader',
     apply: 'build',
     async closeBundle() {
+      if (!chunkFiles.json) throw new Error('softphone:cdn-loader: the chunk files are not known');
       await build({
         configFile: false,
         logLevel: 'warn',
         publicDir: false,
+        // The agent phone's files, which it has fetched as soon as the page has one.
+        define: { [CHUNK_FILES_GLOBAL]: chunkFiles.json },
         build: {
           outDir: 'dist/cdn',
           emptyOutDir: false,
@@ -203,12 +204,15 @@ const npmBuild: UserConfig = {
  * (transfers) are chunks loaded on demand. Fixed names: customers serve the folder as is.
  * public/ (sounds) is copied beside them.
  */
+/** The chunk files, as written into the core, for the loader built after it. */
+const chunkFilesWritten: { json?: string } = {};
+
 const cdnBuild: UserConfig = {
   plugins: [
     sourceHasSideEffects(),
     jssipWithoutSubscriptions(),
-    chunkFilesInCore(),
-    cdnLoaderBuild(),
+    chunkFilesInCore(chunkFilesWritten),
+    cdnLoaderBuild(chunkFilesWritten),
   ],
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   // JsSIP's `debug` is our shim, whose lines reach the phone's logger (src/engine/jssip-log.ts).

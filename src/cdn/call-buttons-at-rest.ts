@@ -56,7 +56,7 @@ export function callButtonsAtRest(loadElement: () => Promise<unknown>): void {
     loading = true;
     // Without WebRTC the button offers the page's fallbacks: no engine to fetch.
     const { button, call } = chunkFiles();
-    preloadModules(canPlaceCalls(globalThis) ? [...button, ...call] : button);
+    preloadModules(canPlaceCalls(globalThis) ? [...button, ...call] : button, import.meta.url);
     loadElement().then(
       // Defined: buttons added from now on upgrade as they are created.
       () => observer.disconnect(),

@@ -8,17 +8,16 @@ import { keepEarlyPhone } from '../elements/shared/early-phone.js';
 import { callButtonsAtRest } from './call-buttons-at-rest.js';
 import { defineOnDemand } from './define-on-demand.js';
 import { AGENT_PHONE, startPhoneEarly } from './early-phone.js';
-import { chunkFiles, preloadModules } from './preload.js';
 
 callButtonsAtRest(() => import('../elements/call-button/sip-call-button.js'));
 
 defineOnDemand({
   // An agent's phone registers as it connects: its engine and its credentials come beside
-  // its module, not after it, and its phone starts as the engine is in (early-phone.ts),
+  // its module, not after it (the loader has them fetched: preload.ts, preloadAgentPhone),
+  // and its phone starts as the engine is in (early-phone.ts),
   // before the element's module: evaluating Lit and the element, and its first render,
   // would otherwise come first in the same round, and the REGISTER after them.
   'sip-phone': async () => {
-    preloadModules(chunkFiles().phone);
     const started = [...document.querySelectorAll('sip-phone')].map((phone) => {
       const early = startPhoneEarly(phone, AGENT_PHONE);
       keepEarlyPhone(phone, early);

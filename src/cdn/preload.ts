@@ -1,3 +1,5 @@
+import { elementsNamed, watchAdditions } from './watch-additions.js';
+
 /**
  * The chunks each on-demand load brings, written in by the build from the bundle's import
  * graph (vite.config.ts, `chunkFilesInCore`), and their preloading: a load starts all of
@@ -22,15 +24,33 @@ export function chunkFiles(): ChunkFiles {
   return __SOFTPHONE_CHUNK_FILES__;
 }
 
-// Through a variable: Vite would take `new URL('./…', import.meta.url)` for an asset.
-const here = import.meta.url;
-
-/** Starts fetching `files` (beside this module) as modules, all at once. */
-export function preloadModules(files: readonly string[]): void {
+/**
+ * Starts fetching `files` as modules, all at once.
+ * @param beside the URL of a file in the same folder (the core's or the loader's own)
+ */
+export function preloadModules(files: readonly string[], beside: string): void {
   for (const file of files) {
     const link = document.createElement('link');
     link.rel = 'modulepreload';
-    link.href = new URL(`./${file}`, here).href;
+    link.href = new URL(`./${file}`, beside).href;
     document.head.append(link);
   }
+}
+
+/**
+ * Has the agent phone's files fetched as soon as a `<sip-phone>` is in the document. The
+ * loader calls it as the parser inserts the element, a round of fetches before the core
+ * could (the core then finds them fetched, or on their way).
+ */
+export function preloadAgentPhone(beside: string): void {
+  let observer: MutationObserver | undefined;
+  let found = false;
+  observer = watchAdditions((root) => {
+    if (found || elementsNamed(root, 'sip-phone').length === 0) return;
+    found = true;
+    observer?.disconnect();
+    preloadModules(chunkFiles().phone, beside);
+  });
+  // Found among the document's own elements during that call, before `observer` was set.
+  if (found) observer.disconnect();
 }
