@@ -60,6 +60,14 @@ export interface ProbeMarks {
    */
   mediaConnected?: number;
   firstRtp?: number;
+  /**
+   * The first audio frame played from the far end: the `timestamp` of the receiver's first
+   * synchronization source (`getSynchronizationSources()`, the time a frame of it was last
+   * delivered to the track), read at the polls, so at most one poll interval after the first
+   * frame. Whether that frame is silent or not, it says the media path is through;
+   * `firstAudio` comes later by what Chromium's level counter lags (see the poll).
+   */
+  firstPlayout?: number;
   firstAudio?: number;
   callEnded?: number;
 }
@@ -160,6 +168,10 @@ export function installProbe(options: {
   const poll = async (): Promise<void> => {
     for (const pc of connections) {
       if (pc.connectionState === 'closed') continue;
+      for (const receiver of pc.getReceivers()) {
+        const [source] = receiver.getSynchronizationSources();
+        if (source) marks.firstPlayout ??= pageTime(source.timestamp, performance.now());
+      }
       const report = await pc.getStats();
       const polledAt = performance.now();
       report.forEach((stat: Record<string, unknown>) => {
