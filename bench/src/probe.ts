@@ -59,6 +59,10 @@ export interface ProbeMarks {
    * by its handshake.
    */
   mediaConnected?: number;
+  /**
+   * The first inbound RTP packet, by the earliest time that shows one had arrived: the
+   * arrival of the last packet of the first report that counts any, or the first frame played.
+   */
   firstRtp?: number;
   /**
    * The first audio frame played from the far end: the `timestamp` of the receiver's first
@@ -170,7 +174,10 @@ export function installProbe(options: {
       if (pc.connectionState === 'closed') continue;
       for (const receiver of pc.getReceivers()) {
         const [source] = receiver.getSynchronizationSources();
-        if (source) marks.firstPlayout ??= pageTime(source.timestamp, performance.now());
+        if (!source) continue;
+        marks.firstPlayout ??= pageTime(source.timestamp, performance.now());
+        // A frame played was received: the earlier bound of the first packet's arrival.
+        marks.firstRtp = Math.min(marks.firstRtp ?? marks.firstPlayout, marks.firstPlayout);
       }
       const report = await pc.getStats();
       const polledAt = performance.now();
@@ -184,7 +191,8 @@ export function installProbe(options: {
         // The arrival of the last packet the report counts: the first one's when it counts
         // one, at most a packet interval or two later otherwise (a report every 50 ms).
         if (Number(stat.packetsReceived ?? 0) > 0) {
-          marks.firstRtp ??= pageTime(stat.lastPacketReceivedTimestamp, now);
+          const arrival = pageTime(stat.lastPacketReceivedTimestamp, now);
+          marks.firstRtp = Math.min(marks.firstRtp ?? arrival, arrival);
         }
         const id = String(stat.id);
         const energy = Number(stat.totalAudioEnergy ?? 0);
