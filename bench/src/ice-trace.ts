@@ -14,8 +14,8 @@
  *
  * `--no-turn` drops the iceServers every RTCPeerConnection is given; `--pc` merges more
  * RTCConfiguration fields (e.g. `{"iceCandidatePoolSize":1}`); `--sdp` prints the offer and
- * answer whole. A packet capture of the lab's loopback next to it (`tcpdump -i lo udp`) gives
- * the same call on the wire: the page's times are epoch-aligned through the printed click.
+ * answer whole. A packet capture of the lab's loopback taken meanwhile, read by wire-trace.ts
+ * with the printed click's epoch time, gives the same call on the wire, on the same clock.
  */
 import type { Page } from 'playwright-core';
 import { CALL_PAGES, endCall, placeCall } from './bench-call';
