@@ -244,12 +244,13 @@ function callSection(calls: CallSetupResults): string {
 leaving on the WebSocket, its 200 OK arriving, ICE + DTLS connected (the DTLS transport's own
 \`statechange\`, or the peer connection's \`connectionstatechange\` if earlier), the first
 inbound RTP packet (\`lastPacketReceivedTimestamp\` of the first report with
-\`packetsReceived > 0\`, or the first frame played if earlier), the first audio frame played (the receiver's first synchronization
-source) and the first non-silent inbound audio (RMS between two reports above 0.01, from
-\`totalAudioEnergy\`/\`totalSamplesDuration\`, or \`audioLevel\`). The stats come from
-\`getStats()\` polled every 20 ms and are timed by the reports' own \`timestamp\`: Chromium
-collects a report at most every 50 ms, and its audio energy follows a level it refreshes every
-110 ms, so the non-silent audio shows up to about 110 ms after the first frame played.
+\`packetsReceived > 0\`, or the first frame played if earlier), the first audio frame
+played (the receiver's first synchronization source) and the first non-silent inbound audio
+(RMS between two reports above 0.01, from \`totalAudioEnergy\`/\`totalSamplesDuration\`, or
+\`audioLevel\`). The stats come from \`getStats()\` polled every 20 ms and are timed by the
+reports' own \`timestamp\`: Chromium collects a report at most every 50 ms, and its audio
+energy follows a level it refreshes every 110 ms, so the non-silent audio shows up to about
+110 ms after the first frame played.
 
 "Hovered first" clicks once the button is really ready to call: the engine loaded,
 connected, and its connection proof answered (the OPTIONS to its own address that the SBC
