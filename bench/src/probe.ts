@@ -202,7 +202,7 @@ export function installProbe(options: {
         const seconds = duration - previous.duration;
         const rms = seconds > 0 ? Math.sqrt((energy - previous.energy) / seconds) : 0;
         // Chromium counts this energy from a level it refreshes every 11th 10 ms frame
-        // (webrtc audio/audio_level.cc), so audio shows here about 100 ms after it plays.
+        // (webrtc audio/audio_level.cc), so audio shows here 110 ms or more after it plays.
         const level = Number(stat.audioLevel ?? 0);
         if (rms > options.audibleRms || level > options.audibleRms) marks.firstAudio ??= now;
       });

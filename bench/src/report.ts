@@ -249,8 +249,8 @@ played (the receiver's first synchronization source) and the first non-silent in
 (RMS between two reports above 0.01, from \`totalAudioEnergy\`/\`totalSamplesDuration\`, or
 \`audioLevel\`). The stats come from \`getStats()\` polled every 20 ms and are timed by the
 reports' own \`timestamp\`: Chromium collects a report at most every 50 ms, and its audio
-energy follows a level it refreshes every 110 ms, so the non-silent audio shows up to about
-110 ms after the first frame played.
+energy follows a level it refreshes every 110 ms, so the non-silent audio shows 110–160 ms
+after the first frame played.
 
 "Hovered first" clicks once the button is really ready to call: the engine loaded,
 connected, and its connection proof answered (the OPTIONS to its own address that the SBC
