@@ -33,7 +33,7 @@ import { EVENT_DURATION_THRESHOLD_MS } from './probe';
 import { type Summary, summarize, summarizeFields } from './stats';
 
 /** How a benchmark drives one kind of page. */
-interface CallPage {
+export interface CallPage {
   name: string;
   url: () => string;
   /** What happens between load and the click. */
@@ -129,16 +129,24 @@ export interface CallSetupResult {
 
 export type CallSetupResults = Record<CallPageKey, CallSetupResult>;
 
-interface PlacedCall {
+export interface PlacedCall {
   probed: ProbedPage;
   timeline: Timeline;
   /** The click's longest Event Timing entry, ms; undefined when none reached the threshold. */
   interactionMs: number | undefined;
 }
 
-/** Load, click, wait for audio; returns the open page (the caller hangs up and closes). */
-async function placeCall(browser: Browser, callPage: CallPage): Promise<PlacedCall> {
+/**
+ * Load, click, wait for audio; returns the open page (the caller hangs up and closes).
+ * `prepare` runs on the fresh page before it loads (e.g. a diagnostic's init script).
+ */
+export async function placeCall(
+  browser: Browser,
+  callPage: CallPage,
+  prepare?: (probed: ProbedPage) => Promise<void>,
+): Promise<PlacedCall> {
   const probed = await openProbedPage(browser);
+  await prepare?.(probed);
   const { page } = probed;
   await page.goto(callPage.url(), { waitUntil: 'load' });
   await callPage.beforeClick(page);
@@ -153,7 +161,7 @@ async function placeCall(browser: Browser, callPage: CallPage): Promise<PlacedCa
   };
 }
 
-async function endCall(probed: ProbedPage, callPage: CallPage): Promise<void> {
+export async function endCall(probed: ProbedPage, callPage: CallPage): Promise<void> {
   await callPage.hangup(probed.page);
   await waitForMark(probed.page, 'callEnded', 5000).catch(() => undefined);
   await probed.close();

@@ -6,15 +6,7 @@
  *   harness.mjs report                             BENCHMARKS.md from the results and, for
  *                                                  what they lack, the previous BENCHMARKS.md
  */
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCallSetup, benchDtmf } from './bench-call';
 import { benchCost } from './bench-cost';
@@ -22,18 +14,9 @@ import { benchLayout } from './bench-layout';
 import { benchRegistration } from './bench-registration';
 import { benchWeight } from './bench-weight';
 import { launchBrowser } from './browser';
-import { bundlePeerPages } from './bundle-peers';
-import {
-  BENCH_DIR,
-  CDN_DIR,
-  CDN_SNAPSHOT_DIR,
-  REPO_ROOT,
-  RESULTS_DIR,
-  RUNS,
-  WARMUP_RUNS,
-} from './config';
+import { BENCH_DIR, REPO_ROOT, RESULTS_DIR, RUNS, WARMUP_RUNS } from './config';
 import { currentLoad, describeMachine } from './machine';
-import { startPageServer } from './pages';
+import { servePages } from './pages';
 import {
   type BrowserResults,
   type ExternalSection,
@@ -96,10 +79,7 @@ async function run(args: string[]): Promise<void> {
     runs: RUNS,
     warmup: WARMUP_RUNS,
   };
-  rmSync(CDN_SNAPSHOT_DIR, { recursive: true, force: true });
-  cpSync(CDN_DIR, CDN_SNAPSHOT_DIR, { recursive: true });
-  await bundlePeerPages();
-  const server = await startPageServer();
+  const server = await servePages();
   const browser = await launchBrowser();
   try {
     for (const name of names) {

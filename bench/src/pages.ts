@@ -4,12 +4,13 @@
  * `auto`), `/peers/` the bundled minimal peer pages; pages are generated here so every page gets the same server,
  * domain and credentials.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { cpSync, createReadStream, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import type { PeerPage } from './bundle-peers';
+import { bundlePeerPages, type PeerPage } from './bundle-peers';
 import {
   CALL_TARGET,
+  CDN_DIR,
   CDN_SNAPSHOT_DIR,
   PAGES_HOST,
   PAGES_ORIGIN,
@@ -159,4 +160,15 @@ export function startPageServer(): Promise<Server> {
     server.once('error', reject);
     server.listen(PAGES_PORT, PAGES_HOST, () => resolve(server));
   });
+}
+
+/**
+ * The pages of a run: the widget as built copied to {@link CDN_SNAPSHOT_DIR} (a rebuild of
+ * dist/ during the run cannot break it), the peer pages bundled, the server started.
+ */
+export async function servePages(): Promise<Server> {
+  rmSync(CDN_SNAPSHOT_DIR, { recursive: true, force: true });
+  cpSync(CDN_DIR, CDN_SNAPSHOT_DIR, { recursive: true });
+  await bundlePeerPages();
+  return startPageServer();
 }

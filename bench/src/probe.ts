@@ -5,7 +5,8 @@
  *   and a REGISTER's 200 OK arrive, and a visitor's connection proof (an OPTIONS to its own
  *   address, src/engine/connection-proof.ts) and its 200 OK (wrapping `WebSocket`);
  * - media: every `RTCPeerConnection`, polled with `getStats()` every {@link STATS_POLL_MS}
- *   once armed, for the first inbound RTP packet and the first non-silent inbound audio;
+ *   once armed, for the first inbound RTP packet and the first non-silent inbound audio, each
+ *   timed by the report's own times, not by the poll that read it;
  * - the user's clicks (event timestamps);
  * - layout shifts and interactions, from `PerformanceObserver`s (`layout-shift` and `event`,
  *   buffered, so nothing before the probe's observers is missed);
@@ -49,9 +50,28 @@ export interface ProbeMarks {
    */
   inviteChallenged?: number;
   inviteOk?: number;
-  /** The peer connection is `connected` (ICE and DTLS done). */
+  /**
+   * ICE and DTLS done: the first of the DTLS transport's own `statechange` to `connected` and
+   * the peer connection's `connectionstatechange` to `connected`. Chromium fires the latter
+   * only with the peer connection's `icegatheringstatechange` to `complete` (seen every time
+   * gathering ended after the handshake), so a page that sends its offer before gathering
+   * ends would be timed by its gathering (TURN allocations, the TCP candidates' round), not
+   * by its handshake.
+   */
   mediaConnected?: number;
+  /**
+   * The first inbound RTP packet, by the earliest time that shows one had arrived: the
+   * arrival of the last packet of the first report that counts any, or the first frame played.
+   */
   firstRtp?: number;
+  /**
+   * The first audio frame played from the far end: the `timestamp` of the receiver's first
+   * synchronization source (`getSynchronizationSources()`, the time a frame of it was last
+   * delivered to the track), read at the polls, so at most one poll interval after the first
+   * frame. Whether that frame is silent or not, it says the media path is through;
+   * `firstAudio` comes later by what Chromium's level counter lags (see the poll).
+   */
+  firstPlayout?: number;
   firstAudio?: number;
   callEnded?: number;
 }
@@ -140,14 +160,40 @@ export function installProbe(options: {
     return match?.[1]?.trim();
   };
 
+  /**
+   * A stat's epoch time (ms since the epoch, as the WebRTC statistics specification defines
+   * `timestamp`) as a `performance.now()` time; `fallback` for a value that is not one.
+   */
+  const pageTime = (epochMs: unknown, fallback: number): number => {
+    const time = Number(epochMs) - performance.timeOrigin;
+    return time > 0 && time <= fallback ? time : fallback;
+  };
+
   const poll = async (): Promise<void> => {
     for (const pc of connections) {
       if (pc.connectionState === 'closed') continue;
+      for (const receiver of pc.getReceivers()) {
+        const [source] = receiver.getSynchronizationSources();
+        if (!source) continue;
+        marks.firstPlayout ??= pageTime(source.timestamp, performance.now());
+        // A frame played was received: the earlier bound of the first packet's arrival.
+        marks.firstRtp = Math.min(marks.firstRtp ?? marks.firstPlayout, marks.firstPlayout);
+      }
       const report = await pc.getStats();
+      const polledAt = performance.now();
       report.forEach((stat: Record<string, unknown>) => {
         if (stat.type !== 'inbound-rtp' || stat.kind !== 'audio') return;
-        const now = performance.now();
-        if (Number(stat.packetsReceived ?? 0) > 0) marks.firstRtp ??= now;
+        // When the browser collected the report, not when this poll read it: Chromium hands
+        // out the same report for 50 ms after collecting one (the stats cache of webrtc's
+        // pc/rtc_stats_collector.cc; measured here: a report changes every 50 ms however
+        // often it is asked for), and the read waits for a busy network thread.
+        const now = pageTime(stat.timestamp, polledAt);
+        // The arrival of the last packet the report counts: the first one's when it counts
+        // one, at most a packet interval or two later otherwise (a report every 50 ms).
+        if (Number(stat.packetsReceived ?? 0) > 0) {
+          const arrival = pageTime(stat.lastPacketReceivedTimestamp, now);
+          marks.firstRtp = Math.min(marks.firstRtp ?? arrival, arrival);
+        }
         const id = String(stat.id);
         const energy = Number(stat.totalAudioEnergy ?? 0);
         const duration = Number(stat.totalSamplesDuration ?? 0);
@@ -155,6 +201,8 @@ export function installProbe(options: {
         lastEnergy.set(id, { energy, duration });
         const seconds = duration - previous.duration;
         const rms = seconds > 0 ? Math.sqrt((energy - previous.energy) / seconds) : 0;
+        // Chromium counts this energy from a level it refreshes every 11th 10 ms frame
+        // (webrtc audio/audio_level.cc), so audio shows here 110 ms or more after it plays.
         const level = Number(stat.audioLevel ?? 0);
         if (rms > options.audibleRms || level > options.audibleRms) marks.firstAudio ??= now;
       });
@@ -288,6 +336,16 @@ export function installProbe(options: {
       connections.push(this);
       this.addEventListener('connectionstatechange', () => {
         if (this.connectionState === 'connected') markOnce('mediaConnected');
+      });
+      // The DTLS transport exists once a description is set (both pages bundle one m-line).
+      const watched = new WeakSet<RTCDtlsTransport>();
+      this.addEventListener('signalingstatechange', () => {
+        const dtls = this.getSenders()[0]?.transport ?? this.getReceivers()[0]?.transport;
+        if (!dtls || watched.has(dtls)) return;
+        watched.add(dtls);
+        dtls.addEventListener('statechange', () => {
+          if (dtls.state === 'connected') markOnce('mediaConnected');
+        });
       });
     }
   }

@@ -81,6 +81,7 @@ const PHASES: Record<string, string> = {
   inviteOk: 'INVITE → 200 OK received',
   mediaConnected: 'ICE + DTLS connected',
   firstRtp: 'first inbound RTP packet',
+  firstPlayout: 'first inbound audio frame played',
   firstAudio: 'first non-silent inbound audio',
 };
 
@@ -240,9 +241,16 @@ function callSection(calls: CallSetupResults): string {
   const hovered = phase(calls.widgetWarm, 'firstAudio').median;
   const atOnce = phase(calls.widgetCold, 'firstAudio').median;
   return `Calling \`echo\` as a visitor (fresh credentials per call). Times from the click: the INVITE
-leaving on the WebSocket, its 200 OK arriving, the first inbound RTP packet
-(\`packetsReceived > 0\`) and the first non-silent inbound audio (RMS over a 20 ms poll
-interval above 0.01, from \`totalAudioEnergy\`/\`totalSamplesDuration\`, or \`audioLevel\`).
+leaving on the WebSocket, its 200 OK arriving, ICE + DTLS connected (the DTLS transport's own
+\`statechange\`, or the peer connection's \`connectionstatechange\` if earlier), the first
+inbound RTP packet (\`lastPacketReceivedTimestamp\` of the first report with
+\`packetsReceived > 0\`, or the first frame played if earlier), the first audio frame
+played (the receiver's first synchronization source) and the first non-silent inbound audio
+(RMS between two reports above 0.01, from \`totalAudioEnergy\`/\`totalSamplesDuration\`, or
+\`audioLevel\`). The stats come from \`getStats()\` polled every 20 ms and are timed by the
+reports' own \`timestamp\`: Chromium collects a report at most every 50 ms, and its audio
+energy follows a level it refreshes every 110 ms, so the non-silent audio shows 110–160 ms
+after the first frame played.
 
 "Hovered first" clicks once the button is really ready to call: the engine loaded,
 connected, and its connection proof answered (the OPTIONS to its own address that the SBC
