@@ -7,23 +7,22 @@ import './default-sounds.js';
 import { keepEarlyPhone } from '../elements/shared/early-phone.js';
 import { callButtonsAtRest } from './call-buttons-at-rest.js';
 import { defineOnDemand } from './define-on-demand.js';
-import { AGENT_PHONE, startPhoneEarly } from './early-phone.js';
+import { AGENT_PHONE, firstRegistration, startPhoneEarly } from './early-phone.js';
 
 callButtonsAtRest(() => import('../elements/call-button/sip-call-button.js'));
 
 defineOnDemand({
   // An agent's phone registers as it connects: its engine and its credentials come beside
   // its module, not after it (the loader has them fetched: preload.ts, preloadAgentPhone),
-  // and its phone starts as the engine is in (early-phone.ts),
-  // before the element's module: evaluating Lit and the element, and its first render,
-  // would otherwise come first in the same round, and the REGISTER after them.
+  // and its phone starts as the engine is in (early-phone.ts). The element's module comes
+  // after its first registration (firstRegistration says why).
   'sip-phone': async () => {
     const started = [...document.querySelectorAll('sip-phone')].map((phone) => {
       const early = startPhoneEarly(phone, AGENT_PHONE);
       keepEarlyPhone(phone, early);
-      return early;
+      return firstRegistration(early);
     });
-    await Promise.allSettled(started);
+    await Promise.all(started);
     return import('../elements/phone/sip-phone.js');
   },
   'sip-dialpad': () => import('../elements/dialpad/sip-dialpad.js'),

@@ -9,7 +9,13 @@ import { keepEarlyPhone, startRecorded } from '../elements/shared/early-phone.js
 import { collect, resetElements, shadow, VALID_CONFIG } from '../elements/test-support/dom.js';
 import { FakePhone, fakeLoader } from '../elements/test-support/fake-engine.js';
 import type { PhoneConfig } from '../engine/types.js';
-import { AGENT_PHONE, CALL_BUTTON_PHONE, startPhoneEarly } from './early-phone.js';
+import {
+  AGENT_PHONE,
+  CALL_BUTTON_PHONE,
+  ELEMENT_WAIT_MS,
+  firstRegistration,
+  startPhoneEarly,
+} from './early-phone.js';
 
 /** Network the early connection reaches for, going nowhere (the fake phone needs none). */
 function offline(): void {
@@ -78,16 +84,24 @@ describe('<sip-phone> started by the core before its element is in', () => {
     const early = FakePhone.instances[0]!;
     expect(early.commands).toEqual(['start']);
     expect(early.config).toMatchObject({ servers: [VALID_CONFIG.server], register: true });
+    // The page hears the registration from the element as it happens, element or not yet.
+    const changes = collect<{ state: string }>(el, 'sip-registration-change');
     early.setRegistration('registering');
     early.setRegistration('registered');
+    expect(changes.map((change) => change.state)).toEqual(['registering', 'registered']);
 
-    const changes = collect<{ state: string }>(document, 'sip-registration-change');
     const phone = upgrade(el);
     await expect.poll(() => phone.phone).toBe(early);
     await phone.updateComplete;
-    // Heard as if the element had listened all along, and shown.
-    expect(changes.map((change) => change.state)).toEqual(['registering', 'registered']);
+    // The element knows what it missed (it shows it), and the page does not hear it twice.
     expect(shadow(phone, '[part="base"]').textContent).toContain('Ready');
+    expect(changes.map((change) => change.state)).toEqual(['registering', 'registered']);
+    early.setRegistration('unregistered');
+    expect(changes.map((change) => change.state)).toEqual([
+      'registering',
+      'registered',
+      'unregistered',
+    ]);
     // No second phone, no second start, no second engine load.
     expect(FakePhone.instances).toHaveLength(1);
     expect(early.commands).toEqual(['start']);
@@ -144,7 +158,7 @@ describe('<sip-phone> started by the core before its element is in', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const el = phoneNotYetUpgraded({ ...ATTRIBUTES, 'max-calls': '9' });
     const early = new FakePhone({} as PhoneConfig);
-    keepEarlyPhone(el, Promise.resolve(startRecorded(early, 'the core’s key')));
+    keepEarlyPhone(el, Promise.resolve(startRecorded(early, 'the core’s key', el)));
     const phone = upgrade(el);
     // At the element's check (not when the core's keeping runs out, EARLY_PHONE_KEPT_MS later).
     await phone.updateComplete;
@@ -184,5 +198,52 @@ describe('<sip-phone> started by the core before its element is in', () => {
     expect(declared('wrapUpSeconds')).toBe('wrap-up-seconds');
     const el = new SipPhone();
     expect([el.maxCalls, el.wrapUpSeconds]).toEqual([DEFAULT_MAX_CALLS, DEFAULT_WRAP_UP_SECONDS]);
+  });
+});
+
+describe("<sip-phone>'s module waits for its phone's first registration", () => {
+  const settledYet = (promise: Promise<void>) => {
+    let settled = false;
+    void promise.then(() => {
+      settled = true;
+    });
+    return () => settled;
+  };
+
+  it('until the phone is registered, is retrying or has given up', async () => {
+    for (const outcome of ['registered', 'reconnecting', 'failed'] as const) {
+      const phone = new FakePhone({} as PhoneConfig);
+      const waited = settledYet(
+        firstRegistration(Promise.resolve(startRecorded(phone, 'key', document.body))),
+      );
+      phone.setRegistration('connecting');
+      phone.setRegistration('registering');
+      await Promise.resolve();
+      expect(waited(), outcome).toBe(false);
+      phone.setRegistration(outcome);
+      await expect.poll(waited, { message: outcome }).toBe(true);
+    }
+  });
+
+  it('not at all without a phone started early, or with one that failed to start', async () => {
+    await firstRegistration(Promise.resolve(undefined));
+    await firstRegistration(Promise.reject(new Error('no engine')));
+  });
+
+  it(`at most ${ELEMENT_WAIT_MS} ms: the agent sees the phone by then`, async () => {
+    vi.useFakeTimers();
+    try {
+      const phone = new FakePhone({} as PhoneConfig);
+      const early = Promise.resolve(startRecorded(phone, 'key', document.body));
+      await early;
+      const waited = settledYet(firstRegistration(early));
+      phone.setRegistration('connecting');
+      await vi.advanceTimersByTimeAsync(ELEMENT_WAIT_MS - 1);
+      expect(waited()).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waited()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

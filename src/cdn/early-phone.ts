@@ -84,5 +84,36 @@ export async function startPhoneEarly(
   // Checked just above, as the element's controller does.
   const config = input as unknown as PhoneConfig;
   const phone = new (phoneClass(engine, checked.config))(config);
-  return startRecorded(phone, JSON.stringify(checked.config), role.begin);
+  return startRecorded(phone, JSON.stringify(checked.config), element, role.begin);
+}
+
+/**
+ * At most how long `<sip-phone>`'s module waits for its phone's first registration
+ * ({@link firstRegistration}): the agent sees the phone by then, registered or not.
+ */
+export const ELEMENT_WAIT_MS = 1500;
+
+/** Registered, or not registered for a reason the element shows (retrying, given up). */
+const SETTLED = new Set(['registered', 'reconnecting', 'failed']);
+
+/**
+ * Resolves once the phone started early, if any, has its first registration settled, or
+ * after {@link ELEMENT_WAIT_MS}. The element's module waits for it: evaluating Lit and the
+ * element and rendering it take the main thread for tens of milliseconds, which would hold
+ * up the REGISTER's challenge and its 200 OK, both handled there.
+ */
+export async function firstRegistration(early: Promise<EarlyPhone | undefined>): Promise<void> {
+  const phone = (await early.catch(() => undefined))?.phone;
+  if (!phone || SETTLED.has(phone.state)) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, ELEMENT_WAIT_MS);
+    const off = phone.on('registration', ({ state }) => {
+      if (SETTLED.has(state)) done();
+    });
+  });
 }

@@ -379,6 +379,8 @@ describe('dist/cdn/softphone.js from a plain <script> tag', () => {
     });
     // The server does not exist: the phone got its credentials when it tries again.
     await expect.poll(() => states).toContain('reconnecting');
+    // Heard before the element was in (the core's phone: early-phone.ts), which comes next.
+    await expect.poll(() => win.customElements.get('sip-phone')).toBeDefined();
     const entries = win.performance.getEntriesByType('resource') as PerformanceResourceTiming[];
     const fetched = (file: string) => entries.filter((entry) => entry.name.endsWith(`/${file}`));
     const credentials = fetched('agent-credentials.json');

@@ -1,6 +1,7 @@
 import { KeptForTaker } from '../../engine/kept-for-taker.js';
 import { PHONE_EVENT_NAMES } from '../../engine/phone-event-names.js';
 import type { PhoneEventMap, Unsubscribe } from '../../engine/types.js';
+import { forwardingHandlers, PHONE_EVENTS } from './controllers/engine-events.js';
 import type { PhoneApi } from './engine-api.js';
 
 /**
@@ -24,9 +25,12 @@ export interface EarlyPhone {
   takeRecorded(): RecordedEvent[];
 }
 
-/** One event of the phone, as it was sent. */
+/**
+ * One event of the phone, as it was sent; `dispatched` when it reached the page already,
+ * as its DOM event on the element (engine-events.ts, `PHONE_EVENTS`).
+ */
 export type RecordedEvent = {
-  [K in keyof PhoneEventMap]: { name: K; payload: PhoneEventMap[K] };
+  [K in keyof PhoneEventMap]: { name: K; payload: PhoneEventMap[K]; dispatched: boolean };
 }[keyof PhoneEventMap];
 
 /** What an element does on each event of its phone. */
@@ -58,18 +62,27 @@ const kept = new KeptForTaker<Element, Promise<EarlyPhone | undefined>>(
 );
 
 /**
- * Records `phone`'s events until its element takes it, and begins it.
+ * Records `phone`'s events until its element takes it, and begins it. The events a page
+ * hears from the element (its registration, an incoming call…) are dispatched on `host`
+ * as they come, as the element would: a page waiting for `registered` does not wait for
+ * the element's module.
  * @param key the checked configuration, as the element's controller keys it
  * @param begin `start` or `prepare`, as the element would
  */
 export function startRecorded(
   phone: PhoneApi,
   key: string,
+  host: Element,
   begin: EarlyPhone['begun'] = 'start',
 ): EarlyPhone {
   const recorded: RecordedEvent[] = [];
+  const dispatch: PhoneHandlers = forwardingHandlers(host, phone, PHONE_EVENTS);
   const subscriptions: Unsubscribe[] = PHONE_EVENT_NAMES.map((name) =>
-    phone.on(name, (payload) => recorded.push({ name, payload } as RecordedEvent)),
+    phone.on(name, (payload) => {
+      const event = { name, payload, dispatched: name in dispatch } as RecordedEvent;
+      recorded.push(event);
+      replay(dispatch, event);
+    }),
   );
   const started = phone[begin]();
   // Reported by the element once it takes the phone; one that never comes has nothing to say.

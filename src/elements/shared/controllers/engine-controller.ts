@@ -11,6 +11,7 @@ import type {
   ParticipantEvent,
   PhoneConfig,
   PhoneError,
+  PhoneEventMap,
   PreflightOptions,
   PreflightResult,
   TransferEvent,
@@ -36,9 +37,11 @@ import {
   type PhoneView,
 } from '../view-state.js';
 import {
+  type Around,
   CALL_EVENTS,
   forwardEvents,
   forwardingHandlers,
+  ownHandlers,
   PHONE_EVENTS,
   subscribe,
 } from './engine-events.js';
@@ -399,20 +402,21 @@ export class EngineController implements ReactiveController {
     this.phoneApi = phone;
     this.phoneKey = this.configKey;
     this.prepared = early?.begun === 'prepare';
-    const handlers: PhoneHandlers = {
-      ...forwardingHandlers(this.host, phone, PHONE_EVENTS, {
-        registration: {
-          before: (change) => {
-            // Ready to call again: a connection error no longer stands.
-            if (isReadyToCall(change.state)) this.clearRuntimeError();
-            else if (change.error) this.runtimeError = change.error;
-          },
-          after: () => this.refresh(),
+    const around: { [K in keyof PhoneEventMap]?: Around<PhoneEventMap[K]> } = {
+      registration: {
+        before: (change) => {
+          // Ready to call again: a connection error no longer stands.
+          if (isReadyToCall(change.state)) this.clearRuntimeError();
+          else if (change.error) this.runtimeError = change.error;
         },
-        incoming: { before: ({ call }) => this.track(call) },
-        availability: { after: () => this.host.requestUpdate() },
-        'tab-role': { after: () => this.host.requestUpdate() },
-      }),
+        after: () => this.refresh(),
+      },
+      incoming: { before: ({ call }) => this.track(call) },
+      availability: { after: () => this.host.requestUpdate() },
+      'tab-role': { after: () => this.host.requestUpdate() },
+    };
+    const handlers: PhoneHandlers = {
+      ...forwardingHandlers(this.host, phone, PHONE_EVENTS, around),
       call: ({ call }) => this.track(call),
       error: (error) => {
         // Blocked audio has its own control (the unlock button), not an alert.
@@ -430,8 +434,10 @@ export class EngineController implements ReactiveController {
     };
     this.phoneSubscriptions = subscribe(phone, handlers);
     if (early) {
-      // What it said before this element listened, as if it had listened all along.
-      for (const event of early.takeRecorded()) replay(handlers, event);
+      // What it said before this element listened, as if it had listened all along; what
+      // the page heard already (startRecorded) is not dispatched again.
+      const own: PhoneHandlers = { ...handlers, ...ownHandlers(around) };
+      for (const event of early.takeRecorded()) replay(event.dispatched ? own : handlers, event);
       this.settle(early.started);
     } else if (this.options.startOnConnect) {
       this.settle(phone.start());

@@ -54,6 +54,21 @@ interface EventSource<Events> {
   on<K extends keyof Events>(event: K, handler: (payload: Events[K]) => void): Unsubscribe;
 }
 
+/** The element's own work on each event of `around`, without re-dispatching it. */
+export function ownHandlers<Events>(around: { readonly [K in keyof Events]?: Around<Events[K]> }): {
+  [K in keyof Events]?: (payload: Events[K]) => void;
+} {
+  const handlers: { [K in keyof Events]?: (payload: Events[K]) => void } = {};
+  for (const event of Object.keys(around) as (keyof Events)[]) {
+    const own = around[event]!;
+    handlers[event] = (payload) => {
+      own.before?.(payload);
+      own.after?.(payload);
+    };
+  }
+  return handlers;
+}
+
 /** The handler of each event of `table`: re-dispatches it on `host`, with `around`. */
 export function forwardingHandlers<Events, Source>(
   host: EventTarget,
