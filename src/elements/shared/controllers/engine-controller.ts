@@ -36,9 +36,9 @@ import {
   isReadyToCall,
   type PhoneView,
 } from '../view-state.js';
+import { CALL_EVENTS } from './call-events.js';
 import {
   type Around,
-  CALL_EVENTS,
   forwardEvents,
   forwardingHandlers,
   ownHandlers,

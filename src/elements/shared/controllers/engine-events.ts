@@ -1,9 +1,4 @@
-import type {
-  CallEventMap,
-  CallHandle,
-  PhoneEventMap,
-  Unsubscribe,
-} from '../../../engine/types.js';
+import type { PhoneEventMap, Unsubscribe } from '../../../engine/types.js';
 import type { PhoneApi } from '../engine-api.js';
 import { emit, type SipEventDetails, type SipEventName } from '../events.js';
 
@@ -11,9 +6,11 @@ import { emit, type SipEventDetails, type SipEventName } from '../events.js';
 type Forward<Payload, Source> = (host: EventTarget, payload: Payload, source: Source) => void;
 
 /** For each engine event re-dispatched on the element, how. */
-type ForwardTable<Events, Source> = { readonly [K in keyof Events]?: Forward<Events[K], Source> };
+export type ForwardTable<Events, Source> = {
+  readonly [K in keyof Events]?: Forward<Events[K], Source>;
+};
 
-function as<Name extends SipEventName, Payload, Source>(
+export function as<Name extends SipEventName, Payload, Source>(
   name: Name,
   detail: (payload: Payload, source: Source) => SipEventDetails[Name],
 ): Forward<Payload, Source> {
@@ -29,19 +26,6 @@ export const PHONE_EVENTS: ForwardTable<PhoneEventMap, PhoneApi> = {
   incoming: as('sip-incoming-call', ({ call }) => ({ call })),
   availability: as('sip-availability-change', (change) => change),
   'tab-role': as('sip-tab-role-change', (change) => change),
-};
-
-/** The call's events that reach the page as DOM events; each names its call. */
-export const CALL_EVENTS: ForwardTable<CallEventMap, CallHandle> = {
-  state: as('sip-call-state', (change, call) => ({ call, ...change })),
-  dtmf: as('sip-dtmf', (dtmf, call) => ({ call, ...dtmf })),
-  quality: as('sip-quality', (sample, call) => ({ call, sample })),
-  'quality-warning': as('sip-quality-warning', (change, call) => ({ call, ...change })),
-  report: as('sip-call-report', (report, call) => ({ call, report })),
-  ended: as('sip-call-ended', (ended, call) => ({ call, ...ended })),
-  transfer: as('sip-call-transfer', (transfer, call) => ({ call, ...transfer })),
-  'far-end-quality': as('sip-far-end-quality', (report, call) => ({ call, ...report })),
-  participant: as('sip-call-participant', (step, call) => ({ call, ...step })),
 };
 
 /** The element's own work on a forwarded event: before the page hears of it, and after. */
