@@ -70,3 +70,69 @@ test('echo test: silence in gives silence back', async ({ visitor }) => {
   await widget.button('Hang up').click();
   await waitForTimelineEntry(callId, entryOfType('ended'), 'ended');
 });
+
+/**
+ * Holds the page's getUserMedia until the test calls `openMicrophone()` in the page: a
+ * microphone that takes its time to open, as a real headset does (100–300 ms).
+ */
+function holdMicrophone(): void {
+  const devices = navigator.mediaDevices;
+  const real = devices.getUserMedia.bind(devices);
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const page = window as unknown as { openMicrophone: () => void; microphoneAsked: number };
+  page.microphoneAsked = 0;
+  page.openMicrophone = () => open();
+  devices.getUserMedia = async (constraints) => {
+    page.microphoneAsked += 1;
+    await opened;
+    return real(constraints);
+  };
+}
+
+test('the call does not wait for the microphone: answered while it opens, then its bursts come back', async ({
+  visitor,
+}) => {
+  const widget = await visitor(
+    { target: 'echo' },
+    {
+      prepare: async (context) => {
+        await context.addInitScript(holdMicrophone);
+      },
+    },
+  );
+  await widget.launcher.click();
+  // The media server got the INVITE and answered it while the page's microphone was still
+  // opening (the browser's fake permission reads `granted`: offer-before-microphone.ts).
+  await widget.expectCallState('active');
+  const callId = await widget.outgoingCallId();
+  await waitForTimelineEntry(callId, entryOfType('answered'), 'answered');
+  expect(
+    await widget.page.evaluate(
+      () => (window as unknown as { microphoneAsked: number }).microphoneAsked,
+    ),
+  ).toBe(1);
+
+  await widget.page.evaluate(() =>
+    (window as unknown as { openMicrophone: () => void }).openMicrophone(),
+  );
+
+  // The late microphone is what the server echoes: our bursts come back.
+  await waitForTimelineEntry(callId, entryOfType('echo-started'), 'echo started', 15_000);
+  await widget.expectPacketsFlowingBothWays();
+  const powers = await sampleInboundPower(widget.page, widget.tag, 4_000);
+  const bursts = countBursts(powers, LOUD, QUIET);
+  expect(bursts, `bursts in ${powers.map((p) => p.toFixed(3)).join(' ')}`).toBeGreaterThanOrEqual(
+    3,
+  );
+  // No re-INVITE: the microphone went on the sender that was offered.
+  const reinvites = widget.wire
+    .sentRequests('INVITE')
+    .filter((m) => m.callId === callId && /;\s*tag=/.test(m.to));
+  expect(reinvites).toEqual([]);
+
+  await widget.button('Hang up').click();
+  await waitForTimelineEntry(callId, entryOfType('ended'), 'ended');
+});

@@ -12,7 +12,7 @@ import { RemoteHold } from './hold-music';
 import { boundIceGathering, iceBounds } from './ice';
 import { inDialog } from './jssip-dialog';
 import { LocalMedia } from './local-media';
-import { acquireMicrophone, stopStream } from './media';
+import { acquireMicrophone, type MicrophoneResult, stopStream } from './media';
 import {
   type FarEndReport,
   farEndReport,
@@ -54,6 +54,9 @@ const REPLACED_CALL_BYE_WAIT_MS = 32_000;
 /** Why a transfer or a party's addition did not start: its module could not be loaded. */
 const REFERS_UNAVAILABLE = 'could not load what transfers and adds parties';
 
+/** A new session for the call, with `stream` as its microphone (undefined: still opening). */
+type Renew = (stream: MediaStream | undefined) => Promise<RTCSession | undefined>;
+
 export class Call implements CallHandle {
   /** Stable id of this call (not the SIP Call-ID). */
   readonly id = crypto.randomUUID();
@@ -90,8 +93,11 @@ export class Call implements CallHandle {
   private loadedRefers: CallRefers | undefined;
   /** The microphone swaps asked for, one after the other (useMicrophone). */
   private microphoneSwaps: Promise<void> = Promise.resolve();
-  /** Sends the call again with fresh credentials after an auth refusal; used once. */
-  private renew: (() => Promise<RTCSession | undefined>) | undefined;
+  /**
+   * Sends the call again with fresh credentials after an auth refusal, with the microphone
+   * the call has then (undefined: still opening); used once.
+   */
+  private renew: Renew | undefined;
 
   /**
    * @param direction who placed the call
@@ -215,18 +221,18 @@ export class Call implements CallHandle {
    * the call asks it once for a new session (fresh credentials) and carries on with that
    * one, so the refusal never shows; undefined from it ends the call with the refusal.
    */
-  attach(
-    session: RTCSession,
-    localStream?: MediaStream,
-    renew?: () => Promise<RTCSession | undefined>,
-  ): void {
+  attach(session: RTCSession, localStream?: MediaStream, renew?: Renew): void {
     this.session = session;
     this.terminateCause = undefined;
     keepTerminateCause(session, (cause) => {
       this.terminateCause = cause;
     });
     this.local.stream = localStream;
-    if (localStream) this.local.microphoneId = this.owner.microphoneId();
+    if (localStream) {
+      this.local.microphoneId = this.owner.microphoneId();
+      // A session sent again while the microphone was opening waits for its track.
+      void this.local.sendOn(session);
+    }
     this.renew = renew;
     this.remoteValue = sessionIdentity(session);
     this.server = this.owner.serverUrl();
@@ -303,6 +309,32 @@ export class Call implements CallHandle {
     }
   }
 
+  /**
+   * The microphone still opening when the offer left (phone.ts, offer-before-microphone.ts):
+   * its track goes on the sender as soon as it opens. One that fails ends the call with the
+   * error it would have failed with before its INVITE (by CANCEL, or BYE once answered); one
+   * that opens after the call ended is released at once. Microphone swaps and holds asked
+   * meanwhile come after it (useMicrophone, setHold).
+   */
+  microphoneOpening(pending: Promise<MicrophoneResult>, deviceId: string | undefined): void {
+    this.microphoneSwaps = this.microphoneSwaps.then(async () => {
+      const microphone = await pending;
+      if (this.ended) {
+        if (microphone.ok) stopStream(microphone.stream);
+        return;
+      }
+      if (!microphone.ok) {
+        this.reportMicrophone(microphone.error);
+        const end: EndDescription = { cause: 'microphone', message: microphone.error.message };
+        this.terminate({}, end);
+        // No session (being sent again after an auth refusal): nothing went out to end.
+        if (!this.ended) this.finish(end);
+        return;
+      }
+      await this.local.microphoneOpened(this.session, microphone.stream, deviceId);
+    });
+  }
+
   /** Refuse an incoming call (603 Decline). */
   reject(): void {
     if (this.direction !== 'incoming' || this.stateValue !== 'ringing') return;
@@ -365,6 +397,8 @@ export class Call implements CallHandle {
    * Resuming holds the other calls first: one call has the line at a time.
    */
   async setHold(held: boolean): Promise<void> {
+    // A sender without a track then means held, never a microphone still opening.
+    await this.microphoneSwaps;
     const session = this.session;
     if (!session || !this.answered) return;
     if (!held) await this.owner.holdOthers(this);
@@ -638,15 +672,12 @@ export class Call implements CallHandle {
   }
 
   /** Carry on with a new session from `renew`, or end with the refusal in `event`. */
-  private async renewSession(
-    renew: () => Promise<RTCSession | undefined>,
-    event: EndEvent,
-  ): Promise<void> {
+  private async renewSession(renew: Renew, event: EndEvent): Promise<void> {
     // Without a session, hangup() meanwhile simply ends the call (canceled).
     this.session = undefined;
     let session: RTCSession | undefined;
     try {
-      session = await renew();
+      session = await renew(this.local.stream);
     } catch (error) {
       this.owner.log.warn('could not send the call again', { error });
     }

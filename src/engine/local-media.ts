@@ -7,7 +7,7 @@ import type { RTCSession } from 'jssip/lib/RTCSession';
 import type { Logger } from './log';
 import { stopStream } from './media';
 import { sendNewMicrophone } from './microphone-swap';
-import { type ReinviteResult, sendHoldReinvite } from './reinvite';
+import { audioTransceiver, type ReinviteResult, sendHoldReinvite } from './reinvite';
 
 export class LocalMedia {
   /** The microphone, once we have it. */
@@ -97,17 +97,53 @@ export class LocalMedia {
     deviceId: string | undefined,
   ): Promise<void> {
     const previous = this.stream;
-    this.stream = stream;
-    this.microphoneId = deviceId;
-    for (const track of stream.getAudioTracks()) track.enabled = !this.mutedValue;
+    this.use(stream, deviceId);
     const pc = session?.connection;
     if (pc) await sendNewMicrophone(pc, stream.getAudioTracks()[0], this.log());
     if (previous !== stream) stopStream(previous);
   }
 
+  /**
+   * The microphone that opened after the offer left (offer-before-microphone.ts): kept,
+   * muted if the call is, and sent on `session` (if it has one yet).
+   */
+  async microphoneOpened(
+    session: RTCSession | undefined,
+    stream: MediaStream,
+    deviceId: string | undefined,
+  ): Promise<void> {
+    this.use(stream, deviceId);
+    await this.sendOn(session);
+  }
+
+  /**
+   * Put the microphone on `session`'s audio sender when that has no track: its offer was
+   * made while the microphone was opening. The call holds only once the microphone is on
+   * (call.ts setHold), so a sender without a track here is never a held one.
+   */
+  async sendOn(session: RTCSession | undefined): Promise<void> {
+    const pc = session?.connection;
+    const sender = pc ? audioTransceiver(pc)?.sender : undefined;
+    const track = this.stream?.getAudioTracks()[0];
+    if (!sender || sender.track || !track) return;
+    try {
+      await sender.replaceTrack(track);
+    } catch (error) {
+      // The connection is closing: nothing is sent any more anyway.
+      this.log().warn('could not send the microphone', { error });
+    }
+  }
+
   /** Release the microphone. */
   stop(): void {
     stopStream(this.stream);
+  }
+
+  /** Take `stream` as the microphone in use, muted if the call is. */
+  private use(stream: MediaStream, deviceId: string | undefined): void {
+    this.stream = stream;
+    this.microphoneId = deviceId;
+    for (const track of stream.getAudioTracks()) track.enabled = !this.mutedValue;
   }
 
   private applyMute(session: RTCSession | undefined): void {

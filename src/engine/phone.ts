@@ -25,8 +25,12 @@ import { Emitter } from './emitter';
 import { callIceServers } from './ice-servers';
 import { routeJssipLogs } from './jssip-log';
 import { Logger } from './log';
-import { stopStream } from './media';
 import { onNetworkChange } from './network-hints';
+import {
+  alongsideMicrophone,
+  offerWithoutTrack,
+  releaseMicrophone,
+} from './offer-before-microphone';
 import { onLeaveAttempt, onPageExit } from './page-exit';
 import { PhoneDevices } from './phone-devices';
 import { preflight } from './preflight/lazy';
@@ -384,22 +388,29 @@ export class Phone implements PhoneHandle {
       call.fail({ cause: 'failed', message }, { code: 'call-failed', message });
       return;
     }
-    const [ready, microphone] = await Promise.all([
+    // The microphone opens beside the connection; the offer waits for it only when it must
+    // (offer-before-microphone.ts).
+    const microphoneId = this.deviceChoice.microphoneId;
+    const [ready, microphone] = await alongsideMicrophone(
       this.whenConnected(),
-      takeMicrophone(this.deviceChoice.microphoneId),
-    ]);
-    if (microphone.ok) this.deviceChoice.microphoneGranted();
+      takeMicrophone(microphoneId),
+    );
+    if ('opening' in microphone) {
+      void microphone.opening.then((result) => {
+        if (result.ok) this.deviceChoice.microphoneGranted();
+      });
+    } else if (microphone.opened.ok) this.deviceChoice.microphoneGranted();
     if (call.state === 'ended') {
-      if (microphone.ok) stopStream(microphone.stream);
+      releaseMicrophone(microphone);
       return;
     }
-    if (!microphone.ok) {
-      call.reportMicrophone(microphone.error);
-      call.fail({ cause: 'microphone', message: microphone.error.message });
+    if ('opened' in microphone && !microphone.opened.ok) {
+      call.reportMicrophone(microphone.opened.error);
+      call.fail({ cause: 'microphone', message: microphone.opened.error.message });
       return;
     }
     if (!ready.ok) {
-      stopStream(microphone.stream);
+      releaseMicrophone(microphone);
       call.fail({ cause: 'connection-lost', message: ready.error.message }, ready.error);
       return;
     }
@@ -407,33 +418,43 @@ export class Phone implements PhoneHandle {
     // before the INVITE rather than after its refusal; current ones come back at once.
     const current = await this.credentials!.get();
     if (call.ended) {
-      stopStream(microphone.stream);
+      releaseMicrophone(microphone);
       return;
     }
     if (current.ok) this.applyCredentials(current.credentials, 'refresh', call);
     // One call has the line: the others are held before this one goes out.
     await this.holdOthers(call);
     if (call.ended) {
-      stopStream(microphone.stream);
+      releaseMicrophone(microphone);
       return;
     }
-    const stream = microphone.stream;
+    const stream =
+      'opened' in microphone && microphone.opened.ok ? microphone.opened.stream : undefined;
     try {
       const extraHeaders = headers.lines;
-      call.attach(this.newSession(uri, stream, extraHeaders), stream, () =>
-        this.renewCall(call, uri, stream, extraHeaders),
+      call.attach(this.newSession(uri, stream, extraHeaders), stream, (current) =>
+        this.renewCall(call, uri, current, extraHeaders),
       );
+      if ('opening' in microphone) call.microphoneOpening(microphone.opening, microphoneId);
     } catch (error) {
-      stopStream(microphone.stream);
+      releaseMicrophone(microphone);
       const message = `${endMessage('failed')} (${String(error)})`;
       call.fail({ cause: 'failed', message }, { code: 'call-failed', message, cause: error });
     }
   }
 
-  private newSession(uri: string, stream: MediaStream, extraHeaders: string[]): RTCSession {
+  /**
+   * A new outgoing session: with the microphone's `stream`, or, while it is still opening,
+   * with an audio transceiver waiting for its track (offer-before-microphone.ts).
+   */
+  private newSession(
+    uri: string,
+    stream: MediaStream | undefined,
+    extraHeaders: string[],
+  ): RTCSession {
     if (!this.ua || !this.config) throw new Error('the phone was stopped');
     return this.ua.call(uri, {
-      mediaStream: stream,
+      ...(stream ? { mediaStream: stream } : offerWithoutTrack()),
       pcConfig: { iceServers: this.iceServers() },
       extraHeaders,
     });
@@ -442,13 +463,14 @@ export class Phone implements PhoneHandle {
   /**
    * The INVITE was refused for its credentials (401/403/407), which may have gone stale:
    * expired on a page whose timers stood still, a clock minutes off, or a refresh racing
-   * the INVITE's challenge. Fresh credentials, and the call goes out again; the Call asks
+   * the INVITE's challenge. Fresh credentials, and the call goes out again with the
+   * microphone it has now (`stream`; undefined while it is still opening); the Call asks
    * only once. Undefined: nothing to retry with (the call ends with the refusal).
    */
   private async renewCall(
     call: Call,
     uri: string,
-    stream: MediaStream,
+    stream: MediaStream | undefined,
     extraHeaders: string[],
   ): Promise<RTCSession | undefined> {
     if (!this.credentials?.refreshable) return undefined;

@@ -164,6 +164,10 @@ export class FakeSbc {
   refer: { status: number; outcome?: string } = { status: 202, outcome: 'SIP/2.0 200 OK' };
   /** When set, every in-dialog INFO from the phone is answered with this status. */
   refuseInfo: number | undefined;
+  /** While set, INVITEs only ring (180, never answered) until the phone CANCELs them (487). */
+  ringOnly = false;
+  /** The INVITEs ringing (`ringOnly`), by Call-ID, with the reply on their connection. */
+  private readonly ringing = new Map<string, (status: number, reason: string) => void>();
   private readonly sockets: FakeWebSocketLike[] = [];
   /** The digest user name each bound connection proved (`bindConnections`). */
   private readonly bindings = new Map<FakeWebSocketLike, string>();
@@ -409,6 +413,9 @@ export class FakeSbc {
     }
     if (method === 'CANCEL') {
       reply(200, 'OK');
+      const callId = header(request, 'call-id');
+      this.ringing.get(callId)?.(487, 'Request Terminated');
+      this.ringing.delete(callId);
       return;
     }
     const username = this.authorized(socket, request, reply);
@@ -442,6 +449,11 @@ export class FakeSbc {
     }
     if (refusal === 403) {
       reply(403, 'Forbidden');
+      return;
+    }
+    if (this.ringOnly) {
+      reply(180, 'Ringing');
+      this.ringing.set(header(request, 'call-id'), (status, reason) => reply(status, reason));
       return;
     }
     const body = await this.answer(request);
