@@ -8,6 +8,7 @@ import { CONFIG_ATTRIBUTES } from '../elements/shared/config-input.js';
 import { keepEarlyPhone, startRecorded } from '../elements/shared/early-phone.js';
 import { collect, resetElements, shadow, VALID_CONFIG } from '../elements/test-support/dom.js';
 import { FakePhone, fakeLoader } from '../elements/test-support/fake-engine.js';
+import { sharedPhoneName } from '../engine/tabs/shared-identity.js';
 import type { PhoneConfig } from '../engine/types.js';
 import {
   AGENT_PHONE,
@@ -184,6 +185,60 @@ describe('<sip-phone> started by the core before its element is in', () => {
     shadow<HTMLButtonElement>(button, 'button.main').click();
     await expect.poll(() => early.commands).toEqual(['prepare', 'call sales']);
     expect(FakePhone.instances).toHaveLength(1);
+  });
+
+  describe('asks for the engine only once its credentials and socket are on their way', () => {
+    // Evaluating the engine is a long task: begun before the tabs' lock is granted, it
+    // held up the grant and so the credentials and the socket (bench/analysis.md).
+    const lockedAttributes = (who: string) => ({
+      ...VALID_CONFIG,
+      'credentials-url': `${VALID_CONFIG['credentials-url']}?tab-test=${who}`,
+    });
+    const lockName = (attributes: Record<string, string>) =>
+      sharedPhoneName(attributes['domain']!, attributes['credentials-url']!);
+
+    it('in the tab whose phone it is', async () => {
+      offline();
+      const el = phoneNotYetUpgraded(lockedAttributes('owner'));
+      const fetchesAtLoad: number[] = [];
+      const loader = fakeLoader();
+      const recording: typeof loader = Object.assign(
+        (config: Parameters<typeof loader>[0]) => {
+          fetchesAtLoad.push(vi.mocked(fetch).mock.calls.length);
+          return loader(config);
+        },
+        loader,
+      );
+      const early = await startPhoneEarly(el, AGENT_PHONE, recording);
+      expect(early?.phone).toBe(FakePhone.instances[0]);
+      expect(fetchesAtLoad).toEqual([1]);
+      await early?.phone.stop();
+    });
+
+    it('not at all in a tab that follows another tab’s phone', async () => {
+      offline();
+      const attributes = lockedAttributes('follower');
+      let release!: () => void;
+      const otherTab = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const held = new Promise<void>((granted) => {
+        void navigator.locks.request(lockName(attributes), () => {
+          granted();
+          return otherTab;
+        });
+      });
+      await held;
+      const loader = fakeLoader();
+      try {
+        const el = phoneNotYetUpgraded(attributes);
+        await expect(startPhoneEarly(el, AGENT_PHONE, loader)).resolves.toBeUndefined();
+        expect(loader.loads).toBe(0);
+        expect(fetch).not.toHaveBeenCalled();
+      } finally {
+        release();
+      }
+    });
   });
 
   it('reads the attributes the element reads', () => {

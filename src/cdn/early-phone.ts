@@ -68,17 +68,15 @@ export async function startPhoneEarly(
     ...role.elementConfig(element),
     ...configSetBefore(element),
   });
-  // Imported while the tabs' lock is asked for: the files are on their way already.
-  const modules = Promise.all([
+  // Another tab's phone is the connected one: this tab's element loads its own engine.
+  if (!(await connectEarly(element, defaults.singleTab))) return undefined;
+  // Imported only now that the credentials and the socket are on their way (the loader
+  // fetched the files already, preload.ts): evaluating the engine takes the main thread
+  // for a long task, which would hold up the tabs' lock grant and so both of them.
+  const [{ validateConfig }, engine] = await Promise.all([
     import('../engine/config.js'),
     load({ singleTab: input['singleTab'] === true }),
   ]);
-  if (!(await connectEarly(element, defaults.singleTab))) {
-    // Another tab's phone is the connected one; this tab's element loads its own engine.
-    modules.catch(() => undefined);
-    return undefined;
-  }
-  const [{ validateConfig }, engine] = await modules;
   const checked = validateConfig(input);
   if (!checked.ok || !element.isConnected) return undefined;
   // Checked just above, as the element's controller does.
