@@ -195,20 +195,17 @@ describe('<sip-phone> started by the core before its element is in', () => {
       'credentials-url': `${VALID_CONFIG['credentials-url']}?tab-test=${who}`,
     });
     const lockName = (attributes: Record<string, string>) =>
-      sharedPhoneName(attributes['domain']!, attributes['credentials-url']!);
+      sharedPhoneName(attributes.domain!, attributes['credentials-url']!);
 
     it('in the tab whose phone it is', async () => {
       offline();
       const el = phoneNotYetUpgraded(lockedAttributes('owner'));
       const fetchesAtLoad: number[] = [];
       const loader = fakeLoader();
-      const recording: typeof loader = Object.assign(
-        (config: Parameters<typeof loader>[0]) => {
-          fetchesAtLoad.push(vi.mocked(fetch).mock.calls.length);
-          return loader(config);
-        },
-        loader,
-      );
+      const recording: typeof loader = Object.assign((config: Parameters<typeof loader>[0]) => {
+        fetchesAtLoad.push(vi.mocked(fetch).mock.calls.length);
+        return loader(config);
+      }, loader);
       const early = await startPhoneEarly(el, AGENT_PHONE, recording);
       expect(early?.phone).toBe(FakePhone.instances[0]);
       expect(fetchesAtLoad).toEqual([1]);
