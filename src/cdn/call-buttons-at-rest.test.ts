@@ -10,6 +10,7 @@ import { page, userEvent } from 'vitest/browser';
 import type { SipCallButton } from '../elements/call-button/sip-call-button.js';
 import {
   cleanup,
+  collect,
   create,
   parkPointer,
   shadow,
@@ -46,6 +47,8 @@ const buttons = {
   enter: create('sip-call-button', VISITOR),
   space: create('sip-call-button', VISITOR),
   held: create('sip-call-button', VISITOR),
+  // A caller context is the element's to check and send: its click waits for the element.
+  withContext: create('sip-call-button', { ...VISITOR, 'data-context-order-id': 'A-17' }),
   property: create('sip-call-button', { ...VALID_CONFIG }),
   noTarget: create('sip-call-button', { ...VALID_CONFIG }),
 };
@@ -83,6 +86,13 @@ function lookOf(el: Element): Look {
 
 const atRest = new Map<Name, Look>();
 const errors = vi.fn();
+
+/** The calls placed so far, on every button's phone. */
+const placedCalls = () =>
+  FakePhone.instances.flatMap((phone) => phone.commands).filter((c) => c.startsWith('call '));
+
+/** What the page heard of the clicked button's call, from the start. */
+const clickedCallStates = collect<{ state: string }>(buttons.clicked, 'sip-call-state');
 
 beforeAll(async () => {
   await parkPointer();
@@ -145,6 +155,8 @@ describe('<sip-call-button> at rest, before the element is defined', () => {
     shadow(buttons.enter, 'button.main').focus();
     await userEvent.keyboard('{Enter}');
 
+    await userEvent.click(shadow(buttons.withContext, 'button.main'));
+
     // A press still down when the element arrives: its click must land once, after it.
     const held = shadow(buttons.held, 'button.main');
     held.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
@@ -154,6 +166,15 @@ describe('<sip-call-button> at rest, before the element is defined', () => {
 
     // Last, not clicked (a click opens the panel, which takes focus): the upgrade keeps it.
     shadow(buttons.focused, 'button.main').focus();
+
+    // The core places each click's call once its phone is in, before the element is: the
+    // clicked, Enter and Space ones (the held one is not clicked yet; the one with a caller
+    // context waits for the element).
+    await expect.poll(placedCalls).toEqual(['call ivr', 'call ivr', 'call ivr']);
+    for (const phone of FakePhone.instances)
+      for (const call of phone.calls) call.setState('ringing');
+    // The page hears the call from the button as it goes, element or not yet.
+    expect(clickedCallStates.map((change) => change.state)).toEqual(['ringing']);
     expect(customElements.get('sip-call-button')).toBeUndefined();
   });
 });
@@ -205,15 +226,21 @@ describe('<sip-call-button> upgraded at the first intent', () => {
       ((upgraded(name).phone as FakePhone | undefined)?.commands ?? []).filter((c) =>
         c.startsWith('call '),
       );
-    for (const name of ['clicked', 'enter', 'space', 'held'] as const) {
+    for (const name of ['clicked', 'enter', 'space', 'held', 'withContext'] as const) {
       await expect.poll(() => calls(name), { message: name }).toEqual(['call ivr']);
     }
+    // The calls the core placed are the elements' now, shown as they stand and heard once.
+    await upgraded('clicked').updateComplete;
+    expect(upgraded('clicked').state).toBe('ringing');
+    expect(clickedCallStates.map((change) => change.state)).toEqual(['ringing']);
+    const withContext = upgraded('withContext').phone as FakePhone;
+    expect(withContext.callOptions).toEqual([{ context: { orderId: 'A-17' } }]);
     for (const name of ['english', 'spanish', 'dark', 'property', 'focused'] as const) {
       expect(calls(name), name).toEqual([]);
     }
     expect(
       FakePhone.instances.flatMap((p) => p.commands).filter((c) => c.startsWith('call ')),
-    ).toHaveLength(4);
+    ).toHaveLength(5);
     expect(focusedTargets).toContain(shadow(buttons.focused, 'button.main'));
     // Its focus was intent: the engine was prepared for the call to come.
     expect((upgraded('focused').phone as FakePhone | undefined)?.commands).toEqual(['prepare']);

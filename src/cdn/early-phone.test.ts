@@ -187,6 +187,85 @@ describe('<sip-phone> started by the core before its element is in', () => {
     expect(FakePhone.instances).toHaveLength(1);
   });
 
+  describe('a call the core placed at a click, before the call button was in', () => {
+    /** The core's phone for a button, with the call it placed at the click (call-buttons-at-rest.ts). */
+    async function placedEarly(attributes: Record<string, string> = {}) {
+      offline();
+      const el = phoneNotYetUpgraded(
+        { ...VALID_CONFIG, target: 'sales', ...attributes },
+        'sip-call-button',
+      );
+      const early = startPhoneEarly(el, CALL_BUTTON_PHONE, fakeLoader());
+      keepEarlyPhone(el, early);
+      const phone = (await early)!.phone as FakePhone;
+      const call = phone.call('sales');
+      const states = collect<{ state: string }>(el, 'sip-call-state');
+      const ends = collect<{ cause: string }>(el, 'sip-call-ended');
+      const errors = collect<{ code: string }>(el, 'sip-error');
+      return { el, phone, call, states, ends, errors };
+    }
+
+    it('is heard by the page as it goes, and followed by the element, which places no second one', async () => {
+      const { el, phone, call, states } = await placedEarly();
+      call.setState('ringing');
+      // The page hears the call from the element before the element is in.
+      expect(states.map((change) => change.state)).toEqual(['ringing']);
+
+      const button = upgradeButton(el);
+      // What the element does with the click the core placed (sip-call-button.ts, `press`).
+      await button.engine.placeCall('sales', {}, true);
+      expect(button.call).toBe(call);
+      await button.updateComplete;
+      expect(button.state).toBe('ringing');
+      expect(phone.commands).toEqual(['prepare', 'call sales']);
+      // Heard once; what comes next, from the element.
+      expect(states.map((change) => change.state)).toEqual(['ringing']);
+      call.setState('active');
+      expect(states.map((change) => change.state)).toEqual(['ringing', 'active']);
+      await button.updateComplete;
+      expect(button.state).toBe('in-call');
+    });
+
+    it('that ended before the element was in is shown with its error, and not placed again', async () => {
+      vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const { el, phone, call, ends, errors } = await placedEarly({
+        'fallback-tel': '+34 900 123 456',
+      });
+      // The microphone was refused, as the core's call asked for it.
+      call.emit('error', { code: 'microphone-denied', message: 'Permission denied' });
+      call.end('microphone');
+      expect(ends.map((end) => end.cause)).toEqual(['microphone']);
+
+      const button = upgradeButton(el);
+      await button.engine.placeCall('sales', {}, true);
+      await button.updateComplete;
+      // The element shows why, with the page's fallback, as if it had placed the call itself.
+      expect(button.engine.view.error?.code).toBe('microphone-denied');
+      expect(shadow(button, '[part~="fallback-tel"]').getAttribute('href')).toBe(
+        'tel:+34900123456',
+      );
+      expect(errors.map((error) => error.code)).toEqual(['microphone-denied']);
+      expect(ends).toHaveLength(1);
+      expect(phone.commands).toEqual(['prepare', 'call sales']);
+    });
+
+    it('is hung up with its phone when the element is configured otherwise; the element places its own', async () => {
+      const { el, phone, call, ends } = await placedEarly();
+      vi.spyOn(phone, 'stop').mockImplementation(async () => call.end('canceled'));
+      // Changed by the page after the core read the attributes.
+      el.setAttribute('display-name', 'Visitor');
+      const button = upgradeButton(el);
+      button.engine.loader = fakeLoader();
+      await button.engine.placeCall('sales', {}, true);
+      expect(phone.stop).toHaveBeenCalledOnce();
+      expect(ends.map((end) => end.cause)).toEqual(['canceled']);
+      const own = FakePhone.instances[1]!;
+      expect(button.phone).toBe(own);
+      expect(own.commands).toEqual(['call sales']);
+      expect(button.call).toBe(own.calls[0]);
+    });
+  });
+
   describe('asks for the engine only once its credentials and socket are on their way', () => {
     // Evaluating the engine is a long task: begun before the tabs' lock is granted, it
     // held up the grant and so the credentials and the socket (bench/analysis.md).

@@ -12,6 +12,8 @@ export interface PreRenderHandoff {
   readonly focused: boolean;
   /** It was clicked (pointer, Enter or Space), once or more: the call is placed once. */
   readonly clicked: boolean;
+  /** The core placed that call already ({@link claimClick}). */
+  readonly placed: boolean;
   /** The visitor showed intent (hover, press, focus): the engine is prepared. */
   readonly intent: boolean;
 }
@@ -20,6 +22,8 @@ export interface PreRenderHandoff {
 export interface PreRender {
   readonly button: HTMLButtonElement;
   clicked: boolean;
+  /** Its click was claimed by the core, which placed the call ({@link claimClick}). */
+  placed: boolean;
   intent: boolean;
   /** Resolves once no press that started on it is still down (pre-render.ts). */
   press: Promise<void> | undefined;
@@ -58,6 +62,19 @@ export function whenIntent(host: Element, onIntent: (clicked: boolean) => void):
   return true;
 }
 
+/**
+ * Claims the click made on `host`'s pre-render, for the core to place its call before the
+ * element is in: true once, while the element has not taken the button over (it then
+ * follows that call instead of placing one: {@link takePreRender} says `placed`); false
+ * without a click, or when it was claimed or taken over already.
+ */
+export function claimClick(host: Element): boolean {
+  const state = preRenders.get(host);
+  if (!state?.clicked || state.placed) return false;
+  state.placed = true;
+  return true;
+}
+
 /** While a press that began on `host`'s pre-render is down: when it is released. */
 export function pressOnPreRender(host: Element): Promise<void> | undefined {
   return preRenders.get(host)?.press;
@@ -75,5 +92,5 @@ export function takePreRender(host: Element): PreRenderHandoff | undefined {
   const root = host.shadowRoot;
   const focused = root?.activeElement === state.button;
   root?.replaceChildren();
-  return { focused, clicked: state.clicked, intent: state.intent };
+  return { focused, clicked: state.clicked, placed: state.placed, intent: state.intent };
 }

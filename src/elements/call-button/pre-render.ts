@@ -90,6 +90,7 @@ export function preRender(host: HTMLElement): void {
   const state: PreRender = {
     button,
     clicked: false,
+    placed: false,
     intent: false,
     press: undefined,
     stop,

@@ -298,8 +298,9 @@ export class SipCallButton extends PhoneElement {
 
   /**
    * Takes over the script-tag core's pre-render (pre-render.ts) before the first render,
-   * and carries on what the visitor began there: intent, a click (placed once, here,
-   * where setting state needs no second update); focus once rendered (`firstUpdated`).
+   * and carries on what the visitor began there: intent, a click (placed once: by the core
+   * already, or here, where setting state needs no second update); focus once rendered
+   * (`firstUpdated`).
    */
   private takeOverPreRender(): void {
     const handoff = takePreRender(this);
@@ -309,7 +310,7 @@ export class SipCallButton extends PhoneElement {
     this.renderOptions.renderBefore = null;
     this.focusOnFirstRender = handoff.focused;
     if (handoff.intent) this.engine.prepare();
-    if (handoff.clicked) this.onClick();
+    if (handoff.clicked) this.press(handoff.placed);
   }
 
   protected override firstUpdated(): void {
@@ -359,6 +360,14 @@ export class SipCallButton extends PhoneElement {
   };
 
   private onClick(): void {
+    this.press(false);
+  }
+
+  /**
+   * The button pressed: shows the call, or places one.
+   * @param placedEarly the script-tag core placed the call already (call-buttons-at-rest.ts)
+   */
+  private press(placedEarly: boolean): void {
     if (LIVE_STATES.has(this.state)) {
       this.panelOpen = !this.panelOpen;
       this.focusPanelOnOpen = this.panelOpen;
@@ -383,7 +392,8 @@ export class SipCallButton extends PhoneElement {
     }
     this.panelOpen = true;
     this.focusPanelOnOpen = true;
-    void this.engine.placeCall(target, context.context ? { context: context.context } : {});
+    const options = context.context ? { context: context.context } : {};
+    void this.engine.placeCall(target, options, placedEarly);
   }
 
   private onPanelKeydown(event: KeyboardEvent): void {

@@ -2,6 +2,8 @@
  * The owner tab's side: publishes its phone (a snapshot with every event) and carries
  * out the commands of the tabs that mirror it.
  */
+
+import { CALL_EVENT_NAMES } from '../call-event-names';
 import type { Logger } from '../log';
 import { PHONE_EVENT_NAMES } from '../phone-event-names';
 import type {
@@ -14,7 +16,6 @@ import type {
   Unsubscribe,
 } from '../types';
 import {
-  CALL_EVENT_NAMES,
   type CallSnapshot,
   type CommandMessage,
   type FollowerMessage,

@@ -113,24 +113,6 @@ export type FollowerMessage =
 
 export type CommandMessage = Extract<FollowerMessage, { kind: 'command' }>;
 
-/** Each event name once: a new event in types.ts fails to compile until it is listed. */
-export const CALL_EVENT_NAMES = Object.keys({
-  state: true,
-  ended: true,
-  dtmf: true,
-  muted: true,
-  'hold-music': true,
-  error: true,
-  quality: true,
-  'quality-warning': true,
-  'far-end-quality': true,
-  report: true,
-  connection: true,
-  transfer: true,
-  participant: true,
-  participants: true,
-} satisfies Record<CallEventName, true>) as CallEventName[];
-
 /**
  * A payload as plain data: an error's `cause` (a JsSIP message, an exception) may not be
  * cloneable and means nothing in another tab, so it stays behind. (An end's `cause` is

@@ -3,8 +3,8 @@ import { as, type ForwardTable } from './engine-events.js';
 
 /**
  * The call's events that reach the page as DOM events; each names its call. Apart from the
- * phone's (engine-events.ts), which the script-tag core dispatches too before the element
- * is in (early-phone.ts): the core does not carry this table.
+ * phone's (engine-events.ts). The script-tag core dispatches both before the element is in
+ * (early-phone.ts), for a call it placed at a click on the button drawn at rest.
  */
 export const CALL_EVENTS: ForwardTable<CallEventMap, CallHandle> = {
   state: as('sip-call-state', (change, call) => ({ call, ...change })),

@@ -20,7 +20,9 @@ import type {
 import {
   dropEarlyPhone,
   type EarlyPhone,
+  type Handlers,
   type PhoneHandlers,
+  type RecordedEvent,
   replay,
   takeEarlyPhone,
 } from '../early-phone.js';
@@ -39,7 +41,6 @@ import {
 import { CALL_EVENTS } from './call-events.js';
 import {
   type Around,
-  forwardEvents,
   forwardingHandlers,
   ownHandlers,
   PHONE_EVENTS,
@@ -101,6 +102,10 @@ export class EngineController implements ReactiveController {
   private phoneApi: PhoneApi | undefined;
   /** `configKey` the current phone was created with. */
   private phoneKey = '';
+  /** The current phone is the one the script-tag core started (src/cdn/early-phone.ts). */
+  private phoneStartedEarly = false;
+  /** While the core's phone is being taken: what each of its calls said meanwhile. */
+  private recordedCalls: ReadonlyMap<CallHandle, RecordedEvent<CallEventMap>[]> | undefined;
   private phoneLoading: Promise<PhoneApi | undefined> | undefined;
   private phoneSubscriptions: Unsubscribe[] = [];
   /**
@@ -220,9 +225,13 @@ export class EngineController implements ReactiveController {
   /**
    * Places a call unless one is being placed or the phone has all the calls it takes (a
    * second click is a no-op). The engine holds the calls in progress first.
+   * @param placedEarly the script-tag core placed this click's call already, on the phone
+   *   it started for the element (src/cdn/call-buttons-at-rest.ts): the element follows
+   *   that call as it takes the phone, and places one only if that phone is not its own
+   *   (configured otherwise: it was stopped with its call).
    */
-  async placeCall(target: string, options: CallOptions = {}): Promise<void> {
-    await this.place((phone) => phone.call(target, options));
+  async placeCall(target: string, options: CallOptions = {}, placedEarly = false): Promise<void> {
+    await this.place((phone) => phone.call(target, options), placedEarly);
   }
 
   /** Supervisor listen-in on `agent`'s call: a call like any other, placed by the engine. */
@@ -254,7 +263,7 @@ export class EngineController implements ReactiveController {
     dropEarlyMicrophone();
   }
 
-  private async place(start: (phone: PhoneApi) => CallHandle): Promise<void> {
+  private async place(start: (phone: PhoneApi) => CallHandle, placedEarly = false): Promise<void> {
     if (this.placing) return;
     if (this.calls.size >= this.maxCalls || !this.config) {
       this.abandonCall();
@@ -263,10 +272,13 @@ export class EngineController implements ReactiveController {
     this.placing = true;
     this.clearRuntimeError();
     this.refresh();
-    // Clicked before the engine is in: the microphone opens while it loads (early-microphone.ts).
-    if (!this.phoneApi) requestMicrophoneEarly();
+    // Clicked before the engine is in: the microphone opens while it loads (early-microphone.ts);
+    // the core's call took it already.
+    if (!this.phoneApi && !placedEarly) requestMicrophoneEarly();
     try {
       const phone = await this.ensurePhone();
+      // That call is this element's now (tracked as the phone was taken), or it has ended.
+      if (placedEarly && this.phoneStartedEarly) return;
       if (phone && this.calls.size < this.maxCalls) this.track(start(phone));
       else dropEarlyMicrophone();
     } catch (cause) {
@@ -394,13 +406,14 @@ export class EngineController implements ReactiveController {
     }
     // The configuration may have turned invalid, or the element left, while loading.
     if (!this.config || !this.host.isConnected) {
-      if (early) this.previousStop = early.phone.stop();
+      if (early) this.previousStop = early.stop();
       return undefined;
     }
     // One of the two is set: the engine is loaded only without a phone started early.
     const phone = early?.phone ?? new (phoneClass(engine!, this.config))(this.config);
     this.phoneApi = phone;
     this.phoneKey = this.configKey;
+    this.phoneStartedEarly = early !== undefined;
     this.prepared = early?.begun === 'prepare';
     const around: { [K in keyof PhoneEventMap]?: Around<PhoneEventMap[K]> } = {
       registration: {
@@ -435,9 +448,13 @@ export class EngineController implements ReactiveController {
     this.phoneSubscriptions = subscribe(phone, handlers);
     if (early) {
       // What it said before this element listened, as if it had listened all along; what
-      // the page heard already (startRecorded) is not dispatched again.
+      // the page heard already (startRecorded) is not dispatched again. Its calls' events
+      // are replayed as each call is tracked (track).
       const own: PhoneHandlers = { ...handlers, ...ownHandlers(around) };
-      for (const event of early.takeRecorded()) replay(event.dispatched ? own : handlers, event);
+      const recorded = early.takeRecorded();
+      this.recordedCalls = recorded.calls;
+      for (const event of recorded.phone) replay(event.dispatched ? own : handlers, event);
+      this.recordedCalls = undefined;
       this.settle(early.started);
     } else if (this.options.startOnConnect) {
       this.settle(phone.start());
@@ -454,7 +471,7 @@ export class EngineController implements ReactiveController {
   private async takeEarlyPhone(): Promise<EarlyPhone | undefined> {
     const early = await takeEarlyPhone(this.host);
     if (!early || early.key === this.configKey) return early;
-    this.previousStop = early.phone.stop();
+    this.previousStop = early.stop();
     return undefined;
   }
 
@@ -468,6 +485,7 @@ export class EngineController implements ReactiveController {
     const phone = this.phoneApi;
     this.phoneApi = undefined;
     this.phoneKey = '';
+    this.phoneStartedEarly = false;
     this.autoplayBlocked = false;
     if (phone) {
       const stopped = phone.stop();
@@ -477,35 +495,48 @@ export class EngineController implements ReactiveController {
     this.refresh();
   }
 
-  /** Follows a call until it ends (the engine refuses calls beyond `maxCalls`). */
+  /**
+   * Follows a call until it ends (the engine refuses calls beyond `maxCalls`); a call of the
+   * phone the core started, from what it said before this element listened.
+   */
   private track(call: CallHandle): void {
     if (this.calls.has(call)) return;
     clearTimeout(this.endedTimer);
     this.endedCall = undefined;
     const refresh = { after: () => this.refresh() };
-    this.calls.set(call, [
-      ...forwardEvents(this.host, call, CALL_EVENTS, {
-        state: refresh,
-        quality: refresh,
-        'quality-warning': refresh,
-        'far-end-quality': refresh,
-        transfer: {
-          before: (step) => this.transfers.set(call, step),
-          after: () => this.refresh(),
-        },
-        participant: {
-          before: (step) => this.participantSteps.set(call, step),
-          after: () => this.refresh(),
-        },
-        // The page hears of the end once the element let go of the call; a configuration
-        // change that waited for the call to end applies after that.
-        ended: { before: (ended) => this.onEnded(call, ended), after: () => this.sync() },
-      }),
-      call.on('muted', () => this.refresh()),
-      call.on('participants', () => this.refresh()),
-      call.on('error', (error) => this.fail(error)),
-      call.on('connection', ({ state }) => this.onCallConnection(state)),
-    ]);
+    const around: { [K in keyof CallEventMap]?: Around<CallEventMap[K]> } = {
+      state: refresh,
+      quality: refresh,
+      'quality-warning': refresh,
+      'far-end-quality': refresh,
+      transfer: {
+        before: (step) => this.transfers.set(call, step),
+        after: () => this.refresh(),
+      },
+      participant: {
+        before: (step) => this.participantSteps.set(call, step),
+        after: () => this.refresh(),
+      },
+      // The page hears of the end once the element let go of the call; a configuration
+      // change that waited for the call to end applies after that.
+      ended: { before: (ended) => this.onEnded(call, ended), after: () => this.sync() },
+    };
+    const notForwarded: Handlers<CallEventMap> = {
+      muted: () => this.refresh(),
+      participants: () => this.refresh(),
+      error: (error) => this.fail(error),
+      connection: ({ state }) => this.onCallConnection(state),
+    };
+    const handlers = {
+      ...forwardingHandlers(this.host, call, CALL_EVENTS, around),
+      ...notForwarded,
+    };
+    this.calls.set(call, subscribe(call, handlers));
+    // What the page heard already (early-phone.ts) is not dispatched again.
+    const own = { ...notForwarded, ...ownHandlers(around) };
+    for (const event of this.recordedCalls?.get(call) ?? []) {
+      replay(event.dispatched ? own : handlers, event);
+    }
     this.refresh();
   }
 

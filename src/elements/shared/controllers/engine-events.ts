@@ -82,13 +82,3 @@ export function subscribe<Events>(
     source.on(event, handlers[event]!),
   );
 }
-
-/** Subscribes to every event of `table` on `source`, re-dispatching each on `host`. */
-export function forwardEvents<Events, Source extends EventSource<Events>>(
-  host: EventTarget,
-  source: Source,
-  table: ForwardTable<Events, Source>,
-  around: { readonly [K in keyof Events]?: Around<Events[K]> } = {},
-): Unsubscribe[] {
-  return subscribe(source, forwardingHandlers(host, source, table, around));
-}
