@@ -17,6 +17,7 @@ import type {
   TransferEvent,
   Unsubscribe,
 } from '../../../engine/types.js';
+import { afterNextPaint } from '../after-next-paint.js';
 import {
   dropEarlyPhone,
   type EarlyPhone,
@@ -276,11 +277,15 @@ export class EngineController implements ReactiveController {
     // the core's call took it already.
     if (!this.phoneApi && !placedEarly) requestMicrophoneEarly();
     try {
+      const ready = this.phoneApi !== undefined;
       const phone = await this.ensurePhone();
       // That call is this element's now (tracked as the phone was taken), or it has ended.
       if (placedEarly && this.phoneStartedEarly) return;
-      if (phone && this.calls.size < this.maxCalls) this.track(start(phone));
-      else dropEarlyMicrophone();
+      // With the phone ready, the click's new state ("Connecting…") is painted first.
+      if (ready) await afterNextPaint();
+      if (phone && phone === this.phoneApi && this.calls.size < this.maxCalls) {
+        this.track(start(phone));
+      } else dropEarlyMicrophone();
     } catch (cause) {
       dropEarlyMicrophone();
       this.fail({ code: 'call-failed', message: describeError(cause), cause });
