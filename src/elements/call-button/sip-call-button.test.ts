@@ -101,6 +101,20 @@ describe('<sip-call-button> calling', () => {
     expect(callCount()).toBe(1);
   });
 
+  it('with its phone ready, shows the click before it makes the call (its peer connection is a long task)', async () => {
+    const { el } = await buttonOnPage();
+    main(el).focus();
+    await expect.poll(() => el.phone).toBeDefined();
+    main(el).click();
+    // The click's task and its microtasks: the new state is rendered, no call is made yet.
+    await el.updateComplete;
+    expect(el.getAttribute('state')).toBe('connecting');
+    expect(callCount()).toBe(0);
+    // After the next paint.
+    await expect.poll(callCount).toBe(1);
+    await expect.poll(() => el.call).toBe(lastPhone().calls[0]);
+  });
+
   it('places one call when clicked twice before the engine loaded', async () => {
     const { el } = await buttonOnPage();
     main(el).click();
