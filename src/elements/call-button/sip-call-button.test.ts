@@ -356,7 +356,8 @@ describe('<sip-call-button> configuration and errors', () => {
     expect(panel.textContent).not.toContain('Permission denied');
 
     await userEvent.click(main(el));
-    expect(callCount()).toBe(2);
+    // Made after the click's paint.
+    await expect.poll(callCount).toBe(2);
     await el.updateComplete;
     expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
   });

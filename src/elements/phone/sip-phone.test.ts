@@ -150,7 +150,8 @@ describe('<sip-phone> registration and calls', () => {
     const dialpad = shadow(el, 'sip-dialpad');
     shadow(dialpad, '[data-key="0"]').click();
     await userEvent.click(buttonNamed(el, 'Call'));
-    expect(lastPhone().commands).toContain('call 100');
+    // Made after the click's paint.
+    await expect.poll(() => lastPhone().commands).toContain('call 100');
     await el.updateComplete;
     expect(text(el, '[part="call-status"]')).toBe('Calling 100…');
     expect(el.call).toBe(lastPhone().calls[0]);
@@ -361,6 +362,8 @@ describe('<sip-phone> registration and calls', () => {
     const el = await readyPhone();
     await userEvent.type(shadow(el, 'input'), 'ivr');
     await userEvent.click(buttonNamed(el, 'Call'));
+    // Made after the click's paint.
+    await expect.poll(() => lastPhone().calls.length).toBe(1);
     lastPhone().emit('error', { code: 'microphone-denied', message: 'NotAllowedError' });
     lastPhone().calls[0]!.end('microphone');
     await el.updateComplete;
@@ -795,9 +798,10 @@ describe('<sip-phone> several calls', () => {
     const input = shadow<HTMLInputElement>(el, '[part="target-input"]');
     await userEvent.type(input, 'agent2');
     await userEvent.click(shadow(el, '[part="call-button"]'));
+    // Made after the click's paint.
+    await expect.poll(() => lastPhone().commands).toContain('call agent2');
     await el.updateComplete;
 
-    expect(lastPhone().commands).toContain('call agent2');
     expect(text(el, '[part="call"] [part="caller-name"]')).toBe('agent2');
     expect(text(el, '[part="other-call"] [part="other-caller-name"]')).toBe('Ann');
   });
@@ -935,7 +939,8 @@ describe('<sip-phone> transfer', () => {
     await el.updateComplete;
     await userEvent.type(shadow<HTMLInputElement>(el, '[part="transfer-input"]'), 'agent2');
     await userEvent.click(shadow(el, '[part="transfer-consult"]'));
-    // The engine holds Ann's call before placing the consultation.
+    // Made after the click's paint; the engine holds Ann's call before placing it.
+    await expect.poll(() => lastPhone().calls.length).toBe(2);
     ann.setState('on-hold', 'local');
     const consultation = lastPhone().calls.at(-1)!;
     await consultation.answer();
