@@ -35,6 +35,11 @@ const KINDS: CallKind[] = [
 ];
 /** One more agent than queue pages: an agent still hanging up is never the only one free. */
 const AGENTS: AgentName[] = (['agent1', 'agent2', 'agent3'] as const).slice(0, queuePages + 1);
+// The trace still records every action and its log (what explains a failed step), but no
+// screencast: seven pages whose call clocks repaint every second, each frame encoded and
+// sent to the runner, on a machine the calls already load.
+test.use({ trace: { mode: 'retain-on-failure', screenshots: false } });
+
 const calls = positiveNumber('SOAK_CALLS', 100);
 const minutes = positiveNumber('SOAK_MINUTES', 0);
 const resultsPath = process.env.SOAK_RESULTS;
