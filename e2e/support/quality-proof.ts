@@ -96,16 +96,29 @@ export interface Step {
 }
 
 /** Counters of `after` minus `before`; means and settings as of `after`. */
-function windowOf(before: PathReport, after: PathReport): PathReport {
+/**
+ * What one direction did between two reports of one configuration. RTCP's held time too:
+ * the stage's timers are late by different amounts as the machine's load comes and goes, so
+ * the mean since the configuration is not the mean over the reports a step measured (seen:
+ * 226 ms since, while the step's last three reports crossed a path of 200). A direction no
+ * report crossed in the window (the browser sends one every ~5 s) keeps the mean since.
+ */
+export function windowOf(before: PathReport, after: PathReport): PathReport {
   const rtpPassed = after.rtpPassed - before.rtpPassed;
   const rtpDropped = after.rtpDropped - before.rtpDropped;
   const total = rtpPassed + rtpDropped;
+  const rtcpHeld = {
+    count: after.rtcpHeld.count - before.rtcpHeld.count,
+    totalMs: after.rtcpHeld.totalMs - before.rtcpHeld.totalMs,
+  };
   return {
     ...after,
     rtpPassed,
     rtpDropped,
     rtcpPassed: after.rtcpPassed - before.rtcpPassed,
     lossFraction: total > 0 ? rtpDropped / total : null,
+    meanRtcpHeldMs: rtcpHeld.count > 0 ? rtcpHeld.totalMs / rtcpHeld.count : after.meanRtcpHeldMs,
+    rtcpHeld,
   };
 }
 

@@ -112,6 +112,8 @@ export interface PathReport {
    * directions' values add up to what the stage really added to the RTT.
    */
   meanRtcpHeldMs: number | null;
+  /** RTCP packets that mean is over, and their held times' sum (ms): a window's mean. */
+  rtcpHeld: { count: number; totalMs: number };
   /** Packets waiting in the stage now. */
   queued: number;
 }
@@ -224,6 +226,7 @@ export class ImpairedPath {
       meanAddedDelayMs: this.rtpPassed > 0 ? round(this.addedDelaySum / this.rtpPassed) : null,
       meanAddedJitterMs: this.rtpPassed > 0 ? round(this.jitterSum / this.rtpPassed) : null,
       meanRtcpHeldMs: this.rtcpDelivered > 0 ? round(this.rtcpHeldSum / this.rtcpDelivered) : null,
+      rtcpHeld: { count: this.rtcpDelivered, totalMs: round(this.rtcpHeldSum) },
       queued: this.queue.length,
     };
   }

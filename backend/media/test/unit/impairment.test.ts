@@ -226,6 +226,7 @@ describe('impairment stage: delay and jitter', () => {
     }
     await delivered;
     const held = stage.report().meanRtcpHeldMs!;
+    expect(stage.report().rtcpHeld).toEqual({ count: 1, totalMs: held });
     expect(held).toBeGreaterThanOrEqual(60);
     expect(held).toBeLessThanOrEqual(deliveredAt - beforePass + 0.01);
     // A report queued before a reconfiguration is not counted under the new settings.
