@@ -112,8 +112,13 @@ export interface PathReport {
    * directions' values add up to what the stage really added to the RTT.
    */
   meanRtcpHeldMs: number | null;
-  /** RTCP packets that mean is over, and their held times' sum (ms): a window's mean. */
-  rtcpHeld: { count: number; totalMs: number };
+  /**
+   * The shortest and longest of those times. A round trip measured from one pair of reports
+   * lies between the two directions' sums of these, whichever pair it was; the mean tells
+   * only where most of them lie, and the stage's lateness comes and goes with the load.
+   */
+  minRtcpHeldMs: number | null;
+  maxRtcpHeldMs: number | null;
   /** Packets waiting in the stage now. */
   queued: number;
 }
@@ -139,6 +144,8 @@ export class ImpairedPath {
   private jitterSum = 0;
   private rtcpDelivered = 0;
   private rtcpHeldSum = 0;
+  private rtcpHeldMin = Number.POSITIVE_INFINITY;
+  private rtcpHeldMax = Number.NEGATIVE_INFINITY;
   /** performance.now() of the last configuration: RTCP queued before it is not counted. */
   private configuredAt = Number.NEGATIVE_INFINITY;
   /** RFC 3550 estimator over added delays; kept across reconfiguration like a receiver's. */
@@ -164,6 +171,8 @@ export class ImpairedPath {
     this.jitterSum = 0;
     this.rtcpDelivered = 0;
     this.rtcpHeldSum = 0;
+    this.rtcpHeldMin = Number.POSITIVE_INFINITY;
+    this.rtcpHeldMax = Number.NEGATIVE_INFINITY;
     this.configuredAt = performance.now();
   }
 
@@ -226,7 +235,8 @@ export class ImpairedPath {
       meanAddedDelayMs: this.rtpPassed > 0 ? round(this.addedDelaySum / this.rtpPassed) : null,
       meanAddedJitterMs: this.rtpPassed > 0 ? round(this.jitterSum / this.rtpPassed) : null,
       meanRtcpHeldMs: this.rtcpDelivered > 0 ? round(this.rtcpHeldSum / this.rtcpDelivered) : null,
-      rtcpHeld: { count: this.rtcpDelivered, totalMs: round(this.rtcpHeldSum) },
+      minRtcpHeldMs: this.rtcpDelivered > 0 ? round(this.rtcpHeldMin) : null,
+      maxRtcpHeldMs: this.rtcpDelivered > 0 ? round(this.rtcpHeldMax) : null,
       queued: this.queue.length,
     };
   }
@@ -260,8 +270,11 @@ export class ImpairedPath {
   private deliver(queued: Queued, now: number): void {
     // A report queued under the previous settings keeps its old delay: it belongs to them.
     if (queued.rtcp && queued.arrivedAt >= this.configuredAt) {
+      const held = now - queued.arrivedAt;
       this.rtcpDelivered++;
-      this.rtcpHeldSum += now - queued.arrivedAt;
+      this.rtcpHeldSum += held;
+      this.rtcpHeldMin = Math.min(this.rtcpHeldMin, held);
+      this.rtcpHeldMax = Math.max(this.rtcpHeldMax, held);
     }
     queued.deliver(queued.packet);
   }

@@ -226,9 +226,16 @@ describe('impairment stage: delay and jitter', () => {
     }
     await delivered;
     const held = stage.report().meanRtcpHeldMs!;
-    expect(stage.report().rtcpHeld).toEqual({ count: 1, totalMs: held });
+    expect(stage.report()).toMatchObject({ minRtcpHeldMs: held, maxRtcpHeldMs: held });
     expect(held).toBeGreaterThanOrEqual(60);
     expect(held).toBeLessThanOrEqual(deliveredAt - beforePass + 0.01);
+    // A second one: the range spans both, whichever was held longer.
+    await new Promise<void>((resolve) => stage.pass(rtcp, () => resolve()));
+    const both = stage.report();
+    const second = 2 * both.meanRtcpHeldMs! - held;
+    expect(second).toBeGreaterThanOrEqual(29);
+    expect(both.minRtcpHeldMs).toBeCloseTo(Math.min(held, second), 1);
+    expect(both.maxRtcpHeldMs).toBeCloseTo(Math.max(held, second), 1);
     // A report queued before a reconfiguration is not counted under the new settings.
     stage.configure({ ...NO_IMPAIRMENT, delayMs: 5 });
     const early = new Promise<void>((resolve) => stage.pass(rtcp, () => resolve()));
