@@ -168,6 +168,22 @@ async function timelineEntry(
   return call!.timeline.find(match)!;
 }
 
+/**
+ * The media server receives the page's audio on `callId`. Waited for, not only counted at
+ * the end: a page's first call sends its first packets once its microphone has started,
+ * which under load came 1.6 s after the answer, later than a short call's hang-up (a fresh
+ * CI run: the page heard the server, hung up, and the server had 6 packets).
+ */
+async function expectServerHeard(callId: string, since: number, leg: string): Promise<void> {
+  await until(
+    `media server hears the ${leg} (${MIN_PACKETS} packets)`,
+    () => serverCall(callId, since),
+    (c) => ((c?.rtp as ServerRtp | undefined)?.packetsReceived ?? 0) >= MIN_PACKETS,
+    STEP_TIMEOUT_MS,
+    SERVER_POLL_MS,
+  );
+}
+
 /** The server ended the call for `reason` and counted media both ways on it. */
 async function expectServerEnded(
   callId: string,
@@ -232,6 +248,7 @@ async function runCall(
   outcome.setupMs = (active?.at ?? Date.now()) - since;
   reachedActive();
   await expectHeard(widget, 'visitor');
+  await expectServerHeard(callId, since, 'visitor');
 
   let agentLeg: { widget: Widget; callId: string; ended: number } | undefined;
   if (kind === 'hold') {
@@ -283,6 +300,7 @@ async function runCall(
       (s) => s === 'active',
     );
     await expectHeard(agent!, 'agent');
+    await expectServerHeard(peer, since, 'agent');
     await expectHeard(widget, 'visitor hears the agent', BRIDGED_ENERGY, atBridge);
   }
 
