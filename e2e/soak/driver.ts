@@ -170,9 +170,9 @@ async function timelineEntry(
 
 /**
  * The media server receives the page's audio on `callId`. Waited for, not only counted at
- * the end: a page's first call sends its first packets once its microphone has started,
- * which under load came 1.6 s after the answer, later than a short call's hang-up (a fresh
- * CI run: the page heard the server, hung up, and the server had 6 packets).
+ * the end: a call's audio goes out once its microphone has started (offer-before-microphone.ts
+ * in src/engine), which can be after a short call's hang-up. A fresh CI run's first call on a
+ * page heard the server, hung up 1.6 s after the answer, and the server had 6 of its packets.
  */
 async function expectServerHeard(callId: string, since: number, leg: string): Promise<void> {
   await until(
