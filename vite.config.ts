@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OutputBundle, OutputChunk } from 'rolldown';
 import { build, defineConfig, type Plugin, type UserConfig } from 'vite';
@@ -56,7 +57,7 @@ function sourceHasSideEffects(): Plugin {
   };
 }
 
-/** JsSIP modules the engine never uses, and the stand-in each resolves to instead. */
+/** What JsSIP requires that the script-tag build replaces, and the stand-in of each. */
 const jssipStandIns: Record<string, string> = {
   './Subscriber': fromRoot('./src/cdn/jssip-subscriptions-stub.cjs'),
   './Notifier': fromRoot('./src/cdn/jssip-subscriptions-stub.cjs'),
@@ -64,17 +65,37 @@ const jssipStandIns: Record<string, string> = {
   // lib/RTCSession/ require it.
   './Grammar': fromRoot('./src/cdn/jssip-grammar.cjs'),
   '../Grammar': fromRoot('./src/cdn/jssip-grammar.cjs'),
+  // Node's EventEmitter as the methods JsSIP uses, not the whole package.
+  events: fromRoot('./src/cdn/jssip-events.cjs'),
 };
 
-/** Leaves JsSIP's SUBSCRIBE/NOTIFY support out of the engine chunk (see the stand-in). */
-function jssipWithoutSubscriptions(): Plugin {
+/**
+ * JsSIP reads two fields of its package.json (lib/Constants.js, lib/JsSIP.js: the
+ * User-Agent); this module is those two, taken from the installed JsSIP at build time,
+ * rather than the whole file (1.0 KB gzip of the engine chunk, issue 16).
+ */
+const JSSIP_PACKAGE_FIELDS = '\0softphone:jssip-package-fields';
+
+/**
+ * Leaves out of the engine chunk what the engine never uses of JsSIP: SUBSCRIBE/NOTIFY,
+ * its full SIP grammar, most of Node's EventEmitter and all of its package.json but the
+ * User-Agent's two fields (see each stand-in).
+ */
+function jssipTrimmed(): Plugin {
   return {
-    name: 'softphone:jssip-without-subscriptions',
+    name: 'softphone:jssip-trimmed',
     enforce: 'pre',
     resolveId(source, importer) {
-      return importer?.includes('/node_modules/jssip/lib/')
-        ? (jssipStandIns[source] ?? null)
-        : null;
+      if (!importer?.includes('/node_modules/jssip/lib/')) return null;
+      if (source === '../package.json') return JSSIP_PACKAGE_FIELDS;
+      return jssipStandIns[source] ?? null;
+    },
+    load(id) {
+      if (id !== JSSIP_PACKAGE_FIELDS) return null;
+      const { title, version } = JSON.parse(
+        readFileSync(fromRoot('./node_modules/jssip/package.json'), 'utf8'),
+      ) as { title: string; version: string };
+      return `module.exports = ${JSON.stringify({ title, version })};`;
     },
   };
 }
@@ -210,7 +231,7 @@ const chunkFilesWritten: { json?: string } = {};
 const cdnBuild: UserConfig = {
   plugins: [
     sourceHasSideEffects(),
-    jssipWithoutSubscriptions(),
+    jssipTrimmed(),
     chunkFilesInCore(chunkFilesWritten),
     cdnLoaderBuild(chunkFilesWritten),
   ],
