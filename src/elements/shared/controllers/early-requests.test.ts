@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VISITOR_CREDENTIALS_URL } from '../../../../testkit/topology.js';
 import { dropEarlyMicrophone, requestMicrophoneEarly } from '../../../engine/early-microphone.js';
+import { FakePhone } from '../../../engine/test-support/fake-phone.js';
 import {
   create,
   mount,
@@ -83,14 +84,44 @@ describe('the microphone at a click', () => {
     await expect.poll(() => early.getAudioTracks()[0]?.readyState).toBe('ended');
   });
 
-  it('is left to the phone once the engine is in', async () => {
-    const { el } = await mountWithFakeEngine('sip-call-button', { ...VALID_CONFIG, target: 'ivr' });
+  /** A button whose fake engine is in (hovered first), and the microphone requests of its click. */
+  async function clickWithEngineIn(
+    attributes: Record<string, string>,
+    devices?: (phone: FakePhone) => void,
+  ) {
+    const { el } = await mountWithFakeEngine('sip-call-button', {
+      ...VALID_CONFIG,
+      target: 'ivr',
+      ...attributes,
+    });
     const main = shadow<HTMLButtonElement>(el, 'button.main');
     main.focus();
     await expect.poll(() => el.phone).toBeDefined();
+    const phone = FakePhone.instances.at(-1)!;
+    devices?.(phone);
     const requests = vi.spyOn(navigator.mediaDevices, 'getUserMedia');
     main.click();
+    // In the click's own task, before the paint the call waits for.
+    const atClick = requests.mock.calls.length;
     await expect.poll(() => el.call).toBeDefined();
+    return { atClick, requests };
+  }
+
+  it('is asked for at the click when the engine is in, beside the paint the call waits for', async () => {
+    const { atClick, requests } = await clickWithEngineIn({});
+    expect(atClick).toBe(1);
+    expect(requests).toHaveBeenCalledWith(expect.objectContaining({ audio: expect.anything() }));
+  });
+
+  it('is left to the phone when it may be another tab’s (single-tab)', async () => {
+    const { requests } = await clickWithEngineIn({ 'single-tab': '' });
+    expect(requests).not.toHaveBeenCalled();
+  });
+
+  it('is left to the phone when the visitor chose a microphone', async () => {
+    const { requests } = await clickWithEngineIn({}, (phone) => {
+      phone.devices = { ...phone.devices, microphone: 'headset' };
+    });
     expect(requests).not.toHaveBeenCalled();
   });
 });

@@ -120,6 +120,8 @@ export class EngineController implements ReactiveController {
 
   /** `maxCalls` of the accepted configuration: how many calls the element follows. */
   private maxCalls = 1;
+  /** `singleTab` of the accepted configuration: the phone may be another tab's. */
+  private singleTab = false;
   /** The configuration's `logLevel` and `logger` (even an invalid configuration's, if valid). */
   private log: Logger = loggerOf(undefined);
   /** Every live call, oldest first, with its subscriptions. */
@@ -194,6 +196,7 @@ export class EngineController implements ReactiveController {
       this.config = input as unknown as PhoneConfig;
       this.configKey = JSON.stringify(result.config);
       this.maxCalls = result.config.maxCalls;
+      this.singleTab = result.config.singleTab;
       const { credentials } = result.config;
       this.credentialsUrl = credentials.kind === 'url' ? credentials.url : undefined;
     } else {
@@ -273,9 +276,8 @@ export class EngineController implements ReactiveController {
     this.placing = true;
     this.clearRuntimeError();
     this.refresh();
-    // Clicked before the engine is in: the microphone opens while it loads (early-microphone.ts);
-    // the core's call took it already.
-    if (!this.phoneApi && !placedEarly) requestMicrophoneEarly();
+    // The core's call took the microphone already.
+    if (!placedEarly && this.opensMicrophoneAtClick()) requestMicrophoneEarly();
     try {
       const ready = this.phoneApi !== undefined;
       const phone = await this.ensurePhone();
@@ -293,6 +295,18 @@ export class EngineController implements ReactiveController {
       this.placing = false;
       this.refresh();
     }
+  }
+
+  /**
+   * Whether the click opens the microphone itself (early-microphone.ts), before the call is
+   * placed: while the engine loads, and while the click's new state is painted when the
+   * phone is in (the call's offer may have to wait for the microphone). Not for a phone that
+   * may be another tab's (`singleTab`: the call's media are there) nor for a chosen
+   * microphone (the call opens that one).
+   */
+  private opensMicrophoneAtClick(): boolean {
+    const phone = this.phoneApi;
+    return !phone || (!this.singleTab && phone.devices.microphone === undefined);
   }
 
   /** Answers the call `id` (default: the one on screen); the engine holds the others. */
